@@ -1,0 +1,197 @@
+#!/usr/bin/env bash
+# Boots a Bulkhead disk image in an emulator, streams the serial console to
+# stdout and saves it to LOG. Every run works in its own directory under
+# build/runs/ (its copy of the image, the emulator's config and log), so runs
+# can go on side by side.
+#
+# Usage: tools/run.sh --emu bochs|qemu-tcg|qemu-kvm --image IMG --log LOG
+#            [--cpus N] [--mem MiB] [--timeout SECONDS] [--machine q35|pc]
+#            [--bochs-cpu MODEL] [--expect-exit CODE|any]
+#
+#   bochs     Bochs 2.7 with emulated VT-x and EPT (the default test bed);
+#             --bochs-cpu picks the CPU model (default corei7_skylake_x).
+#   qemu-tcg  QEMU without acceleration: no VT-x, but q35, many CPUs and
+#             memory above 4 GiB (--machine picks the chipset, default q35).
+#   qemu-kvm  QEMU with nested KVM, for hosts with VT-x (see
+#             tools/kvm-nested-available.sh).
+#   --expect-exit  the emulator's own exit status the run must end with
+#             (default any: Bochs always exits 1 after a guest power-off).
+#
+# Exit status: 0 when the log holds the summary line ("bulkhead: summary
+# cpus=") and a power-off line ("bulkhead: powering off") and the emulator
+# ended by itself; 1 when it ended but the log says otherwise; 2 when the
+# emulator cannot run on this host; 3 on a usage or setup error; 124 when the
+# run hit its timeout and was killed.
+set -uo pipefail
+
+root=$(cd "$(dirname "$0")/.." && pwd)
+usage() {
+    sed -n '/^# Usage:/,/^# Exit status/p' "$0" | sed '$d; s/^# \{0,1\}//' >&2
+    exit 3
+}
+die() {
+    echo "run: $*" >&2
+    exit 3
+}
+
+emu= image= log= cpus=1 mem=512 timeout=300 machine=q35
+bochs_cpu=corei7_skylake_x expect_exit=any
+while [ $# -gt 0 ]; do
+    [ $# -ge 2 ] || case "$1" in -h | --help) usage ;; *) die "$1 wants a value" ;; esac
+    case "$1" in
+    --emu) emu=$2 ;;
+    --image) image=$2 ;;
+    --log) log=$2 ;;
+    --cpus) cpus=$2 ;;
+    --mem) mem=$2 ;;
+    --timeout) timeout=$2 ;;
+    --machine) machine=$2 ;;
+    --bochs-cpu) bochs_cpu=$2 ;;
+    --expect-exit) expect_exit=$2 ;;
+    *) echo "run: unknown argument '$1'" >&2; usage ;;
+    esac
+    shift 2
+done
+[ -n "$emu" ] && [ -n "$image" ] && [ -n "$log" ] || usage
+[ -f "$image" ] || die "no such image: $image"
+[[ $cpus =~ ^[1-9][0-9]*$ ]] || die "--cpus wants a positive number, got '$cpus'"
+[[ $mem =~ ^[1-9][0-9]*$ ]] || die "--mem wants MiB as a number, got '$mem'"
+[[ $timeout =~ ^[1-9][0-9]*$ ]] || die "--timeout wants seconds, got '$timeout'"
+[[ $expect_exit =~ ^([0-9]+|any)$ ]] || die "--expect-exit wants a number or 'any'"
+case "$machine" in q35 | pc) ;; *) die "--machine wants q35 or pc, got '$machine'" ;; esac
+
+OVMF=${OVMF:-/usr/share/ovmf/OVMF.fd}
+VGABIOS=${VGABIOS:-/usr/share/bochs/VGABIOS-lgpl-latest}
+[ -f "$OVMF" ] || die "$OVMF is missing (run tools/setup.sh)"
+
+case "$emu" in
+bochs)
+    command -v bochs >/dev/null || die "bochs is missing (run tools/setup.sh)"
+    [ -f "$VGABIOS" ] || die "$VGABIOS is missing (run tools/setup.sh)"
+    ;;
+qemu-tcg)
+    command -v qemu-system-x86_64 >/dev/null || die "qemu-system-x86_64 is missing (run tools/setup.sh)"
+    ;;
+qemu-kvm)
+    command -v qemu-system-x86_64 >/dev/null || die "qemu-system-x86_64 is missing (run tools/setup.sh)"
+    if ! why=$("$root/tools/kvm-nested-available.sh"); then
+        echo "run: $why"
+        exit 2
+    fi
+    ;;
+*) die "--emu wants bochs, qemu-tcg or qemu-kvm, got '$emu'" ;;
+esac
+
+# The per-run directory, with the run's own copy of the image: a killed Bochs
+# leaves a lock file beside its image, and two runs must never share one.
+run_dir=$root/build/runs/$(date +%Y%m%d-%H%M%S)-$emu-$$
+mkdir -p "$run_dir" "$(dirname "$log")" || die "cannot create $run_dir"
+disk=$run_dir/disk.img
+cp --sparse=always "$image" "$disk" || die "cannot copy $image"
+log=$(realpath -m "$log")
+: >"$log"
+
+write_bochsrc() {
+    local size cylinders
+    size=$(stat -c %s "$disk")
+    # Bochs's disk geometry: 16 heads, 32 sectors per track = 256 KiB a cylinder.
+    [ $((size % 262144)) -eq 0 ] || die "image size $size is not a multiple of 256 KiB"
+    cylinders=$((size / 262144))
+    # rfb with timeout=0 runs headless without waiting for a viewer. It takes the
+    # first free TCP port from 5900 up, so runs side by side do not collide.
+    # The dummy sound driver: with ALSA but no sound card, Bochs 2.7's mixer
+    # thread aborts ("buffer overflow detected") even with the speaker off.
+    cat >"$run_dir/bochsrc" <<EOF
+megs: $mem
+cpu: model=$bochs_cpu, count=$cpus, ips=200000000, reset_on_triple_fault=0, ignore_bad_msrs=1
+romimage: file=$OVMF, address=0xffe00000
+vgaromimage: file=$VGABIOS
+display_library: rfb, options="timeout=0"
+com1: enabled=1, mode=file, dev=$log
+port_e9_hack: enabled=1
+pci: enabled=1, chipset=i440fx
+ata0: enabled=1, ioaddr1=0x1f0, ioaddr2=0x3f0, irq=14
+ata0-master: type=disk, path=$disk, mode=flat, cylinders=$cylinders, heads=16, spt=32
+boot: disk
+speaker: enabled=0
+sound: driver=dummy
+log: $run_dir/bochs.log
+panic: action=report
+error: action=report
+EOF
+    echo c >"$run_dir/cont.rc"
+}
+
+emu_cmd=()
+case "$emu" in
+bochs)
+    write_bochsrc
+    emu_cmd=(bochs -q -f "$run_dir/bochsrc" -rc "$run_dir/cont.rc")
+    ;;
+qemu-tcg | qemu-kvm)
+    if [ "$emu" = qemu-kvm ]; then
+        accel=(-machine "$machine" -accel kvm -cpu host,+vmx)
+    else
+        accel=(-machine "$machine,accel=tcg" -cpu max)
+    fi
+    emu_cmd=(qemu-system-x86_64 "${accel[@]}" -smp "$cpus" -m "$mem"
+        -bios "$OVMF" -drive "file=$disk,format=raw"
+        -device isa-debug-exit,iobase=0xf4,iosize=0x04
+        -display none -serial "file:$log" -net none -no-reboot)
+    ;;
+esac
+printf '%q ' "${emu_cmd[@]}" >"$run_dir/command"
+echo >>"$run_dir/command"
+
+start=$(date +%s)
+# timeout(1) puts the emulator in a process group of its own and, on expiry,
+# signals the whole group (TERM, then KILL 5 s later).
+(cd "$run_dir" && exec timeout -k 5 "$timeout" "${emu_cmd[@]}" </dev/null \
+    >"$run_dir/emulator.out" 2>&1) &
+emu_pid=$!
+tail -n +1 -F --pid=$emu_pid "$log" 2>/dev/null &
+tail_pid=$!
+
+# Interrupting run.sh must not leave an emulator behind.
+stop_run() {
+    kill -TERM "$emu_pid" 2>/dev/null
+    pkill -TERM -P "$emu_pid" 2>/dev/null
+    wait "$emu_pid" 2>/dev/null
+    kill "$tail_pid" 2>/dev/null
+    echo "run: interrupted"
+    exit 130
+}
+trap stop_run INT TERM HUP
+
+wait "$emu_pid"
+emu_status=$?
+wait "$tail_pid" 2>/dev/null
+trap - INT TERM HUP
+elapsed=$(($(date +%s) - start))
+
+# The serial log may hold the firmware's terminal escapes and CRLF line ends.
+clean_log() { sed -e 's/\x1b\[[0-9;?]*[A-Za-z]//g' -e 's/\r//g' "$log"; }
+
+# The console's last line may lack its newline; keep ours on lines of their own.
+[ -s "$log" ] && [ "$(tail -c 1 "$log" | od -An -c | tr -d ' ')" != '\n' ] && echo
+
+status=0
+if [ "$emu_status" -eq 124 ] || [ "$emu_status" -eq 137 ]; then
+    echo "run: timeout after $timeout s"
+    status=124
+elif ! clean_log | grep -q '^bulkhead: summary cpus='; then
+    echo "run: no 'bulkhead: summary' line in the serial log"
+    status=1
+elif ! clean_log | grep -q '^bulkhead: powering off'; then
+    echo "run: no 'bulkhead: powering off' line in the serial log"
+    status=1
+elif [ "$expect_exit" != any ] && [ "$emu_status" -ne "$expect_exit" ]; then
+    echo "run: $emu exited with $emu_status, expected $expect_exit"
+    status=1
+fi
+# A Bochs panic other than the shutdown port's own is worth a look.
+if [ "$emu" = bochs ] && grep -v 'Shutdown port' "$run_dir/bochs.log" 2>/dev/null | grep -q '>>PANIC<<'; then
+    echo "run: bochs reported a panic, see $run_dir/bochs.log"
+fi
+echo "run: $emu finished in $elapsed s, exit $status"
+exit "$status"

@@ -1,0 +1,40 @@
+#!/usr/bin/env bash
+# Installs everything Bulkhead needs to build and test on Debian 12:
+#   sudo tools/setup.sh        (or run it as root)
+# Safe to run again: apt-get skips what is already installed.
+set -euo pipefail
+
+packages=(
+    build-essential nasm       # compilers, binutils, make; the assembler
+    gnu-efi                    # the UEFI stub's headers, crt0 and linker script
+    libcriterion-dev           # host unit tests
+    clang lld libclang-rt-dev  # fuzz harnesses (libFuzzer's runtime is in libclang-rt)
+    clang-format               # make format-check
+    bochs bochsbios vgabios    # the test bed: emulated VT-x with EPT
+    ovmf                       # UEFI firmware for Bochs and QEMU
+    qemu-system-x86            # QEMU (TCG, and nested KVM where the host has VT-x)
+    mtools fdisk dosfstools    # the disk image: FAT32 without root, GPT with sfdisk
+    console-setup-linux        # the PC console font compiled into the core
+    python3                    # build and report helpers
+)
+
+if [ "$(id -u)" -ne 0 ]; then
+    echo "setup: needs root to install packages: sudo $0" >&2
+    exit 1
+fi
+if ! command -v apt-get >/dev/null; then
+    echo "setup: apt-get not found; this script supports Debian 12 (and derivatives)." >&2
+    echo "setup: install the equivalents of: ${packages[*]}" >&2
+    exit 1
+fi
+
+export DEBIAN_FRONTEND=noninteractive
+apt-get update
+apt-get install -y --no-install-recommends "${packages[@]}"
+
+# The emulator wrapper checks the few files the runs use directly.
+for file in /usr/share/ovmf/OVMF.fd /usr/share/bochs/VGABIOS-lgpl-latest \
+    /usr/share/consolefonts/Lat15-VGA16.psf.gz /usr/lib/crt0-efi-x86_64.o; do
+    [ -e "$file" ] || { echo "setup: $file is missing after the install" >&2; exit 1; }
+done
+echo "setup: done"
