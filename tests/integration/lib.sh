@@ -1,0 +1,124 @@
+# Helpers for the boot scenarios in scenarios/*.sh; sourced by run.sh.
+#
+# A scenario sets what to boot and how (see scenarios/README.md) and defines
+# check(), which judges the run with the expect_* functions below. Every
+# failed expectation is recorded; the first one becomes the FAIL reason.
+#
+# Inside check(): $LOG is the serial log, $RUN_STATUS tools/run.sh's exit
+# status, and $CPUS, $MEM and friends are the scenario's own settings, so
+# counts are computed from what the scenario asked for, never typed twice.
+
+FAILURES=()
+
+fail() {
+    FAILURES+=("$*")
+    return 1
+}
+
+# The serial log as plain lines: no terminal escapes, no carriage returns.
+log_lines() {
+    sed -e 's/\x1b\[[0-9;?=]*[A-Za-z]//g' -e 's/\r//g' "$LOG"
+}
+
+# expect_exit CODE...: tools/run.sh ended with one of these codes.
+expect_exit() {
+    local code
+    for code in "$@"; do
+        [ "$RUN_STATUS" = "$code" ] && return 0
+    done
+    fail "run.sh exited $RUN_STATUS, expected $(echo "$@" | sed 's/ / or /g')"
+}
+
+# expect_line TEXT: some line is exactly TEXT.
+expect_line() {
+    log_lines | grep -qxF -- "$1" || fail "no line '$1'"
+}
+
+# expect_prefix TEXT: some line starts with TEXT.
+expect_prefix() {
+    log_lines | P=$1 awk 'index($0, ENVIRON["P"]) == 1 { found = 1 } END { exit !found }' ||
+        fail "no line starting '$1'"
+}
+
+# expect_no_prefix TEXT: no line starts with TEXT.
+expect_no_prefix() {
+    local line
+    line=$(log_lines | P=$1 awk 'index($0, ENVIRON["P"]) == 1 { print; exit }')
+    [ -z "$line" ] || fail "unexpected line '$line'"
+}
+
+# expect_prefix_with TEXT WORD: some line starts with TEXT and contains WORD.
+expect_prefix_with() {
+    log_lines | P=$1 W=$2 awk 'index($0, ENVIRON["P"]) == 1 && index($0, ENVIRON["W"]) { found = 1 }
+        END { exit !found }' || fail "no line starting '$1' that mentions '$2'"
+}
+
+# expect_count REGEX N: exactly N lines match the extended regular expression.
+expect_count() {
+    local n
+    n=$(log_lines | grep -cE -- "$1")
+    [ "$n" -eq "$2" ] || fail "$n lines match '$1', expected $2"
+}
+
+# expect_distinct REGEX N: the lines matching REGEX carry N different values
+# of its first parenthesized group (e.g. N different cpu numbers).
+expect_distinct() {
+    local n
+    n=$(log_lines | sed -nE "s/$1/\\1/p" | sort -u | wc -l)
+    [ "$n" -eq "$2" ] || fail "$n distinct values of '$1', expected $2"
+}
+
+# expect_order FIRST SECOND: a line starting FIRST comes before a line
+# starting SECOND.
+expect_order() {
+    log_lines | A=$1 B=$2 awk '
+        index($0, ENVIRON["A"]) == 1 && !seen_a { seen_a = NR }
+        index($0, ENVIRON["B"]) == 1 && seen_a && NR > seen_a { ok = 1 }
+        END { exit !ok }' || fail "no line starting '$2' after one starting '$1'"
+}
+
+# first_match REGEX: prints the first line matching REGEX.
+first_match() {
+    log_lines | grep -m1 -E -- "$1"
+}
+
+# The capability line the core prints for each CPU it brings up.
+CAPABILITY_RE='^bulkhead: cpu([0-9]+) apic=[0-9a-fA-Fx]+ vmx=(yes|no)'
+
+# A run in which no CPU could use VT-x: the summary counts no VMX CPU and no
+# guest, and the machine still powers off cleanly.
+expect_clean_no_vmx_run() {
+    expect_exit 0
+    expect_line "bulkhead: summary cpus=$CPUS vmx=0 guests=0 ok=0 failed=0"
+    expect_prefix "bulkhead: powering off"
+}
+
+# A run in which every CPU ran the probe guest through every exit it tests.
+expect_all_cpus_ran_probe() {
+    expect_exit 0
+    expect_line "bulkhead: summary cpus=$CPUS vmx=$CPUS guests=$CPUS ok=$CPUS failed=0"
+    expect_count "$CAPABILITY_RE" "$CPUS"
+    expect_distinct "$CAPABILITY_RE.*" "$CPUS"
+    expect_count '^bulkhead: cpu[0-9]+ apic=[0-9a-fA-Fx]+ vmx=yes ept=yes vpid=yes ug=yes$' "$CPUS"
+    local guest_ok='^bulkhead: cpu([0-9]+): guest ok \(exits: cpuid=1 vmcall=1 io=1 hlt=1\)$'
+    expect_count "$guest_ok" "$CPUS"
+    expect_distinct "$guest_ok" "$CPUS"
+    expect_no_prefix "bulkhead: error:"
+    expect_prefix "bulkhead: powering off"
+}
+
+# Stub error scenarios: the image also carries a startup.nsh for the
+# firmware's shell, which the firmware starts only after BOOTX64.EFI returned
+# with an error; it powers the machine off, so the run ends by itself (run.sh
+# exit 1: no summary) within seconds instead of waiting at the shell's prompt
+# until the timeout (exit 124, also accepted).
+FIRMWARE_POWEROFF=(--extra tests/integration/firmware-poweroff.nsh:/startup.nsh)
+
+# expect_stub_error WORD: the stub printed its one error sentence, naming
+# WORD (the file at fault), and the core never ran.
+expect_stub_error() {
+    expect_prefix_with "bulkhead: error: " "$1"
+    expect_no_prefix "bulkhead: summary"
+    expect_no_prefix "bulkhead: powering off"
+    expect_exit 1 124
+}
