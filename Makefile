@@ -1,0 +1,122 @@
+# Bulkhead build. Everything built lands in build/.
+#   make            core, UEFI stub and guests
+#   make image      the bootable disk image build/bulkhead.img
+#   make run        boot it in an emulator (EMU=bochs|qemu-tcg|qemu-kvm, CPUS=, MEM=, CONFIG=)
+#   make test       unit tests, fuzz smoke runs and integration scenarios
+#   make bench      benchmark report (emulated instructions under Bochs)
+
+BUILD   ?= build
+CONFIG  ?= config/bulkhead.cfg
+EMU     ?= bochs
+CPUS    ?= 1
+MEM     ?= 512
+TIMEOUT ?= 300
+
+CC      := gcc
+NASM    := nasm
+LD      := ld
+OBJCOPY := objcopy
+
+WARNINGS := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
+            -Wundef -Wvla
+
+# The core: freestanding, linked at a fixed high address. No stack protector:
+# the core has no TLS/canary set up before per-CPU data exists, and its stacks
+# have guard pages instead.
+CORE_CFLAGS := -std=c11 -O2 -g -ffreestanding -fno-pic -fno-pie -mcmodel=kernel \
+               -mno-red-zone -mgeneral-regs-only -fno-common \
+               -fno-asynchronous-unwind-tables -fno-stack-protector -fno-builtin \
+               -nostdinc -isystem $(shell $(CC) -print-file-name=include) \
+               -I. $(WARNINGS) -MMD -MP
+CORE_C   := $(filter-out arch/x86_64/asm_offsets.c,$(wildcard arch/x86_64/*.c hv/*.c drivers/*.c))
+CORE_ASM := $(wildcard arch/x86_64/*.asm)
+CORE_OBJ := $(CORE_C:%.c=$(BUILD)/core/%.o) $(CORE_ASM:%.asm=$(BUILD)/core/%.o) \
+            $(BUILD)/core/font.o
+
+# The UEFI stub (gnu-efi). It shares the config reader and ELF reader with the core.
+EFI_INC    := /usr/include/efi
+EFI_LIB    := /usr/lib
+STUB_CFLAGS := -std=c11 -O2 -ffreestanding -fpic -fshort-wchar -mno-red-zone \
+               -maccumulate-outgoing-args -fno-stack-protector -fno-strict-aliasing \
+               -DGNU_EFI_USE_MS_ABI -isystem $(EFI_INC) -isystem $(EFI_INC)/x86_64 -I. \
+               $(WARNINGS) -Wno-strict-prototypes -Wno-missing-prototypes -MMD -MP
+STUB_C   := $(wildcard boot/*.c) hv/config.c hv/elf.c
+STUB_OBJ := $(STUB_C:%.c=$(BUILD)/stub/%.o)
+
+GUEST_BIN := $(patsubst guests/%/,$(BUILD)/guests/%.bin,$(dir $(wildcard guests/*/*.asm)))
+
+all: $(BUILD)/core.elf $(BUILD)/BOOTX64.EFI $(GUEST_BIN)
+
+# ---- core ----------------------------------------------------------------
+$(BUILD)/core/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CORE_CFLAGS) -c $< -o $@
+
+$(BUILD)/core/%.o: %.asm $(BUILD)/asm_offsets.inc
+	@mkdir -p $(dir $@)
+	$(NASM) -f elf64 -I$(BUILD)/ -I$(dir $<) -o $@ $<
+
+# Structure offsets for NASM, generated from the C definitions.
+$(BUILD)/asm_offsets.inc: arch/x86_64/asm_offsets.c $(wildcard arch/x86_64/*.h hv/*.h)
+	@mkdir -p $(dir $@)
+	$(CC) $(CORE_CFLAGS) -MF /dev/null -S $< -o $(BUILD)/asm_offsets.s
+	sed -n 's/.*->\([A-Za-z_0-9]*\) \$$\{0,1\}\([-0-9]*\).*/%define \1 \2/p' \
+		$(BUILD)/asm_offsets.s > $@
+
+# The framebuffer console font: the 256 glyphs of a PC 8x16 console font.
+FONT_PSF ?= /usr/share/consolefonts/Lat15-VGA16.psf.gz
+$(BUILD)/font.bin: $(FONT_PSF)
+	@mkdir -p $(dir $@)
+	zcat $< | tail -c +5 | head -c 4096 > $@
+	test $$(stat -c %s $@) -eq 4096
+
+$(BUILD)/core/font.o: $(BUILD)/font.bin
+	@mkdir -p $(dir $@)
+	cd $(BUILD) && $(OBJCOPY) -I binary -O elf64-x86-64 -B i386:x86-64 \
+		--rename-section .data=.rodata,alloc,load,readonly,data,contents \
+		font.bin core/font.o
+
+$(BUILD)/core.elf: $(CORE_OBJ) linker.ld
+	$(LD) -n -nostdlib -z max-page-size=4096 -z noexecstack -T linker.ld \
+		-o $@ $(filter %.o,$^)
+
+# ---- UEFI stub -------------------------------------------------------------
+$(BUILD)/stub/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(STUB_CFLAGS) -c $< -o $@
+
+$(BUILD)/stub/bootx64.so: $(STUB_OBJ)
+	$(LD) -shared -Bsymbolic -nostdlib -znocombreloc -L$(EFI_LIB) \
+		-T$(EFI_LIB)/elf_x86_64_efi.lds $(EFI_LIB)/crt0-efi-x86_64.o $^ \
+		-o $@ -lefi -lgnuefi
+
+$(BUILD)/BOOTX64.EFI: $(BUILD)/stub/bootx64.so
+	$(OBJCOPY) -j .text -j .sdata -j .data -j .rodata -j .dynamic -j .dynsym \
+		-j .rel -j .rela -j '.rel.*' -j '.rela.*' -j .reloc \
+		--target efi-app-x86_64 --subsystem=10 $< $@
+
+# ---- guests --------------------------------------------------------------
+$(BUILD)/guests/%.bin: guests/%/*.asm
+	@mkdir -p $(dir $@)
+	$(NASM) -f bin -o $@ $<
+
+# ---- image and runs --------------------------------------------------------
+image: $(BUILD)/bulkhead.img
+
+$(BUILD)/bulkhead.img: all $(CONFIG) tools/mkimage.sh
+	tools/mkimage.sh --out $@ --config $(CONFIG) --efi $(BUILD)/BOOTX64.EFI \
+		--core $(BUILD)/core.elf --guests $(BUILD)/guests
+
+run: image
+	tools/run.sh --emu $(EMU) --cpus $(CPUS) --mem $(MEM) --timeout $(TIMEOUT) \
+		--image $(BUILD)/bulkhead.img --log $(BUILD)/run-$(EMU).log
+
+# ---- tests -----------------------------------------------------------------
+include tests/tests.mk
+
+-include $(shell find $(BUILD) -name '*.d' 2>/dev/null)
+
+clean:
+	rm -rf $(BUILD)
+
+.PHONY: all image run clean

@@ -1,0 +1,79 @@
+#include "arch/x86_64/cpu.h"
+#include "arch/x86_64/descriptors.h"
+#include "arch/x86_64/host_paging.h"
+#include "arch/x86_64/percpu.h"
+#include "hv/arch.h"
+#include "hv/log.h"
+
+struct percpu percpus[MAX_CPUS];
+
+/*
+ * Each CPU's stacks sit in their own slot of the stack area, every stack
+ * between unmapped guard pages, so an overflow faults instead of silently
+ * corrupting a neighbour. Layout in pages: guard, main stack, guard, then a
+ * small stack per IST slot, each followed by a guard.
+ */
+#define STACK_SLOT_PAGES 64
+#define MAIN_STACK_PAGES 8
+#define IST_STACK_PAGES 2
+
+struct percpu *this_cpu(void)
+{
+    return (struct percpu *)cpu_read_gs_pointer();
+}
+
+unsigned arch_cpu_index(void)
+{
+    return this_cpu()->index;
+}
+
+static void set_this_cpu(struct percpu *cpu)
+{
+    cpu->self = cpu;
+    cpu_write_msr(MSR_IA32_GS_BASE, (uint64_t)(uintptr_t)cpu);
+}
+
+void arch_boot_cpu_early_init(void)
+{
+    set_this_cpu(&percpus[0]);
+}
+
+static uint64_t map_stack(uint64_t *cursor, uint64_t pages)
+{
+    uint64_t bottom = *cursor + PAGE_SIZE; /* leave a guard page below */
+
+    if (!host_map_fresh_pages(bottom, pages)) {
+        log_error("out of memory for the stacks of cpu%u", arch_cpu_index());
+        arch_halt_forever();
+    }
+    *cursor = bottom + pages * PAGE_SIZE;
+    return *cursor;
+}
+
+void arch_cpu_init(unsigned index, uint32_t apic_id, void (*fn)(void *), void *arg)
+{
+    struct percpu *cpu = &percpus[index];
+    uint64_t cursor = STACK_AREA_BASE + (uint64_t)index * STACK_SLOT_PAGES * PAGE_SIZE;
+    uint64_t ist_tops[4] = {0};
+
+    cpu->index = index;
+    cpu->apic_id = apic_id;
+    set_this_cpu(cpu);
+    cpu->stack_top = map_stack(&cursor, MAIN_STACK_PAGES);
+    for (unsigned slot = IST_DOUBLE_FAULT; slot <= IST_MACHINE_CHECK; slot++)
+        ist_tops[slot] = map_stack(&cursor, IST_STACK_PAGES);
+    descriptors_load(&cpu->descriptors, ist_tops);
+    set_this_cpu(cpu); /* the segment reload cleared GS base */
+    idt_load();
+    cpu_switch_stack(cpu->stack_top, fn, arg);
+}
+
+void arch_halt_forever(void)
+{
+    cpu_stop();
+}
+
+uint64_t arch_read_tsc(void)
+{
+    return cpu_rdtsc();
+}

@@ -1,0 +1,50 @@
+#include "arch/x86_64/ept.h"
+
+#include "arch/x86_64/cpu.h"
+#include "arch/x86_64/vmcs.h"
+#include "hv/memory.h"
+
+/* EPTP (SDM Vol. 3C 25.6.11): bits 2:0 memory type of the tables, 5:3 walk
+ * length minus one. */
+#define EPTP_MEMORY_TYPE_WB 6ull
+#define EPTP_WALK_LENGTH_4 (3ull << 3)
+
+static uint64_t ept_alloc_table(void *ctx)
+{
+    (void)ctx;
+    return memory_alloc_pages(1);
+}
+
+static void *ept_table_pointer(void *ctx, uint64_t phys)
+{
+    (void)ctx;
+    return phys_to_virt(phys);
+}
+
+static uint64_t ept_large_sizes(void)
+{
+    uint64_t cap = cpu_read_msr(MSR_IA32_VMX_EPT_VPID_CAP);
+
+    return ((cap & EPT_CAP_2MB_PAGES) ? PAGE_SIZE_2M : 0) |
+           ((cap & EPT_CAP_1GB_PAGES) ? PAGE_SIZE_1G : 0);
+}
+
+int ept_create(struct ept *ept)
+{
+    ept->tables = (struct pt_builder){
+        .root = memory_alloc_pages(1),
+        .alloc_table = ept_alloc_table,
+        .table_pointer = ept_table_pointer,
+        .table_flags = EPT_RWX,
+        .present_mask = EPT_RWX,
+        .large_sizes = ept_large_sizes(),
+    };
+    ept->pointer = ept->tables.root | EPTP_WALK_LENGTH_4 | EPTP_MEMORY_TYPE_WB;
+    return ept->tables.root != 0;
+}
+
+enum pt_status ept_map_ram(struct ept *ept, uint64_t guest_phys, uint64_t host_phys,
+                           uint64_t size)
+{
+    return pt_map(&ept->tables, guest_phys, host_phys, size, EPT_RWX | EPT_MEMORY_TYPE_WB);
+}

@@ -1,0 +1,53 @@
+#include <stdint.h>
+
+#include "arch/x86_64/cpu.h"
+#include "hv/arch.h"
+#include "hv/log.h"
+
+/* Layout pushed by isr.asm, lowest address first. */
+struct exception_frame {
+    uint64_t r15, r14, r13, r12, r11, r10, r9, r8;
+    uint64_t rbp, rdi, rsi, rdx, rcx, rbx, rax;
+    uint64_t vector, error_code;
+    uint64_t rip, cs, rflags, rsp, ss;
+};
+
+void exception_report(const struct exception_frame *f);
+
+static const char *exception_name(uint64_t vector)
+{
+    static const char *const names[32] = {
+        "#DE divide error", "#DB debug", "NMI", "#BP breakpoint", "#OF overflow",
+        "#BR bound range", "#UD invalid opcode", "#NM device not available",
+        "#DF double fault", "coprocessor overrun", "#TS invalid TSS", "#NP segment not present",
+        "#SS stack fault", "#GP general protection", "#PF page fault", "reserved",
+        "#MF x87 error", "#AC alignment check", "#MC machine check", "#XM SIMD error",
+        "#VE virtualization", "#CP control protection",
+    };
+
+    if (vector < 32 && names[vector])
+        return names[vector];
+    return "reserved";
+}
+
+/* The hypervisor itself faulted: that is a broken invariant, so report
+ * everything a developer needs and stop this CPU (the others keep going). */
+void exception_report(const struct exception_frame *f)
+{
+    log_error("cpu%u: exception %llu (%s), error code 0x%llx", arch_cpu_index(),
+              (unsigned long long)f->vector, exception_name(f->vector),
+              (unsigned long long)f->error_code);
+    log_line("  rip=%016llx cs=%04llx rflags=%08llx cr2=%016llx", (unsigned long long)f->rip,
+             (unsigned long long)f->cs, (unsigned long long)f->rflags,
+             (unsigned long long)cpu_read_cr2());
+    log_line("  rax=%016llx rbx=%016llx rcx=%016llx rdx=%016llx", (unsigned long long)f->rax,
+             (unsigned long long)f->rbx, (unsigned long long)f->rcx, (unsigned long long)f->rdx);
+    log_line("  rsi=%016llx rdi=%016llx rbp=%016llx rsp=%016llx", (unsigned long long)f->rsi,
+             (unsigned long long)f->rdi, (unsigned long long)f->rbp, (unsigned long long)f->rsp);
+    log_line("  r8=%016llx r9=%016llx r10=%016llx r11=%016llx", (unsigned long long)f->r8,
+             (unsigned long long)f->r9, (unsigned long long)f->r10, (unsigned long long)f->r11);
+    log_line("  r12=%016llx r13=%016llx r14=%016llx r15=%016llx", (unsigned long long)f->r12,
+             (unsigned long long)f->r13, (unsigned long long)f->r14, (unsigned long long)f->r15);
+    log_error("cpu%u stopped", arch_cpu_index());
+    cpu_stop();
+}

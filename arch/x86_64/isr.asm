@@ -1,0 +1,67 @@
+; Exception entry stubs: push a uniform frame (vector, error code, all
+; general-purpose registers) and hand it to exception_report() in C, which
+; prints it and stops this CPU. Exceptions never return into the core.
+
+bits 64
+default rel
+
+extern exception_report
+
+section .text
+
+%macro EXCEPTION_NO_CODE 1
+exception_%1:
+    push 0                      ; no error code: keep the frame uniform
+    push %1
+    jmp exception_common
+%endmacro
+
+%macro EXCEPTION_WITH_CODE 1
+exception_%1:
+    push %1
+    jmp exception_common
+%endmacro
+
+; Vectors that push an error code (SDM Vol. 3A 6.15): 8, 10-14, 17, 21, 29, 30.
+%assign v 0
+%rep 32
+  %if v == 8 || (v >= 10 && v <= 14) || v == 17 || v == 21 || v == 29 || v == 30
+    EXCEPTION_WITH_CODE %[v]
+  %else
+    EXCEPTION_NO_CODE %[v]
+  %endif
+  %assign v v + 1
+%endrep
+
+exception_common:
+    push rax
+    push rbx
+    push rcx
+    push rdx
+    push rsi
+    push rdi
+    push rbp
+    push r8
+    push r9
+    push r10
+    push r11
+    push r12
+    push r13
+    push r14
+    push r15
+    mov rdi, rsp                ; struct exception_frame *
+    and rsp, -16
+    call exception_report
+.stop:
+    cli
+    hlt
+    jmp .stop
+
+section .rodata
+global exception_stubs
+exception_stubs:
+%assign v 0
+%rep 32
+    dq exception_%[v]
+  %assign v v + 1
+%endrep

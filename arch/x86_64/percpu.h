@@ -1,0 +1,24 @@
+/* Per-CPU data, found through GS base (its first field points to itself). */
+#ifndef ARCH_X86_64_PERCPU_H
+#define ARCH_X86_64_PERCPU_H
+
+#include <stdint.h>
+
+#include "arch/x86_64/descriptors.h"
+
+#define MAX_CPUS 256
+
+struct percpu {
+    struct percpu *self; /* must stay first: read as %gs:0 */
+    uint32_t index;
+    uint32_t apic_id;
+    uint64_t stack_top;
+    struct cpu_descriptors descriptors;
+    uint64_t vmxon_phys;
+};
+
+extern struct percpu percpus[MAX_CPUS];
+
+struct percpu *this_cpu(void);
+
+#endif

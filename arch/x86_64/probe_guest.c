@@ -1,0 +1,70 @@
+/* The first tiny guest: one per CPU, in its own EPT-mapped memory. */
+#include "arch/x86_64/cpu.h"
+#include "arch/x86_64/ept.h"
+#include "arch/x86_64/percpu.h"
+#include "arch/x86_64/vcpu.h"
+#include "arch/x86_64/vmcs_setup.h"
+#include "arch/x86_64/vmx_ops.h"
+#include "hv/arch.h"
+#include "hv/log.h"
+#include "hv/memory.h"
+#include "hv/string.h"
+
+static struct vcpu probe_vcpus[MAX_CPUS];
+
+/* Guest RAM at guest-physical 0 holding the image at PROBE_ENTRY. */
+static bool probe_memory(struct ept *ept, const void *image, uint64_t size)
+{
+    uint64_t ram = memory_alloc_pages(PROBE_RAM_SIZE / PAGE_SIZE);
+
+    if (!ram || size > PROBE_RAM_SIZE - PROBE_ENTRY || !ept_create(ept))
+        return false;
+    memcpy((char *)phys_to_virt(ram) + PROBE_ENTRY, image, size);
+    return ept_map_ram(ept, 0, ram, PROBE_RAM_SIZE) == PT_OK;
+}
+
+static bool probe_vmcs(struct vcpu *vcpu, const struct ept *ept)
+{
+    vcpu->vmcs_phys = vmcs_create();
+    if (!vcpu->vmcs_phys || !vmcs_setup_controls(ept->pointer, vcpu->vpid))
+        return false;
+    vmcs_setup_host();
+    vmcs_setup_real_mode_guest(PROBE_ENTRY, PROBE_RAM_SIZE - 0x10);
+    return true;
+}
+
+static void fill_report(const struct vcpu *vcpu, struct probe_report *report)
+{
+    report->halted = vcpu->state == VCPU_HALTED;
+    report->exits_cpuid = vcpu->exit_counts[EXIT_REASON_CPUID];
+    report->exits_vmcall = vcpu->exit_counts[EXIT_REASON_VMCALL];
+    report->exits_io = vcpu->exit_counts[EXIT_REASON_IO];
+    report->exits_hlt = vcpu->exit_counts[EXIT_REASON_HLT];
+    report->exits_total = vcpu->exits_total;
+    report->vmcall_rax = vcpu->probe.vmcall_rax;
+    report->vmcall_rbx = vcpu->probe.vmcall_rbx;
+    report->io_port = vcpu->probe.io_port;
+    report->io_value = vcpu->probe.io_value;
+    report->io_out = vcpu->probe.io_out;
+}
+
+bool arch_run_probe_guest(const void *image, uint64_t size, struct probe_report *report)
+{
+    unsigned index = arch_cpu_index();
+    struct vcpu *vcpu = &probe_vcpus[index];
+    struct ept ept;
+
+    *report = (struct probe_report){0};
+    *vcpu = (struct vcpu){.cpu_index = index, .vpid = (uint16_t)(index + 1)};
+    if (!probe_memory(&ept, image, size) || !probe_vmcs(vcpu, &ept))
+        return false;
+
+    report->first_entry_tsc = cpu_rdtsc();
+    if (vmx_enter_guest(vcpu)) {
+        report->entry_failed = true;
+        log_error("cpu%u: VM entry failed, instruction error %llu", index,
+                  (unsigned long long)vmcs_read(VMCS_INSTRUCTION_ERROR));
+    }
+    fill_report(vcpu, report);
+    return true;
+}

@@ -1,0 +1,51 @@
+/* A virtual CPU as the VMX code sees it. */
+#ifndef ARCH_X86_64_VCPU_H
+#define ARCH_X86_64_VCPU_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "arch/x86_64/vmcs.h"
+
+/* Guest general-purpose registers saved by vmexit.asm (RSP is in the VMCS). */
+struct guest_regs {
+    uint64_t rax, rcx, rdx, rbx, rbp, rsi, rdi;
+    uint64_t r8, r9, r10, r11, r12, r13, r14, r15;
+};
+
+enum vcpu_state {
+    VCPU_RUNNING = 0,
+    VCPU_HALTED,  /* the guest executed HLT: done */
+    VCPU_STOPPED, /* stopped by the hypervisor after a fault or unhandled exit */
+};
+
+/* What the probe guest reported through its exits. */
+struct vcpu_probe_record {
+    uint64_t vmcall_rax, vmcall_rbx;
+    uint16_t io_port;
+    uint32_t io_value;
+    bool io_out;
+};
+
+struct vcpu {
+    struct guest_regs regs; /* must stay first: vmexit.asm addresses it */
+    uint64_t launched;
+    unsigned cpu_index;
+    uint16_t vpid;
+    uint64_t vmcs_phys;
+    uint64_t eptp;
+    enum vcpu_state state;
+    uint32_t stop_reason; /* exit reason that stopped it */
+    uint64_t exit_counts[EXIT_REASON_COUNT];
+    uint64_t exits_total;
+    struct vcpu_probe_record probe;
+};
+
+/* vmexit.asm: enters the guest and returns when an exit handler asks to stop
+ * (0) or when VMLAUNCH/VMRESUME itself failed (1). */
+int vmx_enter_guest(struct vcpu *vcpu);
+
+/* Called by vmexit.asm on every exit; returns nonzero to resume the guest. */
+int vmexit_dispatch(struct vcpu *vcpu);
+
+#endif

@@ -1,0 +1,35 @@
+/*
+ * The few ACPI facts the hypervisor needs: CPUs and IOAPICs from the MADT,
+ * the power-off registers from the FADT and the \_S5 sleep type from the
+ * DSDT. Tables are reached through a caller-supplied mapping function, and
+ * every length and checksum is checked before a table is used.
+ */
+#ifndef DRIVERS_ACPI_H
+#define DRIVERS_ACPI_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+struct acpi_info {
+    bool present;
+    uint32_t madt_cpus;    /* enabled local APIC / x2APIC entries */
+    uint32_t madt_ioapics;
+    bool fadt_found;
+    uint32_t pm1a_control; /* I/O ports, 0 when absent */
+    uint32_t pm1b_control;
+    bool s5_found;
+    uint16_t s5_type_a, s5_type_b;
+};
+
+typedef void *(*acpi_map_fn)(uint64_t phys);
+
+/* Returns false (and present = false) when there is no valid RSDP. */
+bool acpi_parse(uint64_t rsdp_phys, acpi_map_fn map, struct acpi_info *info);
+
+/* Enters S5 through the PM1 control registers; returns if that failed. */
+void acpi_power_off(const struct acpi_info *info);
+
+/* Finds \_S5's SLP_TYPa/b in AML bytes; exposed for the unit tests. */
+bool acpi_find_s5(const uint8_t *aml, uint32_t len, uint16_t *type_a, uint16_t *type_b);
+
+#endif

@@ -1,0 +1,81 @@
+#include "hv/log.h"
+
+#include <stdarg.h>
+
+#include "drivers/uart16550.h"
+#include "hv/arch.h"
+#include "hv/format.h"
+#include "hv/spinlock.h"
+
+#define LOG_LINE_MAX 256
+#define NO_OWNER (-1)
+
+static uint16_t serial_port;
+static struct fbcon *framebuffer;
+static struct spinlock log_lock;
+static volatile int log_owner = NO_OWNER;
+
+void log_use_serial(uint16_t port)
+{
+    serial_port = uart_init(port) ? port : 0;
+}
+
+void log_use_framebuffer(struct fbcon *console)
+{
+    framebuffer = console;
+}
+
+/* A CPU that faults while it holds the lock must still be able to report the
+ * fault, so re-entry by the owner goes through without waiting. */
+static bool log_acquire(void)
+{
+    int self = (int)arch_cpu_index();
+
+    if (log_owner == self)
+        return false;
+    spin_lock(&log_lock);
+    log_owner = self;
+    return true;
+}
+
+static void log_release(bool acquired)
+{
+    if (!acquired)
+        return;
+    log_owner = NO_OWNER;
+    spin_unlock(&log_lock);
+}
+
+static void log_emit(const char *prefix, const char *fmt, va_list args)
+{
+    char line[LOG_LINE_MAX];
+    size_t len = format(line, sizeof(line), "bulkhead: %s", prefix);
+
+    len += format_v(line + len, sizeof(line) - len - 1, fmt, args);
+    line[len++] = '\n';
+
+    bool acquired = log_acquire();
+    if (serial_port)
+        uart_write(serial_port, line, (unsigned)len);
+    if (framebuffer)
+        fbcon_write(framebuffer, line, (unsigned)len);
+    log_release(acquired);
+}
+
+void log_line(const char *fmt, ...)
+{
+    va_list args;
+
+    va_start(args, fmt);
+    log_emit("", fmt, args);
+    va_end(args);
+}
+
+void log_error(const char *fmt, ...)
+{
+    va_list args;
+
+    va_start(args, fmt);
+    log_emit("error: ", fmt, args);
+    va_end(args);
+}

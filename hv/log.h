@@ -1,0 +1,24 @@
+/*
+ * The hypervisor log. Every line goes to the serial console and the
+ * framebuffer console from the first line on, prefixed "bulkhead: ". Lines
+ * from different CPUs never interleave.
+ */
+#ifndef HV_LOG_H
+#define HV_LOG_H
+
+#include <stdint.h>
+
+#include "drivers/fbcon.h"
+
+void log_use_serial(uint16_t port);
+void log_use_framebuffer(struct fbcon *console);
+
+/* One line: "bulkhead: " + the formatted text + newline. */
+void log_line(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* "bulkhead: error: ..." */
+void log_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* Marks where an error is born: file and line, then the message. */
+#define log_trace_error(fmt, ...) log_error("%s:%d: " fmt, __FILE__, __LINE__, ##__VA_ARGS__)
+
+#endif
