@@ -17,7 +17,11 @@
 #            [--guests DIR] [--extra SRC:DEST ...] [--omit NAME ...] [--size MiB]
 set -euo pipefail
 
-usage() {
+usage() { # usage [STATUS]: --help prints to stdout and succeeds
+    if [ "${1:-2}" = 0 ]; then
+        sed -n '2,/^set /p' "$0" | sed '$d; s/^# \{0,1\}//'
+        exit 0
+    fi
     sed -n '/^# Usage:/,/^set /p' "$0" | sed '$d; s/^# \{0,1\}//' >&2
     exit 2
 }
@@ -38,7 +42,7 @@ while [ $# -gt 0 ]; do
     --extra) extras+=("${2:?}"); shift 2 ;;
     --omit) omits+=("${2:?}"); shift 2 ;;
     --size) size_mib=${2:?}; shift 2 ;;
-    -h | --help) usage ;;
+    -h | --help) usage 0 ;;
     *) echo "mkimage: unknown argument '$1'" >&2; usage ;;
     esac
 done

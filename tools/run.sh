@@ -25,7 +25,11 @@
 set -uo pipefail
 
 root=$(cd "$(dirname "$0")/.." && pwd)
-usage() {
+usage() { # usage [STATUS]: --help prints to stdout and succeeds
+    if [ "${1:-3}" = 0 ]; then
+        sed -n '2,/^set /p' "$0" | sed '$d; s/^# \{0,1\}//'
+        exit 0
+    fi
     sed -n '/^# Usage:/,/^# Exit status/p' "$0" | sed '$d; s/^# \{0,1\}//' >&2
     exit 3
 }
@@ -37,7 +41,7 @@ die() {
 emu= image= log= cpus=1 mem=512 timeout=300 machine=q35
 bochs_cpu=corei7_skylake_x expect_exit=any
 while [ $# -gt 0 ]; do
-    [ $# -ge 2 ] || case "$1" in -h | --help) usage ;; *) die "$1 wants a value" ;; esac
+    [ $# -ge 2 ] || case "$1" in -h | --help) usage 0 ;; *) die "$1 wants a value" ;; esac
     case "$1" in
     --emu) emu=$2 ;;
     --image) image=$2 ;;
@@ -193,5 +197,7 @@ fi
 if [ "$emu" = bochs ] && grep -v 'Shutdown port' "$run_dir/bochs.log" 2>/dev/null | grep -q '>>PANIC<<'; then
     echo "run: bochs reported a panic, see $run_dir/bochs.log"
 fi
+# The image copy is only worth keeping to look into a failed run.
+[ "$status" -ne 0 ] || rm -f "$disk"
 echo "run: $emu finished in $elapsed s, exit $status"
 exit "$status"
