@@ -52,6 +52,9 @@ static int stop_guest(struct vcpu *vcpu, uint32_t reason)
               vcpu->cpu_index, reason & 0xffff, exit_reason_name(reason & 0xffff),
               (unsigned long long)vmcs_read(VMCS_EXIT_QUALIFICATION),
               (unsigned long long)vmcs_read(VMCS_GUEST_RIP));
+    if ((reason & 0xffff) == EXIT_REASON_EPT_VIOLATION)
+        log_line("  guest-physical address 0x%llx",
+                 (unsigned long long)vmcs_read(VMCS_GUEST_PHYSICAL_ADDRESS));
     log_line("  rax=%016llx rbx=%016llx rcx=%016llx rdx=%016llx rsp=%016llx",
              (unsigned long long)vcpu->regs.rax, (unsigned long long)vcpu->regs.rbx,
              (unsigned long long)vcpu->regs.rcx, (unsigned long long)vcpu->regs.rdx,

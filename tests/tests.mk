@@ -1,0 +1,160 @@
+# Tests and checks, included by the top-level Makefile.
+#
+#   make test              everything below; ends with one "N passed, N failed" line
+#   make test-unit         Criterion unit tests of the real sources, on the host
+#   make test-fuzz         a short libFuzzer run of every parser of untrusted bytes
+#   make test-integration  boot scenarios (tests/integration/run.sh)
+#   make check-config CONFIG=file.cfg
+#   make format-check      clang-format over every tracked C file
+
+TEST_DIR    := $(BUILD)/tests
+RESULTS_DIR := $(TEST_DIR)/results
+SANITIZE    := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+
+# ---- unit tests --------------------------------------------------------------
+# Each unit has one file tests/unit/test_<unit>.c, linked with the real sources
+# listed in UNIT_SOURCES_<unit>. To add a unit test, write the file and one line:
+#   UNIT_SOURCES_frame := hv/frame.c
+# UNIT_CFLAGS_<unit> may add flags for that unit only, e.g. a shim header
+# (-include tests/unit/shim_cpu.h) that stands in for the hardware.
+UNIT_SOURCES_config := hv/config.c
+UNIT_SOURCES_elf    := hv/elf.c
+UNIT_SOURCES_frame  := hv/frame.c
+UNIT_SOURCES_paging := arch/x86_64/paging.c
+UNIT_SOURCES_format := hv/format.c
+UNIT_SOURCES_acpi   := drivers/acpi.c
+UNIT_SOURCES_fbcon  := drivers/fbcon.c
+
+UNIT_NAMES  := $(patsubst tests/unit/test_%.c,%,$(wildcard tests/unit/test_*.c))
+UNIT_CFLAGS := -std=c11 -g -O1 -I. $(WARNINGS) $(SANITIZE) -MMD -MP
+UNIT_COUNTS := $(UNIT_NAMES:%=$(RESULTS_DIR)/unit-%.count)
+
+# Objects go to one directory per unit, so UNIT_CFLAGS_<unit> applies to the
+# real sources too without affecting other units.
+define unit_test_rules
+$(TEST_DIR)/unit/$(1)/%.o: %.c
+	@mkdir -p $$(dir $$@)
+	$(CC) $(UNIT_CFLAGS) $(UNIT_CFLAGS_$(1)) -c $$< -o $$@
+
+$(TEST_DIR)/unit/test_$(1): $(patsubst %.c,$(TEST_DIR)/unit/$(1)/%.o,tests/unit/test_$(1).c $(UNIT_SOURCES_$(1)))
+	$(CC) $(SANITIZE) -o $$@ $$^ -lcriterion
+endef
+$(foreach unit,$(UNIT_NAMES),$(eval $(call unit_test_rules,$(unit))))
+
+# Runs one unit's tests and records "passed failed" from Criterion's TAP
+# report. A binary that dies without reporting a failure still counts as one.
+$(RESULTS_DIR)/unit-%.count: $(TEST_DIR)/unit/test_% FORCE
+	@mkdir -p $(dir $@)
+	@$< --tap=$(@:.count=.tap); rc=$$?; \
+	passed=$$(grep -c '^ok ' $(@:.count=.tap)); \
+	failed=$$(grep -c '^not ok ' $(@:.count=.tap)); \
+	if [ $$rc -ne 0 ] && [ $$failed -eq 0 ]; then failed=1; fi; \
+	echo "$$passed $$failed" > $@
+
+test-unit: $(UNIT_COUNTS)
+	@$(call sum_counts,unit tests: ,$(UNIT_COUNTS))
+
+# ---- fuzzing -----------------------------------------------------------------
+# Each harness tests/fuzz/fuzz_<name>.c is linked with FUZZ_SOURCES_<name> and
+# starts from the checked-in seeds in tests/fuzz/corpus/<name>/ (and the
+# dictionary tests/fuzz/<name>.dict if there is one). New inputs it finds go to
+# $(TEST_DIR)/fuzz/corpus/<name>/, crashes to $(TEST_DIR)/fuzz/artifacts/.
+#
+# `make test` runs each one briefly. Before changing a parser, run it long:
+#   make test-fuzz FUZZ_RUNS=-1 FUZZ_TIME=3600
+# and copy any small, interesting new inputs into the seed corpus.
+FUZZ_SOURCES_config := hv/config.c
+FUZZ_SOURCES_elf    := hv/elf.c
+
+FUZZ_CC     := clang
+FUZZ_RUNS   ?= 200000
+FUZZ_TIME   ?= 15
+FUZZ_NAMES  := $(patsubst tests/fuzz/fuzz_%.c,%,$(wildcard tests/fuzz/fuzz_*.c))
+FUZZ_CFLAGS := -std=c11 -g -O1 -I. $(WARNINGS) -fsanitize=fuzzer,address,undefined \
+               -fno-sanitize-recover=all -MMD -MP
+FUZZ_COUNTS := $(FUZZ_NAMES:%=$(RESULTS_DIR)/fuzz-%.count)
+
+$(TEST_DIR)/fuzz/obj/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -c $< -o $@
+
+define fuzz_harness_rule
+$(TEST_DIR)/fuzz/fuzz_$(1): $(patsubst %.c,$(TEST_DIR)/fuzz/obj/%.o,tests/fuzz/fuzz_$(1).c $(FUZZ_SOURCES_$(1)))
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -o $$@ $$^
+endef
+$(foreach name,$(FUZZ_NAMES),$(eval $(call fuzz_harness_rule,$(name))))
+
+# One harness run is one pass or one failure. Its chatter goes to a log; the
+# end of the log is shown when it fails.
+$(RESULTS_DIR)/fuzz-%.count: $(TEST_DIR)/fuzz/fuzz_% FORCE
+	@mkdir -p $(dir $@) $(TEST_DIR)/fuzz/corpus/$* $(TEST_DIR)/fuzz/artifacts
+	@if $< -runs=$(FUZZ_RUNS) -max_total_time=$(FUZZ_TIME) \
+		$(if $(wildcard tests/fuzz/$*.dict),-dict=tests/fuzz/$*.dict) \
+		-artifact_prefix=$(TEST_DIR)/fuzz/artifacts/$*- \
+		$(TEST_DIR)/fuzz/corpus/$* tests/fuzz/corpus/$* > $(TEST_DIR)/fuzz/$*.log 2>&1; \
+	then echo "fuzz_$*: ok ($(TEST_DIR)/fuzz/$*.log)"; echo "1 0" > $@; \
+	else tail -n 40 $(TEST_DIR)/fuzz/$*.log; echo "fuzz_$*: FAILED"; echo "0 1" > $@; fi
+
+test-fuzz: $(FUZZ_COUNTS)
+	@$(call sum_counts,fuzz runs: ,$(FUZZ_COUNTS))
+
+# ---- integration -------------------------------------------------------------
+# run.sh boots the scenarios and prints "N passed, N failed" as its last line.
+INTEGRATION_RUN   := tests/integration/run.sh
+INTEGRATION_COUNT := $(RESULTS_DIR)/integration.count
+
+test-integration:
+	@mkdir -p $(RESULTS_DIR)
+	@if [ ! -x $(INTEGRATION_RUN) ]; then \
+		echo "$(INTEGRATION_RUN) is missing or not executable"; \
+		echo "0 1" > $(INTEGRATION_COUNT); exit 1; \
+	fi
+	@{ $(INTEGRATION_RUN) $(INTEGRATION_ARGS); echo $$? > $(TEST_DIR)/integration.rc; } 2>&1 \
+		| tee $(TEST_DIR)/integration.log
+	@counts=$$(tail -n 1 $(TEST_DIR)/integration.log | tr -d '\r' \
+		| sed -n 's/^ *\([0-9][0-9]*\) passed, \([0-9][0-9]*\) failed *$$/\1 \2/p'); \
+	if [ -z "$$counts" ]; then \
+		echo "$(INTEGRATION_RUN) did not end with an 'N passed, N failed' line"; counts="0 1"; \
+	fi; \
+	set -- $$counts; \
+	if [ "$$(cat $(TEST_DIR)/integration.rc)" != 0 ] && [ $$2 -eq 0 ]; then counts="$$1 1"; fi; \
+	echo "$$counts" > $(INTEGRATION_COUNT)
+	@$(call sum_counts,integration: ,$(INTEGRATION_COUNT))
+
+# ---- everything --------------------------------------------------------------
+# Each part runs even when an earlier one fails (and -k keeps one broken unit
+# from hiding the others), so the total is honest. A part that left no count
+# file, e.g. a test that did not build, counts as one failure.
+test:
+	@rm -rf $(RESULTS_DIR)
+	-@$(MAKE) --no-print-directory -k test-unit
+	-@$(MAKE) --no-print-directory -k test-fuzz
+	-@$(MAKE) --no-print-directory test-integration
+	@$(call sum_counts,,$(UNIT_COUNTS) $(FUZZ_COUNTS) $(INTEGRATION_COUNT))
+
+# $(call sum_counts,label,count files): adds up the "passed failed" pairs,
+# prints "<label>N passed, N failed" and fails when anything failed.
+sum_counts = passed=0; failed=0; \
+	for f in $(2); do \
+		if [ -f $$f ]; then read p x < $$f; else echo "$$f: did not run"; p=0; x=1; fi; \
+		passed=$$((passed + p)); failed=$$((failed + x)); \
+	done; \
+	echo "$(1)$$passed passed, $$failed failed"; \
+	[ $$failed -eq 0 ]
+
+# ---- tools and checks --------------------------------------------------------
+CHECK_CONFIG := $(BUILD)/tools/check-config
+
+$(CHECK_CONFIG): tools/check-config.c hv/config.c hv/config.h
+	@mkdir -p $(dir $@)
+	$(CC) -std=c11 -O2 -g -I. $(WARNINGS) -o $@ tools/check-config.c hv/config.c
+
+check-config: $(CHECK_CONFIG)
+	@$(CHECK_CONFIG) $(CONFIG)
+
+format-check:
+	git ls-files -z '*.c' '*.h' | xargs -0 -r clang-format --dry-run -Werror
+
+FORCE:
+
+.PHONY: test test-unit test-fuzz test-integration check-config format-check FORCE

@@ -1,0 +1,125 @@
+#include <criterion/criterion.h>
+#include <string.h>
+
+#include "drivers/acpi.h"
+
+/* A fake physical memory holding RSDP, XSDT, MADT, FADT and DSDT. */
+static uint8_t memory[0x4000];
+
+static void *fake_map(uint64_t phys)
+{
+    return phys < sizeof(memory) ? memory + phys : NULL;
+}
+
+static void set_checksum(uint8_t *table, uint32_t len, uint32_t checksum_offset)
+{
+    uint8_t sum = 0;
+    table[checksum_offset] = 0;
+    for (uint32_t i = 0; i < len; i++)
+        sum += table[i];
+    table[checksum_offset] = (uint8_t)-sum;
+}
+
+static void put32(uint8_t *p, uint32_t v)
+{
+    memcpy(p, &v, 4);
+}
+
+static void put64(uint8_t *p, uint64_t v)
+{
+    memcpy(p, &v, 8);
+}
+
+static void header(uint8_t *t, const char *sig, uint32_t len)
+{
+    memcpy(t, sig, 4);
+    put32(t + 4, len);
+    t[8] = 2;
+}
+
+/* \_S5 = Package (4) { 5, 5, 0, 0 } as AML: NameOp "_S5_" PackageOp ... */
+static const uint8_t s5_aml[] = {0x10, 0x08, '_', 'S', '5', '_', 0x12, 0x0a, 0x04,
+                                 0x0a, 0x05, 0x0a, 0x05, 0x00, 0x00};
+
+static void build_tables(void)
+{
+    memset(memory, 0, sizeof(memory));
+    uint8_t *rsdp = memory + 0x100, *xsdt = memory + 0x200, *madt = memory + 0x400,
+            *fadt = memory + 0x800, *dsdt = memory + 0x1000;
+
+    memcpy(rsdp, "RSD PTR ", 8);
+    rsdp[15] = 2;
+    put64(rsdp + 24, 0x200);
+    set_checksum(rsdp, 20, 8);
+
+    header(xsdt, "XSDT", 36 + 16);
+    put64(xsdt + 36, 0x400);
+    put64(xsdt + 44, 0x800);
+    set_checksum(xsdt, 36 + 16, 9);
+
+    /* Two enabled local APICs, one disabled, one x2APIC, one IOAPIC. */
+    uint8_t entries[] = {0, 8, 0, 0, 1, 0, 0, 0, 0, 8, 1, 1, 1, 0, 0, 0, 0, 8, 2, 2, 0, 0, 0, 0,
+                         9, 16, 0, 0, 7, 0, 0, 0, 1, 0, 0, 0, 3, 0, 0, 0, 1, 12, 0, 0, 0, 0,
+                         0xc0, 0xfe, 0, 0, 0, 0};
+    header(madt, "APIC", 44 + sizeof(entries));
+    memcpy(madt + 44, entries, sizeof(entries));
+    set_checksum(madt, 44 + sizeof(entries), 9);
+
+    header(fadt, "FACP", 244);
+    put32(fadt + 40, 0x1000);
+    put32(fadt + 64, 0x604);
+    set_checksum(fadt, 244, 9);
+
+    header(dsdt, "DSDT", 36 + sizeof(s5_aml));
+    memcpy(dsdt + 36, s5_aml, sizeof(s5_aml));
+    set_checksum(dsdt, 36 + sizeof(s5_aml), 9);
+}
+
+Test(acpi, finds_cpus_ioapics_and_power_off)
+{
+    struct acpi_info info;
+    build_tables();
+    cr_assert(acpi_parse(0x100, fake_map, &info));
+    cr_assert_eq(info.madt_cpus, 3);
+    cr_assert_eq(info.madt_ioapics, 1);
+    cr_assert(info.fadt_found);
+    cr_assert_eq(info.pm1a_control, 0x604);
+    cr_assert(info.s5_found);
+    cr_assert_eq(info.s5_type_a, 5);
+    cr_assert_eq(info.s5_type_b, 5);
+}
+
+Test(acpi, bad_checksums_are_ignored)
+{
+    struct acpi_info info;
+    build_tables();
+    memory[0x400 + 50] ^= 0xff; /* corrupt the MADT */
+    cr_assert(acpi_parse(0x100, fake_map, &info));
+    cr_assert_eq(info.madt_cpus, 0);
+    cr_assert(info.fadt_found);
+
+    memory[0x100 + 9] ^= 0xff; /* corrupt the RSDP */
+    cr_assert_not(acpi_parse(0x100, fake_map, &info));
+    cr_assert_not(info.present);
+}
+
+Test(acpi, hostile_lengths_stay_in_bounds)
+{
+    struct acpi_info info;
+    build_tables();
+    put32(memory + 0x200 + 4, 0xffffffff); /* XSDT claims 4 GiB */
+    cr_assert_not(acpi_parse(0x100, fake_map, &info));
+    cr_assert_not(acpi_parse(0, fake_map, &info), "no RSDP");
+}
+
+Test(acpi, s5_forms)
+{
+    uint16_t a, b;
+    const uint8_t zero_one[] = {0x08, '_', 'S', '5', '_', 0x12, 0x06, 0x02, 0x00, 0x01};
+    cr_assert(acpi_find_s5(zero_one, sizeof(zero_one), &a, &b));
+    cr_assert_eq(a, 0);
+    cr_assert_eq(b, 1);
+    cr_assert_not(acpi_find_s5(s5_aml, 9, &a, &b), "cut short");
+    const uint8_t none[] = {0x08, '_', 'S', '4', '_', 0x12, 0x06, 0x02, 0x00, 0x01};
+    cr_assert_not(acpi_find_s5(none, sizeof(none), &a, &b));
+}

@@ -1,0 +1,72 @@
+#include <criterion/criterion.h>
+#include <string.h>
+
+#include "drivers/fbcon.h"
+
+#define W 32 /* four columns */
+#define H 32 /* two rows */
+#define STRIDE 40
+
+static uint32_t pixels[STRIDE * H];
+static uint8_t font[256 * 16];
+
+/* Glyph 'A' is a solid block, glyph 'B' the top row only. */
+static void setup(void)
+{
+    memset(font, 0, sizeof(font));
+    memset(font + 'A' * 16, 0xff, 16);
+    font['B' * 16] = 0xff;
+}
+
+TestSuite(fbcon, .init = setup);
+
+static uint32_t at(unsigned x, unsigned y)
+{
+    return pixels[y * STRIDE + x];
+}
+
+Test(fbcon, draws_glyphs_in_cells)
+{
+    struct fbcon con;
+    fbcon_init(&con, pixels, W, H, STRIDE, 0, font);
+    cr_assert_eq(con.columns, 4);
+    cr_assert_eq(con.rows, 2);
+    fbcon_write(&con, "AB", 2);
+    cr_assert_eq(at(0, 0), con.foreground);
+    cr_assert_eq(at(7, 15), con.foreground);
+    cr_assert_eq(at(8, 0), con.foreground, "B's top row");
+    cr_assert_eq(at(8, 1), con.background);
+    cr_assert_eq(at(16, 0), con.background, "third cell empty");
+    cr_assert_eq(at(W, 0), 0, "the stride padding is never touched");
+}
+
+Test(fbcon, newline_wraps_and_scrolls)
+{
+    struct fbcon con;
+    fbcon_init(&con, pixels, W, H, STRIDE, 0, font);
+    fbcon_write(&con, "A\nB\nA", 5);
+    /* After the scroll: row 0 holds "B", row 1 holds "A". */
+    cr_assert_eq(at(0, 0), con.foreground);
+    cr_assert_eq(at(0, 1), con.background);
+    cr_assert_eq(at(0, 16), con.foreground);
+    cr_assert_eq(at(0, 31), con.foreground);
+    cr_assert_eq(con.row, 1);
+}
+
+Test(fbcon, long_lines_wrap)
+{
+    struct fbcon con;
+    fbcon_init(&con, pixels, W, H, STRIDE, 0, font);
+    fbcon_write(&con, "AAAAA", 5);
+    cr_assert_eq(con.row, 1);
+    cr_assert_eq(con.column, 1);
+    cr_assert_eq(at(0, 16), con.foreground);
+}
+
+Test(fbcon, colour_order_follows_the_format)
+{
+    struct fbcon rgb, bgr;
+    fbcon_init(&rgb, pixels, W, H, STRIDE, 1, font);
+    fbcon_init(&bgr, pixels, W, H, STRIDE, 0, font);
+    cr_assert_neq(rgb.background, bgr.background);
+}

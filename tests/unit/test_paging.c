@@ -1,0 +1,112 @@
+#include <criterion/criterion.h>
+#include <string.h>
+
+#include "arch/x86_64/ept.h"
+#include "arch/x86_64/paging.h"
+
+/* Table pages come from a static pool; their "physical" address is the
+ * pointer. */
+#define POOL_PAGES 32
+static uint8_t pool[POOL_PAGES][4096] __attribute__((aligned(4096)));
+static unsigned tables_allocated;
+static unsigned table_budget;
+
+static uint64_t heap_table(void *ctx)
+{
+    (void)ctx;
+    if (tables_allocated >= table_budget || tables_allocated >= POOL_PAGES)
+        return 0;
+    void *p = pool[tables_allocated++];
+    memset(p, 0, 4096);
+    return (uint64_t)(uintptr_t)p;
+}
+
+static void *heap_pointer(void *ctx, uint64_t phys)
+{
+    (void)ctx;
+    return (void *)(uintptr_t)phys;
+}
+
+static struct pt_builder host_builder(uint64_t large)
+{
+    tables_allocated = 0;
+    table_budget = 1000;
+    struct pt_builder b = {
+        .alloc_table = heap_table,
+        .table_pointer = heap_pointer,
+        .table_flags = PTE_PRESENT | PTE_WRITABLE,
+        .present_mask = PTE_PRESENT,
+        .large_sizes = large,
+    };
+    b.root = heap_table(0);
+    return b;
+}
+
+Test(paging, small_pages_translate_back)
+{
+    struct pt_builder b = host_builder(0);
+    cr_assert_eq(pt_map(&b, 0xffffffff80000000ull, 0x1234000, 3 * PAGE_SIZE, PTE_PRESENT), PT_OK);
+    uint64_t pa, flags;
+    cr_assert(pt_translate(&b, 0xffffffff80002abcull, &pa, &flags));
+    cr_assert_eq(pa, 0x1236abc);
+    cr_assert_eq(flags & PTE_WRITABLE, 0, "read-only stays read-only");
+    cr_assert_not(pt_translate(&b, 0xffffffff80003000ull, &pa, &flags), "past the end");
+    cr_assert_eq(tables_allocated, 4, "PML4, PDPT, PD, PT");
+}
+
+Test(paging, large_pages_where_alignment_allows)
+{
+    struct pt_builder b = host_builder(PAGE_SIZE_2M | PAGE_SIZE_1G);
+    /* 4 KiB, then 2 MiB pages up to the 1 GiB boundary, then a 1 GiB page. */
+    uint64_t start = PAGE_SIZE_1G - PAGE_SIZE_2M - PAGE_SIZE;
+    uint64_t size = PAGE_SIZE + PAGE_SIZE_2M + PAGE_SIZE_1G;
+    cr_assert_eq(pt_map(&b, start, start, size, PTE_PRESENT | PTE_WRITABLE | PTE_NX), PT_OK);
+    uint64_t pa, flags;
+    cr_assert(pt_translate(&b, start, &pa, &flags));
+    cr_assert_eq(flags & PTE_LARGE, 0);
+    cr_assert(pt_translate(&b, PAGE_SIZE_1G - PAGE_SIZE_2M + 5, &pa, &flags));
+    cr_assert_eq(pa, PAGE_SIZE_1G - PAGE_SIZE_2M + 5);
+    cr_assert(flags & PTE_LARGE);
+    cr_assert(pt_translate(&b, PAGE_SIZE_1G + 0x3456789, &pa, &flags));
+    cr_assert_eq(pa, PAGE_SIZE_1G + 0x3456789);
+    cr_assert(flags & PTE_LARGE);
+    cr_assert(flags & PTE_NX);
+    cr_assert_eq(tables_allocated, 4, "PML4, PDPT, one PD, one PT");
+}
+
+Test(paging, misaligned_input_is_refused)
+{
+    struct pt_builder b = host_builder(0);
+    cr_assert_eq(pt_map(&b, 0x1001, 0x2000, PAGE_SIZE, PTE_PRESENT), PT_ERR_MISALIGNED);
+    cr_assert_eq(pt_map(&b, 0x1000, 0x2000, 100, PTE_PRESENT), PT_ERR_MISALIGNED);
+}
+
+Test(paging, existing_mappings_are_never_replaced)
+{
+    struct pt_builder b = host_builder(PAGE_SIZE_2M);
+    cr_assert_eq(pt_map(&b, 0, 0, PAGE_SIZE_2M, PTE_PRESENT), PT_OK);
+    cr_assert_eq(pt_map(&b, 0x1000, 0x99000, PAGE_SIZE, PTE_PRESENT), PT_ERR_ALREADY_MAPPED,
+                 "cannot split a large page");
+    cr_assert_eq(pt_map(&b, PAGE_SIZE_2M, 0, PAGE_SIZE, PTE_PRESENT), PT_OK);
+    cr_assert_eq(pt_map(&b, PAGE_SIZE_2M, 0, PAGE_SIZE, PTE_PRESENT), PT_ERR_ALREADY_MAPPED);
+}
+
+Test(paging, running_out_of_tables_is_reported)
+{
+    struct pt_builder b = host_builder(0);
+    table_budget = 2;
+    cr_assert_eq(pt_map(&b, 0, 0, PAGE_SIZE, PTE_PRESENT), PT_ERR_NO_MEMORY);
+}
+
+Test(paging, ept_entries_use_rwx_as_present)
+{
+    struct pt_builder b = host_builder(PAGE_SIZE_2M);
+    b.table_flags = EPT_RWX;
+    b.present_mask = EPT_RWX;
+    cr_assert_eq(pt_map(&b, 0, 0x40000000, 0x10000, EPT_RWX | EPT_MEMORY_TYPE_WB), PT_OK);
+    uint64_t pa, flags;
+    cr_assert(pt_translate(&b, 0xf123, &pa, &flags));
+    cr_assert_eq(pa, 0x4000f123);
+    cr_assert_eq(flags & 0x3f, EPT_RWX | EPT_MEMORY_TYPE_WB);
+    cr_assert_not(pt_translate(&b, 0x10000, &pa, &flags), "nothing beyond guest RAM");
+}
