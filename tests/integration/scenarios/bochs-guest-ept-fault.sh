@@ -1,0 +1,23 @@
+# A first guest that writes outside its memory: the hypervisor stops that
+# guest on the EPT violation with a report naming the address, counts it as
+# failed, and still finishes the boot and powers off.
+EMU=bochs
+CPUS=1
+MEM=512
+TIMEOUT=300
+CONFIG=$WORK/bulkhead.cfg
+
+prepare() {
+    sed -E 's/^([[:space:]]*probe[[:space:]]*=).*/\1 probe-ept-fault.bin/' \
+        config/bulkhead.cfg >"$CONFIG"
+    grep -qE '^[[:space:]]*probe[[:space:]]*= probe-ept-fault.bin$' "$CONFIG"
+}
+
+check() {
+    expect_exit 0
+    expect_prefix "bulkhead: error: cpu0: guest stopped: exit reason 48 (EPT violation)"
+    expect_line "bulkhead:   guest-physical address 0x20000"
+    expect_prefix "bulkhead: cpu0: guest failed: stopped before HLT"
+    expect_line "bulkhead: summary cpus=$CPUS vmx=$CPUS guests=$CPUS ok=0 failed=$CPUS"
+    expect_prefix "bulkhead: powering off"
+}

@@ -1,0 +1,21 @@
+# A first guest that triple-faults: the hypervisor stops that guest with a
+# report (exit reason 2), not the machine, and powers off cleanly.
+EMU=bochs
+CPUS=1
+MEM=512
+TIMEOUT=300
+CONFIG=$WORK/bulkhead.cfg
+
+prepare() {
+    sed -E 's/^([[:space:]]*probe[[:space:]]*=).*/\1 probe-triple-fault.bin/' \
+        config/bulkhead.cfg >"$CONFIG"
+    grep -qE '^[[:space:]]*probe[[:space:]]*= probe-triple-fault.bin$' "$CONFIG"
+}
+
+check() {
+    expect_exit 0
+    expect_prefix "bulkhead: error: cpu0: guest stopped: exit reason 2 (triple fault)"
+    expect_prefix "bulkhead: cpu0: guest failed: stopped before HLT"
+    expect_line "bulkhead: summary cpus=$CPUS vmx=$CPUS guests=$CPUS ok=0 failed=$CPUS"
+    expect_prefix "bulkhead: powering off"
+}
