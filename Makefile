@@ -120,3 +120,9 @@ clean:
 	rm -rf $(BUILD)
 
 .PHONY: all image run clean
+
+# ---- benchmarks ------------------------------------------------------------
+bench: image
+	tools/bench.sh $(BUILD)/bulkhead.img $(BUILD)/core.elf $(BUILD)/BOOTX64.EFI
+
+.PHONY: bench
