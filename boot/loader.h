@@ -1,0 +1,34 @@
+/*
+ * What the stub loads from its directory: the config, the core and the
+ * images the config names. Each function prints one error sentence and
+ * returns the failure; on success boot_info records what was loaded.
+ */
+#ifndef BOOT_LOADER_H
+#define BOOT_LOADER_H
+
+#include <efi.h>
+
+#include "boot/esp.h"
+#include "hv/boot_info.h"
+#include "hv/config.h"
+
+#define LOADER_CONFIG_NAME "bulkhead.cfg"
+#define LOADER_CORE_NAME   "bulkhead.elf"
+
+/* The core as loaded: its link address range and where it sits in memory. */
+struct core_image {
+    UINT64 entry;
+    UINT64 virt;
+    EFI_PHYSICAL_ADDRESS phys;
+    UINT64 pages;
+};
+
+EFI_STATUS loader_load_config(const struct esp_dir *dir, struct boot_info *info,
+                              struct config *config);
+
+EFI_STATUS loader_load_core(const struct esp_dir *dir, struct core_image *core);
+
+EFI_STATUS loader_load_images(const struct esp_dir *dir, const struct config *config,
+                              struct boot_info *info);
+
+#endif
