@@ -1,0 +1,588 @@
+/*
+ * The configuration file reader (see config.h for the format).
+ *
+ * This file is compiled three times: into the freestanding core, into the
+ * gnu-efi stub and into host tools and tests. It therefore calls no library
+ * function at all; the few string helpers it needs are below.
+ *
+ * The reader walks the text line by line. A line is a section header, a
+ * "key = value" pair, or nothing (blank or comment). Each section type owns a
+ * table of key handlers, so a new section or key is one table entry plus one
+ * small parse function.
+ */
+#include "hv/config.h"
+
+#include <stdarg.h>
+
+#define CONFIG_MAX_LINE       255 /* characters, not counting the line end */
+#define CONFIG_MAX_KEYS       16  /* per section type */
+#define CONFIG_QUOTE_LEN      32  /* longest piece of the input quoted in a message */
+#define CONFIG_DEFAULT_SERIAL 0x3f8
+#define CONFIG_UTF8_BOM       "\xef\xbb\xbf"
+#define SECTION_TYPE_COUNT    1 /* entries in section_types[] */
+
+/* A piece of the input text: not NUL-terminated, never written to. */
+struct span {
+    const char *ptr;
+    size_t len;
+};
+
+struct config_reader;
+
+struct key_handler {
+    const char *name;
+    /* Stores value into the section being read; false when it is not acceptable. */
+    bool (*parse)(struct config_reader *reader, struct span value);
+    const char *accepted; /* completes "expected ..." in the error sentence */
+};
+
+/*
+ * One kind of section. A named kind such as [partition NAME] will add a hook
+ * here that checks and stores the name and points the reader at the
+ * structure its key handlers fill.
+ */
+struct section_type {
+    const char *name;
+    bool takes_name; /* "[partition NAME]" rather than "[hypervisor]" */
+    const struct key_handler *keys;
+    size_t key_count;
+};
+
+struct config_reader {
+    const char *text;
+    size_t len;
+    size_t pos;
+    unsigned line;
+    struct config *config;
+    struct config_error *error;
+    const struct section_type *section; /* NULL before the first header */
+    unsigned section_first_line[SECTION_TYPE_COUNT];
+    unsigned key_first_line[CONFIG_MAX_KEYS];
+};
+
+/* ---- small string helpers (no C library here) ---------------------------- */
+
+static bool span_equals(struct span s, const char *word)
+{
+    size_t i;
+
+    for (i = 0; i < s.len; i++) {
+        if (word[i] == '\0' || word[i] != s.ptr[i])
+            return false;
+    }
+    return word[i] == '\0';
+}
+
+static bool is_blank(char c)
+{
+    /* CR counts as blank so that CRLF files and stray CRs need no special case. */
+    return c == ' ' || c == '\t' || c == '\r';
+}
+
+static struct span span_trim(struct span s)
+{
+    while (s.len > 0 && is_blank(s.ptr[0])) {
+        s.ptr++;
+        s.len--;
+    }
+    while (s.len > 0 && is_blank(s.ptr[s.len - 1]))
+        s.len--;
+    return s;
+}
+
+/* Index of the first c in s, or s.len when there is none. */
+static size_t span_find(struct span s, char c)
+{
+    size_t i = 0;
+
+    while (i < s.len && s.ptr[i] != c)
+        i++;
+    return i;
+}
+
+static struct span span_head(struct span s, size_t end)
+{
+    return (struct span){s.ptr, end};
+}
+
+static struct span span_tail(struct span s, size_t start)
+{
+    return (struct span){s.ptr + start, s.len - start};
+}
+
+/* Decimal, or hexadecimal with a 0x prefix; false on anything else or overflow. */
+static bool span_to_u64(struct span s, uint64_t *out)
+{
+    unsigned base = 10;
+    uint64_t value = 0;
+    size_t i = 0;
+
+    if (s.len > 2 && s.ptr[0] == '0' && (s.ptr[1] == 'x' || s.ptr[1] == 'X')) {
+        base = 16;
+        i = 2;
+    }
+    if (i == s.len)
+        return false;
+    for (; i < s.len; i++) {
+        char c = s.ptr[i];
+        unsigned digit;
+
+        if (c >= '0' && c <= '9')
+            digit = (unsigned)(c - '0');
+        else if (base == 16 && c >= 'a' && c <= 'f')
+            digit = (unsigned)(c - 'a' + 10);
+        else if (base == 16 && c >= 'A' && c <= 'F')
+            digit = (unsigned)(c - 'A' + 10);
+        else
+            return false;
+        if (value > (UINT64_MAX - digit) / base)
+            return false;
+        value = value * base + digit;
+    }
+    *out = value;
+    return true;
+}
+
+/* ---- bounded text output, always NUL-terminated -------------------------- */
+
+struct text_out {
+    char *buf;
+    size_t size;
+    size_t len;
+};
+
+static struct text_out text_out_start(char *buf, size_t size)
+{
+    if (size > 0)
+        buf[0] = '\0';
+    return (struct text_out){buf, size, 0};
+}
+
+static void out_char(struct text_out *out, char c)
+{
+    if (out->len + 1 >= out->size)
+        return; /* full: truncate silently, the terminator is already there */
+    out->buf[out->len++] = c;
+    out->buf[out->len] = '\0';
+}
+
+static void out_string(struct text_out *out, const char *s)
+{
+    while (*s != '\0')
+        out_char(out, *s++);
+}
+
+static void out_number(struct text_out *out, uint64_t value, unsigned base, size_t min_digits)
+{
+    char digits[20];
+    size_t n = 0;
+
+    do {
+        digits[n++] = "0123456789abcdef"[value % base];
+        value /= base;
+    } while (value != 0 || n < min_digits);
+    while (n > 0)
+        out_char(out, digits[--n]);
+}
+
+/* Input text, shortened, with anything unprintable shown as '?'. */
+static void out_input(struct text_out *out, struct span s)
+{
+    size_t shown = s.len > CONFIG_QUOTE_LEN ? CONFIG_QUOTE_LEN : s.len;
+
+    for (size_t i = 0; i < shown; i++) {
+        char c = s.ptr[i];
+        out_char(out, c >= 0x20 && c < 0x7f ? c : '?');
+    }
+    if (shown < s.len)
+        out_string(out, "...");
+}
+
+static void out_quoted(struct text_out *out, struct span s)
+{
+    out_char(out, '\'');
+    out_input(out, s);
+    out_char(out, '\'');
+}
+
+/*
+ * A printf for messages, with only what they need: %s (C string), %u
+ * (unsigned), %x (unsigned, at least two hex digits), %t (struct span of input text),
+ * %q (the same in quotes) and %%.
+ */
+static void out_format(struct text_out *out, const char *format, va_list args)
+{
+    for (const char *f = format; *f != '\0'; f++) {
+        if (*f != '%') {
+            out_char(out, *f);
+            continue;
+        }
+        switch (*++f) {
+        case 's':
+            out_string(out, va_arg(args, const char *));
+            break;
+        case 'u':
+            out_number(out, va_arg(args, unsigned), 10, 1);
+            break;
+        case 'x':
+            out_number(out, va_arg(args, unsigned), 16, 2);
+            break;
+        case 't':
+            out_input(out, va_arg(args, struct span));
+            break;
+        case 'q':
+            out_quoted(out, va_arg(args, struct span));
+            break;
+        case '%':
+            out_char(out, '%');
+            break;
+        default:
+            return; /* a bad format is a bug here; stop rather than run off the end */
+        }
+    }
+}
+
+/* ---- errors ----------------------------------------------------------- */
+
+/* Records the problem on the current line; always returns false for "return fail(...)". */
+static bool fail(struct config_reader *reader, const char *format, ...)
+{
+    struct text_out out = text_out_start(reader->error->message, CONFIG_MESSAGE_LEN);
+    va_list args;
+
+    reader->error->line = reader->line;
+    va_start(args, format);
+    out_format(&out, format, args);
+    va_end(args);
+    return false;
+}
+
+/* ---- the [hypervisor] section ------------------------------------------ */
+
+static bool parse_yes_no(struct span value, bool *out)
+{
+    if (span_equals(value, "yes"))
+        *out = true;
+    else if (span_equals(value, "no"))
+        *out = false;
+    else
+        return false;
+    return true;
+}
+
+/*
+ * A file name the stub can open beside BOOTX64.EFI: printable ASCII (the
+ * stub widens it to UCS-2 byte by byte), no spaces, no path separators.
+ */
+static bool parse_file_name(struct span value, char out[CONFIG_NAME_LEN])
+{
+    if (value.len == 0 || value.len >= CONFIG_NAME_LEN)
+        return false;
+    for (size_t i = 0; i < value.len; i++) {
+        char c = value.ptr[i];
+        if (c <= ' ' || c >= 0x7f || c == '/' || c == '\\')
+            return false;
+    }
+    for (size_t i = 0; i < value.len; i++)
+        out[i] = value.ptr[i];
+    out[value.len] = '\0';
+    return true;
+}
+
+static bool parse_serial(struct config_reader *reader, struct span value)
+{
+    uint64_t port;
+
+    if (span_equals(value, "none")) {
+        reader->config->hypervisor.serial_port = 0;
+        return true;
+    }
+    if (!span_to_u64(value, &port) || port == 0 || port > 0xffff)
+        return false;
+    reader->config->hypervisor.serial_port = (uint16_t)port;
+    return true;
+}
+
+static bool parse_framebuffer(struct config_reader *reader, struct span value)
+{
+    return parse_yes_no(value, &reader->config->hypervisor.framebuffer);
+}
+
+static bool parse_probe(struct config_reader *reader, struct span value)
+{
+    if (span_equals(value, "none")) {
+        reader->config->hypervisor.probe_image[0] = '\0';
+        return true;
+    }
+    return parse_file_name(value, reader->config->hypervisor.probe_image);
+}
+
+static bool parse_on_finish(struct config_reader *reader, struct span value)
+{
+    enum config_on_finish *on_finish = &reader->config->hypervisor.on_finish;
+
+    if (span_equals(value, "poweroff"))
+        *on_finish = CONFIG_FINISH_POWEROFF;
+    else if (span_equals(value, "halt"))
+        *on_finish = CONFIG_FINISH_HALT;
+    else
+        return false;
+    return true;
+}
+
+static const struct key_handler hypervisor_keys[] = {
+    {"serial", parse_serial, "none or an I/O port from 0x1 to 0xffff, in hex or decimal"},
+    {"framebuffer", parse_framebuffer, "yes or no"},
+    {"probe", parse_probe,
+     "none or a file name of 1 to 63 characters without spaces or path separators"},
+    {"on_finish", parse_on_finish, "poweroff or halt"},
+};
+
+/* ---- section and key dispatch ------------------------------------------ */
+
+#define ARRAY_LENGTH(a) (sizeof(a) / sizeof((a)[0]))
+
+static const struct section_type section_types[] = {
+    {"hypervisor", false, hypervisor_keys, ARRAY_LENGTH(hypervisor_keys)},
+};
+
+_Static_assert(ARRAY_LENGTH(hypervisor_keys) <= CONFIG_MAX_KEYS, "raise CONFIG_MAX_KEYS");
+_Static_assert(ARRAY_LENGTH(section_types) == SECTION_TYPE_COUNT, "update SECTION_TYPE_COUNT");
+
+static const struct section_type *find_section_type(struct span name)
+{
+    for (size_t i = 0; i < ARRAY_LENGTH(section_types); i++) {
+        if (span_equals(name, section_types[i].name))
+            return &section_types[i];
+    }
+    return NULL;
+}
+
+/* The choices, for "unknown section" and "unknown key" errors. */
+static void list_section_types(char *buf, size_t size)
+{
+    struct text_out out = text_out_start(buf, size);
+
+    for (size_t i = 0; i < ARRAY_LENGTH(section_types); i++) {
+        out_string(&out, i > 0 ? ", [" : "[");
+        out_string(&out, section_types[i].name);
+        out_string(&out, section_types[i].takes_name ? " NAME]" : "]");
+    }
+}
+
+static void list_keys(const struct section_type *section, char *buf, size_t size)
+{
+    struct text_out out = text_out_start(buf, size);
+
+    for (size_t i = 0; i < section->key_count; i++) {
+        if (i > 0)
+            out_string(&out, ", ");
+        out_string(&out, section->keys[i].name);
+    }
+}
+
+/* Checks the "[type]" or "[type name]" part of a header and enters the section. */
+static bool enter_section(struct config_reader *reader, struct span type, struct span name)
+{
+    const struct section_type *section = find_section_type(type);
+    unsigned *first_line;
+    char choices[CONFIG_MESSAGE_LEN];
+
+    if (section == NULL) {
+        list_section_types(choices, sizeof(choices));
+        return fail(reader, "unknown section [%t]; known sections are %s", type, choices);
+    }
+    if (section->takes_name && name.len == 0)
+        return fail(reader, "section [%s] needs a name, as in [%s NAME]", section->name,
+                    section->name);
+    if (!section->takes_name && name.len > 0)
+        return fail(reader, "section [%s] takes no name, but %q follows it", section->name, name);
+    /* Named sections will check their names for repeats when they are stored. */
+    first_line = &reader->section_first_line[section - section_types];
+    if (!section->takes_name && *first_line != 0)
+        return fail(reader, "section [%s] is given twice (first on line %u)", section->name,
+                    *first_line);
+    *first_line = reader->line;
+    reader->section = section;
+    for (size_t i = 0; i < CONFIG_MAX_KEYS; i++)
+        reader->key_first_line[i] = 0;
+    return true;
+}
+
+/* line: trimmed, comment removed, starting with '['. */
+static bool read_section_header(struct config_reader *reader, struct span line)
+{
+    size_t close = span_find(line, ']');
+    struct span inside, type;
+    size_t type_end;
+
+    if (close == line.len)
+        return fail(reader, "section header %q is missing its closing ']'", line);
+    if (close != line.len - 1)
+        return fail(reader, "unexpected text %q after the section header",
+                    span_trim(span_tail(line, close + 1)));
+    inside = span_trim((struct span){line.ptr + 1, close - 1});
+    if (inside.len == 0)
+        return fail(reader, "empty section header '[]'");
+    type_end = 0;
+    while (type_end < inside.len && !is_blank(inside.ptr[type_end]))
+        type_end++;
+    type = span_head(inside, type_end);
+    return enter_section(reader, type, span_trim(span_tail(inside, type_end)));
+}
+
+static const struct key_handler *find_key(const struct section_type *section, struct span key)
+{
+    for (size_t i = 0; i < section->key_count; i++) {
+        if (span_equals(key, section->keys[i].name))
+            return &section->keys[i];
+    }
+    return NULL;
+}
+
+static bool apply_key(struct config_reader *reader, struct span key, struct span value)
+{
+    const struct section_type *section = reader->section;
+    const struct key_handler *handler = find_key(section, key);
+    unsigned *first_line;
+    char choices[CONFIG_MESSAGE_LEN];
+
+    if (handler == NULL) {
+        list_keys(section, choices, sizeof(choices));
+        return fail(reader, "unknown key %q in [%s]; known keys are %s", key, section->name,
+                    choices);
+    }
+    first_line = &reader->key_first_line[handler - section->keys];
+    if (*first_line != 0)
+        return fail(reader, "key '%s' is given twice in [%s] (first on line %u)", handler->name,
+                    section->name, *first_line);
+    *first_line = reader->line;
+    if (value.len == 0)
+        return fail(reader, "key '%s' has no value; expected %s", handler->name, handler->accepted);
+    if (!handler->parse(reader, value))
+        return fail(reader, "bad value %q for '%s'; expected %s", value, handler->name,
+                    handler->accepted);
+    return true;
+}
+
+/* line: trimmed, comment removed, not a header. */
+static bool read_key_value(struct config_reader *reader, struct span line)
+{
+    size_t equals = span_find(line, '=');
+    struct span key = span_trim(span_head(line, equals));
+
+    if (equals == line.len)
+        return fail(reader, "expected 'key = value' or '[section]' but found %q", line);
+    if (key.len == 0)
+        return fail(reader, "missing key name before '='");
+    if (reader->section == NULL)
+        return fail(reader, "key %q comes before any section header such as [%s]", key,
+                    section_types[0].name);
+    return apply_key(reader, key, span_trim(span_tail(line, equals + 1)));
+}
+
+/* ---- lines -------------------------------------------------------------- */
+
+/* Tab, CR and LF are the only control characters a text file needs. */
+static bool is_text_byte(unsigned char c)
+{
+    return (c >= 0x20 && c != 0x7f) || c == '\t' || c == '\r' || c == '\n';
+}
+
+/*
+ * Cuts the next line (without its LF) out of the text and checks its bytes
+ * and length. The line end may be LF or CRLF; the last line may have none.
+ */
+static bool next_line(struct config_reader *reader, struct span *line)
+{
+    struct span rest = span_tail((struct span){reader->text, reader->len}, reader->pos);
+    size_t end = span_find(rest, '\n');
+    size_t length = end;
+
+    reader->line++;
+    reader->pos += end < rest.len ? end + 1 : end;
+    *line = span_head(rest, end);
+    for (size_t i = 0; i < end; i++) {
+        if (!is_text_byte((unsigned char)rest.ptr[i]))
+            return fail(reader, "non-text byte 0x%x in column %u; the file must be plain text",
+                        (unsigned char)rest.ptr[i], (unsigned)(i + 1));
+    }
+    if (length > 0 && rest.ptr[length - 1] == '\r')
+        length--;
+    if (length > CONFIG_MAX_LINE)
+        return fail(reader, "line is longer than %u characters", CONFIG_MAX_LINE);
+    return true;
+}
+
+static bool read_line(struct config_reader *reader, struct span line)
+{
+    line = span_trim(span_head(line, span_find(line, '#')));
+    if (line.len == 0)
+        return true;
+    if (line.ptr[0] == '[')
+        return read_section_header(reader, line);
+    return read_key_value(reader, line);
+}
+
+/* ---- public interface -------------------------------------------------- */
+
+void config_set_defaults(struct config *config)
+{
+    config->hypervisor.serial_port = CONFIG_DEFAULT_SERIAL;
+    config->hypervisor.framebuffer = true;
+    config->hypervisor.probe_image[0] = '\0';
+    config->hypervisor.on_finish = CONFIG_FINISH_POWEROFF;
+}
+
+static void start_error(struct config_error *error, const char *file_name)
+{
+    struct text_out out = text_out_start(error->file, CONFIG_NAME_LEN);
+
+    out_string(&out, file_name != NULL ? file_name : "(config)");
+    error->line = 0;
+    error->message[0] = '\0';
+}
+
+int config_parse(const char *text, size_t len, const char *file_name, struct config *config,
+                 struct config_error *error)
+{
+    struct config_reader reader = {.text = text, .len = len, .config = config, .error = error};
+    struct span line;
+
+    start_error(error, file_name);
+    config_set_defaults(config);
+    /* Editors on Windows like to start UTF-8 files with a byte order mark. */
+    if (len >= 3 && span_equals((struct span){text, 3}, CONFIG_UTF8_BOM))
+        reader.pos = 3;
+    while (reader.pos < reader.len) {
+        if (!next_line(&reader, &line) || !read_line(&reader, line))
+            return -1;
+    }
+    return 0;
+}
+
+void config_format_error(const struct config_error *error, char *buf, size_t size)
+{
+    struct text_out out = text_out_start(buf, size);
+
+    out_string(&out, error->file);
+    if (error->line != 0) {
+        out_char(&out, ':');
+        out_number(&out, error->line, 10, 1);
+    }
+    out_string(&out, ": ");
+    out_string(&out, error->message);
+}
+
+size_t config_image_count(const struct config *config)
+{
+    return config->hypervisor.probe_image[0] != '\0' ? 1 : 0;
+}
+
+/* NULL when index is not below config_image_count(). */
+const char *config_image_name(const struct config *config, size_t index)
+{
+    if (index == 0 && config->hypervisor.probe_image[0] != '\0')
+        return config->hypervisor.probe_image;
+    return NULL;
+}
