@@ -85,15 +85,24 @@ $(BUILD)/stub/%.o: %.c
 	@mkdir -p $(dir $@)
 	$(CC) $(STUB_CFLAGS) -c $< -o $@
 
-$(BUILD)/stub/bootx64.so: $(STUB_OBJ)
+# Linking a gnu-efi application: a shared object, then a PE/COFF image.
+define efi_link
+	@mkdir -p $(dir $@)
 	$(LD) -shared -Bsymbolic -nostdlib -znocombreloc -L$(EFI_LIB) \
 		-T$(EFI_LIB)/elf_x86_64_efi.lds $(EFI_LIB)/crt0-efi-x86_64.o $^ \
 		-o $@ -lefi -lgnuefi
-
-$(BUILD)/BOOTX64.EFI: $(BUILD)/stub/bootx64.so
+endef
+define efi_objcopy
 	$(OBJCOPY) -j .text -j .sdata -j .data -j .rodata -j .dynamic -j .dynsym \
 		-j .rel -j .rela -j '.rel.*' -j '.rela.*' -j .reloc \
 		--target efi-app-x86_64 --subsystem=10 $< $@
+endef
+
+$(BUILD)/stub/bootx64.so: $(STUB_OBJ)
+	$(efi_link)
+
+$(BUILD)/BOOTX64.EFI: $(BUILD)/stub/bootx64.so
+	$(efi_objcopy)
 
 # ---- guests --------------------------------------------------------------
 $(BUILD)/guests/%.bin: guests/%/*.asm
@@ -113,6 +122,7 @@ run: image
 
 # ---- tests -----------------------------------------------------------------
 include tests/tests.mk
+include boot/lockvmx.mk
 
 -include $(shell find $(BUILD) -name '*.d' 2>/dev/null)
 

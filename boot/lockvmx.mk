@@ -4,12 +4,7 @@
 LOCKVMX_OBJ := $(BUILD)/stub/tests/integration/efi/lockvmx.o
 
 $(BUILD)/tests/lockvmx.so: $(LOCKVMX_OBJ)
-	@mkdir -p $(dir $@)
-	$(LD) -shared -Bsymbolic -nostdlib -znocombreloc -L$(EFI_LIB) \
-		-T$(EFI_LIB)/elf_x86_64_efi.lds $(EFI_LIB)/crt0-efi-x86_64.o $^ \
-		-o $@ -lefi -lgnuefi
+	$(efi_link)
 
 $(BUILD)/tests/LOCKVMX.EFI: $(BUILD)/tests/lockvmx.so
-	$(OBJCOPY) -j .text -j .sdata -j .data -j .rodata -j .dynamic -j .dynsym \
-		-j .rel -j .rela -j '.rel.*' -j '.rela.*' -j .reloc \
-		--target efi-app-x86_64 --subsystem=10 $< $@
+	$(efi_objcopy)

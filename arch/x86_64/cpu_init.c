@@ -33,8 +33,14 @@ static void set_this_cpu(struct percpu *cpu)
     cpu_write_msr(MSR_IA32_GS_BASE, (uint64_t)(uintptr_t)cpu);
 }
 
+/* The firmware's GDT and IDT live in memory the boot map calls usable: move
+ * off them before the first frame is handed out (and zeroed). */
 void arch_boot_cpu_early_init(void)
 {
+    static const uint64_t no_ist_stacks[4];
+
+    descriptors_load(&percpus[0].descriptors, no_ist_stacks);
+    idt_load();
     set_this_cpu(&percpus[0]);
 }
 
