@@ -27,15 +27,15 @@ struct __attribute__((packed)) acpi_header {
 };
 
 #define ACPI_MAX_TABLE_LENGTH (16u << 20)
-#define FADT_DSDT 40
-#define FADT_PM1A_CONTROL 64
-#define FADT_PM1B_CONTROL 68
-#define FADT_X_DSDT 140
-#define MADT_ENTRIES 44
-#define MADT_LOCAL_APIC 0
-#define MADT_IOAPIC 1
-#define MADT_LOCAL_X2APIC 9
-#define SLP_EN (1u << 13)
+#define FADT_DSDT             40
+#define FADT_PM1A_CONTROL     64
+#define FADT_PM1B_CONTROL     68
+#define FADT_X_DSDT           140
+#define MADT_ENTRIES          44
+#define MADT_LOCAL_APIC       0
+#define MADT_IOAPIC           1
+#define MADT_LOCAL_X2APIC     9
+#define SLP_EN                (1u << 13)
 
 static bool checksum_ok(const uint8_t *bytes, uint32_t len)
 {
@@ -69,9 +69,9 @@ static uint32_t read32(const struct acpi_header *h, uint32_t offset)
 {
     const uint8_t *p = (const uint8_t *)h + offset;
 
-    return offset + 4 <= h->length ? (uint32_t)p[0] | (uint32_t)p[1] << 8 |
-                                         (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24
-                                   : 0;
+    return offset + 4 <= h->length
+               ? (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24
+               : 0;
 }
 
 static uint64_t read64(const struct acpi_header *h, uint32_t offset)

@@ -12,7 +12,7 @@
 
 struct acpi_info {
     bool present;
-    uint32_t madt_cpus;    /* enabled local APIC / x2APIC entries */
+    uint32_t madt_cpus; /* enabled local APIC / x2APIC entries */
     uint32_t madt_ioapics;
     bool fadt_found;
     uint32_t pm1a_control; /* I/O ports, 0 when absent */

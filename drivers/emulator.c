@@ -2,7 +2,7 @@
 
 #include "arch/x86_64/cpu.h"
 
-#define BOCHS_SHUTDOWN_PORT 0x8900
+#define BOCHS_SHUTDOWN_PORT  0x8900
 #define QEMU_DEBUG_EXIT_PORT 0xf4
 
 void emulator_exit(uint8_t code)

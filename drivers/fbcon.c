@@ -1,6 +1,6 @@
 #include "drivers/fbcon.h"
 
-#define GLYPH_WIDTH 8
+#define GLYPH_WIDTH  8
 #define GLYPH_HEIGHT 16
 
 static uint32_t fbcon_colour(int red_first, uint8_t r, uint8_t g, uint8_t b)

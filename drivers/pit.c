@@ -2,12 +2,12 @@
 
 #include "arch/x86_64/cpu.h"
 
-#define PIT_CHANNEL2 0x42
-#define PIT_COMMAND 0x43
-#define PORT_B 0x61
-#define PORT_B_GATE2 0x01
-#define PORT_B_SPEAKER 0x02
-#define PORT_B_OUT2 0x20
+#define PIT_CHANNEL2       0x42
+#define PIT_COMMAND        0x43
+#define PORT_B             0x61
+#define PORT_B_GATE2       0x01
+#define PORT_B_SPEAKER     0x02
+#define PORT_B_OUT2        0x20
 #define PIT_CH2_MODE0_LOHI 0xb0
 
 uint64_t pit_measure(uint16_t ticks, uint64_t (*read_tsc)(void))

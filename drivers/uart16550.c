@@ -3,8 +3,8 @@
 #include "arch/x86_64/cpu.h"
 
 enum uart_register {
-    UART_DATA = 0,       /* THR/RBR, or divisor low with DLAB */
-    UART_IER = 1,        /* or divisor high with DLAB */
+    UART_DATA = 0, /* THR/RBR, or divisor low with DLAB */
+    UART_IER = 1,  /* or divisor high with DLAB */
     UART_FCR = 2,
     UART_LCR = 3,
     UART_MCR = 4,
@@ -12,9 +12,9 @@ enum uart_register {
     UART_SCRATCH = 7,
 };
 
-#define LCR_8N1 0x03
-#define LCR_DLAB 0x80
-#define LSR_THR_EMPTY 0x20
+#define LCR_8N1             0x03
+#define LCR_DLAB            0x80
+#define LSR_THR_EMPTY       0x20
 #define BAUD_115200_DIVISOR 1
 
 /* The scratch register keeps what is written on a real 16550; an absent port

@@ -58,8 +58,6 @@ const char *arch_vmx_status_text(enum vmx_status status);
 
 void arch_halt_forever(void) __attribute__((noreturn));
 
-
-
 /* What a first tiny guest did, as seen through its VM exits. */
 struct probe_report {
     bool halted;       /* it reached HLT */
@@ -78,7 +76,7 @@ struct probe_report {
  * Returns false when the guest could not be set up.
  */
 #define PROBE_RAM_SIZE 0x10000
-#define PROBE_ENTRY 0x1000
+#define PROBE_ENTRY    0x1000
 bool arch_run_probe_guest(const void *image, uint64_t size, struct probe_report *report);
 
 #endif

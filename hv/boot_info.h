@@ -20,15 +20,15 @@
 
 /* Memory region types, simplified from the UEFI map by the stub. */
 enum boot_memory_type {
-    BOOT_MEM_USABLE = 1,    /* free RAM the core may hand out */
-    BOOT_MEM_RESERVED,      /* firmware, runtime services, holes: never touch */
-    BOOT_MEM_ACPI_RECLAIM,  /* ACPI tables: read them, keep them */
+    BOOT_MEM_USABLE = 1,   /* free RAM the core may hand out */
+    BOOT_MEM_RESERVED,     /* firmware, runtime services, holes: never touch */
+    BOOT_MEM_ACPI_RECLAIM, /* ACPI tables: read them, keep them */
     BOOT_MEM_ACPI_NVS,
     BOOT_MEM_MMIO,
-    BOOT_MEM_CORE,          /* the core's own image */
-    BOOT_MEM_MODULE,        /* config text and guest images loaded by the stub */
-    BOOT_MEM_BOOT_DATA,     /* boot_info and the stub's page tables */
-    BOOT_MEM_TRAMPOLINE,    /* the page below 1 MiB kept for AP start-up */
+    BOOT_MEM_CORE,       /* the core's own image */
+    BOOT_MEM_MODULE,     /* config text and guest images loaded by the stub */
+    BOOT_MEM_BOOT_DATA,  /* boot_info and the stub's page tables */
+    BOOT_MEM_TRAMPOLINE, /* the page below 1 MiB kept for AP start-up */
 };
 
 struct boot_memory_region {
@@ -74,7 +74,7 @@ struct boot_info {
     uint64_t acpi_rsdp; /* physical address of the RSDP, 0 when absent */
     struct boot_framebuffer framebuffer;
 
-    uint64_t core_phys;       /* where the core image was loaded */
+    uint64_t core_phys; /* where the core image was loaded */
     uint64_t core_pages;
     uint64_t trampoline_phys; /* one 4 KiB page below 1 MiB */
 

@@ -20,7 +20,7 @@ enum elf_status {
     ELF_ERR_BAD_SEGMENT, /* filesz > memsz, overflow, misaligned, overlapping */
     ELF_ERR_TOO_MANY_SEGMENTS,
     ELF_ERR_NO_SEGMENTS,
-    ELF_ERR_BAD_ENTRY,   /* entry point not inside an executable segment */
+    ELF_ERR_BAD_ENTRY, /* entry point not inside an executable segment */
 };
 
 struct elf_segment {

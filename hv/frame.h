@@ -13,7 +13,7 @@
 
 #include "hv/boot_info.h"
 
-#define FRAME_SIZE 4096ull
+#define FRAME_SIZE       4096ull
 #define FRAME_MAX_RANGES 256
 /* Memory below 1 MiB stays with legacy users (real-mode structures, the AP
  * trampoline); the allocator never hands it out. */

@@ -8,7 +8,7 @@
 #include "hv/spinlock.h"
 
 #define LOG_LINE_MAX 256
-#define NO_OWNER (-1)
+#define NO_OWNER     (-1)
 
 static uint16_t serial_port;
 static struct fbcon *framebuffer;

@@ -15,7 +15,7 @@
 #include "hv/string.h"
 
 #define DEFAULT_SERIAL_PORT 0x3f8
-#define CPU_FINISH_SECONDS 30
+#define CPU_FINISH_SECONDS  30
 
 /* The 8x16 console font, linked in from build/font.bin. */
 extern const uint8_t _binary_font_bin_start[];
@@ -122,7 +122,7 @@ static void cpu_work(void *arg)
              yes_no(outcome->caps.vmx), yes_no(outcome->caps.ept), yes_no(outcome->caps.vpid),
              yes_no(outcome->caps.unrestricted_guest),
              outcome->caps.feature_control_set_by_us ? " (feature control locked on by bulkhead)"
-                                                    : "");
+                                                     : "");
     if (outcome->vmx == VMX_OK)
         run_first_guest(index, outcome);
     __atomic_store_n(&outcome->finished, 1, __ATOMIC_RELEASE);
@@ -233,8 +233,8 @@ void core_main(uint64_t boot_info_phys)
     read_config();
     log_use_serial(config.hypervisor.serial_port);
     attach_framebuffer();
-    log_line("core started: %u CPUs, %u modules, boot_info v%u", boot.cpu_count,
-             boot.module_count, boot.version);
+    log_line("core started: %u CPUs, %u modules, boot_info v%u", boot.cpu_count, boot.module_count,
+             boot.version);
     memory_init(&boot);
     arch_paging_init(&boot);
     if (framebuffer_console.pixels)

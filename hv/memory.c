@@ -11,10 +11,14 @@ static struct spinlock frames_lock; /* every CPU allocates once it runs */
 static const char *memory_type_name(uint32_t type)
 {
     static const char *const names[] = {
-        [BOOT_MEM_USABLE] = "usable",      [BOOT_MEM_RESERVED] = "reserved",
-        [BOOT_MEM_ACPI_RECLAIM] = "acpi",  [BOOT_MEM_ACPI_NVS] = "acpi-nvs",
-        [BOOT_MEM_MMIO] = "mmio",          [BOOT_MEM_CORE] = "core",
-        [BOOT_MEM_MODULE] = "module",      [BOOT_MEM_BOOT_DATA] = "boot-data",
+        [BOOT_MEM_USABLE] = "usable",
+        [BOOT_MEM_RESERVED] = "reserved",
+        [BOOT_MEM_ACPI_RECLAIM] = "acpi",
+        [BOOT_MEM_ACPI_NVS] = "acpi-nvs",
+        [BOOT_MEM_MMIO] = "mmio",
+        [BOOT_MEM_CORE] = "core",
+        [BOOT_MEM_MODULE] = "module",
+        [BOOT_MEM_BOOT_DATA] = "boot-data",
         [BOOT_MEM_TRAMPOLINE] = "trampoline",
     };
 
@@ -30,8 +34,8 @@ static void memory_report(const struct boot_info *boot)
     for (unsigned i = 0; i < boot->memory_region_count; i++) {
         const struct boot_memory_region *r = &boot->memory[i];
         uint64_t end = r->base + r->pages * FRAME_SIZE;
-        log_line("mem 0x%09llx-0x%09llx %s", (unsigned long long)r->base,
-                 (unsigned long long)end, memory_type_name(r->type));
+        log_line("mem 0x%09llx-0x%09llx %s", (unsigned long long)r->base, (unsigned long long)end,
+                 memory_type_name(r->type));
         if (r->type == BOOT_MEM_USABLE && end > highest)
             highest = end;
     }

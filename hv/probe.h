@@ -9,9 +9,9 @@
 #include "hv/arch.h"
 
 /* Constants shared with guests/probe/probe.asm. */
-#define PROBE_MAGIC 0x50524f42u /* 'PROB' */
+#define PROBE_MAGIC     0x50524f42u /* 'PROB' */
 #define PROBE_POST_PORT 0x80
-#define PROBE_IO_VALUE 0x42
+#define PROBE_IO_VALUE  0x42
 
 /* Runs the probe image on this CPU, logs what happened; true when every
  * exit came back as expected. */

@@ -34,16 +34,16 @@ static inline void cpu_write_msr(uint32_t msr, uint64_t value)
                      : "memory");
 }
 
-#define CPU_CR_ACCESSORS(n)                                                                   \
-    static inline uint64_t cpu_read_cr##n(void)                                               \
-    {                                                                                         \
-        uint64_t v;                                                                           \
-        __asm__ volatile("mov %%cr" #n ", %0" : "=r"(v));                                     \
-        return v;                                                                             \
-    }                                                                                         \
-    static inline void cpu_write_cr##n(uint64_t v)                                            \
-    {                                                                                         \
-        __asm__ volatile("mov %0, %%cr" #n ::"r"(v) : "memory");                              \
+#define CPU_CR_ACCESSORS(n)                                                                        \
+    static inline uint64_t cpu_read_cr##n(void)                                                    \
+    {                                                                                              \
+        uint64_t v;                                                                                \
+        __asm__ volatile("mov %%cr" #n ", %0" : "=r"(v));                                          \
+        return v;                                                                                  \
+    }                                                                                              \
+    static inline void cpu_write_cr##n(uint64_t v)                                                 \
+    {                                                                                              \
+        __asm__ volatile("mov %0, %%cr" #n ::"r"(v) : "memory");                                   \
     }
 CPU_CR_ACCESSORS(0)
 CPU_CR_ACCESSORS(2)
@@ -87,10 +87,22 @@ static inline uint64_t cpu_rdtsc(void)
     return ((uint64_t)hi << 32) | lo;
 }
 
-static inline void cpu_disable_interrupts(void) { __asm__ volatile("cli" ::: "memory"); }
-static inline void cpu_enable_interrupts(void) { __asm__ volatile("sti" ::: "memory"); }
-static inline void cpu_halt(void) { __asm__ volatile("hlt" ::: "memory"); }
-static inline void cpu_pause(void) { __asm__ volatile("pause" ::: "memory"); }
+static inline void cpu_disable_interrupts(void)
+{
+    __asm__ volatile("cli" ::: "memory");
+}
+static inline void cpu_enable_interrupts(void)
+{
+    __asm__ volatile("sti" ::: "memory");
+}
+static inline void cpu_halt(void)
+{
+    __asm__ volatile("hlt" ::: "memory");
+}
+static inline void cpu_pause(void)
+{
+    __asm__ volatile("pause" ::: "memory");
+}
 
 /* Stops this CPU for good: interrupts off, halt forever (NMIs return to hlt). */
 static inline __attribute__((noreturn)) void cpu_stop(void)
@@ -114,7 +126,10 @@ static inline void cpu_load_idt(const struct cpu_table_pointer *p)
     __asm__ volatile("lidt %0" ::"m"(*p));
 }
 
-static inline void cpu_load_tr(uint16_t selector) { __asm__ volatile("ltr %0" ::"r"(selector)); }
+static inline void cpu_load_tr(uint16_t selector)
+{
+    __asm__ volatile("ltr %0" ::"r"(selector));
+}
 
 /* Reloads CS through a far return, DS/ES/SS with data_sel and FS/GS with the
  * null selector. FS/GS bases are lost: set them again through their MSRs. */
@@ -143,17 +158,23 @@ static inline void *cpu_read_gs_pointer(void)
     return p;
 }
 
-static inline void cpu_invlpg(uint64_t va) { __asm__ volatile("invlpg (%0)" ::"r"(va) : "memory"); }
+static inline void cpu_invlpg(uint64_t va)
+{
+    __asm__ volatile("invlpg (%0)" ::"r"(va) : "memory");
+}
 
-static inline void cpu_flush_tlb(void) { cpu_write_cr3(cpu_read_cr3()); }
+static inline void cpu_flush_tlb(void)
+{
+    cpu_write_cr3(cpu_read_cr3());
+}
 
 /* Reads a segment/system register by name; used to fill VMCS host state. */
-#define CPU_SEG_READER(name)                                                                  \
-    static inline uint16_t cpu_read_##name(void)                                              \
-    {                                                                                         \
-        uint16_t v;                                                                           \
-        __asm__ volatile("mov %%" #name ", %0" : "=r"(v));                                    \
-        return v;                                                                             \
+#define CPU_SEG_READER(name)                                                                       \
+    static inline uint16_t cpu_read_##name(void)                                                   \
+    {                                                                                              \
+        uint16_t v;                                                                                \
+        __asm__ volatile("mov %%" #name ", %0" : "=r"(v));                                         \
+        return v;                                                                                  \
     }
 CPU_SEG_READER(cs)
 CPU_SEG_READER(ss)
@@ -170,12 +191,18 @@ static inline uint16_t cpu_read_tr(void)
     return v;
 }
 
-static inline void cpu_store_gdt(struct cpu_table_pointer *p) { __asm__ volatile("sgdt %0" : "=m"(*p)); }
-static inline void cpu_store_idt(struct cpu_table_pointer *p) { __asm__ volatile("sidt %0" : "=m"(*p)); }
+static inline void cpu_store_gdt(struct cpu_table_pointer *p)
+{
+    __asm__ volatile("sgdt %0" : "=m"(*p));
+}
+static inline void cpu_store_idt(struct cpu_table_pointer *p)
+{
+    __asm__ volatile("sidt %0" : "=m"(*p));
+}
 
 /* Calls a function on a new stack; used once per CPU to leave the boot stack. */
-static inline __attribute__((noreturn)) void cpu_switch_stack(uint64_t stack_top, void (*fn)(void *),
-                                                              void *arg)
+static inline __attribute__((noreturn)) void cpu_switch_stack(uint64_t stack_top,
+                                                              void (*fn)(void *), void *arg)
 {
     __asm__ volatile("mov %0, %%rsp\n\t"
                      "xor %%ebp, %%ebp\n\t"
@@ -186,46 +213,46 @@ static inline __attribute__((noreturn)) void cpu_switch_stack(uint64_t stack_top
     __builtin_unreachable();
 }
 
-#define MSR_IA32_APIC_BASE        0x1b
-#define MSR_IA32_FEATURE_CONTROL  0x3a
-#define MSR_IA32_VMX_BASIC        0x480
-#define MSR_IA32_VMX_PINBASED_CTLS 0x481
-#define MSR_IA32_VMX_PROCBASED_CTLS 0x482
-#define MSR_IA32_VMX_EXIT_CTLS    0x483
-#define MSR_IA32_VMX_ENTRY_CTLS   0x484
-#define MSR_IA32_VMX_MISC         0x485
-#define MSR_IA32_VMX_CR0_FIXED0   0x486
-#define MSR_IA32_VMX_CR0_FIXED1   0x487
-#define MSR_IA32_VMX_CR4_FIXED0   0x488
-#define MSR_IA32_VMX_CR4_FIXED1   0x489
-#define MSR_IA32_VMX_PROCBASED_CTLS2 0x48b
-#define MSR_IA32_VMX_EPT_VPID_CAP 0x48c
+#define MSR_IA32_APIC_BASE               0x1b
+#define MSR_IA32_FEATURE_CONTROL         0x3a
+#define MSR_IA32_VMX_BASIC               0x480
+#define MSR_IA32_VMX_PINBASED_CTLS       0x481
+#define MSR_IA32_VMX_PROCBASED_CTLS      0x482
+#define MSR_IA32_VMX_EXIT_CTLS           0x483
+#define MSR_IA32_VMX_ENTRY_CTLS          0x484
+#define MSR_IA32_VMX_MISC                0x485
+#define MSR_IA32_VMX_CR0_FIXED0          0x486
+#define MSR_IA32_VMX_CR0_FIXED1          0x487
+#define MSR_IA32_VMX_CR4_FIXED0          0x488
+#define MSR_IA32_VMX_CR4_FIXED1          0x489
+#define MSR_IA32_VMX_PROCBASED_CTLS2     0x48b
+#define MSR_IA32_VMX_EPT_VPID_CAP        0x48c
 #define MSR_IA32_VMX_TRUE_PINBASED_CTLS  0x48d
 #define MSR_IA32_VMX_TRUE_PROCBASED_CTLS 0x48e
 #define MSR_IA32_VMX_TRUE_EXIT_CTLS      0x48f
 #define MSR_IA32_VMX_TRUE_ENTRY_CTLS     0x490
-#define MSR_IA32_PAT              0x277
-#define MSR_IA32_EFER             0xc0000080
-#define MSR_IA32_FS_BASE          0xc0000100
-#define MSR_IA32_GS_BASE          0xc0000101
-#define MSR_IA32_KERNEL_GS_BASE   0xc0000102
+#define MSR_IA32_PAT                     0x277
+#define MSR_IA32_EFER                    0xc0000080
+#define MSR_IA32_FS_BASE                 0xc0000100
+#define MSR_IA32_GS_BASE                 0xc0000101
+#define MSR_IA32_KERNEL_GS_BASE          0xc0000102
 
-#define FEATURE_CONTROL_LOCKED        (1ull << 0)
+#define FEATURE_CONTROL_LOCKED          (1ull << 0)
 #define FEATURE_CONTROL_VMX_OUTSIDE_SMX (1ull << 2)
 
-#define CR0_PE (1ull << 0)
-#define CR0_MP (1ull << 1)
-#define CR0_ET (1ull << 4)
-#define CR0_NE (1ull << 5)
-#define CR0_WP (1ull << 16)
-#define CR0_PG (1ull << 31)
-#define CR4_PAE (1ull << 5)
-#define CR4_PGE (1ull << 7)
+#define CR0_PE     (1ull << 0)
+#define CR0_MP     (1ull << 1)
+#define CR0_ET     (1ull << 4)
+#define CR0_NE     (1ull << 5)
+#define CR0_WP     (1ull << 16)
+#define CR0_PG     (1ull << 31)
+#define CR4_PAE    (1ull << 5)
+#define CR4_PGE    (1ull << 7)
 #define CR4_OSFXSR (1ull << 9)
-#define CR4_VMXE (1ull << 13)
-#define EFER_SCE (1ull << 0)
-#define EFER_LME (1ull << 8)
-#define EFER_LMA (1ull << 10)
-#define EFER_NXE (1ull << 11)
+#define CR4_VMXE   (1ull << 13)
+#define EFER_SCE   (1ull << 0)
+#define EFER_LME   (1ull << 8)
+#define EFER_LMA   (1ull << 10)
+#define EFER_NXE   (1ull << 11)
 
 #endif

@@ -15,7 +15,7 @@ struct percpu percpus[MAX_CPUS];
  */
 #define STACK_SLOT_PAGES 64
 #define MAIN_STACK_PAGES 8
-#define IST_STACK_PAGES 2
+#define IST_STACK_PAGES  2
 
 struct percpu *this_cpu(void)
 {

@@ -2,8 +2,8 @@
 
 #include "arch/x86_64/cpu.h"
 
-#define GDT_CODE64 0x00af9a000000ffffull /* present, ring 0, execute/read, L=1 */
-#define GDT_DATA 0x00cf92000000ffffull   /* present, ring 0, read/write */
+#define GDT_CODE64         0x00af9a000000ffffull /* present, ring 0, execute/read, L=1 */
+#define GDT_DATA           0x00cf92000000ffffull /* present, ring 0, read/write */
 #define TSS_TYPE_AVAILABLE 0x89ull
 
 static void gdt_set_tss(uint64_t *gdt, const struct tss64 *tss)

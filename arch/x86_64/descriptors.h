@@ -6,7 +6,7 @@
 
 #define SELECTOR_CODE 0x08
 #define SELECTOR_DATA 0x10
-#define SELECTOR_TSS 0x18
+#define SELECTOR_TSS  0x18
 
 /* Interrupt stacks (TSS IST slots) for faults that must not use a possibly
  * overflowed stack. */

@@ -7,7 +7,7 @@
 /* EPTP (SDM Vol. 3C 25.6.11): bits 2:0 memory type of the tables, 5:3 walk
  * length minus one. */
 #define EPTP_MEMORY_TYPE_WB 6ull
-#define EPTP_WALK_LENGTH_4 (3ull << 3)
+#define EPTP_WALK_LENGTH_4  (3ull << 3)
 
 static uint64_t ept_alloc_table(void *ctx)
 {
@@ -43,8 +43,7 @@ int ept_create(struct ept *ept)
     return ept->tables.root != 0;
 }
 
-enum pt_status ept_map_ram(struct ept *ept, uint64_t guest_phys, uint64_t host_phys,
-                           uint64_t size)
+enum pt_status ept_map_ram(struct ept *ept, uint64_t guest_phys, uint64_t host_phys, uint64_t size)
 {
     return pt_map(&ept->tables, guest_phys, host_phys, size, EPT_RWX | EPT_MEMORY_TYPE_WB);
 }

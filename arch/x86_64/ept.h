@@ -6,10 +6,10 @@
 
 #include "arch/x86_64/paging.h"
 
-#define EPT_READ (1ull << 0)
-#define EPT_WRITE (1ull << 1)
-#define EPT_EXECUTE (1ull << 2)
-#define EPT_RWX (EPT_READ | EPT_WRITE | EPT_EXECUTE)
+#define EPT_READ           (1ull << 0)
+#define EPT_WRITE          (1ull << 1)
+#define EPT_EXECUTE        (1ull << 2)
+#define EPT_RWX            (EPT_READ | EPT_WRITE | EPT_EXECUTE)
 #define EPT_MEMORY_TYPE_WB (6ull << 3)
 
 struct ept {
@@ -21,7 +21,6 @@ struct ept {
 int ept_create(struct ept *ept);
 
 /* Maps guest RAM: read, write, execute, write-back. */
-enum pt_status ept_map_ram(struct ept *ept, uint64_t guest_phys, uint64_t host_phys,
-                           uint64_t size);
+enum pt_status ept_map_ram(struct ept *ept, uint64_t guest_phys, uint64_t host_phys, uint64_t size);
 
 #endif

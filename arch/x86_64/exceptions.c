@@ -17,12 +17,28 @@ void exception_report(const struct exception_frame *f);
 static const char *exception_name(uint64_t vector)
 {
     static const char *const names[32] = {
-        "#DE divide error", "#DB debug", "NMI", "#BP breakpoint", "#OF overflow",
-        "#BR bound range", "#UD invalid opcode", "#NM device not available",
-        "#DF double fault", "coprocessor overrun", "#TS invalid TSS", "#NP segment not present",
-        "#SS stack fault", "#GP general protection", "#PF page fault", "reserved",
-        "#MF x87 error", "#AC alignment check", "#MC machine check", "#XM SIMD error",
-        "#VE virtualization", "#CP control protection",
+        "#DE divide error",
+        "#DB debug",
+        "NMI",
+        "#BP breakpoint",
+        "#OF overflow",
+        "#BR bound range",
+        "#UD invalid opcode",
+        "#NM device not available",
+        "#DF double fault",
+        "coprocessor overrun",
+        "#TS invalid TSS",
+        "#NP segment not present",
+        "#SS stack fault",
+        "#GP general protection",
+        "#PF page fault",
+        "reserved",
+        "#MF x87 error",
+        "#AC alignment check",
+        "#MC machine check",
+        "#XM SIMD error",
+        "#VE virtualization",
+        "#CP control protection",
     };
 
     if (vector < 32 && names[vector])

@@ -15,8 +15,7 @@ typedef int (*exit_handler)(struct vcpu *vcpu);
 
 static void skip_instruction(void)
 {
-    vmcs_write(VMCS_GUEST_RIP,
-               vmcs_read(VMCS_GUEST_RIP) + vmcs_read(VMCS_EXIT_INSTRUCTION_LENGTH));
+    vmcs_write(VMCS_GUEST_RIP, vmcs_read(VMCS_GUEST_RIP) + vmcs_read(VMCS_EXIT_INSTRUCTION_LENGTH));
 }
 
 static const char *exit_reason_name(uint32_t reason)
@@ -92,9 +91,9 @@ static int handle_vmcall(struct vcpu *vcpu)
 }
 
 /* Exit qualification for I/O instructions, SDM Vol. 3C Table 28-5. */
-#define IO_SIZE_MASK 0x7
+#define IO_SIZE_MASK    0x7
 #define IO_DIRECTION_IN (1u << 3)
-#define IO_STRING (1u << 4)
+#define IO_STRING       (1u << 4)
 
 static int handle_io(struct vcpu *vcpu)
 {

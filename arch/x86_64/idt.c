@@ -4,11 +4,11 @@
 
 #include "arch/x86_64/cpu.h"
 
-#define EXCEPTION_VECTORS 32
+#define EXCEPTION_VECTORS  32
 #define IDT_INTERRUPT_GATE 0x8eull /* present, ring 0, 64-bit interrupt gate */
 
-#define VECTOR_NMI 2
-#define VECTOR_DOUBLE_FAULT 8
+#define VECTOR_NMI           2
+#define VECTOR_DOUBLE_FAULT  8
 #define VECTOR_MACHINE_CHECK 18
 
 /* Entry stubs in isr.asm, one per exception vector. */
@@ -33,9 +33,8 @@ static unsigned ist_for_vector(unsigned vector)
 
 static void idt_set_gate(unsigned vector, uint64_t handler, unsigned ist)
 {
-    idt[vector * 2] = (handler & 0xffff) | ((uint64_t)SELECTOR_CODE << 16) |
-                      ((uint64_t)ist << 32) | (IDT_INTERRUPT_GATE << 40) |
-                      (((handler >> 16) & 0xffff) << 48);
+    idt[vector * 2] = (handler & 0xffff) | ((uint64_t)SELECTOR_CODE << 16) | ((uint64_t)ist << 32) |
+                      (IDT_INTERRUPT_GATE << 40) | (((handler >> 16) & 0xffff) << 48);
     idt[vector * 2 + 1] = handler >> 32;
 }
 

@@ -6,16 +6,16 @@
 #include "hv/memory.h"
 
 #define APIC_BASE_X2APIC_ENABLE (1ull << 10)
-#define APIC_BASE_ADDRESS_MASK 0xffffff000ull
+#define APIC_BASE_ADDRESS_MASK  0xffffff000ull
 
-#define XAPIC_ICR_LOW 0x300
+#define XAPIC_ICR_LOW  0x300
 #define XAPIC_ICR_HIGH 0x310
 #define X2APIC_ICR_MSR 0x830
 
-#define ICR_DELIVERY_INIT (5u << 8)
+#define ICR_DELIVERY_INIT    (5u << 8)
 #define ICR_DELIVERY_STARTUP (6u << 8)
 #define ICR_DELIVERY_PENDING (1u << 12)
-#define ICR_LEVEL_ASSERT (1u << 14)
+#define ICR_LEVEL_ASSERT     (1u << 14)
 
 static bool x2apic;
 static volatile uint32_t *xapic;

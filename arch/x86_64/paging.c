@@ -1,6 +1,6 @@
 #include "arch/x86_64/paging.h"
 
-#define LEVELS 4
+#define LEVELS  4
 #define ENTRIES 512
 
 /* Bytes one entry covers at each level: PML4E, PDPTE, PDE, PTE. */
@@ -51,8 +51,8 @@ static unsigned leaf_level(const struct pt_builder *b, uint64_t va, uint64_t pa,
     return LEVELS - 1;
 }
 
-static enum pt_status map_one(const struct pt_builder *b, uint64_t va, uint64_t pa,
-                              unsigned target, uint64_t leaf_flags)
+static enum pt_status map_one(const struct pt_builder *b, uint64_t va, uint64_t pa, unsigned target,
+                              uint64_t leaf_flags)
 {
     enum pt_status status = PT_OK;
     uint64_t *table = table_at(b, b->root);

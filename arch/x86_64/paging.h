@@ -9,19 +9,19 @@
 
 #include <stdint.h>
 
-#define PAGE_SIZE 4096ull
+#define PAGE_SIZE    4096ull
 #define PAGE_SIZE_2M (1ull << 21)
 #define PAGE_SIZE_1G (1ull << 30)
 
 /* Host page-table entry bits */
-#define PTE_PRESENT (1ull << 0)
-#define PTE_WRITABLE (1ull << 1)
-#define PTE_USER (1ull << 2)
-#define PTE_PWT (1ull << 3)
-#define PTE_PCD (1ull << 4)
-#define PTE_LARGE (1ull << 7) /* PS in a PDPTE or PDE; same bit in EPT entries */
-#define PTE_GLOBAL (1ull << 8)
-#define PTE_NX (1ull << 63)
+#define PTE_PRESENT      (1ull << 0)
+#define PTE_WRITABLE     (1ull << 1)
+#define PTE_USER         (1ull << 2)
+#define PTE_PWT          (1ull << 3)
+#define PTE_PCD          (1ull << 4)
+#define PTE_LARGE        (1ull << 7) /* PS in a PDPTE or PDE; same bit in EPT entries */
+#define PTE_GLOBAL       (1ull << 8)
+#define PTE_NX           (1ull << 63)
 #define PTE_ADDRESS_MASK 0x000ffffffffff000ull
 
 enum pt_status {
@@ -37,9 +37,9 @@ struct pt_builder {
     uint64_t (*alloc_table)(void *ctx);
     void *(*table_pointer)(void *ctx, uint64_t phys);
     void *ctx;
-    uint64_t table_flags;   /* bits of a non-leaf entry */
-    uint64_t present_mask;  /* any of these bits set = entry in use */
-    uint64_t large_sizes;   /* PAGE_SIZE_2M and/or PAGE_SIZE_1G allowed for leaves */
+    uint64_t table_flags;  /* bits of a non-leaf entry */
+    uint64_t present_mask; /* any of these bits set = entry in use */
+    uint64_t large_sizes;  /* PAGE_SIZE_2M and/or PAGE_SIZE_1G allowed for leaves */
 };
 
 /*

@@ -10,8 +10,8 @@
 #include "hv/string.h"
 
 #define AP_BOOT_STACK_SIZE 8192
-#define GDT_CODE64 0x00af9a000000ffffull
-#define GDT_DATA 0x00cf92000000ffffull
+#define GDT_CODE64         0x00af9a000000ffffull
+#define GDT_DATA           0x00cf92000000ffffull
 
 static uint64_t trampoline_phys;
 static uint64_t trampoline_cr3;

@@ -8,14 +8,14 @@
 /* Placed at TRAMPOLINE_PARAMS_OFFSET within the trampoline page. */
 struct __attribute__((packed)) trampoline_params {
     uint16_t gdt_limit;
-    uint32_t gdt_base;       /* physical: the trampoline's own GDT */
+    uint32_t gdt_base;         /* physical: the trampoline's own GDT */
     uint32_t long_mode_offset; /* far pointer into the 64-bit part, physical */
     uint16_t long_mode_selector;
-    uint32_t cr3;            /* page tables below 4 GiB */
-    uint64_t stack_top;      /* a temporary stack for the C entry */
-    uint64_t entry;          /* void entry(uint64_t arg), high virtual address */
+    uint32_t cr3;       /* page tables below 4 GiB */
+    uint64_t stack_top; /* a temporary stack for the C entry */
+    uint64_t entry;     /* void entry(uint64_t arg), high virtual address */
     uint64_t arg;
-    uint64_t gdt[3];         /* null, 64-bit code, data */
+    uint64_t gdt[3]; /* null, 64-bit code, data */
 };
 
 #define TRAMPOLINE_PARAMS_OFFSET 8

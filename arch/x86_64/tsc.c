@@ -3,7 +3,7 @@
 #include "hv/arch.h"
 
 #define CALIBRATION_TICKS (PIT_HZ / 100) /* 10 ms */
-#define FALLBACK_TSC_HZ 1000000000ull
+#define FALLBACK_TSC_HZ   1000000000ull
 
 static uint64_t tsc_now(void)
 {

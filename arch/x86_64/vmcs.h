@@ -166,40 +166,40 @@ enum vmx_exit_reason {
 
 /* Pin-based controls */
 #define PIN_EXTERNAL_INTERRUPT_EXITING (1u << 0)
-#define PIN_NMI_EXITING (1u << 3)
+#define PIN_NMI_EXITING                (1u << 3)
 
 /* Primary processor-based controls */
-#define PROC_HLT_EXITING (1u << 7)
+#define PROC_HLT_EXITING              (1u << 7)
 #define PROC_UNCONDITIONAL_IO_EXITING (1u << 24)
-#define PROC_USE_IO_BITMAPS (1u << 25)
-#define PROC_USE_MSR_BITMAPS (1u << 28)
-#define PROC_ACTIVATE_SECONDARY (1u << 31)
+#define PROC_USE_IO_BITMAPS           (1u << 25)
+#define PROC_USE_MSR_BITMAPS          (1u << 28)
+#define PROC_ACTIVATE_SECONDARY       (1u << 31)
 
 /* Secondary processor-based controls */
-#define PROC2_ENABLE_EPT (1u << 1)
-#define PROC2_ENABLE_VPID (1u << 5)
+#define PROC2_ENABLE_EPT         (1u << 1)
+#define PROC2_ENABLE_VPID        (1u << 5)
 #define PROC2_UNRESTRICTED_GUEST (1u << 7)
 
 /* VM-exit controls */
 #define EXIT_HOST_ADDRESS_SPACE_SIZE (1u << 9)
-#define EXIT_SAVE_IA32_PAT (1u << 18)
-#define EXIT_LOAD_IA32_PAT (1u << 19)
-#define EXIT_SAVE_IA32_EFER (1u << 20)
-#define EXIT_LOAD_IA32_EFER (1u << 21)
+#define EXIT_SAVE_IA32_PAT           (1u << 18)
+#define EXIT_LOAD_IA32_PAT           (1u << 19)
+#define EXIT_SAVE_IA32_EFER          (1u << 20)
+#define EXIT_LOAD_IA32_EFER          (1u << 21)
 
 /* VM-entry controls */
 #define ENTRY_IA32E_MODE_GUEST (1u << 9)
-#define ENTRY_LOAD_IA32_PAT (1u << 14)
-#define ENTRY_LOAD_IA32_EFER (1u << 15)
+#define ENTRY_LOAD_IA32_PAT    (1u << 14)
+#define ENTRY_LOAD_IA32_EFER   (1u << 15)
 
 /* IA32_VMX_EPT_VPID_CAP */
-#define EPT_CAP_WALK_LENGTH_4 (1ull << 6)
-#define EPT_CAP_MEMORY_TYPE_WB (1ull << 14)
-#define EPT_CAP_2MB_PAGES (1ull << 16)
-#define EPT_CAP_1GB_PAGES (1ull << 17)
-#define EPT_CAP_INVEPT (1ull << 20)
-#define EPT_CAP_INVEPT_ALL_CONTEXTS (1ull << 26)
-#define VPID_CAP_INVVPID (1ull << 32)
+#define EPT_CAP_WALK_LENGTH_4         (1ull << 6)
+#define EPT_CAP_MEMORY_TYPE_WB        (1ull << 14)
+#define EPT_CAP_2MB_PAGES             (1ull << 16)
+#define EPT_CAP_1GB_PAGES             (1ull << 17)
+#define EPT_CAP_INVEPT                (1ull << 20)
+#define EPT_CAP_INVEPT_ALL_CONTEXTS   (1ull << 26)
+#define VPID_CAP_INVVPID              (1ull << 32)
 #define VPID_CAP_INVVPID_ALL_CONTEXTS (1ull << 42)
 
 #endif

@@ -33,17 +33,16 @@ static bool write_control(enum vmcs_field field, uint32_t msr, uint32_t wanted)
 
 bool vmcs_setup_controls(uint64_t eptp, uint16_t vpid)
 {
-    bool ok = write_control(VMCS_PIN_BASED_CONTROLS, MSR_IA32_VMX_PINBASED_CTLS,
-                            PIN_EXTERNAL_INTERRUPT_EXITING | PIN_NMI_EXITING) &&
-              write_control(VMCS_PROC_BASED_CONTROLS, MSR_IA32_VMX_PROCBASED_CTLS,
-                            PROC_HLT_EXITING | PROC_UNCONDITIONAL_IO_EXITING |
-                                PROC_ACTIVATE_SECONDARY) &&
-              write_control(VMCS_PROC_BASED_CONTROLS2, MSR_IA32_VMX_PROCBASED_CTLS2,
-                            PROC2_ENABLE_EPT | PROC2_ENABLE_VPID | PROC2_UNRESTRICTED_GUEST) &&
-              write_control(VMCS_EXIT_CONTROLS, MSR_IA32_VMX_EXIT_CTLS,
-                            EXIT_HOST_ADDRESS_SPACE_SIZE | EXIT_SAVE_IA32_EFER |
-                                EXIT_LOAD_IA32_EFER) &&
-              write_control(VMCS_ENTRY_CONTROLS, MSR_IA32_VMX_ENTRY_CTLS, ENTRY_LOAD_IA32_EFER);
+    bool ok =
+        write_control(VMCS_PIN_BASED_CONTROLS, MSR_IA32_VMX_PINBASED_CTLS,
+                      PIN_EXTERNAL_INTERRUPT_EXITING | PIN_NMI_EXITING) &&
+        write_control(VMCS_PROC_BASED_CONTROLS, MSR_IA32_VMX_PROCBASED_CTLS,
+                      PROC_HLT_EXITING | PROC_UNCONDITIONAL_IO_EXITING | PROC_ACTIVATE_SECONDARY) &&
+        write_control(VMCS_PROC_BASED_CONTROLS2, MSR_IA32_VMX_PROCBASED_CTLS2,
+                      PROC2_ENABLE_EPT | PROC2_ENABLE_VPID | PROC2_UNRESTRICTED_GUEST) &&
+        write_control(VMCS_EXIT_CONTROLS, MSR_IA32_VMX_EXIT_CTLS,
+                      EXIT_HOST_ADDRESS_SPACE_SIZE | EXIT_SAVE_IA32_EFER | EXIT_LOAD_IA32_EFER) &&
+        write_control(VMCS_ENTRY_CONTROLS, MSR_IA32_VMX_ENTRY_CTLS, ENTRY_LOAD_IA32_EFER);
     if (!ok)
         return false;
     vmcs_write(VMCS_EXCEPTION_BITMAP, 0);
@@ -91,10 +90,10 @@ void vmcs_setup_host(void)
     vmcs_write(VMCS_HOST_RIP, (uint64_t)(uintptr_t)vmx_exit_entry);
 }
 
-#define AR_CODE_REAL 0x9b   /* present, accessed execute/read code */
-#define AR_DATA_REAL 0x93   /* present, accessed read/write data */
+#define AR_CODE_REAL     0x9b /* present, accessed execute/read code */
+#define AR_DATA_REAL     0x93 /* present, accessed read/write data */
 #define AR_LDTR_UNUSABLE 0x10000
-#define AR_TR_BUSY_16 0x8b  /* present, busy TSS (16/32-bit) */
+#define AR_TR_BUSY_16    0x8b /* present, busy TSS (16/32-bit) */
 
 static void write_real_mode_segment(enum vmcs_field selector, uint32_t access)
 {
@@ -125,7 +124,8 @@ void vmcs_setup_real_mode_guest(uint64_t rip, uint64_t rsp)
 
     /* Unrestricted guest lets CR0.PE and PG be clear; the other fixed bits
      * (NE) still apply (SDM Vol. 3C 26.3.1.1). */
-    vmcs_write(VMCS_GUEST_CR0, (cpu_read_msr(MSR_IA32_VMX_CR0_FIXED0) & ~(CR0_PE | CR0_PG)) | CR0_ET);
+    vmcs_write(VMCS_GUEST_CR0,
+               (cpu_read_msr(MSR_IA32_VMX_CR0_FIXED0) & ~(CR0_PE | CR0_PG)) | CR0_ET);
     vmcs_write(VMCS_CR0_READ_SHADOW, CR0_ET);
     vmcs_write(VMCS_GUEST_CR3, 0);
     vmcs_write(VMCS_GUEST_CR4, cpu_read_msr(MSR_IA32_VMX_CR4_FIXED0));

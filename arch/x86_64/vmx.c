@@ -8,7 +8,7 @@
 #include "hv/log.h"
 #include "hv/memory.h"
 
-#define CPUID_1_ECX_VMX (1u << 5)
+#define CPUID_1_ECX_VMX         (1u << 5)
 #define VMX_BASIC_TRUE_CONTROLS (1ull << 55)
 
 uint32_t vmx_revision(void)

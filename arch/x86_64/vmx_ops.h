@@ -17,7 +17,10 @@
 static inline bool vmx_on(uint64_t vmxon_region_phys)
 {
     uint8_t failed;
-    __asm__ volatile("vmxon %1; setbe %0" : "=qm"(failed) : "m"(vmxon_region_phys) : "cc", "memory");
+    __asm__ volatile("vmxon %1; setbe %0"
+                     : "=qm"(failed)
+                     : "m"(vmxon_region_phys)
+                     : "cc", "memory");
     return !failed;
 }
 
@@ -71,7 +74,10 @@ static inline bool vmx_invept(uint64_t type, uint64_t eptp)
 {
     struct vmx_invalidate_descriptor d = {eptp, 0};
     uint8_t failed;
-    __asm__ volatile("invept %1, %2; setbe %0" : "=qm"(failed) : "m"(d), "r"(type) : "cc", "memory");
+    __asm__ volatile("invept %1, %2; setbe %0"
+                     : "=qm"(failed)
+                     : "m"(d), "r"(type)
+                     : "cc", "memory");
     return !failed;
 }
 
@@ -79,7 +85,10 @@ static inline bool vmx_invvpid(uint64_t type, uint16_t vpid)
 {
     struct vmx_invalidate_descriptor d = {vpid, 0};
     uint8_t failed;
-    __asm__ volatile("invvpid %1, %2; setbe %0" : "=qm"(failed) : "m"(d), "r"(type) : "cc", "memory");
+    __asm__ volatile("invvpid %1, %2; setbe %0"
+                     : "=qm"(failed)
+                     : "m"(d), "r"(type)
+                     : "cc", "memory");
     return !failed;
 }
 

@@ -38,8 +38,8 @@ static void header(uint8_t *t, const char *sig, uint32_t len)
 }
 
 /* \_S5 = Package (4) { 5, 5, 0, 0 } as AML: NameOp "_S5_" PackageOp ... */
-static const uint8_t s5_aml[] = {0x10, 0x08, '_', 'S', '5', '_', 0x12, 0x0a, 0x04,
-                                 0x0a, 0x05, 0x0a, 0x05, 0x00, 0x00};
+static const uint8_t s5_aml[] = {0x10, 0x08, '_',  'S',  '5',  '_',  0x12, 0x0a,
+                                 0x04, 0x0a, 0x05, 0x0a, 0x05, 0x00, 0x00};
 
 static void build_tables(void)
 {
@@ -58,9 +58,9 @@ static void build_tables(void)
     set_checksum(xsdt, 36 + 16, 9);
 
     /* Two enabled local APICs, one disabled, one x2APIC, one IOAPIC. */
-    uint8_t entries[] = {0, 8, 0, 0, 1, 0, 0, 0, 0, 8, 1, 1, 1, 0, 0, 0, 0, 8, 2, 2, 0, 0, 0, 0,
-                         9, 16, 0, 0, 7, 0, 0, 0, 1, 0, 0, 0, 3, 0, 0, 0, 1, 12, 0, 0, 0, 0,
-                         0xc0, 0xfe, 0, 0, 0, 0};
+    uint8_t entries[] = {0, 8, 0, 0, 1, 0,  0, 0,  0, 8, 1,    1,    1, 0, 0, 0, 0, 8,
+                         2, 2, 0, 0, 0, 0,  9, 16, 0, 0, 7,    0,    0, 0, 1, 0, 0, 0,
+                         3, 0, 0, 0, 1, 12, 0, 0,  0, 0, 0xc0, 0xfe, 0, 0, 0, 0};
     header(madt, "APIC", 44 + sizeof(entries));
     memcpy(madt + 44, entries, sizeof(entries));
     set_checksum(madt, 44 + sizeof(entries), 9);

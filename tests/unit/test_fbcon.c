@@ -3,8 +3,8 @@
 
 #include "drivers/fbcon.h"
 
-#define W 32 /* four columns */
-#define H 32 /* two rows */
+#define W      32 /* four columns */
+#define H      32 /* two rows */
 #define STRIDE 40
 
 static uint32_t pixels[STRIDE * H];

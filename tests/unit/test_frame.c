@@ -14,11 +14,10 @@ TestSuite(frame, .init = setup);
 Test(frame, usable_regions_above_the_floor_only)
 {
     struct boot_memory_region map[] = {
-        {0x0, 0x9f, BOOT_MEM_USABLE, 0},        /* below 1 MiB: kept back */
-        {0x100000, 0x100, BOOT_MEM_USABLE, 0},  /* 1 MiB */
-        {0x200000, 0x10, BOOT_MEM_RESERVED, 0},
-        {0x210000, 0x10, BOOT_MEM_CORE, 0},
-        {0x80000, 0x100, BOOT_MEM_USABLE, 0},   /* straddles the floor */
+        {0x0, 0x9f, BOOT_MEM_USABLE, 0},       /* below 1 MiB: kept back */
+        {0x100000, 0x100, BOOT_MEM_USABLE, 0}, /* 1 MiB */
+        {0x200000, 0x10, BOOT_MEM_RESERVED, 0}, {0x210000, 0x10, BOOT_MEM_CORE, 0},
+        {0x80000, 0x100, BOOT_MEM_USABLE, 0}, /* straddles the floor */
     };
     frame_add_boot_memory(&fa, map, 5);
     /* 0x100 pages at 1 MiB; the straddling region adds nothing new above
@@ -70,7 +69,8 @@ Test(frame, bad_requests_get_zero)
 {
     frame_add_range(&fa, 0x100000, 0x200000);
     cr_assert_eq(frame_alloc(&fa, 0, FRAME_SIZE, UINT64_MAX), 0);
-    cr_assert_eq(frame_alloc(&fa, 1, 3 * FRAME_SIZE, UINT64_MAX), 0, "alignment not a power of two");
+    cr_assert_eq(frame_alloc(&fa, 1, 3 * FRAME_SIZE, UINT64_MAX), 0,
+                 "alignment not a power of two");
     cr_assert_eq(frame_alloc(&fa, UINT64_MAX, FRAME_SIZE, UINT64_MAX), 0, "size overflows");
     cr_assert_eq(frame_alloc(&fa, 0x101, FRAME_SIZE, UINT64_MAX), 0, "more than there is");
 }

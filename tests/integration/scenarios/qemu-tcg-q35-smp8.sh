@@ -29,6 +29,6 @@ expect_memory_above_4g() {
     [ "$mib" -gt 4096 ] || fail "$mib MiB usable of $MEM MiB: memory above 4 GiB is missing"
     while read -r base end; do
         [ $((16#$end)) -gt $four_gib ] && found=1
-    done < <(log_lines | sed -nE 's/^bulkhead: mem 0x([0-9a-fA-F]+)-0x([0-9a-fA-F]+) .*/\1 \2/p')
-    [ "$found" = 1 ] || fail "no 'bulkhead: mem' region reaches above 4 GiB"
+    done < <(log_lines | sed -nE 's/^bulkhead: mem 0x([0-9a-fA-F]+)-0x([0-9a-fA-F]+) usable$/\1 \2/p')
+    [ "$found" = 1 ] || fail "no usable 'bulkhead: mem' region reaches above 4 GiB"
 }
