@@ -3,7 +3,7 @@
 EMU=bochs
 CPUS=1
 MEM=512
-TIMEOUT=300
+TIMEOUT=180
 
 check() {
     expect_all_cpus_ran_probe

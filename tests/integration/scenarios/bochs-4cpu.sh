@@ -3,7 +3,7 @@
 EMU=bochs
 CPUS=4
 MEM=512
-TIMEOUT=600
+TIMEOUT=300
 
 check() {
     expect_all_cpus_ran_probe

@@ -4,7 +4,7 @@ EMU=bochs
 BOCHS_CPU=core2_penryn_t9600
 CPUS=1
 MEM=512
-TIMEOUT=300
+TIMEOUT=180
 
 check() {
     expect_count '^bulkhead: cpu[0-9]+ apic=[0-9a-fA-Fx]+ vmx=yes ept=no ' "$CPUS"

@@ -5,7 +5,7 @@ EMU=bochs
 BOCHS_CPU=corei5_lynnfield_750
 CPUS=1
 MEM=512
-TIMEOUT=300
+TIMEOUT=180
 
 check() {
     expect_count '^bulkhead: cpu[0-9]+ apic=[0-9a-fA-Fx]+ vmx=yes ept=yes vpid=yes ug=no( .*)?$' "$CPUS"

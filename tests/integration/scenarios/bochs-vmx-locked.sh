@@ -4,7 +4,7 @@
 EMU=bochs
 CPUS=1
 MEM=512
-TIMEOUT=300
+TIMEOUT=180
 NEEDS="stub core probe lockvmx"
 IMAGE_ARGS=(--extra build/tests/LOCKVMX.EFI:BOOTX64.EFI --extra build/BOOTX64.EFI:BULKHEAD.EFI)
 
