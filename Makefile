@@ -22,11 +22,12 @@ WARNINGS := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototy
 
 # The core: freestanding, linked at a fixed high address. No stack protector:
 # the core has no TLS/canary set up before per-CPU data exists, and its stacks
-# have guard pages instead.
+# have guard pages instead; stack-clash protection makes every frame larger
+# than a page touch each page in turn, so no frame can jump over a guard.
 CORE_CFLAGS := -std=c11 -O2 -g -ffreestanding -fno-pic -fno-pie -mcmodel=kernel \
                -mno-red-zone -mgeneral-regs-only -fno-common \
-               -fno-asynchronous-unwind-tables -fno-stack-protector -fno-builtin \
-               -nostdinc -isystem $(shell $(CC) -print-file-name=include) \
+               -fno-asynchronous-unwind-tables -fno-stack-protector -fstack-clash-protection \
+               -fno-builtin -nostdinc -isystem $(shell $(CC) -print-file-name=include) \
                -I. $(WARNINGS) -MMD -MP
 CORE_C   := $(filter-out arch/x86_64/asm_offsets.c,$(wildcard arch/x86_64/*.c hv/*.c drivers/*.c))
 CORE_ASM := $(wildcard arch/x86_64/*.asm)

@@ -330,12 +330,28 @@ static bool parse_on_finish(struct config_reader *reader, struct span value)
     return true;
 }
 
+static bool parse_crash_test(struct config_reader *reader, struct span value)
+{
+    enum config_crash_test *test = &reader->config->hypervisor.crash_test;
+
+    if (span_equals(value, "none"))
+        *test = CONFIG_CRASH_TEST_NONE;
+    else if (span_equals(value, "page-fault"))
+        *test = CONFIG_CRASH_TEST_PAGE_FAULT;
+    else if (span_equals(value, "stack-overflow"))
+        *test = CONFIG_CRASH_TEST_STACK_OVERFLOW;
+    else
+        return false;
+    return true;
+}
+
 static const struct key_handler hypervisor_keys[] = {
     {"serial", parse_serial, "none or an I/O port from 0x1 to 0xffff, in hex or decimal"},
     {"framebuffer", parse_framebuffer, "yes or no"},
     {"probe", parse_probe,
      "none or a file name of 1 to 63 characters without spaces or path separators"},
     {"on_finish", parse_on_finish, "poweroff or halt"},
+    {"crash_test", parse_crash_test, "none, page-fault or stack-overflow"},
 };
 
 /* ---- section and key dispatch ------------------------------------------ */
@@ -532,6 +548,7 @@ void config_set_defaults(struct config *config)
     config->hypervisor.framebuffer = true;
     config->hypervisor.probe_image[0] = '\0';
     config->hypervisor.on_finish = CONFIG_FINISH_POWEROFF;
+    config->hypervisor.crash_test = CONFIG_CRASH_TEST_NONE;
 }
 
 static void start_error(struct config_error *error, const char *file_name)

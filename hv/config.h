@@ -9,6 +9,7 @@
  *   framebuffer = yes          # mirror the log on the GOP framebuffer
  *   probe       = probe.bin    # tiny guest run on every CPU as a VMX self-test
  *   on_finish   = poweroff     # poweroff | halt, once every guest has stopped
+ *   crash_test  = none         # none | page-fault | stack-overflow (diagnostic)
  *
  * The reader never allocates and never trusts its input: every problem is
  * reported with the file name, the line number and one sentence.
@@ -28,11 +29,21 @@ enum config_on_finish {
     CONFIG_FINISH_HALT,
 };
 
+/* A deliberate fault on the boot CPU once every CPU has reported, to check
+ * on a given machine that the hypervisor's exception report reaches the
+ * consoles (and, for stack-overflow, that the guard page catches it). */
+enum config_crash_test {
+    CONFIG_CRASH_TEST_NONE = 0,
+    CONFIG_CRASH_TEST_PAGE_FAULT,
+    CONFIG_CRASH_TEST_STACK_OVERFLOW,
+};
+
 struct config_hypervisor {
     uint16_t serial_port; /* 0 when "none" */
     bool framebuffer;
     char probe_image[CONFIG_NAME_LEN]; /* empty when no probe guest is wanted */
     enum config_on_finish on_finish;
+    enum config_crash_test crash_test;
 };
 
 struct config {

@@ -8,6 +8,7 @@
 #include "hv/arch.h"
 #include "hv/boot_info.h"
 #include "hv/config.h"
+#include "hv/crash_test.h"
 #include "hv/log.h"
 #include "hv/memory.h"
 #include "hv/power.h"
@@ -213,6 +214,7 @@ static void boot_cpu_main(void *arg)
     wait_for_cpus();
     report_vmx_problems();
     report_summary();
+    crash_test_run(config.hypervisor.crash_test);
     if (config.hypervisor.on_finish == CONFIG_FINISH_HALT) {
         log_line("halted (on_finish = halt)");
         arch_halt_forever();

@@ -74,6 +74,14 @@ void arch_cpu_init(unsigned index, uint32_t apic_id, void (*fn)(void *), void *a
     cpu_switch_stack(cpu->stack_top, fn, arg);
 }
 
+bool stack_guard_contains(uint64_t va)
+{
+    uint64_t end = STACK_AREA_BASE + (uint64_t)MAX_CPUS * STACK_SLOT_PAGES * PAGE_SIZE;
+    uint64_t pa, flags;
+
+    return va >= STACK_AREA_BASE && va < end && !pt_translate(&host_tables, va, &pa, &flags);
+}
+
 void arch_halt_forever(void)
 {
     cpu_stop();

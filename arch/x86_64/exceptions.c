@@ -1,6 +1,7 @@
 #include <stdint.h>
 
 #include "arch/x86_64/cpu.h"
+#include "arch/x86_64/percpu.h"
 #include "hv/arch.h"
 #include "hv/log.h"
 
@@ -64,6 +65,8 @@ void exception_report(const struct exception_frame *f)
              (unsigned long long)f->r9, (unsigned long long)f->r10, (unsigned long long)f->r11);
     log_line("  r12=%016llx r13=%016llx r14=%016llx r15=%016llx", (unsigned long long)f->r12,
              (unsigned long long)f->r13, (unsigned long long)f->r14, (unsigned long long)f->r15);
+    if (stack_guard_contains(cpu_read_cr2()))
+        log_error("cpu%u: stack overflow (cr2 is in a stack guard page)", arch_cpu_index());
     log_error("cpu%u stopped", arch_cpu_index());
     cpu_stop();
 }

@@ -2,6 +2,7 @@
 #ifndef ARCH_X86_64_PERCPU_H
 #define ARCH_X86_64_PERCPU_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "arch/x86_64/descriptors.h"
@@ -20,5 +21,9 @@ struct percpu {
 extern struct percpu percpus[MAX_CPUS];
 
 struct percpu *this_cpu(void);
+
+/* True when va is a guard page of some CPU's stacks: a fault there is a
+ * stack overflow. */
+bool stack_guard_contains(uint64_t va);
 
 #endif

@@ -79,11 +79,23 @@ Test(config, every_key)
               "serial = 0x2f8\n"
               "framebuffer = no\n"
               "probe = vmx-probe.bin\n"
-              "on_finish = halt\n");
+              "on_finish = halt\n"
+              "crash_test = stack-overflow\n");
     cr_expect_eq(config.hypervisor.serial_port, 0x2f8);
     cr_expect_not(config.hypervisor.framebuffer);
     cr_expect_str_eq(config.hypervisor.probe_image, "vmx-probe.bin");
     cr_expect_eq(config.hypervisor.on_finish, CONFIG_FINISH_HALT);
+    cr_expect_eq(config.hypervisor.crash_test, CONFIG_CRASH_TEST_STACK_OVERFLOW);
+}
+
+Test(config, crash_test_values)
+{
+    expect_ok("[hypervisor]\ncrash_test = page-fault\n");
+    cr_expect_eq(config.hypervisor.crash_test, CONFIG_CRASH_TEST_PAGE_FAULT);
+    expect_ok("[hypervisor]\ncrash_test = none\n");
+    cr_expect_eq(config.hypervisor.crash_test, CONFIG_CRASH_TEST_NONE);
+    cr_expect_eq(parse_n("[hypervisor]\ncrash_test = yes\n", strlen("[hypervisor]\ncrash_test = yes\n")), -1);
+    cr_expect_eq(error.line, 2);
 }
 
 Test(config, shipped_default_config)
@@ -100,6 +112,7 @@ Test(config, shipped_default_config)
     cr_expect(config.hypervisor.framebuffer);
     cr_expect_str_eq(config.hypervisor.probe_image, "probe.bin");
     cr_expect_eq(config.hypervisor.on_finish, CONFIG_FINISH_POWEROFF);
+    cr_expect_eq(config.hypervisor.crash_test, CONFIG_CRASH_TEST_NONE);
 }
 
 Test(config, serial_forms)

@@ -1,0 +1,25 @@
+# The hypervisor itself faults (crash_test = page-fault): the exception
+# report names the vector, error code, RIP, CR2 and registers, and only that
+# CPU stops. The boot CPU is the one that faults, so nothing powers the
+# machine off afterwards and the run ends at its timeout.
+EMU=qemu-tcg
+CPUS=2
+MEM=512
+TIMEOUT=25
+CONFIG=$WORK/bulkhead.cfg
+
+prepare() {
+    { cat config/bulkhead.cfg; echo "crash_test = page-fault"; } >"$CONFIG"
+}
+
+check() {
+    expect_exit 124
+    expect_line "bulkhead: summary cpus=$CPUS vmx=0 guests=0 ok=0 failed=0"
+    expect_line "bulkhead: crash test: reading unmapped address 0x1000"
+    expect_line "bulkhead: error: cpu0: exception 14 (#PF page fault), error code 0x0"
+    expect_prefix_with "bulkhead:   rip=ffffffff8" "cr2=0000000000001000"
+    expect_prefix "bulkhead:   rax="
+    expect_prefix "bulkhead:   r12="
+    expect_line "bulkhead: error: cpu0 stopped"
+    expect_no_prefix "bulkhead: powering off"
+}

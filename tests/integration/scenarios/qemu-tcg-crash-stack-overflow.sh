@@ -1,0 +1,21 @@
+# The hypervisor overflows a stack (crash_test = stack-overflow): the guard
+# page below the stack turns it into a fault, the double-fault handler runs
+# on its own stack, reports the overflow and stops only that CPU.
+EMU=qemu-tcg
+CPUS=2
+MEM=512
+TIMEOUT=25
+CONFIG=$WORK/bulkhead.cfg
+
+prepare() {
+    { cat config/bulkhead.cfg; echo "crash_test = stack-overflow"; } >"$CONFIG"
+}
+
+check() {
+    expect_exit 124
+    expect_line "bulkhead: crash test: overflowing the stack into its guard page"
+    expect_line "bulkhead: error: cpu0: exception 8 (#DF double fault), error code 0x0"
+    expect_line "bulkhead: error: cpu0: stack overflow (cr2 is in a stack guard page)"
+    expect_line "bulkhead: error: cpu0 stopped"
+    expect_no_prefix "bulkhead: powering off"
+}
