@@ -94,7 +94,9 @@ Test(config, crash_test_values)
     cr_expect_eq(config.hypervisor.crash_test, CONFIG_CRASH_TEST_PAGE_FAULT);
     expect_ok("[hypervisor]\ncrash_test = none\n");
     cr_expect_eq(config.hypervisor.crash_test, CONFIG_CRASH_TEST_NONE);
-    cr_expect_eq(parse_n("[hypervisor]\ncrash_test = yes\n", strlen("[hypervisor]\ncrash_test = yes\n")), -1);
+    cr_expect_eq(
+        parse_n("[hypervisor]\ncrash_test = yes\n", strlen("[hypervisor]\ncrash_test = yes\n")),
+        -1);
     cr_expect_eq(error.line, 2);
 }
 
