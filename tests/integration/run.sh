@@ -60,7 +60,7 @@ if [ -z "${NO_BUILD:-}" ]; then
 fi
 declare -A BUILT
 for part in "${!OUTPUT[@]}"; do
-    if [ -f "${OUTPUT[$part]}" ] && { [ -n "${NO_BUILD:-}" ] || make -q "${OUTPUT[$part]}" 2>/dev/null; }; then
+    if [ -f "${OUTPUT[$part]}" ] && { [ -n "${NO_BUILD:-}" ] || make -q "${OUTPUT[$part]}" >/dev/null 2>&1; }; then
         BUILT[$part]=1
     fi
 done
