@@ -134,6 +134,7 @@ for key in $(printf '%s\n' "${!src_of[@]}" | sort); do
     mcopy -i "$fs" -o "${src_of[$key]}" "::/$dest"
 done
 
+chmod 644 "$tmp" # mktemp made it private
 mv "$tmp" "$out"
 trap - EXIT
 echo "mkimage: $out (${size_mib} MiB):" $(for key in $(printf '%s\n' "${!dest_of[@]}" | sort); do
