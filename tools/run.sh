@@ -6,7 +6,7 @@
 #
 # Usage: tools/run.sh --emu bochs|qemu-tcg|qemu-kvm --image IMG --log LOG
 #            [--cpus N] [--mem MiB] [--timeout SECONDS] [--machine q35|pc]
-#            [--bochs-cpu MODEL] [--expect-exit CODE|any]
+#            [--bochs-cpu MODEL] [--expect-exit CODE|any] [--screenshot FILE]
 #
 #   bochs     Bochs 2.7 with emulated VT-x and EPT (the default test bed);
 #             --bochs-cpu picks the CPU model (default corei7_skylake_x).
@@ -14,6 +14,8 @@
 #             memory above 4 GiB (--machine picks the chipset, default q35).
 #   qemu-kvm  QEMU with nested KVM, for hosts with VT-x (see
 #             tools/kvm-nested-available.sh).
+#   --screenshot  QEMU only: once the machine has powered off, save the
+#             screen (the framebuffer console) to FILE as a PPM picture.
 #   --expect-exit  the emulator's own exit status the run must end with
 #             (default any: Bochs always exits 1 after a guest power-off).
 #
@@ -39,7 +41,7 @@ die() {
 }
 
 emu= image= log= cpus=1 mem=512 timeout=300 machine=q35
-bochs_cpu=corei7_skylake_x expect_exit=any
+bochs_cpu=corei7_skylake_x expect_exit=any screenshot=
 while [ $# -gt 0 ]; do
     [ $# -ge 2 ] || case "$1" in -h | --help) usage 0 ;; *) die "$1 wants a value" ;; esac
     case "$1" in
@@ -52,6 +54,7 @@ while [ $# -gt 0 ]; do
     --machine) machine=$2 ;;
     --bochs-cpu) bochs_cpu=$2 ;;
     --expect-exit) expect_exit=$2 ;;
+    --screenshot) screenshot=$2 ;;
     *) echo "run: unknown argument '$1'" >&2; usage ;;
     esac
     shift 2
@@ -142,8 +145,16 @@ qemu-tcg | qemu-kvm)
         -bios "$OVMF" -drive "file=$disk,format=raw"
         -device isa-debug-exit,iobase=0xf4,iosize=0x04
         -display none -serial "file:$log" -net none -no-reboot)
+    # The power-off pauses QEMU instead of ending it, so that the screen can
+    # still be read; qemu-screenshot.py then ends it.
+    if [ -n "$screenshot" ]; then
+        screenshot=$(realpath -m "$screenshot")
+        rm -f "$screenshot"
+        emu_cmd+=(-no-shutdown -monitor "unix:$run_dir/monitor.sock,server,nowait")
+    fi
     ;;
 esac
+[ -z "$screenshot" ] || [ "$emu" != bochs ] || die "--screenshot needs a QEMU emulator"
 printf '%q ' "${emu_cmd[@]}" >"$run_dir/command"
 echo >>"$run_dir/command"
 
@@ -155,6 +166,10 @@ start=$(date +%s)
 emu_pid=$!
 tail -n +1 -F --pid=$emu_pid "$log" 2>/dev/null &
 tail_pid=$!
+if [ -n "$screenshot" ]; then
+    "$root/tools/qemu-screenshot.py" "$run_dir/monitor.sock" "$screenshot" \
+        >"$run_dir/screenshot.out" 2>&1 &
+fi
 
 # Interrupting run.sh must not leave an emulator behind.
 stop_run() {

@@ -46,13 +46,16 @@ static uint32_t secondary_controls_allowed(void)
     return (uint32_t)(cpu_read_msr(MSR_IA32_VMX_PROCBASED_CTLS2) >> 32);
 }
 
-/* EPT is only usable with 4-level walks and write-back paging structures. */
+/* EPT is only usable with 4-level walks and write-back paging structures.
+ * IA32_VMX_EPT_VPID_CAP exists only when EPT or VPID may be enabled (SDM
+ * Vol. 3D A.10): reading it on older CPUs faults. */
 static bool ept_usable(uint32_t secondary)
 {
+    if (!(secondary & PROC2_ENABLE_EPT))
+        return false;
     uint64_t cap = cpu_read_msr(MSR_IA32_VMX_EPT_VPID_CAP);
 
-    return (secondary & PROC2_ENABLE_EPT) && (cap & EPT_CAP_WALK_LENGTH_4) &&
-           (cap & EPT_CAP_MEMORY_TYPE_WB);
+    return (cap & EPT_CAP_WALK_LENGTH_4) && (cap & EPT_CAP_MEMORY_TYPE_WB);
 }
 
 static void read_capabilities(struct vmx_capabilities *caps)

@@ -17,6 +17,7 @@
 #   NEEDS="stub core probe lockvmx"        build outputs it cannot do without
 #   CONFIG=path                            (default config/bulkhead.cfg)
 #   IMAGE_ARGS=(...)                       more tools/mkimage.sh arguments
+#   RUN_ARGS=(...)                         more tools/run.sh arguments
 # and defines check() (see lib.sh), and optionally prepare() (runs before the
 # image is built, in $WORK) and available() (prints why not and fails: SKIP).
 set -uo pipefail
@@ -81,7 +82,7 @@ run_scenario() {
     # Defaults, then the scenario's own settings.
     EMU=bochs CPUS=1 MEM=512 TIMEOUT=300 MACHINE=q35 BOCHS_CPU=corei7_skylake_x
     NEEDS="stub core probe" CONFIG=config/bulkhead.cfg
-    IMAGE_ARGS=()
+    IMAGE_ARGS=() RUN_ARGS=()
     source "$here/lib.sh"
     source "$here/scenarios/$name.sh"
 
@@ -117,7 +118,7 @@ run_scenario() {
     bochs) run_args+=(--bochs-cpu "$BOCHS_CPU") ;;
     *) run_args+=(--machine "$MACHINE") ;;
     esac
-    tools/run.sh "${run_args[@]}" >>"$out" 2>&1
+    tools/run.sh "${run_args[@]}" "${RUN_ARGS[@]}" >>"$out" 2>&1
     RUN_STATUS=$?
     rm -f "$WORK/disk.img"
 
