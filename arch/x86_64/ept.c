@@ -1,6 +1,7 @@
 #include "arch/x86_64/ept.h"
 
 #include "arch/x86_64/cpu.h"
+#include "arch/x86_64/host_paging.h"
 #include "arch/x86_64/vmcs.h"
 #include "hv/memory.h"
 
@@ -8,18 +9,6 @@
  * length minus one. */
 #define EPTP_MEMORY_TYPE_WB 6ull
 #define EPTP_WALK_LENGTH_4  (3ull << 3)
-
-static uint64_t ept_alloc_table(void *ctx)
-{
-    (void)ctx;
-    return memory_alloc_pages(1);
-}
-
-static void *ept_table_pointer(void *ctx, uint64_t phys)
-{
-    (void)ctx;
-    return phys_to_virt(phys);
-}
 
 static uint64_t ept_large_sizes(void)
 {
@@ -33,8 +22,8 @@ int ept_create(struct ept *ept)
 {
     ept->tables = (struct pt_builder){
         .root = memory_alloc_pages(1),
-        .alloc_table = ept_alloc_table,
-        .table_pointer = ept_table_pointer,
+        .alloc_table = paging_table_alloc,
+        .table_pointer = paging_table_pointer,
         .table_flags = EPT_RWX,
         .present_mask = EPT_RWX,
         .large_sizes = ept_large_sizes(),

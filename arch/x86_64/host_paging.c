@@ -7,17 +7,17 @@
 
 /* Section bounds from linker.ld. */
 extern char __core_start[], __text_start[], __text_end[], __rodata_start[], __rodata_end[],
-    __data_start[], __data_end[];
+    __data_start[], __data_end[], __core_end[];
 
 struct pt_builder host_tables;
 
-static uint64_t alloc_table(void *ctx)
+uint64_t paging_table_alloc(void *ctx)
 {
     (void)ctx;
     return memory_alloc_pages(1);
 }
 
-static void *table_pointer(void *ctx, uint64_t phys)
+void *paging_table_pointer(void *ctx, uint64_t phys)
 {
     (void)ctx;
     return phys_to_virt(phys);
@@ -74,13 +74,43 @@ static uint64_t large_page_sizes(void)
     return PAGE_SIZE_2M | (has_1g ? PAGE_SIZE_1G : 0);
 }
 
+/* "r-x" style permissions of the page at va, as the tables say. */
+static const char *page_permissions(uint64_t va)
+{
+    uint64_t pa, flags;
+
+    if (!pt_translate(&host_tables, va, &pa, &flags))
+        return "---";
+    if (flags & PTE_WRITABLE)
+        return (flags & PTE_NX) ? "rw-" : "rwx";
+    return (flags & PTE_NX) ? "r--" : "r-x";
+}
+
+/* Checks the tables just built rather than trusting the code that built
+ * them: no page of the core may be both writable and executable. */
+static void report_core_permissions(void)
+{
+    unsigned writable_and_executable = 0;
+
+    for (uint64_t va = (uint64_t)__core_start; va < (uint64_t)__core_end; va += PAGE_SIZE) {
+        const char *permissions = page_permissions(va);
+        writable_and_executable += permissions[1] == 'w' && permissions[2] == 'x';
+    }
+    log_line("paging: text %s, rodata %s, data %s, direct map %s",
+             page_permissions((uint64_t)__text_start), page_permissions((uint64_t)__rodata_start),
+             page_permissions((uint64_t)__data_start), page_permissions(DIRECT_MAP_BASE));
+    if (writable_and_executable)
+        log_error("paging: %u pages of the core are writable and executable",
+                  writable_and_executable);
+}
+
 void arch_paging_init(const struct boot_info *boot)
 {
     /* Tables are reached through the stub's identity map until the switch. */
     host_tables = (struct pt_builder){
         .root = memory_alloc_pages(1),
-        .alloc_table = alloc_table,
-        .table_pointer = table_pointer,
+        .alloc_table = paging_table_alloc,
+        .table_pointer = paging_table_pointer,
         .table_flags = PTE_PRESENT | PTE_WRITABLE,
         .present_mask = PTE_PRESENT,
         .large_sizes = large_page_sizes(),
@@ -98,6 +128,7 @@ void arch_paging_init(const struct boot_info *boot)
     cpu_write_cr4(cpu_read_cr4() | CR4_PGE);
     cpu_write_cr3(host_tables.root);
     memory_use_direct_map();
+    report_core_permissions();
 }
 
 int host_map_fresh_pages(uint64_t va, uint64_t pages)

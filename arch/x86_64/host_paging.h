@@ -11,6 +11,11 @@
 
 extern struct pt_builder host_tables;
 
+/* pt_builder callbacks for tables in hypervisor memory (host tables, EPTs):
+ * zeroed frames, reached through the direct map. */
+uint64_t paging_table_alloc(void *ctx);
+void *paging_table_pointer(void *ctx, uint64_t phys);
+
 /* Maps fresh zeroed frames at va (RW, NX); returns false when out of memory. */
 int host_map_fresh_pages(uint64_t va, uint64_t pages);
 

@@ -103,6 +103,7 @@ expect_all_cpus_ran_probe() {
     local guest_ok='^bulkhead: cpu([0-9]+): guest ok \(exits: cpuid=1 vmcall=1 io=1 hlt=1\)$'
     expect_count "$guest_ok" "$CPUS"
     expect_distinct "$guest_ok" "$CPUS"
+    expect_line "bulkhead: paging: text r-x, rodata r--, data rw-, direct map rw-"
     expect_no_prefix "bulkhead: error:"
     expect_prefix "bulkhead: powering off"
 }
@@ -121,4 +122,11 @@ expect_stub_error() {
     expect_no_prefix "bulkhead: summary"
     expect_no_prefix "bulkhead: powering off"
     expect_exit 1 124
+}
+
+# config_setting KEY VALUE: writes the default config, with KEY set to VALUE,
+# to $CONFIG, and fails unless the setting took.
+config_setting() {
+    sed -E "s/^([[:space:]]*$1[[:space:]]*=).*/\\1 $2/" config/bulkhead.cfg >"$CONFIG"
+    grep -qE "^[[:space:]]*$1[[:space:]]*= $2\$" "$CONFIG"
 }

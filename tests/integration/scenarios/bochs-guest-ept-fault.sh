@@ -8,9 +8,7 @@ TIMEOUT=300
 CONFIG=$WORK/bulkhead.cfg
 
 prepare() {
-    sed -E 's/^([[:space:]]*probe[[:space:]]*=).*/\1 probe-ept-fault.bin/' \
-        config/bulkhead.cfg >"$CONFIG"
-    grep -qE '^[[:space:]]*probe[[:space:]]*= probe-ept-fault.bin$' "$CONFIG"
+    config_setting probe probe-ept-fault.bin
 }
 
 check() {

@@ -7,9 +7,7 @@ TIMEOUT=300
 CONFIG=$WORK/bulkhead.cfg
 
 prepare() {
-    sed -E 's/^([[:space:]]*probe[[:space:]]*=).*/\1 probe-triple-fault.bin/' \
-        config/bulkhead.cfg >"$CONFIG"
-    grep -qE '^[[:space:]]*probe[[:space:]]*= probe-triple-fault.bin$' "$CONFIG"
+    config_setting probe probe-triple-fault.bin
 }
 
 check() {

@@ -9,7 +9,7 @@ TIMEOUT=25
 CONFIG=$WORK/bulkhead.cfg
 
 prepare() {
-    { cat config/bulkhead.cfg; echo "crash_test = page-fault"; } >"$CONFIG"
+    config_setting crash_test page-fault
 }
 
 check() {

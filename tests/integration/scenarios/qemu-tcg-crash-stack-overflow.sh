@@ -8,7 +8,7 @@ TIMEOUT=25
 CONFIG=$WORK/bulkhead.cfg
 
 prepare() {
-    { cat config/bulkhead.cfg; echo "crash_test = stack-overflow"; } >"$CONFIG"
+    config_setting crash_test stack-overflow
 }
 
 check() {

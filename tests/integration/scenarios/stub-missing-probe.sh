@@ -8,9 +8,7 @@ CONFIG=$WORK/bulkhead.cfg
 IMAGE_ARGS=("${FIRMWARE_POWEROFF[@]}")
 
 prepare() {
-    sed -E 's/^([[:space:]]*probe[[:space:]]*=).*/\1 missing-probe.bin/' \
-        config/bulkhead.cfg >"$CONFIG"
-    grep -qE '^[[:space:]]*probe[[:space:]]*= missing-probe.bin$' "$CONFIG"
+    config_setting probe missing-probe.bin
 }
 
 check() {
