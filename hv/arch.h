@@ -20,6 +20,9 @@ void arch_boot_cpu_early_init(void);
  * physical memory) and switches to it. */
 void arch_paging_init(const struct boot_info *boot);
 
+/* Logs the permissions the core's own pages ended up with (W^X). */
+void arch_paging_report(void);
+
 /* Descriptor tables, exception handlers and a guarded stack for this CPU,
  * then continues in fn on that stack. */
 __attribute__((noreturn)) void arch_cpu_init(unsigned index, uint32_t apic_id, void (*fn)(void *),

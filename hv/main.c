@@ -239,8 +239,10 @@ void core_main(uint64_t boot_info_phys)
              boot.version);
     memory_init(&boot);
     arch_paging_init(&boot);
+    /* The identity map is gone: nothing may be logged before this. */
     if (framebuffer_console.pixels)
         framebuffer_console.pixels = phys_to_virt(boot.framebuffer.phys);
+    arch_paging_report();
     sort_boot_cpu_first();
     arch_cpu_init(0, boot.cpus[0].apic_id, boot_cpu_main, 0);
 }

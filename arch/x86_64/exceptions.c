@@ -51,6 +51,15 @@ static const char *exception_name(uint64_t vector)
  * everything a developer needs and stop this CPU (the others keep going). */
 void exception_report(const struct exception_frame *f)
 {
+    /* A fault while reporting a fault: the framebuffer is the likeliest
+     * culprit, so drop it, say so once on serial, and stop. */
+    static volatile int reporting[MAX_CPUS];
+    if (reporting[arch_cpu_index()]++) {
+        log_use_framebuffer(0);
+        log_error("cpu%u: fault while reporting a fault (vector %llu, rip %llx)", arch_cpu_index(),
+                  (unsigned long long)f->vector, (unsigned long long)f->rip);
+        cpu_stop();
+    }
     log_error("cpu%u: exception %llu (%s), error code 0x%llx", arch_cpu_index(),
               (unsigned long long)f->vector, exception_name(f->vector),
               (unsigned long long)f->error_code);

@@ -88,7 +88,7 @@ static const char *page_permissions(uint64_t va)
 
 /* Checks the tables just built rather than trusting the code that built
  * them: no page of the core may be both writable and executable. */
-static void report_core_permissions(void)
+void arch_paging_report(void)
 {
     unsigned writable_and_executable = 0;
 
@@ -128,7 +128,6 @@ void arch_paging_init(const struct boot_info *boot)
     cpu_write_cr4(cpu_read_cr4() | CR4_PGE);
     cpu_write_cr3(host_tables.root);
     memory_use_direct_map();
-    report_core_permissions();
 }
 
 int host_map_fresh_pages(uint64_t va, uint64_t pages)
