@@ -46,6 +46,37 @@ EFI_STATUS loader_load_config(const struct esp_dir *dir, struct boot_info *info,
     return EFI_SUCCESS;
 }
 
+/* Free once the firmware is gone: free now, or held by boot services until ExitBootServices. */
+static BOOLEAN is_usable_memory(UINT32 type)
+{
+    return type == EfiConventionalMemory || type == EfiBootServicesCode ||
+           type == EfiBootServicesData;
+}
+
+static UINT64 usable_memory(const struct memory_map *map)
+{
+    UINT64 bytes = 0;
+
+    for (UINTN offset = 0; offset + map->descriptor_size <= map->size;
+         offset += map->descriptor_size) {
+        const EFI_MEMORY_DESCRIPTOR *range =
+            (const EFI_MEMORY_DESCRIPTOR *)((const UINT8 *)map->buffer + offset);
+        if (is_usable_memory(range->Type))
+            bytes += range->NumberOfPages * EFI_PAGE_SIZE;
+    }
+    return bytes;
+}
+
+EFI_STATUS loader_check_machine(const struct config *config, UINT32 cpu_count,
+                                const struct memory_map *map)
+{
+    struct config_error error;
+
+    if (config_check_machine(config, cpu_count, usable_memory(map), &error) != 0)
+        return report_config_error(&error);
+    return EFI_SUCCESS;
+}
+
 static EFI_STATUS reject_core(const struct esp_file *file, const char *reason)
 {
     Print(L"bulkhead: error: %s is not a valid core: %a\r\n", file->path, reason);

@@ -9,6 +9,7 @@
 #include <efi.h>
 
 #include "boot/esp.h"
+#include "boot/handoff.h"
 #include "hv/boot_info.h"
 #include "hv/config.h"
 
@@ -25,6 +26,14 @@ struct core_image {
 
 EFI_STATUS loader_load_config(const struct esp_dir *dir, struct boot_info *info,
                               struct config *config);
+
+/*
+ * The config checks that need the machine: every partition's CPUs present
+ * among the cpu_count found, all partitions' memory within the memory the
+ * map shows free once the firmware is gone.
+ */
+EFI_STATUS loader_check_machine(const struct config *config, UINT32 cpu_count,
+                                const struct memory_map *map);
 
 EFI_STATUS loader_load_core(const struct esp_dir *dir, struct core_image *core);
 

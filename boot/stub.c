@@ -186,6 +186,8 @@ static EFI_STATUS prepare(EFI_HANDLE image, struct stub *s)
     collect_platform(s);
     status = handoff_prepare_memory_map(&s->map);
     if (!EFI_ERROR(status))
+        status = loader_check_machine(&s->config, s->info->cpu_count, &s->map);
+    if (!EFI_ERROR(status))
         status = build_page_tables(s);
     return status;
 }

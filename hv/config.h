@@ -11,6 +11,18 @@
  *   on_finish   = poweroff     # poweroff | halt, once every guest has stopped
  *   crash_test  = none         # none | page-fault | stack-overflow (diagnostic)
  *
+ *   [partition web]            # one section per partition, NAME unique
+ *   cpus       = 1-2           # Bulkhead CPU numbers, cpu0 = the boot CPU
+ *   memory     = 256M          # K, M or G suffix, 4 KiB multiple, 1M..64G
+ *   image      = web.bin       # loaded beside BOOTX64.EFI
+ *   mode       = full          # full | pv
+ *   privileged = no            # yes for at most one partition
+ *   on_crash   = stop          # stop | restart
+ *   console    = debugcon      # debugcon | none
+ *   time_limit = 0             # seconds until the partition is stopped, 0 = never
+ *
+ * docs/config.md is the full reference.
+ *
  * The reader never allocates and never trusts its input: every problem is
  * reported with the file name, the line number and one sentence.
  */
@@ -21,8 +33,11 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define CONFIG_NAME_LEN    64
-#define CONFIG_MESSAGE_LEN 160
+#define CONFIG_NAME_LEN           64
+#define CONFIG_MESSAGE_LEN        160
+#define CONFIG_PARTITION_NAME_LEN 32
+#define CONFIG_MAX_PARTITIONS     8
+#define CONFIG_MAX_CPUS           256
 
 enum config_on_finish {
     CONFIG_FINISH_POWEROFF = 0,
@@ -46,8 +61,41 @@ struct config_hypervisor {
     enum config_crash_test crash_test;
 };
 
+enum config_mode {
+    CONFIG_MODE_FULL = 0, /* an unmodified guest under full virtualization */
+    CONFIG_MODE_PV,       /* a guest that knows it runs on Bulkhead */
+};
+
+enum config_on_crash {
+    CONFIG_ON_CRASH_STOP = 0,
+    CONFIG_ON_CRASH_RESTART,
+};
+
+enum config_console {
+    CONFIG_CONSOLE_DEBUGCON = 0, /* the guest's port 0xe9 output goes to the log */
+    CONFIG_CONSOLE_NONE,
+};
+
+struct config_partition {
+    char name[CONFIG_PARTITION_NAME_LEN];
+    uint64_t cpus[CONFIG_MAX_CPUS / 64]; /* bit n set: the partition owns cpu n */
+    unsigned cpu_count;
+    uint64_t memory; /* bytes */
+    char image[CONFIG_NAME_LEN];
+    enum config_mode mode;
+    bool privileged;
+    enum config_on_crash on_crash;
+    enum config_console console;
+    unsigned time_limit_seconds; /* 0: no limit */
+    /* Where things were written, for errors found later (config_check_machine). */
+    unsigned line, cpus_line, memory_line, image_line;
+};
+
 struct config {
+    char file_name[CONFIG_NAME_LEN]; /* for errors found after parsing */
     struct config_hypervisor hypervisor;
+    unsigned partition_count;
+    struct config_partition partitions[CONFIG_MAX_PARTITIONS];
 };
 
 struct config_error {
@@ -67,10 +115,25 @@ void config_set_defaults(struct config *config);
 int config_parse(const char *text, size_t len, const char *file_name, struct config *config,
                  struct config_error *error);
 
+/*
+ * The checks that need the machine, run once the CPUs and the memory are
+ * known: every partition's CPUs must exist (cpu_count counts the boot CPU,
+ * so it is at least 1) and the partitions' memory must fit in usable_bytes
+ * together. Returns 0, or -1 and fills error with the first problem, at the
+ * line of the key that asks too much.
+ */
+int config_check_machine(const struct config *config, unsigned cpu_count, uint64_t usable_bytes,
+                         struct config_error *error);
+
+bool config_partition_has_cpu(const struct config_partition *partition, unsigned cpu);
+
 /* "file:line: message" into buf (always NUL-terminated). */
 void config_format_error(const struct config_error *error, char *buf, size_t size);
 
-/* Names of every image file the config refers to, for the stub to load. */
+/*
+ * Names of every image file the config refers to, for the stub to load: the
+ * probe first, then each partition's image, each name once.
+ */
 size_t config_image_count(const struct config *config);
 const char *config_image_name(const struct config *config, size_t index);
 

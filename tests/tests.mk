@@ -151,7 +151,7 @@ $(CHECK_CONFIG): tools/check-config.c hv/config.c hv/config.h
 	$(CC) -std=c11 -O2 -g -I. $(WARNINGS) -o $@ tools/check-config.c hv/config.c
 
 check-config: $(CHECK_CONFIG)
-	@$(CHECK_CONFIG) $(CONFIG)
+	@$(CHECK_CONFIG) $(CHECK_CONFIG_ARGS) $(CONFIG)
 
 format-check:
 	git ls-files -z '*.c' '*.h' | xargs -0 -r clang-format --dry-run -Werror

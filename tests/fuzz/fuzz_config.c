@@ -26,21 +26,6 @@ static size_t count_lines(const uint8_t *data, size_t size)
     return lines;
 }
 
-static void check_config(const struct config *config)
-{
-    size_t count = config_image_count(config);
-
-    if (!terminated(config->hypervisor.probe_image, CONFIG_NAME_LEN))
-        abort();
-    for (size_t i = 0; i < count; i++) {
-        const char *name = config_image_name(config, i);
-        if (name == NULL || name[0] == '\0' || !terminated(name, CONFIG_NAME_LEN))
-            abort();
-    }
-    if (config_image_name(config, count) != NULL)
-        abort();
-}
-
 static void check_error(const struct config_error *error, size_t lines)
 {
     char text[CONFIG_NAME_LEN + CONFIG_MESSAGE_LEN + 16];
@@ -54,6 +39,74 @@ static void check_error(const struct config_error *error, size_t lines)
         abort();
 }
 
+/* What the reader promises about every partition it accepts. */
+static void check_partition(const struct config_partition *partition)
+{
+    unsigned cpus = 0;
+
+    for (unsigned cpu = 0; cpu < CONFIG_MAX_CPUS; cpu++)
+        cpus += config_partition_has_cpu(partition, cpu);
+    if (!terminated(partition->name, sizeof(partition->name)) || partition->name[0] == '\0' ||
+        !terminated(partition->image, CONFIG_NAME_LEN) || partition->image[0] == '\0' ||
+        cpus == 0 || cpus != partition->cpu_count || partition->memory < (1u << 20) ||
+        partition->memory > (64ull << 30) || partition->memory % 4096 != 0 ||
+        partition->time_limit_seconds > 3600 || partition->cpus_line <= partition->line ||
+        partition->memory_line <= partition->line || partition->image_line <= partition->line)
+        abort();
+}
+
+/* No CPU in two partitions, at most one privileged. */
+static void check_partitions(const struct config *config)
+{
+    unsigned privileged = 0;
+
+    if (config->partition_count > CONFIG_MAX_PARTITIONS)
+        abort();
+    for (unsigned i = 0; i < config->partition_count; i++) {
+        check_partition(&config->partitions[i]);
+        privileged += config->partitions[i].privileged;
+        for (unsigned j = 0; j < i; j++) {
+            for (unsigned w = 0; w < CONFIG_MAX_CPUS / 64; w++) {
+                if (config->partitions[i].cpus[w] & config->partitions[j].cpus[w])
+                    abort();
+            }
+        }
+    }
+    if (privileged > 1)
+        abort();
+}
+
+/* The machine checks on a machine made up from the input, so they are fuzzed too. */
+static void check_machine(const struct config *config, const uint8_t *data, size_t size)
+{
+    unsigned cpus = size > 0 ? data[0] + 1u : 1;
+    uint64_t bytes = (uint64_t)size << (size > 1 ? data[1] % 40 : 20);
+    struct config_error error;
+    size_t lines = count_lines(data, size);
+
+    if (config_check_machine(config, cpus, bytes, &error) != 0)
+        check_error(&error, lines);
+    if (config_check_machine(config, CONFIG_MAX_CPUS, UINT64_MAX, &error) != 0)
+        abort();
+}
+
+static void check_config(const struct config *config, const uint8_t *data, size_t size)
+{
+    size_t count = config_image_count(config);
+
+    if (!terminated(config->hypervisor.probe_image, CONFIG_NAME_LEN))
+        abort();
+    check_partitions(config);
+    check_machine(config, data, size);
+    for (size_t i = 0; i < count; i++) {
+        const char *name = config_image_name(config, i);
+        if (name == NULL || name[0] == '\0' || !terminated(name, CONFIG_NAME_LEN))
+            abort();
+    }
+    if (config_image_name(config, count) != NULL)
+        abort();
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     /* A private copy of exactly size bytes, so any over-read hits a redzone. */
@@ -63,7 +116,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
     memcpy(text, data, size);
     if (config_parse(text, size, "fuzz.cfg", &config, &error) == 0)
-        check_config(&config);
+        check_config(&config, data, size);
     else
         check_error(&error, count_lines(data, size));
     free(text);

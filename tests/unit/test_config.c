@@ -215,7 +215,7 @@ Test(config, longest_line)
 Test(config, unknown_section)
 {
     expect_error("# c\n\n[hypervisr]\n", 3, "unknown section [hypervisr]");
-    expect_error("[partition dom0]\n", 1, "known sections are [hypervisor]");
+    expect_error("[partitions dom0]\n", 1, "known sections are [hypervisor], [partition NAME]");
 }
 
 Test(config, unknown_key)
@@ -410,4 +410,495 @@ Test(config, images_probe)
     cr_assert_eq(config_image_count(&config), 1);
     cr_expect_str_eq(config_image_name(&config, 0), "probe.bin");
     cr_expect_null(config_image_name(&config, 1));
+}
+
+Test(config, images_of_partitions_follow_the_probe_once_each)
+{
+    expect_ok("[hypervisor]\nprobe = probe.bin\n"
+              "[partition a]\ncpus = 0\nmemory = 1M\nimage = a.bin\n"
+              "[partition b]\ncpus = 1\nmemory = 1M\nimage = probe.bin\n"
+              "[partition c]\ncpus = 2\nmemory = 1M\nimage = a.bin\n"
+              "[partition d]\ncpus = 3\nmemory = 1M\nimage = d.bin\n");
+    cr_assert_eq(config_image_count(&config), 3);
+    cr_expect_str_eq(config_image_name(&config, 0), "probe.bin");
+    cr_expect_str_eq(config_image_name(&config, 1), "a.bin");
+    cr_expect_str_eq(config_image_name(&config, 2), "d.bin");
+    cr_expect_null(config_image_name(&config, 3));
+}
+
+Test(config, images_of_partitions_without_probe)
+{
+    expect_ok("[partition a]\ncpus = 0\nmemory = 1M\nimage = a.bin\n");
+    cr_assert_eq(config_image_count(&config), 1);
+    cr_expect_str_eq(config_image_name(&config, 0), "a.bin");
+    cr_expect_null(config_image_name(&config, 1));
+}
+
+/* ---- [partition NAME] ---------------------------------------------------- */
+
+#define MINIMAL_PARTITION "cpus = 1\nmemory = 16M\nimage = probe\n"
+
+static const struct config_partition *partition(unsigned index)
+{
+    cr_assert_lt(index, config.partition_count);
+    return &config.partitions[index];
+}
+
+static void expect_cpus(unsigned index, const unsigned *cpus, unsigned count)
+{
+    const struct config_partition *p = partition(index);
+    unsigned found = 0;
+
+    for (unsigned cpu = 0; cpu < CONFIG_MAX_CPUS; cpu++) {
+        if (!config_partition_has_cpu(p, cpu))
+            continue;
+        cr_assert_lt(found, count, "cpu %u is unexpected", cpu);
+        cr_expect_eq(cpu, cpus[found], "cpu %u where %u was expected", cpu, cpus[found]);
+        found++;
+    }
+    cr_expect_eq(found, count);
+    cr_expect_eq(p->cpu_count, count);
+}
+
+Test(config, no_partitions_by_default)
+{
+    expect_ok("[hypervisor]\n");
+    cr_expect_eq(config.partition_count, 0);
+}
+
+Test(config, partition_defaults)
+{
+    expect_ok("[partition probe-1]\n" MINIMAL_PARTITION);
+    cr_assert_eq(config.partition_count, 1);
+    cr_expect_str_eq(partition(0)->name, "probe-1");
+    cr_expect_eq(partition(0)->memory, 16u << 20);
+    cr_expect_str_eq(partition(0)->image, "probe");
+    cr_expect_eq(partition(0)->mode, CONFIG_MODE_FULL);
+    cr_expect_not(partition(0)->privileged);
+    cr_expect_eq(partition(0)->on_crash, CONFIG_ON_CRASH_STOP);
+    cr_expect_eq(partition(0)->console, CONFIG_CONSOLE_DEBUGCON);
+    cr_expect_eq(partition(0)->time_limit_seconds, 0);
+    expect_cpus(0, (const unsigned[]){1}, 1);
+}
+
+Test(config, partition_every_key_and_its_lines)
+{
+    expect_ok("[hypervisor]\n"
+              "\n"
+              "[partition Dom_0]\n"
+              "mode = pv\n"
+              "image = linux.bin\n"
+              "privileged = yes\n"
+              "memory = 2G\n"
+              "on_crash = restart\n"
+              "console = none\n"
+              "time_limit = 3600\n"
+              "cpus = 0\n");
+    cr_expect_str_eq(partition(0)->name, "Dom_0");
+    cr_expect_eq(partition(0)->mode, CONFIG_MODE_PV);
+    cr_expect_str_eq(partition(0)->image, "linux.bin");
+    cr_expect(partition(0)->privileged);
+    cr_expect_eq(partition(0)->memory, 2ull << 30);
+    cr_expect_eq(partition(0)->on_crash, CONFIG_ON_CRASH_RESTART);
+    cr_expect_eq(partition(0)->console, CONFIG_CONSOLE_NONE);
+    cr_expect_eq(partition(0)->time_limit_seconds, 3600);
+    cr_expect_eq(partition(0)->line, 3);
+    cr_expect_eq(partition(0)->image_line, 5);
+    cr_expect_eq(partition(0)->memory_line, 7);
+    cr_expect_eq(partition(0)->cpus_line, 11);
+}
+
+Test(config, partition_other_values)
+{
+    expect_ok("[partition a]\n" MINIMAL_PARTITION "mode = full\nprivileged = no\n"
+              "on_crash = stop\nconsole = debugcon\ntime_limit = 0\n");
+    cr_expect_eq(partition(0)->mode, CONFIG_MODE_FULL);
+    cr_expect_not(partition(0)->privileged);
+    cr_expect_eq(partition(0)->on_crash, CONFIG_ON_CRASH_STOP);
+    cr_expect_eq(partition(0)->console, CONFIG_CONSOLE_DEBUGCON);
+    cr_expect_eq(partition(0)->time_limit_seconds, 0);
+    expect_ok("[partition a]\n" MINIMAL_PARTITION "time_limit = 1\n");
+    cr_expect_eq(partition(0)->time_limit_seconds, 1);
+}
+
+Test(config, cpu_lists_and_ranges)
+{
+    expect_ok("[partition a]\ncpus = 0, 2-3\nmemory = 1M\nimage = a\n"
+              "[partition b]\ncpus = 5 ,4,  63-65 , 255\nmemory = 1M\nimage = b\n"
+              "[partition c]\ncpus = 7-7\nmemory = 1M\nimage = c\n"
+              "[partition d]\ncpus = 100 - 102\nmemory = 1M\nimage = d\n");
+    expect_cpus(0, (const unsigned[]){0, 2, 3}, 3);
+    expect_cpus(1, (const unsigned[]){4, 5, 63, 64, 65, 255}, 6);
+    expect_cpus(2, (const unsigned[]){7}, 1);
+    expect_cpus(3, (const unsigned[]){100, 101, 102}, 3);
+    cr_expect_not(config_partition_has_cpu(partition(0), 1));
+    cr_expect_not(config_partition_has_cpu(partition(0), 256));
+    cr_expect_not(config_partition_has_cpu(partition(0), ~0u));
+}
+
+Test(config, every_cpu_in_one_partition)
+{
+    expect_ok("[partition all]\ncpus = 0-255\nmemory = 1M\nimage = a\n");
+    cr_expect_eq(partition(0)->cpu_count, 256);
+    cr_expect(config_partition_has_cpu(partition(0), 255));
+}
+
+Test(config, memory_sizes)
+{
+    static const struct {
+        const char *text;
+        uint64_t bytes;
+    } sizes[] = {
+        {"1M", 1ull << 20},      {"1m", 1ull << 20},       {"1024K", 1ull << 20},
+        {"1048576", 1ull << 20}, {"0x100000", 1ull << 20}, {"64G", 64ull << 30},
+        {"65536M", 64ull << 30}, {"1028k", 1028ull << 10}, {"3g", 3ull << 30},
+        {"512 M", 512ull << 20},
+    };
+    char text[128];
+
+    for (size_t i = 0; i < sizeof(sizes) / sizeof(sizes[0]); i++) {
+        snprintf(text, sizeof(text), "[partition a]\ncpus = 0\nimage = a\nmemory = %s\n",
+                 sizes[i].text);
+        expect_ok(text);
+        cr_expect_eq(partition(0)->memory, sizes[i].bytes, "%s", sizes[i].text);
+    }
+}
+
+Test(config, eight_partitions)
+{
+    char text[1024];
+    size_t len = 0;
+
+    for (unsigned i = 0; i < CONFIG_MAX_PARTITIONS; i++)
+        len += (size_t)snprintf(text + len, sizeof(text) - len,
+                                "[partition p%u]\ncpus = %u\nmemory = 1M\nimage = p\n", i, i);
+    expect_ok(text);
+    cr_expect_eq(config.partition_count, CONFIG_MAX_PARTITIONS);
+    cr_expect_eq(config_image_count(&config), 1);
+}
+
+Test(config, longest_partition_name)
+{
+    char text[128];
+    char *name = repeat('n', CONFIG_PARTITION_NAME_LEN - 1);
+
+    snprintf(text, sizeof(text), "[partition %s]\n" MINIMAL_PARTITION, name);
+    expect_ok(text);
+    cr_expect_str_eq(partition(0)->name, name);
+    free(name);
+}
+
+Test(config, shipped_default_config_has_no_partitions)
+{
+    FILE *file = fopen("config/bulkhead.cfg", "rb");
+    char text[8192];
+    size_t len;
+
+    cr_assert_not_null(file, "run from the top of the tree");
+    len = fread(text, 1, sizeof(text), file);
+    fclose(file);
+    cr_assert_eq(parse_n(text, len), 0, "%u: %s", error.line, error.message);
+    cr_expect_eq(config.partition_count, 0);
+}
+
+/* The example in docs/config.md, uncommented, must stay valid. */
+Test(config, documented_example)
+{
+    expect_ok("[hypervisor]\nserial = 0x3f8\nprobe = none\n\n"
+              "[partition linux]\ncpus = 0-1\nmemory = 2G\nimage = linux.bin\nprivileged = yes\n\n"
+              "[partition web]\ncpus = 2\nmemory = 256M\nimage = web.bin\nmode = pv\n"
+              "on_crash = restart\n\n"
+              "[partition selftest]\ncpus = 3\nmemory = 4M\nimage = probe.bin\nconsole = none\n"
+              "time_limit = 60\n");
+    cr_expect_eq(config.partition_count, 3);
+    cr_expect_eq(config_check_machine(&config, 4, 3ull << 30, &error), 0, "%s", error.message);
+}
+
+/* ---- [partition NAME] errors --------------------------------------------- */
+
+Test(config, partition_needs_a_name)
+{
+    expect_error("[partition]\n", 1, "section [partition] needs a name, as in [partition NAME]");
+}
+
+Test(config, bad_partition_names)
+{
+    char text[128];
+    char *name = repeat('n', CONFIG_PARTITION_NAME_LEN);
+
+    expect_error("\n[partition web server]\n", 2,
+                 "bad partition name 'web server'; expected 1 to 31 characters of A-Z, a-z");
+    expect_error("[partition web.1]\n", 1, "bad partition name 'web.1'");
+    expect_error("[partition caf\xc3\xa9]\n", 1,
+                 "bad partition name 'caf?"
+                 "?'");
+    snprintf(text, sizeof(text), "[partition %s]\n", name);
+    expect_error(text, 1, "bad partition name");
+    free(name);
+}
+
+Test(config, duplicate_partition_name)
+{
+    expect_error("[partition a]\n" MINIMAL_PARTITION "\n[partition a]\n", 6,
+                 "partition 'a' is given twice (first on line 1)");
+}
+
+Test(config, partition_names_are_case_sensitive)
+{
+    expect_ok("[partition a]\ncpus = 0\nmemory = 1M\nimage = a\n"
+              "[partition A]\ncpus = 1\nmemory = 1M\nimage = a\n");
+    cr_expect_eq(config.partition_count, 2);
+}
+
+Test(config, too_many_partitions)
+{
+    char text[1024];
+    size_t len = 0;
+
+    for (unsigned i = 0; i <= CONFIG_MAX_PARTITIONS; i++)
+        len += (size_t)snprintf(text + len, sizeof(text) - len,
+                                "[partition p%u]\ncpus = %u\nmemory = 1M\nimage = p\n", i, i);
+    expect_error(text, 4 * CONFIG_MAX_PARTITIONS + 1, "too many partitions: at most 8");
+}
+
+Test(config, required_keys)
+{
+    expect_error("[partition a]\nmemory = 1M\nimage = a\n", 1,
+                 "[partition a] lacks the key 'cpus', which it requires");
+    expect_error("# x\n[partition a]\ncpus = 0\nimage = a\n[hypervisor]\n", 2,
+                 "[partition a] lacks the key 'memory'");
+    expect_error("[partition a]\ncpus = 0\nmemory = 1M\n\n[partition b]\n" MINIMAL_PARTITION, 1,
+                 "[partition a] lacks the key 'image'");
+    expect_error("[partition a]\n" MINIMAL_PARTITION "[partition b]\n", 5,
+                 "[partition b] lacks the key 'cpus'");
+}
+
+/* A missing key is reported before a problem in the next section's header. */
+Test(config, missing_key_comes_before_a_later_error)
+{
+    expect_error("[partition a]\ncpus = 0\n[bogus]\n", 1, "lacks the key 'memory'");
+}
+
+Test(config, partition_keys_given_twice)
+{
+    expect_error("[partition a]\n" MINIMAL_PARTITION "memory = 2M\n", 5,
+                 "key 'memory' is given twice in [partition] (first on line 3)");
+}
+
+Test(config, keys_are_per_partition)
+{
+    expect_ok("[partition a]\n" MINIMAL_PARTITION "[partition b]\ncpus = 2\nmemory = 16M\n"
+              "image = probe\n");
+    cr_expect_eq(config.partition_count, 2);
+}
+
+Test(config, unknown_partition_key)
+{
+    expect_error("[partition a]\nvcpus = 1\n", 2,
+                 "unknown key 'vcpus' in [partition]; known keys are cpus, memory, image");
+    expect_error("[partition a]\nserial = none\n", 2, "unknown key 'serial'");
+    expect_error("[hypervisor]\ncpus = 1\n", 2, "unknown key 'cpus' in [hypervisor]");
+}
+
+/* Each value, on line 2 of a partition, must be rejected with the accepted forms. */
+static void expect_values_rejected(const char *key, const char *const *values, size_t count,
+                                   const char *accepted)
+{
+    char text[128];
+
+    for (size_t i = 0; i < count; i++) {
+        snprintf(text, sizeof(text), "[partition a]\n%s = %s\n", key, values[i]);
+        expect_error(text, 2, "bad value");
+        cr_expect(strstr(error.message, accepted) != NULL, "%s: %s", values[i], error.message);
+    }
+}
+
+#define ARRAY_LENGTH(a) (sizeof(a) / sizeof((a)[0]))
+
+Test(config, bad_cpus)
+{
+    static const char *const bad[] = {"x",   "-1",    "1-",  "-",     "3-1",
+                                      "256", "0-256", "1,",  ",1",    "1,,2",
+                                      "1 2", "1-2-3", "one", "0x100", "99999999999999999999999"};
+
+    expect_values_rejected("cpus", bad, ARRAY_LENGTH(bad),
+                           "expected CPU numbers from 0 to 255 as a list and/or ranges, as in "
+                           "0, 2-3");
+    expect_error("[partition a]\ncpus =\n", 2, "'cpus' has no value");
+}
+
+Test(config, cpu_twice_in_one_list)
+{
+    expect_error("[partition web]\n\ncpus = 1, 2, 1\n", 3,
+                 "cpu 1 is given twice in the cpus of partition 'web'");
+    expect_error("[partition web]\ncpus = 0-3, 2\n", 2, "cpu 2 is given twice");
+    expect_error("[partition web]\ncpus = 1-3, 0-1\n", 2, "cpu 1 is given twice");
+}
+
+Test(config, cpu_in_two_partitions)
+{
+    expect_error("[partition a]\ncpus = 0-2\nmemory = 1M\nimage = a\n"
+                 "[partition b]\nimage = b\ncpus = 3, 2\n",
+                 7, "cpu 2 is already given to partition 'a' (line 2)");
+}
+
+Test(config, bad_memory)
+{
+    static const char *const bad[] = {"0",
+                                      "1K",
+                                      "1020K",
+                                      "1048577",
+                                      "1M1",
+                                      "65G",
+                                      "68719480832",
+                                      "1T",
+                                      "M",
+                                      "1.5G",
+                                      "-1M",
+                                      "1MB",
+                                      "18446744073709551615G",
+                                      "0x"};
+
+    expect_values_rejected("memory", bad, ARRAY_LENGTH(bad),
+                           "expected a multiple of 4K from 1M to 64G, in bytes or with a K, M or "
+                           "G suffix");
+    /* 1M + 4K: not a whole number of MiB, but whole pages. */
+    expect_ok("[partition a]\ncpus = 0\nimage = a\nmemory = 1052672\n");
+    expect_error("[partition a]\ncpus = 0\nimage = a\nmemory = 1052673\n", 4, "multiple of 4K");
+}
+
+Test(config, bad_image)
+{
+    char text[160];
+    char *name = repeat('i', CONFIG_NAME_LEN);
+
+    expect_error("[partition a]\nimage = none here\n", 2,
+                 "bad value 'none here' for 'image'; expected a file name of 1 to 63 characters");
+    expect_error("[partition a]\nimage = guests/probe\n", 2, "path separators");
+    snprintf(text, sizeof(text), "[partition a]\nimage = %s\n", name);
+    expect_error(text, 2, "bad value");
+    free(name);
+}
+
+Test(config, bad_partition_choices)
+{
+    expect_error("[partition a]\nmode = hvm\n", 2,
+                 "bad value 'hvm' for 'mode'; expected full or pv");
+    expect_error("[partition a]\nprivileged = true\n", 2, "'privileged'; expected yes or no");
+    expect_error("[partition a]\non_crash = reboot\n", 2, "'on_crash'; expected stop or restart");
+    expect_error("[partition a]\nconsole = serial\n", 2, "'console'; expected debugcon or none");
+}
+
+Test(config, bad_time_limit)
+{
+    expect_error("[partition a]\ntime_limit = 3601\n", 2,
+                 "'time_limit'; expected seconds from 1 to 3600, or 0 for no limit");
+    expect_error("[partition a]\ntime_limit = -1\n", 2, "bad value");
+    expect_error("[partition a]\ntime_limit = 1m\n", 2, "bad value");
+}
+
+Test(config, one_privileged_partition)
+{
+    expect_ok("[partition a]\ncpus = 0\nmemory = 1M\nimage = a\nprivileged = yes\n"
+              "[partition b]\ncpus = 1\nmemory = 1M\nimage = b\nprivileged = no\n");
+    expect_error("[partition a]\ncpus = 0\nmemory = 1M\nimage = a\nprivileged = yes\n"
+                 "[partition b]\ncpus = 1\nmemory = 1M\nimage = b\n\nprivileged = yes\n",
+                 11, "only one partition may be privileged, and partition 'a' (line 1) is");
+}
+
+/* ---- checks against the machine ------------------------------------------- */
+
+static const char three_partitions[] = "[partition a]\n"  /* 1 */
+                                       "cpus = 0\n"       /* 2 */
+                                       "memory = 1G\n"    /* 3 */
+                                       "image = a\n"      /* 4 */
+                                       "[partition b]\n"  /* 5 */
+                                       "memory = 512M\n"  /* 6 */
+                                       "cpus = 1-2\n"     /* 7 */
+                                       "image = b\n"      /* 8 */
+                                       "[partition c]\n"  /* 9 */
+                                       "image = c\n"      /* 10 */
+                                       "cpus = 5\n"       /* 11 */
+                                       "memory = 256M\n"; /* 12 */
+
+static void expect_machine_error(unsigned cpus, uint64_t bytes, unsigned line, const char *message)
+{
+    expect_ok(three_partitions);
+    cr_assert_eq(config_check_machine(&config, cpus, bytes, &error), -1, "accepted");
+    cr_expect_eq(error.line, line, "error on line %u, expected %u (%s)", error.line, line,
+                 error.message);
+    cr_expect_str_eq(error.message, message);
+    cr_expect_str_eq(error.file, "test.cfg");
+}
+
+Test(config, machine_fits)
+{
+    expect_ok(three_partitions);
+    cr_expect_eq(config_check_machine(&config, 6, (1ull << 30) + (768ull << 20), &error), 0, "%s",
+                 error.message);
+    cr_expect_eq(config_check_machine(&config, 256, UINT64_MAX, &error), 0, "%s", error.message);
+}
+
+Test(config, machine_without_partitions)
+{
+    expect_ok("[hypervisor]\n");
+    cr_expect_eq(config_check_machine(&config, 1, 0, &error), 0);
+}
+
+Test(config, cpu_not_present)
+{
+    expect_machine_error(4, 8ull << 30, 11,
+                         "cpu 5 is not present: this machine has 4 CPUs (cpu0-cpu3)");
+    expect_machine_error(2, 8ull << 30, 7,
+                         "cpu 2 is not present: this machine has 2 CPUs (cpu0-cpu1)");
+    expect_machine_error(1, 8ull << 30, 7, "cpu 1 is not present: this machine has 1 CPU (cpu0)");
+}
+
+Test(config, memory_does_not_fit)
+{
+    expect_machine_error(8, (1ull << 30) + (767ull << 20), 12,
+                         "partition 'c' does not fit: the partitions up to it ask for 1792M of "
+                         "memory, but this machine has only 1791M usable");
+    expect_machine_error(8, (1ull << 30) + (100ull << 20) + 12345, 6,
+                         "partition 'b' does not fit: the partitions up to it ask for 1536M of "
+                         "memory, but this machine has only 1124M usable");
+    expect_machine_error(8, 4096, 3,
+                         "partition 'a' does not fit: the partitions up to it ask for 1G of "
+                         "memory, but this machine has only 4K usable");
+    expect_machine_error(8, 0, 3,
+                         "partition 'a' does not fit: the partitions up to it ask for 1G of "
+                         "memory, but this machine has only 0 usable");
+}
+
+/* The longest names and sizes still fit in a message. */
+Test(config, longest_machine_message)
+{
+    char text[1024];
+    char *name = repeat('n', CONFIG_PARTITION_NAME_LEN - 2);
+    size_t len = 0;
+
+    for (unsigned i = 0; i < CONFIG_MAX_PARTITIONS; i++)
+        len +=
+            (size_t)snprintf(text + len, sizeof(text) - len,
+                             "[partition %s%u]\ncpus = %u\nmemory = 64G\nimage = p\n", name, i, i);
+    expect_ok(text);
+    cr_assert_eq(config_check_machine(&config, 8, (512ull << 30) - 1, &error), -1);
+    cr_expect_eq(error.line, 4 * 7 + 3);
+    cr_expect(strstr(error.message,
+                     "ask for 512G of memory, but this machine has only 524287M usable") != NULL,
+              "%s", error.message);
+    free(name);
+}
+
+Test(config, machine_error_names_the_file)
+{
+    char buf[256];
+
+    cr_assert_eq(config_parse(three_partitions, sizeof(three_partitions) - 1, "bulkhead.cfg",
+                              &config, &error),
+                 0);
+    cr_assert_eq(config_check_machine(&config, 4, 8ull << 30, &error), -1);
+    config_format_error(&error, buf, sizeof(buf));
+    cr_expect_str_eq(buf, "bulkhead.cfg:11: cpu 5 is not present: this machine has 4 CPUs "
+                          "(cpu0-cpu3)");
 }
