@@ -1,0 +1,71 @@
+/*
+ * Writes MSRs that would let a partition turn on VMX, move the APIC, change
+ * memory types for everyone, hide memory from the host (SMRR) or load
+ * microcode. The hypervisor must refuse each with #GP. It may hide
+ * IA32_FEATURE_CONTROL (#GP) or show it with VMX disabled. EFER must behave
+ * as on bare metal: a reserved bit raises #GP, NXE can be toggled.
+ */
+#include "guests/lib/guest.h"
+
+#define FEATURE_CONTROL_LOCK            (1ull << 0)
+#define FEATURE_CONTROL_VMX_IN_SMX      (1ull << 1)
+#define FEATURE_CONTROL_VMX_OUTSIDE_SMX (1ull << 2)
+#define FEATURE_CONTROL_VMX             (FEATURE_CONTROL_VMX_IN_SMX | FEATURE_CONTROL_VMX_OUTSIDE_SMX)
+#define APIC_BASE_ELSEWHERE             0xfed00800ull /* another base, APIC enabled */
+#define SMRR_BASE_0_WRITE_BACK          0x6ull
+#define MTRR_DEF_TYPE_UNCACHED          0x0ull /* MTRRs off: all memory uncached */
+#define MICROCODE_UPDATE_ADDRESS        0x200000ull
+#define EFER_RESERVED_BIT               (1ull << 63)
+
+static void refused_writes(void)
+{
+    printf("hostile-msr: writing MSRs a partition must not change\n");
+    EXPECT_FAULT(VECTOR_GP,
+                 wrmsr(MSR_IA32_FEATURE_CONTROL, FEATURE_CONTROL_LOCK | FEATURE_CONTROL_VMX));
+    EXPECT_FAULT(VECTOR_GP, wrmsr(MSR_IA32_VMX_BASIC, 0));
+    EXPECT_FAULT(VECTOR_GP, wrmsr(MSR_IA32_APIC_BASE, APIC_BASE_ELSEWHERE));
+    EXPECT_FAULT(VECTOR_GP, wrmsr(MSR_IA32_SMRR_PHYSBASE, SMRR_BASE_0_WRITE_BACK));
+    EXPECT_FAULT(VECTOR_GP, wrmsr(MSR_IA32_MTRR_DEF_TYPE, MTRR_DEF_TYPE_UNCACHED));
+    EXPECT_FAULT(VECTOR_GP, wrmsr(MSR_IA32_BIOS_UPDT_TRIG, MICROCODE_UPDATE_ADDRESS));
+}
+
+static void feature_control_hides_vmx(void)
+{
+    volatile uint64_t value = 0; /* assigned inside CATCH_FAULT, as with setjmp() */
+
+    CATCH_FAULT(value = rdmsr(MSR_IA32_FEATURE_CONTROL));
+    if (fault_catcher.caught) {
+        printf("hostile-msr: rdmsr IA32_FEATURE_CONTROL raised %s\n",
+               exception_name(fault_catcher.vector));
+        EXPECT_EQ(fault_catcher.vector, VECTOR_GP);
+        return;
+    }
+    printf("hostile-msr: IA32_FEATURE_CONTROL reads 0x%llx\n", (unsigned long long)value);
+    EXPECT_EQ(value & FEATURE_CONTROL_VMX, 0);
+}
+
+static void efer_behaves(void)
+{
+    uint64_t efer = rdmsr(MSR_IA32_EFER);
+
+    printf("hostile-msr: EFER reads 0x%llx\n", (unsigned long long)efer);
+    EXPECT_FAULT(VECTOR_GP, wrmsr(MSR_IA32_EFER, efer | EFER_RESERVED_BIT));
+    EXPECT_NO_FAULT(wrmsr(MSR_IA32_EFER, efer ^ EFER_NXE));
+    uint64_t toggled = rdmsr(MSR_IA32_EFER);
+    EXPECT_NO_FAULT(wrmsr(MSR_IA32_EFER, efer));
+    uint64_t restored = rdmsr(MSR_IA32_EFER);
+    printf("hostile-msr: EFER with NXE toggled reads 0x%llx, restored 0x%llx\n",
+           (unsigned long long)toggled, (unsigned long long)restored);
+    EXPECT_EQ(toggled, efer ^ EFER_NXE);
+    EXPECT_EQ(restored, efer);
+}
+
+int guest_main(const struct bulkhead_boot_info *info)
+{
+    (void)info;
+    refused_writes();
+    feature_control_hides_vmx();
+    efer_behaves();
+    printf("hostile-msr: done\n");
+    return guest_exit_status();
+}

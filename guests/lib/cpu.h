@@ -1,0 +1,177 @@
+/*
+ * The only home of inline assembly in the guests: port I/O, MSRs, CPUID,
+ * control registers, XCR0, cache and descriptor-table instructions, and the
+ * VMX instructions the hostile guests try. Everything else calls these.
+ */
+#ifndef GUESTS_LIB_CPU_H
+#define GUESTS_LIB_CPU_H
+
+#include <stdint.h>
+
+#define CR4_VMXE    (1ull << 13)
+#define CR4_OSXSAVE (1ull << 18)
+
+#define MSR_IA32_APIC_BASE       0x1b
+#define MSR_IA32_FEATURE_CONTROL 0x3a
+#define MSR_IA32_BIOS_UPDT_TRIG  0x79
+#define MSR_IA32_SMRR_PHYSBASE   0x1f2
+#define MSR_IA32_MTRR_DEF_TYPE   0x2ff
+#define MSR_IA32_VMX_BASIC       0x480
+#define MSR_IA32_EFER            0xc0000080
+
+#define EFER_NXE (1ull << 11)
+
+#define CPUID_1_ECX_XSAVE (1u << 26)
+
+struct cpuid_regs {
+    uint32_t eax, ebx, ecx, edx;
+};
+
+/* A 10-byte descriptor-table register image, as LIDT/SIDT read and write it. */
+struct __attribute__((packed)) table_register {
+    uint16_t limit;
+    uint64_t base;
+};
+
+static inline void outb(uint16_t port, uint8_t value)
+{
+    __asm__ volatile("outb %0, %1" ::"a"(value), "Nd"(port));
+}
+
+static inline void outl(uint16_t port, uint32_t value)
+{
+    __asm__ volatile("outl %0, %1" ::"a"(value), "Nd"(port));
+}
+
+static inline uint8_t inb(uint16_t port)
+{
+    uint8_t value;
+    __asm__ volatile("inb %1, %0" : "=a"(value) : "Nd"(port));
+    return value;
+}
+
+static inline uint32_t inl(uint16_t port)
+{
+    uint32_t value;
+    __asm__ volatile("inl %1, %0" : "=a"(value) : "Nd"(port));
+    return value;
+}
+
+static inline struct cpuid_regs cpuid(uint32_t leaf, uint32_t subleaf)
+{
+    struct cpuid_regs r;
+    __asm__ volatile("cpuid"
+                     : "=a"(r.eax), "=b"(r.ebx), "=c"(r.ecx), "=d"(r.edx)
+                     : "a"(leaf), "c"(subleaf));
+    return r;
+}
+
+static inline uint64_t rdmsr(uint32_t msr)
+{
+    uint32_t lo, hi;
+    __asm__ volatile("rdmsr" : "=a"(lo), "=d"(hi) : "c"(msr) : "memory");
+    return ((uint64_t)hi << 32) | lo;
+}
+
+static inline void wrmsr(uint32_t msr, uint64_t value)
+{
+    __asm__ volatile("wrmsr" ::"c"(msr), "a"((uint32_t)value), "d"((uint32_t)(value >> 32))
+                     : "memory");
+}
+
+/* read_crN() and write_crN() for CR0, CR2, CR3 and CR4. */
+#define CR_ACCESSORS(n)                                                                            \
+    static inline uint64_t read_cr##n(void)                                                        \
+    {                                                                                              \
+        uint64_t value;                                                                            \
+        __asm__ volatile("mov %%cr" #n ", %0" : "=r"(value));                                      \
+        return value;                                                                              \
+    }                                                                                              \
+    static inline void write_cr##n(uint64_t value)                                                 \
+    {                                                                                              \
+        __asm__ volatile("mov %0, %%cr" #n ::"r"(value) : "memory");                               \
+    }
+CR_ACCESSORS(0)
+CR_ACCESSORS(2)
+CR_ACCESSORS(3)
+CR_ACCESSORS(4)
+#undef CR_ACCESSORS
+
+/* XGETBV/XSETBV raise #UD unless CR4.OSXSAVE is set. */
+static inline uint64_t xgetbv(uint32_t xcr)
+{
+    uint32_t lo, hi;
+    __asm__ volatile("xgetbv" : "=a"(lo), "=d"(hi) : "c"(xcr));
+    return ((uint64_t)hi << 32) | lo;
+}
+
+static inline void xsetbv(uint32_t xcr, uint64_t value)
+{
+    __asm__ volatile("xsetbv" ::"c"(xcr), "a"((uint32_t)value), "d"((uint32_t)(value >> 32))
+                     : "memory");
+}
+
+static inline void cli(void)
+{
+    __asm__ volatile("cli" ::: "memory");
+}
+
+static inline void sti(void)
+{
+    __asm__ volatile("sti" ::: "memory");
+}
+
+static inline void hlt(void)
+{
+    __asm__ volatile("hlt" ::: "memory");
+}
+
+static inline void invd(void)
+{
+    __asm__ volatile("invd" ::: "memory");
+}
+
+static inline void wbinvd(void)
+{
+    __asm__ volatile("wbinvd" ::: "memory");
+}
+
+static inline void invlpg(uint64_t address)
+{
+    __asm__ volatile("invlpg (%0)" ::"r"(address) : "memory");
+}
+
+static inline void lidt(const struct table_register *idtr)
+{
+    __asm__ volatile("lidt %0" ::"m"(*idtr) : "memory");
+}
+
+static inline void int3(void)
+{
+    __asm__ volatile("int3" ::: "memory");
+}
+
+/* VMX instructions: a guest may only ever see #UD from them. */
+static inline void vmxon(uint64_t region_address)
+{
+    __asm__ volatile("vmxon %0" ::"m"(region_address) : "memory", "cc");
+}
+
+static inline uint64_t vmread(uint64_t field)
+{
+    uint64_t value;
+    __asm__ volatile("vmread %1, %0" : "=r"(value) : "r"(field) : "cc");
+    return value;
+}
+
+struct invept_descriptor {
+    uint64_t eptp;
+    uint64_t reserved;
+};
+
+static inline void invept(uint64_t type, const struct invept_descriptor *descriptor)
+{
+    __asm__ volatile("invept %0, %1" ::"m"(*descriptor), "r"(type) : "memory", "cc");
+}
+
+#endif

@@ -1,0 +1,106 @@
+; Exception entry stubs and the resume point used to survive an expected
+; fault. Each stub pushes a uniform frame (vector, error code, all
+; general-purpose registers: struct exception_frame in exceptions.h) and calls
+; exception_dispatch() in C. That either rewrites the frame to resume at a
+; saved point or stops the guest; the stub then restores the frame and IRETQs.
+
+bits 64
+default rel
+
+extern exception_dispatch
+
+section .text
+
+%macro EXCEPTION_NO_CODE 1
+exception_%1:
+    push 0                      ; no error code: keep the frame uniform
+    push %1
+    jmp exception_common
+%endmacro
+
+%macro EXCEPTION_WITH_CODE 1
+exception_%1:
+    push %1
+    jmp exception_common
+%endmacro
+
+; Vectors that push an error code (SDM Vol. 3A 6.15): 8, 10-14, 17, 21, 29, 30.
+%assign v 0
+%rep 32
+  %if v == 8 || (v >= 10 && v <= 14) || v == 17 || v == 21 || v == 29 || v == 30
+    EXCEPTION_WITH_CODE %[v]
+  %else
+    EXCEPTION_NO_CODE %[v]
+  %endif
+  %assign v v + 1
+%endrep
+
+; In 64-bit mode the CPU aligns RSP to 16 bytes before pushing its 5-word
+; frame; with the error code, the vector and 15 registers the total stays a
+; multiple of 16, so the call below sees the alignment the ABI expects.
+exception_common:
+    push rax
+    push rbx
+    push rcx
+    push rdx
+    push rsi
+    push rdi
+    push rbp
+    push r8
+    push r9
+    push r10
+    push r11
+    push r12
+    push r13
+    push r14
+    push r15
+    mov rdi, rsp                ; struct exception_frame *
+    cld
+    call exception_dispatch
+    pop r15
+    pop r14
+    pop r13
+    pop r12
+    pop r11
+    pop r10
+    pop r9
+    pop r8
+    pop rbp
+    pop rdi
+    pop rsi
+    pop rdx
+    pop rcx
+    pop rbx
+    pop rax
+    add rsp, 16                 ; vector and error code
+    iretq
+
+; int fault_resume_point(uint64_t slots[FAULT_RESUME_SLOTS])
+; Like setjmp: records what a call must preserve (SysV: RBX RBP R12-R15), the
+; stack pointer after this call returns and the return address, in the order
+; of enum fault_resume_slot, then returns 0. After a caught fault the
+; dispatcher loads these into the interrupted frame with RAX = 1, so IRETQ
+; makes this call return a second time, with 1.
+global fault_resume_point
+fault_resume_point:
+    mov [rdi + 0 * 8], rbx
+    mov [rdi + 1 * 8], rbp
+    mov [rdi + 2 * 8], r12
+    mov [rdi + 3 * 8], r13
+    mov [rdi + 4 * 8], r14
+    mov [rdi + 5 * 8], r15
+    lea rax, [rsp + 8]
+    mov [rdi + 6 * 8], rax
+    mov rax, [rsp]
+    mov [rdi + 7 * 8], rax
+    xor eax, eax
+    ret
+
+section .rodata
+global exception_stubs
+exception_stubs:
+%assign v 0
+%rep 32
+    dq exception_%[v]
+  %assign v v + 1
+%endrep
