@@ -5,12 +5,14 @@
  */
 #include "drivers/acpi.h"
 #include "drivers/fbcon.h"
+#include "arch/x86_64/guest_bitmaps.h"
 #include "hv/arch.h"
 #include "hv/boot_info.h"
 #include "hv/config.h"
 #include "hv/crash_test.h"
 #include "hv/log.h"
 #include "hv/memory.h"
+#include "hv/partition.h"
 #include "hv/power.h"
 #include "hv/probe.h"
 #include "hv/string.h"
@@ -36,6 +38,8 @@ static struct acpi_info acpi;
 static uint64_t tsc_hz;
 static uint64_t core_entry_tsc;
 static struct cpu_outcome outcomes[BOOT_MAX_CPUS];
+/* Set by the boot CPU once the partitions are built (or will not be). */
+static volatile int partitions_released;
 
 void core_main(uint64_t boot_info_phys);
 
@@ -132,6 +136,9 @@ static void cpu_work(void *arg)
 static void secondary_cpu_main(void *arg)
 {
     cpu_work(arg);
+    while (!__atomic_load_n(&partitions_released, __ATOMIC_ACQUIRE))
+        cpu_pause();
+    partitions_run_on_this_cpu((unsigned)(uintptr_t)arg);
     arch_halt_forever();
 }
 
@@ -195,8 +202,41 @@ static void report_summary(void)
         guests += o->guest_ran;
         ok += o->guest_ran && o->guest_ok;
     }
-    log_line("summary cpus=%u vmx=%u guests=%u ok=%u failed=%u", online, vmx, guests, ok,
-             guests - ok);
+    struct partition_counts p = partitions_count();
+    log_line("summary cpus=%u vmx=%u guests=%u ok=%u failed=%u partitions=%u running=%u "
+             "stopped=%u crashed=%u",
+             online, vmx, guests, ok, guests - ok, p.total, p.running, p.stopped, p.crashed);
+}
+
+/* Partitions start only on a machine where every CPU runs VT-x and the
+ * config fits; otherwise none does, and the log says why. */
+static bool machine_takes_partitions(void)
+{
+    struct config_error error;
+    char message[CONFIG_MESSAGE_LEN + CONFIG_NAME_LEN + 16];
+
+    for (unsigned i = 0; i < boot.cpu_count; i++) {
+        if (!outcomes[i].online || outcomes[i].vmx != VMX_OK) {
+            log_error("no partition starts: cpu%u cannot run guests", i);
+            return false;
+        }
+    }
+    if (config_check_machine(&config, boot.cpu_count, frames.free_pages * FRAME_SIZE, &error)) {
+        config_format_error(&error, message, sizeof(message));
+        log_error("%s", message);
+        return false;
+    }
+    return true;
+}
+
+static void start_partitions(void)
+{
+    if (config.partition_count && machine_takes_partitions() &&
+        !partitions_create(&config, &boot, tsc_hz))
+        log_error("no partition starts");
+    __atomic_store_n(&partitions_released, 1, __ATOMIC_RELEASE);
+    partitions_run_on_this_cpu(0);
+    partitions_wait();
 }
 
 static void boot_cpu_main(void *arg)
@@ -209,10 +249,13 @@ static void boot_cpu_main(void *arg)
     tsc_hz = arch_calibrate_tsc();
     log_line("tsc: %llu kHz", (unsigned long long)(tsc_hz / 1000));
 
+    if (!guest_bitmaps_init())
+        log_error("out of memory for the I/O and MSR bitmaps");
     start_secondary_cpus();
     cpu_work((void *)0);
     wait_for_cpus();
     report_vmx_problems();
+    start_partitions();
     report_summary();
     crash_test_run(config.hypervisor.crash_test);
     if (config.hypervisor.on_finish == CONFIG_FINISH_HALT) {

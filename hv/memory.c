@@ -2,7 +2,6 @@
 
 #include "hv/log.h"
 #include "hv/spinlock.h"
-#include "hv/string.h"
 
 struct frame_allocator frames;
 static uint64_t direct_map_offset;
@@ -61,18 +60,42 @@ void *phys_to_virt(uint64_t phys)
     return (void *)(uintptr_t)(phys + direct_map_offset);
 }
 
-uint64_t memory_alloc_pages_below(uint64_t pages, uint64_t ceiling)
+void memory_zero(uint64_t phys, uint64_t bytes)
+{
+    uint64_t *words = phys_to_virt(phys);
+
+    for (uint64_t i = 0; i < bytes / sizeof(uint64_t); i++)
+        words[i] = 0;
+}
+
+static uint64_t alloc_zeroed(uint64_t pages, uint64_t align, uint64_t ceiling)
 {
     spin_lock(&frames_lock);
-    uint64_t phys = frame_alloc(&frames, pages, FRAME_SIZE, ceiling);
+    uint64_t phys = frame_alloc(&frames, pages, align, ceiling);
     spin_unlock(&frames_lock);
-
     if (phys)
-        memset(phys_to_virt(phys), 0, pages * FRAME_SIZE);
+        memory_zero(phys, pages * FRAME_SIZE);
     return phys;
+}
+
+uint64_t memory_alloc_pages_below(uint64_t pages, uint64_t ceiling)
+{
+    return alloc_zeroed(pages, FRAME_SIZE, ceiling);
 }
 
 uint64_t memory_alloc_pages(uint64_t pages)
 {
-    return memory_alloc_pages_below(pages, UINT64_MAX);
+    return alloc_zeroed(pages, FRAME_SIZE, UINT64_MAX);
+}
+
+uint64_t memory_alloc_aligned(uint64_t pages, uint64_t align)
+{
+    return alloc_zeroed(pages, align, UINT64_MAX);
+}
+
+void memory_free_pages(uint64_t phys, uint64_t pages)
+{
+    spin_lock(&frames_lock);
+    frame_free(&frames, phys, pages);
+    spin_unlock(&frames_lock);
 }

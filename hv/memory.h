@@ -23,4 +23,11 @@ void *phys_to_virt(uint64_t phys);
 uint64_t memory_alloc_pages(uint64_t pages);
 uint64_t memory_alloc_pages_below(uint64_t pages, uint64_t ceiling);
 
+/* Zeroed pages aligned to align (a power of two), or 0. */
+uint64_t memory_alloc_aligned(uint64_t pages, uint64_t align);
+void memory_free_pages(uint64_t phys, uint64_t pages);
+
+/* Zeroes whole pages of physical memory, eight bytes at a time. */
+void memory_zero(uint64_t phys, uint64_t bytes);
+
 #endif

@@ -6,7 +6,7 @@
 #   BOOTX64.EFI    the UEFI stub          (--efi)
 #   bulkhead.cfg   the configuration      (--config)
 #   bulkhead.elf   the core               (--core)
-#   *.bin          every guest image      (--guests DIR)
+#   *.bin, *.elf   every guest image      (--guests DIR)
 #
 # Test scenarios change the set of files with --extra SRC:DEST (adds a file or
 # replaces one; a DEST without a slash lands in \EFI\BOOT\) and --omit NAME
@@ -69,8 +69,8 @@ add_file() { # add_file SRC DEST
 [ -z "$core" ] || add_file "$core" bulkhead.elf
 if [ -n "$guests" ]; then
     [ -d "$guests" ] || die "no such directory: $guests"
-    for bin in "$guests"/*.bin; do
-        [ -e "$bin" ] && add_file "$bin" "$(basename "$bin")"
+    for guest in "$guests"/*.bin "$guests"/*.elf; do
+        [ -e "$guest" ] && add_file "$guest" "$(basename "$guest")"
     done
 fi
 for extra in "${extras[@]}"; do

@@ -158,6 +158,24 @@ static inline void *cpu_read_gs_pointer(void)
     return p;
 }
 
+static inline void cpu_wbinvd(void)
+{
+    __asm__ volatile("wbinvd" ::: "memory");
+}
+
+static inline uint64_t cpu_xgetbv(uint32_t index)
+{
+    uint32_t lo, hi;
+    __asm__ volatile("xgetbv" : "=a"(lo), "=d"(hi) : "c"(index));
+    return ((uint64_t)hi << 32) | lo;
+}
+
+static inline void cpu_xsetbv(uint32_t index, uint64_t value)
+{
+    __asm__ volatile("xsetbv" ::"c"(index), "a"((uint32_t)value), "d"((uint32_t)(value >> 32))
+                     : "memory");
+}
+
 static inline void cpu_invlpg(uint64_t va)
 {
     __asm__ volatile("invlpg (%0)" ::"r"(va) : "memory");
@@ -240,19 +258,21 @@ static inline __attribute__((noreturn)) void cpu_switch_stack(uint64_t stack_top
 #define FEATURE_CONTROL_LOCKED          (1ull << 0)
 #define FEATURE_CONTROL_VMX_OUTSIDE_SMX (1ull << 2)
 
-#define CR0_PE     (1ull << 0)
-#define CR0_MP     (1ull << 1)
-#define CR0_ET     (1ull << 4)
-#define CR0_NE     (1ull << 5)
-#define CR0_WP     (1ull << 16)
-#define CR0_PG     (1ull << 31)
-#define CR4_PAE    (1ull << 5)
-#define CR4_PGE    (1ull << 7)
-#define CR4_OSFXSR (1ull << 9)
-#define CR4_VMXE   (1ull << 13)
-#define EFER_SCE   (1ull << 0)
-#define EFER_LME   (1ull << 8)
-#define EFER_LMA   (1ull << 10)
-#define EFER_NXE   (1ull << 11)
+#define CR0_PE         (1ull << 0)
+#define CR0_MP         (1ull << 1)
+#define CR0_ET         (1ull << 4)
+#define CR0_NE         (1ull << 5)
+#define CR0_WP         (1ull << 16)
+#define CR0_PG         (1ull << 31)
+#define CR4_PAE        (1ull << 5)
+#define CR4_PGE        (1ull << 7)
+#define CR4_OSFXSR     (1ull << 9)
+#define CR4_OSXMMEXCPT (1ull << 10)
+#define CR4_OSXSAVE    (1ull << 18)
+#define CR4_VMXE       (1ull << 13)
+#define EFER_SCE       (1ull << 0)
+#define EFER_LME       (1ull << 8)
+#define EFER_LMA       (1ull << 10)
+#define EFER_NXE       (1ull << 11)
 
 #endif

@@ -13,9 +13,10 @@ struct percpu percpus[MAX_CPUS];
  * corrupting a neighbour. Layout in pages: guard, main stack, guard, then a
  * small stack per IST slot, each followed by a guard.
  */
-#define STACK_SLOT_PAGES 64
-#define MAIN_STACK_PAGES 8
-#define IST_STACK_PAGES  2
+#define STACK_SLOT_PAGES  64
+#define CPUID_1_ECX_XSAVE (1u << 26)
+#define MAIN_STACK_PAGES  8
+#define IST_STACK_PAGES   2
 
 struct percpu *this_cpu(void)
 {
@@ -56,6 +57,14 @@ static uint64_t map_stack(uint64_t *cursor, uint64_t pages)
     return *cursor;
 }
 
+/* Guests set their XCR0 through the hypervisor, which needs CR4.OSXSAVE to
+ * execute XSETBV on their behalf. */
+static void enable_xsetbv(void)
+{
+    if (cpu_cpuid(1, 0).ecx & CPUID_1_ECX_XSAVE)
+        cpu_write_cr4(cpu_read_cr4() | CR4_OSXSAVE);
+}
+
 void arch_cpu_init(unsigned index, uint32_t apic_id, void (*fn)(void *), void *arg)
 {
     struct percpu *cpu = &percpus[index];
@@ -70,6 +79,7 @@ void arch_cpu_init(unsigned index, uint32_t apic_id, void (*fn)(void *), void *a
         ist_tops[slot] = map_stack(&cursor, IST_STACK_PAGES);
     descriptors_load(&cpu->descriptors, ist_tops);
     set_this_cpu(cpu); /* the segment reload cleared GS base */
+    enable_xsetbv();
     idt_load();
     cpu_switch_stack(cpu->stack_top, fn, arg);
 }

@@ -3,19 +3,34 @@
  * and a default that stops the guest with a report. Every exit is counted
  * per vCPU and per reason.
  */
+#include "arch/x86_64/exits.h"
+
 #include "arch/x86_64/cpu.h"
-#include "arch/x86_64/vcpu.h"
 #include "arch/x86_64/vmx_ops.h"
 #include "hv/log.h"
+#include "hv/partition.h"
 
-/* Returns nonzero to resume the guest. */
-typedef int (*exit_handler)(struct vcpu *vcpu);
+#define CPUID_1_ECX_VMX         (1u << 5)
+#define CPUID_1_ECX_HYPERVISOR  (1u << 31)
+#define CPUID_HYPERVISOR_LEAVES 0x40000000u
 
-#define CPUID_1_ECX_VMX (1u << 5)
-
-static void skip_instruction(void)
+void exit_skip_instruction(void)
 {
     vmcs_write(VMCS_GUEST_RIP, vmcs_read(VMCS_GUEST_RIP) + vmcs_read(VMCS_EXIT_INSTRUCTION_LENGTH));
+}
+
+void exit_inject_fault(uint8_t vector)
+{
+    vmcs_write(VMCS_ENTRY_INTERRUPTION_INFO,
+               INTERRUPTION_VALID | INTERRUPTION_TYPE_HARDWARE_EXCEPTION | vector);
+}
+
+void exit_inject_fault_with_code(uint8_t vector, uint32_t error_code)
+{
+    vmcs_write(VMCS_ENTRY_EXCEPTION_ERROR_CODE, error_code);
+    vmcs_write(VMCS_ENTRY_INTERRUPTION_INFO, INTERRUPTION_VALID |
+                                                 INTERRUPTION_TYPE_HARDWARE_EXCEPTION |
+                                                 INTERRUPTION_DELIVER_ERROR_CODE | vector);
 }
 
 static const char *exit_reason_name(uint32_t reason)
@@ -33,99 +48,161 @@ static const char *exit_reason_name(uint32_t reason)
         return "VM entry failed: invalid guest state";
     case EXIT_REASON_MSR_LOADING:
         return "VM entry failed: MSR loading";
-    case EXIT_REASON_RDMSR:
-        return "RDMSR";
-    case EXIT_REASON_WRMSR:
-        return "WRMSR";
+    case EXIT_REASON_IO:
+        return "I/O instruction";
+    case EXIT_REASON_INIT:
+        return "INIT signal";
     default:
         return "unhandled";
     }
 }
 
-/* The guest did something it may not: stop it and say what, where. */
-static int stop_guest(struct vcpu *vcpu, uint32_t reason)
+static const char *vcpu_owner_name(const struct vcpu *vcpu)
 {
-    vcpu->state = VCPU_STOPPED;
+    return vcpu->partition ? partition_name(vcpu->partition) : "probe";
+}
+
+int exit_crash_guest(struct vcpu *vcpu, uint32_t reason, const char *why)
+{
+    vcpu->state = VCPU_CRASHED;
     vcpu->stop_reason = reason;
-    log_error("cpu%u: guest stopped: exit reason %u (%s), qualification 0x%llx, guest rip 0x%llx",
-              vcpu->cpu_index, reason & 0xffff, exit_reason_name(reason & 0xffff),
+    log_error("cpu%u: %s vcpu%u stopped: exit reason %u (%s)%s%s, qualification 0x%llx, guest "
+              "rip 0x%llx",
+              vcpu->cpu_index, vcpu_owner_name(vcpu), vcpu->index, reason & 0xffff,
+              exit_reason_name(reason & 0xffff), why ? ": " : "", why ? why : "",
               (unsigned long long)vmcs_read(VMCS_EXIT_QUALIFICATION),
               (unsigned long long)vmcs_read(VMCS_GUEST_RIP));
     if ((reason & 0xffff) == EXIT_REASON_EPT_VIOLATION)
         log_line("  guest-physical address 0x%llx",
                  (unsigned long long)vmcs_read(VMCS_GUEST_PHYSICAL_ADDRESS));
-    log_line("  rax=%016llx rbx=%016llx rcx=%016llx rdx=%016llx rsp=%016llx",
+    log_line("  rax=%016llx rbx=%016llx rcx=%016llx rdx=%016llx",
              (unsigned long long)vcpu->regs.rax, (unsigned long long)vcpu->regs.rbx,
-             (unsigned long long)vcpu->regs.rcx, (unsigned long long)vcpu->regs.rdx,
-             (unsigned long long)vmcs_read(VMCS_GUEST_RSP));
+             (unsigned long long)vcpu->regs.rcx, (unsigned long long)vcpu->regs.rdx);
+    log_line("  rsi=%016llx rdi=%016llx rbp=%016llx rsp=%016llx",
+             (unsigned long long)vcpu->regs.rsi, (unsigned long long)vcpu->regs.rdi,
+             (unsigned long long)vcpu->regs.rbp, (unsigned long long)vmcs_read(VMCS_GUEST_RSP));
+    log_line("  cr0=%016llx cr3=%016llx cr4=%016llx", (unsigned long long)vmcs_read(VMCS_GUEST_CR0),
+             (unsigned long long)vmcs_read(VMCS_GUEST_CR3),
+             (unsigned long long)vmcs_read(VMCS_GUEST_CR4));
     return 0;
 }
 
 static int handle_unknown(struct vcpu *vcpu)
 {
-    return stop_guest(vcpu, (uint32_t)vmcs_read(VMCS_EXIT_REASON));
+    return exit_crash_guest(vcpu, (uint32_t)vmcs_read(VMCS_EXIT_REASON), 0);
 }
 
-/* CPUID runs on the real CPU, with VMX hidden: guests may not nest. */
+/* CPUID runs on the real CPU, with VMX hidden: guests may not nest. Only a
+ * para-virtualized partition learns that it runs on a hypervisor. */
 static int handle_cpuid(struct vcpu *vcpu)
 {
-    struct cpuid_regs r = cpu_cpuid((uint32_t)vcpu->regs.rax, (uint32_t)vcpu->regs.rcx);
+    uint32_t leaf = (uint32_t)vcpu->regs.rax;
+    bool pv = vcpu->partition && partition_is_pv(vcpu->partition);
+    struct cpuid_regs r = cpu_cpuid(leaf, (uint32_t)vcpu->regs.rcx);
 
-    if ((uint32_t)vcpu->regs.rax == 1)
+    if (leaf == 1) {
         r.ecx &= ~CPUID_1_ECX_VMX;
+        r.ecx = pv ? (r.ecx | CPUID_1_ECX_HYPERVISOR) : (r.ecx & ~CPUID_1_ECX_HYPERVISOR);
+    }
+    if ((leaf & 0xf0000000u) == CPUID_HYPERVISOR_LEAVES)
+        r = pv ? partition_cpuid_leaf(leaf) : (struct cpuid_regs){0, 0, 0, 0};
     vcpu->regs.rax = r.eax;
     vcpu->regs.rbx = r.ebx;
     vcpu->regs.rcx = r.ecx;
     vcpu->regs.rdx = r.edx;
-    skip_instruction();
+    exit_skip_instruction();
     return 1;
 }
 
+/* The probe guest reports through VMCALL; for everyone else the hypercall
+ * interface is not there yet, and VMCALL is #UD as on bare metal. */
 static int handle_vmcall(struct vcpu *vcpu)
 {
+    if (vcpu->partition) {
+        exit_inject_fault(VECTOR_UD);
+        return 1;
+    }
     vcpu->probe.vmcall_rax = vcpu->regs.rax;
     vcpu->probe.vmcall_rbx = vcpu->regs.rbx;
     vcpu->regs.rax = 0;
-    skip_instruction();
+    exit_skip_instruction();
     return 1;
 }
 
-/* Exit qualification for I/O instructions, SDM Vol. 3C Table 28-5. */
-#define IO_SIZE_MASK    0x7
-#define IO_DIRECTION_IN (1u << 3)
-#define IO_STRING       (1u << 4)
-
-static int handle_io(struct vcpu *vcpu)
+/* VMX instructions do not exist for guests (CPUID says so). */
+static int handle_vmx_instruction(struct vcpu *vcpu)
 {
-    uint64_t q = vmcs_read(VMCS_EXIT_QUALIFICATION);
-    unsigned size = (unsigned)(q & IO_SIZE_MASK) + 1;
-    uint64_t mask = size == 4 ? 0xffffffffull : (1ull << (size * 8)) - 1;
-
-    if (q & IO_STRING)
-        return stop_guest(vcpu, EXIT_REASON_IO);
-    vcpu->probe.io_port = (uint16_t)(q >> 16);
-    vcpu->probe.io_out = !(q & IO_DIRECTION_IN);
-    if (vcpu->probe.io_out)
-        vcpu->probe.io_value = (uint32_t)(vcpu->regs.rax & mask);
-    else
-        vcpu->regs.rax |= mask; /* nothing is there: reads float high */
-    skip_instruction();
+    (void)vcpu;
+    exit_inject_fault(VECTOR_UD);
     return 1;
 }
 
+/* Without virtual interrupts yet, a halted vCPU never wakes: it is done. */
 static int handle_hlt(struct vcpu *vcpu)
 {
-    skip_instruction();
+    exit_skip_instruction();
     vcpu->state = VCPU_HALTED;
     return 0;
+}
+
+/* INVD would throw away the hypervisor's dirty cache lines too: write them
+ * back instead (what WBINVD does). MONITOR/MWAIT and PAUSE loops are nops. */
+static int handle_cache_flush(struct vcpu *vcpu)
+{
+    (void)vcpu;
+    cpu_wbinvd();
+    exit_skip_instruction();
+    return 1;
+}
+
+static int handle_nop(struct vcpu *vcpu)
+{
+    (void)vcpu;
+    exit_skip_instruction();
+    return 1;
+}
+
+/* RDPMC would read the host's performance counters. */
+static int handle_rdpmc(struct vcpu *vcpu)
+{
+    (void)vcpu;
+    exit_inject_fault_with_code(VECTOR_GP, 0);
+    return 1;
+}
+
+static int handle_preemption_timer(struct vcpu *vcpu)
+{
+    return partition_time_limit_check(vcpu);
 }
 
 static const exit_handler exit_handlers[EXIT_REASON_COUNT] = {
     [EXIT_REASON_CPUID] = handle_cpuid,
     [EXIT_REASON_VMCALL] = handle_vmcall,
-    [EXIT_REASON_IO] = handle_io,
+    [EXIT_REASON_IO] = exit_handle_io,
     [EXIT_REASON_HLT] = handle_hlt,
-    /* triple fault, EPT violation and everything else: stop with a report */
+    [EXIT_REASON_RDMSR] = exit_handle_rdmsr,
+    [EXIT_REASON_WRMSR] = exit_handle_wrmsr,
+    [EXIT_REASON_CR_ACCESS] = exit_handle_cr_access,
+    [EXIT_REASON_XSETBV] = exit_handle_xsetbv,
+    [EXIT_REASON_INVD] = handle_cache_flush,
+    [EXIT_REASON_WBINVD] = handle_cache_flush,
+    [EXIT_REASON_MWAIT] = handle_nop,
+    [EXIT_REASON_MONITOR] = handle_nop,
+    [EXIT_REASON_RDPMC] = handle_rdpmc,
+    [EXIT_REASON_PREEMPTION_TIMER] = handle_preemption_timer,
+    [EXIT_REASON_VMCLEAR] = handle_vmx_instruction,
+    [EXIT_REASON_VMLAUNCH] = handle_vmx_instruction,
+    [EXIT_REASON_VMPTRLD] = handle_vmx_instruction,
+    [EXIT_REASON_VMPTRST] = handle_vmx_instruction,
+    [EXIT_REASON_VMREAD] = handle_vmx_instruction,
+    [EXIT_REASON_VMRESUME] = handle_vmx_instruction,
+    [EXIT_REASON_VMWRITE] = handle_vmx_instruction,
+    [EXIT_REASON_VMXOFF] = handle_vmx_instruction,
+    [EXIT_REASON_VMXON] = handle_vmx_instruction,
+    [EXIT_REASON_INVEPT] = handle_vmx_instruction,
+    [EXIT_REASON_INVVPID] = handle_vmx_instruction,
+    [EXIT_REASON_VMFUNC] = handle_vmx_instruction,
+    /* triple fault, EPT violation, INIT and everything else: stop with a report */
 };
 
 int vmexit_dispatch(struct vcpu *vcpu)
@@ -135,8 +212,11 @@ int vmexit_dispatch(struct vcpu *vcpu)
 
     vcpu->exits_total++;
     if (reason & EXIT_REASON_ENTRY_FAILED || basic >= EXIT_REASON_COUNT)
-        return stop_guest(vcpu, reason);
+        return exit_crash_guest(vcpu, reason, 0);
     vcpu->exit_counts[basic]++;
     exit_handler handler = exit_handlers[basic] ? exit_handlers[basic] : handle_unknown;
-    return handler(vcpu);
+    int resume = handler(vcpu);
+    if (resume && vcpu->partition)
+        resume = partition_time_limit_check(vcpu);
+    return resume;
 }

@@ -3,7 +3,7 @@
 #include "arch/x86_64/ept.h"
 #include "arch/x86_64/percpu.h"
 #include "arch/x86_64/vcpu.h"
-#include "arch/x86_64/vmcs_setup.h"
+#include "arch/x86_64/vcpu_run.h"
 #include "arch/x86_64/vmx_ops.h"
 #include "hv/arch.h"
 #include "hv/log.h"
@@ -11,6 +11,12 @@
 #include "hv/string.h"
 
 static struct vcpu probe_vcpus[MAX_CPUS];
+
+/* Probe guests get the VPIDs above those of partitions (MAX_CPUS). */
+static uint16_t probe_vpid(unsigned cpu)
+{
+    return (uint16_t)(MAX_CPUS + 1 + cpu);
+}
 
 /* Guest RAM at guest-physical 0 holding the image at PROBE_ENTRY. */
 static bool probe_memory(struct ept *ept, const void *image, uint64_t size)
@@ -21,16 +27,6 @@ static bool probe_memory(struct ept *ept, const void *image, uint64_t size)
         return false;
     memcpy((char *)phys_to_virt(ram) + PROBE_ENTRY, image, size);
     return ept_map_ram(ept, 0, ram, PROBE_RAM_SIZE) == PT_OK;
-}
-
-static bool probe_vmcs(struct vcpu *vcpu, const struct ept *ept)
-{
-    vcpu->vmcs_phys = vmcs_create();
-    if (!vcpu->vmcs_phys || !vmcs_setup_controls(ept->pointer, vcpu->vpid))
-        return false;
-    vmcs_setup_host();
-    vmcs_setup_real_mode_guest(PROBE_ENTRY, PROBE_RAM_SIZE - 0x10);
-    return true;
 }
 
 static void fill_report(const struct vcpu *vcpu, struct probe_report *report)
@@ -55,16 +51,14 @@ bool arch_run_probe_guest(const void *image, uint64_t size, struct probe_report 
     struct ept ept;
 
     *report = (struct probe_report){0};
-    *vcpu = (struct vcpu){.cpu_index = index, .vpid = (uint16_t)(index + 1)};
-    if (!probe_memory(&ept, image, size) || !probe_vmcs(vcpu, &ept))
+    struct vcpu_entry entry = {.rip = PROBE_ENTRY, .rsp = PROBE_RAM_SIZE - 0x10};
+
+    *vcpu = (struct vcpu){.cpu_index = index, .vpid = probe_vpid(index)};
+    if (!probe_memory(&ept, image, size) || !vcpu_prepare(vcpu, &entry, ept.pointer, false))
         return false;
 
     report->first_entry_tsc = cpu_rdtsc();
-    if (vmx_enter_guest(vcpu)) {
-        report->entry_failed = true;
-        log_error("cpu%u: VM entry failed, instruction error %llu", index,
-                  (unsigned long long)vmcs_read(VMCS_INSTRUCTION_ERROR));
-    }
+    report->entry_failed = !vcpu_run(vcpu);
     fill_report(vcpu, report);
     return true;
 }

@@ -16,8 +16,11 @@ struct guest_regs {
 enum vcpu_state {
     VCPU_RUNNING = 0,
     VCPU_HALTED,  /* the guest executed HLT: done */
-    VCPU_STOPPED, /* stopped by the hypervisor after a fault or unhandled exit */
+    VCPU_STOPPED, /* ended cleanly: exit port, time limit */
+    VCPU_CRASHED, /* stopped by the hypervisor after a fault or unhandled exit */
 };
+
+struct partition;
 
 /* What the probe guest reported through its exits. */
 struct vcpu_probe_record {
@@ -30,12 +33,15 @@ struct vcpu_probe_record {
 struct vcpu {
     struct guest_regs regs; /* must stay first: vmexit.asm addresses it */
     uint64_t launched;
-    unsigned cpu_index;
+    unsigned cpu_index; /* the physical CPU it is pinned to */
+    unsigned index;     /* within its partition */
     uint16_t vpid;
     uint64_t vmcs_phys;
-    uint64_t eptp;
+    struct partition *partition; /* 0 for the probe guest */
     enum vcpu_state state;
-    uint32_t stop_reason; /* exit reason that stopped it */
+    uint32_t stop_reason;  /* exit reason that stopped it */
+    uint64_t deadline_tsc; /* the partition's time limit; 0 = none */
+    uint8_t tpr;           /* CR8 as the guest sees it */
     uint64_t exit_counts[EXIT_REASON_COUNT];
     uint64_t exits_total;
     struct vcpu_probe_record probe;

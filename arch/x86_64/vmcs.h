@@ -48,6 +48,8 @@ enum vmcs_field {
     VMCS_ENTRY_CONTROLS = 0x4012,
     VMCS_ENTRY_MSR_LOAD_COUNT = 0x4014,
     VMCS_ENTRY_INTERRUPTION_INFO = 0x4016,
+    VMCS_ENTRY_EXCEPTION_ERROR_CODE = 0x4018,
+    VMCS_ENTRY_INSTRUCTION_LENGTH = 0x401a,
     VMCS_PROC_BASED_CONTROLS2 = 0x401e,
     VMCS_INSTRUCTION_ERROR = 0x4400,
     VMCS_EXIT_REASON = 0x4402,
@@ -75,6 +77,7 @@ enum vmcs_field {
     VMCS_GUEST_INTERRUPTIBILITY = 0x4824,
     VMCS_GUEST_ACTIVITY_STATE = 0x4826,
     VMCS_GUEST_SYSENTER_CS = 0x482a,
+    VMCS_GUEST_PREEMPTION_TIMER = 0x482e,
     VMCS_HOST_SYSENTER_CS = 0x4c00,
 
     /* natural width */
@@ -129,6 +132,7 @@ enum vmx_exit_reason {
     EXIT_REASON_HLT = 12,
     EXIT_REASON_INVD = 13,
     EXIT_REASON_INVLPG = 14,
+    EXIT_REASON_RDPMC = 15,
     EXIT_REASON_RDTSC = 16,
     EXIT_REASON_VMCALL = 18,
     EXIT_REASON_VMCLEAR = 19,
@@ -159,6 +163,7 @@ enum vmx_exit_reason {
     EXIT_REASON_INVVPID = 53,
     EXIT_REASON_WBINVD = 54,
     EXIT_REASON_XSETBV = 55,
+    EXIT_REASON_VMFUNC = 59,
     EXIT_REASON_COUNT = 76, /* table size: reasons defined up to SDM rev. 80 */
 };
 
@@ -167,17 +172,24 @@ enum vmx_exit_reason {
 /* Pin-based controls */
 #define PIN_EXTERNAL_INTERRUPT_EXITING (1u << 0)
 #define PIN_NMI_EXITING                (1u << 3)
+#define PIN_PREEMPTION_TIMER           (1u << 6)
 
 /* Primary processor-based controls */
 #define PROC_HLT_EXITING              (1u << 7)
+#define PROC_MWAIT_EXITING            (1u << 10)
+#define PROC_RDPMC_EXITING            (1u << 11)
+#define PROC_CR8_LOAD_EXITING         (1u << 19)
+#define PROC_CR8_STORE_EXITING        (1u << 20)
 #define PROC_UNCONDITIONAL_IO_EXITING (1u << 24)
 #define PROC_USE_IO_BITMAPS           (1u << 25)
 #define PROC_USE_MSR_BITMAPS          (1u << 28)
+#define PROC_MONITOR_EXITING          (1u << 29)
 #define PROC_ACTIVATE_SECONDARY       (1u << 31)
 
 /* Secondary processor-based controls */
 #define PROC2_ENABLE_EPT         (1u << 1)
 #define PROC2_ENABLE_VPID        (1u << 5)
+#define PROC2_WBINVD_EXITING     (1u << 6)
 #define PROC2_UNRESTRICTED_GUEST (1u << 7)
 
 /* VM-exit controls */
@@ -191,6 +203,14 @@ enum vmx_exit_reason {
 #define ENTRY_IA32E_MODE_GUEST (1u << 9)
 #define ENTRY_LOAD_IA32_PAT    (1u << 14)
 #define ENTRY_LOAD_IA32_EFER   (1u << 15)
+
+/* VM-entry interruption information (SDM Vol. 3C 25.8.3) */
+#define INTERRUPTION_VALID                   (1u << 31)
+#define INTERRUPTION_TYPE_HARDWARE_EXCEPTION (3u << 8)
+#define INTERRUPTION_DELIVER_ERROR_CODE      (1u << 11)
+
+#define VECTOR_UD 6
+#define VECTOR_GP 13
 
 /* IA32_VMX_EPT_VPID_CAP */
 #define EPT_CAP_WALK_LENGTH_4         (1ull << 6)

@@ -2,6 +2,7 @@
 
 #include "arch/x86_64/cpu.h"
 #include "arch/x86_64/descriptors.h"
+#include "arch/x86_64/paging.h"
 #include "arch/x86_64/percpu.h"
 #include "arch/x86_64/vmx.h"
 #include "arch/x86_64/vmx_ops.h"
@@ -31,19 +32,37 @@ static bool write_control(enum vmcs_field field, uint32_t msr, uint32_t wanted)
     return true;
 }
 
-bool vmcs_setup_controls(uint64_t eptp, uint16_t vpid)
+static bool setup_execution_controls(const struct vmcs_guest_controls *c)
 {
-    bool ok =
-        write_control(VMCS_PIN_BASED_CONTROLS, MSR_IA32_VMX_PINBASED_CTLS,
-                      PIN_EXTERNAL_INTERRUPT_EXITING | PIN_NMI_EXITING) &&
-        write_control(VMCS_PROC_BASED_CONTROLS, MSR_IA32_VMX_PROCBASED_CTLS,
-                      PROC_HLT_EXITING | PROC_UNCONDITIONAL_IO_EXITING | PROC_ACTIVATE_SECONDARY) &&
-        write_control(VMCS_PROC_BASED_CONTROLS2, MSR_IA32_VMX_PROCBASED_CTLS2,
-                      PROC2_ENABLE_EPT | PROC2_ENABLE_VPID | PROC2_UNRESTRICTED_GUEST) &&
-        write_control(VMCS_EXIT_CONTROLS, MSR_IA32_VMX_EXIT_CTLS,
-                      EXIT_HOST_ADDRESS_SPACE_SIZE | EXIT_SAVE_IA32_EFER | EXIT_LOAD_IA32_EFER) &&
-        write_control(VMCS_ENTRY_CONTROLS, MSR_IA32_VMX_ENTRY_CTLS, ENTRY_LOAD_IA32_EFER);
-    if (!ok)
+    uint32_t pin = PIN_EXTERNAL_INTERRUPT_EXITING | PIN_NMI_EXITING |
+                   (c->preemption_timer ? PIN_PREEMPTION_TIMER : 0);
+    uint32_t primary = PROC_HLT_EXITING | PROC_MWAIT_EXITING | PROC_RDPMC_EXITING |
+                       PROC_CR8_LOAD_EXITING | PROC_CR8_STORE_EXITING | PROC_USE_IO_BITMAPS |
+                       PROC_USE_MSR_BITMAPS | PROC_MONITOR_EXITING | PROC_ACTIVATE_SECONDARY;
+    uint32_t secondary =
+        PROC2_ENABLE_EPT | PROC2_ENABLE_VPID | PROC2_UNRESTRICTED_GUEST | PROC2_WBINVD_EXITING;
+
+    return write_control(VMCS_PIN_BASED_CONTROLS, MSR_IA32_VMX_PINBASED_CTLS, pin) &&
+           write_control(VMCS_PROC_BASED_CONTROLS, MSR_IA32_VMX_PROCBASED_CTLS, primary) &&
+           write_control(VMCS_PROC_BASED_CONTROLS2, MSR_IA32_VMX_PROCBASED_CTLS2, secondary);
+}
+
+/* EFER and PAT are switched on every entry and exit, so the guest owns its
+ * own values and may write them directly. */
+static bool setup_transition_controls(const struct vmcs_guest_controls *c)
+{
+    uint32_t exit = EXIT_HOST_ADDRESS_SPACE_SIZE | EXIT_SAVE_IA32_EFER | EXIT_LOAD_IA32_EFER |
+                    EXIT_SAVE_IA32_PAT | EXIT_LOAD_IA32_PAT;
+    uint32_t entry =
+        ENTRY_LOAD_IA32_EFER | ENTRY_LOAD_IA32_PAT | (c->long_mode ? ENTRY_IA32E_MODE_GUEST : 0);
+
+    return write_control(VMCS_EXIT_CONTROLS, MSR_IA32_VMX_EXIT_CTLS, exit) &&
+           write_control(VMCS_ENTRY_CONTROLS, MSR_IA32_VMX_ENTRY_CTLS, entry);
+}
+
+bool vmcs_setup_controls(const struct vmcs_guest_controls *c)
+{
+    if (!setup_execution_controls(c) || !setup_transition_controls(c))
         return false;
     vmcs_write(VMCS_EXCEPTION_BITMAP, 0);
     vmcs_write(VMCS_CR3_TARGET_COUNT, 0);
@@ -51,11 +70,15 @@ bool vmcs_setup_controls(uint64_t eptp, uint16_t vpid)
     vmcs_write(VMCS_EXIT_MSR_LOAD_COUNT, 0);
     vmcs_write(VMCS_ENTRY_MSR_LOAD_COUNT, 0);
     vmcs_write(VMCS_ENTRY_INTERRUPTION_INFO, 0);
-    vmcs_write(VMCS_EPT_POINTER, eptp);
-    vmcs_write(VMCS_VPID, vpid);
+    vmcs_write(VMCS_IO_BITMAP_A, c->io_bitmaps);
+    vmcs_write(VMCS_IO_BITMAP_B, c->io_bitmaps + PAGE_SIZE);
+    vmcs_write(VMCS_MSR_BITMAP, c->msr_bitmap);
+    vmcs_write(VMCS_EPT_POINTER, c->eptp);
+    vmcs_write(VMCS_VPID, c->vpid);
     vmcs_write(VMCS_LINK_POINTER, ~0ull);
-    /* The guest sees CR4.VMXE clear although VMX operation requires it set. */
-    vmcs_write(VMCS_CR0_GUEST_HOST_MASK, 0);
+    /* CR0.NE and CR4.VMXE are forced on in VMX operation; the guest sees
+     * (and may set) only its own view of them through the read shadows. */
+    vmcs_write(VMCS_CR0_GUEST_HOST_MASK, CR0_NE);
     vmcs_write(VMCS_CR4_GUEST_HOST_MASK, CR4_VMXE);
     vmcs_write(VMCS_CR4_READ_SHADOW, 0);
     return true;
@@ -87,36 +110,56 @@ void vmcs_setup_host(void)
     vmcs_write(VMCS_HOST_SYSENTER_ESP, 0);
     vmcs_write(VMCS_HOST_SYSENTER_EIP, 0);
     vmcs_write(VMCS_HOST_IA32_EFER, cpu_read_msr(MSR_IA32_EFER));
+    vmcs_write(VMCS_HOST_IA32_PAT, cpu_read_msr(MSR_IA32_PAT));
     vmcs_write(VMCS_HOST_RIP, (uint64_t)(uintptr_t)vmx_exit_entry);
 }
+
+/* IA32_PAT after reset: WB, WT, UC-, UC in both halves. */
+#define GUEST_PAT_AT_RESET 0x0007040600070406ull
 
 #define AR_CODE_REAL     0x9b /* present, accessed execute/read code */
 #define AR_DATA_REAL     0x93 /* present, accessed read/write data */
 #define AR_LDTR_UNUSABLE 0x10000
 #define AR_TR_BUSY_16    0x8b /* present, busy TSS (16/32-bit) */
 
-static void write_real_mode_segment(enum vmcs_field selector, uint32_t access)
+static void write_segment(enum vmcs_field selector_field, uint16_t selector, uint32_t limit,
+                          uint32_t access)
 {
-    /* Selector, limit, access and base fields of a segment are spaced alike
-     * in every group (SDM Vol. 3D B.1-B.4), indexed by the selector field. */
-    unsigned index = (selector - VMCS_GUEST_ES_SELECTOR) / 2;
+    unsigned index = (selector_field - VMCS_GUEST_ES_SELECTOR) / 2;
 
-    vmcs_write(selector, 0);
-    vmcs_write((enum vmcs_field)(VMCS_GUEST_ES_LIMIT + 2 * index), 0xffff);
+    vmcs_write(selector_field, selector);
+    vmcs_write((enum vmcs_field)(VMCS_GUEST_ES_LIMIT + 2 * index), limit);
     vmcs_write((enum vmcs_field)(VMCS_GUEST_ES_ACCESS + 2 * index), access);
     vmcs_write((enum vmcs_field)(VMCS_GUEST_ES_BASE + 2 * index), 0);
 }
 
+/* Guest state every entry mode shares: no debug state, no SYSENTER target,
+ * interrupts off, active. */
+static void write_common_guest_state(uint64_t rip, uint64_t rsp)
+{
+    vmcs_write(VMCS_GUEST_IA32_PAT, GUEST_PAT_AT_RESET);
+    vmcs_write(VMCS_GUEST_DR7, 0x400);
+    vmcs_write(VMCS_GUEST_IA32_DEBUGCTL, 0);
+    vmcs_write(VMCS_GUEST_SYSENTER_CS, 0);
+    vmcs_write(VMCS_GUEST_SYSENTER_ESP, 0);
+    vmcs_write(VMCS_GUEST_SYSENTER_EIP, 0);
+    vmcs_write(VMCS_GUEST_RFLAGS, 0x2);
+    vmcs_write(VMCS_GUEST_RIP, rip);
+    vmcs_write(VMCS_GUEST_RSP, rsp);
+    vmcs_write(VMCS_GUEST_INTERRUPTIBILITY, 0);
+    vmcs_write(VMCS_GUEST_ACTIVITY_STATE, 0);
+}
+
 void vmcs_setup_real_mode_guest(uint64_t rip, uint64_t rsp)
 {
-    write_real_mode_segment(VMCS_GUEST_ES_SELECTOR, AR_DATA_REAL);
-    write_real_mode_segment(VMCS_GUEST_CS_SELECTOR, AR_CODE_REAL);
-    write_real_mode_segment(VMCS_GUEST_SS_SELECTOR, AR_DATA_REAL);
-    write_real_mode_segment(VMCS_GUEST_DS_SELECTOR, AR_DATA_REAL);
-    write_real_mode_segment(VMCS_GUEST_FS_SELECTOR, AR_DATA_REAL);
-    write_real_mode_segment(VMCS_GUEST_GS_SELECTOR, AR_DATA_REAL);
-    write_real_mode_segment(VMCS_GUEST_LDTR_SELECTOR, AR_LDTR_UNUSABLE);
-    write_real_mode_segment(VMCS_GUEST_TR_SELECTOR, AR_TR_BUSY_16);
+    write_segment(VMCS_GUEST_ES_SELECTOR, 0, 0xffff, AR_DATA_REAL);
+    write_segment(VMCS_GUEST_CS_SELECTOR, 0, 0xffff, AR_CODE_REAL);
+    write_segment(VMCS_GUEST_SS_SELECTOR, 0, 0xffff, AR_DATA_REAL);
+    write_segment(VMCS_GUEST_DS_SELECTOR, 0, 0xffff, AR_DATA_REAL);
+    write_segment(VMCS_GUEST_FS_SELECTOR, 0, 0xffff, AR_DATA_REAL);
+    write_segment(VMCS_GUEST_GS_SELECTOR, 0, 0xffff, AR_DATA_REAL);
+    write_segment(VMCS_GUEST_LDTR_SELECTOR, 0, 0xffff, AR_LDTR_UNUSABLE);
+    write_segment(VMCS_GUEST_TR_SELECTOR, 0, 0xffff, AR_TR_BUSY_16);
     vmcs_write(VMCS_GUEST_GDTR_BASE, 0);
     vmcs_write(VMCS_GUEST_GDTR_LIMIT, 0xffff);
     vmcs_write(VMCS_GUEST_IDTR_BASE, 0);
@@ -130,14 +173,38 @@ void vmcs_setup_real_mode_guest(uint64_t rip, uint64_t rsp)
     vmcs_write(VMCS_GUEST_CR3, 0);
     vmcs_write(VMCS_GUEST_CR4, cpu_read_msr(MSR_IA32_VMX_CR4_FIXED0));
     vmcs_write(VMCS_GUEST_IA32_EFER, 0);
-    vmcs_write(VMCS_GUEST_DR7, 0x400);
-    vmcs_write(VMCS_GUEST_IA32_DEBUGCTL, 0);
-    vmcs_write(VMCS_GUEST_SYSENTER_CS, 0);
-    vmcs_write(VMCS_GUEST_SYSENTER_ESP, 0);
-    vmcs_write(VMCS_GUEST_SYSENTER_EIP, 0);
-    vmcs_write(VMCS_GUEST_RFLAGS, 0x2);
-    vmcs_write(VMCS_GUEST_RIP, rip);
-    vmcs_write(VMCS_GUEST_RSP, rsp);
-    vmcs_write(VMCS_GUEST_INTERRUPTIBILITY, 0);
-    vmcs_write(VMCS_GUEST_ACTIVITY_STATE, 0);
+    write_common_guest_state(rip, rsp);
+}
+
+#define AR_CODE_LONG  0xa09b /* present, L, G, execute/read, accessed */
+#define AR_DATA_LONG  0xc093 /* present, D/B, G, read/write, accessed */
+#define AR_TR_BUSY_64 0x8b   /* present, busy 64-bit TSS */
+
+void vmcs_setup_long_mode_guest(uint64_t rip, uint64_t rsp, uint64_t page_tables, uint64_t gdt_base,
+                                uint16_t gdt_limit)
+{
+    static const enum vmcs_field data_segments[] = {
+        VMCS_GUEST_ES_SELECTOR, VMCS_GUEST_SS_SELECTOR, VMCS_GUEST_DS_SELECTOR,
+        VMCS_GUEST_FS_SELECTOR, VMCS_GUEST_GS_SELECTOR,
+    };
+
+    write_segment(VMCS_GUEST_CS_SELECTOR, 0x08, 0xffffffff, AR_CODE_LONG);
+    for (unsigned i = 0; i < sizeof(data_segments) / sizeof(data_segments[0]); i++)
+        write_segment(data_segments[i], 0x10, 0xffffffff, AR_DATA_LONG);
+    write_segment(VMCS_GUEST_LDTR_SELECTOR, 0, 0, AR_LDTR_UNUSABLE);
+    write_segment(VMCS_GUEST_TR_SELECTOR, 0, 0x67, AR_TR_BUSY_64);
+    vmcs_write(VMCS_GUEST_GDTR_BASE, gdt_base);
+    vmcs_write(VMCS_GUEST_GDTR_LIMIT, gdt_limit);
+    vmcs_write(VMCS_GUEST_IDTR_BASE, 0);
+    vmcs_write(VMCS_GUEST_IDTR_LIMIT, 0);
+
+    uint64_t cr0 = CR0_PE | CR0_MP | CR0_ET | CR0_NE | CR0_WP | CR0_PG;
+    uint64_t cr4 = CR4_PAE | CR4_OSFXSR | CR4_OSXMMEXCPT;
+    vmcs_write(VMCS_GUEST_CR0, cr0 | cpu_read_msr(MSR_IA32_VMX_CR0_FIXED0));
+    vmcs_write(VMCS_CR0_READ_SHADOW, cr0);
+    vmcs_write(VMCS_GUEST_CR3, page_tables);
+    vmcs_write(VMCS_GUEST_CR4, cr4 | cpu_read_msr(MSR_IA32_VMX_CR4_FIXED0));
+    vmcs_write(VMCS_CR4_READ_SHADOW, cr4);
+    vmcs_write(VMCS_GUEST_IA32_EFER, EFER_LME | EFER_LMA | EFER_NXE);
+    write_common_guest_state(rip, rsp);
 }

@@ -89,14 +89,14 @@ CAPABILITY_RE='^bulkhead: cpu([0-9]+) apic=[0-9a-fA-Fx]+ vmx=(yes|no)'
 # guest, and the machine still powers off cleanly.
 expect_clean_no_vmx_run() {
     expect_exit 0
-    expect_line "bulkhead: summary cpus=$CPUS vmx=0 guests=0 ok=0 failed=0"
+    expect_line "bulkhead: summary cpus=$CPUS vmx=0 guests=0 ok=0 failed=0 partitions=0 running=0 stopped=0 crashed=0"
     expect_prefix "bulkhead: powering off"
 }
 
 # A run in which every CPU ran the probe guest through every exit it tests.
 expect_all_cpus_ran_probe() {
     expect_exit 0
-    expect_line "bulkhead: summary cpus=$CPUS vmx=$CPUS guests=$CPUS ok=$CPUS failed=0"
+    expect_line "bulkhead: summary cpus=$CPUS vmx=$CPUS guests=$CPUS ok=$CPUS failed=0 partitions=0 running=0 stopped=0 crashed=0"
     expect_count "$CAPABILITY_RE" "$CPUS"
     expect_distinct "$CAPABILITY_RE.*" "$CPUS"
     expect_count '^bulkhead: cpu[0-9]+ apic=[0-9a-fA-Fx]+ vmx=yes ept=yes vpid=yes ug=yes( .*)?$' "$CPUS"

@@ -12,8 +12,8 @@ prepare() {
 
 check() {
     expect_exit 0
-    expect_prefix "bulkhead: error: cpu0: guest stopped: exit reason 2 (triple fault)"
+    expect_prefix "bulkhead: error: cpu0: probe vcpu0 stopped: exit reason 2 (triple fault)"
     expect_prefix "bulkhead: cpu0: guest failed: stopped before HLT"
-    expect_line "bulkhead: summary cpus=$CPUS vmx=$CPUS guests=$CPUS ok=0 failed=$CPUS"
+    expect_line "bulkhead: summary cpus=$CPUS vmx=$CPUS guests=$CPUS ok=0 failed=$CPUS partitions=0 running=0 stopped=0 crashed=0"
     expect_prefix "bulkhead: powering off"
 }

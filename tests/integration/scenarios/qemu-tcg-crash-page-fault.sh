@@ -14,7 +14,7 @@ prepare() {
 
 check() {
     expect_exit 124
-    expect_line "bulkhead: summary cpus=$CPUS vmx=0 guests=0 ok=0 failed=0"
+    expect_line "bulkhead: summary cpus=$CPUS vmx=0 guests=0 ok=0 failed=0 partitions=0 running=0 stopped=0 crashed=0"
     expect_line "bulkhead: crash test: reading unmapped address 0x1000"
     expect_line "bulkhead: error: cpu0: exception 14 (#PF page fault), error code 0x0"
     expect_prefix_with "bulkhead:   rip=ffffffff8" "cr2=0000000000001000"

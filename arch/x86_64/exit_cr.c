@@ -1,0 +1,159 @@
+/* Control-register exits: the bits the hypervisor owns (CR0.NE, CR4.VMXE),
+ * CR8 (a virtual TPR) and XSETBV. */
+#include "arch/x86_64/cpu.h"
+#include "arch/x86_64/exits.h"
+#include "arch/x86_64/vmx_ops.h"
+
+/* Exit qualification for control-register accesses, SDM Vol. 3C Table 28-3. */
+#define CR_NUMBER(q)       ((unsigned)((q)&0xf))
+#define CR_ACCESS_TYPE(q)  ((unsigned)(((q) >> 4) & 0x3))
+#define CR_REGISTER(q)     ((unsigned)(((q) >> 8) & 0xf))
+#define CR_ACCESS_MOV_TO   0
+#define CR_ACCESS_MOV_FROM 1
+
+#define REGISTER_RSP 4
+
+static uint64_t *guest_register(struct vcpu *vcpu, unsigned index)
+{
+    uint64_t *by_number[16] = {
+        &vcpu->regs.rax, &vcpu->regs.rcx, &vcpu->regs.rdx, &vcpu->regs.rbx, 0,
+        &vcpu->regs.rbp, &vcpu->regs.rsi, &vcpu->regs.rdi, &vcpu->regs.r8,  &vcpu->regs.r9,
+        &vcpu->regs.r10, &vcpu->regs.r11, &vcpu->regs.r12, &vcpu->regs.r13, &vcpu->regs.r14,
+        &vcpu->regs.r15,
+    };
+    return by_number[index & 0xf];
+}
+
+static uint64_t read_register(struct vcpu *vcpu, unsigned index)
+{
+    return index == REGISTER_RSP ? vmcs_read(VMCS_GUEST_RSP) : *guest_register(vcpu, index);
+}
+
+static void write_register(struct vcpu *vcpu, unsigned index, uint64_t value)
+{
+    if (index == REGISTER_RSP)
+        vmcs_write(VMCS_GUEST_RSP, value);
+    else
+        *guest_register(vcpu, index) = value;
+}
+
+/* Paging switched on or off with EFER.LME set enters or leaves IA-32e mode;
+ * the CPU does that by itself only when the write does not exit. */
+static void follow_long_mode(uint64_t old_cr0, uint64_t new_cr0)
+{
+    uint64_t efer = vmcs_read(VMCS_GUEST_IA32_EFER);
+    uint64_t entry = vmcs_read(VMCS_ENTRY_CONTROLS);
+
+    if (!(efer & EFER_LME) || !((old_cr0 ^ new_cr0) & CR0_PG))
+        return;
+    if (new_cr0 & CR0_PG) {
+        efer |= EFER_LMA;
+        entry |= ENTRY_IA32E_MODE_GUEST;
+    } else {
+        efer &= ~EFER_LMA;
+        entry &= ~ENTRY_IA32E_MODE_GUEST;
+    }
+    vmcs_write(VMCS_GUEST_IA32_EFER, efer);
+    vmcs_write(VMCS_ENTRY_CONTROLS, entry);
+}
+
+/* Unrestricted guest exempts PE and PG from the fixed-1 bits. */
+static void write_cr0(uint64_t value)
+{
+    uint64_t fixed = cpu_read_msr(MSR_IA32_VMX_CR0_FIXED0) & ~(CR0_PE | CR0_PG);
+
+    if (value >> 32) {
+        exit_inject_fault_with_code(VECTOR_GP, 0);
+        return;
+    }
+    follow_long_mode(vmcs_read(VMCS_GUEST_CR0), value);
+    vmcs_write(VMCS_GUEST_CR0, value | fixed);
+    vmcs_write(VMCS_CR0_READ_SHADOW, value);
+    exit_skip_instruction();
+}
+
+/* CR4.VMXE does not exist for the guest (CPUID hides VMX), so setting it
+ * faults as on a CPU without VMX; so does any bit the CPU lacks. */
+static void write_cr4(uint64_t value)
+{
+    uint64_t allowed = cpu_read_msr(MSR_IA32_VMX_CR4_FIXED1) & ~CR4_VMXE;
+
+    if (value & ~allowed) {
+        exit_inject_fault_with_code(VECTOR_GP, 0);
+        return;
+    }
+    vmcs_write(VMCS_GUEST_CR4, value | cpu_read_msr(MSR_IA32_VMX_CR4_FIXED0));
+    vmcs_write(VMCS_CR4_READ_SHADOW, value);
+    exit_skip_instruction();
+}
+
+static int access_cr8(struct vcpu *vcpu, unsigned type, unsigned reg)
+{
+    if (type == CR_ACCESS_MOV_TO) {
+        uint64_t value = read_register(vcpu, reg);
+        if (value > 0xf) {
+            exit_inject_fault_with_code(VECTOR_GP, 0);
+            return 1;
+        }
+        vcpu->tpr = (uint8_t)value;
+    } else {
+        write_register(vcpu, reg, vcpu->tpr);
+    }
+    exit_skip_instruction();
+    return 1;
+}
+
+int exit_handle_cr_access(struct vcpu *vcpu)
+{
+    uint64_t q = vmcs_read(VMCS_EXIT_QUALIFICATION);
+    unsigned cr = CR_NUMBER(q), type = CR_ACCESS_TYPE(q), reg = CR_REGISTER(q);
+
+    if (cr == 8 && (type == CR_ACCESS_MOV_TO || type == CR_ACCESS_MOV_FROM))
+        return access_cr8(vcpu, type, reg);
+    if (type != CR_ACCESS_MOV_TO || (cr != 0 && cr != 4))
+        return exit_crash_guest(vcpu, EXIT_REASON_CR_ACCESS, "control-register access");
+    if (cr == 0)
+        write_cr0(read_register(vcpu, reg));
+    else
+        write_cr4(read_register(vcpu, reg));
+    return 1;
+}
+
+#define XCR0_X87     (1ull << 0)
+#define XCR0_SSE     (1ull << 1)
+#define XCR0_AVX     (1ull << 2)
+#define XCR0_BNDREGS (1ull << 3)
+#define XCR0_BNDCSR  (1ull << 4)
+#define XCR0_AVX512  (7ull << 5)
+
+/* The XCR0 rules of SDM Vol. 1 13.3, against what this CPU supports. */
+static bool xcr0_valid(uint64_t value)
+{
+    struct cpuid_regs leaf = cpu_cpuid(0xd, 0);
+    uint64_t supported = ((uint64_t)leaf.edx << 32) | leaf.eax;
+
+    if ((value & ~supported) || !(value & XCR0_X87))
+        return false;
+    if ((value & XCR0_AVX) && !(value & XCR0_SSE))
+        return false;
+    if (!!(value & XCR0_BNDREGS) != !!(value & XCR0_BNDCSR))
+        return false;
+    if ((value & XCR0_AVX512) && ((value & XCR0_AVX512) != XCR0_AVX512 || !(value & XCR0_AVX)))
+        return false;
+    return true;
+}
+
+/* The guest's XCR0 is the CPU's own while its vCPU is pinned here; the
+ * hypervisor itself uses no extended state. */
+int exit_handle_xsetbv(struct vcpu *vcpu)
+{
+    uint64_t value = (vcpu->regs.rdx << 32) | (uint32_t)vcpu->regs.rax;
+
+    if ((uint32_t)vcpu->regs.rcx != 0 || !xcr0_valid(value)) {
+        exit_inject_fault_with_code(VECTOR_GP, 0);
+        return 1;
+    }
+    cpu_xsetbv(0, value);
+    exit_skip_instruction();
+    return 1;
+}

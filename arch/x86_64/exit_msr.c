@@ -1,0 +1,98 @@
+/*
+ * RDMSR and WRMSR of the MSRs the bitmap does not pass through. What is
+ * safe is emulated; what could reach past the partition (VMX, SMRR, MTRR
+ * and microcode updates, debug controls that trace the host) raises #GP,
+ * as an MSR the CPU lacks would.
+ */
+#include "arch/x86_64/cpu.h"
+#include "arch/x86_64/exits.h"
+#include "arch/x86_64/vmx_ops.h"
+
+#define MSR_IA32_TSC         0x10
+#define MSR_IA32_MTRRCAP     0xfe
+#define MSR_IA32_MISC_ENABLE 0x1a0
+#define MSR_IA32_DEBUGCTL    0x1d9
+#define MSR_IA32_MTRR_FIRST  0x200
+#define MSR_IA32_MTRR_LAST   0x2ff
+
+#define APIC_BASE_DEFAULT 0xfee00000ull
+#define APIC_BASE_ENABLE  (1ull << 11)
+#define APIC_BASE_BSP     (1ull << 8)
+
+static bool is_mtrr(uint32_t msr)
+{
+    return msr == MSR_IA32_MTRRCAP || (msr >= MSR_IA32_MTRR_FIRST && msr <= MSR_IA32_MTRR_LAST);
+}
+
+/* The local APIC a vCPU sees: enabled in xAPIC mode at the usual address. */
+static uint64_t virtual_apic_base(const struct vcpu *vcpu)
+{
+    return APIC_BASE_DEFAULT | APIC_BASE_ENABLE | (vcpu->index == 0 ? APIC_BASE_BSP : 0);
+}
+
+/* Returns false when the MSR is not readable by guests. */
+static bool read_msr(const struct vcpu *vcpu, uint32_t msr, uint64_t *value)
+{
+    switch (msr) {
+    case MSR_IA32_FEATURE_CONTROL:
+        *value = FEATURE_CONTROL_LOCKED; /* locked, VMX off: consistent with CPUID */
+        return true;
+    case MSR_IA32_APIC_BASE:
+        *value = virtual_apic_base(vcpu);
+        return true;
+    case MSR_IA32_DEBUGCTL:
+        *value = 0;
+        return true;
+    case MSR_IA32_TSC:
+    case MSR_IA32_MISC_ENABLE:
+        *value = cpu_read_msr(msr);
+        return true;
+    default:
+        if (is_mtrr(msr)) {
+            *value = cpu_read_msr(msr);
+            return true;
+        }
+        return false;
+    }
+}
+
+/* Returns false when the write is refused. */
+static bool write_msr(const struct vcpu *vcpu, uint32_t msr, uint64_t value)
+{
+    switch (msr) {
+    case MSR_IA32_APIC_BASE:
+        return value == virtual_apic_base(vcpu); /* relocating or disabling: refused */
+    case MSR_IA32_DEBUGCTL:
+        return value == 0;
+    case MSR_IA32_TSC:
+        return true; /* the TSC is shared time: a guest cannot move it */
+    default:
+        return false;
+    }
+}
+
+int exit_handle_rdmsr(struct vcpu *vcpu)
+{
+    uint64_t value;
+
+    if (!read_msr(vcpu, (uint32_t)vcpu->regs.rcx, &value)) {
+        exit_inject_fault_with_code(VECTOR_GP, 0);
+        return 1;
+    }
+    vcpu->regs.rax = (uint32_t)value;
+    vcpu->regs.rdx = value >> 32;
+    exit_skip_instruction();
+    return 1;
+}
+
+int exit_handle_wrmsr(struct vcpu *vcpu)
+{
+    uint64_t value = (vcpu->regs.rdx << 32) | (uint32_t)vcpu->regs.rax;
+
+    if (!write_msr(vcpu, (uint32_t)vcpu->regs.rcx, value)) {
+        exit_inject_fault_with_code(VECTOR_GP, 0);
+        return 1;
+    }
+    exit_skip_instruction();
+    return 1;
+}

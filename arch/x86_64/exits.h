@@ -1,0 +1,29 @@
+/* Helpers shared by the VM-exit handlers (exits*.c). */
+#ifndef ARCH_X86_64_EXITS_H
+#define ARCH_X86_64_EXITS_H
+
+#include <stdint.h>
+
+#include "arch/x86_64/vcpu.h"
+
+/* Returns nonzero to resume the guest. */
+typedef int (*exit_handler)(struct vcpu *vcpu);
+
+/* Moves the guest past the instruction that exited. */
+void exit_skip_instruction(void);
+
+/* Makes the next VM entry raise a fault in the guest (RIP stays on the
+ * faulting instruction, as on hardware). */
+void exit_inject_fault(uint8_t vector);
+void exit_inject_fault_with_code(uint8_t vector, uint32_t error_code);
+
+/* The guest did something it may not: report it and stop the vCPU. */
+int exit_crash_guest(struct vcpu *vcpu, uint32_t reason, const char *why);
+
+int exit_handle_rdmsr(struct vcpu *vcpu);
+int exit_handle_wrmsr(struct vcpu *vcpu);
+int exit_handle_cr_access(struct vcpu *vcpu);
+int exit_handle_xsetbv(struct vcpu *vcpu);
+int exit_handle_io(struct vcpu *vcpu);
+
+#endif

@@ -1,0 +1,58 @@
+#include "arch/x86_64/vcpu_run.h"
+
+#include "arch/x86_64/cpu.h"
+#include "arch/x86_64/guest_bitmaps.h"
+#include "arch/x86_64/vmcs_setup.h"
+#include "arch/x86_64/vmx_ops.h"
+#include "hv/log.h"
+
+#define VMX_MISC_PREEMPTION_RATE_MASK 0x1f
+
+bool vcpu_prepare(struct vcpu *vcpu, const struct vcpu_entry *entry, uint64_t eptp, bool time_limit)
+{
+    const struct guest_bitmaps *bitmaps = guest_bitmaps();
+    struct vmcs_guest_controls controls = {
+        .eptp = eptp,
+        .vpid = vcpu->vpid,
+        .io_bitmaps = bitmaps->io,
+        .msr_bitmap = bitmaps->msr,
+        .long_mode = entry->long_mode,
+        .preemption_timer = time_limit,
+    };
+
+    if (!vcpu->vmcs_phys)
+        vcpu->vmcs_phys = vmcs_create();
+    else if (!vmx_clear(vcpu->vmcs_phys) || !vmx_load(vcpu->vmcs_phys))
+        return false;
+    if (!vcpu->vmcs_phys || !vmcs_setup_controls(&controls))
+        return false;
+    vmcs_setup_host();
+    if (entry->long_mode)
+        vmcs_setup_long_mode_guest(entry->rip, entry->rsp, entry->page_tables, entry->gdt_base,
+                                   entry->gdt_limit);
+    else
+        vmcs_setup_real_mode_guest(entry->rip, entry->rsp);
+    vcpu->regs = (struct guest_regs){.rdi = entry->rdi, .rsi = entry->rsi};
+    vcpu->launched = 0;
+    vcpu->tpr = 0;
+    vcpu->state = VCPU_RUNNING;
+    return true;
+}
+
+void vcpu_set_preemption_timer(uint64_t ticks)
+{
+    unsigned rate = cpu_read_msr(MSR_IA32_VMX_MISC) & VMX_MISC_PREEMPTION_RATE_MASK;
+    uint64_t value = ticks >> rate;
+
+    vmcs_write(VMCS_GUEST_PREEMPTION_TIMER, value > 0xffffffffu ? 0xffffffffu : value);
+}
+
+bool vcpu_run(struct vcpu *vcpu)
+{
+    if (vmx_enter_guest(vcpu) == 0)
+        return true;
+    log_error("cpu%u: VM entry failed, instruction error %llu", vcpu->cpu_index,
+              (unsigned long long)vmcs_read(VMCS_INSTRUCTION_ERROR));
+    vcpu->state = VCPU_CRASHED;
+    return false;
+}

@@ -1,0 +1,77 @@
+/*
+ * What a Bulkhead-aware guest can rely on when it starts. Guests include
+ * this header unchanged (it needs only <stdint.h>).
+ *
+ * A partition whose image is an ELF64 file starts every vCPU in 64-bit long
+ * mode, the boot vCPU at the ELF entry point, with:
+ *   - CPL 0, CS = GUEST_SELECTOR_CODE (64-bit), DS = ES = SS = FS = GS =
+ *     GUEST_SELECTOR_DATA, flat; the GDT sits at GUEST_GDT_ADDRESS;
+ *   - paging on (CR0 = PE MP ET NE WP PG, CR4 = PAE OSFXSR OSXMMEXCPT,
+ *     EFER = LME LMA NXE), CR3 = GUEST_PAGE_TABLES_ADDRESS, an identity map
+ *     of the first GUEST_IDENTITY_MAP_SIZE bytes of guest-physical space in
+ *     2 MiB pages, writable and executable (only RAM is backed: touching
+ *     anything else stops the partition);
+ *   - RFLAGS = 0x2 (interrupts off), no IDT (IDTR limit 0): set one up
+ *     before enabling interrupts or expecting faults to be survivable;
+ *   - RSP = GUEST_STACK_TOP, RDI = GUEST_BOOT_INFO_ADDRESS, RSI = the vCPU
+ *     index within the partition (0 for the boot vCPU).
+ * The hypervisor zeroes all of RAM, fills the boot-info page, the GDT and the
+ * page tables in the reserved low pages, and loads the image's segments at
+ * their physical addresses, which must lie in RAM at or above
+ * GUEST_IMAGE_MIN_ADDRESS.
+ *
+ * A flat (non-ELF) image is loaded at GUEST_FLAT_LOAD_ADDRESS and started in
+ * 16-bit real mode at CS:IP = 0:GUEST_FLAT_LOAD_ADDRESS with all segments 0,
+ * like a legacy guest (unrestricted guest).
+ *
+ * I/O ports every partition has:
+ *   GUEST_CONSOLE_PORT: each byte written is printed by the hypervisor on its
+ *       console, a line at a time, prefixed with the partition's name
+ *       (console = debugcon in the config; the same port Bochs and QEMU use
+ *       for their debug console);
+ *   GUEST_EXIT_PORT: a write stops the partition and records the value as
+ *       its exit status (compatible with QEMU's isa-debug-exit).
+ * Reads of ports nobody owns return all ones; writes are dropped.
+ */
+#ifndef HV_GUEST_ABI_H
+#define HV_GUEST_ABI_H
+
+#include <stdint.h>
+
+#define GUEST_BOOT_INFO_MAGIC 0x3154534555474842ull /* "BHGUEST1" */
+#define GUEST_BOOT_INFO_VERSION 1
+
+#define GUEST_BOOT_INFO_ADDRESS 0x1000ull
+#define GUEST_GDT_ADDRESS 0x2000ull
+#define GUEST_PAGE_TABLES_ADDRESS 0x3000ull /* PML4, then PDPT, then PD */
+#define GUEST_STACK_TOP 0x10000ull           /* 40 KiB of stack below it */
+#define GUEST_IMAGE_MIN_ADDRESS 0x100000ull
+#define GUEST_IDENTITY_MAP_SIZE (1ull << 30)
+#define GUEST_FLAT_LOAD_ADDRESS 0x1000ull
+
+#define GUEST_SELECTOR_CODE 0x08
+#define GUEST_SELECTOR_DATA 0x10
+
+#define GUEST_CONSOLE_PORT 0xe9
+#define GUEST_EXIT_PORT 0xf4
+
+#define GUEST_NAME_LEN 32
+
+enum guest_mode {
+    GUEST_MODE_FULL = 0, /* unmodified guest: sees no hypervisor */
+    GUEST_MODE_PV = 1,   /* para-virtualized: may use hypercalls */
+};
+
+struct bulkhead_boot_info {
+    uint64_t magic;   /* GUEST_BOOT_INFO_MAGIC */
+    uint32_t version; /* GUEST_BOOT_INFO_VERSION */
+    uint32_t partition_id;
+    char partition_name[GUEST_NAME_LEN]; /* NUL-terminated */
+    uint64_t memory_bytes;               /* RAM from guest-physical 0 */
+    uint32_t cpu_count;                  /* vCPUs in this partition */
+    uint32_t mode;                       /* enum guest_mode */
+    uint32_t console_port;               /* 0 when the partition has no console */
+    uint32_t exit_port;
+};
+
+#endif

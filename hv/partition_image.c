@@ -1,0 +1,79 @@
+/* Putting a partition's image into its zeroed RAM. */
+#include "hv/partition_image.h"
+
+#include "arch/x86_64/guest_boot.h"
+#include "hv/elf.h"
+#include "hv/guest_abi.h"
+#include "hv/memory.h"
+#include "hv/string.h"
+
+/* Legacy real-mode images must fit below the 640 KiB of conventional memory. */
+#define FLAT_IMAGE_END 0xa0000ull
+
+static bool is_elf(const uint8_t *file, uint64_t size)
+{
+    return size >= 4 && file[0] == 0x7f && file[1] == 'E' && file[2] == 'L' && file[3] == 'F';
+}
+
+static const char *load_elf(struct partition *p, const uint8_t *file, uint64_t size, uint8_t *ram)
+{
+    struct elf_image image;
+    enum elf_status status = elf_parse(file, size, &image);
+
+    if (status != ELF_OK)
+        return elf_status_text(status);
+    if (image.vaddr_start < GUEST_IMAGE_MIN_ADDRESS || image.vaddr_end > p->ram_size ||
+        image.vaddr_end > GUEST_IDENTITY_MAP_SIZE)
+        return "its segments lie outside the partition's RAM (from 1 MiB up)";
+    elf_copy_segments(file, &image, ram + image.vaddr_start);
+    guest_boot_write_tables(ram);
+    p->long_mode = true;
+    p->entry = image.entry;
+    return 0;
+}
+
+static const char *load_flat(struct partition *p, const uint8_t *file, uint64_t size, uint8_t *ram)
+{
+    uint64_t end = GUEST_FLAT_LOAD_ADDRESS + size;
+
+    if (end > FLAT_IMAGE_END || end > p->ram_size)
+        return "a flat image must fit between 4 KiB and 640 KiB";
+    memcpy(ram + GUEST_FLAT_LOAD_ADDRESS, file, size);
+    p->long_mode = false;
+    p->entry = GUEST_FLAT_LOAD_ADDRESS;
+    return 0;
+}
+
+static void fill_boot_info(const struct partition *p, uint8_t *ram)
+{
+    struct bulkhead_boot_info *info = (void *)(ram + GUEST_BOOT_INFO_ADDRESS);
+    const struct config_partition *c = p->config;
+
+    info->magic = GUEST_BOOT_INFO_MAGIC;
+    info->version = GUEST_BOOT_INFO_VERSION;
+    info->partition_id = p->id;
+    memcpy(info->partition_name, c->name, sizeof(info->partition_name));
+    info->partition_name[sizeof(info->partition_name) - 1] = '\0';
+    info->memory_bytes = p->ram_size;
+    info->cpu_count = c->cpu_count;
+    info->mode = c->mode == CONFIG_MODE_PV ? GUEST_MODE_PV : GUEST_MODE_FULL;
+    info->console_port = c->console == CONFIG_CONSOLE_DEBUGCON ? GUEST_CONSOLE_PORT : 0;
+    info->exit_port = GUEST_EXIT_PORT;
+}
+
+const char *partition_image_load(struct partition *p)
+{
+    const uint8_t *file = phys_to_virt(p->image->phys);
+    uint8_t *ram = phys_to_virt(p->ram_phys);
+    const char *problem;
+
+    /* Nothing of a previous occupant, or of a previous run, may leak. */
+    memory_zero(p->ram_phys, p->ram_size);
+    if (is_elf(file, p->image->size))
+        problem = load_elf(p, file, p->image->size, ram);
+    else
+        problem = load_flat(p, file, p->image->size, ram);
+    if (!problem && p->long_mode)
+        fill_boot_info(p, ram);
+    return problem;
+}
