@@ -127,6 +127,7 @@ run: image
 # ---- tests -----------------------------------------------------------------
 include tests/tests.mk
 include boot/lockvmx.mk
+include guests/guests.mk
 
 -include $(shell find $(BUILD) -name '*.d' 2>/dev/null)
 
