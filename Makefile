@@ -8,7 +8,7 @@
 BUILD   ?= build
 CONFIG  ?= config/bulkhead.cfg
 EMU     ?= bochs
-CPUS    ?= 1
+CPUS    ?= 4
 MEM     ?= 512
 TIMEOUT ?= 300
 

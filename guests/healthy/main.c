@@ -19,8 +19,8 @@ int guest_main(const struct bulkhead_boot_info *info)
     (void)info;
     for (unsigned tick = 1; tick <= HEALTHY_TICKS; tick++) {
         spin();
-        printf("healthy: tick %u\n", tick);
+        printf("tick %u of %u\n", tick, HEALTHY_TICKS);
     }
-    printf("healthy: done\n");
+    printf("done\n");
     return GUEST_STATUS_PASS;
 }

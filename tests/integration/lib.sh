@@ -16,6 +16,8 @@ fail() {
 }
 
 # The serial log as plain lines: no terminal escapes, no carriage returns.
+# Readers after it in a pipe must read to the end (no grep -q, no early
+# exit): with pipefail, a reader that stops early fails the whole pipe.
 log_lines() {
     sed -e 's/\x1b\[[0-9;?=]*[A-Za-z]//g' -e 's/\r//g' "$LOG"
 }
@@ -31,7 +33,7 @@ expect_exit() {
 
 # expect_line TEXT: some line is exactly TEXT.
 expect_line() {
-    log_lines | grep -qxF -- "$1" || fail "no line '$1'"
+    log_lines | grep -xF -- "$1" >/dev/null || fail "no line '$1'"
 }
 
 # expect_prefix TEXT: some line starts with TEXT.
@@ -79,7 +81,7 @@ expect_order() {
 
 # first_match REGEX: prints the first line matching REGEX.
 first_match() {
-    log_lines | grep -m1 -E -- "$1"
+    log_lines | grep -E -- "$1" | head -n 1
 }
 
 # The capability line the core prints for each CPU it brings up.
@@ -124,9 +126,53 @@ expect_stub_error() {
     expect_exit 1 124
 }
 
-# config_setting KEY VALUE: writes the default config, with KEY set to VALUE,
+# config_setting KEY VALUE: writes the self-test config, with KEY set to VALUE,
 # to $CONFIG, and fails unless the setting took.
 config_setting() {
-    sed -E "s/^([[:space:]]*$1[[:space:]]*=).*/\\1 $2/" config/bulkhead.cfg >"$CONFIG"
+    sed -E "s/^([[:space:]]*$1[[:space:]]*=).*/\\1 $2/" config/selftest.cfg >"$CONFIG"
     grep -qE "^[[:space:]]*$1[[:space:]]*= $2\$" "$CONFIG"
+}
+
+# config_with_partitions: writes the self-test config followed by the
+# [partition] sections read from standard input to $CONFIG.
+config_with_partitions() {
+    { cat config/selftest.cfg; echo; cat; } >"$CONFIG"
+}
+
+# The number of ticks guests/healthy prints, read from its source.
+healthy_ticks() {
+    sed -nE 's/^#define HEALTHY_TICKS[[:space:]]+([0-9]+).*/\1/p' guests/healthy/main.c
+}
+
+# expect_healthy_partition NAME: the healthy guest in partition NAME printed
+# every one of its ticks and ended with exit status 0.
+expect_healthy_partition() {
+    local ticks
+    ticks=$(healthy_ticks)
+    expect_count "^bulkhead: \[$1\] tick [0-9]+ of $ticks\$" "$ticks"
+    expect_line "bulkhead: [$1] done"
+    expect_line "bulkhead: partition $1: stopped (exit status 0)"
+}
+
+# expect_partition_crashed NAME CPU REASON: partition NAME, on cpu CPU, was
+# stopped by the hypervisor with REASON (e.g. "48 (EPT violation)") and its
+# report, and nothing it printed afterwards claims it went on.
+expect_partition_crashed() {
+    expect_prefix "bulkhead: error: cpu$2: $1 vcpu0 stopped: exit reason $3"
+    expect_line "bulkhead: partition $1: crashed"
+    expect_no_prefix "bulkhead: [$1] hostile-$1: still running"
+}
+
+# expect_partition_passed NAME: partition NAME printed no FAIL line and ended
+# with exit status 0.
+expect_partition_passed() {
+    expect_no_prefix "bulkhead: [$1] FAIL"
+    expect_line "bulkhead: partition $1: stopped (exit status 0)"
+}
+
+# expect_partition_summary TOTAL STOPPED CRASHED: the summary's partition
+# fields, after the self-test guests ran on every CPU.
+expect_partition_summary() {
+    expect_line "bulkhead: summary cpus=$CPUS vmx=$CPUS guests=$CPUS ok=$CPUS failed=0 partitions=$1 running=0 stopped=$2 crashed=$3"
+    expect_prefix "bulkhead: powering off"
 }

@@ -15,7 +15,7 @@
 #   EMU=bochs|qemu-tcg|qemu-kvm  CPUS=  MEM= (MiB)  TIMEOUT= (s)
 #   MACHINE=q35|pc  BOCHS_CPU=model        (optional)
 #   NEEDS="stub core probe lockvmx"        build outputs it cannot do without
-#   CONFIG=path                            (default config/bulkhead.cfg)
+#   CONFIG=path                            (default config/selftest.cfg)
 #   IMAGE_ARGS=(...)                       more tools/mkimage.sh arguments
 #   RUN_ARGS=(...)                         more tools/run.sh arguments
 # and defines check() (see lib.sh), and optionally prepare() (runs before the
@@ -81,7 +81,7 @@ run_scenario() {
 
     # Defaults, then the scenario's own settings.
     EMU=bochs CPUS=1 MEM=512 TIMEOUT=300 MACHINE=q35 BOCHS_CPU=corei7_skylake_x
-    NEEDS="stub core probe" CONFIG=config/bulkhead.cfg
+    NEEDS="stub core probe" CONFIG=config/selftest.cfg
     IMAGE_ARGS=() RUN_ARGS=()
     source "$here/lib.sh"
     source "$here/scenarios/$name.sh"

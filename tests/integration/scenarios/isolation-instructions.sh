@@ -1,0 +1,56 @@
+# Partitions that try VMX instructions, dangerous MSRs (feature control, VMX,
+# APIC base, SMRR, MTRR, microcode, reserved EFER bits) and control-register
+# tricks (CR4.VMXE, bad XCR0, INVD) get the fault bare metal would give
+# (#UD or #GP) or a harmless emulation, and go on; a healthy partition
+# beside them runs to the end.
+EMU=bochs
+CPUS=4
+MEM=512
+TIMEOUT=300
+CONFIG=$WORK/bulkhead.cfg
+
+prepare() {
+    config_with_partitions <<'CFG'
+[partition healthy]
+cpus = 0
+memory = 4M
+image = healthy.elf
+
+[partition vmx]
+cpus = 1
+memory = 4M
+image = hostile-vmx.elf
+
+[partition msr]
+cpus = 2
+memory = 4M
+image = hostile-msr.elf
+
+[partition cr]
+cpus = 3
+memory = 4M
+image = hostile-cr.elf
+CFG
+}
+
+check() {
+    expect_exit 0
+    expect_healthy_partition healthy
+    expect_line "bulkhead: [vmx] PASS vmxon(region) raises #UD"
+    expect_line "bulkhead: [vmx] PASS vmread(VMCS_GUEST_RIP) raises #UD"
+    expect_line "bulkhead: [vmx] PASS invept(INVEPT_ALL_CONTEXTS, &all) raises #UD"
+    expect_partition_passed vmx
+    local msr
+    for msr in FEATURE_CONTROL VMX_BASIC APIC_BASE SMRR_PHYSBASE MTRR_DEF_TYPE BIOS_UPDT_TRIG; do
+        expect_prefix_with "bulkhead: [msr] PASS wrmsr(MSR_IA32_$msr," "raises #GP"
+    done
+    expect_line "bulkhead: [msr] PASS wrmsr(MSR_IA32_EFER, efer | EFER_RESERVED_BIT) raises #GP"
+    expect_line "bulkhead: [msr] PASS wrmsr(MSR_IA32_EFER, efer ^ EFER_NXE) does not fault"
+    expect_partition_passed msr
+    expect_line "bulkhead: [cr] PASS write_cr4(read_cr4() | CR4_VMXE) raises #GP"
+    expect_line "bulkhead: [cr] PASS read_cr4() & CR4_VMXE == 0"
+    expect_line "bulkhead: [cr] PASS xsetbv(XCR0, 0) raises #GP"
+    expect_line "bulkhead: [cr] hostile-cr: still running after invd"
+    expect_partition_passed cr
+    expect_partition_summary 4 4 0
+}

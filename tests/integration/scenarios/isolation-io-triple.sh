@@ -1,0 +1,50 @@
+# A partition that pokes PCI configuration space, the keyboard-controller and
+# PCI reset ports and the hypervisor's own UART gets all ones and dropped
+# writes (nothing reaches the serial console); one that triple-faults and one
+# that reads the IOAPIC are stopped with a report; a healthy partition beside
+# them runs to the end.
+EMU=bochs
+CPUS=4
+MEM=512
+TIMEOUT=300
+CONFIG=$WORK/bulkhead.cfg
+
+prepare() {
+    config_with_partitions <<'CFG'
+[partition healthy]
+cpus = 0
+memory = 4M
+image = healthy.elf
+
+[partition io]
+cpus = 1
+memory = 4M
+image = hostile-io.elf
+
+[partition triple]
+cpus = 2
+memory = 4M
+image = hostile-triple.elf
+
+[partition mem-ioapic]
+cpus = 3
+memory = 4M
+image = hostile-mem-ioapic.elf
+CFG
+}
+
+check() {
+    expect_exit 0
+    expect_healthy_partition healthy
+    expect_line "bulkhead: [io] PASS id == 0xffffffffu"
+    expect_line "bulkhead: [io] hostile-io: still running after 0x64 reset"
+    expect_line "bulkhead: [io] hostile-io: still running after 0xcf9 reset"
+    expect_line "bulkhead: [io] hostile-io: still running after 0x3f8 writes"
+    log_lines | grep -F "LEAKED-TO-UART" >/dev/null && fail "a guest's write to port 0x3f8 reached the serial console"
+    expect_partition_passed io
+    expect_line "bulkhead: [triple] hostile-triple: loading an empty IDT, then int3"
+    expect_partition_crashed triple 2 "2 (triple fault)"
+    expect_line "bulkhead: [mem-ioapic] hostile-mem-ioapic: reading 0xfec00000"
+    expect_partition_crashed mem-ioapic 3 "48 (EPT violation)"
+    expect_partition_summary 4 2 2
+}
