@@ -44,10 +44,11 @@ STUB_CFLAGS := -std=c11 -O2 -ffreestanding -fpic -fshort-wchar -mno-red-zone \
 STUB_C   := $(wildcard boot/*.c) hv/config.c hv/elf.c
 STUB_OBJ := $(STUB_C:%.c=$(BUILD)/stub/%.o)
 
-# Flat real-mode guests: one .asm file in guests/<name>/ (guests/lib is the C
-# guests' runtime, built by guests/guests.mk).
+# Flat real-mode guests: one .asm file in guests/<name>/. Directories with a
+# main.c are C guests and guests/lib is their runtime (guests/guests.mk).
 GUEST_BIN := $(patsubst guests/%/,$(BUILD)/guests/%.bin,\
-                        $(filter-out guests/lib/,$(dir $(wildcard guests/*/*.asm))))
+                        $(filter-out guests/lib/ $(dir $(wildcard guests/*/main.c)),\
+                                     $(dir $(wildcard guests/*/*.asm))))
 
 all: $(BUILD)/core.elf $(BUILD)/BOOTX64.EFI $(GUEST_BIN)
 

@@ -33,6 +33,7 @@ $(GUEST_OBJ_DIR)/%.o: %.asm
 
 define guest_link_rule
 $(BUILD)/guests/$(1).elf: $(patsubst %.c,$(GUEST_OBJ_DIR)/%.o,$(wildcard guests/$(1)/*.c)) \
+                          $(patsubst %.asm,$(GUEST_OBJ_DIR)/%.o,$(wildcard guests/$(1)/*.asm)) \
                           $(GUEST_LIB_OBJ) guests/lib/guest.ld
 	$(LD) -n -nostdlib -z max-page-size=4096 -z noexecstack --gc-sections -T guests/lib/guest.ld \
 		-o $$@ $$(filter %.o,$$^)

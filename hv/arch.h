@@ -32,6 +32,10 @@ __attribute__((noreturn)) void arch_cpu_init(unsigned index, uint32_t apic_id, v
 uint64_t arch_calibrate_tsc(void);
 uint64_t arch_read_tsc(void);
 
+/* Sleeps with interrupts on until an interrupt arrives (a kick from another
+ * CPU) or, when tsc_deadline is not 0, until the TSC reaches it. */
+void arch_wait_for_interrupt(uint64_t tsc_deadline);
+
 /* Prepares AP start-up: the trampoline page below 1 MiB from the stub. */
 void arch_smp_init(uint64_t trampoline_phys, uint64_t tsc_hz);
 

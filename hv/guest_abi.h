@@ -13,8 +13,20 @@
  *     anything else stops the partition);
  *   - RFLAGS = 0x2 (interrupts off), no IDT (IDTR limit 0): set one up
  *     before enabling interrupts or expecting faults to be survivable;
- *   - RSP = GUEST_STACK_TOP, RDI = GUEST_BOOT_INFO_ADDRESS, RSI = the vCPU
- *     index within the partition (0 for the boot vCPU).
+ *   - RSP = GUEST_STACK_TOP, RDI = GUEST_BOOT_INFO_ADDRESS.
+ * The partition's other vCPUs wait, like the APs of a PC, for INIT and
+ * start-up IPIs from one of its vCPUs, then start in real mode at the
+ * start-up page.
+ *
+ * Every vCPU has a local APIC, reached in x2APIC mode only (CPUID.1:ECX.21
+ * is set; switch through IA32_APIC_BASE first): x2APIC ID = vCPU index,
+ * IPIs to the partition's own vCPUs (fixed, INIT, start-up; physical
+ * destinations and shorthands), self-IPIs, and the timer (one-shot,
+ * periodic, TSC-deadline; one timer tick is one TSC tick times the divide
+ * value). IPIs aimed at any other APIC ID are dropped. The xAPIC MMIO page
+ * is not mapped: touching it stops the partition. HLT with interrupts on
+ * sleeps until an interrupt is pending; with interrupts off it ends that
+ * vCPU.
  * The hypervisor zeroes all of RAM, fills the boot-info page, the GDT and the
  * page tables in the reserved low pages, and loads the image's segments at
  * their physical addresses, which must lie in RAM at or above
@@ -38,22 +50,22 @@
 
 #include <stdint.h>
 
-#define GUEST_BOOT_INFO_MAGIC 0x3154534555474842ull /* "BHGUEST1" */
+#define GUEST_BOOT_INFO_MAGIC   0x3154534555474842ull /* "BHGUEST1" */
 #define GUEST_BOOT_INFO_VERSION 1
 
-#define GUEST_BOOT_INFO_ADDRESS 0x1000ull
-#define GUEST_GDT_ADDRESS 0x2000ull
-#define GUEST_PAGE_TABLES_ADDRESS 0x3000ull /* PML4, then PDPT, then PD */
-#define GUEST_STACK_TOP 0x10000ull           /* 40 KiB of stack below it */
-#define GUEST_IMAGE_MIN_ADDRESS 0x100000ull
-#define GUEST_IDENTITY_MAP_SIZE (1ull << 30)
-#define GUEST_FLAT_LOAD_ADDRESS 0x1000ull
+#define GUEST_BOOT_INFO_ADDRESS   0x1000ull
+#define GUEST_GDT_ADDRESS         0x2000ull
+#define GUEST_PAGE_TABLES_ADDRESS 0x3000ull  /* PML4, then PDPT, then PD */
+#define GUEST_STACK_TOP           0x10000ull /* 40 KiB of stack below it */
+#define GUEST_IMAGE_MIN_ADDRESS   0x100000ull
+#define GUEST_IDENTITY_MAP_SIZE   (1ull << 30)
+#define GUEST_FLAT_LOAD_ADDRESS   0x1000ull
 
 #define GUEST_SELECTOR_CODE 0x08
 #define GUEST_SELECTOR_DATA 0x10
 
 #define GUEST_CONSOLE_PORT 0xe9
-#define GUEST_EXIT_PORT 0xf4
+#define GUEST_EXIT_PORT    0xf4
 
 #define GUEST_NAME_LEN 32
 

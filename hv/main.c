@@ -5,6 +5,7 @@
  */
 #include "drivers/acpi.h"
 #include "drivers/fbcon.h"
+#include "drivers/pic8259.h"
 #include "arch/x86_64/guest_bitmaps.h"
 #include "hv/arch.h"
 #include "hv/boot_info.h"
@@ -242,6 +243,7 @@ static void start_partitions(void)
 static void boot_cpu_main(void *arg)
 {
     (void)arg;
+    pic8259_mask_all();
     acpi_parse(boot.acpi_rsdp, phys_to_virt, &acpi);
     if (acpi.present)
         log_line("acpi: %u CPUs and %u IOAPICs in the MADT, power-off %s", acpi.madt_cpus,

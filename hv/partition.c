@@ -96,18 +96,6 @@ static bool create_one(struct partition *p, unsigned id, const struct config_par
     return true;
 }
 
-bool partitions_create(const struct config *config, const struct boot_info *boot, uint64_t tsc_hz)
-{
-    tsc_ticks_per_second = tsc_hz;
-    for (unsigned i = 0; i < config->partition_count; i++) {
-        if (!create_one(&partitions[i], i + 1, &config->partitions[i], boot))
-            return false;
-    }
-    partition_count = config->partition_count;
-    partitions_active = partition_count;
-    return true;
-}
-
 static struct partition *partition_of_cpu(unsigned cpu)
 {
     for (unsigned i = 0; i < partition_count; i++) {
@@ -115,6 +103,29 @@ static struct partition *partition_of_cpu(unsigned cpu)
             return &partitions[i];
     }
     return 0;
+}
+
+/* vCPU n of a partition runs on the n-th of its CPUs, counted upwards. */
+static unsigned vcpu_index_of(const struct partition *p, unsigned cpu)
+{
+    unsigned index = 0;
+
+    for (unsigned c = 0; c < cpu; c++)
+        index += config_partition_has_cpu(p->config, c);
+    return index;
+}
+
+#define APIC_BASE_DEFAULT 0xfee00000ull
+#define APIC_BASE_ENABLE  (1ull << 11)
+#define APIC_BASE_BSP     (1ull << 8)
+
+/* Registers and local APIC as after a reset (or an INIT). */
+static void reset_vcpu_platform(struct vcpu *v)
+{
+    vapic_reset(&v->apic, v->index);
+    v->apic_base = APIC_BASE_DEFAULT | APIC_BASE_ENABLE | (v->index == 0 ? APIC_BASE_BSP : 0);
+    v->init_pending = false;
+    v->sipi_vector = -1;
 }
 
 static bool start_boot_vcpu(struct partition *p, struct vcpu *v)
@@ -128,14 +139,32 @@ static bool start_boot_vcpu(struct partition *p, struct vcpu *v)
         .gdt_base = GUEST_GDT_ADDRESS,
         .gdt_limit = GUEST_GDT_LIMIT,
     };
-    unsigned seconds = p->config->time_limit_seconds;
 
-    p->deadline_tsc = seconds ? arch_read_tsc() + seconds * tsc_ticks_per_second : 0;
-    if (!vcpu_prepare(v, &entry, p->ept.pointer, seconds != 0))
-        return false;
-    if (seconds)
-        vcpu_set_preemption_timer(p->deadline_tsc - arch_read_tsc());
-    return true;
+    reset_vcpu_platform(v);
+    return vcpu_prepare(v, &entry, p->ept.pointer, true);
+}
+
+/* An AP starts in real mode at the start-up IPI's page (SDM Vol. 3A 9.4.4):
+ * CS = vector << 8, IP = 0. */
+static bool start_application_vcpu(struct partition *p, struct vcpu *v, uint8_t vector)
+{
+    struct vcpu_entry entry = {.real_mode_cs = (uint16_t)(vector << 8)};
+
+    return vcpu_prepare(v, &entry, p->ept.pointer, true);
+}
+
+/* Runs the vCPU once it has been prepared; a crash ends the run of the
+ * whole partition. */
+static void run_vcpu(struct partition *p, struct vcpu *v)
+{
+    __atomic_add_fetch(&p->vcpus_running, 1, __ATOMIC_ACQ_REL);
+    if (partition_vcpu_before_entry(v))
+        vcpu_run(v);
+    if (v->state == VCPU_CRASHED) {
+        p->crashed = true;
+        partition_stop_all(p);
+    }
+    __atomic_sub_fetch(&p->vcpus_running, 1, __ATOMIC_ACQ_REL);
 }
 
 static void report_end(struct partition *p, const struct vcpu *v)
@@ -146,7 +175,7 @@ static void report_end(struct partition *p, const struct vcpu *v)
         log_line("partition %s: stopped (exit status %u)", p->config->name, p->exit_status);
     else
         log_line("partition %s: stopped (%s)", p->config->name,
-                 v->state == VCPU_HALTED ? "halted" : p->stop_cause);
+                 p->stop_cause ? p->stop_cause : (v->state == VCPU_HALTED ? "halted" : "ended"));
 }
 
 /* A crashed partition with on_crash = restart starts again from a fresh
@@ -161,22 +190,93 @@ static bool should_restart(struct partition *p)
     return partition_image_load(p) == 0;
 }
 
+static void wait_for_all_vcpus(struct partition *p)
+{
+    while (__atomic_load_n(&p->vcpus_running, __ATOMIC_ACQUIRE))
+        cpu_pause();
+}
+
+static void begin_run(struct partition *p)
+{
+    unsigned seconds = p->config->time_limit_seconds;
+
+    p->stopping = false;
+    p->crashed = false;
+    p->deadline_tsc = seconds ? arch_read_tsc() + seconds * tsc_ticks_per_second : 0;
+}
+
+/* The boot vCPU's CPU owns the partition's life: it starts each run, waits
+ * for every vCPU to leave, and restarts or ends the partition. */
 static void run_boot_vcpu(struct partition *p, struct vcpu *v)
 {
     for (;;) {
+        begin_run(p);
         if (!start_boot_vcpu(p, v)) {
             log_error("partition %s: the CPU refused its VMCS", p->config->name);
-            v->state = VCPU_CRASHED;
+            p->crashed = true;
         } else {
             log_line("partition %s: running on cpu%u", p->config->name, v->cpu_index);
-            vcpu_run(v);
+            run_vcpu(p, v);
         }
-        if (v->state != VCPU_CRASHED || !should_restart(p))
+        partition_stop_all(p);
+        wait_for_all_vcpus(p);
+        if (!p->crashed || !should_restart(p))
             break;
     }
-    p->state = v->state == VCPU_CRASHED ? PARTITION_CRASHED : PARTITION_STOPPED;
+    p->state = p->crashed ? PARTITION_CRASHED : PARTITION_STOPPED;
     report_end(p, v);
+    p->finished = true;
+    partition_stop_all(p);
     __atomic_sub_fetch(&partitions_active, 1, __ATOMIC_RELEASE);
+}
+
+/* Further vCPUs wait for INIT-SIPI from a vCPU of their partition, as APs
+ * on a PC do, and go back to waiting after each run. */
+static void run_application_vcpu(struct partition *p, struct vcpu *v)
+{
+    for (;;) {
+        v->state = VCPU_WAIT_SIPI;
+        while (!p->finished && v->sipi_vector < 0)
+            arch_wait_for_interrupt(0);
+        if (p->finished)
+            return;
+        uint8_t vector = (uint8_t)v->sipi_vector;
+        v->sipi_vector = -1;
+        if (!start_application_vcpu(p, v, vector)) {
+            log_error("partition %s: the CPU refused the VMCS of vcpu%u", p->config->name,
+                      v->index);
+            continue;
+        }
+        run_vcpu(p, v);
+    }
+}
+
+/* Every vCPU exists before any runs, so an early start-up IPI finds it. */
+static void create_vcpus(struct partition *p)
+{
+    for (unsigned cpu = 0; cpu < MAX_CPUS; cpu++) {
+        if (!config_partition_has_cpu(p->config, cpu))
+            continue;
+        struct vcpu *v = &vcpus[cpu];
+        *v = (struct vcpu){.cpu_index = cpu, .partition = p, .vpid = (uint16_t)(cpu + 1)};
+        v->index = vcpu_index_of(p, cpu);
+        reset_vcpu_platform(v);
+        p->vcpus[v->index] = v;
+        p->vcpu_count++;
+    }
+}
+
+bool partitions_create(const struct config *config, const struct boot_info *boot, uint64_t tsc_hz)
+{
+    tsc_ticks_per_second = tsc_hz;
+    for (unsigned i = 0; i < config->partition_count; i++) {
+        if (!create_one(&partitions[i], i + 1, &config->partitions[i], boot))
+            return false;
+        create_vcpus(&partitions[i]);
+    }
+    partition_count = config->partition_count;
+    partitions_active = partition_count;
+    return true;
 }
 
 void partitions_run_on_this_cpu(unsigned cpu)
@@ -186,14 +286,10 @@ void partitions_run_on_this_cpu(unsigned cpu)
     if (!p)
         return;
     struct vcpu *v = &vcpus[cpu];
-    *v = (struct vcpu){.cpu_index = cpu, .partition = p, .vpid = (uint16_t)(cpu + 1)};
-    if (cpu != p->boot_cpu) {
-        /* Starting further vCPUs needs INIT-SIPI through a virtual local
-         * APIC, which partitions do not have yet. */
-        log_line("partition %s: cpu%u reserved for it, idle", p->config->name, cpu);
-        return;
-    }
-    run_boot_vcpu(p, v);
+    if (cpu == p->boot_cpu)
+        run_boot_vcpu(p, v);
+    else
+        run_application_vcpu(p, v);
 }
 
 void partitions_wait(void)

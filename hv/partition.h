@@ -16,6 +16,7 @@
 #include "hv/boot_info.h"
 #include "hv/config.h"
 #include "hv/spinlock.h"
+#include "hv/vapic.h"
 
 enum partition_state {
     PARTITION_RUNNING = 0,
@@ -43,6 +44,13 @@ struct partition {
     unsigned restarts;
     uint64_t deadline_tsc;
     uint64_t unowned_port_accesses;
+    struct vcpu *vcpus[CONFIG_MAX_CPUS]; /* by vCPU index = x2APIC ID */
+    unsigned vcpu_count;
+    volatile unsigned vcpus_running;
+    volatile bool stopping; /* every vCPU is to leave its guest */
+    volatile bool crashed;  /* one vCPU crashed in this run */
+    volatile bool finished; /* for good: no restart will follow */
+    uint64_t dropped_ipis;  /* IPIs aimed outside the partition */
     struct spinlock console_lock;
     char console_line[PARTITION_CONSOLE_LINE + 1];
     unsigned console_len;
@@ -70,8 +78,22 @@ struct partition_counts partitions_count(void);
 const char *partition_name(const struct partition *partition);
 bool partition_is_pv(const struct partition *partition);
 struct cpuid_regs partition_cpuid_leaf(uint32_t leaf);
-/* Returns nonzero to resume the guest. */
-int partition_time_limit_check(struct vcpu *vcpu);
+
+/* Before every VM entry of a partition's vCPU: acts on stop requests, INIT,
+ * the time limit and the APIC timer, injects a pending interrupt and sets
+ * the preemption timer. Returns nonzero to enter the guest. */
+int partition_vcpu_before_entry(struct vcpu *vcpu);
+
+/* The guest executed HLT with interrupts on: sleeps until it has an
+ * interrupt to take (or must stop). Returns nonzero to resume it. */
+int partition_vcpu_wait(struct vcpu *vcpu);
+
+/* An IPI from the vCPU's local APIC: delivered to vCPUs of the same
+ * partition only; anything aimed elsewhere is dropped. */
+void partition_send_ipi(struct vcpu *from, const struct vapic_ipi *ipi);
+
+/* Ends the current run of the partition on every one of its vCPUs. */
+void partition_stop_all(struct partition *partition);
 /* A port access of the guest: value in (out) or to fill (in). Returns false
  * when the access ended the vCPU (the exit port). */
 bool partition_port_access(struct vcpu *vcpu, uint16_t port, unsigned size, bool out,

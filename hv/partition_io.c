@@ -1,5 +1,6 @@
 /* What a partition's vCPUs reach through exits: its console and exit ports,
  * the hypervisor CPUID leaves (pv only), its time limit. */
+#include "arch/x86_64/vcpu_irq.h"
 #include "arch/x86_64/vcpu_run.h"
 #include "hv/arch.h"
 #include "hv/guest_abi.h"
@@ -28,20 +29,126 @@ struct cpuid_regs partition_cpuid_leaf(uint32_t leaf)
     return (struct cpuid_regs){0, 0, 0, 0};
 }
 
-int partition_time_limit_check(struct vcpu *vcpu)
+void partition_stop_all(struct partition *p)
 {
-    struct partition *p = vcpu->partition;
+    p->stopping = true;
+    for (unsigned i = 0; i < p->vcpu_count; i++) {
+        if (p->vcpus[i]->cpu_index != arch_cpu_index())
+            vcpu_kick(p->vcpus[i]);
+    }
+}
+
+static bool time_limit_reached(struct partition *p, uint64_t now)
+{
+    if (!p->deadline_tsc || now < p->deadline_tsc)
+        return false;
+    if (!p->stop_cause)
+        p->stop_cause = "time limit reached";
+    partition_stop_all(p);
+    return true;
+}
+
+/* The nearest of the vCPU's deadlines, 0 when it has none. */
+static uint64_t next_deadline(const struct vcpu *v)
+{
+    uint64_t limit = v->partition->deadline_tsc, timer = vapic_timer_deadline(&v->apic);
+
+    if (!limit || (timer && timer < limit))
+        return timer;
+    return limit;
+}
+
+/* Acts on what happened since the vCPU last ran; returns false when it must
+ * leave the guest. */
+static bool vcpu_may_run(struct vcpu *v, uint64_t now)
+{
+    if (v->partition->stopping || time_limit_reached(v->partition, now)) {
+        if (v->state == VCPU_RUNNING)
+            v->state = VCPU_STOPPED;
+        return false;
+    }
+    if (v->init_pending) {
+        v->init_pending = false;
+        v->state = VCPU_WAIT_SIPI;
+        return false;
+    }
+    uint64_t timer = vapic_timer_deadline(&v->apic);
+    if (timer && now >= timer)
+        vapic_timer_tick(&v->apic, now);
+    return true;
+}
+
+int partition_vcpu_before_entry(struct vcpu *v)
+{
     uint64_t now = arch_read_tsc();
 
-    if (!p->deadline_tsc)
-        return 1;
-    if (now >= p->deadline_tsc) {
-        p->stop_cause = "time limit reached";
-        vcpu->state = VCPU_STOPPED;
+    if (!vcpu_may_run(v, now))
         return 0;
-    }
-    vcpu_set_preemption_timer(p->deadline_tsc - now);
+    vcpu_inject_pending_interrupt(v);
+    uint64_t deadline = next_deadline(v);
+    vcpu_set_preemption_timer(deadline > now ? deadline - now : (deadline ? 0 : UINT64_MAX));
     return 1;
+}
+
+int partition_vcpu_wait(struct vcpu *v)
+{
+    for (;;) {
+        uint64_t now = arch_read_tsc();
+        if (!vcpu_may_run(v, now))
+            return 0;
+        if (vapic_pending(&v->apic) >= 0)
+            return 1;
+        arch_wait_for_interrupt(next_deadline(v));
+    }
+}
+
+static void deliver_ipi(struct vcpu *from, struct vcpu *to, const struct vapic_ipi *ipi)
+{
+    switch (ipi->kind) {
+    case VAPIC_IPI_FIXED:
+        vapic_accept(&to->apic, ipi->vector);
+        break;
+    case VAPIC_IPI_INIT:
+        to->init_pending = true;
+        break;
+    case VAPIC_IPI_STARTUP:
+        if (to->state == VCPU_WAIT_SIPI)
+            to->sipi_vector = ipi->vector;
+        break;
+    default:
+        return; /* NMIs are not emulated: dropped */
+    }
+    if (to != from)
+        vcpu_kick(to);
+}
+
+static bool ipi_reaches(const struct vcpu *from, const struct vcpu *to, const struct vapic_ipi *ipi)
+{
+    switch (ipi->shorthand) {
+    case VAPIC_DEST_SELF:
+        return to == from;
+    case VAPIC_DEST_ALL_INCLUDING_SELF:
+        return true;
+    case VAPIC_DEST_ALL_EXCLUDING_SELF:
+        return to != from;
+    default:
+        return ipi->destination == 0xffffffffu || ipi->destination == to->index;
+    }
+}
+
+void partition_send_ipi(struct vcpu *from, const struct vapic_ipi *ipi)
+{
+    struct partition *p = from->partition;
+    bool delivered = false;
+
+    for (unsigned i = 0; i < p->vcpu_count; i++) {
+        if (ipi_reaches(from, p->vcpus[i], ipi)) {
+            deliver_ipi(from, p->vcpus[i], ipi);
+            delivered = true;
+        }
+    }
+    if (!delivered)
+        __atomic_add_fetch(&p->dropped_ipis, 1, __ATOMIC_RELAXED);
 }
 
 static void console_flush(struct partition *p)
@@ -81,6 +188,7 @@ bool partition_port_access(struct vcpu *vcpu, uint16_t port, unsigned size, bool
         p->has_exit_status = true;
         p->stop_cause = "exit port";
         vcpu->state = VCPU_STOPPED;
+        partition_stop_all(p);
         return false;
     }
     /* Nobody owns this port: the bare-metal answer, and a count. */

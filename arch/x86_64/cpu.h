@@ -99,6 +99,13 @@ static inline void cpu_halt(void)
 {
     __asm__ volatile("hlt" ::: "memory");
 }
+/* STI's one-instruction shadow makes "sti; hlt" atomic: an interrupt that
+ * is already pending wakes the HLT instead of slipping in before it. */
+static inline void cpu_enable_interrupts_and_halt(void)
+{
+    __asm__ volatile("sti; hlt" ::: "memory");
+}
+
 static inline void cpu_pause(void)
 {
     __asm__ volatile("pause" ::: "memory");

@@ -7,6 +7,8 @@
 #include "arch/x86_64/cpu.h"
 #include "arch/x86_64/exits.h"
 #include "arch/x86_64/vmx_ops.h"
+#include "hv/partition.h"
+#include "hv/vapic.h"
 
 #define MSR_IA32_TSC         0x10
 #define MSR_IA32_MTRRCAP     0xfe
@@ -15,30 +17,69 @@
 #define MSR_IA32_MTRR_FIRST  0x200
 #define MSR_IA32_MTRR_LAST   0x2ff
 
-#define APIC_BASE_DEFAULT 0xfee00000ull
-#define APIC_BASE_ENABLE  (1ull << 11)
-#define APIC_BASE_BSP     (1ull << 8)
+#define MSR_IA32_TSC_DEADLINE 0x6e0
+#define APIC_BASE_X2APIC      (1ull << 10)
 
 static bool is_mtrr(uint32_t msr)
 {
     return msr == MSR_IA32_MTRRCAP || (msr >= MSR_IA32_MTRR_FIRST && msr <= MSR_IA32_MTRR_LAST);
 }
 
-/* The local APIC a vCPU sees: enabled in xAPIC mode at the usual address. */
-static uint64_t virtual_apic_base(const struct vcpu *vcpu)
+static bool is_x2apic_register(uint32_t msr)
 {
-    return APIC_BASE_DEFAULT | APIC_BASE_ENABLE | (vcpu->index == 0 ? APIC_BASE_BSP : 0);
+    return msr >= VAPIC_MSR_FIRST && msr <= VAPIC_MSR_LAST;
+}
+
+/* The x2APIC registers exist once the guest switched its APIC to x2APIC
+ * mode, as on hardware (SDM Vol. 3A 11.12.1). Only partitions have one. */
+static bool x2apic_on(const struct vcpu *vcpu)
+{
+    return vcpu->partition && (vcpu->apic_base & APIC_BASE_X2APIC);
+}
+
+/* The guest may only turn x2APIC mode on; moving or disabling its APIC is
+ * refused. */
+static bool write_apic_base(struct vcpu *vcpu, uint64_t value)
+{
+    if (value != vcpu->apic_base && value != (vcpu->apic_base | APIC_BASE_X2APIC))
+        return false;
+    vcpu->apic_base = value;
+    return true;
+}
+
+static bool read_x2apic(const struct vcpu *vcpu, uint32_t msr, uint64_t *value)
+{
+    if (msr == MSR_IA32_TSC_DEADLINE) {
+        *value = vapic_read_tsc_deadline(&vcpu->apic);
+        return vcpu->partition != 0;
+    }
+    return x2apic_on(vcpu) && vapic_read(&vcpu->apic, msr, cpu_rdtsc(), value);
+}
+
+static bool write_x2apic(struct vcpu *vcpu, uint32_t msr, uint64_t value)
+{
+    struct vapic_ipi ipi = {0};
+
+    if (msr == MSR_IA32_TSC_DEADLINE)
+        return vcpu->partition && vapic_write_tsc_deadline(&vcpu->apic, value);
+    if (!x2apic_on(vcpu) || !vapic_write(&vcpu->apic, msr, value, cpu_rdtsc(), &ipi))
+        return false;
+    if (ipi.kind != VAPIC_IPI_NONE)
+        partition_send_ipi(vcpu, &ipi);
+    return true;
 }
 
 /* Returns false when the MSR is not readable by guests. */
 static bool read_msr(const struct vcpu *vcpu, uint32_t msr, uint64_t *value)
 {
+    if (is_x2apic_register(msr) || msr == MSR_IA32_TSC_DEADLINE)
+        return read_x2apic(vcpu, msr, value);
     switch (msr) {
     case MSR_IA32_FEATURE_CONTROL:
         *value = FEATURE_CONTROL_LOCKED; /* locked, VMX off: consistent with CPUID */
         return true;
     case MSR_IA32_APIC_BASE:
-        *value = virtual_apic_base(vcpu);
+        *value = vcpu->apic_base;
         return true;
     case MSR_IA32_DEBUGCTL:
         *value = 0;
@@ -57,11 +98,13 @@ static bool read_msr(const struct vcpu *vcpu, uint32_t msr, uint64_t *value)
 }
 
 /* Returns false when the write is refused. */
-static bool write_msr(const struct vcpu *vcpu, uint32_t msr, uint64_t value)
+static bool write_msr(struct vcpu *vcpu, uint32_t msr, uint64_t value)
 {
+    if (is_x2apic_register(msr) || msr == MSR_IA32_TSC_DEADLINE)
+        return write_x2apic(vcpu, msr, value);
     switch (msr) {
     case MSR_IA32_APIC_BASE:
-        return value == virtual_apic_base(vcpu); /* relocating or disabling: refused */
+        return write_apic_base(vcpu, value);
     case MSR_IA32_DEBUGCTL:
         return value == 0;
     case MSR_IA32_TSC:

@@ -6,6 +6,7 @@
 #include "arch/x86_64/exits.h"
 
 #include "arch/x86_64/cpu.h"
+#include "arch/x86_64/vcpu_irq.h"
 #include "arch/x86_64/vmx_ops.h"
 #include "hv/log.h"
 #include "hv/partition.h"
@@ -92,6 +93,21 @@ static int handle_unknown(struct vcpu *vcpu)
     return exit_crash_guest(vcpu, (uint32_t)vmcs_read(VMCS_EXIT_REASON), 0);
 }
 
+#define CPUID_1_ECX_X2APIC  (1u << 21)
+#define CPUID_TOPOLOGY_LEAF 0xb
+
+/* A partition's vCPUs have x2APICs numbered from 0, whatever the host's
+ * APIC IDs are. */
+static void show_virtual_apic(const struct vcpu *vcpu, uint32_t leaf, struct cpuid_regs *r)
+{
+    if (leaf == 1) {
+        r->ecx |= CPUID_1_ECX_X2APIC;
+        r->ebx = (r->ebx & 0x00ffffffu) | (vcpu->index << 24);
+    }
+    if (leaf == CPUID_TOPOLOGY_LEAF)
+        r->edx = vcpu->index;
+}
+
 /* CPUID runs on the real CPU, with VMX hidden: guests may not nest. Only a
  * para-virtualized partition learns that it runs on a hypervisor. */
 static int handle_cpuid(struct vcpu *vcpu)
@@ -104,6 +120,8 @@ static int handle_cpuid(struct vcpu *vcpu)
         r.ecx &= ~CPUID_1_ECX_VMX;
         r.ecx = pv ? (r.ecx | CPUID_1_ECX_HYPERVISOR) : (r.ecx & ~CPUID_1_ECX_HYPERVISOR);
     }
+    if (vcpu->partition)
+        show_virtual_apic(vcpu, leaf, &r);
     if ((leaf & 0xf0000000u) == CPUID_HYPERVISOR_LEAVES)
         r = pv ? partition_cpuid_leaf(leaf) : (struct cpuid_regs){0, 0, 0, 0};
     vcpu->regs.rax = r.eax;
@@ -137,12 +155,22 @@ static int handle_vmx_instruction(struct vcpu *vcpu)
     return 1;
 }
 
-/* Without virtual interrupts yet, a halted vCPU never wakes: it is done. */
+#define RFLAGS_IF                 (1ull << 9)
+#define INTERRUPTIBILITY_BLOCKING 0x3ull /* STI and MOV SS shadows */
+
+/* HLT with interrupts off never wakes: that vCPU is done. Otherwise the
+ * physical CPU sleeps until the vCPU has an interrupt to take. The STI
+ * shadow of "sti; hlt" ends with the HLT. */
 static int handle_hlt(struct vcpu *vcpu)
 {
     exit_skip_instruction();
-    vcpu->state = VCPU_HALTED;
-    return 0;
+    vmcs_write(VMCS_GUEST_INTERRUPTIBILITY,
+               vmcs_read(VMCS_GUEST_INTERRUPTIBILITY) & ~INTERRUPTIBILITY_BLOCKING);
+    if (!vcpu->partition || !(vmcs_read(VMCS_GUEST_RFLAGS) & RFLAGS_IF)) {
+        vcpu->state = VCPU_HALTED;
+        return 0;
+    }
+    return partition_vcpu_wait(vcpu);
 }
 
 /* INVD would throw away the hypervisor's dirty cache lines too: write them
@@ -170,12 +198,17 @@ static int handle_rdpmc(struct vcpu *vcpu)
     return 1;
 }
 
+/* The timer only makes sure the hypervisor looks at the vCPU's deadlines
+ * (time limit, APIC timer), which happens before every entry anyway. */
 static int handle_preemption_timer(struct vcpu *vcpu)
 {
-    return partition_time_limit_check(vcpu);
+    (void)vcpu;
+    return 1;
 }
 
 static const exit_handler exit_handlers[EXIT_REASON_COUNT] = {
+    [EXIT_REASON_EXTERNAL_INTERRUPT] = exit_handle_external_interrupt,
+    [EXIT_REASON_INTERRUPT_WINDOW] = exit_handle_interrupt_window,
     [EXIT_REASON_CPUID] = handle_cpuid,
     [EXIT_REASON_VMCALL] = handle_vmcall,
     [EXIT_REASON_IO] = exit_handle_io,
@@ -217,6 +250,6 @@ int vmexit_dispatch(struct vcpu *vcpu)
     exit_handler handler = exit_handlers[basic] ? exit_handlers[basic] : handle_unknown;
     int resume = handler(vcpu);
     if (resume && vcpu->partition)
-        resume = partition_time_limit_check(vcpu);
+        resume = partition_vcpu_before_entry(vcpu);
     return resume;
 }

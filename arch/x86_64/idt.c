@@ -13,6 +13,7 @@
 
 /* Entry stubs in isr.asm, one per exception vector. */
 extern const uint64_t exception_stubs[EXCEPTION_VECTORS];
+extern const uint64_t interrupt_stubs[256 - EXCEPTION_VECTORS];
 
 static uint64_t idt[256 * 2];
 static bool idt_built;
@@ -44,6 +45,8 @@ void idt_load(void)
     if (!idt_built) {
         for (unsigned v = 0; v < EXCEPTION_VECTORS; v++)
             idt_set_gate(v, exception_stubs[v], ist_for_vector(v));
+        for (unsigned v = EXCEPTION_VECTORS; v < 256; v++)
+            idt_set_gate(v, interrupt_stubs[v - EXCEPTION_VECTORS], 0);
         idt_built = true;
     }
     struct cpu_table_pointer idtr = {sizeof(idt) - 1, (uint64_t)(uintptr_t)idt};

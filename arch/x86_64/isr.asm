@@ -65,3 +65,62 @@ exception_stubs:
     dq exception_%[v]
   %assign v v + 1
 %endrep
+
+; Interrupt entry stubs for vectors 32-255: save the caller-saved registers,
+; hand the vector to interrupt_dispatch() in C, and return to the
+; interrupted code (interrupts reach the hypervisor only while it waits in
+; HLT for a halted guest).
+
+extern interrupt_dispatch
+
+section .text
+
+%macro INTERRUPT 1
+interrupt_%1:
+    push %1
+    jmp interrupt_common
+%endmacro
+
+%assign v 32
+%rep 224
+    INTERRUPT %[v]
+  %assign v v + 1
+%endrep
+
+interrupt_common:
+    push rax
+    push rcx
+    push rdx
+    push rsi
+    push rdi
+    push r8
+    push r9
+    push r10
+    push r11
+    push rbx
+    mov rdi, [rsp + 80]         ; the vector pushed by the stub
+    mov rbx, rsp                ; callee-saved: it survives the call
+    and rsp, -16
+    call interrupt_dispatch
+    mov rsp, rbx
+    pop rbx
+    pop r11
+    pop r10
+    pop r9
+    pop r8
+    pop rdi
+    pop rsi
+    pop rdx
+    pop rcx
+    pop rax
+    add rsp, 8                  ; the vector
+    iretq
+
+section .rodata
+global interrupt_stubs
+interrupt_stubs:
+%assign v 32
+%rep 224
+    dq interrupt_%[v]
+  %assign v v + 1
+%endrep

@@ -12,6 +12,19 @@
 #define XAPIC_ICR_HIGH 0x310
 #define X2APIC_ICR_MSR 0x830
 
+#define XAPIC_EOI        0x0b0
+#define XAPIC_SVR        0x0f0
+#define XAPIC_LVT_TIMER  0x320
+#define XAPIC_LVT_LINT0  0x350
+#define X2APIC_MSR_BASE  0x800
+#define MSR_TSC_DEADLINE 0x6e0
+
+#define SVR_ENABLE               (1u << 8)
+#define LVT_MASKED               (1u << 16)
+#define LVT_TIMER_TSC_DEADLINE   (2u << 17)
+#define CPUID_1_ECX_TSC_DEADLINE (1u << 24)
+
+#define ICR_DELIVERY_FIXED   (0u << 8)
 #define ICR_DELIVERY_INIT    (5u << 8)
 #define ICR_DELIVERY_STARTUP (6u << 8)
 #define ICR_DELIVERY_PENDING (1u << 12)
@@ -28,6 +41,41 @@ void lapic_init(void)
 
     x2apic = base & APIC_BASE_X2APIC_ENABLE;
     xapic = phys_to_virt(base & APIC_BASE_ADDRESS_MASK);
+}
+
+/* One accessor for both modes: x2APIC register n is MSR 0x800 + n / 16. */
+static void lapic_write(unsigned reg, uint32_t value)
+{
+    if (x2apic)
+        cpu_write_msr(X2APIC_MSR_BASE + reg / 16, value);
+    else
+        xapic[reg / 4] = value;
+}
+
+static bool tsc_deadline_timer;
+
+/* Each CPU: APIC on with our spurious vector, LINT0 (the legacy PIC's
+ * ExtINT line) masked, the timer in TSC-deadline mode when the CPU has it. */
+void lapic_init_cpu(void)
+{
+    tsc_deadline_timer = cpu_cpuid(1, 0).ecx & CPUID_1_ECX_TSC_DEADLINE;
+    lapic_write(XAPIC_SVR, SVR_ENABLE | LAPIC_VECTOR_SPURIOUS);
+    lapic_write(XAPIC_LVT_LINT0, LVT_MASKED);
+    lapic_write(XAPIC_LVT_TIMER,
+                tsc_deadline_timer ? (LVT_TIMER_TSC_DEADLINE | LAPIC_VECTOR_TIMER) : LVT_MASKED);
+}
+
+void lapic_eoi(void)
+{
+    lapic_write(XAPIC_EOI, 0);
+}
+
+bool lapic_arm_timer(uint64_t tsc_deadline)
+{
+    if (!tsc_deadline_timer)
+        return false;
+    cpu_write_msr(MSR_TSC_DEADLINE, tsc_deadline);
+    return true;
 }
 
 static void xapic_wait_idle(void)
@@ -49,6 +97,11 @@ static void lapic_send_ipi(uint32_t apic_id, uint32_t command)
     xapic[XAPIC_ICR_HIGH / 4] = apic_id << 24;
     xapic[XAPIC_ICR_LOW / 4] = command;
     xapic_wait_idle();
+}
+
+void lapic_send_vector(uint32_t apic_id, uint8_t vector)
+{
+    lapic_send_ipi(apic_id, ICR_DELIVERY_FIXED | ICR_LEVEL_ASSERT | vector);
 }
 
 void lapic_send_init(uint32_t apic_id)

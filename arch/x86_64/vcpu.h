@@ -6,6 +6,7 @@
 #include <stdint.h>
 
 #include "arch/x86_64/vmcs.h"
+#include "hv/vapic.h"
 
 /* Guest general-purpose registers saved by vmexit.asm (RSP is in the VMCS). */
 struct guest_regs {
@@ -15,9 +16,10 @@ struct guest_regs {
 
 enum vcpu_state {
     VCPU_RUNNING = 0,
-    VCPU_HALTED,  /* the guest executed HLT: done */
-    VCPU_STOPPED, /* ended cleanly: exit port, time limit */
-    VCPU_CRASHED, /* stopped by the hypervisor after a fault or unhandled exit */
+    VCPU_HALTED,    /* the guest executed HLT: done */
+    VCPU_STOPPED,   /* ended cleanly: exit port, time limit */
+    VCPU_CRASHED,   /* stopped by the hypervisor after a fault or unhandled exit */
+    VCPU_WAIT_SIPI, /* an AP before its start-up IPI, or after an INIT */
 };
 
 struct partition;
@@ -42,6 +44,10 @@ struct vcpu {
     uint32_t stop_reason;  /* exit reason that stopped it */
     uint64_t deadline_tsc; /* the partition's time limit; 0 = none */
     uint8_t tpr;           /* CR8 as the guest sees it */
+    struct vapic apic;     /* its local APIC (x2APIC mode only) */
+    uint64_t apic_base;    /* IA32_APIC_BASE as the guest sees it */
+    volatile bool init_pending;
+    volatile int sipi_vector; /* a start-up IPI's vector, or -1 */
     uint64_t exit_counts[EXIT_REASON_COUNT];
     uint64_t exits_total;
     struct vcpu_probe_record probe;

@@ -31,7 +31,7 @@ bool vcpu_prepare(struct vcpu *vcpu, const struct vcpu_entry *entry, uint64_t ep
         vmcs_setup_long_mode_guest(entry->rip, entry->rsp, entry->page_tables, entry->gdt_base,
                                    entry->gdt_limit);
     else
-        vmcs_setup_real_mode_guest(entry->rip, entry->rsp);
+        vmcs_setup_real_mode_guest(entry->real_mode_cs, entry->rip, entry->rsp);
     vcpu->regs = (struct guest_regs){.rdi = entry->rdi, .rsi = entry->rsi};
     vcpu->launched = 0;
     vcpu->tpr = 0;

@@ -8,7 +8,8 @@
 #include "arch/x86_64/vcpu.h"
 
 struct vcpu_entry {
-    bool long_mode; /* else 16-bit real mode */
+    bool long_mode;        /* else 16-bit real mode */
+    uint16_t real_mode_cs; /* real mode: CS selector, base = selector << 4 */
     uint64_t rip, rsp;
     uint64_t rdi, rsi;
     uint64_t page_tables; /* long mode: CR3 */

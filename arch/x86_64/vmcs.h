@@ -194,6 +194,7 @@ enum vmx_exit_reason {
 
 /* VM-exit controls */
 #define EXIT_HOST_ADDRESS_SPACE_SIZE (1u << 9)
+#define EXIT_ACK_INTERRUPT           (1u << 15)
 #define EXIT_SAVE_IA32_PAT           (1u << 18)
 #define EXIT_LOAD_IA32_PAT           (1u << 19)
 #define EXIT_SAVE_IA32_EFER          (1u << 20)

@@ -51,8 +51,8 @@ static bool setup_execution_controls(const struct vmcs_guest_controls *c)
  * own values and may write them directly. */
 static bool setup_transition_controls(const struct vmcs_guest_controls *c)
 {
-    uint32_t exit = EXIT_HOST_ADDRESS_SPACE_SIZE | EXIT_SAVE_IA32_EFER | EXIT_LOAD_IA32_EFER |
-                    EXIT_SAVE_IA32_PAT | EXIT_LOAD_IA32_PAT;
+    uint32_t exit = EXIT_HOST_ADDRESS_SPACE_SIZE | EXIT_ACK_INTERRUPT | EXIT_SAVE_IA32_EFER |
+                    EXIT_LOAD_IA32_EFER | EXIT_SAVE_IA32_PAT | EXIT_LOAD_IA32_PAT;
     uint32_t entry =
         ENTRY_LOAD_IA32_EFER | ENTRY_LOAD_IA32_PAT | (c->long_mode ? ENTRY_IA32E_MODE_GUEST : 0);
 
@@ -122,15 +122,21 @@ void vmcs_setup_host(void)
 #define AR_LDTR_UNUSABLE 0x10000
 #define AR_TR_BUSY_16    0x8b /* present, busy TSS (16/32-bit) */
 
-static void write_segment(enum vmcs_field selector_field, uint16_t selector, uint32_t limit,
-                          uint32_t access)
+static void write_segment_with_base(enum vmcs_field selector_field, uint16_t selector,
+                                    uint64_t base, uint32_t limit, uint32_t access)
 {
     unsigned index = (selector_field - VMCS_GUEST_ES_SELECTOR) / 2;
 
     vmcs_write(selector_field, selector);
     vmcs_write((enum vmcs_field)(VMCS_GUEST_ES_LIMIT + 2 * index), limit);
     vmcs_write((enum vmcs_field)(VMCS_GUEST_ES_ACCESS + 2 * index), access);
-    vmcs_write((enum vmcs_field)(VMCS_GUEST_ES_BASE + 2 * index), 0);
+    vmcs_write((enum vmcs_field)(VMCS_GUEST_ES_BASE + 2 * index), base);
+}
+
+static void write_segment(enum vmcs_field selector_field, uint16_t selector, uint32_t limit,
+                          uint32_t access)
+{
+    write_segment_with_base(selector_field, selector, 0, limit, access);
 }
 
 /* Guest state every entry mode shares: no debug state, no SYSENTER target,
@@ -150,10 +156,10 @@ static void write_common_guest_state(uint64_t rip, uint64_t rsp)
     vmcs_write(VMCS_GUEST_ACTIVITY_STATE, 0);
 }
 
-void vmcs_setup_real_mode_guest(uint64_t rip, uint64_t rsp)
+void vmcs_setup_real_mode_guest(uint16_t cs, uint64_t rip, uint64_t rsp)
 {
     write_segment(VMCS_GUEST_ES_SELECTOR, 0, 0xffff, AR_DATA_REAL);
-    write_segment(VMCS_GUEST_CS_SELECTOR, 0, 0xffff, AR_CODE_REAL);
+    write_segment_with_base(VMCS_GUEST_CS_SELECTOR, cs, (uint64_t)cs << 4, 0xffff, AR_CODE_REAL);
     write_segment(VMCS_GUEST_SS_SELECTOR, 0, 0xffff, AR_DATA_REAL);
     write_segment(VMCS_GUEST_DS_SELECTOR, 0, 0xffff, AR_DATA_REAL);
     write_segment(VMCS_GUEST_FS_SELECTOR, 0, 0xffff, AR_DATA_REAL);

@@ -27,9 +27,9 @@ bool vmcs_setup_controls(const struct vmcs_guest_controls *controls);
  * in vmx_exit_entry. */
 void vmcs_setup_host(void);
 
-/* A guest in real mode, flat 64 KiB segments at 0, as after a reset but
- * starting at rip (unrestricted guest). */
-void vmcs_setup_real_mode_guest(uint64_t rip, uint64_t rsp);
+/* A guest in real mode, as after a reset but starting at cs:rip (the code
+ * segment's base is cs << 4), other segments at 0 (unrestricted guest). */
+void vmcs_setup_real_mode_guest(uint16_t cs, uint64_t rip, uint64_t rsp);
 
 /* A guest in 64-bit long mode, paging on with CR3 = page_tables, flat
  * segments from the GDT at gdt_base (guest_abi.h describes the state). */

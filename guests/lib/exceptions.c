@@ -24,9 +24,12 @@ struct idt_gate {
 
 _Static_assert(sizeof(struct idt_gate) == 16, "64-bit IDT gates are 16 bytes");
 
-extern const uint64_t exception_stubs[EXCEPTION_VECTORS]; /* isr.asm */
+#define IDT_VECTORS 256
 
-static struct idt_gate idt[EXCEPTION_VECTORS];
+extern const uint64_t exception_stubs[IDT_VECTORS]; /* isr.asm */
+
+static struct idt_gate idt[IDT_VECTORS];
+static interrupt_handler interrupt_handlers[IDT_VECTORS];
 
 struct fault_catcher fault_catcher;
 
@@ -43,7 +46,7 @@ static struct idt_gate interrupt_gate(uint64_t handler)
 
 void exceptions_init(void)
 {
-    for (unsigned v = 0; v < EXCEPTION_VECTORS; v++)
+    for (unsigned v = 0; v < IDT_VECTORS; v++)
         idt[v] = interrupt_gate(exception_stubs[v]);
     struct table_register idtr = {.limit = sizeof(idt) - 1, .base = (uint64_t)idt};
     lidt(&idtr);
@@ -111,8 +114,17 @@ static _Noreturn void report_unexpected(const struct exception_frame *frame)
     guest_exit(GUEST_STATUS_UNEXPECTED_FAULT);
 }
 
+void interrupt_set_handler(uint8_t vector, interrupt_handler handler)
+{
+    interrupt_handlers[vector] = handler;
+}
+
 void exception_dispatch(struct exception_frame *frame)
 {
+    if (frame->vector >= EXCEPTION_VECTORS && interrupt_handlers[frame->vector]) {
+        interrupt_handlers[frame->vector]((uint8_t)frame->vector);
+        return;
+    }
     if (fault_catcher.armed)
         resume_after_fault(frame);
     else

@@ -61,6 +61,11 @@ extern struct fault_catcher fault_catcher;
 /* Builds the IDT and loads it. */
 void exceptions_init(void);
 
+/* Interrupts (vectors 32-255) go to the handler set for their vector; one
+ * without a handler is reported like an unexpected exception. */
+typedef void (*interrupt_handler)(uint8_t vector);
+void interrupt_set_handler(uint8_t vector, interrupt_handler handler);
+
 /* "#GP" for 13, and so on; "#??" for vectors with no name. */
 const char *exception_name(uint64_t vector);
 

@@ -96,11 +96,19 @@ fault_resume_point:
     xor eax, eax
     ret
 
+; Interrupt vectors 32-255 share the exception frame (error code 0), so one
+; dispatcher serves both.
+%assign v 32
+%rep 224
+    EXCEPTION_NO_CODE %[v]
+  %assign v v + 1
+%endrep
+
 section .rodata
 global exception_stubs
 exception_stubs:
 %assign v 0
-%rep 32
+%rep 256
     dq exception_%[v]
   %assign v v + 1
 %endrep

@@ -588,17 +588,37 @@ Test(config, longest_partition_name)
     free(name);
 }
 
-Test(config, shipped_default_config_has_no_partitions)
+/* Reads a shipped config file into `config`; the file must parse. */
+static void parse_shipped(const char *path)
 {
-    FILE *file = fopen("config/bulkhead.cfg", "rb");
+    FILE *file = fopen(path, "rb");
     char text[8192];
     size_t len;
 
     cr_assert_not_null(file, "run from the top of the tree");
     len = fread(text, 1, sizeof(text), file);
     fclose(file);
-    cr_assert_eq(parse_n(text, len), 0, "%u: %s", error.line, error.message);
+    cr_assert_eq(parse_n(text, len), 0, "%s:%u: %s", path, error.line, error.message);
+}
+
+/* The demo: three partitions on cpu1-cpu3 of a four-CPU machine. */
+Test(config, shipped_default_config_runs_three_partitions)
+{
+    struct config_error machine_error;
+
+    parse_shipped("config/bulkhead.cfg");
+    cr_expect_eq(config.partition_count, 3);
+    cr_expect_str_eq(config.partitions[0].name, "alpha");
+    cr_expect(config_partition_has_cpu(&config.partitions[2], 3));
+    cr_expect_eq(config_check_machine(&config, 4, 512ull << 20, &machine_error), 0);
+    cr_expect_eq(config_check_machine(&config, 1, 512ull << 20, &machine_error), -1);
+}
+
+Test(config, shipped_selftest_config_has_no_partitions)
+{
+    parse_shipped("config/selftest.cfg");
     cr_expect_eq(config.partition_count, 0);
+    cr_expect_str_eq(config.hypervisor.probe_image, "probe.bin");
 }
 
 /* The example in docs/config.md, uncommented, must stay valid. */

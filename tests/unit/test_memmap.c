@@ -12,8 +12,8 @@ static struct boot_memory_region out[BOOT_MAX_MEMORY_REGIONS];
 
 static void add(uint32_t type, uint64_t base, uint64_t pages)
 {
-    struct efi_memory_descriptor d = {.type = type, .physical_start = base,
-                                      .number_of_pages = pages};
+    struct efi_memory_descriptor d = {
+        .type = type, .physical_start = base, .number_of_pages = pages};
     memset(map + map_bytes, 0xee, STRIDE); /* the unknown tail must be ignored */
     memcpy(map + map_bytes, &d, sizeof(d));
     map_bytes += STRIDE;

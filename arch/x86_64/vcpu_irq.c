@@ -1,0 +1,74 @@
+#include "arch/x86_64/vcpu_irq.h"
+
+#include "arch/x86_64/lapic.h"
+#include "arch/x86_64/percpu.h"
+#include "arch/x86_64/vmx_ops.h"
+
+#define RFLAGS_IF                     (1ull << 9)
+#define INTERRUPTIBILITY_STI          (1u << 0)
+#define INTERRUPTIBILITY_MOV_SS       (1u << 1)
+#define INTERRUPTION_TYPE_EXTERNAL    (0u << 8)
+#define PROC_INTERRUPT_WINDOW_EXITING (1u << 2)
+
+bool vcpu_interrupts_enabled(void)
+{
+    uint64_t blocked = INTERRUPTIBILITY_STI | INTERRUPTIBILITY_MOV_SS;
+
+    return (vmcs_read(VMCS_GUEST_RFLAGS) & RFLAGS_IF) &&
+           !(vmcs_read(VMCS_GUEST_INTERRUPTIBILITY) & blocked);
+}
+
+static void set_interrupt_window_exiting(bool on)
+{
+    uint64_t controls = vmcs_read(VMCS_PROC_BASED_CONTROLS);
+
+    controls = on ? controls | PROC_INTERRUPT_WINDOW_EXITING
+                  : controls & ~(uint64_t)PROC_INTERRUPT_WINDOW_EXITING;
+    vmcs_write(VMCS_PROC_BASED_CONTROLS, controls);
+}
+
+/* One event per entry: a fault the exit handler injected goes first, and
+ * the interrupt waits for the window after it (SDM Vol. 3C 27.6). */
+void vcpu_inject_pending_interrupt(struct vcpu *vcpu)
+{
+    int vector = vapic_pending(&vcpu->apic);
+
+    if (vector < 0) {
+        set_interrupt_window_exiting(false);
+        return;
+    }
+    bool event_queued = vmcs_read(VMCS_ENTRY_INTERRUPTION_INFO) & INTERRUPTION_VALID;
+    if (event_queued || !vcpu_interrupts_enabled()) {
+        set_interrupt_window_exiting(true);
+        return;
+    }
+    vmcs_write(VMCS_ENTRY_INTERRUPTION_INFO,
+               INTERRUPTION_VALID | INTERRUPTION_TYPE_EXTERNAL | (uint32_t)vector);
+    vapic_deliver(&vcpu->apic, (uint8_t)vector);
+    set_interrupt_window_exiting(false);
+}
+
+void vcpu_kick(const struct vcpu *vcpu)
+{
+    lapic_send_vector(percpus[vcpu->cpu_index].apic_id, LAPIC_VECTOR_KICK);
+}
+
+/* With "acknowledge interrupt on exit" the host interrupt was taken at the
+ * exit; it only ever means "look at your pending work", which the code
+ * before the next entry does. */
+int exit_handle_external_interrupt(struct vcpu *vcpu)
+{
+    uint8_t vector = (uint8_t)vmcs_read(VMCS_EXIT_INTERRUPTION_INFO);
+
+    (void)vcpu;
+    if (vector != LAPIC_VECTOR_SPURIOUS)
+        lapic_eoi();
+    return 1;
+}
+
+int exit_handle_interrupt_window(struct vcpu *vcpu)
+{
+    (void)vcpu;
+    set_interrupt_window_exiting(false);
+    return 1;
+}
