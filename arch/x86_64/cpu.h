@@ -183,6 +183,19 @@ static inline void cpu_xsetbv(uint32_t index, uint64_t value)
                      : "memory");
 }
 
+/* Loads x87/SSE/AVX state from a save area (XRSTOR, standard form). */
+static inline void cpu_xrstor(const void *area, uint64_t components)
+{
+    __asm__ volatile("xrstor64 %0" ::"m"(*(const char(*)[64])area), "a"((uint32_t)components),
+                     "d"((uint32_t)(components >> 32))
+                     : "memory");
+}
+
+static inline void cpu_fxrstor(const void *area)
+{
+    __asm__ volatile("fxrstor64 %0" ::"m"(*(const char(*)[512])area) : "memory");
+}
+
 static inline void cpu_invlpg(uint64_t va)
 {
     __asm__ volatile("invlpg (%0)" ::"r"(va) : "memory");
@@ -267,6 +280,8 @@ static inline __attribute__((noreturn)) void cpu_switch_stack(uint64_t stack_top
 
 #define CR0_PE         (1ull << 0)
 #define CR0_MP         (1ull << 1)
+#define CR0_EM         (1ull << 2)
+#define CR0_TS         (1ull << 3)
 #define CR0_ET         (1ull << 4)
 #define CR0_NE         (1ull << 5)
 #define CR0_WP         (1ull << 16)

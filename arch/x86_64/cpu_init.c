@@ -1,5 +1,6 @@
 #include "arch/x86_64/cpu.h"
 #include "arch/x86_64/descriptors.h"
+#include "arch/x86_64/fpu.h"
 #include "arch/x86_64/host_paging.h"
 #include "arch/x86_64/lapic.h"
 #include "arch/x86_64/percpu.h"
@@ -81,6 +82,7 @@ void arch_cpu_init(unsigned index, uint32_t apic_id, void (*fn)(void *), void *a
     descriptors_load(&cpu->descriptors, ist_tops);
     set_this_cpu(cpu); /* the segment reload cleared GS base */
     enable_xsetbv();
+    fpu_init_cpu();
     lapic_init();
     lapic_init_cpu();
     idt_load();

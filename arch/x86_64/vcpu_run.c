@@ -1,6 +1,7 @@
 #include "arch/x86_64/vcpu_run.h"
 
 #include "arch/x86_64/cpu.h"
+#include "arch/x86_64/fpu.h"
 #include "arch/x86_64/guest_bitmaps.h"
 #include "arch/x86_64/vmcs_setup.h"
 #include "arch/x86_64/vmx_ops.h"
@@ -32,6 +33,7 @@ bool vcpu_prepare(struct vcpu *vcpu, const struct vcpu_entry *entry, uint64_t ep
                                    entry->gdt_limit);
     else
         vmcs_setup_real_mode_guest(entry->real_mode_cs, entry->rip, entry->rsp);
+    fpu_reset_guest_state();
     vcpu->regs = (struct guest_regs){.rdi = entry->rdi, .rsi = entry->rsi};
     vcpu->launched = 0;
     vcpu->tpr = 0;

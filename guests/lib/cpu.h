@@ -111,6 +111,19 @@ static inline void xsetbv(uint32_t xcr, uint64_t value)
                      : "memory");
 }
 
+/* The low 64 bits of XMM0, for checks of the SSE state. */
+static inline uint64_t xmm0_read(void)
+{
+    uint64_t value;
+    __asm__ volatile("movq %%xmm0, %0" : "=r"(value));
+    return value;
+}
+
+static inline void xmm0_write(uint64_t value)
+{
+    __asm__ volatile("movq %0, %%xmm0" ::"r"(value));
+}
+
 static inline void cli(void)
 {
     __asm__ volatile("cli" ::: "memory");

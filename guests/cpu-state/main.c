@@ -1,0 +1,58 @@
+/*
+ * What a vCPU sees of its CPU: the CPUID leaves of its mode (the hypervisor
+ * leaves and the hypervisor bit only in pv mode, never VMX) and extended
+ * register state that survives every exit, starting from its initial
+ * values.
+ */
+#include "guests/lib/guest.h"
+
+#define CPUID_1_ECX_VMX        (1u << 5)
+#define CPUID_1_ECX_HYPERVISOR (1u << 31)
+#define CPUID_HYPERVISOR_LEAF  0x40000000u
+#define SIGNATURE_EBX          0x6b6c7542u /* "BulkheadHV\0\0" */
+#define SIGNATURE_ECX          0x64616568u
+#define SIGNATURE_EDX          0x00005648u
+#define PATTERN                0x0123456789abcdefull
+#define EXITS_BETWEEN          100
+
+static void check_cpuid(bool pv)
+{
+    struct cpuid_regs leaf1 = cpuid(1, 0);
+    struct cpuid_regs hv = cpuid(CPUID_HYPERVISOR_LEAF, 0);
+
+    EXPECT_EQ(leaf1.ecx & CPUID_1_ECX_VMX, 0);
+    if (pv) {
+        EXPECT_TRUE(leaf1.ecx & CPUID_1_ECX_HYPERVISOR);
+        EXPECT_EQ(hv.ebx, SIGNATURE_EBX);
+        EXPECT_EQ(hv.ecx, SIGNATURE_ECX);
+        EXPECT_EQ(hv.edx, SIGNATURE_EDX);
+    } else {
+        EXPECT_EQ(leaf1.ecx & CPUID_1_ECX_HYPERVISOR, 0);
+        EXPECT_EQ(hv.ebx | hv.ecx | hv.edx, 0);
+    }
+}
+
+/* The SSE registers start cleared and keep what the guest put in them
+ * across exits (CPUID and port writes below). */
+static void check_sse_state(void)
+{
+    uint64_t before = xmm0_read();
+
+    EXPECT_EQ(before, 0);
+    xmm0_write(PATTERN);
+    for (unsigned i = 0; i < EXITS_BETWEEN; i++) {
+        cpuid(0, 0);
+        outb(0x80, (uint8_t)i);
+    }
+    EXPECT_EQ(xmm0_read(), PATTERN);
+}
+
+int guest_main(const struct bulkhead_boot_info *info)
+{
+    bool pv = info->mode == GUEST_MODE_PV;
+
+    printf("cpu-state: %s mode\n", pv ? "pv" : "full");
+    check_cpuid(pv);
+    check_sse_state();
+    return guest_exit_status();
+}
