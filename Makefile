@@ -138,7 +138,7 @@ clean:
 .PHONY: all image run clean
 
 # ---- benchmarks ------------------------------------------------------------
-bench: image
-	tools/bench.sh $(BUILD)/bulkhead.img $(BUILD)/core.elf $(BUILD)/BOOTX64.EFI
+bench: all
+	tools/bench.sh $(BUILD)/BOOTX64.EFI $(BUILD)/core.elf $(BUILD)/guests
 
 .PHONY: bench

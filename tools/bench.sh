@@ -1,13 +1,17 @@
 #!/usr/bin/env bash
-# Boot benchmark: wall seconds of a Bochs boot with 1 and 4 CPUs, the TSC
-# ticks (under Bochs: emulated instructions) from core entry to the first VM
-# entry on the boot CPU, and the size of the core and of BOOTX64.EFI.
-# Figures are measured, never asserted; the report lands in build/bench/.
+# Benchmarks under Bochs, measured, never asserted (the report lands in
+# build/bench/report.txt):
+#   - wall seconds of a boot with 1 and with 4 CPUs (config/selftest.cfg);
+#   - TSC ticks (under Bochs: emulated instructions) from core entry to the
+#     first VM entry on the boot CPU;
+#   - the size of the core and of BOOTX64.EFI;
+#   - a partition's hypervisor memory overhead and the guest-measured round
+#     trip of a CPUID exit and of an I/O exit (config/bench.cfg).
 #
-# Usage: tools/bench.sh IMAGE CORE_ELF BOOTX64_EFI
+# Usage: tools/bench.sh BOOTX64_EFI CORE_ELF GUESTS_DIR
 set -euo pipefail
 
-image=$1 core=$2 stub=$3
+stub=$1 core=$2 guests=$3
 root=$(cd "$(dirname "$0")/.." && pwd)
 out=$root/build/bench
 mkdir -p "$out"
@@ -22,27 +26,54 @@ loaded_size() {
     echo "$sum"
 }
 
-boot_once() {
-    local cpus=$1 log=$out/boot-${1}cpu.log start end
+image_for() { # image_for NAME CONFIG
+    "$root/tools/mkimage.sh" --out "$out/$1.img" --config "$2" --efi "$stub" --core "$core" \
+        --guests "$guests" >/dev/null
+}
+
+# boot NAME CPUS: boots $out/NAME.img, leaves the serial log in $out/NAME-CPUScpu.log
+# and prints the wall seconds.
+boot() {
+    local log=$out/$1-${2}cpu.log start end
     start=$(date +%s.%N)
-    "$root/tools/run.sh" --emu bochs --cpus "$cpus" --mem 512 --timeout 600 \
-        --image "$image" --log "$log" >"$out/boot-${cpus}cpu.out" 2>&1 || {
-        echo "bench: the ${cpus}-CPU boot failed, see $out/boot-${cpus}cpu.out" >&2
+    "$root/tools/run.sh" --emu bochs --cpus "$2" --mem 512 --timeout 600 \
+        --image "$out/$1.img" --log "$log" >"$out/$1-${2}cpu.out" 2>&1 || {
+        echo "bench: the $1 boot with $2 CPU(s) failed, see $out/$1-${2}cpu.out" >&2
         exit 1
     }
     end=$(date +%s.%N)
-    local ticks
-    ticks=$(sed -n 's/.*boot: \([0-9]*\) TSC ticks from core entry to the first VM entry.*/\1/p' "$log")
-    [ -n "$ticks" ] || { echo "bench: no boot figure in $log" >&2; exit 1; }
-    printf '%-44s %10.1f s\n' "make run, Bochs, $cpus CPU(s), wall" "$(awk -v a="$start" -v b="$end" 'BEGIN { print b - a }')"
-    printf '%-44s %12s ticks\n' "core entry to first VM entry ($cpus CPU(s))" "$ticks"
+    awk -v a="$start" -v b="$end" 'BEGIN { printf "%.1f", b - a }'
 }
 
+# figure LOG SED_EXPRESSION: one number from a serial log, or a failure.
+figure() {
+    local value
+    value=$(sed -nE "$2" "$1" | head -n 1)
+    [ -n "$value" ] || { echo "bench: no figure for '$2' in $1" >&2; exit 1; }
+    echo "$value"
+}
+
+row() { printf '%-52s %14s %s\n' "$1" "$2" "$3"; }
+
+image_for selftest "$root/config/selftest.cfg"
+image_for exits "$root/config/bench.cfg"
 {
-    echo "Bulkhead boot benchmark ($(date -u +%Y-%m-%d), Bochs $(dpkg-query -W -f='${Version}' bochs 2>/dev/null))"
-    printf '%-44s %12s bytes\n' "core image file (bulkhead.elf)" "$(stat -c %s "$core")"
-    printf '%-44s %12s bytes\n' "core loaded in memory (text+data+bss)" "$(loaded_size "$core")"
-    printf '%-44s %12s bytes\n' "UEFI stub (BOOTX64.EFI)" "$(stat -c %s "$stub")"
-    boot_once 1
-    boot_once 4
+    echo "Bulkhead benchmarks ($(date -u +%Y-%m-%d), Bochs $(dpkg-query -W -f='${Version}' bochs 2>/dev/null))"
+    row "core image file (bulkhead.elf)" "$(stat -c %s "$core")" bytes
+    row "core loaded in memory (text+data+bss)" "$(loaded_size "$core")" bytes
+    row "UEFI stub (BOOTX64.EFI)" "$(stat -c %s "$stub")" bytes
+    for cpus in 1 4; do
+        seconds=$(boot selftest "$cpus")
+        row "boot to power-off, Bochs, $cpus CPU(s), wall" "$seconds" s
+        row "core entry to first VM entry, $cpus CPU(s)" "$(figure "$out/selftest-${cpus}cpu.log" \
+            's/.*boot: ([0-9]+) TSC ticks from core entry to the first VM entry.*/\1/p')" ticks
+    done
+    boot exits 1 >/dev/null
+    log=$out/exits-1cpu.log
+    row "partition overhead (EPT + VMCS), 4 MiB, 1 vCPU" \
+        "$(figure "$log" 's/.*partition bench: hypervisor overhead ([0-9]+) bytes.*/\1/p')" bytes
+    row "CPUID exit round trip (guest RDTSC)" \
+        "$(figure "$log" 's/.*bench: cpuid exit round trip ([0-9]+) ticks.*/\1/p')" ticks
+    row "I/O exit round trip (guest RDTSC)" \
+        "$(figure "$log" 's/.*bench: io exit round trip ([0-9]+) ticks.*/\1/p')" ticks
 } | tee "$report"

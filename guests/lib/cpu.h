@@ -111,6 +111,15 @@ static inline void xsetbv(uint32_t xcr, uint64_t value)
                      : "memory");
 }
 
+/* RDTSC ordered after everything before it (LFENCE), so a measurement
+ * covers what it should. Under Bochs the TSC counts emulated instructions. */
+static inline uint64_t rdtsc_ordered(void)
+{
+    uint32_t lo, hi;
+    __asm__ volatile("lfence; rdtsc" : "=a"(lo), "=d"(hi)::"memory");
+    return ((uint64_t)hi << 32) | lo;
+}
+
 /* The low 64 bits of XMM0, for checks of the SSE state. */
 static inline uint64_t xmm0_read(void)
 {

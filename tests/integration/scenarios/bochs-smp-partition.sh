@@ -29,7 +29,7 @@ check() {
     expect_line "bulkhead: [smp] ap: vcpu1 runs in real mode"
     expect_line "bulkhead: [smp] PASS wait_until(AP_ALIVE, 1)"
     expect_count '^bulkhead: \[smp\] PASS wait_until\(AP_IPI_COUNT, n\)$' \
-        "$(sed -nE 's/^#define IPIS_TO_AP ([0-9]+).*/\1/p' guests/smp/main.c)"
+        "$(sed -nE 's/^#define IPIS_TO_AP[[:space:]]+([0-9]+).*/\1/p' guests/smp/main.c)"
     expect_count '^bulkhead: \[smp\] PASS send_ipi\(OUTSIDE_APIC_ID, .*\) does not fault$' 2
     expect_line "bulkhead: [smp] PASS wait_until(&self_ipis, SELF_IPI_STORM)"
     expect_line "bulkhead: [smp] PASS timer_ticks >= TIMER_TICKS"
