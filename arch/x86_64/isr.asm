@@ -9,29 +9,9 @@ extern exception_report
 
 section .text
 
-%macro EXCEPTION_NO_CODE 1
-exception_%1:
-    push 0                      ; no error code: keep the frame uniform
-    push %1
-    jmp exception_common
-%endmacro
+%include "exception_stubs.inc"
 
-%macro EXCEPTION_WITH_CODE 1
-exception_%1:
-    push %1
-    jmp exception_common
-%endmacro
-
-; Vectors that push an error code (SDM Vol. 3A 6.15): 8, 10-14, 17, 21, 29, 30.
-%assign v 0
-%rep 32
-  %if v == 8 || (v >= 10 && v <= 14) || v == 17 || v == 21 || v == 29 || v == 30
-    EXCEPTION_WITH_CODE %[v]
-  %else
-    EXCEPTION_NO_CODE %[v]
-  %endif
-  %assign v v + 1
-%endrep
+EXCEPTION_STUBS
 
 exception_common:
     push rax
