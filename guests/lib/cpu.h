@@ -1,7 +1,8 @@
 /*
  * The only home of inline assembly in the guests: port I/O, MSRs, CPUID,
- * control registers, XCR0, cache and descriptor-table instructions, and the
- * VMX instructions the hostile guests try. Everything else calls these.
+ * control registers, XCR0, cache and descriptor-table instructions, the
+ * VMX instructions the hostile guests try, and VMCALL for hypercalls.
+ * Everything else calls these.
  */
 #ifndef GUESTS_LIB_CPU_H
 #define GUESTS_LIB_CPU_H
@@ -148,6 +149,13 @@ static inline void hlt(void)
     __asm__ volatile("hlt" ::: "memory");
 }
 
+/* Lets interrupts that are already pending in: STI only takes effect after
+ * the instruction that follows it, so "sti; cli" alone would keep them out. */
+static inline void interrupt_window(void)
+{
+    __asm__ volatile("sti; nop; cli" ::: "memory");
+}
+
 static inline void invd(void)
 {
     __asm__ volatile("invd" ::: "memory");
@@ -166,6 +174,16 @@ static inline void invlpg(uint64_t address)
 static inline void lidt(const struct table_register *idtr)
 {
     __asm__ volatile("lidt %0" ::"m"(*idtr) : "memory");
+}
+
+static inline void lgdt(const struct table_register *gdtr)
+{
+    __asm__ volatile("lgdt %0" ::"m"(*gdtr) : "memory");
+}
+
+static inline void ltr(uint16_t selector)
+{
+    __asm__ volatile("ltr %0" ::"r"(selector) : "memory");
 }
 
 static inline void int3(void)
@@ -194,6 +212,26 @@ struct invept_descriptor {
 static inline void invept(uint64_t type, const struct invept_descriptor *descriptor)
 {
     __asm__ volatile("invept %0, %1" ::"m"(*descriptor), "r"(type) : "memory", "cc");
+}
+
+/*
+ * A hypercall, in the register convention of hv/hypercall.h: RAX = number,
+ * RDI RSI RDX R10 R8 R9 = arguments, result in RAX; nothing else changes.
+ * "memory" because the hypervisor may read or write the buffers passed.
+ */
+static inline int64_t vmcall(uint64_t number, uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4,
+                             uint64_t a5, uint64_t a6)
+{
+    register uint64_t r10 __asm__("r10") = a4;
+    register uint64_t r8 __asm__("r8") = a5;
+    register uint64_t r9 __asm__("r9") = a6;
+    int64_t result;
+
+    __asm__ volatile("vmcall"
+                     : "=a"(result)
+                     : "a"(number), "D"(a1), "S"(a2), "d"(a3), "r"(r10), "r"(r8), "r"(r9)
+                     : "memory");
+    return result;
 }
 
 #endif
