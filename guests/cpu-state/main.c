@@ -47,11 +47,27 @@ static void check_sse_state(void)
     EXPECT_EQ(xmm0_read(), PATTERN);
 }
 
+extern char __guest_end[]; /* guest.ld: the end of the loaded image */
+
+/* The hypervisor zeroes a partition's RAM before loading it: nothing above
+ * the image may hold anything of a previous occupant. */
+static uint64_t count_nonzero_words(uint64_t start, uint64_t end)
+{
+    uint64_t nonzero = 0;
+
+    for (const volatile uint64_t *word = (const uint64_t *)start; (uint64_t)word < end; word++)
+        nonzero += *word != 0;
+    return nonzero;
+}
+
 int guest_main(const struct bulkhead_boot_info *info)
 {
     bool pv = info->mode == GUEST_MODE_PV;
 
-    printf("cpu-state: %s mode\n", pv ? "pv" : "full");
+    printf("cpu-state: partition %s (id %u), %llu MiB, %u vCPU(s), %s mode\n", info->partition_name,
+           info->partition_id, (unsigned long long)(info->memory_bytes >> 20), info->cpu_count,
+           pv ? "pv" : "full");
+    EXPECT_EQ(count_nonzero_words((uint64_t)__guest_end, info->memory_bytes), 0);
     check_cpuid(pv);
     check_sse_state();
     return guest_exit_status();

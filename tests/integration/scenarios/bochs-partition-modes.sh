@@ -36,16 +36,17 @@ check() {
     expect_line "bulkhead: [legacy] legacy: 32-bit protected mode"
     expect_line "bulkhead: partition legacy: stopped (exit status 0)"
     expect_prefix_with "bulkhead: partition legacy:" "real-mode image legacy.bin"
-    expect_line "bulkhead: [full] cpu-state: full mode"
+    expect_line "bulkhead: [full] cpu-state: partition full (id 2), 4 MiB, 1 vCPU(s), full mode"
     expect_line "bulkhead: [full] PASS leaf1.ecx & CPUID_1_ECX_HYPERVISOR == 0"
     expect_line "bulkhead: [full] PASS hv.ebx | hv.ecx | hv.edx == 0"
     expect_partition_passed full
-    expect_line "bulkhead: [pv] cpu-state: pv mode"
+    expect_line "bulkhead: [pv] cpu-state: partition pv (id 3), 4 MiB, 1 vCPU(s), pv mode"
     expect_line "bulkhead: [pv] PASS hv.ebx == SIGNATURE_EBX"
     local who
     for who in full pv; do
         expect_line "bulkhead: [$who] PASS leaf1.ecx & CPUID_1_ECX_VMX == 0"
         expect_line "bulkhead: [$who] PASS before == 0"
+        expect_line "bulkhead: [$who] PASS count_nonzero_words((uint64_t)__guest_end, info->memory_bytes) == 0"
         expect_line "bulkhead: [$who] PASS xmm0_read() == PATTERN"
     done
     expect_partition_passed pv
