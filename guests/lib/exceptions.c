@@ -96,6 +96,10 @@ static void resume_after_fault(struct exception_frame *frame)
     frame->rsp = saved[FAULT_RESUME_RSP];
     frame->rip = saved[FAULT_RESUME_RIP];
     frame->rax = 1;
+    /* The fault may have come from ring 3 (a test's user-mode excursion):
+     * the resume point is ring-0 code on the ring-0 stack. */
+    frame->cs = GUEST_SELECTOR_CODE;
+    frame->ss = GUEST_SELECTOR_DATA;
 }
 
 static _Noreturn void report_unexpected(const struct exception_frame *frame)
