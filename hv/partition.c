@@ -8,6 +8,7 @@
 #include "hv/log.h"
 #include "hv/memory.h"
 #include "hv/partition_image.h"
+#include "arch/x86_64/vcpu_irq.h"
 #include "hv/string.h"
 
 static struct partition partitions[CONFIG_MAX_PARTITIONS];
@@ -96,6 +97,18 @@ static bool create_one(struct partition *p, unsigned id, const struct config_par
     return true;
 }
 
+uint64_t partition_tsc_hz(void)
+{
+    return tsc_ticks_per_second;
+}
+
+struct partition *partition_by_id(uint64_t id)
+{
+    if (!id || id > partition_count || partitions[id - 1].state == PARTITION_DESTROYED)
+        return 0;
+    return &partitions[id - 1];
+}
+
 static struct partition *partition_of_cpu(unsigned cpu)
 {
     for (unsigned i = 0; i < partition_count; i++) {
@@ -173,6 +186,8 @@ static void report_end(struct partition *p, const struct vcpu *v)
         log_line("partition %s: crashed", p->config->name);
     else if (p->has_exit_status)
         log_line("partition %s: stopped (exit status %u)", p->config->name, p->exit_status);
+    else if (p->stopped_by)
+        log_line("partition %s: stopped by %s", p->config->name, p->stopped_by->config->name);
     else
         log_line("partition %s: stopped (%s)", p->config->name,
                  p->stop_cause ? p->stop_cause : (v->state == VCPU_HALTED ? "halted" : "ended"));
@@ -200,14 +215,15 @@ static void begin_run(struct partition *p)
 {
     unsigned seconds = p->config->time_limit_seconds;
 
+    p->stopped_by = 0;
     p->stopping = false;
     p->crashed = false;
     p->deadline_tsc = seconds ? arch_read_tsc() + seconds * tsc_ticks_per_second : 0;
 }
 
-/* The boot vCPU's CPU owns the partition's life: it starts each run, waits
- * for every vCPU to leave, and restarts or ends the partition. */
-static void run_boot_vcpu(struct partition *p, struct vcpu *v)
+/* One run: from the boot vCPU's start until every vCPU has left. A crash
+ * with on_crash = restart runs it again from a fresh image. */
+static void run_once(struct partition *p, struct vcpu *v)
 {
     for (;;) {
         begin_run(p);
@@ -225,9 +241,111 @@ static void run_boot_vcpu(struct partition *p, struct vcpu *v)
     }
     p->state = p->crashed ? PARTITION_CRASHED : PARTITION_STOPPED;
     report_end(p, v);
+}
+
+/* Whether a privileged partition other than p is still there to send p a
+ * command; when there is none, a stopped partition is done for good. */
+static bool commander_alive(const struct partition *p)
+{
+    for (unsigned i = 0; i < partition_count; i++) {
+        const struct partition *q = &partitions[i];
+        if (q != p && q->config->privileged && !q->finished)
+            return true;
+    }
+    return false;
+}
+
+static enum partition_command wait_for_command(struct partition *p)
+{
+    while (p->command == PARTITION_COMMAND_NONE && commander_alive(p))
+        arch_wait_for_interrupt(0);
+    enum partition_command command = p->command;
+    p->command = PARTITION_COMMAND_NONE;
+    return command;
+}
+
+/* Everything of the previous run goes: channels, grants, the timer, its
+ * exit status; then a fresh copy of the image. */
+static bool prepare_new_run(struct partition *p)
+{
+    grant_release_all(p);
+    event_close_all(p);
+    p->timer_deadline = 0;
+    p->has_exit_status = false;
+    p->stop_cause = 0;
+    p->restarts = 0;
+    p->state = PARTITION_RUNNING;
+    return partition_image_load(p) == 0;
+}
+
+static void destroy(struct partition *p)
+{
+    grant_release_all(p);
+    event_close_all(p);
+    p->state = PARTITION_DESTROYED;
+    memory_free_pages(p->ram_phys, p->ram_size / FRAME_SIZE);
+    log_line("partition %s: destroyed, %llu MiB returned", p->config->name,
+             (unsigned long long)(p->ram_size >> 20));
+}
+
+/* Others waiting for this privileged partition's commands learn it is gone. */
+static void release_waiters(const struct partition *p)
+{
+    for (unsigned i = 0; i < partition_count; i++) {
+        struct partition *q = &partitions[i];
+        if (q != p && q->vcpu_count && q->vcpus[0]->cpu_index != arch_cpu_index())
+            vcpu_kick(q->vcpus[0]);
+    }
+}
+
+/* The boot vCPU's CPU owns the partition's life: its runs, and between
+ * them the commands of the privileged partition. */
+static void run_boot_vcpu(struct partition *p, struct vcpu *v)
+{
+    enum partition_command command = PARTITION_COMMAND_NONE;
+
+    for (;;) {
+        if (command != PARTITION_COMMAND_NONE && !prepare_new_run(p)) {
+            log_error("partition %s: its image no longer loads", p->config->name);
+            break;
+        }
+        run_once(p, v);
+        command = p->command != PARTITION_COMMAND_NONE ? p->command : wait_for_command(p);
+        p->command = PARTITION_COMMAND_NONE;
+        if (command == PARTITION_COMMAND_DESTROY)
+            destroy(p);
+        if (command == PARTITION_COMMAND_NONE || command == PARTITION_COMMAND_DESTROY)
+            break;
+        log_line("partition %s: starting again on command", p->config->name);
+    }
     p->finished = true;
     partition_stop_all(p);
+    if (p->config->privileged)
+        release_waiters(p);
     __atomic_sub_fetch(&partitions_active, 1, __ATOMIC_RELEASE);
+}
+
+int64_t partition_command(struct partition *target, enum partition_command command)
+{
+    if (target->finished)
+        return HC_EBUSY;
+    if (command == PARTITION_COMMAND_START && target->state == PARTITION_RUNNING)
+        return HC_EBUSY;
+    target->command = command;
+    if (target->state == PARTITION_RUNNING)
+        partition_stop_all(target);
+    else if (target->vcpus[0]->cpu_index != arch_cpu_index())
+        vcpu_kick(target->vcpus[0]);
+    return 0;
+}
+
+int64_t partition_request_stop(struct partition *target, const struct partition *by)
+{
+    if (target->state != PARTITION_RUNNING || target->stopping)
+        return HC_EBUSY;
+    target->stopped_by = by;
+    partition_stop_all(target);
+    return 0;
 }
 
 /* Further vCPUs wait for INIT-SIPI from a vCPU of their partition, as APs
@@ -304,7 +422,8 @@ struct partition_counts partitions_count(void)
 
     for (unsigned i = 0; i < partition_count; i++) {
         counts.running += partitions[i].state == PARTITION_RUNNING;
-        counts.stopped += partitions[i].state == PARTITION_STOPPED;
+        counts.stopped +=
+            partitions[i].state == PARTITION_STOPPED || partitions[i].state == PARTITION_DESTROYED;
         counts.crashed += partitions[i].state == PARTITION_CRASHED;
     }
     return counts;

@@ -15,6 +15,9 @@
 #include "arch/x86_64/vcpu.h"
 #include "hv/boot_info.h"
 #include "hv/config.h"
+#include "hv/event.h"
+#include "hv/grant.h"
+#include "hv/guest_memory.h"
 #include "hv/spinlock.h"
 #include "hv/vapic.h"
 
@@ -22,6 +25,15 @@ enum partition_state {
     PARTITION_RUNNING = 0,
     PARTITION_STOPPED, /* ended cleanly: exit port, HLT, time limit */
     PARTITION_CRASHED,
+    PARTITION_DESTROYED,
+};
+
+/* What the privileged partition asked a partition's boot CPU to do. */
+enum partition_command {
+    PARTITION_COMMAND_NONE = 0,
+    PARTITION_COMMAND_START,
+    PARTITION_COMMAND_RESTART,
+    PARTITION_COMMAND_DESTROY,
 };
 
 #define PARTITION_CONSOLE_LINE 160
@@ -51,6 +63,14 @@ struct partition {
     volatile bool crashed;  /* one vCPU crashed in this run */
     volatile bool finished; /* for good: no restart will follow */
     uint64_t dropped_ipis;  /* IPIs aimed outside the partition */
+    struct event_table events;
+    struct grant_table grants;
+    struct spinlock ept_lock;         /* grant mappings change its EPT */
+    volatile uint64_t ept_generation; /* bumped when mappings go away */
+    volatile uint64_t timer_deadline; /* HC_TIMER_SET: TSC, 0 = off */
+    volatile unsigned timer_port;
+    volatile enum partition_command command; /* from the privileged partition */
+    const struct partition *stopped_by;      /* the privileged partition, if it did */
     struct spinlock console_lock;
     char console_line[PARTITION_CONSOLE_LINE + 1];
     unsigned console_len;
@@ -94,6 +114,51 @@ void partition_send_ipi(struct vcpu *from, const struct vapic_ipi *ipi);
 
 /* Ends the current run of the partition on every one of its vCPUs. */
 void partition_stop_all(struct partition *partition);
+
+/* The partition with this id (1, 2, ... in config order), unless there is
+ * none or it was destroyed. */
+struct partition *partition_by_id(uint64_t id);
+
+bool partition_range_in_ram(const struct partition *p, uint64_t address, uint64_t length);
+
+/* Injects vector into vCPU `vcpu` of the partition, waking it if it sleeps. */
+void partition_deliver_interrupt(struct partition *p, unsigned vcpu, uint8_t vector);
+
+/* Grant mappings in the grantee's EPT (callers hold the grants lock). */
+bool partition_map_foreign(struct partition *grantee, uint64_t address,
+                           const struct partition *granter, uint64_t granter_address, uint64_t size,
+                           bool writable);
+void partition_unmap_foreign(struct partition *grantee, uint64_t address, uint64_t size);
+
+/* Returns once no CPU of the partition can use a translation removed
+ * before the call: each drops its cached EPT translations. */
+void partition_flush_ept(struct partition *p);
+
+/* Before its vCPU re-enters the guest: drops stale EPT translations. */
+void partition_vcpu_flush_ept(struct vcpu *v);
+
+/* TSC ticks per second, as calibrated at boot. */
+uint64_t partition_tsc_hz(void);
+
+/* HC_BLOCK: like HLT with interrupts on, but also ends at the deadline. */
+int partition_vcpu_block(struct vcpu *vcpu, uint64_t tsc_deadline);
+
+bool partition_is_privileged(const struct partition *p);
+/* The partition's RAM as hypercalls reach it. */
+struct guest_memory partition_guest_memory(const struct partition *p);
+unsigned partition_vcpu_index(const struct vcpu *vcpu);
+void partition_describe_self(const struct partition *p, const struct vcpu *vcpu,
+                             struct hc_self_info *info);
+/* Fills the entry of partition `id`; false when there is no such partition. */
+bool partition_describe(uint64_t id, struct hc_partition_entry *entry);
+/* HC_TIMER_SET: the port's event at the TSC deadline; 0 cancels. */
+int64_t partition_set_timer(struct partition *p, uint64_t tsc_deadline, uint64_t port);
+/* Prints text on the partition's console, a line at a time. */
+void partition_console_write(struct partition *p, const char *text, unsigned length);
+
+/* Commands of the privileged partition; return 0 or an HC_E* error. */
+int64_t partition_command(struct partition *target, enum partition_command command);
+int64_t partition_request_stop(struct partition *target, const struct partition *by);
 /* A port access of the guest: value in (out) or to fill (in). Returns false
  * when the access ended the vCPU (the exit port). */
 bool partition_port_access(struct vcpu *vcpu, uint16_t port, unsigned size, bool out,

@@ -26,6 +26,10 @@ struct cpuid_regs partition_cpuid_leaf(uint32_t leaf)
 {
     if (leaf == CPUID_SIGNATURE_LEAF)
         return (struct cpuid_regs){CPUID_VERSION_LEAF, 0x6b6c7542, 0x64616568, 0x00005648};
+    if (leaf == CPUID_VERSION_LEAF)
+        return (struct cpuid_regs){
+            HC_ABI_VERSION,
+            HC_FEATURE_EVENTS | HC_FEATURE_GRANTS | HC_FEATURE_TIMER | HC_FEATURE_CONTROL, 0, 0};
     return (struct cpuid_regs){0, 0, 0, 0};
 }
 
@@ -48,14 +52,30 @@ static bool time_limit_reached(struct partition *p, uint64_t now)
     return true;
 }
 
+static uint64_t earliest(uint64_t a, uint64_t b)
+{
+    if (!a)
+        return b;
+    return (b && b < a) ? b : a;
+}
+
 /* The nearest of the vCPU's deadlines, 0 when it has none. */
 static uint64_t next_deadline(const struct vcpu *v)
 {
-    uint64_t limit = v->partition->deadline_tsc, timer = vapic_timer_deadline(&v->apic);
+    const struct partition *p = v->partition;
 
-    if (!limit || (timer && timer < limit))
-        return timer;
-    return limit;
+    return earliest(earliest(p->deadline_tsc, vapic_timer_deadline(&v->apic)), p->timer_deadline);
+}
+
+/* HC_TIMER_SET's one-shot timer: whichever vCPU sees it due fires it once. */
+static void fire_partition_timer(struct partition *p, uint64_t now)
+{
+    uint64_t deadline = p->timer_deadline;
+
+    if (deadline && now >= deadline &&
+        __atomic_compare_exchange_n(&p->timer_deadline, &deadline, 0, false, __ATOMIC_ACQ_REL,
+                                    __ATOMIC_RELAXED))
+        event_raise(p, p->timer_port);
 }
 
 /* Acts on what happened since the vCPU last ran; returns false when it must
@@ -75,6 +95,8 @@ static bool vcpu_may_run(struct vcpu *v, uint64_t now)
     uint64_t timer = vapic_timer_deadline(&v->apic);
     if (timer && now >= timer)
         vapic_timer_tick(&v->apic, now);
+    fire_partition_timer(v->partition, now);
+    partition_vcpu_flush_ept(v);
     return true;
 }
 
@@ -90,16 +112,21 @@ int partition_vcpu_before_entry(struct vcpu *v)
     return 1;
 }
 
-int partition_vcpu_wait(struct vcpu *v)
+int partition_vcpu_block(struct vcpu *v, uint64_t tsc_deadline)
 {
     for (;;) {
         uint64_t now = arch_read_tsc();
         if (!vcpu_may_run(v, now))
             return 0;
-        if (vapic_pending(&v->apic) >= 0)
+        if (vapic_pending(&v->apic) >= 0 || (tsc_deadline && now >= tsc_deadline))
             return 1;
-        arch_wait_for_interrupt(next_deadline(v));
+        arch_wait_for_interrupt(earliest(next_deadline(v), tsc_deadline));
     }
+}
+
+int partition_vcpu_wait(struct vcpu *v)
+{
+    return partition_vcpu_block(v, 0);
 }
 
 static void deliver_ipi(struct vcpu *from, struct vcpu *to, const struct vapic_ipi *ipi)
@@ -168,6 +195,12 @@ static void console_byte(struct partition *p, uint8_t byte)
     if (byte != '\n' && byte != '\r')
         p->console_line[p->console_len++] = (byte >= 0x20 && byte < 0x7f) ? (char)byte : '?';
     spin_unlock(&p->console_lock);
+}
+
+void partition_console_write(struct partition *p, const char *text, unsigned length)
+{
+    for (unsigned i = 0; i < length; i++)
+        console_byte(p, (uint8_t)text[i]);
 }
 
 bool partition_port_access(struct vcpu *vcpu, uint16_t port, unsigned size, bool out,

@@ -3,6 +3,7 @@
 #include "arch/x86_64/cpu.h"
 #include "arch/x86_64/host_paging.h"
 #include "arch/x86_64/vmcs.h"
+#include "arch/x86_64/vmx_ops.h"
 #include "hv/memory.h"
 
 /* EPTP (SDM Vol. 3C 25.6.11): bits 2:0 memory type of the tables, 5:3 walk
@@ -35,4 +36,31 @@ int ept_create(struct ept *ept)
 enum pt_status ept_map_ram(struct ept *ept, uint64_t guest_phys, uint64_t host_phys, uint64_t size)
 {
     return pt_map(&ept->tables, guest_phys, host_phys, size, EPT_RWX | EPT_MEMORY_TYPE_WB);
+}
+
+enum pt_status ept_map_shared(struct ept *ept, uint64_t guest_phys, uint64_t host_phys,
+                              uint64_t size, bool writable)
+{
+    struct pt_builder small_pages = ept->tables;
+
+    small_pages.large_sizes = 0;
+    return pt_map(&small_pages, guest_phys, host_phys, size,
+                  EPT_READ | (writable ? EPT_WRITE : 0) | EPT_MEMORY_TYPE_WB);
+}
+
+enum pt_status ept_unmap(struct ept *ept, uint64_t guest_phys, uint64_t size)
+{
+    return pt_unmap(&ept->tables, guest_phys, size);
+}
+
+#define INVEPT_SINGLE_CONTEXT         1
+#define EPT_CAP_INVEPT_SINGLE_CONTEXT (1ull << 25)
+
+/* Where the CPU cannot drop one EPT's translations it drops them all. */
+void ept_flush_this_cpu(const struct ept *ept)
+{
+    if (cpu_read_msr(MSR_IA32_VMX_EPT_VPID_CAP) & EPT_CAP_INVEPT_SINGLE_CONTEXT)
+        vmx_invept(INVEPT_SINGLE_CONTEXT, ept->pointer);
+    else
+        vmx_invept(INVEPT_ALL_CONTEXTS, 0);
 }

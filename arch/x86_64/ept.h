@@ -2,6 +2,7 @@
 #ifndef ARCH_X86_64_EPT_H
 #define ARCH_X86_64_EPT_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "arch/x86_64/paging.h"
@@ -19,6 +20,16 @@ struct ept {
 
 /* Builds an empty EPT; returns false when out of memory. */
 int ept_create(struct ept *ept);
+
+/* Maps pages granted by another partition with 4 KiB pages (so that they
+ * can be taken away one by one): read and write, or read only; never
+ * executable (they hold data shared between partitions). */
+enum pt_status ept_map_shared(struct ept *ept, uint64_t guest_phys, uint64_t host_phys,
+                              uint64_t size, bool writable);
+enum pt_status ept_unmap(struct ept *ept, uint64_t guest_phys, uint64_t size);
+
+/* Drops this CPU's cached translations of the EPT (INVEPT single-context). */
+void ept_flush_this_cpu(const struct ept *ept);
 
 /* Maps guest RAM: read, write, execute, write-back. */
 enum pt_status ept_map_ram(struct ept *ept, uint64_t guest_phys, uint64_t host_phys, uint64_t size);

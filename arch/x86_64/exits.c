@@ -9,6 +9,7 @@
 #include "arch/x86_64/vcpu_irq.h"
 #include "arch/x86_64/vmx_ops.h"
 #include "hv/log.h"
+#include "hv/hypercall_dispatch.h"
 #include "hv/partition.h"
 
 #define CPUID_1_ECX_VMX         (1u << 5)
@@ -132,19 +133,42 @@ static int handle_cpuid(struct vcpu *vcpu)
     return 1;
 }
 
-/* The probe guest reports through VMCALL; for everyone else the hypercall
- * interface is not there yet, and VMCALL is #UD as on bare metal. */
-static int handle_vmcall(struct vcpu *vcpu)
+#define ACCESS_DPL(access) (((access) >> 5) & 3)
+
+/* The current privilege level is the DPL of SS (SDM Vol. 3C 27.3.1.5). */
+static unsigned guest_cpl(void)
 {
-    if (vcpu->partition) {
-        exit_inject_fault(VECTOR_UD);
-        return 1;
-    }
+    return ACCESS_DPL(vmcs_read(VMCS_GUEST_SS_ACCESS));
+}
+
+/* The probe guest reports its findings through VMCALL. */
+static int probe_vmcall(struct vcpu *vcpu)
+{
     vcpu->probe.vmcall_rax = vcpu->regs.rax;
     vcpu->probe.vmcall_rbx = vcpu->regs.rbx;
     vcpu->regs.rax = 0;
     exit_skip_instruction();
     return 1;
+}
+
+/* Hypercalls exist for the kernel of a pv partition only; everywhere else
+ * VMCALL is #UD, as on a CPU without a hypervisor. */
+static int handle_vmcall(struct vcpu *vcpu)
+{
+    struct partition *p = vcpu->partition;
+
+    if (!p)
+        return probe_vmcall(vcpu);
+    if (!partition_is_pv(p) || guest_cpl() != 0) {
+        exit_inject_fault(VECTOR_UD);
+        return 1;
+    }
+    const uint64_t args[6] = {vcpu->regs.rdi, vcpu->regs.rsi, vcpu->regs.rdx,
+                              vcpu->regs.r10, vcpu->regs.r8,  vcpu->regs.r9};
+    struct hypercall_caller caller = {vcpu, p, partition_guest_memory(p)};
+    vcpu->regs.rax = (uint64_t)hypercall_dispatch(&caller, vcpu->regs.rax, args);
+    exit_skip_instruction();
+    return vcpu->state == VCPU_RUNNING;
 }
 
 /* VMX instructions do not exist for guests (CPUID says so). */

@@ -104,3 +104,32 @@ int pt_translate(const struct pt_builder *b, uint64_t va, uint64_t *pa, uint64_t
     }
     return 0;
 }
+
+/* The 4 KiB leaf entry of va, or 0 when the walk meets a hole or a large
+ * page. */
+static uint64_t *small_leaf(const struct pt_builder *b, uint64_t va)
+{
+    uint64_t *table = table_at(b, b->root);
+
+    for (unsigned level = 0; level < LEVELS - 1; level++) {
+        uint64_t entry = table[entry_index(va, level)];
+        if (!entry_present(b, entry) || (level > 0 && (entry & PTE_LARGE)))
+            return 0;
+        table = table_at(b, entry & PTE_ADDRESS_MASK);
+    }
+    uint64_t *leaf = &table[entry_index(va, LEVELS - 1)];
+    return entry_present(b, *leaf) ? leaf : 0;
+}
+
+enum pt_status pt_unmap(const struct pt_builder *b, uint64_t va, uint64_t size)
+{
+    if ((va | size) & (PAGE_SIZE - 1))
+        return PT_ERR_MISALIGNED;
+    for (uint64_t offset = 0; offset < size; offset += PAGE_SIZE) {
+        uint64_t *leaf = small_leaf(b, va + offset);
+        if (!leaf)
+            return PT_ERR_NOT_MAPPED;
+        *leaf = 0;
+    }
+    return PT_OK;
+}

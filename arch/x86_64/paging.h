@@ -29,6 +29,7 @@ enum pt_status {
     PT_ERR_NO_MEMORY,
     PT_ERR_MISALIGNED,
     PT_ERR_ALREADY_MAPPED,
+    PT_ERR_NOT_MAPPED,
 };
 
 struct pt_builder {
@@ -49,6 +50,12 @@ struct pt_builder {
  */
 enum pt_status pt_map(const struct pt_builder *b, uint64_t va, uint64_t pa, uint64_t size,
                       uint64_t leaf_flags);
+
+/* Removes the 4 KiB mappings of [va, va + size); every page must be mapped
+ * with a 4 KiB page. Returns PT_ERR_MISALIGNED for an unaligned range and
+ * PT_ERR_NOT_MAPPED (leaving earlier pages unmapped) at the first page that
+ * is not a 4 KiB mapping. Tables are kept. */
+enum pt_status pt_unmap(const struct pt_builder *b, uint64_t va, uint64_t size);
 
 /* Physical address va translates to, with the leaf entry's flags; returns
  * false when va is not mapped. */

@@ -47,7 +47,8 @@ struct vcpu {
     struct vapic apic;     /* its local APIC (x2APIC mode only) */
     uint64_t apic_base;    /* IA32_APIC_BASE as the guest sees it */
     volatile bool init_pending;
-    volatile int sipi_vector; /* a start-up IPI's vector, or -1 */
+    volatile int sipi_vector;              /* a start-up IPI's vector, or -1 */
+    volatile uint64_t ept_generation_seen; /* see partition_flush_ept() */
     uint64_t exit_counts[EXIT_REASON_COUNT];
     uint64_t exits_total;
     struct vcpu_probe_record probe;

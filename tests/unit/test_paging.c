@@ -110,3 +110,22 @@ Test(paging, ept_entries_use_rwx_as_present)
     cr_assert_eq(flags & 0x3f, EPT_RWX | EPT_MEMORY_TYPE_WB);
     cr_assert_not(pt_translate(&b, 0x10000, &pa, &flags), "nothing beyond guest RAM");
 }
+
+Test(paging, unmap_removes_small_pages_only)
+{
+    struct pt_builder b = host_builder(PAGE_SIZE_2M);
+    uint64_t pa, flags;
+
+    cr_assert_eq(pt_map(&b, 0x40000000, 0x1000000, 3 * PAGE_SIZE, PTE_PRESENT), PT_OK);
+    cr_assert_eq(pt_unmap(&b, 0x40001000, PAGE_SIZE), PT_OK);
+    cr_assert(pt_translate(&b, 0x40000000, &pa, &flags));
+    cr_assert_not(pt_translate(&b, 0x40001000, &pa, &flags), "the middle page is gone");
+    cr_assert(pt_translate(&b, 0x40002000, &pa, &flags));
+    cr_assert_eq(pt_unmap(&b, 0x40001000, PAGE_SIZE), PT_ERR_NOT_MAPPED, "already gone");
+    cr_assert_eq(pt_map(&b, 0x40001000, 0x5000, PAGE_SIZE, PTE_PRESENT), PT_OK, "can map again");
+
+    cr_assert_eq(pt_map(&b, 0, 0, PAGE_SIZE_2M, PTE_PRESENT), PT_OK);
+    cr_assert_eq(pt_unmap(&b, 0, PAGE_SIZE), PT_ERR_NOT_MAPPED, "large pages are not split");
+    cr_assert_eq(pt_unmap(&b, 0x123, PAGE_SIZE), PT_ERR_MISALIGNED);
+    cr_assert_eq(pt_unmap(&b, 0x7000000000, PAGE_SIZE), PT_ERR_NOT_MAPPED, "no tables there");
+}

@@ -1,0 +1,46 @@
+/*
+ * Event channels: ports a partition binds to an interrupt vector of one of
+ * its vCPUs, and two-way channels between ports of two partitions. Raising
+ * a port injects its vector into that vCPU (waking it from HLT or
+ * HC_BLOCK); a masked port remembers one pending event instead. Sends are
+ * never lost, but several may arrive as one interrupt.
+ */
+#ifndef HV_EVENT_H
+#define HV_EVENT_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "hv/hypercall.h"
+
+struct partition;
+
+struct event_port {
+    bool bound;
+    uint8_t vector;
+    uint16_t vcpu;       /* the vCPU that takes the interrupt */
+    uint32_t offered_to; /* the partition that may connect to it, 0 = none */
+    uint32_t peer;       /* the other end's partition, 0 = unconnected */
+    uint16_t peer_port;
+    volatile bool masked, pending;
+};
+
+struct event_table {
+    struct event_port ports[HC_EVENT_PORTS];
+};
+
+int64_t event_bind(struct partition *self, unsigned vcpu, uint64_t vector, uint64_t peer_id);
+int64_t event_connect(struct partition *self, unsigned vcpu, uint64_t peer_id, uint64_t peer_port,
+                      uint64_t vector);
+int64_t event_send(struct partition *self, uint64_t port);
+int64_t event_unbind(struct partition *self, uint64_t port);
+int64_t event_set_mask(struct partition *self, uint64_t port, bool masked);
+
+/* Raises one of the partition's own ports (the one-shot timer uses it). */
+void event_raise(struct partition *owner, unsigned port);
+
+/* Closes every port of the partition (it restarts or goes away); the other
+ * ends of its channels are left unconnected. */
+void event_close_all(struct partition *p);
+
+#endif

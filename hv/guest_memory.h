@@ -1,0 +1,28 @@
+/*
+ * Reaching a partition's RAM from the hypervisor on behalf of a hypercall.
+ * Guest pointers are guest-physical addresses; a buffer must lie wholly
+ * inside [0, RAM size) with no wrap-around, or nothing is read or written.
+ * Data is always copied: the hypervisor never acts on guest memory in place,
+ * because the guest (or another of its vCPUs) can change it at any time.
+ */
+#ifndef HV_GUEST_MEMORY_H
+#define HV_GUEST_MEMORY_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+struct guest_memory {
+    uint8_t *ram;  /* where the hypervisor sees guest-physical 0 */
+    uint64_t size; /* bytes */
+};
+
+/* Whether [address, address + length) lies wholly inside the RAM. */
+bool guest_range_valid(const struct guest_memory *memory, uint64_t address, uint64_t length);
+
+/* Return false, copying nothing, when the range is not valid. */
+bool guest_copy_from(const struct guest_memory *memory, void *to, uint64_t address,
+                     uint64_t length);
+bool guest_copy_to(const struct guest_memory *memory, uint64_t address, const void *from,
+                   uint64_t length);
+
+#endif

@@ -1,0 +1,216 @@
+/*
+ * Hypercall dispatch: a table indexed by call number that carries each
+ * call's handler and whether it needs the privileged partition. Handlers
+ * copy what they read from guest memory before they look at it.
+ */
+#include "hv/hypercall_dispatch.h"
+
+#include "hv/arch.h"
+#include "hv/event.h"
+#include "hv/grant.h"
+#include "hv/log.h"
+#include "hv/partition.h"
+#include "hv/string.h"
+
+typedef int64_t (*hypercall_handler)(struct hypercall_caller *caller, const uint64_t *args);
+
+struct hypercall {
+    hypercall_handler handler;
+    bool privileged;
+};
+
+static int64_t hc_null(struct hypercall_caller *caller, const uint64_t *args)
+{
+    (void)caller;
+    (void)args;
+    return 0;
+}
+
+static int64_t hc_version(struct hypercall_caller *caller, const uint64_t *args)
+{
+    (void)caller;
+    (void)args;
+    return HC_ABI_VERSION;
+}
+
+static int64_t hc_console_write(struct hypercall_caller *caller, const uint64_t *args)
+{
+    char text[HC_CONSOLE_MAX];
+    uint64_t length = args[1];
+
+    if (length > HC_CONSOLE_MAX)
+        return HC_EINVAL;
+    if (!guest_copy_from(&caller->memory, text, args[0], length))
+        return HC_EFAULT;
+    partition_console_write(caller->partition, text, (unsigned)length);
+    return (int64_t)length;
+}
+
+/* Each vCPU has a CPU of its own: there is nobody to yield to. */
+static int64_t hc_yield(struct hypercall_caller *caller, const uint64_t *args)
+{
+    (void)caller;
+    (void)args;
+    return 0;
+}
+
+static int64_t hc_block(struct hypercall_caller *caller, const uint64_t *args)
+{
+    return partition_vcpu_block(caller->vcpu, args[0]) ? 0 : HC_EBUSY;
+}
+
+static int64_t hc_self_info(struct hypercall_caller *caller, const uint64_t *args)
+{
+    struct hc_self_info info;
+
+    partition_describe_self(caller->partition, caller->vcpu, &info);
+    return guest_copy_to(&caller->memory, args[0], &info, sizeof(info)) ? 0 : HC_EFAULT;
+}
+
+static int64_t hc_event_bind(struct hypercall_caller *caller, const uint64_t *args)
+{
+    return event_bind(caller->partition, partition_vcpu_index(caller->vcpu), args[0], args[1]);
+}
+
+static int64_t hc_event_connect(struct hypercall_caller *caller, const uint64_t *args)
+{
+    return event_connect(caller->partition, partition_vcpu_index(caller->vcpu), args[0], args[1],
+                         args[2]);
+}
+
+static int64_t hc_event_send(struct hypercall_caller *caller, const uint64_t *args)
+{
+    return event_send(caller->partition, args[0]);
+}
+
+static int64_t hc_event_unbind(struct hypercall_caller *caller, const uint64_t *args)
+{
+    return event_unbind(caller->partition, args[0]);
+}
+
+static int64_t hc_event_mask(struct hypercall_caller *caller, const uint64_t *args)
+{
+    return event_set_mask(caller->partition, args[0], true);
+}
+
+static int64_t hc_event_unmask(struct hypercall_caller *caller, const uint64_t *args)
+{
+    return event_set_mask(caller->partition, args[0], false);
+}
+
+static int64_t hc_grant_create(struct hypercall_caller *caller, const uint64_t *args)
+{
+    return grant_create(caller->partition, args[0], args[1], args[2], args[3]);
+}
+
+static int64_t hc_grant_map(struct hypercall_caller *caller, const uint64_t *args)
+{
+    return grant_map(caller->partition, args[0], args[1], args[2]);
+}
+
+static int64_t hc_grant_unmap(struct hypercall_caller *caller, const uint64_t *args)
+{
+    return grant_unmap(caller->partition, args[0], args[1]);
+}
+
+static int64_t hc_grant_revoke(struct hypercall_caller *caller, const uint64_t *args)
+{
+    return grant_revoke(caller->partition, args[0]);
+}
+
+static int64_t hc_timer_set(struct hypercall_caller *caller, const uint64_t *args)
+{
+    return partition_set_timer(caller->partition, args[0], args[1]);
+}
+
+static int64_t hc_partition_list(struct hypercall_caller *caller, const uint64_t *args)
+{
+    uint64_t buffer = args[0], count = args[1];
+    uint64_t written = 0;
+
+    for (uint64_t id = 1; id <= CONFIG_MAX_PARTITIONS && written < count; id++) {
+        struct hc_partition_entry entry;
+        if (!partition_describe(id, &entry))
+            continue;
+        if (!guest_copy_to(&caller->memory, buffer + written * sizeof(entry), &entry,
+                           sizeof(entry)))
+            return HC_EFAULT;
+        written++;
+    }
+    return (int64_t)written;
+}
+
+/* The privileged partition acts on others, never on itself. */
+static struct partition *control_target(struct hypercall_caller *caller, uint64_t id,
+                                        int64_t *error)
+{
+    struct partition *target = partition_by_id(id);
+
+    *error = !target ? HC_ENOENT : target == caller->partition ? HC_EINVAL : 0;
+    return *error ? 0 : target;
+}
+
+static int64_t hc_partition_stop(struct hypercall_caller *caller, const uint64_t *args)
+{
+    int64_t error;
+    struct partition *target = control_target(caller, args[0], &error);
+
+    return target ? partition_request_stop(target, caller->partition) : error;
+}
+
+static int64_t command(struct hypercall_caller *caller, uint64_t id, enum partition_command what)
+{
+    int64_t error;
+    struct partition *target = control_target(caller, id, &error);
+
+    return target ? partition_command(target, what) : error;
+}
+
+static int64_t hc_partition_start(struct hypercall_caller *caller, const uint64_t *args)
+{
+    return command(caller, args[0], PARTITION_COMMAND_START);
+}
+
+static int64_t hc_partition_restart(struct hypercall_caller *caller, const uint64_t *args)
+{
+    return command(caller, args[0], PARTITION_COMMAND_RESTART);
+}
+
+static int64_t hc_partition_destroy(struct hypercall_caller *caller, const uint64_t *args)
+{
+    return command(caller, args[0], PARTITION_COMMAND_DESTROY);
+}
+
+static const struct hypercall hypercalls[HC_CALL_COUNT] = {
+    [HC_NULL] = {hc_null, false},
+    [HC_VERSION] = {hc_version, false},
+    [HC_CONSOLE_WRITE] = {hc_console_write, false},
+    [HC_YIELD] = {hc_yield, false},
+    [HC_BLOCK] = {hc_block, false},
+    [HC_SELF_INFO] = {hc_self_info, false},
+    [HC_EVENT_BIND] = {hc_event_bind, false},
+    [HC_EVENT_CONNECT] = {hc_event_connect, false},
+    [HC_EVENT_SEND] = {hc_event_send, false},
+    [HC_EVENT_UNBIND] = {hc_event_unbind, false},
+    [HC_EVENT_MASK] = {hc_event_mask, false},
+    [HC_EVENT_UNMASK] = {hc_event_unmask, false},
+    [HC_GRANT_CREATE] = {hc_grant_create, false},
+    [HC_GRANT_MAP] = {hc_grant_map, false},
+    [HC_GRANT_UNMAP] = {hc_grant_unmap, false},
+    [HC_GRANT_REVOKE] = {hc_grant_revoke, false},
+    [HC_TIMER_SET] = {hc_timer_set, false},
+    [HC_PARTITION_LIST] = {hc_partition_list, true},
+    [HC_PARTITION_STOP] = {hc_partition_stop, true},
+    [HC_PARTITION_START] = {hc_partition_start, true},
+    [HC_PARTITION_RESTART] = {hc_partition_restart, true},
+    [HC_PARTITION_DESTROY] = {hc_partition_destroy, true},
+};
+
+int64_t hypercall_dispatch(struct hypercall_caller *caller, uint64_t number, const uint64_t args[6])
+{
+    if (number >= HC_CALL_COUNT || !hypercalls[number].handler)
+        return HC_ENOSYS;
+    if (hypercalls[number].privileged && !partition_is_privileged(caller->partition))
+        return HC_EPERM;
+    return hypercalls[number].handler(caller, args);
+}

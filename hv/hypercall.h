@@ -1,0 +1,135 @@
+/*
+ * The hypercall interface of Bulkhead for para-virtualized guests (partitions
+ * with mode = pv). Guests include this header unchanged; it needs only
+ * <stdint.h>. docs/hypercalls.md describes every call in prose.
+ *
+ * Calling convention: VMCALL from guest ring 0 with
+ *   RAX = call number (enum hypercall_number),
+ *   RDI, RSI, RDX, R10, R8, R9 = arguments 1-6,
+ * result in RAX: 0 or a positive value on success, a negative
+ * enum hypercall_error on failure. Every other register is preserved.
+ *
+ * Pointers are guest-physical addresses in the caller's RAM (Bulkhead-aware
+ * guests run on an identity map, so their pointers are guest-physical). A
+ * buffer must lie wholly inside the caller's RAM, or the call fails with
+ * HC_EFAULT; the hypervisor copies what it reads before it checks it.
+ *
+ * In a full partition VMCALL raises #UD, as on a CPU without a hypervisor,
+ * and the CPUID leaves below read as zeros. VMCALL from ring 3 raises #UD as
+ * well: only the guest kernel talks to the hypervisor.
+ *
+ * Discovery: CPUID 0x40000000 returns EAX = the highest hypervisor leaf and
+ * EBX, ECX, EDX = "BulkheadHV\0\0"; CPUID 0x40000001 returns EAX = the ABI
+ * version (major << 16 | minor) and EBX = HC_FEATURE_* bits.
+ */
+#ifndef HV_HYPERCALL_H
+#define HV_HYPERCALL_H
+
+#include <stdint.h>
+
+#define HC_CPUID_SIGNATURE 0x40000000u
+#define HC_CPUID_VERSION   0x40000001u
+#define HC_ABI_VERSION     ((1u << 16) | 0u) /* 1.0 */
+
+#define HC_FEATURE_EVENTS  (1u << 0)
+#define HC_FEATURE_GRANTS  (1u << 1)
+#define HC_FEATURE_TIMER   (1u << 2)
+#define HC_FEATURE_CONTROL (1u << 3) /* the privileged calls (dom0 only) */
+
+enum hypercall_number {
+    HC_NULL = 0,          /* () -> 0: does nothing; for benchmarks */
+    HC_VERSION = 1,       /* () -> HC_ABI_VERSION */
+    HC_CONSOLE_WRITE = 2, /* (buffer, length <= HC_CONSOLE_MAX) -> bytes written */
+    HC_YIELD = 3,         /* () -> 0: gives up the CPU for a moment */
+    HC_BLOCK = 4,         /* (tsc_deadline or 0) -> 0: sleeps until an event is pending
+                             for this vCPU or the deadline passes */
+    HC_SELF_INFO = 5,     /* (struct hc_self_info *) -> 0 */
+
+    HC_EVENT_BIND = 10,    /* (vector, peer partition id or 0) -> port */
+    HC_EVENT_CONNECT = 11, /* (peer partition id, peer port, vector) -> local port: a
+                              two-way channel between the peer's port and the new one */
+    HC_EVENT_SEND = 12,    /* (port) -> 0: raises the other end (or, unconnected, the
+                              port itself) */
+    HC_EVENT_UNBIND = 13,  /* (port) -> 0 */
+    HC_EVENT_MASK = 14,    /* (port) -> 0 */
+    HC_EVENT_UNMASK = 15,  /* (port) -> 0: delivers an event that came while masked */
+
+    HC_GRANT_CREATE = 20, /* (grantee id, first page address, pages, HC_GRANT_* flags)
+                             -> grant reference */
+    HC_GRANT_MAP = 21,    /* (granter id, grant reference, guest-physical address) -> 0 */
+    HC_GRANT_UNMAP = 22,  /* (granter id, grant reference) -> 0 */
+    HC_GRANT_REVOKE = 23, /* (grant reference) -> 0: the grantee loses the pages on
+                             every one of its CPUs before this returns */
+
+    HC_TIMER_SET = 30, /* (tsc_deadline or 0 to cancel, port) -> 0: one-shot */
+
+    HC_PARTITION_LIST = 40,    /* (struct hc_partition_entry *, count) -> partitions
+                                  written (privileged) */
+    HC_PARTITION_STOP = 41,    /* (partition id) -> 0 (privileged) */
+    HC_PARTITION_START = 42,   /* (partition id) -> 0 (privileged) */
+    HC_PARTITION_RESTART = 43, /* (partition id) -> 0 (privileged) */
+    HC_PARTITION_DESTROY = 44, /* (partition id) -> 0 (privileged) */
+
+    HC_CALL_COUNT = 45,
+};
+
+enum hypercall_error {
+    HC_EINVAL = -1, /* a malformed argument: bad number, flags, alignment */
+    HC_EFAULT = -2, /* a buffer that does not lie wholly in the caller's RAM */
+    HC_EPERM = -3,  /* not allowed: a privileged call, or someone else's object */
+    HC_ENOENT = -4, /* no such partition, port or grant */
+    HC_ENOSPC = -5, /* a per-partition limit is reached */
+    HC_EBUSY = -6,  /* in use: a mapped grant, a partition in the wrong state */
+    HC_ENOSYS = -7, /* no such call */
+};
+
+#define HC_CONSOLE_MAX     1024
+#define HC_EVENT_PORTS     64   /* ports per partition */
+#define HC_GRANTS          64   /* grants a partition may have created */
+#define HC_GRANT_MAX_PAGES 1024 /* pages in one grant */
+
+#define HC_GRANT_READ_ONLY  0x0
+#define HC_GRANT_READ_WRITE 0x1
+
+#define HC_NAME_LEN 32
+
+struct hc_self_info {
+    uint32_t partition_id;
+    uint32_t vcpu_index;
+    uint32_t cpu_count;
+    uint32_t mode; /* enum guest_mode of guest_abi.h */
+    uint64_t memory_bytes;
+    char name[HC_NAME_LEN];
+};
+
+enum hc_partition_state {
+    HC_PARTITION_RUNNING = 0,
+    HC_PARTITION_STOPPED = 1,
+    HC_PARTITION_CRASHED = 2,
+    HC_PARTITION_DESTROYED = 3,
+};
+
+/* Exit counters reported per partition, summed over its vCPUs. */
+enum hc_exit_counter {
+    HC_EXITS_TOTAL = 0,
+    HC_EXITS_CPUID,
+    HC_EXITS_IO,
+    HC_EXITS_MSR,
+    HC_EXITS_HLT,
+    HC_EXITS_VMCALL,
+    HC_EXITS_EPT,
+    HC_EXITS_INTERRUPT,
+    HC_EXIT_COUNTERS,
+};
+
+struct hc_partition_entry {
+    uint32_t id;
+    uint32_t state; /* enum hc_partition_state */
+    uint32_t cpu_count;
+    uint32_t mode;
+    uint64_t memory_bytes;
+    char name[HC_NAME_LEN];
+    uint64_t exits[HC_EXIT_COUNTERS];
+};
+
+#endif

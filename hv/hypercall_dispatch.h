@@ -1,0 +1,25 @@
+/* The hypervisor side of hv/hypercall.h. */
+#ifndef HV_HYPERCALL_DISPATCH_H
+#define HV_HYPERCALL_DISPATCH_H
+
+#include <stdint.h>
+
+#include "hv/guest_memory.h"
+#include "hv/hypercall.h"
+
+struct partition;
+struct vcpu;
+
+struct hypercall_caller {
+    struct vcpu *vcpu;
+    struct partition *partition;
+    struct guest_memory memory;
+};
+
+/* Runs call `number` with its six arguments for the caller; returns what
+ * goes back in RAX. Unknown numbers, privileged calls from unprivileged
+ * partitions and bad arguments get an HC_E* error, never more. */
+int64_t hypercall_dispatch(struct hypercall_caller *caller, uint64_t number,
+                           const uint64_t args[6]);
+
+#endif

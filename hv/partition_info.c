@@ -1,0 +1,108 @@
+/* What hypercalls learn about partitions, and the small per-partition
+ * services they use: the console and the one-shot timer. */
+#include "hv/guest_abi.h"
+#include "hv/memory.h"
+#include "hv/partition.h"
+#include "hv/string.h"
+
+bool partition_is_privileged(const struct partition *p)
+{
+    return p->config->privileged;
+}
+
+struct guest_memory partition_guest_memory(const struct partition *p)
+{
+    return (struct guest_memory){phys_to_virt(p->ram_phys), p->ram_size};
+}
+
+unsigned partition_vcpu_index(const struct vcpu *vcpu)
+{
+    return vcpu->index;
+}
+
+static void copy_name(char *to, const char *from)
+{
+    memcpy(to, from, HC_NAME_LEN);
+    to[HC_NAME_LEN - 1] = '\0';
+}
+
+void partition_describe_self(const struct partition *p, const struct vcpu *vcpu,
+                             struct hc_self_info *info)
+{
+    memset(info, 0, sizeof(*info));
+    info->partition_id = p->id;
+    info->vcpu_index = vcpu->index;
+    info->cpu_count = p->vcpu_count;
+    info->mode = partition_is_pv(p) ? GUEST_MODE_PV : GUEST_MODE_FULL;
+    info->memory_bytes = p->ram_size;
+    copy_name(info->name, p->config->name);
+}
+
+static uint32_t entry_state(const struct partition *p)
+{
+    switch (p->state) {
+    case PARTITION_RUNNING:
+        return HC_PARTITION_RUNNING;
+    case PARTITION_CRASHED:
+        return HC_PARTITION_CRASHED;
+    case PARTITION_DESTROYED:
+        return HC_PARTITION_DESTROYED;
+    default:
+        return HC_PARTITION_STOPPED;
+    }
+}
+
+/* Exit reasons by counter, summed over the partition's vCPUs. */
+static void sum_exits(const struct partition *p, uint64_t exits[HC_EXIT_COUNTERS])
+{
+    static const struct {
+        unsigned counter, reason;
+    } counted[] = {
+        {HC_EXITS_CPUID, EXIT_REASON_CPUID},
+        {HC_EXITS_IO, EXIT_REASON_IO},
+        {HC_EXITS_MSR, EXIT_REASON_RDMSR},
+        {HC_EXITS_MSR, EXIT_REASON_WRMSR},
+        {HC_EXITS_HLT, EXIT_REASON_HLT},
+        {HC_EXITS_VMCALL, EXIT_REASON_VMCALL},
+        {HC_EXITS_EPT, EXIT_REASON_EPT_VIOLATION},
+        {HC_EXITS_INTERRUPT, EXIT_REASON_EXTERNAL_INTERRUPT},
+    };
+
+    for (unsigned i = 0; i < p->vcpu_count; i++) {
+        const struct vcpu *v = p->vcpus[i];
+        exits[HC_EXITS_TOTAL] += v->exits_total;
+        for (unsigned c = 0; c < sizeof(counted) / sizeof(counted[0]); c++)
+            exits[counted[c].counter] += v->exit_counts[counted[c].reason];
+    }
+}
+
+bool partition_describe(uint64_t id, struct hc_partition_entry *entry)
+{
+    const struct partition *p = partition_by_id(id);
+
+    memset(entry, 0, sizeof(*entry));
+    if (!p)
+        return false;
+    entry->id = p->id;
+    entry->state = entry_state(p);
+    entry->cpu_count = p->vcpu_count;
+    entry->mode = partition_is_pv(p) ? GUEST_MODE_PV : GUEST_MODE_FULL;
+    entry->memory_bytes = p->ram_size;
+    copy_name(entry->name, p->config->name);
+    sum_exits(p, entry->exits);
+    return true;
+}
+
+int64_t partition_set_timer(struct partition *p, uint64_t tsc_deadline, uint64_t port)
+{
+    if (!tsc_deadline) {
+        p->timer_deadline = 0;
+        return 0;
+    }
+    if (port >= HC_EVENT_PORTS || !p->events.ports[port].bound)
+        return HC_ENOENT;
+    p->timer_deadline = 0;
+    p->timer_port = (unsigned)port;
+    __atomic_store_n(&p->timer_deadline, tsc_deadline, __ATOMIC_RELEASE);
+    return 0;
+}

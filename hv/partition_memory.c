@@ -1,0 +1,88 @@
+/* A partition's guest-physical space beyond its RAM: pages other partitions
+ * granted to it, and taking them away again on every one of its CPUs. */
+#include "arch/x86_64/vcpu_irq.h"
+#include "hv/arch.h"
+#include "hv/log.h"
+#include "hv/partition.h"
+
+#define FLUSH_WAIT_SECONDS 1
+
+bool partition_range_in_ram(const struct partition *p, uint64_t address, uint64_t length)
+{
+    return address <= p->ram_size && length <= p->ram_size - address;
+}
+
+bool partition_map_foreign(struct partition *grantee, uint64_t address,
+                           const struct partition *granter, uint64_t granter_address, uint64_t size,
+                           bool writable)
+{
+    spin_lock(&grantee->ept_lock);
+    enum pt_status status =
+        ept_map_shared(&grantee->ept, address, granter->ram_phys + granter_address, size, writable);
+    if (status != PT_OK)
+        ept_unmap(&grantee->ept, address, size); /* a partial mapping must not stay */
+    spin_unlock(&grantee->ept_lock);
+    return status == PT_OK;
+}
+
+void partition_unmap_foreign(struct partition *grantee, uint64_t address, uint64_t size)
+{
+    spin_lock(&grantee->ept_lock);
+    ept_unmap(&grantee->ept, address, size);
+    __atomic_add_fetch(&grantee->ept_generation, 1, __ATOMIC_ACQ_REL);
+    spin_unlock(&grantee->ept_lock);
+}
+
+/* On the vCPU's own CPU, before it enters the guest again. */
+void partition_vcpu_flush_ept(struct vcpu *v)
+{
+    uint64_t generation = __atomic_load_n(&v->partition->ept_generation, __ATOMIC_ACQUIRE);
+
+    if (v->ept_generation_seen == generation)
+        return;
+    ept_flush_this_cpu(&v->partition->ept);
+    __atomic_store_n(&v->ept_generation_seen, generation, __ATOMIC_RELEASE);
+}
+
+/*
+ * A vCPU that is not running has no translations to drop that it could use
+ * (it flushes before it starts); a running one is kicked out of its guest or
+ * its HLT and flushes before it goes back. The wait is bounded so that a
+ * broken CPU cannot hang the caller; that would be reported.
+ */
+void partition_flush_ept(struct partition *p)
+{
+    uint64_t generation = __atomic_load_n(&p->ept_generation, __ATOMIC_ACQUIRE);
+    uint64_t give_up = arch_read_tsc() + FLUSH_WAIT_SECONDS * partition_tsc_hz();
+
+    for (unsigned i = 0; i < p->vcpu_count; i++) {
+        struct vcpu *v = p->vcpus[i];
+        if (v->cpu_index == arch_cpu_index())
+            partition_vcpu_flush_ept(v);
+        else
+            vcpu_kick(v);
+    }
+    for (unsigned i = 0; i < p->vcpu_count; i++) {
+        struct vcpu *v = p->vcpus[i];
+        while (v->state == VCPU_RUNNING &&
+               __atomic_load_n(&v->ept_generation_seen, __ATOMIC_ACQUIRE) < generation) {
+            if (arch_read_tsc() > give_up) {
+                log_error("partition %s: cpu%u did not drop its EPT translations", p->config->name,
+                          v->cpu_index);
+                break;
+            }
+            cpu_pause();
+        }
+    }
+}
+
+void partition_deliver_interrupt(struct partition *p, unsigned vcpu, uint8_t vector)
+{
+    struct vcpu *v = vcpu < p->vcpu_count ? p->vcpus[vcpu] : 0;
+
+    if (!v)
+        return;
+    vapic_accept(&v->apic, vector);
+    if (v->cpu_index != arch_cpu_index())
+        vcpu_kick(v);
+}
