@@ -17,7 +17,6 @@ static void check_discovery(void)
     EXPECT_TRUE(hc_present());
     EXPECT_EQ(cpuid(HC_CPUID_VERSION, 0).eax, HC_ABI_VERSION);
     EXPECT_EQ(features & expected, expected);
-    EXPECT_EQ(features & HC_FEATURE_CONTROL, 0);
     EXPECT_EQ(hc_version(), HC_ABI_VERSION);
     EXPECT_EQ(hc_null(), 0);
     EXPECT_EQ(hc_yield(), 0);
