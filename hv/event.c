@@ -54,8 +54,8 @@ int64_t event_connect(struct partition *self, unsigned vcpu, uint64_t peer_id, u
     struct partition *peer = partition_by_id(peer_id);
     int64_t result;
 
-    if (!vector_valid(vector) || peer_id == self->id)
-        return HC_EINVAL;
+    if (vector && !vector_valid(vector))
+        return HC_EINVAL; /* 0: a send-only end */
     if (!peer)
         return HC_ENOENT;
     spin_lock(&events_lock);
@@ -85,8 +85,8 @@ void event_raise(struct partition *owner, unsigned port)
 {
     struct event_port *p = &owner->events.ports[port];
 
-    if (!p->bound)
-        return;
+    if (!p->bound || !p->vector)
+        return; /* closed, or a send-only end */
     if (p->masked) {
         p->pending = true;
         return;
@@ -150,7 +150,7 @@ int64_t event_set_mask(struct partition *self, uint64_t port, bool masked)
     bool deliver = false;
     if (p) {
         p->masked = masked;
-        deliver = !masked && p->pending;
+        deliver = !masked && p->pending && p->vector;
         p->pending = p->pending && masked;
     }
     spin_unlock(&events_lock);

@@ -65,8 +65,8 @@ int64_t grant_map(struct partition *self, uint64_t granter_id, uint64_t ref, uin
     struct partition *granter = partition_by_id(granter_id);
     int64_t error;
 
-    if (!granter || granter == self)
-        return granter ? HC_EINVAL : HC_ENOENT;
+    if (!granter)
+        return HC_ENOENT;
     spin_lock(&grants_lock);
     struct grant *g = grant_for(granter, ref, self, &error);
     if (g && g->mapped)

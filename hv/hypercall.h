@@ -46,8 +46,9 @@ enum hypercall_number {
     HC_SELF_INFO = 5,     /* (struct hc_self_info *) -> 0 */
 
     HC_EVENT_BIND = 10,    /* (vector, peer partition id or 0) -> port */
-    HC_EVENT_CONNECT = 11, /* (peer partition id, peer port, vector) -> local port: a
-                              two-way channel between the peer's port and the new one */
+    HC_EVENT_CONNECT = 11, /* (peer partition id, peer port, vector or 0) -> local port: a
+                              two-way channel between the peer's port and the new one;
+                              with vector 0 the new end only sends */
     HC_EVENT_SEND = 12,    /* (port) -> 0: raises the other end (or, unconnected, the
                               port itself) */
     HC_EVENT_UNBIND = 13,  /* (port) -> 0 */

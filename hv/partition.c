@@ -215,7 +215,6 @@ static void begin_run(struct partition *p)
 {
     unsigned seconds = p->config->time_limit_seconds;
 
-    p->stopped_by = 0;
     p->stopping = false;
     p->crashed = false;
     p->deadline_tsc = seconds ? arch_read_tsc() + seconds * tsc_ticks_per_second : 0;
@@ -310,6 +309,8 @@ static void run_boot_vcpu(struct partition *p, struct vcpu *v)
             break;
         }
         run_once(p, v);
+        p->stop_requested = false;
+        p->stopped_by = 0;
         command = p->command != PARTITION_COMMAND_NONE ? p->command : wait_for_command(p);
         p->command = PARTITION_COMMAND_NONE;
         if (command == PARTITION_COMMAND_DESTROY)
@@ -341,9 +342,10 @@ int64_t partition_command(struct partition *target, enum partition_command comma
 
 int64_t partition_request_stop(struct partition *target, const struct partition *by)
 {
-    if (target->state != PARTITION_RUNNING || target->stopping)
+    if (target->state != PARTITION_RUNNING || target->stop_requested)
         return HC_EBUSY;
     target->stopped_by = by;
+    target->stop_requested = true;
     partition_stop_all(target);
     return 0;
 }

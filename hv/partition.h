@@ -71,6 +71,7 @@ struct partition {
     volatile unsigned timer_port;
     volatile enum partition_command command; /* from the privileged partition */
     const struct partition *stopped_by;      /* the privileged partition, if it did */
+    volatile bool stop_requested;            /* by it, for the current run */
     struct spinlock console_lock;
     char console_line[PARTITION_CONSOLE_LINE + 1];
     unsigned console_len;

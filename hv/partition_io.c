@@ -82,7 +82,12 @@ static void fire_partition_timer(struct partition *p, uint64_t now)
  * leave the guest. */
 static bool vcpu_may_run(struct vcpu *v, uint64_t now)
 {
-    if (v->partition->stopping || time_limit_reached(v->partition, now)) {
+    struct partition *p = v->partition;
+
+    /* A stop or a command of the privileged partition outlasts the run it
+     * came in, even one that was only starting. */
+    if (p->stopping || p->stop_requested || p->command != PARTITION_COMMAND_NONE ||
+        time_limit_reached(p, now)) {
         if (v->state == VCPU_RUNNING)
             v->state = VCPU_STOPPED;
         return false;

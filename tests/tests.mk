@@ -25,6 +25,7 @@ UNIT_SOURCES_format := hv/format.c
 UNIT_SOURCES_acpi   := drivers/acpi.c
 UNIT_SOURCES_fbcon  := drivers/fbcon.c
 UNIT_SOURCES_memmap := boot/memmap.c
+UNIT_SOURCES_ring   := guests/lib/ring.c
 UNIT_SOURCES_vapic  := hv/vapic.c
 
 UNIT_NAMES  := $(patsubst tests/unit/test_%.c,%,$(wildcard tests/unit/test_*.c))

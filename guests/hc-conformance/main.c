@@ -71,9 +71,10 @@ static void check_console_write(uint64_t ram_end)
     EXPECT_EQ(hypercall(HC_CONSOLE_WRITE, ram_end, 1, 0, 0), HC_EFAULT);
     EXPECT_EQ(hypercall(HC_CONSOLE_WRITE, ram_end - 4, 8, 0, 0), HC_EFAULT);
     EXPECT_EQ(hypercall(HC_CONSOLE_WRITE, UINT64_MAX - 4, 8, 0, 0), HC_EFAULT);
-    /* Zero bytes are never outside RAM. */
+    /* Zero bytes may end at the end of RAM, but the pointer must still
+     * point into it. */
     EXPECT_EQ(hypercall(HC_CONSOLE_WRITE, ram_end, 0, 0, 0), 0);
-    EXPECT_EQ(hypercall(HC_CONSOLE_WRITE, UINT64_MAX, 0, 0, 0), 0);
+    EXPECT_EQ(hypercall(HC_CONSOLE_WRITE, UINT64_MAX, 0, 0, 0), HC_EFAULT);
 }
 
 static void check_unknown_calls(void)
