@@ -6,7 +6,10 @@
 #     first VM entry on the boot CPU;
 #   - the size of the core and of BOOTX64.EFI;
 #   - a partition's hypervisor memory overhead and the guest-measured round
-#     trip of a CPUID exit and of an I/O exit (config/bench.cfg).
+#     trip of a CPUID exit and of an I/O exit (config/bench.cfg);
+#   - a null hypercall, an event to a partition on another CPU and a 64-byte
+#     message through a shared ring, measured by guests/hc-ping
+#     (config/bench-pv.cfg).
 #
 # Usage: tools/bench.sh BOOTX64_EFI CORE_ELF GUESTS_DIR
 set -euo pipefail
@@ -57,6 +60,7 @@ row() { printf '%-52s %14s %s\n' "$1" "$2" "$3"; }
 
 image_for selftest "$root/config/selftest.cfg"
 image_for exits "$root/config/bench.cfg"
+image_for pv "$root/config/bench-pv.cfg"
 {
     echo "Bulkhead benchmarks ($(date -u +%Y-%m-%d), Bochs $(dpkg-query -W -f='${Version}' bochs 2>/dev/null))"
     row "core image file (bulkhead.elf)" "$(stat -c %s "$core")" bytes
@@ -76,4 +80,12 @@ image_for exits "$root/config/bench.cfg"
         "$(figure "$log" 's/.*bench: cpuid exit round trip ([0-9]+) ticks.*/\1/p')" ticks
     row "I/O exit round trip (guest RDTSC)" \
         "$(figure "$log" 's/.*bench: io exit round trip ([0-9]+) ticks.*/\1/p')" ticks
+    boot pv 2 >/dev/null
+    log=$out/pv-2cpu.log
+    row "null hypercall round trip (guest RDTSC)" \
+        "$(figure "$log" 's/.*hc-ping: bench null hypercall ([0-9]+) ticks.*/\1/p')" ticks
+    row "event to a partition on another CPU, one way" \
+        "$(figure "$log" 's/.*hc-ping: bench event one-way ([0-9]+) ticks.*/\1/p')" ticks
+    row "64-byte message through the shared ring" \
+        "$(figure "$log" 's/.*hc-ping: bench ring 64-byte message ([0-9]+) ticks.*/\1/p')" ticks
 } | tee "$report"
