@@ -27,6 +27,9 @@ UNIT_SOURCES_fbcon  := drivers/fbcon.c
 UNIT_SOURCES_memmap := boot/memmap.c
 UNIT_SOURCES_ring   := guests/lib/ring.c
 UNIT_SOURCES_vapic  := hv/vapic.c
+UNIT_SOURCES_hypercall := tests/hypercall_world.c hv/hypercall.c hv/event.c hv/grant.c \
+                          hv/guest_memory.c hv/partition_info.c
+UNIT_SOURCES_guest_memory := hv/guest_memory.c
 
 UNIT_NAMES  := $(patsubst tests/unit/test_%.c,%,$(wildcard tests/unit/test_*.c))
 UNIT_CFLAGS := -std=c11 -g -O1 -I. $(WARNINGS) $(SANITIZE) -MMD -MP
@@ -68,6 +71,8 @@ test-unit: $(UNIT_COUNTS)
 # and copy any small, interesting new inputs into the seed corpus.
 FUZZ_SOURCES_config := hv/config.c
 FUZZ_SOURCES_elf    := hv/elf.c
+FUZZ_SOURCES_hypercall := tests/hypercall_world.c hv/hypercall.c hv/event.c hv/grant.c \
+                          hv/guest_memory.c hv/partition_info.c
 
 FUZZ_CC     := clang
 FUZZ_RUNS   ?= 200000
