@@ -80,18 +80,24 @@ int64_t event_connect(struct partition *self, unsigned vcpu, uint64_t peer_id, u
     return result;
 }
 
-/* Delivers now, or remembers it for the unmask. */
+/* Delivers now, or remembers it for the unmask. What to deliver is read
+ * under the lock: a concurrent unbind must not turn into vector 0. */
 void event_raise(struct partition *owner, unsigned port)
 {
     struct event_port *p = &owner->events.ports[port];
+    unsigned vcpu = 0;
+    uint8_t vector = 0;
 
-    if (!p->bound || !p->vector)
-        return; /* closed, or a send-only end */
-    if (p->masked) {
+    spin_lock(&events_lock);
+    if (p->bound && p->vector && p->masked)
         p->pending = true;
-        return;
+    else if (p->bound && p->vector) {
+        vcpu = p->vcpu;
+        vector = p->vector;
     }
-    partition_deliver_interrupt(owner, p->vcpu, p->vector);
+    spin_unlock(&events_lock);
+    if (vector)
+        partition_deliver_interrupt(owner, vcpu, vector);
 }
 
 int64_t event_send(struct partition *self, uint64_t port)
@@ -147,18 +153,21 @@ int64_t event_set_mask(struct partition *self, uint64_t port, bool masked)
 {
     spin_lock(&events_lock);
     struct event_port *p = port_of(self, port);
-    bool deliver = false;
+    bool found = p != 0;
+    uint8_t vector = 0;
+    unsigned vcpu = 0;
     if (p) {
         p->masked = masked;
-        deliver = !masked && p->pending && p->vector;
+        if (!masked && p->pending && p->vector) {
+            vector = p->vector;
+            vcpu = p->vcpu;
+        }
         p->pending = p->pending && masked;
     }
     spin_unlock(&events_lock);
-    if (!p)
-        return HC_ENOENT;
-    if (deliver)
-        partition_deliver_interrupt(self, p->vcpu, p->vector);
-    return 0;
+    if (vector)
+        partition_deliver_interrupt(self, vcpu, vector);
+    return found ? 0 : HC_ENOENT;
 }
 
 void event_close_all(struct partition *p)

@@ -54,10 +54,14 @@ static struct grant *grant_for(struct partition *granter, uint64_t ref,
     return *error ? 0 : g;
 }
 
+/* The window is bounded so that a grantee mapping and unmapping all over
+ * it cannot make the hypervisor allocate page tables without end. */
 static bool map_window_valid(const struct partition *grantee, uint64_t address, uint64_t size)
 {
-    return !(address % PAGE) && address >= grantee->ram_size && address < GRANT_MAP_LIMIT &&
-           size <= GRANT_MAP_LIMIT - address;
+    uint64_t window_end = grantee->ram_size + HC_GRANT_WINDOW_SIZE;
+
+    return !(address % PAGE) && address >= grantee->ram_size && address < window_end &&
+           size <= window_end - address;
 }
 
 int64_t grant_map(struct partition *self, uint64_t granter_id, uint64_t ref, uint64_t address)
@@ -81,6 +85,8 @@ int64_t grant_map(struct partition *self, uint64_t granter_id, uint64_t ref, uin
         g->mapped_at = address;
     }
     spin_unlock(&grants_lock);
+    if (error == HC_EBUSY && g && !g->mapped)
+        partition_flush_ept(self); /* a half-made mapping may have been taken back */
     return error;
 }
 

@@ -28,9 +28,6 @@ struct grant_table {
     struct grant grants[HC_GRANTS];
 };
 
-/* Where grantees may map: above their RAM, below this. */
-#define GRANT_MAP_LIMIT (1ull << 39)
-
 int64_t grant_create(struct partition *self, uint64_t grantee_id, uint64_t address, uint64_t pages,
                      uint64_t flags);
 int64_t grant_map(struct partition *self, uint64_t granter_id, uint64_t ref, uint64_t address);

@@ -16,13 +16,24 @@ bool partition_map_foreign(struct partition *grantee, uint64_t address,
                            const struct partition *granter, uint64_t granter_address, uint64_t size,
                            bool writable)
 {
+    bool mapped = false;
+
+    /* Only an empty window is taken: a failed map must never touch what
+     * other grants mapped there. */
     spin_lock(&grantee->ept_lock);
-    enum pt_status status =
-        ept_map_shared(&grantee->ept, address, granter->ram_phys + granter_address, size, writable);
-    if (status != PT_OK)
-        ept_unmap(&grantee->ept, address, size); /* a partial mapping must not stay */
+    if (pt_range_unmapped(&grantee->ept.tables, address, size)) {
+        mapped = ept_map_shared(&grantee->ept, address, granter->ram_phys + granter_address, size,
+                                writable) == PT_OK;
+        if (!mapped) {
+            /* Out of table memory half way: take back what this call mapped
+             * (the window was empty); the caller flushes, as a vCPU may have
+             * used it meanwhile. */
+            ept_unmap(&grantee->ept, address, size);
+            __atomic_add_fetch(&grantee->ept_generation, 1, __ATOMIC_ACQ_REL);
+        }
+    }
     spin_unlock(&grantee->ept_lock);
-    return status == PT_OK;
+    return mapped;
 }
 
 void partition_unmap_foreign(struct partition *grantee, uint64_t address, uint64_t size)

@@ -355,8 +355,9 @@ static const char *check_mapping(const struct world_mapping *m)
     const struct partition *granter = world_partition(m->granter);
     if (m->address < grantee->ram_size)
         return "a foreign mapping inside the grantee's own RAM";
-    if (m->address >= GRANT_MAP_LIMIT || m->size > GRANT_MAP_LIMIT - m->address)
-        return "a foreign mapping past GRANT_MAP_LIMIT";
+    uint64_t window_end = grantee->ram_size + HC_GRANT_WINDOW_SIZE;
+    if (m->address >= window_end || m->size > window_end - m->address)
+        return "a foreign mapping past the grant window";
     if (!partition_range_in_ram(granter, m->granter_address, m->size))
         return "a foreign mapping of memory outside the granter's RAM";
     if (grantee->state == PARTITION_DESTROYED || granter->state == PARTITION_DESTROYED)

@@ -123,13 +123,27 @@ static uint64_t *small_leaf(const struct pt_builder *b, uint64_t va)
 
 enum pt_status pt_unmap(const struct pt_builder *b, uint64_t va, uint64_t size)
 {
+    enum pt_status status = PT_OK;
+
     if ((va | size) & (PAGE_SIZE - 1))
         return PT_ERR_MISALIGNED;
     for (uint64_t offset = 0; offset < size; offset += PAGE_SIZE) {
         uint64_t *leaf = small_leaf(b, va + offset);
-        if (!leaf)
-            return PT_ERR_NOT_MAPPED;
-        *leaf = 0;
+        if (leaf)
+            *leaf = 0;
+        else
+            status = PT_ERR_NOT_MAPPED;
     }
-    return PT_OK;
+    return status;
+}
+
+bool pt_range_unmapped(const struct pt_builder *b, uint64_t va, uint64_t size)
+{
+    uint64_t pa, flags;
+
+    for (uint64_t offset = 0; offset < size; offset += PAGE_SIZE) {
+        if (pt_translate(b, va + offset, &pa, &flags))
+            return false;
+    }
+    return true;
 }

@@ -7,6 +7,7 @@
 #ifndef ARCH_X86_64_PAGING_H
 #define ARCH_X86_64_PAGING_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #define PAGE_SIZE    4096ull
@@ -51,11 +52,14 @@ struct pt_builder {
 enum pt_status pt_map(const struct pt_builder *b, uint64_t va, uint64_t pa, uint64_t size,
                       uint64_t leaf_flags);
 
-/* Removes the 4 KiB mappings of [va, va + size); every page must be mapped
- * with a 4 KiB page. Returns PT_ERR_MISALIGNED for an unaligned range and
- * PT_ERR_NOT_MAPPED (leaving earlier pages unmapped) at the first page that
- * is not a 4 KiB mapping. Tables are kept. */
+/* Removes every 4 KiB mapping in [va, va + size) and goes on past holes;
+ * returns PT_ERR_NOT_MAPPED when some page was not a 4 KiB mapping (large
+ * pages are left alone), PT_ERR_MISALIGNED for an unaligned range. Tables
+ * are kept. */
 enum pt_status pt_unmap(const struct pt_builder *b, uint64_t va, uint64_t size);
+
+/* Whether no page of [va, va + size) is mapped. */
+bool pt_range_unmapped(const struct pt_builder *b, uint64_t va, uint64_t size);
 
 /* Physical address va translates to, with the leaf entry's flags; returns
  * false when va is not mapped. */

@@ -6,7 +6,7 @@
  */
 #include "guests/lib/guest.h"
 
-#define RUNS 200
+#define RUNS         200
 #define UNOWNED_PORT 0x80
 
 static uint64_t smallest_of_runs(void (*operation)(void))

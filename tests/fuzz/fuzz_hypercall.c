@@ -121,7 +121,7 @@ static uint64_t pick_argument(struct input *in)
     case 7:
         return WORLD_RAM_SIZE + take(in, 1) * WORLD_PAGE; /* just above RAM */
     case 8:
-        return GRANT_MAP_LIMIT - n * WORLD_PAGE;
+        return WORLD_RAM_SIZE + HC_GRANT_WINDOW_SIZE - n * WORLD_PAGE;
     case 9:
         return UINT64_MAX - n;
     case 10:

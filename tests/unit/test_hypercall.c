@@ -508,8 +508,8 @@ Test(hypercall, grants_are_mapped_only_above_ram_and_below_the_limit)
         RAM - 2 * PAGE,
         RAM + 1,
         RAM + 0x800,
-        GRANT_MAP_LIMIT - PAGE, /* the second page would pass the limit */
-        GRANT_MAP_LIMIT,
+        (RAM + HC_GRANT_WINDOW_SIZE) - PAGE, /* the second page would pass the limit */
+        (RAM + HC_GRANT_WINDOW_SIZE),
         1ull << 63,
         0 - PAGE,
         0 - 2 * PAGE, /* the mapping would wrap to 0 */
@@ -519,7 +519,7 @@ Test(hypercall, grants_are_mapped_only_above_ram_and_below_the_limit)
         cr_assert_eq(map(OTHER, GUEST, ref, bad[i]), HC_EINVAL, "at %#llx",
                      (unsigned long long)bad[i]);
     cr_assert_eq(world_mapping_count(), 0);
-    cr_assert_eq(map(OTHER, GUEST, ref, GRANT_MAP_LIMIT - 2 * PAGE), 0);
+    cr_assert_eq(map(OTHER, GUEST, ref, (RAM + HC_GRANT_WINDOW_SIZE) - 2 * PAGE), 0);
 }
 
 Test(hypercall, grants_are_checked_against_the_caller)

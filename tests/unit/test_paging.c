@@ -129,3 +129,28 @@ Test(paging, unmap_removes_small_pages_only)
     cr_assert_eq(pt_unmap(&b, 0x123, PAGE_SIZE), PT_ERR_MISALIGNED);
     cr_assert_eq(pt_unmap(&b, 0x7000000000, PAGE_SIZE), PT_ERR_NOT_MAPPED, "no tables there");
 }
+
+/* A revoke must remove every page of its range even when one is already
+ * gone: an unmap that stopped at a hole would leave the rest mapped. */
+Test(paging, unmap_goes_on_past_holes)
+{
+    struct pt_builder b = host_builder(0);
+    uint64_t pa, flags;
+
+    cr_assert_eq(pt_map(&b, 0x100000, 0x800000, 4 * PAGE_SIZE, PTE_PRESENT), PT_OK);
+    cr_assert_eq(pt_unmap(&b, 0x101000, PAGE_SIZE), PT_OK);
+    cr_assert_eq(pt_unmap(&b, 0x100000, 4 * PAGE_SIZE), PT_ERR_NOT_MAPPED);
+    for (uint64_t page = 0; page < 4; page++)
+        cr_assert_not(pt_translate(&b, 0x100000 + page * PAGE_SIZE, &pa, &flags), "page %llu",
+                      (unsigned long long)page);
+}
+
+Test(paging, range_unmapped_sees_any_page)
+{
+    struct pt_builder b = host_builder(0);
+
+    cr_assert(pt_range_unmapped(&b, 0x200000, 8 * PAGE_SIZE), "nothing there yet");
+    cr_assert_eq(pt_map(&b, 0x205000, 0x900000, PAGE_SIZE, PTE_PRESENT), PT_OK);
+    cr_assert_not(pt_range_unmapped(&b, 0x200000, 8 * PAGE_SIZE));
+    cr_assert(pt_range_unmapped(&b, 0x200000, 5 * PAGE_SIZE), "stops before it");
+}
