@@ -59,7 +59,7 @@ $(BUILD)/core/%.o: %.c
 
 $(BUILD)/core/%.o: %.asm $(BUILD)/asm_offsets.inc
 	@mkdir -p $(dir $@)
-	$(NASM) -f elf64 -I$(BUILD)/ -I$(dir $<) -o $@ $<
+	$(NASM) -f elf64 -I$(BUILD)/ -I$(dir $<) -MD $(@:.o=.d) -o $@ $<
 
 # Structure offsets for NASM, generated from the C definitions.
 $(BUILD)/asm_offsets.inc: arch/x86_64/asm_offsets.c $(wildcard arch/x86_64/*.h hv/*.h)

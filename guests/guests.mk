@@ -29,7 +29,7 @@ $(GUEST_OBJ_DIR)/%.o: %.c
 
 $(GUEST_OBJ_DIR)/%.o: %.asm
 	@mkdir -p $(dir $@)
-	$(NASM) -f elf64 -Iarch/x86_64/ -o $@ $<
+	$(NASM) -f elf64 -Iarch/x86_64/ -MD $(@:.o=.d) -o $@ $<
 
 define guest_link_rule
 $(BUILD)/guests/$(1).elf: $(patsubst %.c,$(GUEST_OBJ_DIR)/%.o,$(wildcard guests/$(1)/*.c)) \

@@ -14,21 +14,7 @@ section .text
 EXCEPTION_STUBS
 
 exception_common:
-    push rax
-    push rbx
-    push rcx
-    push rdx
-    push rsi
-    push rdi
-    push rbp
-    push r8
-    push r9
-    push r10
-    push r11
-    push r12
-    push r13
-    push r14
-    push r15
+    PUSH_GENERAL_REGISTERS
     mov rdi, rsp                ; struct exception_frame *
     and rsp, -16
     call exception_report

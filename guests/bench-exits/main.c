@@ -4,48 +4,41 @@
  * comparison, a plain instruction that does not exit. Each figure is the
  * smallest of many runs, which drops the noise of the measurement itself.
  */
+#include "guests/lib/bench.h"
 #include "guests/lib/guest.h"
 
 #define RUNS         200
 #define UNOWNED_PORT 0x80
 
-static uint64_t smallest_of_runs(void (*operation)(void))
+static bool nothing(uint32_t run)
 {
-    uint64_t best = UINT64_MAX;
-
-    for (unsigned i = 0; i < RUNS; i++) {
-        uint64_t start = rdtsc_ordered();
-        operation();
-        uint64_t ticks = rdtsc_ordered() - start;
-        if (ticks < best)
-            best = ticks;
-    }
-    return best;
+    (void)run;
+    return true;
 }
 
-static void nothing(void)
+static bool cpuid_leaf0(uint32_t run)
 {
-}
-
-static void cpuid_leaf0(void)
-{
+    (void)run;
     cpuid(0, 0);
+    return true;
 }
 
-static void out_unowned(void)
+static bool out_unowned(uint32_t run)
 {
+    (void)run;
     outb(UNOWNED_PORT, 0);
+    return true;
 }
 
 int guest_main(const struct bulkhead_boot_info *info)
 {
     (void)info;
-    uint64_t baseline = smallest_of_runs(nothing);
+    uint64_t baseline = bench_smallest(nothing, RUNS);
 
     printf("bench: baseline %llu ticks\n", (unsigned long long)baseline);
     printf("bench: cpuid exit round trip %llu ticks\n",
-           (unsigned long long)(smallest_of_runs(cpuid_leaf0) - baseline));
+           (unsigned long long)(bench_smallest(cpuid_leaf0, RUNS) - baseline));
     printf("bench: io exit round trip %llu ticks\n",
-           (unsigned long long)(smallest_of_runs(out_unowned) - baseline));
+           (unsigned long long)(bench_smallest(out_unowned, RUNS) - baseline));
     return 0;
 }

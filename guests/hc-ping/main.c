@@ -6,6 +6,7 @@
  */
 #include "guests/hc-ping/channel.h"
 #include "guests/lib/event.h"
+#include "guests/lib/bench.h"
 #include "guests/lib/guest.h"
 #include "guests/lib/hypercall.h"
 
@@ -115,69 +116,59 @@ static void exchange_messages(void)
     EXPECT_EQ(good, MESSAGES);
 }
 
-static void nothing(void)
+static bool nothing(uint32_t run)
 {
+    (void)run;
+    return true;
 }
 
-static void null_hypercall(void)
+static bool null_hypercall(uint32_t run)
 {
-    hc_null();
-}
-
-static uint64_t smallest_of_runs(void (*operation)(void))
-{
-    uint64_t best = UINT64_MAX;
-
-    for (unsigned i = 0; i < BENCH_RUNS; i++) {
-        uint64_t start = rdtsc_ordered();
-        operation();
-        uint64_t ticks = rdtsc_ordered() - start;
-        if (ticks < best)
-            best = ticks;
-    }
-    return best;
+    (void)run;
+    return hc_null() == 0;
 }
 
 /* Ping sends on pong's echo port; pong's handler sends straight back; ping
  * (asleep in HC_BLOCK) takes the interrupt. Half the round trip is one way. */
+static bool event_round_trip(uint32_t run)
+{
+    uint32_t before = echo_events;
+
+    (void)run;
+    hc_event_send(to_pong_echo);
+    return event_wait(&echo_events, before + 1, tsc_after(TIMEOUT_TICKS));
+}
+
+/* From ping's put of a request until it has taken pong's reply (polling the
+ * reply ring, pong woken by the event): two messages, so half is one. */
+static bool ring_round_trip(uint32_t run)
+{
+    struct channel_message reply;
+
+    send_request(MESSAGES + run);
+    return take_reply(&reply, false) && reply_is(&reply, MESSAGES + run);
+}
+
 static void bench_event(void)
 {
-    uint64_t best = UINT64_MAX;
+    uint64_t best = bench_smallest(event_round_trip, BENCH_RUNS);
 
-    for (unsigned i = 0; i < BENCH_RUNS; i++) {
-        uint32_t before = echo_events;
-        uint64_t start = rdtsc_ordered();
-        hc_event_send(to_pong_echo);
-        if (!event_wait(&echo_events, before + 1, tsc_after(TIMEOUT_TICKS))) {
-            printf("hc-ping: FAIL no echo event\n");
-            return;
-        }
-        uint64_t ticks = rdtsc_ordered() - start;
-        if (ticks < best)
-            best = ticks;
+    if (best == UINT64_MAX) {
+        printf("hc-ping: FAIL no echo event\n");
+        return;
     }
     printf("hc-ping: bench event one-way %llu ticks (half the smallest of %u round trips: "
            "event to pong, pong's handler sends one back)\n",
            (unsigned long long)(best / 2), BENCH_RUNS);
 }
 
-/* From ping's put of a request until it has taken pong's reply (polling the
- * reply ring, pong woken by the event): two messages, so half is one. */
 static void bench_ring(void)
 {
-    struct channel_message reply;
-    uint64_t best = UINT64_MAX;
+    uint64_t best = bench_smallest(ring_round_trip, BENCH_RUNS);
 
-    for (uint32_t i = 0; i < BENCH_RUNS; i++) {
-        uint64_t start = rdtsc_ordered();
-        send_request(MESSAGES + i);
-        if (!take_reply(&reply, false) || !reply_is(&reply, MESSAGES + i)) {
-            printf("hc-ping: FAIL bench reply %u\n", MESSAGES + i);
-            return;
-        }
-        uint64_t ticks = rdtsc_ordered() - start;
-        if (ticks < best)
-            best = ticks;
+    if (best == UINT64_MAX) {
+        printf("hc-ping: FAIL a bench reply went missing\n");
+        return;
     }
     printf("hc-ping: bench ring 64-byte message %llu ticks (half the smallest of %u "
            "request-reply round trips, from ping's put to ping's take of the reply)\n",
@@ -186,10 +177,10 @@ static void bench_ring(void)
 
 static void bench(void)
 {
-    uint64_t baseline = smallest_of_runs(nothing);
+    uint64_t baseline = bench_smallest(nothing, BENCH_RUNS);
 
     printf("hc-ping: bench null hypercall %llu ticks\n",
-           (unsigned long long)(smallest_of_runs(null_hypercall) - baseline));
+           (unsigned long long)(bench_smallest(null_hypercall, BENCH_RUNS) - baseline));
     bench_event();
     bench_ring();
 }
