@@ -105,15 +105,30 @@ static bool vcpu_may_run(struct vcpu *v, uint64_t now)
     return true;
 }
 
+/* Most exits leave nothing to do before the next entry: no request, no
+ * deadline of any kind, no interrupt, no stale translation. Checking that
+ * first keeps the common round trip short. */
+static bool nothing_to_do(const struct vcpu *v)
+{
+    const struct partition *p = v->partition;
+
+    return !p->stopping && !p->stop_requested && p->command == PARTITION_COMMAND_NONE &&
+           !v->init_pending && !p->deadline_tsc && !p->timer_deadline &&
+           !vapic_timer_deadline(&v->apic) && v->preemption_parked && !v->interrupt_window &&
+           v->ept_generation_seen == p->ept_generation && vapic_irr_empty(&v->apic);
+}
+
 int partition_vcpu_before_entry(struct vcpu *v)
 {
+    if (nothing_to_do(v))
+        return 1;
     uint64_t now = arch_read_tsc();
 
     if (!vcpu_may_run(v, now))
         return 0;
     vcpu_inject_pending_interrupt(v);
     uint64_t deadline = next_deadline(v);
-    vcpu_set_preemption_timer(deadline > now ? deadline - now : (deadline ? 0 : UINT64_MAX));
+    vcpu_set_preemption_timer(v, deadline > now ? deadline - now : (deadline ? 0 : UINT64_MAX));
     return 1;
 }
 

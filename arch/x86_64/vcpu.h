@@ -41,11 +41,13 @@ struct vcpu {
     uint64_t vmcs_phys;
     struct partition *partition; /* 0 for the probe guest */
     enum vcpu_state state;
-    uint32_t stop_reason;  /* exit reason that stopped it */
-    uint64_t deadline_tsc; /* the partition's time limit; 0 = none */
-    uint8_t tpr;           /* CR8 as the guest sees it */
-    struct vapic apic;     /* its local APIC (x2APIC mode only) */
-    uint64_t apic_base;    /* IA32_APIC_BASE as the guest sees it */
+    uint32_t stop_reason;   /* exit reason that stopped it */
+    uint64_t deadline_tsc;  /* the partition's time limit; 0 = none */
+    uint8_t tpr;            /* CR8 as the guest sees it */
+    bool preemption_parked; /* the VMCS holds the no-deadline timer value */
+    bool interrupt_window;  /* interrupt-window exiting is on */
+    struct vapic apic;      /* its local APIC (x2APIC mode only) */
+    uint64_t apic_base;     /* IA32_APIC_BASE as the guest sees it */
     volatile bool init_pending;
     volatile int sipi_vector;              /* a start-up IPI's vector, or -1 */
     volatile uint64_t ept_generation_seen; /* see partition_flush_ept() */

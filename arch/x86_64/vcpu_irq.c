@@ -18,13 +18,18 @@ bool vcpu_interrupts_enabled(void)
            !(vmcs_read(VMCS_GUEST_INTERRUPTIBILITY) & blocked);
 }
 
-static void set_interrupt_window_exiting(bool on)
+/* The control only changes when the wish changes: a VMCS access less on
+ * almost every entry. */
+static void set_interrupt_window_exiting(struct vcpu *vcpu, bool on)
 {
+    if (vcpu->interrupt_window == on)
+        return;
     uint64_t controls = vmcs_read(VMCS_PROC_BASED_CONTROLS);
 
     controls = on ? controls | PROC_INTERRUPT_WINDOW_EXITING
                   : controls & ~(uint64_t)PROC_INTERRUPT_WINDOW_EXITING;
     vmcs_write(VMCS_PROC_BASED_CONTROLS, controls);
+    vcpu->interrupt_window = on;
 }
 
 /* One event per entry: a fault the exit handler injected goes first, and
@@ -34,18 +39,18 @@ void vcpu_inject_pending_interrupt(struct vcpu *vcpu)
     int vector = vapic_pending(&vcpu->apic);
 
     if (vector < 0) {
-        set_interrupt_window_exiting(false);
+        set_interrupt_window_exiting(vcpu, false);
         return;
     }
     bool event_queued = vmcs_read(VMCS_ENTRY_INTERRUPTION_INFO) & INTERRUPTION_VALID;
     if (event_queued || !vcpu_interrupts_enabled()) {
-        set_interrupt_window_exiting(true);
+        set_interrupt_window_exiting(vcpu, true);
         return;
     }
     vmcs_write(VMCS_ENTRY_INTERRUPTION_INFO,
                INTERRUPTION_VALID | INTERRUPTION_TYPE_EXTERNAL | (uint32_t)vector);
     vapic_deliver(&vcpu->apic, (uint8_t)vector);
-    set_interrupt_window_exiting(false);
+    set_interrupt_window_exiting(vcpu, false);
 }
 
 void vcpu_kick(const struct vcpu *vcpu)
@@ -68,7 +73,6 @@ int exit_handle_external_interrupt(struct vcpu *vcpu)
 
 int exit_handle_interrupt_window(struct vcpu *vcpu)
 {
-    (void)vcpu;
-    set_interrupt_window_exiting(false);
+    set_interrupt_window_exiting(vcpu, false);
     return 1;
 }

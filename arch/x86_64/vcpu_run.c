@@ -37,15 +37,34 @@ bool vcpu_prepare(struct vcpu *vcpu, const struct vcpu_entry *entry, uint64_t ep
     vcpu->regs = (struct guest_regs){.rdi = entry->rdi, .rsi = entry->rsi};
     vcpu->launched = 0;
     vcpu->tpr = 0;
+    vcpu->preemption_parked = false;
+    vcpu->interrupt_window = false;
     vcpu->state = VCPU_RUNNING;
     return true;
 }
 
-void vcpu_set_preemption_timer(uint64_t ticks)
+/* The TSC-to-timer shift is the same on every CPU; reading the MSR on each
+ * entry would sit on the hot path. */
+static unsigned preemption_timer_rate(void)
 {
-    unsigned rate = cpu_read_msr(MSR_IA32_VMX_MISC) & VMX_MISC_PREEMPTION_RATE_MASK;
-    uint64_t value = ticks >> rate;
+    static int rate = -1;
 
+    if (rate < 0)
+        rate = (int)(cpu_read_msr(MSR_IA32_VMX_MISC) & VMX_MISC_PREEMPTION_RATE_MASK);
+    return (unsigned)rate;
+}
+
+/* Without a deadline the timer is parked at its largest value, written
+ * once: it then takes minutes of guest time to expire, and its exit is
+ * harmless. */
+void vcpu_set_preemption_timer(struct vcpu *vcpu, uint64_t ticks)
+{
+    bool parked = ticks == UINT64_MAX;
+    uint64_t value = ticks >> preemption_timer_rate();
+
+    if (parked && vcpu->preemption_parked)
+        return;
+    vcpu->preemption_parked = parked;
     vmcs_write(VMCS_GUEST_PREEMPTION_TIMER, value > 0xffffffffu ? 0xffffffffu : value);
 }
 

@@ -27,7 +27,8 @@ bool vcpu_prepare(struct vcpu *vcpu, const struct vcpu_entry *entry, uint64_t ep
  * entry itself failed (reported). */
 bool vcpu_run(struct vcpu *vcpu);
 
-/* Programs the preemption timer to fire after about `ticks` TSC ticks. */
-void vcpu_set_preemption_timer(uint64_t ticks);
+/* Programs the preemption timer to fire after about `ticks` TSC ticks
+ * (UINT64_MAX: no deadline). */
+void vcpu_set_preemption_timer(struct vcpu *vcpu, uint64_t ticks);
 
 #endif
