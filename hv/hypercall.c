@@ -8,6 +8,7 @@
 #include "hv/arch.h"
 #include "hv/event.h"
 #include "hv/grant.h"
+#include "hv/ioreq.h"
 #include "hv/log.h"
 #include "hv/partition.h"
 #include "hv/string.h"
@@ -181,6 +182,21 @@ static int64_t hc_partition_destroy(struct hypercall_caller *caller, const uint6
     return command(caller, args[0], PARTITION_COMMAND_DESTROY);
 }
 
+static int64_t hc_ioreq_server(struct hypercall_caller *caller, const uint64_t *args)
+{
+    return ioreq_register_server(caller->partition, args[0], args[1]);
+}
+
+static int64_t hc_ioreq_claim(struct hypercall_caller *caller, const uint64_t *args)
+{
+    return ioreq_claim(caller->partition, args[0], args[1]);
+}
+
+static int64_t hc_ioreq_complete(struct hypercall_caller *caller, const uint64_t *args)
+{
+    return ioreq_complete(caller->partition, args[0], args[1]);
+}
+
 static const struct hypercall hypercalls[HC_CALL_COUNT] = {
     [HC_NULL] = {hc_null, false},
     [HC_VERSION] = {hc_version, false},
@@ -204,6 +220,9 @@ static const struct hypercall hypercalls[HC_CALL_COUNT] = {
     [HC_PARTITION_START] = {hc_partition_start, true},
     [HC_PARTITION_RESTART] = {hc_partition_restart, true},
     [HC_PARTITION_DESTROY] = {hc_partition_destroy, true},
+    [HC_IOREQ_SERVER] = {hc_ioreq_server, true},
+    [HC_IOREQ_CLAIM] = {hc_ioreq_claim, true},
+    [HC_IOREQ_COMPLETE] = {hc_ioreq_complete, true},
 };
 
 int64_t hypercall_dispatch(struct hypercall_caller *caller, uint64_t number, const uint64_t args[6])

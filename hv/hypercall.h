@@ -71,7 +71,14 @@ enum hypercall_number {
     HC_PARTITION_RESTART = 43, /* (partition id) -> 0 (privileged) */
     HC_PARTITION_DESTROY = 44, /* (partition id) -> 0 (privileged) */
 
-    HC_CALL_COUNT = 45,
+    HC_IOREQ_SERVER = 50,   /* (request page address, event port) -> 0 (privileged): the
+                               caller serves I/O requests of full partitions */
+    HC_IOREQ_CLAIM = 51,    /* (first port, count) -> 0 (privileged): accesses of full
+                               partitions to these ports become requests */
+    HC_IOREQ_COMPLETE = 52, /* (slot, value read) -> 0 (privileged): the request in
+                               `slot` is done; its vCPU resumes */
+
+    HC_CALL_COUNT = 53,
 };
 
 enum hypercall_error {
@@ -95,6 +102,37 @@ enum hypercall_error {
 #define HC_GRANT_READ_WRITE 0x1
 
 #define HC_NAME_LEN 32
+
+/*
+ * I/O requests. When a vCPU of a full partition touches a claimed port, the
+ * hypervisor pauses it, fills the slot of its physical CPU in the server's
+ * request page and raises the server's event port; the server answers with
+ * HC_IOREQ_COMPLETE (and marks its copy of the slot free itself). The
+ * sequence number tells a new request from an old one.
+ */
+#define HC_IOREQ_SLOTS 64
+#define HC_IOREQ_CLAIMS 8 /* port ranges a server may claim */
+
+enum hc_ioreq_state {
+    HC_IOREQ_FREE = 0,
+    HC_IOREQ_PENDING = 1,
+};
+
+struct hc_ioreq {
+    uint32_t state; /* enum hc_ioreq_state */
+    uint32_t partition_id;
+    uint32_t vcpu;
+    uint16_t port;
+    uint8_t size;  /* 1, 2 or 4 bytes */
+    uint8_t write; /* 1: OUT (data holds the value), 0: IN */
+    uint32_t data;
+    uint32_t reserved;
+    uint64_t sequence;
+};
+
+struct hc_ioreq_page {
+    struct hc_ioreq slots[HC_IOREQ_SLOTS];
+};
 
 struct hc_self_info {
     uint32_t partition_id;

@@ -5,6 +5,7 @@
 #include "arch/x86_64/vcpu_run.h"
 #include "hv/arch.h"
 #include "hv/guest_abi.h"
+#include "hv/ioreq.h"
 #include "hv/log.h"
 #include "hv/memory.h"
 #include "hv/partition_image.h"
@@ -239,6 +240,7 @@ static void run_once(struct partition *p, struct vcpu *v)
             break;
     }
     p->state = p->crashed ? PARTITION_CRASHED : PARTITION_STOPPED;
+    ioreq_server_gone(p);
     report_end(p, v);
 }
 

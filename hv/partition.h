@@ -141,6 +141,13 @@ void partition_vcpu_flush_ept(struct vcpu *v);
 /* TSC ticks per second, as calibrated at boot. */
 uint64_t partition_tsc_hz(void);
 
+/* Pauses the vCPU (sleeping) while *busy stays true; false when it has to
+ * stop meanwhile. */
+bool partition_vcpu_wait_for(struct vcpu *vcpu, volatile bool *busy);
+
+/* Makes the vCPU's CPU look at its work again (no-op on its own CPU). */
+void partition_wake_vcpu(struct vcpu *vcpu);
+
 /* HC_BLOCK: like HLT with interrupts on, but also ends at the deadline. */
 int partition_vcpu_block(struct vcpu *vcpu, uint64_t tsc_deadline);
 

@@ -4,6 +4,7 @@
 #include "arch/x86_64/vcpu_run.h"
 #include "hv/arch.h"
 #include "hv/guest_abi.h"
+#include "hv/ioreq.h"
 #include "hv/log.h"
 #include "hv/partition.h"
 
@@ -144,6 +145,22 @@ int partition_vcpu_block(struct vcpu *v, uint64_t tsc_deadline)
     }
 }
 
+bool partition_vcpu_wait_for(struct vcpu *v, volatile bool *busy)
+{
+    while (__atomic_load_n(busy, __ATOMIC_ACQUIRE)) {
+        if (!vcpu_may_run(v, arch_read_tsc()))
+            return false;
+        arch_wait_for_interrupt(next_deadline(v));
+    }
+    return true;
+}
+
+void partition_wake_vcpu(struct vcpu *v)
+{
+    if (v->cpu_index != arch_cpu_index())
+        vcpu_kick(v);
+}
+
 int partition_vcpu_wait(struct vcpu *v)
 {
     return partition_vcpu_block(v, 0);
@@ -244,6 +261,9 @@ bool partition_port_access(struct vcpu *vcpu, uint16_t port, unsigned size, bool
         partition_stop_all(p);
         return false;
     }
+    /* A device model of the I/O server emulates it for full partitions. */
+    if (!partition_is_pv(p) && ioreq_port_claimed(port))
+        return ioreq_forward(vcpu, port, size, out, value);
     /* Nobody owns this port: the bare-metal answer, and a count. */
     p->unowned_port_accesses++;
     if (!out)

@@ -246,6 +246,20 @@ void partition_deliver_interrupt(struct partition *p, unsigned vcpu, uint8_t vec
     r->interrupt_total++;
 }
 
+/* I/O requests are never forwarded here (no vCPU runs): waiting is over at
+ * once and waking is a no-op. */
+bool partition_vcpu_wait_for(struct vcpu *vcpu, volatile bool *busy)
+{
+    (void)vcpu;
+    (void)busy;
+    return true;
+}
+
+void partition_wake_vcpu(struct vcpu *vcpu)
+{
+    (void)vcpu;
+}
+
 int partition_vcpu_block(struct vcpu *vcpu, uint64_t tsc_deadline)
 {
     (void)vcpu;

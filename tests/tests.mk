@@ -28,7 +28,7 @@ UNIT_SOURCES_memmap := boot/memmap.c
 UNIT_SOURCES_ring   := guests/lib/ring.c
 UNIT_SOURCES_vapic  := hv/vapic.c
 UNIT_SOURCES_hypercall := tests/hypercall_world.c hv/hypercall.c hv/event.c hv/grant.c \
-                          hv/guest_memory.c hv/partition_info.c
+                          hv/guest_memory.c hv/partition_info.c hv/ioreq.c
 UNIT_SOURCES_guest_memory := hv/guest_memory.c
 
 UNIT_NAMES  := $(patsubst tests/unit/test_%.c,%,$(wildcard tests/unit/test_*.c))
@@ -72,7 +72,7 @@ test-unit: $(UNIT_COUNTS)
 FUZZ_SOURCES_config := hv/config.c
 FUZZ_SOURCES_elf    := hv/elf.c
 FUZZ_SOURCES_hypercall := tests/hypercall_world.c hv/hypercall.c hv/event.c hv/grant.c \
-                          hv/guest_memory.c hv/partition_info.c
+                          hv/guest_memory.c hv/partition_info.c hv/ioreq.c
 
 FUZZ_CC     := clang
 FUZZ_RUNS   ?= 200000

@@ -171,3 +171,18 @@ const char *hc_error_name(int64_t result)
         return names[-result];
     return "unknown error";
 }
+
+int64_t hc_ioreq_server(struct hc_ioreq_page *page, uint32_t port)
+{
+    return hypercall(HC_IOREQ_SERVER, (uint64_t)page, port, 0, 0);
+}
+
+int64_t hc_ioreq_claim(uint16_t first_port, uint32_t count)
+{
+    return hypercall(HC_IOREQ_CLAIM, first_port, count, 0, 0);
+}
+
+int64_t hc_ioreq_complete(uint32_t slot, uint32_t value)
+{
+    return hypercall(HC_IOREQ_COMPLETE, slot, value, 0, 0);
+}

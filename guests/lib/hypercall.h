@@ -50,6 +50,10 @@ int64_t hc_partition_start(uint32_t id);
 int64_t hc_partition_restart(uint32_t id);
 int64_t hc_partition_destroy(uint32_t id);
 
+int64_t hc_ioreq_server(struct hc_ioreq_page *page, uint32_t port);
+int64_t hc_ioreq_claim(uint16_t first_port, uint32_t count);
+int64_t hc_ioreq_complete(uint32_t slot, uint32_t value);
+
 /* Pause between the attempts of the *_retrying helpers: short everywhere
  * (under Bochs a TSC tick is one emulated instruction). */
 #define HC_RETRY_PAUSE_TICKS 1000000ull

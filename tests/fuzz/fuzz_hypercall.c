@@ -70,6 +70,9 @@ static const uint8_t real_calls[] = {
     HC_PARTITION_START,
     HC_PARTITION_RESTART,
     HC_PARTITION_DESTROY,
+    HC_IOREQ_SERVER,
+    HC_IOREQ_CLAIM,
+    HC_IOREQ_COMPLETE,
 };
 #define REAL_CALLS (sizeof(real_calls) / sizeof(real_calls[0]))
 
@@ -166,7 +169,8 @@ static unsigned interrupts_delivered(void)
 
 static bool is_privileged_call(uint64_t number)
 {
-    return number >= HC_PARTITION_LIST && number <= HC_PARTITION_DESTROY;
+    return (number >= HC_PARTITION_LIST && number <= HC_PARTITION_DESTROY) ||
+           (number >= HC_IOREQ_SERVER && number <= HC_IOREQ_COMPLETE);
 }
 
 static bool is_known_call(uint64_t number)

@@ -1,0 +1,125 @@
+/*
+ * dom0, the management partition (privileged, pv). This first version
+ * serves the I/O requests of full partitions: it emulates a 16550 UART at
+ * COM1 for each of them and prints their lines with their names in front.
+ * It ends once every other partition has stopped.
+ *
+ * Everything in the request page is treated as hostile: each slot is copied
+ * before it is looked at, and one that does not make sense is answered with
+ * all ones and counted.
+ */
+#include "guests/dom0/uart.h"
+#include "guests/lib/event.h"
+#include "guests/lib/guest.h"
+#include "guests/lib/hypercall.h"
+#include "hv/string.h"
+
+#define REQUEST_VECTOR  0x40
+#define MAX_PARTITIONS  8
+#define IDLE_POLL_TICKS 20000000ull
+
+static struct hc_ioreq_page requests __attribute__((aligned(4096)));
+static struct uart uarts[MAX_PARTITIONS + 1]; /* by partition id */
+static struct hc_partition_entry partitions[MAX_PARTITIONS];
+static unsigned partition_count;
+static volatile uint32_t wakeups;
+static unsigned rejected;
+
+static void on_request(uint8_t vector)
+{
+    (void)vector;
+    wakeups++;
+}
+
+static void refresh_partitions(void)
+{
+    int64_t count = hc_partition_list(partitions, MAX_PARTITIONS);
+
+    partition_count = count > 0 ? (unsigned)count : 0;
+}
+
+static const char *name_of(uint32_t id)
+{
+    for (unsigned i = 0; i < partition_count; i++) {
+        if (partitions[i].id == id)
+            return partitions[i].name;
+    }
+    return "?";
+}
+
+static bool request_valid(const struct hc_ioreq *r)
+{
+    return r->partition_id >= 1 && r->partition_id <= MAX_PARTITIONS && r->port >= UART_COM1_BASE &&
+           r->port < UART_COM1_BASE + UART_PORTS && (r->size == 1 || r->size == 2 || r->size == 4);
+}
+
+/* One request, on a private copy: returns the value an IN reads. */
+static uint32_t emulate(const struct hc_ioreq *r)
+{
+    struct uart *uart = &uarts[r->partition_id];
+    unsigned offset = r->port - UART_COM1_BASE;
+    bool line_done;
+
+    if (!r->write)
+        return uart_read(uart, offset);
+    uart_write(uart, offset, (uint8_t)r->data, &line_done);
+    if (line_done) {
+        refresh_partitions();
+        printf("[%s] %s\n", name_of(r->partition_id), uart->line);
+        uart_line_taken(uart);
+    }
+    return 0;
+}
+
+static void serve_slot(unsigned slot)
+{
+    struct hc_ioreq request;
+
+    memcpy(&request, (const void *)&requests.slots[slot], sizeof(request));
+    if (request.state != HC_IOREQ_PENDING)
+        return;
+    uint32_t value = 0xffffffffu;
+    if (request_valid(&request))
+        value = emulate(&request);
+    else
+        rejected++;
+    requests.slots[slot].state = HC_IOREQ_FREE;
+    hc_ioreq_complete(slot, value);
+}
+
+static bool others_running(const struct bulkhead_boot_info *info)
+{
+    refresh_partitions();
+    for (unsigned i = 0; i < partition_count; i++) {
+        if (partitions[i].id != info->partition_id && partitions[i].state == HC_PARTITION_RUNNING)
+            return true;
+    }
+    return false;
+}
+
+static bool start_serving(void)
+{
+    event_enable_x2apic();
+    int64_t port = event_bind(REQUEST_VECTOR, 0, on_request);
+    if (port < 0 || hc_ioreq_server(&requests, (uint32_t)port) != 0 ||
+        hc_ioreq_claim(UART_COM1_BASE, UART_PORTS) != 0)
+        return false;
+    for (unsigned id = 0; id <= MAX_PARTITIONS; id++)
+        uart_reset(&uarts[id]);
+    return true;
+}
+
+int guest_main(const struct bulkhead_boot_info *info)
+{
+    exceptions_init();
+    EXPECT_TRUE(start_serving());
+    printf("dom0: serving a 16550 at COM1 for full partitions\n");
+    while (others_running(info)) {
+        uint32_t seen = wakeups;
+        for (unsigned slot = 0; slot < HC_IOREQ_SLOTS; slot++)
+            serve_slot(slot);
+        event_wait(&wakeups, seen + 1, tsc_after(IDLE_POLL_TICKS));
+    }
+    printf("dom0: every other partition has stopped; %u bad requests refused\n", rejected);
+    return guest_exit_status();
+}

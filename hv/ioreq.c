@@ -1,0 +1,160 @@
+#include "hv/ioreq.h"
+
+#include "hv/event.h"
+#include "hv/partition.h"
+#include "hv/spinlock.h"
+
+struct port_range {
+    uint16_t first;
+    uint32_t count;
+};
+
+struct request {
+    volatile bool pending;
+    uint32_t data; /* the answer */
+    struct vcpu *vcpu;
+    struct hc_ioreq posted; /* what the server was told */
+};
+
+static struct {
+    struct spinlock lock;
+    struct partition *partition; /* 0: no server */
+    uint64_t page;
+    unsigned port;
+    unsigned claim_count;
+    struct port_range claims[HC_IOREQ_CLAIMS];
+    struct request requests[HC_IOREQ_SLOTS];
+    uint64_t sequence;
+} server;
+
+#define PAGE 4096ull
+
+static bool post(struct partition *to, uint64_t slot, const struct hc_ioreq *request);
+
+/* A server that starts (again) learns of the requests still waiting: their
+ * vCPUs have been paused since the previous server went away. */
+static void repost_pending(struct partition *to)
+{
+    for (unsigned slot = 0; slot < HC_IOREQ_SLOTS; slot++) {
+        if (server.requests[slot].pending)
+            post(to, slot, &server.requests[slot].posted);
+    }
+}
+
+int64_t ioreq_register_server(struct partition *caller, uint64_t page, uint64_t port)
+{
+    if (page % PAGE)
+        return HC_EINVAL;
+    if (!partition_range_in_ram(caller, page, sizeof(struct hc_ioreq_page)))
+        return HC_EFAULT;
+    if (port >= HC_EVENT_PORTS || !caller->events.ports[port].bound)
+        return HC_ENOENT;
+    spin_lock(&server.lock);
+    int64_t result = server.partition && server.partition != caller ? HC_EBUSY : 0;
+    if (!result) {
+        server.partition = caller;
+        server.page = page;
+        server.port = (unsigned)port;
+        repost_pending(caller);
+    }
+    spin_unlock(&server.lock);
+    if (!result)
+        event_raise(caller, (unsigned)port);
+    return result;
+}
+
+int64_t ioreq_claim(struct partition *caller, uint64_t first_port, uint64_t count)
+{
+    if (!count || first_port > 0xffff || count > 0x10000 - first_port)
+        return HC_EINVAL;
+    spin_lock(&server.lock);
+    int64_t result = server.partition != caller              ? HC_EPERM
+                     : server.claim_count == HC_IOREQ_CLAIMS ? HC_ENOSPC
+                                                             : 0;
+    if (!result)
+        server.claims[server.claim_count++] =
+            (struct port_range){(uint16_t)first_port, (uint32_t)count};
+    spin_unlock(&server.lock);
+    return result;
+}
+
+bool ioreq_port_claimed(uint16_t port)
+{
+    if (!server.partition)
+        return false;
+    for (unsigned i = 0; i < server.claim_count; i++) {
+        if (port >= server.claims[i].first &&
+            (uint32_t)(port - server.claims[i].first) < server.claims[i].count)
+            return true;
+    }
+    return false;
+}
+
+/* The server's copy of the slot: what it needs to emulate the access. */
+static bool post(struct partition *to, uint64_t slot, const struct hc_ioreq *request)
+{
+    struct guest_memory memory = partition_guest_memory(to);
+
+    return guest_copy_to(&memory, server.page + slot * sizeof(*request), request, sizeof(*request));
+}
+
+bool ioreq_forward(struct vcpu *vcpu, uint16_t port, unsigned size, bool out, uint32_t *value)
+{
+    unsigned slot = vcpu->cpu_index;
+    struct request *r = &server.requests[slot];
+
+    spin_lock(&server.lock);
+    struct partition *to = server.partition;
+    if (!to || slot >= HC_IOREQ_SLOTS) {
+        spin_unlock(&server.lock);
+        *value = out ? *value : 0xffffffffu;
+        return true; /* nobody models it after all: the bare-metal answer */
+    }
+    *r = (struct request){.pending = true, .vcpu = vcpu};
+    r->posted = (struct hc_ioreq){.state = HC_IOREQ_PENDING,
+                                  .partition_id = vcpu->partition->id,
+                                  .vcpu = vcpu->index,
+                                  .port = port,
+                                  .size = (uint8_t)size,
+                                  .write = out,
+                                  .data = out ? *value : 0,
+                                  .sequence = ++server.sequence};
+    post(to, slot, &r->posted);
+    unsigned event_port = server.port;
+    spin_unlock(&server.lock);
+
+    event_raise(to, event_port);
+    if (!partition_vcpu_wait_for(vcpu, &r->pending))
+        return false;
+    if (!out)
+        *value = r->data;
+    return true;
+}
+
+int64_t ioreq_complete(struct partition *caller, uint64_t slot, uint64_t value)
+{
+    if (slot >= HC_IOREQ_SLOTS)
+        return HC_EINVAL;
+    spin_lock(&server.lock);
+    struct request *r = &server.requests[slot];
+    int64_t result = server.partition != caller ? HC_EPERM : !r->pending ? HC_ENOENT : 0;
+    struct vcpu *waiting = r->vcpu;
+    if (!result) {
+        r->data = (uint32_t)value;
+        __atomic_store_n(&r->pending, false, __ATOMIC_RELEASE);
+    }
+    spin_unlock(&server.lock);
+    if (!result)
+        partition_wake_vcpu(waiting);
+    return result;
+}
+
+void ioreq_server_gone(const struct partition *gone)
+{
+    spin_lock(&server.lock);
+    if (server.partition == gone) {
+        server.partition = 0;
+        server.claim_count = 0;
+    }
+    spin_unlock(&server.lock);
+}

@@ -1,0 +1,34 @@
+/*
+ * I/O requests: port accesses of full partitions that a device model in the
+ * privileged partition (the server) emulates. The hypervisor keeps the
+ * authoritative copy of every request; the server's page only tells it what
+ * to do, and its answers come back through HC_IOREQ_COMPLETE, checked
+ * against that copy.
+ */
+#ifndef HV_IOREQ_H
+#define HV_IOREQ_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "hv/hypercall.h"
+
+struct partition;
+struct vcpu;
+
+int64_t ioreq_register_server(struct partition *caller, uint64_t page, uint64_t port);
+int64_t ioreq_claim(struct partition *caller, uint64_t first_port, uint64_t count);
+int64_t ioreq_complete(struct partition *caller, uint64_t slot, uint64_t value);
+
+/* Whether a running server models this port. */
+bool ioreq_port_claimed(uint16_t port);
+
+/* Hands the access to the server and waits for its answer; *value is the
+ * value written (out) or receives the value read (in). Returns false when
+ * the vCPU has to stop meanwhile. */
+bool ioreq_forward(struct vcpu *vcpu, uint16_t port, unsigned size, bool out, uint32_t *value);
+
+/* The server went away: its claims and page are forgotten. */
+void ioreq_server_gone(const struct partition *server);
+
+#endif

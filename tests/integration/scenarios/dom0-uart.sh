@@ -1,0 +1,40 @@
+# A full-virtualization guest that knows nothing of Bulkhead prints through
+# a 16550 at COM1: each port access becomes an I/O request that dom0's
+# device model answers, and dom0 prints the guest's lines with its name.
+# The guest reports success through the isa-debug-exit port 0xf4.
+EMU=bochs
+CPUS=2
+MEM=512
+TIMEOUT=300
+CONFIG=$WORK/bulkhead.cfg
+
+prepare() {
+    config_with_partitions <<'CFG'
+[partition dom0]
+cpus = 0
+memory = 4M
+image = dom0.elf
+mode = pv
+privileged = yes
+time_limit = 120
+
+[partition uart]
+cpus = 1
+memory = 4M
+image = uart-hello.elf
+mode = full
+console = none
+time_limit = 120
+CFG
+}
+
+check() {
+    expect_exit 0
+    expect_line "bulkhead: [dom0] dom0: serving a 16550 at COM1 for full partitions"
+    expect_line "bulkhead: [dom0] [uart] uart-hello: hello from a full-virtualization guest"
+    expect_line "bulkhead: [dom0] [uart] uart-hello: polled output through an emulated 16550"
+    expect_line "bulkhead: partition uart: stopped (exit status 0)"
+    expect_line "bulkhead: [dom0] dom0: every other partition has stopped; 0 bad requests refused"
+    expect_partition_passed dom0
+    expect_partition_summary 2 2 0
+}
