@@ -110,7 +110,7 @@ enum hypercall_error {
  * HC_IOREQ_COMPLETE (and marks its copy of the slot free itself). The
  * sequence number tells a new request from an old one.
  */
-#define HC_IOREQ_SLOTS 64
+#define HC_IOREQ_SLOTS  64
 #define HC_IOREQ_CLAIMS 8 /* port ranges a server may claim */
 
 enum hc_ioreq_state {
