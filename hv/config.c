@@ -468,6 +468,7 @@ static void partition_set_defaults(struct config_partition *partition, struct sp
     partition->on_crash = CONFIG_ON_CRASH_STOP;
     partition->console = CONFIG_CONSOLE_DEBUGCON;
     partition->time_limit_seconds = 0;
+    partition->script[0] = '\0';
     partition->line = line;
     partition->cpus_line = 0;
     partition->memory_line = 0;
@@ -673,6 +674,21 @@ static bool parse_time_limit(struct config_reader *reader, struct span value)
     return true;
 }
 
+/* Commands for the partition to run at start (dom0's boot script):
+ * printable text, ';' between commands. */
+static bool parse_script(struct config_reader *reader, struct span value)
+{
+    if (value.len >= CONFIG_SCRIPT_LEN)
+        return false;
+    for (size_t i = 0; i < value.len; i++) {
+        if (value.ptr[i] < ' ' || value.ptr[i] >= 0x7f)
+            return false;
+        reader->partition->script[i] = value.ptr[i];
+    }
+    reader->partition->script[value.len] = '\0';
+    return true;
+}
+
 static const struct key_handler partition_keys[] = {
     {"cpus", parse_cpus, "CPU numbers from 0 to 255 as a list and/or ranges, as in 0, 2-3",
      KEY_REQUIRED},
@@ -685,6 +701,8 @@ static const struct key_handler partition_keys[] = {
     {"on_crash", parse_on_crash, "stop or restart", KEY_OPTIONAL},
     {"console", parse_console, "debugcon or none", KEY_OPTIONAL},
     {"time_limit", parse_time_limit, "seconds from 1 to 3600, or 0 for no limit", KEY_OPTIONAL},
+    {"script", parse_script, "commands separated by ';', up to 255 printable characters",
+     KEY_OPTIONAL},
 };
 
 /* ---- section and key dispatch ------------------------------------------ */

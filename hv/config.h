@@ -38,6 +38,7 @@
 #define CONFIG_PARTITION_NAME_LEN 32
 #define CONFIG_MAX_PARTITIONS     8
 #define CONFIG_MAX_CPUS           256
+#define CONFIG_SCRIPT_LEN         256
 
 enum config_on_finish {
     CONFIG_FINISH_POWEROFF = 0,
@@ -87,6 +88,7 @@ struct config_partition {
     enum config_on_crash on_crash;
     enum config_console console;
     unsigned time_limit_seconds; /* 0: no limit */
+    char script[CONFIG_SCRIPT_LEN]; /* commands run at start; empty: none */
     /* Where things were written, for errors found later (config_check_machine). */
     unsigned line, cpus_line, memory_line, image_line;
 };

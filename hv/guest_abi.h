@@ -67,7 +67,8 @@
 #define GUEST_CONSOLE_PORT 0xe9
 #define GUEST_EXIT_PORT    0xf4
 
-#define GUEST_NAME_LEN 32
+#define GUEST_NAME_LEN   32
+#define GUEST_SCRIPT_LEN 256
 
 enum guest_mode {
     GUEST_MODE_FULL = 0, /* unmodified guest: sees no hypervisor */
@@ -84,6 +85,7 @@ struct bulkhead_boot_info {
     uint32_t mode;                       /* enum guest_mode */
     uint32_t console_port;               /* 0 when the partition has no console */
     uint32_t exit_port;
+    char script[GUEST_SCRIPT_LEN];       /* the config's script line, NUL-terminated */
 };
 
 #endif

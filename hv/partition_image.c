@@ -44,6 +44,8 @@ static const char *load_flat(struct partition *p, const uint8_t *file, uint64_t 
     return 0;
 }
 
+_Static_assert(GUEST_SCRIPT_LEN == CONFIG_SCRIPT_LEN, "the script fits the boot-info page");
+
 static void fill_boot_info(const struct partition *p, uint8_t *ram)
 {
     struct bulkhead_boot_info *info = (void *)(ram + GUEST_BOOT_INFO_ADDRESS);
@@ -59,6 +61,8 @@ static void fill_boot_info(const struct partition *p, uint8_t *ram)
     info->mode = c->mode == CONFIG_MODE_PV ? GUEST_MODE_PV : GUEST_MODE_FULL;
     info->console_port = c->console == CONFIG_CONSOLE_DEBUGCON ? GUEST_CONSOLE_PORT : 0;
     info->exit_port = GUEST_EXIT_PORT;
+    memcpy(info->script, c->script, sizeof(info->script));
+    info->script[sizeof(info->script) - 1] = '\0';
 }
 
 const char *partition_image_load(struct partition *p)

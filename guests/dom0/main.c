@@ -1,13 +1,15 @@
 /*
  * dom0, the management partition (privileged, pv). This first version
  * serves the I/O requests of full partitions: it emulates a 16550 UART at
- * COM1 for each of them and prints their lines with their names in front.
- * It ends once every other partition has stopped.
+ * COM1 for each of them and prints their lines with their names in front;
+ * it runs the management commands of its boot script (the config's `script`
+ * line). It ends once every other partition has stopped.
  *
  * Everything in the request page is treated as hostile: each slot is copied
  * before it is looked at, and one that does not make sense is answered with
  * all ones and counted.
  */
+#include "guests/dom0/shell.h"
 #include "guests/dom0/uart.h"
 #include "guests/lib/event.h"
 #include "guests/lib/guest.h"
@@ -114,6 +116,7 @@ int guest_main(const struct bulkhead_boot_info *info)
     exceptions_init();
     EXPECT_TRUE(start_serving());
     printf("dom0: serving a 16550 at COM1 for full partitions\n");
+    shell_run_script(info->script);
     while (others_running(info)) {
         uint32_t seen = wakeups;
         for (unsigned slot = 0; slot < HC_IOREQ_SLOTS; slot++)

@@ -1,0 +1,162 @@
+#include "guests/dom0/shell.h"
+
+#include "guests/lib/event.h"
+#include "guests/lib/guest.h"
+#include "guests/lib/hypercall.h"
+#include "hv/string.h"
+
+#define MAX_PARTITIONS  8
+#define MAX_WORDS       4
+#define COMMAND_LEN     128
+#define WAIT_POLLS      400
+#define WAIT_POLL_TICKS 1000000ull
+
+static bool is_word(const char *word, const char *expected)
+{
+    return strncmp(word, expected, COMMAND_LEN) == 0;
+}
+
+static const char *const state_names[] = {"running", "stopped", "crashed", "destroyed"};
+
+static const char *state_name(uint32_t state)
+{
+    return state < 4 ? state_names[state] : "?";
+}
+
+/* The entry of partition `name`; false when there is none. */
+static bool find(const char *name, struct hc_partition_entry *out)
+{
+    struct hc_partition_entry entries[MAX_PARTITIONS];
+    int64_t count = hc_partition_list(entries, MAX_PARTITIONS);
+
+    for (int64_t i = 0; i < count; i++) {
+        if (strncmp(entries[i].name, name, HC_NAME_LEN) == 0) {
+            *out = entries[i];
+            return true;
+        }
+    }
+    return false;
+}
+
+static void list(void)
+{
+    struct hc_partition_entry entries[MAX_PARTITIONS];
+    int64_t count = hc_partition_list(entries, MAX_PARTITIONS);
+
+    for (int64_t i = 0; i < count; i++)
+        printf("dom0: partition %u %s %s, %u cpu(s), %llu MiB, %llu exits\n", entries[i].id,
+               entries[i].name, state_name(entries[i].state), entries[i].cpu_count,
+               (unsigned long long)(entries[i].memory_bytes >> 20),
+               (unsigned long long)entries[i].exits[HC_EXITS_TOTAL]);
+}
+
+static void stats(const struct hc_partition_entry *p)
+{
+    const uint64_t *e = p->exits;
+
+    printf("dom0: stats %s: exits %llu cpuid %llu io %llu msr %llu hlt %llu vmcall %llu ept %llu "
+           "interrupt %llu\n",
+           p->name, (unsigned long long)e[HC_EXITS_TOTAL], (unsigned long long)e[HC_EXITS_CPUID],
+           (unsigned long long)e[HC_EXITS_IO], (unsigned long long)e[HC_EXITS_MSR],
+           (unsigned long long)e[HC_EXITS_HLT], (unsigned long long)e[HC_EXITS_VMCALL],
+           (unsigned long long)e[HC_EXITS_EPT], (unsigned long long)e[HC_EXITS_INTERRUPT]);
+}
+
+/* Commands act asynchronously: `wait NAME STATE` polls until they took. */
+static void wait_for(const char *name, const char *state)
+{
+    struct hc_partition_entry p;
+
+    for (unsigned i = 0; i < WAIT_POLLS; i++) {
+        if (find(name, &p) && is_word(state_name(p.state), state)) {
+            printf("dom0: %s is %s\n", name, state);
+            return;
+        }
+        hc_block(tsc_after(WAIT_POLL_TICKS));
+    }
+    printf("dom0: %s did not become %s\n", name, state);
+}
+
+static void control(const char *verb, const struct hc_partition_entry *p)
+{
+    int64_t result = HC_ENOSYS;
+
+    if (is_word(verb, "stop"))
+        result = hc_partition_stop(p->id);
+    else if (is_word(verb, "start"))
+        result = hc_partition_start(p->id);
+    else if (is_word(verb, "restart"))
+        result = hc_partition_restart(p->id);
+    else if (is_word(verb, "destroy"))
+        result = hc_partition_destroy(p->id);
+    printf("dom0: %s %s: %s\n", verb, p->name, hc_error_name(result));
+}
+
+static bool is_control_verb(const char *verb)
+{
+    return is_word(verb, "stop") || is_word(verb, "start") || is_word(verb, "restart") ||
+           is_word(verb, "destroy");
+}
+
+/* Splits at spaces, in place; returns the number of words. */
+static unsigned split(char *line, char *words[MAX_WORDS])
+{
+    unsigned count = 0;
+
+    for (char *p = line; *p && count < MAX_WORDS;) {
+        while (*p == ' ')
+            *p++ = '\0';
+        if (*p)
+            words[count++] = p;
+        while (*p && *p != ' ')
+            p++;
+    }
+    return count;
+}
+
+static void run_command(char *line)
+{
+    char *words[MAX_WORDS];
+    unsigned count = split(line, words);
+    struct hc_partition_entry p;
+
+    if (!count)
+        return;
+    if (is_word(words[0], "list") && count == 1)
+        list();
+    else if (is_word(words[0], "wait") && count == 3)
+        wait_for(words[1], words[2]);
+    else if ((is_word(words[0], "stats") || is_control_verb(words[0])) && count == 2) {
+        if (!find(words[1], &p))
+            printf("dom0: no partition %s\n", words[1]);
+        else if (is_word(words[0], "stats"))
+            stats(&p);
+        else
+            control(words[0], &p);
+    } else
+        printf("dom0: unknown command '%s'\n", words[0]);
+}
+
+void shell_run_script(const char *script)
+{
+    char command[COMMAND_LEN];
+    unsigned length = 0;
+
+    for (const char *c = script;; c++) {
+        if (*c && *c != ';') {
+            if (length + 1 < sizeof(command))
+                command[length++] = *c;
+            continue;
+        }
+        command[length] = '\0';
+        char *start = command;
+        while (*start == ' ')
+            start++;
+        if (*start)
+            printf("dom0> %s\n", start);
+        run_command(command);
+        length = 0;
+        if (!*c)
+            break;
+    }
+}
