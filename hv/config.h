@@ -87,7 +87,7 @@ struct config_partition {
     bool privileged;
     enum config_on_crash on_crash;
     enum config_console console;
-    unsigned time_limit_seconds; /* 0: no limit */
+    unsigned time_limit_seconds;    /* 0: no limit */
     char script[CONFIG_SCRIPT_LEN]; /* commands run at start; empty: none */
     /* Where things were written, for errors found later (config_check_machine). */
     unsigned line, cpus_line, memory_line, image_line;

@@ -85,7 +85,7 @@ struct bulkhead_boot_info {
     uint32_t mode;                       /* enum guest_mode */
     uint32_t console_port;               /* 0 when the partition has no console */
     uint32_t exit_port;
-    char script[GUEST_SCRIPT_LEN];       /* the config's script line, NUL-terminated */
+    char script[GUEST_SCRIPT_LEN]; /* the config's script line, NUL-terminated */
 };
 
 #endif
