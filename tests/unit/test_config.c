@@ -88,6 +88,22 @@ Test(config, every_key)
     cr_expect_eq(config.hypervisor.crash_test, CONFIG_CRASH_TEST_STACK_OVERFLOW);
 }
 
+Test(config, partition_script)
+{
+    expect_ok("[partition dom0]\ncpus = 0\nmemory = 4M\nimage = dom0.elf\n"
+              "script = list; stop web ; wait web stopped\n");
+    cr_expect_str_eq(config.partitions[0].script, "list; stop web ; wait web stopped");
+    expect_ok("[partition dom0]\ncpus = 0\nmemory = 4M\nimage = dom0.elf\n");
+    cr_expect_str_eq(config.partitions[0].script, "");
+
+    char text[400] = "[partition dom0]\ncpus = 0\nmemory = 4M\nimage = dom0.elf\nscript = ";
+    size_t at = strlen(text);
+    memset(text + at, 'x', CONFIG_SCRIPT_LEN);
+    text[at + CONFIG_SCRIPT_LEN] = '\n';
+    cr_expect_eq(parse_n(text, at + CONFIG_SCRIPT_LEN + 1), -1, "too long");
+    cr_expect_eq(error.line, 5);
+}
+
 Test(config, crash_test_values)
 {
     expect_ok("[hypervisor]\ncrash_test = page-fault\n");
