@@ -51,7 +51,7 @@ boot() {
 # figure LOG SED_EXPRESSION: one number from a serial log, or a failure.
 figure() {
     local value
-    value=$(sed -nE "$2" "$1" | head -n 1)
+    value=$(sed -nE "$2" "$1" | awk 'NR == 1')
     [ -n "$value" ] || { echo "bench: no figure for '$2' in $1" >&2; exit 1; }
     echo "$value"
 }

@@ -116,7 +116,7 @@ printf 'label: gpt\nstart=2048, size=%d, type=C12A7328-F81F-11D2-BA4B-00A0C93EC9
 export MTOOLS_SKIP_CHECK=1
 fs="$tmp@@1M"
 mformat -i "$fs" -F -T "$part_sectors" -H 2048 -v BULKHEAD :: >/dev/null
-minfo -i "$fs" :: | grep -q 'disk type="FAT32' || die "mformat did not make FAT32"
+minfo -i "$fs" :: | grep 'disk type="FAT32' >/dev/null || die "mformat did not make FAT32"
 
 declare -A made_dir
 for key in $(printf '%s\n' "${!src_of[@]}" | sort); do

@@ -189,6 +189,8 @@ trap - INT TERM HUP
 elapsed=$(($(date +%s) - start))
 
 # The serial log may hold the firmware's terminal escapes and CRLF line ends.
+# Readers of it in a pipe read to the end (no grep -q): with pipefail, an
+# early exit would fail the pipe by SIGPIPE on a long log.
 clean_log() { sed -e 's/\x1b\[[0-9;?]*[A-Za-z]//g' -e 's/\r//g' "$log"; }
 
 # The console's last line may lack its newline; keep ours on lines of their own.
@@ -198,10 +200,10 @@ status=0
 if [ "$emu_status" -eq 124 ] || [ "$emu_status" -eq 137 ]; then
     echo "run: timeout after $timeout s"
     status=124
-elif ! clean_log | grep -q '^bulkhead: summary cpus='; then
+elif ! clean_log | grep '^bulkhead: summary cpus=' >/dev/null; then
     echo "run: no 'bulkhead: summary' line in the serial log"
     status=1
-elif ! clean_log | grep -q '^bulkhead: powering off'; then
+elif ! clean_log | grep '^bulkhead: powering off' >/dev/null; then
     echo "run: no 'bulkhead: powering off' line in the serial log"
     status=1
 elif [ "$expect_exit" != any ] && [ "$emu_status" -ne "$expect_exit" ]; then
@@ -209,7 +211,7 @@ elif [ "$expect_exit" != any ] && [ "$emu_status" -ne "$expect_exit" ]; then
     status=1
 fi
 # A Bochs panic other than the shutdown port's own is worth a look.
-if [ "$emu" = bochs ] && grep -v 'Shutdown port' "$run_dir/bochs.log" 2>/dev/null | grep -q '>>PANIC<<'; then
+if [ "$emu" = bochs ] && grep -v 'Shutdown port' "$run_dir/bochs.log" 2>/dev/null | grep '>>PANIC<<' >/dev/null; then
     echo "run: bochs reported a panic, see $run_dir/bochs.log"
 fi
 # The image copy is only worth keeping to look into a failed run.

@@ -81,7 +81,7 @@ expect_order() {
 
 # first_match REGEX: prints the first line matching REGEX.
 first_match() {
-    log_lines | grep -E -- "$1" | head -n 1
+    log_lines | grep -E -- "$1" | awk 'NR == 1'
 }
 
 # The capability line the core prints for each CPU it brings up.
