@@ -133,10 +133,18 @@ config_setting() {
     grep -qE "^[[:space:]]*$1[[:space:]]*= $2\$" "$CONFIG"
 }
 
-# config_with_partitions: writes the self-test config followed by the
-# [partition] sections read from standard input to $CONFIG.
+# config_with_partitions [HEALTHY_CPU]: writes the self-test config followed
+# by the [partition] sections read from standard input to $WORK/bulkhead.cfg
+# and makes it the scenario's CONFIG. With HEALTHY_CPU, a partition named
+# healthy running guests/healthy on that CPU comes first (partition id 1).
 config_with_partitions() {
-    { cat config/selftest.cfg; echo; cat; } >"$CONFIG"
+    CONFIG=$WORK/bulkhead.cfg
+    {
+        cat config/selftest.cfg
+        echo
+        [ -z "${1:-}" ] || printf '[partition healthy]\ncpus = %s\nmemory = 4M\nimage = healthy.elf\n\n' "$1"
+        cat
+    } >"$CONFIG"
 }
 
 # The number of ticks guests/healthy prints, read from its source.

@@ -5,9 +5,6 @@
 # survives its exits.
 EMU=bochs
 CPUS=3
-MEM=512
-TIMEOUT=300
-CONFIG=$WORK/bulkhead.cfg
 
 prepare() {
     config_with_partitions <<'CFG'

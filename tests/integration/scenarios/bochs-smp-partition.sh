@@ -4,17 +4,9 @@
 # sleeps until the APIC timer fires; a healthy partition beside it runs on.
 EMU=bochs
 CPUS=3
-MEM=512
-TIMEOUT=300
-CONFIG=$WORK/bulkhead.cfg
 
 prepare() {
-    config_with_partitions <<'CFG'
-[partition healthy]
-cpus = 0
-memory = 4M
-image = healthy.elf
-
+    config_with_partitions 0 <<'CFG'
 [partition smp]
 cpus = 1-2
 memory = 4M

@@ -4,9 +4,6 @@
 # checked.
 EMU=bochs
 CPUS=2
-MEM=512
-TIMEOUT=300
-CONFIG=$WORK/bulkhead.cfg
 
 prepare() {
     config_with_partitions <<'CFG'

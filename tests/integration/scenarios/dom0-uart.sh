@@ -4,9 +4,6 @@
 # The guest reports success through the isa-debug-exit port 0xf4.
 EMU=bochs
 CPUS=2
-MEM=512
-TIMEOUT=300
-CONFIG=$WORK/bulkhead.cfg
 
 prepare() {
     config_with_partitions <<'CFG'

@@ -4,17 +4,9 @@
 # partition beside them runs to the end.
 EMU=bochs
 CPUS=3
-MEM=512
-TIMEOUT=300
-CONFIG=$WORK/bulkhead.cfg
 
 prepare() {
-    config_with_partitions <<'CFG'
-[partition healthy]
-cpus = 0
-memory = 4M
-image = healthy.elf
-
+    config_with_partitions 0 <<'CFG'
 [partition spin]
 cpus = 1
 memory = 4M

@@ -5,9 +5,6 @@
 # granted to.
 EMU=bochs
 CPUS=2
-MEM=512
-TIMEOUT=300
-CONFIG=$WORK/bulkhead.cfg
 
 prepare() {
     config_with_partitions <<'CFG'

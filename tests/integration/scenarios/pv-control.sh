@@ -3,9 +3,6 @@
 # with interrupts off; each start shows in the neighbour's output.
 EMU=bochs
 CPUS=2
-MEM=512
-TIMEOUT=300
-CONFIG=$WORK/bulkhead.cfg
 
 prepare() {
     config_with_partitions <<'CFG'

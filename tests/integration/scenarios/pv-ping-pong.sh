@@ -4,9 +4,6 @@
 # a message through the ring (figures for make bench, not asserted).
 EMU=bochs
 CPUS=2
-MEM=512
-TIMEOUT=300
-CONFIG=$WORK/bulkhead.cfg
 
 prepare() {
     config_with_partitions <<'CFG'

@@ -2,9 +2,7 @@
 # file, the line and the CPU before anything starts.
 EMU=qemu-tcg
 CPUS=2
-MEM=512
 TIMEOUT=60
-CONFIG=$WORK/bulkhead.cfg
 IMAGE_ARGS=("${FIRMWARE_POWEROFF[@]}")
 
 prepare() {
