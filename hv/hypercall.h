@@ -141,6 +141,8 @@ struct hc_self_info {
     uint32_t mode; /* enum guest_mode of guest_abi.h */
     uint64_t memory_bytes;
     char name[HC_NAME_LEN];
+    uint32_t restarts; /* how often the hypervisor restarted it after a crash */
+    uint32_t reserved;
 };
 
 enum hc_partition_state {

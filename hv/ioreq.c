@@ -18,7 +18,8 @@ struct request {
 
 static struct {
     struct spinlock lock;
-    struct partition *partition; /* 0: no server */
+    struct partition *partition;          /* 0: no server (or it is restarting) */
+    const struct partition *claims_owner; /* whose claims stand */
     uint64_t page;
     unsigned port;
     unsigned claim_count;
@@ -53,6 +54,7 @@ int64_t ioreq_register_server(struct partition *caller, uint64_t page, uint64_t 
     int64_t result = server.partition && server.partition != caller ? HC_EBUSY : 0;
     if (!result) {
         server.partition = caller;
+        server.claims_owner = caller;
         server.page = page;
         server.port = (unsigned)port;
         repost_pending(caller);
@@ -80,8 +82,6 @@ int64_t ioreq_claim(struct partition *caller, uint64_t first_port, uint64_t coun
 
 bool ioreq_port_claimed(uint16_t port)
 {
-    if (!server.partition)
-        return false;
     for (unsigned i = 0; i < server.claim_count; i++) {
         if (port >= server.claims[i].first &&
             (uint32_t)(port - server.claims[i].first) < server.claims[i].count)
@@ -103,13 +103,11 @@ bool ioreq_forward(struct vcpu *vcpu, uint16_t port, unsigned size, bool out, ui
     unsigned slot = vcpu->cpu_index;
     struct request *r = &server.requests[slot];
 
-    spin_lock(&server.lock);
-    struct partition *to = server.partition;
-    if (!to || slot >= HC_IOREQ_SLOTS) {
-        spin_unlock(&server.lock);
+    if (slot >= HC_IOREQ_SLOTS) {
         *value = out ? *value : 0xffffffffu;
-        return true; /* nobody models it after all: the bare-metal answer */
+        return true; /* no slot for this CPU: the bare-metal answer */
     }
+    spin_lock(&server.lock);
     *r = (struct request){.pending = true, .vcpu = vcpu};
     r->posted = (struct hc_ioreq){.state = HC_IOREQ_PENDING,
                                   .partition_id = vcpu->partition->id,
@@ -119,11 +117,16 @@ bool ioreq_forward(struct vcpu *vcpu, uint16_t port, unsigned size, bool out, ui
                                   .write = out,
                                   .data = out ? *value : 0,
                                   .sequence = ++server.sequence};
-    post(to, slot, &r->posted);
+    /* While the server restarts there is nobody to tell yet: the request
+     * waits, and the server hears of it when it registers again. */
+    struct partition *to = server.partition;
+    if (to)
+        post(to, slot, &r->posted);
     unsigned event_port = server.port;
     spin_unlock(&server.lock);
 
-    event_raise(to, event_port);
+    if (to)
+        event_raise(to, event_port);
     if (!partition_vcpu_wait_for(vcpu, &r->pending))
         return false;
     if (!out)
@@ -149,12 +152,35 @@ int64_t ioreq_complete(struct partition *caller, uint64_t slot, uint64_t value)
     return result;
 }
 
-void ioreq_server_gone(const struct partition *gone)
+void ioreq_server_suspend(const struct partition *server_partition)
 {
     spin_lock(&server.lock);
-    if (server.partition == gone) {
+    if (server.partition == server_partition)
         server.partition = 0;
+    spin_unlock(&server.lock);
+}
+
+/* Gone for good: requests still waiting get the bare-metal answer. */
+void ioreq_server_gone(const struct partition *gone)
+{
+    struct vcpu *to_wake[HC_IOREQ_SLOTS];
+    unsigned wakes = 0;
+
+    spin_lock(&server.lock);
+    if (server.partition == gone || server.claims_owner == gone) {
+        server.partition = 0;
+        server.claims_owner = 0;
         server.claim_count = 0;
+        for (unsigned slot = 0; slot < HC_IOREQ_SLOTS; slot++) {
+            struct request *r = &server.requests[slot];
+            if (!r->pending)
+                continue;
+            r->data = 0xffffffffu;
+            __atomic_store_n(&r->pending, false, __ATOMIC_RELEASE);
+            to_wake[wakes++] = r->vcpu;
+        }
     }
     spin_unlock(&server.lock);
+    for (unsigned i = 0; i < wakes; i++)
+        partition_wake_vcpu(to_wake[i]);
 }

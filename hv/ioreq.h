@@ -28,7 +28,12 @@ bool ioreq_port_claimed(uint16_t port);
  * the vCPU has to stop meanwhile. */
 bool ioreq_forward(struct vcpu *vcpu, uint16_t port, unsigned size, bool out, uint32_t *value);
 
-/* The server went away: its claims and page are forgotten. */
+/* The server restarts: its claims stand and requests wait for it to
+ * register again. */
+void ioreq_server_suspend(const struct partition *server);
+
+/* The server went away for good: its claims are forgotten and waiting
+ * requests get the bare-metal answer. */
 void ioreq_server_gone(const struct partition *server);
 
 #endif

@@ -194,6 +194,18 @@ static void report_end(struct partition *p, const struct vcpu *v)
                  p->stop_cause ? p->stop_cause : (v->state == VCPU_HALTED ? "halted" : "ended"));
 }
 
+/* Everything of the previous run goes: channels, grants, the timer, its
+ * exit status. An I/O server's claims stand: requests wait for it. */
+static void forget_previous_run(struct partition *p)
+{
+    ioreq_server_suspend(p);
+    grant_release_all(p);
+    event_close_all(p);
+    p->timer_deadline = 0;
+    p->has_exit_status = false;
+    p->stop_cause = 0;
+}
+
 /* A crashed partition with on_crash = restart starts again from a fresh
  * copy of its image, a bounded number of times. */
 static bool should_restart(struct partition *p)
@@ -201,8 +213,9 @@ static bool should_restart(struct partition *p)
     if (p->config->on_crash != CONFIG_ON_CRASH_RESTART || p->restarts == PARTITION_MAX_RESTARTS)
         return false;
     p->restarts++;
-    log_line("partition %s: restarting (%u of %u)", p->config->name, p->restarts,
-             PARTITION_MAX_RESTARTS);
+    log_error("partition %s crashed: restarting it (%u of %u)", p->config->name, p->restarts,
+              PARTITION_MAX_RESTARTS);
+    forget_previous_run(p);
     return partition_image_load(p) == 0;
 }
 
@@ -265,15 +278,10 @@ static enum partition_command wait_for_command(struct partition *p)
     return command;
 }
 
-/* Everything of the previous run goes: channels, grants, the timer, its
- * exit status; then a fresh copy of the image. */
+/* A run on command starts from a fresh copy of the image. */
 static bool prepare_new_run(struct partition *p)
 {
-    grant_release_all(p);
-    event_close_all(p);
-    p->timer_deadline = 0;
-    p->has_exit_status = false;
-    p->stop_cause = 0;
+    forget_previous_run(p);
     p->restarts = 0;
     p->state = PARTITION_RUNNING;
     return partition_image_load(p) == 0;

@@ -36,6 +36,7 @@ void partition_describe_self(const struct partition *p, const struct vcpu *vcpu,
     info->mode = partition_is_pv(p) ? GUEST_MODE_PV : GUEST_MODE_FULL;
     info->memory_bytes = p->ram_size;
     copy_name(info->name, p->config->name);
+    info->restarts = p->restarts;
 }
 
 static uint32_t entry_state(const struct partition *p)

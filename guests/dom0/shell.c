@@ -114,6 +114,22 @@ static unsigned split(char *line, char *words[MAX_WORDS])
     return count;
 }
 
+/* For the crash-and-restart test: crashes dom0 (a triple fault) on its
+ * first run only, so that the restarted dom0 goes on. */
+static void crash_once(void)
+{
+    struct hc_self_info self;
+    static const struct table_register no_idt = {0, 0};
+
+    if (hc_self_info(&self) != 0 || self.restarts) {
+        printf("dom0: running again after %u restart(s)\n", self.restarts);
+        return;
+    }
+    printf("dom0: crashing on purpose\n");
+    lidt(&no_idt);
+    int3();
+}
+
 static void run_command(char *line)
 {
     char *words[MAX_WORDS];
@@ -124,6 +140,8 @@ static void run_command(char *line)
         return;
     if (is_word(words[0], "list") && count == 1)
         list();
+    else if (is_word(words[0], "crash") && count == 1)
+        crash_once();
     else if (is_word(words[0], "wait") && count == 3)
         wait_for(words[1], words[2]);
     else if ((is_word(words[0], "stats") || is_control_verb(words[0])) && count == 2) {

@@ -28,7 +28,7 @@ check() {
     expect_line "bulkhead: partition spin: stopped (time limit reached)"
     local restarts
     restarts=$(sed -nE 's/^#define PARTITION_MAX_RESTARTS[[:space:]]+([0-9]+).*/\1/p' hv/partition.h)
-    expect_line "bulkhead: partition triple: restarting ($restarts of $restarts)"
+    expect_line "bulkhead: error: partition triple crashed: restarting it ($restarts of $restarts)"
     expect_count "^bulkhead: \[triple\] hostile-triple: loading an empty IDT, then int3\$" $((restarts + 1))
     expect_partition_crashed triple 2 "2 (triple fault)"
     expect_partition_summary 3 2 1
