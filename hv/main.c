@@ -158,8 +158,11 @@ static void sort_boot_cpu_first(void)
 static void start_secondary_cpus(void)
 {
     arch_smp_init(boot.trampoline_phys, tsc_hz);
+    /* A CPU that came up is counted from here on, so the boot CPU waits for
+     * its report even when it is slow to start its work. */
     for (unsigned i = 1; i < boot.cpu_count; i++) {
-        if (!arch_start_cpu(i, boot.cpus[i].apic_id, secondary_cpu_main))
+        outcomes[i].online = arch_start_cpu(i, boot.cpus[i].apic_id, secondary_cpu_main);
+        if (!outcomes[i].online)
             log_error("cpu%u (apic %u) did not start", i, boot.cpus[i].apic_id);
     }
 }
