@@ -10,6 +10,7 @@
 #include "hv/string.h"
 
 #define AP_BOOT_STACK_SIZE 8192
+#define AP_START_SECONDS 5
 #define GDT_CODE64         0x00af9a000000ffffull
 #define GDT_DATA           0x00cf92000000ffffull
 
@@ -125,5 +126,7 @@ bool arch_start_cpu(unsigned index, uint32_t apic_id, void (*fn)(void *))
     if (wait_alive(tsc_hz / 5000)) /* 200 us */
         return true;
     lapic_send_startup(apic_id, vector);
-    return wait_alive(tsc_hz); /* a second is plenty, even emulated */
+    /* Real CPUs answer within microseconds; emulated ones on a busy host can
+     * take far longer, and only a dead CPU ever waits the whole time. */
+    return wait_alive(AP_START_SECONDS * tsc_hz);
 }

@@ -5,7 +5,7 @@
 EMU=qemu-tcg
 CPUS=2
 MEM=512
-TIMEOUT=25
+TIMEOUT=40
 CONFIG=$WORK/bulkhead.cfg
 
 prepare() {
