@@ -10,7 +10,9 @@
 #define INTERRUPTION_TYPE_EXTERNAL    (0u << 8)
 #define PROC_INTERRUPT_WINDOW_EXITING (1u << 2)
 
-bool vcpu_interrupts_enabled(void)
+/* Whether the guest, as it stands at this exit, accepts a maskable
+ * interrupt (RFLAGS.IF set and no STI or MOV SS shadow). */
+static bool vcpu_interrupts_enabled(void)
 {
     uint64_t blocked = INTERRUPTIBILITY_STI | INTERRUPTIBILITY_MOV_SS;
 

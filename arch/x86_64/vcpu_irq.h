@@ -12,10 +12,6 @@
  * for an exit as soon as it can (interrupt window). */
 void vcpu_inject_pending_interrupt(struct vcpu *vcpu);
 
-/* Whether the guest, as it stands at this exit, accepts a maskable
- * interrupt (RFLAGS.IF set and no STI or MOV SS shadow). */
-bool vcpu_interrupts_enabled(void);
-
 /* From any CPU: makes the vCPU's CPU leave the guest (or its HLT wait) and
  * look at its pending work. */
 void vcpu_kick(const struct vcpu *vcpu);
