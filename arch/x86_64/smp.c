@@ -10,7 +10,7 @@
 #include "hv/string.h"
 
 #define AP_BOOT_STACK_SIZE 8192
-#define AP_START_SECONDS 5
+#define AP_START_SECONDS   5
 #define GDT_CODE64         0x00af9a000000ffffull
 #define GDT_DATA           0x00cf92000000ffffull
 
