@@ -130,7 +130,20 @@ run_scenario() {
     printf '%s\n' "${FAILURES[@]}" >"$WORK/failures"
     reason=${FAILURES[0]}
     [ ${#FAILURES[@]} -eq 1 ] || reason="$reason (and $((${#FAILURES[@]} - 1)) more, see $WORK/failures)"
+    show_tail
     verdict FAIL "$reason (log: $LOG)"
+}
+
+# On a failure, the end of the runner's verdict and of the serial log go to
+# the suite's output too, so a failure seen only in a remote run can be read.
+show_tail() {
+    {
+        echo "---- $name: end of $out"
+        tail -n 5 "$out"
+        echo "---- $name: end of $LOG"
+        tail -n 25 "$LOG" 2>/dev/null | sed -e 's/\x1b\[[0-9;?]*[A-Za-z]//g' -e 's/\r//g'
+        echo "----"
+    } | sed "s/^/    /"
 }
 
 # ---- schedule ----------------------------------------------------------------
