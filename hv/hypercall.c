@@ -182,6 +182,19 @@ static int64_t hc_partition_destroy(struct hypercall_caller *caller, const uint6
     return command(caller, args[0], PARTITION_COMMAND_DESTROY);
 }
 
+static int64_t hc_irq_line(struct hypercall_caller *caller, const uint64_t *args)
+{
+    int64_t error;
+    struct partition *target = control_target(caller, args[0], &error);
+
+    if (!target)
+        return error;
+    if (partition_is_pv(target) || args[1] >= VPIC_LINES || args[2] > 1)
+        return HC_EINVAL;
+    partition_set_irq_line(target, (unsigned)args[1], args[2] == 1);
+    return 0;
+}
+
 static int64_t hc_ioreq_server(struct hypercall_caller *caller, const uint64_t *args)
 {
     return ioreq_register_server(caller->partition, args[0], args[1]);
@@ -220,6 +233,7 @@ static const struct hypercall hypercalls[HC_CALL_COUNT] = {
     [HC_PARTITION_START] = {hc_partition_start, true},
     [HC_PARTITION_RESTART] = {hc_partition_restart, true},
     [HC_PARTITION_DESTROY] = {hc_partition_destroy, true},
+    [HC_IRQ_LINE] = {hc_irq_line, true},
     [HC_IOREQ_SERVER] = {hc_ioreq_server, true},
     [HC_IOREQ_CLAIM] = {hc_ioreq_claim, true},
     [HC_IOREQ_COMPLETE] = {hc_ioreq_complete, true},

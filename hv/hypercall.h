@@ -71,6 +71,9 @@ enum hypercall_number {
     HC_PARTITION_RESTART = 43, /* (partition id) -> 0 (privileged) */
     HC_PARTITION_DESTROY = 44, /* (partition id) -> 0 (privileged) */
 
+    HC_IRQ_LINE = 47, /* (partition id, line 0-15, level 0 or 1) -> 0 (privileged): a
+                         device model's interrupt line into a full partition's PIC */
+
     HC_IOREQ_SERVER = 50,   /* (request page address, event port) -> 0 (privileged): the
                                caller serves I/O requests of full partitions */
     HC_IOREQ_CLAIM = 51,    /* (first port, count) -> 0 (privileged): accesses of full

@@ -137,6 +137,8 @@ static unsigned vcpu_index_of(const struct partition *p, unsigned cpu)
 static void reset_vcpu_platform(struct vcpu *v)
 {
     vapic_reset(&v->apic, v->index);
+    /* The legacy PIC's output wire reaches the first CPU only, as on a PC. */
+    v->pic = v->index == 0 && !partition_is_pv(v->partition) ? &v->partition->pic : 0;
     v->apic_base = APIC_BASE_DEFAULT | APIC_BASE_ENABLE | (v->index == 0 ? APIC_BASE_BSP : 0);
     v->init_pending = false;
     v->sipi_vector = -1;
@@ -231,6 +233,7 @@ static void begin_run(struct partition *p)
 
     p->stopping = false;
     p->crashed = false;
+    vpic_reset(&p->pic);
     p->deadline_tsc = seconds ? arch_read_tsc() + seconds * tsc_ticks_per_second : 0;
 }
 

@@ -20,6 +20,7 @@
 #include "hv/guest_memory.h"
 #include "hv/spinlock.h"
 #include "hv/vapic.h"
+#include "hv/vpic.h"
 
 enum partition_state {
     PARTITION_RUNNING = 0,
@@ -75,6 +76,7 @@ struct partition {
     struct spinlock console_lock;
     char console_line[PARTITION_CONSOLE_LINE + 1];
     unsigned console_len;
+    struct vpic pic; /* full partitions: the legacy interrupt controller */
 };
 
 struct partition_counts {
@@ -167,6 +169,8 @@ void partition_console_write(struct partition *p, const char *text, unsigned len
 /* Commands of the privileged partition; return 0 or an HC_E* error. */
 int64_t partition_command(struct partition *target, enum partition_command command);
 int64_t partition_request_stop(struct partition *target, const struct partition *by);
+/* A device model's interrupt line into a full partition's PIC (line 0-15). */
+void partition_set_irq_line(struct partition *target, unsigned line, bool high);
 /* A port access of the guest: value in (out) or to fill (in). Returns false
  * when the access ended the vCPU (the exit port). */
 bool partition_port_access(struct vcpu *vcpu, uint16_t port, unsigned size, bool out,

@@ -116,7 +116,8 @@ static bool nothing_to_do(const struct vcpu *v)
     return !p->stopping && !p->stop_requested && p->command == PARTITION_COMMAND_NONE &&
            !v->init_pending && !p->deadline_tsc && !p->timer_deadline &&
            !vapic_timer_deadline(&v->apic) && v->preemption_parked && !v->interrupt_window &&
-           v->ept_generation_seen == p->ept_generation && vapic_irr_empty(&v->apic);
+           v->ept_generation_seen == p->ept_generation && vapic_irr_empty(&v->apic) &&
+           !(v->pic && vpic_pending(v->pic));
 }
 
 int partition_vcpu_before_entry(struct vcpu *v)
@@ -139,7 +140,7 @@ int partition_vcpu_block(struct vcpu *v, uint64_t tsc_deadline)
         uint64_t now = arch_read_tsc();
         if (!vcpu_may_run(v, now))
             return 0;
-        if (vapic_pending(&v->apic) >= 0 || (tsc_deadline && now >= tsc_deadline))
+        if (vcpu_interrupt_pending(v) || (tsc_deadline && now >= tsc_deadline))
             return 1;
         arch_wait_for_interrupt(earliest(next_deadline(v), tsc_deadline));
     }
@@ -240,6 +241,34 @@ void partition_console_write(struct partition *p, const char *text, unsigned len
         console_byte(p, (uint8_t)text[i]);
 }
 
+/* The PIC's output reaches vCPU 0; it looks at it before its next entry or
+ * when its HLT wait ends. */
+void partition_set_irq_line(struct partition *target, unsigned line, bool high)
+{
+    if (vpic_set_line(&target->pic, line, high) && target->vcpu_count)
+        partition_wake_vcpu(target->vcpus[0]);
+}
+
+/* A wider access covers the next ports too, byte by byte; bytes on ports
+ * the PIC does not have read all ones. */
+static void pic_port_access(struct vpic *pic, uint16_t port, unsigned size, bool out,
+                            uint32_t *value)
+{
+    uint32_t read = 0;
+
+    for (unsigned i = 0; i < size; i++) {
+        uint16_t byte_port = (uint16_t)(port + i);
+        if (!vpic_owns_port(byte_port))
+            read |= 0xffu << (8 * i);
+        else if (out)
+            vpic_write(pic, byte_port, (uint8_t)(*value >> (8 * i)));
+        else
+            read |= (uint32_t)vpic_read(pic, byte_port) << (8 * i);
+    }
+    if (!out)
+        *value = read;
+}
+
 bool partition_port_access(struct vcpu *vcpu, uint16_t port, unsigned size, bool out,
                            uint32_t *value)
 {
@@ -260,6 +289,10 @@ bool partition_port_access(struct vcpu *vcpu, uint16_t port, unsigned size, bool
         vcpu->state = VCPU_STOPPED;
         partition_stop_all(p);
         return false;
+    }
+    if (vcpu->pic && vpic_owns_port(port)) {
+        pic_port_access(vcpu->pic, port, size, out, value);
+        return true;
     }
     /* A device model of the I/O server emulates it for full partitions. */
     if (!partition_is_pv(p) && ioreq_port_claimed(port))

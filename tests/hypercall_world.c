@@ -55,6 +55,11 @@ static void build_partition(unsigned index)
     }
 }
 
+void world_make_full(unsigned id)
+{
+    configs[id - 1].mode = CONFIG_MODE_FULL;
+}
+
 void world_reset(void)
 {
     memset(&world, 0, sizeof(world));
@@ -286,6 +291,15 @@ int64_t partition_command(struct partition *target, enum partition_command comma
     r->command = command;
     r->commands++;
     return 0;
+}
+
+void partition_set_irq_line(struct partition *target, unsigned line, bool high)
+{
+    struct world_partition_record *r = world_record(target->id);
+
+    r->irq_line_changes++;
+    r->irq_line = line;
+    r->irq_high = high;
 }
 
 int64_t partition_request_stop(struct partition *target, const struct partition *by)

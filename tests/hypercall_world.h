@@ -46,6 +46,9 @@ struct world_partition_record {
     unsigned commands;
     const struct partition *stopped_by;
     unsigned stop_requests;
+    unsigned irq_line_changes;
+    unsigned irq_line; /* the last change */
+    bool irq_high;
 };
 
 struct world {
@@ -61,6 +64,9 @@ extern struct world world;
 
 /* A fresh machine: zeroed RAM, no ports, grants or mappings, no records. */
 void world_reset(void);
+
+/* Partition `id` becomes a full-virtualization one until the next reset. */
+void world_make_full(unsigned id);
 
 /* Partition `id` (1..WORLD_PARTITIONS) whether or not it is destroyed. */
 struct partition *world_partition(unsigned id);

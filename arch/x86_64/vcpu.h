@@ -7,6 +7,7 @@
 
 #include "arch/x86_64/vmcs.h"
 #include "hv/vapic.h"
+#include "hv/vpic.h"
 
 /* Guest general-purpose registers saved by vmexit.asm (RSP is in the VMCS). */
 struct guest_regs {
@@ -47,6 +48,7 @@ struct vcpu {
     bool preemption_parked; /* the VMCS holds the no-deadline timer value */
     bool interrupt_window;  /* interrupt-window exiting is on */
     struct vapic apic;      /* its local APIC (x2APIC mode only) */
+    struct vpic *pic;       /* the legacy PIC it takes interrupts from, or 0 */
     uint64_t apic_base;     /* IA32_APIC_BASE as the guest sees it */
     volatile bool init_pending;
     volatile int sipi_vector;              /* a start-up IPI's vector, or -1 */

@@ -34,13 +34,30 @@ static void set_interrupt_window_exiting(struct vcpu *vcpu, bool on)
     vcpu->interrupt_window = on;
 }
 
+bool vcpu_interrupt_pending(struct vcpu *vcpu)
+{
+    return vapic_pending(&vcpu->apic) >= 0 || (vcpu->pic && vpic_pending(vcpu->pic));
+}
+
+/* The vector to inject now, taken from its controller; -1 if none. The
+ * local APIC goes first: the PIC reaches the CPU through its LINT0, the
+ * lowest of its sources. */
+static int take_interrupt(struct vcpu *vcpu)
+{
+    int vector = vapic_pending(&vcpu->apic);
+
+    if (vector >= 0) {
+        vapic_deliver(&vcpu->apic, (uint8_t)vector);
+        return vector;
+    }
+    return vcpu->pic ? vpic_acknowledge(vcpu->pic) : -1;
+}
+
 /* One event per entry: a fault the exit handler injected goes first, and
  * the interrupt waits for the window after it (SDM Vol. 3C 27.6). */
 void vcpu_inject_pending_interrupt(struct vcpu *vcpu)
 {
-    int vector = vapic_pending(&vcpu->apic);
-
-    if (vector < 0) {
+    if (!vcpu_interrupt_pending(vcpu)) {
         set_interrupt_window_exiting(vcpu, false);
         return;
     }
@@ -49,9 +66,10 @@ void vcpu_inject_pending_interrupt(struct vcpu *vcpu)
         set_interrupt_window_exiting(vcpu, true);
         return;
     }
-    vmcs_write(VMCS_ENTRY_INTERRUPTION_INFO,
-               INTERRUPTION_VALID | INTERRUPTION_TYPE_EXTERNAL | (uint32_t)vector);
-    vapic_deliver(&vcpu->apic, (uint8_t)vector);
+    int vector = take_interrupt(vcpu);
+    if (vector >= 0)
+        vmcs_write(VMCS_ENTRY_INTERRUPTION_INFO,
+                   INTERRUPTION_VALID | INTERRUPTION_TYPE_EXTERNAL | (uint32_t)vector);
     set_interrupt_window_exiting(vcpu, false);
 }
 

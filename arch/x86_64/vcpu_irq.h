@@ -12,6 +12,9 @@
  * for an exit as soon as it can (interrupt window). */
 void vcpu_inject_pending_interrupt(struct vcpu *vcpu);
 
+/* Whether its local APIC or its PIC holds an interrupt for it. */
+bool vcpu_interrupt_pending(struct vcpu *vcpu);
+
 /* From any CPU: makes the vCPU's CPU leave the guest (or its HLT wait) and
  * look at its pending work. */
 void vcpu_kick(const struct vcpu *vcpu);

@@ -73,6 +73,17 @@ static uint32_t emulate(const struct hc_ioreq *r)
     return 0;
 }
 
+/* The guest's PIC sees every change of the UART's interrupt output, before
+ * the vCPU resumes, so an edge is never lost. */
+static void report_interrupt_line(const struct hc_ioreq *r)
+{
+    struct uart *uart = &uarts[r->partition_id];
+    bool line = uart_interrupt_line(uart);
+
+    if (line != uart->irq_line && hc_irq_line(r->partition_id, UART_COM1_IRQ, line) == 0)
+        uart->irq_line = line;
+}
+
 static void serve_slot(unsigned slot)
 {
     struct hc_ioreq request;
@@ -81,9 +92,10 @@ static void serve_slot(unsigned slot)
     if (request.state != HC_IOREQ_PENDING)
         return;
     uint32_t value = 0xffffffffu;
-    if (request_valid(&request))
+    if (request_valid(&request)) {
         value = emulate(&request);
-    else
+        report_interrupt_line(&request);
+    } else
         rejected++;
     requests.slots[slot].state = HC_IOREQ_FREE;
     hc_ioreq_complete(slot, value);

@@ -1,7 +1,10 @@
 /*
  * The 16550 as a guest's driver sees it: the divisor latch behind LCR.DLAB,
  * a transmitter that is always ready (the bytes go to dom0's console at
- * once), a receiver that has nothing, and no interrupt pending.
+ * once), a 16-byte receive FIFO, loopback mode, and the four interrupt
+ * sources with their IIR priorities (line status, received data, THR
+ * empty; modem status changes never happen here). The receive FIFO raises
+ * its interrupt from the first byte on, whatever trigger level FCR asks.
  */
 #include "guests/dom0/uart.h"
 
@@ -17,23 +20,74 @@ enum uart_register {
 };
 
 #define LCR_DLAB              0x80
+#define LSR_DATA_READY        0x01
+#define LSR_OVERRUN           0x02
 #define LSR_THR_EMPTY         0x20
 #define LSR_TRANSMITTER_EMPTY 0x40
+#define IER_RX_DATA           0x01
+#define IER_THR_EMPTY         0x02
+#define IER_LINE_STATUS       0x04
 #define IIR_NO_INTERRUPT      0x01
+#define IIR_THR_EMPTY         0x02
+#define IIR_RX_DATA           0x04
+#define IIR_LINE_STATUS       0x06
 #define IIR_FIFOS_ENABLED     0xc0
 #define FCR_ENABLE            0x01
+#define FCR_CLEAR_RX          0x02
 #define MSR_CTS_DSR_DCD       0xb0
 #define IER_WRITABLE          0x0f
 #define MCR_WRITABLE          0x1f
+#define MCR_DTR               0x01
+#define MCR_RTS               0x02
+#define MCR_OUT1              0x04
+#define MCR_OUT2              0x08
+#define MCR_LOOPBACK          0x10
 
 void uart_reset(struct uart *uart)
 {
-    *uart = (struct uart){0};
+    *uart = (struct uart){.thr_empty_event = true};
+}
+
+void uart_receive(struct uart *uart, uint8_t byte)
+{
+    if (uart->rx_count == UART_FIFO_SIZE) {
+        uart->lsr_errors |= LSR_OVERRUN;
+        return;
+    }
+    uart->rx[(uart->rx_head + uart->rx_count) % UART_FIFO_SIZE] = byte;
+    uart->rx_count++;
+}
+
+static uint8_t pop_received(struct uart *uart)
+{
+    if (!uart->rx_count)
+        return 0;
+    uint8_t byte = uart->rx[uart->rx_head];
+    uart->rx_head = (uart->rx_head + 1) % UART_FIFO_SIZE;
+    uart->rx_count--;
+    return byte;
+}
+
+/* The pending interrupt of highest priority, as IIR's low bits name it. */
+static uint8_t pending_interrupt(const struct uart *uart)
+{
+    if ((uart->ier & IER_LINE_STATUS) && uart->lsr_errors)
+        return IIR_LINE_STATUS;
+    if ((uart->ier & IER_RX_DATA) && uart->rx_count)
+        return IIR_RX_DATA;
+    if ((uart->ier & IER_THR_EMPTY) && uart->thr_empty_event)
+        return IIR_THR_EMPTY;
+    return IIR_NO_INTERRUPT;
+}
+
+bool uart_interrupt_line(const struct uart *uart)
+{
+    return pending_interrupt(uart) != IIR_NO_INTERRUPT;
 }
 
 /* Bytes collect into a line; a newline or a full buffer completes it, and
  * the caller takes it with uart_line_taken(). */
-static void transmit(struct uart *uart, uint8_t byte, bool *line_done)
+static void collect(struct uart *uart, uint8_t byte, bool *line_done)
 {
     if (byte == '\r')
         return;
@@ -45,9 +99,35 @@ static void transmit(struct uart *uart, uint8_t byte, bool *line_done)
     }
 }
 
+/* The byte leaves at once, so THR is empty again straight away: a new
+ * THR-empty interrupt, as after a real transmission. */
+static void transmit(struct uart *uart, uint8_t byte, bool *line_done)
+{
+    if (uart->mcr & MCR_LOOPBACK)
+        uart_receive(uart, byte);
+    else
+        collect(uart, byte, line_done);
+    uart->thr_empty_event = true;
+}
+
 void uart_line_taken(struct uart *uart)
 {
     uart->line_length = 0;
+}
+
+/* Enabling the THR-empty interrupt while THR is empty raises it. */
+static void write_ier(struct uart *uart, uint8_t value)
+{
+    if ((value & IER_THR_EMPTY) && !(uart->ier & IER_THR_EMPTY))
+        uart->thr_empty_event = true;
+    uart->ier = value & IER_WRITABLE;
+}
+
+static void write_fcr(struct uart *uart, uint8_t value)
+{
+    if (value & FCR_CLEAR_RX)
+        uart->rx_count = 0;
+    uart->fcr = value;
 }
 
 void uart_write(struct uart *uart, unsigned offset, uint8_t value, bool *line_done)
@@ -66,10 +146,10 @@ void uart_write(struct uart *uart, unsigned offset, uint8_t value, bool *line_do
         if (dlab)
             uart->divisor_high = value;
         else
-            uart->ier = value & IER_WRITABLE;
+            write_ier(uart, value);
         break;
     case UART_IIR:
-        uart->fcr = value;
+        write_fcr(uart, value);
         break;
     case UART_LCR:
         uart->lcr = value;
@@ -85,25 +165,54 @@ void uart_write(struct uart *uart, unsigned offset, uint8_t value, bool *line_do
     }
 }
 
-uint8_t uart_read(const struct uart *uart, unsigned offset)
+/* Reading IIR while it reports THR empty clears that interrupt. */
+static uint8_t read_iir(struct uart *uart)
+{
+    uint8_t pending = pending_interrupt(uart);
+
+    if (pending == IIR_THR_EMPTY)
+        uart->thr_empty_event = false;
+    return pending | ((uart->fcr & FCR_ENABLE) ? IIR_FIFOS_ENABLED : 0);
+}
+
+static uint8_t read_lsr(struct uart *uart)
+{
+    uint8_t lsr = LSR_THR_EMPTY | LSR_TRANSMITTER_EMPTY | uart->lsr_errors;
+
+    uart->lsr_errors = 0;
+    return uart->rx_count ? lsr | LSR_DATA_READY : lsr;
+}
+
+/* In loopback mode the modem inputs follow the modem outputs: CTS = RTS,
+ * DSR = DTR, RI = OUT1, DCD = OUT2; drivers probe for a UART that way. */
+static uint8_t read_msr(const struct uart *uart)
+{
+    if (!(uart->mcr & MCR_LOOPBACK))
+        return MSR_CTS_DSR_DCD;
+    uint8_t mcr = uart->mcr;
+    return (uint8_t)(((mcr & MCR_RTS) ? 0x10 : 0) | ((mcr & MCR_DTR) ? 0x20 : 0) |
+                     ((mcr & MCR_OUT1) ? 0x40 : 0) | ((mcr & MCR_OUT2) ? 0x80 : 0));
+}
+
+uint8_t uart_read(struct uart *uart, unsigned offset)
 {
     bool dlab = uart->lcr & LCR_DLAB;
 
     switch (offset) {
     case UART_DATA:
-        return dlab ? uart->divisor_low : 0;
+        return dlab ? uart->divisor_low : pop_received(uart);
     case UART_IER:
         return dlab ? uart->divisor_high : uart->ier;
     case UART_IIR:
-        return IIR_NO_INTERRUPT | ((uart->fcr & FCR_ENABLE) ? IIR_FIFOS_ENABLED : 0);
+        return read_iir(uart);
     case UART_LCR:
         return uart->lcr;
     case UART_MCR:
         return uart->mcr;
     case UART_LSR:
-        return LSR_THR_EMPTY | LSR_TRANSMITTER_EMPTY;
+        return read_lsr(uart);
     case UART_MSR:
-        return MSR_CTS_DSR_DCD;
+        return read_msr(uart);
     default:
         return uart->scratch;
     }

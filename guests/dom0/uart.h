@@ -6,12 +6,19 @@
 #include <stdint.h>
 
 #define UART_COM1_BASE 0x3f8
+#define UART_COM1_IRQ  4
 #define UART_PORTS     8
 #define UART_LINE_MAX  120
+#define UART_FIFO_SIZE 16
 
 struct uart {
     uint8_t ier, lcr, mcr, scratch, fcr;
     uint8_t divisor_low, divisor_high;
+    uint8_t lsr_errors;   /* overrun, until LSR is read */
+    bool thr_empty_event; /* the THR-empty interrupt, until IIR shows it or THR is written */
+    uint8_t rx[UART_FIFO_SIZE];
+    unsigned rx_head, rx_count;
+    bool irq_line; /* the level last reported to the interrupt controller */
     char line[UART_LINE_MAX + 1];
     unsigned line_length;
 };
@@ -20,11 +27,21 @@ struct uart {
 void uart_reset(struct uart *uart);
 
 /* A guest's access to register `offset` (0-7). Writes to the transmitter
- * collect a line; *line_done is set when one is complete in uart->line. */
+ * collect a line; *line_done is set when one is complete in uart->line.
+ * Reads have the side effects of the hardware (RBR pops, LSR and IIR clear
+ * what they report). */
 void uart_write(struct uart *uart, unsigned offset, uint8_t value, bool *line_done);
-uint8_t uart_read(const struct uart *uart, unsigned offset);
+uint8_t uart_read(struct uart *uart, unsigned offset);
 
 /* The completed line was printed: start the next one. */
 void uart_line_taken(struct uart *uart);
+
+/* A byte arrives on the serial line (or from the transmitter in loopback
+ * mode); a full FIFO drops it and reports an overrun. */
+void uart_receive(struct uart *uart, uint8_t byte);
+
+/* The interrupt output: high while an enabled interrupt is pending. As in
+ * QEMU's model, MCR.OUT2 does not gate it. */
+bool uart_interrupt_line(const struct uart *uart);
 
 #endif

@@ -149,6 +149,13 @@ static inline void hlt(void)
     __asm__ volatile("hlt" ::: "memory");
 }
 
+/* Waits for an interrupt with none lost: STI's one-instruction shadow
+ * covers the HLT, so an interrupt that is already waiting wakes it. */
+static inline void sti_hlt(void)
+{
+    __asm__ volatile("sti; hlt; cli" ::: "memory");
+}
+
 /* Lets interrupts that are already pending in: STI only takes effect after
  * the instruction that follows it, so "sti; cli" alone would keep them out. */
 static inline void interrupt_window(void)

@@ -133,6 +133,11 @@ int64_t hc_partition_destroy(uint32_t id)
     return hypercall(HC_PARTITION_DESTROY, id, 0, 0, 0);
 }
 
+int64_t hc_irq_line(uint32_t id, unsigned line, bool high)
+{
+    return hypercall(HC_IRQ_LINE, id, line, high, 0);
+}
+
 uint64_t hc_grant_window(uint64_t memory_bytes)
 {
     const uint64_t page_size = 4096;

@@ -49,6 +49,7 @@ int64_t hc_partition_stop(uint32_t id);
 int64_t hc_partition_start(uint32_t id);
 int64_t hc_partition_restart(uint32_t id);
 int64_t hc_partition_destroy(uint32_t id);
+int64_t hc_irq_line(uint32_t id, unsigned line, bool high);
 
 int64_t hc_ioreq_server(struct hc_ioreq_page *page, uint32_t port);
 int64_t hc_ioreq_claim(uint16_t first_port, uint32_t count);

@@ -208,6 +208,33 @@ Test(hypercall, dom0_controls_others_but_not_itself)
     cr_assert_eq(world_record(DOM0)->commands + world_record(DOM0)->stop_requests, 0);
 }
 
+Test(hypercall, irq_line_reaches_a_full_partitions_pic)
+{
+    world_make_full(OTHER);
+    cr_assert_eq(world_call3(DOM0, HC_IRQ_LINE, OTHER, 4, 1), 0);
+    cr_assert_eq(world_record(OTHER)->irq_line, 4);
+    cr_assert(world_record(OTHER)->irq_high);
+    cr_assert_eq(world_call3(DOM0, HC_IRQ_LINE, OTHER, 15, 0), 0);
+    cr_assert_eq(world_record(OTHER)->irq_line, 15);
+    cr_assert_not(world_record(OTHER)->irq_high);
+    cr_assert_eq(world_record(OTHER)->irq_line_changes, 2);
+}
+
+Test(hypercall, irq_line_checks_its_arguments)
+{
+    world_make_full(OTHER);
+    cr_assert_eq(world_call3(DOM0, HC_IRQ_LINE, GUEST, 4, 1), HC_EINVAL, "a pv partition");
+    cr_assert_eq(world_call3(DOM0, HC_IRQ_LINE, OTHER, 16, 1), HC_EINVAL);
+    cr_assert_eq(world_call3(DOM0, HC_IRQ_LINE, OTHER, 1ull << 32, 1), HC_EINVAL);
+    cr_assert_eq(world_call3(DOM0, HC_IRQ_LINE, OTHER, 4, 2), HC_EINVAL);
+    cr_assert_eq(world_call3(DOM0, HC_IRQ_LINE, DOM0, 4, 1), HC_EINVAL);
+    cr_assert_eq(world_call3(DOM0, HC_IRQ_LINE, 0, 4, 1), HC_ENOENT);
+    cr_assert_eq(world_call3(DOM0, HC_IRQ_LINE, WORLD_PARTITIONS + 1, 4, 1), HC_ENOENT);
+    cr_assert_eq(world_call3(GUEST, HC_IRQ_LINE, OTHER, 4, 1), HC_EPERM);
+    for (unsigned id = 1; id <= WORLD_PARTITIONS; id++)
+        cr_assert_eq(world_record(id)->irq_line_changes, 0);
+}
+
 static struct hc_partition_entry entry_at(uint64_t address)
 {
     struct hc_partition_entry entry;

@@ -1,0 +1,205 @@
+/*
+ * A full-virtualization guest that drives the 16550 at COM1 by interrupts
+ * through the PC's 8259 PIC, as an unmodified kernel does: it programs the
+ * PIC (vectors 0x20-0x2f, only IRQ4 unmasked), sends a line one byte per
+ * THR-empty interrupt, receives bytes in loopback mode by the received-data
+ * interrupt, and checks that a masked IRQ waits in the PIC's IRR until it is
+ * unmasked. Results go out through the UART and the isa-debug-exit port.
+ */
+#include <stdbool.h>
+
+#include "guests/lib/cpu.h"
+#include "guests/lib/exceptions.h"
+#include "guests/lib/runtime.h"
+#include "hv/format.h"
+#include "hv/guest_abi.h"
+#include "hv/string.h"
+
+#define COM1          0x3f8
+#define DATA          0
+#define IER           1
+#define IIR           2
+#define FCR           2
+#define LCR           3
+#define MCR           4
+#define LSR           5
+#define LCR_DLAB      0x80
+#define LCR_8N1       0x03
+#define LSR_DATA      0x01
+#define LSR_THR_EMPTY 0x20
+#define IER_RX        0x01
+#define IER_TX        0x02
+#define IIR_NONE      0x01
+#define IIR_TX        0x02
+#define IIR_RX        0x04
+#define MCR_DTR_RTS   0x03
+#define MCR_OUT2      0x08
+#define MCR_LOOPBACK  0x10
+#define DEBUG_EXIT    0xf4
+
+#define PIC_MASTER      0x20
+#define PIC_SLAVE       0xa0
+#define PIC_VECTOR_BASE 0x20
+#define COM1_IRQ        4
+#define COM1_VECTOR     (PIC_VECTOR_BASE + COM1_IRQ)
+#define PIC_EOI         0x20
+#define OCW3_READ_IRR   0x0a
+#define WAIT_HALTS      1000
+
+static const char tx_text[] = "uart-irq: interrupt-driven output through the emulated PIC\r\n";
+static const char rx_text[] = "pic";
+
+static volatile unsigned tx_interrupts, rx_interrupts, other_interrupts;
+static volatile unsigned tx_sent;
+static volatile bool tx_done;
+static char rx_buffer[16];
+static volatile unsigned rx_length;
+static unsigned failures;
+
+static void serial_write(const char *text)
+{
+    for (; *text; text++) {
+        while (!(inb(COM1 + LSR) & LSR_THR_EMPTY))
+            ;
+        outb(COM1 + DATA, (uint8_t)*text);
+    }
+}
+
+static void report(bool ok, const char *what)
+{
+    char line[128];
+
+    format(line, sizeof(line), "uart-irq: %s %s\r\n", ok ? "PASS" : "FAIL", what);
+    serial_write(line);
+    failures += !ok;
+}
+
+static void serial_init(void)
+{
+    outb(COM1 + IER, 0);
+    outb(COM1 + LCR, LCR_DLAB);
+    outb(COM1 + DATA, 1);
+    outb(COM1 + IER, 0);
+    outb(COM1 + LCR, LCR_8N1);
+    outb(COM1 + FCR, 0x07);
+    outb(COM1 + MCR, MCR_DTR_RTS | MCR_OUT2);
+}
+
+/* ICW1-ICW4 on both chips, then every line masked but the UART's. */
+static void pic_init(void)
+{
+    outb(PIC_MASTER, 0x11);
+    outb(PIC_MASTER + 1, PIC_VECTOR_BASE);
+    outb(PIC_MASTER + 1, 1u << 2);
+    outb(PIC_MASTER + 1, 0x01);
+    outb(PIC_SLAVE, 0x11);
+    outb(PIC_SLAVE + 1, PIC_VECTOR_BASE + 8);
+    outb(PIC_SLAVE + 1, 2);
+    outb(PIC_SLAVE + 1, 0x01);
+    outb(PIC_MASTER + 1, (uint8_t)~(1u << COM1_IRQ));
+    outb(PIC_SLAVE + 1, 0xff);
+}
+
+static void transmit_next(void)
+{
+    if (tx_sent < sizeof(tx_text) - 1) {
+        outb(COM1 + DATA, (uint8_t)tx_text[tx_sent++]);
+        return;
+    }
+    outb(COM1 + IER, inb(COM1 + IER) & ~IER_TX);
+    tx_done = true;
+}
+
+/* One interrupt, one cause: IIR names it, and reading it acknowledges a
+ * THR-empty interrupt. */
+static void on_com1(uint8_t vector)
+{
+    (void)vector;
+    uint8_t cause = inb(COM1 + IIR) & 0x0f;
+
+    if (cause == IIR_TX) {
+        tx_interrupts++;
+        transmit_next();
+    } else if (cause == IIR_RX) {
+        rx_interrupts++;
+        while ((inb(COM1 + LSR) & LSR_DATA) && rx_length < sizeof(rx_buffer) - 1)
+            rx_buffer[rx_length++] = (char)inb(COM1 + DATA);
+    } else if (cause != IIR_NONE) {
+        other_interrupts++;
+    }
+    outb(PIC_MASTER, PIC_EOI);
+}
+
+/* Halts with interrupts on until done() holds or enough halts went by. */
+static bool wait_for(bool (*done)(void))
+{
+    for (unsigned i = 0; i < WAIT_HALTS && !done(); i++)
+        sti_hlt();
+    return done();
+}
+
+static bool transmission_done(void)
+{
+    return tx_done;
+}
+
+static bool reception_done(void)
+{
+    return rx_length >= sizeof(rx_text) - 1;
+}
+
+static void check_transmit(void)
+{
+    outb(COM1 + IER, IER_TX);
+    bool done = wait_for(transmission_done);
+    report(done && tx_interrupts == sizeof(tx_text), "one THR-empty interrupt per byte");
+}
+
+static void check_receive(void)
+{
+    outb(COM1 + MCR, MCR_DTR_RTS | MCR_OUT2 | MCR_LOOPBACK);
+    outb(COM1 + IER, IER_RX);
+    serial_write(rx_text); /* comes back in the receiver */
+    bool done = wait_for(reception_done);
+    outb(COM1 + IER, 0);
+    outb(COM1 + MCR, MCR_DTR_RTS | MCR_OUT2);
+    report(done && rx_interrupts >= 1 && strncmp(rx_buffer, rx_text, sizeof(rx_buffer)) == 0,
+           "loopback bytes arrive by the received-data interrupt");
+}
+
+/* A masked line's request waits in IRR and is delivered on unmask. */
+static void check_mask(void)
+{
+    unsigned before = tx_interrupts;
+
+    outb(PIC_MASTER + 1, 0xff);
+    tx_done = false;
+    tx_sent = sizeof(tx_text) - 1; /* nothing more to send: one interrupt */
+    outb(COM1 + IER, IER_TX);
+    interrupt_window();
+    outb(PIC_MASTER, OCW3_READ_IRR);
+    bool waiting = inb(PIC_MASTER) & (1u << COM1_IRQ);
+    bool held = tx_interrupts == before && inb(PIC_MASTER + 1) == 0xff;
+    outb(PIC_MASTER + 1, (uint8_t)~(1u << COM1_IRQ));
+    bool delivered = wait_for(transmission_done) && tx_interrupts == before + 1;
+    report(waiting && held && delivered, "a masked IRQ waits in IRR until unmasked");
+}
+
+int guest_main(const struct bulkhead_boot_info *info)
+{
+    (void)info;
+    exceptions_init();
+    interrupt_set_handler(COM1_VECTOR, on_com1);
+    serial_init();
+    pic_init();
+    check_transmit();
+    check_receive();
+    check_mask();
+    report(other_interrupts == 0, "no other interrupt cause");
+    char line[96];
+    format(line, sizeof(line), "uart-irq: %u transmit and %u receive interrupts\r\n",
+             tx_interrupts, rx_interrupts);
+    serial_write(line);
+    outb(DEBUG_EXIT, failures ? 1 : 0);
+    return failures ? 1 : 0;
+}

@@ -1,0 +1,40 @@
+# An unmodified guest's interrupt-driven serial console: it programs the
+# emulated 8259 PIC and drives dom0's 16550 model by its THR-empty and
+# received-data interrupts (loopback), and checks that a masked IRQ waits in
+# the PIC until unmasked. dom0 raises the UART's interrupt line through
+# HC_IRQ_LINE on every change.
+EMU=bochs
+CPUS=2
+
+prepare() {
+    config_with_partitions <<'CFG'
+[partition dom0]
+cpus = 0
+memory = 4M
+image = dom0.elf
+mode = pv
+privileged = yes
+time_limit = 120
+
+[partition uart]
+cpus = 1
+memory = 4M
+image = uart-irq.elf
+mode = full
+console = none
+time_limit = 120
+CFG
+}
+
+check() {
+    expect_exit 0
+    expect_line "bulkhead: [dom0] [uart] uart-irq: interrupt-driven output through the emulated PIC"
+    expect_line "bulkhead: [dom0] [uart] uart-irq: PASS one THR-empty interrupt per byte"
+    expect_line "bulkhead: [dom0] [uart] uart-irq: PASS loopback bytes arrive by the received-data interrupt"
+    expect_line "bulkhead: [dom0] [uart] uart-irq: PASS a masked IRQ waits in IRR until unmasked"
+    expect_line "bulkhead: [dom0] [uart] uart-irq: PASS no other interrupt cause"
+    expect_no_prefix "bulkhead: [dom0] [uart] uart-irq: FAIL"
+    expect_line "bulkhead: partition uart: stopped (exit status 0)"
+    expect_partition_passed dom0
+    expect_partition_summary 2 2 0
+}
