@@ -73,7 +73,7 @@ static void end_of_interrupt(struct vpic_chip *chip, uint8_t ocw2)
     unsigned line = (ocw2 & OCW2_SPECIFIC) ? (ocw2 & 7u) : highest_priority(chip->isr);
 
     if (line != NO_LINE)
-        chip->isr &= (uint8_t)~(1u << line);
+        chip->isr &= (uint8_t) ~(1u << line);
 }
 
 static void write_command(struct vpic_chip *chip, uint8_t value)

@@ -96,7 +96,7 @@ static void pic_init(void)
     outb(PIC_SLAVE + 1, PIC_VECTOR_BASE + 8);
     outb(PIC_SLAVE + 1, 2);
     outb(PIC_SLAVE + 1, 0x01);
-    outb(PIC_MASTER + 1, (uint8_t)~(1u << COM1_IRQ));
+    outb(PIC_MASTER + 1, (uint8_t) ~(1u << COM1_IRQ));
     outb(PIC_SLAVE + 1, 0xff);
 }
 
@@ -180,7 +180,7 @@ static void check_mask(void)
     outb(PIC_MASTER, OCW3_READ_IRR);
     bool waiting = inb(PIC_MASTER) & (1u << COM1_IRQ);
     bool held = tx_interrupts == before && inb(PIC_MASTER + 1) == 0xff;
-    outb(PIC_MASTER + 1, (uint8_t)~(1u << COM1_IRQ));
+    outb(PIC_MASTER + 1, (uint8_t) ~(1u << COM1_IRQ));
     bool delivered = wait_for(transmission_done) && tx_interrupts == before + 1;
     report(waiting && held && delivered, "a masked IRQ waits in IRR until unmasked");
 }
@@ -197,8 +197,8 @@ int guest_main(const struct bulkhead_boot_info *info)
     check_mask();
     report(other_interrupts == 0, "no other interrupt cause");
     char line[96];
-    format(line, sizeof(line), "uart-irq: %u transmit and %u receive interrupts\r\n",
-             tx_interrupts, rx_interrupts);
+    format(line, sizeof(line), "uart-irq: %u transmit and %u receive interrupts\r\n", tx_interrupts,
+           rx_interrupts);
     serial_write(line);
     outb(DEBUG_EXIT, failures ? 1 : 0);
     return failures ? 1 : 0;
