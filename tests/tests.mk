@@ -6,6 +6,7 @@
 #   make test-integration  boot scenarios (tests/integration/run.sh)
 #   make check-config CONFIG=file.cfg
 #   make format-check      clang-format over every tracked C file
+#   make format            reformats every tracked C file
 
 TEST_DIR    := $(BUILD)/tests
 RESULTS_DIR := $(TEST_DIR)/results
@@ -165,6 +166,10 @@ check-config: $(CHECK_CONFIG)
 format-check:
 	git ls-files -z '*.c' '*.h' | xargs -0 -r clang-format --dry-run -Werror
 
+# Rewrites every tracked C file in the project's format.
+format:
+	git ls-files -z '*.c' '*.h' | xargs -0 -r clang-format -i
+
 FORCE:
 
-.PHONY: test test-unit test-fuzz test-integration check-config format-check FORCE
+.PHONY: test test-unit test-fuzz test-integration check-config format-check format FORCE
