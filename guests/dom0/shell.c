@@ -62,12 +62,15 @@ static void stats(const struct hc_partition_entry *p)
            (unsigned long long)e[HC_EXITS_EPT], (unsigned long long)e[HC_EXITS_INTERRUPT]);
 }
 
-/* Commands act asynchronously: `wait NAME STATE` polls until they took. */
+/* Commands act asynchronously: `wait NAME STATE` polls until they took.
+ * The time allowed is counted on the TSC, since events (I/O requests,
+ * say) cut a poll's sleep short. */
 static void wait_for(const char *name, const char *state)
 {
     struct hc_partition_entry p;
+    uint64_t give_up = tsc_after(WAIT_POLLS * WAIT_POLL_TICKS);
 
-    for (unsigned i = 0; i < WAIT_POLLS; i++) {
+    while (rdtsc_ordered() < give_up) {
         if (find(name, &p) && is_word(state_name(p.state), state)) {
             printf("dom0: %s is %s\n", name, state);
             return;

@@ -1,0 +1,53 @@
+# A full partition floods dom0's 16550 model with requests while another
+# drives its own UART by interrupts. dom0's boot script holds off serving
+# until the flooder's time limit has stopped it in the middle of a request,
+# then starts it again: the new run is served, the interrupt-driven guest
+# passes, and dom0 refuses no request and ends cleanly.
+EMU=bochs
+CPUS=3
+
+prepare() {
+    config_with_partitions <<'CFG'
+[partition dom0]
+cpus = 0
+memory = 4M
+image = dom0.elf
+mode = pv
+privileged = yes
+time_limit = 120
+script = wait flood stopped; start flood
+
+[partition flood]
+cpus = 1
+memory = 4M
+image = uart-flood.elf
+mode = full
+console = none
+time_limit = 1
+
+[partition uart]
+cpus = 2
+memory = 4M
+image = uart-irq.elf
+mode = full
+console = none
+time_limit = 120
+CFG
+}
+
+check() {
+    expect_exit 0
+    expect_line "bulkhead: [dom0] dom0: flood is stopped"
+    expect_line "bulkhead: [dom0] dom0: start flood: ok"
+    expect_count "^bulkhead: partition flood: stopped \\(time limit reached\\)\$" 2
+    # The first run never got an answer; the second one did.
+    expect_count "^bulkhead: \\[dom0\\] \\[flood\\] uart-flood: run starts\$" 1
+    expect_line "bulkhead: [dom0] [uart] uart-irq: PASS one THR-empty interrupt per byte"
+    expect_line "bulkhead: [dom0] [uart] uart-irq: PASS loopback bytes arrive by the received-data interrupt"
+    expect_line "bulkhead: [dom0] [uart] uart-irq: PASS a masked IRQ waits in IRR until unmasked"
+    expect_no_prefix "bulkhead: [dom0] [uart] uart-irq: FAIL"
+    expect_line "bulkhead: partition uart: stopped (exit status 0)"
+    expect_line "bulkhead: [dom0] dom0: every other partition has stopped; 0 bad requests refused"
+    expect_partition_passed dom0
+    expect_partition_summary 3 3 0
+}
