@@ -8,6 +8,7 @@
  */
 #include <stdbool.h>
 
+#include "guests/lib/com1.h"
 #include "guests/lib/cpu.h"
 #include "guests/lib/exceptions.h"
 #include "guests/lib/runtime.h"
@@ -15,27 +16,11 @@
 #include "hv/guest_abi.h"
 #include "hv/string.h"
 
-#define COM1          0x3f8
-#define DATA          0
-#define IER           1
-#define IIR           2
-#define FCR           2
-#define LCR           3
-#define MCR           4
-#define LSR           5
-#define LCR_DLAB      0x80
-#define LCR_8N1       0x03
-#define LSR_DATA      0x01
-#define LSR_THR_EMPTY 0x20
-#define IER_RX        0x01
-#define IER_TX        0x02
-#define IIR_NONE      0x01
-#define IIR_TX        0x02
-#define IIR_RX        0x04
-#define MCR_DTR_RTS   0x03
-#define MCR_OUT2      0x08
-#define MCR_LOOPBACK  0x10
-#define DEBUG_EXIT    0xf4
+#define IER_RX   0x01
+#define IER_TX   0x02
+#define IIR_NONE 0x01
+#define IIR_TX   0x02
+#define IIR_RX   0x04
 
 #define PIC_MASTER      0x20
 #define PIC_SLAVE       0xa0
@@ -56,33 +41,13 @@ static char rx_buffer[16];
 static volatile unsigned rx_length;
 static unsigned failures;
 
-static void serial_write(const char *text)
-{
-    for (; *text; text++) {
-        while (!(inb(COM1 + LSR) & LSR_THR_EMPTY))
-            ;
-        outb(COM1 + DATA, (uint8_t)*text);
-    }
-}
-
 static void report(bool ok, const char *what)
 {
     char line[128];
 
     format(line, sizeof(line), "uart-irq: %s %s\r\n", ok ? "PASS" : "FAIL", what);
-    serial_write(line);
+    com1_write(line);
     failures += !ok;
-}
-
-static void serial_init(void)
-{
-    outb(COM1 + IER, 0);
-    outb(COM1 + LCR, LCR_DLAB);
-    outb(COM1 + DATA, 1);
-    outb(COM1 + IER, 0);
-    outb(COM1 + LCR, LCR_8N1);
-    outb(COM1 + FCR, 0x07);
-    outb(COM1 + MCR, MCR_DTR_RTS | MCR_OUT2);
 }
 
 /* ICW1-ICW4 on both chips, then every line masked but the UART's. */
@@ -103,10 +68,10 @@ static void pic_init(void)
 static void transmit_next(void)
 {
     if (tx_sent < sizeof(tx_text) - 1) {
-        outb(COM1 + DATA, (uint8_t)tx_text[tx_sent++]);
+        outb(COM1_DATA, (uint8_t)tx_text[tx_sent++]);
         return;
     }
-    outb(COM1 + IER, inb(COM1 + IER) & ~IER_TX);
+    outb(COM1_IER, inb(COM1_IER) & ~IER_TX);
     tx_done = true;
 }
 
@@ -115,15 +80,15 @@ static void transmit_next(void)
 static void on_com1(uint8_t vector)
 {
     (void)vector;
-    uint8_t cause = inb(COM1 + IIR) & 0x0f;
+    uint8_t cause = inb(COM1_IIR) & 0x0f;
 
     if (cause == IIR_TX) {
         tx_interrupts++;
         transmit_next();
     } else if (cause == IIR_RX) {
         rx_interrupts++;
-        while ((inb(COM1 + LSR) & LSR_DATA) && rx_length < sizeof(rx_buffer) - 1)
-            rx_buffer[rx_length++] = (char)inb(COM1 + DATA);
+        while ((inb(COM1_LSR) & LSR_DATA_READY) && rx_length < sizeof(rx_buffer) - 1)
+            rx_buffer[rx_length++] = (char)inb(COM1_DATA);
     } else if (cause != IIR_NONE) {
         other_interrupts++;
     }
@@ -150,19 +115,19 @@ static bool reception_done(void)
 
 static void check_transmit(void)
 {
-    outb(COM1 + IER, IER_TX);
+    outb(COM1_IER, IER_TX);
     bool done = wait_for(transmission_done);
     report(done && tx_interrupts == sizeof(tx_text), "one THR-empty interrupt per byte");
 }
 
 static void check_receive(void)
 {
-    outb(COM1 + MCR, MCR_DTR_RTS | MCR_OUT2 | MCR_LOOPBACK);
-    outb(COM1 + IER, IER_RX);
-    serial_write(rx_text); /* comes back in the receiver */
+    outb(COM1_MCR, MCR_DTR_RTS | MCR_OUT2 | MCR_LOOPBACK);
+    outb(COM1_IER, IER_RX);
+    com1_write(rx_text); /* comes back in the receiver */
     bool done = wait_for(reception_done);
-    outb(COM1 + IER, 0);
-    outb(COM1 + MCR, MCR_DTR_RTS | MCR_OUT2);
+    outb(COM1_IER, 0);
+    outb(COM1_MCR, MCR_DTR_RTS | MCR_OUT2);
     report(done && rx_interrupts >= 1 && strncmp(rx_buffer, rx_text, sizeof(rx_buffer)) == 0,
            "loopback bytes arrive by the received-data interrupt");
 }
@@ -175,7 +140,7 @@ static void check_mask(void)
     outb(PIC_MASTER + 1, 0xff);
     tx_done = false;
     tx_sent = sizeof(tx_text) - 1; /* nothing more to send: one interrupt */
-    outb(COM1 + IER, IER_TX);
+    outb(COM1_IER, IER_TX);
     interrupt_window();
     outb(PIC_MASTER, OCW3_READ_IRR);
     bool waiting = inb(PIC_MASTER) & (1u << COM1_IRQ);
@@ -190,7 +155,7 @@ int guest_main(const struct bulkhead_boot_info *info)
     (void)info;
     exceptions_init();
     interrupt_set_handler(COM1_VECTOR, on_com1);
-    serial_init();
+    com1_init(MCR_DTR_RTS | MCR_OUT2);
     pic_init();
     check_transmit();
     check_receive();
@@ -199,7 +164,7 @@ int guest_main(const struct bulkhead_boot_info *info)
     char line[96];
     format(line, sizeof(line), "uart-irq: %u transmit and %u receive interrupts\r\n", tx_interrupts,
            rx_interrupts);
-    serial_write(line);
-    outb(DEBUG_EXIT, failures ? 1 : 0);
+    com1_write(line);
+    outb(ISA_DEBUG_EXIT, failures ? 1 : 0);
     return failures ? 1 : 0;
 }
