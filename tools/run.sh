@@ -7,6 +7,7 @@
 # Usage: tools/run.sh --emu bochs|qemu-tcg|qemu-kvm --image IMG --log LOG
 #            [--cpus N] [--mem MiB] [--timeout SECONDS] [--machine q35|pc]
 #            [--bochs-cpu MODEL] [--expect-exit CODE|any] [--screenshot FILE]
+#            [--serial-script FILE]
 #
 #   bochs     Bochs 2.7 with emulated VT-x and EPT (the default test bed);
 #             --bochs-cpu picks the CPU model (default corei7_skylake_x).
@@ -16,6 +17,9 @@
 #             tools/kvm-nested-available.sh).
 #   --screenshot  QEMU only: once the machine has powered off, save the
 #             screen (the framebuffer console) to FILE as a PPM picture.
+#   --serial-script  type at the serial console: tools/serial-console.py
+#             plays FILE (expect/send lines) against it; the log gets the
+#             console's output as usual.
 #   --expect-exit  the emulator's own exit status the run must end with
 #             (default any: Bochs always exits 1 after a guest power-off).
 #
@@ -41,7 +45,7 @@ die() {
 }
 
 emu= image= log= cpus=1 mem=512 timeout=300 machine=q35
-bochs_cpu=corei7_skylake_x expect_exit=any screenshot=
+bochs_cpu=corei7_skylake_x expect_exit=any screenshot= serial_script=
 while [ $# -gt 0 ]; do
     [ $# -ge 2 ] || case "$1" in -h | --help) usage 0 ;; *) die "$1 wants a value" ;; esac
     case "$1" in
@@ -55,6 +59,7 @@ while [ $# -gt 0 ]; do
     --bochs-cpu) bochs_cpu=$2 ;;
     --expect-exit) expect_exit=$2 ;;
     --screenshot) screenshot=$2 ;;
+    --serial-script) serial_script=$2 ;;
     *) echo "run: unknown argument '$1'" >&2; usage ;;
     esac
     shift 2
@@ -66,6 +71,7 @@ done
 [[ $timeout =~ ^[1-9][0-9]*$ ]] || die "--timeout wants seconds, got '$timeout'"
 [[ $expect_exit =~ ^([0-9]+|any)$ ]] || die "--expect-exit wants a number or 'any'"
 case "$machine" in q35 | pc) ;; *) die "--machine wants q35 or pc, got '$machine'" ;; esac
+[ -z "$serial_script" ] || [ -f "$serial_script" ] || die "no such serial script: $serial_script"
 
 OVMF=${OVMF:-/usr/share/ovmf/OVMF.fd}
 VGABIOS=${VGABIOS:-/usr/share/bochs/VGABIOS-lgpl-latest}
@@ -98,6 +104,25 @@ cp --sparse=always "$image" "$disk" || die "cannot copy $image"
 log=$(realpath -m "$log")
 : >"$log"
 
+# The serial console: a file, or the console tool that types the script at
+# it. The tool listens first; the emulator connects to it as a client.
+bochs_com1="com1: enabled=1, mode=file, dev=$log"
+qemu_serial=(-serial "file:$log")
+console_pid=
+if [ -n "$serial_script" ]; then
+    "$root/tools/serial-console.py" --port-file "$run_dir/console.port" --log "$log" \
+        --script "$serial_script" 2>"$run_dir/console.err" &
+    console_pid=$!
+    for _ in $(seq 100); do
+        [ -s "$run_dir/console.port" ] || ! kill -0 "$console_pid" 2>/dev/null && break
+        sleep 0.1
+    done
+    [ -s "$run_dir/console.port" ] || die "the serial console did not start: $(cat "$run_dir/console.err")"
+    console_port=$(cat "$run_dir/console.port")
+    bochs_com1="com1: enabled=1, mode=socket-client, dev=localhost:$console_port"
+    qemu_serial=(-serial "tcp:127.0.0.1:$console_port")
+fi
+
 write_bochsrc() {
     local size cylinders
     size=$(stat -c %s "$disk")
@@ -114,7 +139,7 @@ cpu: model=$bochs_cpu, count=$cpus, ips=200000000, reset_on_triple_fault=0, igno
 romimage: file=$OVMF, address=0xffe00000
 vgaromimage: file=$VGABIOS
 display_library: rfb, options="timeout=0"
-com1: enabled=1, mode=file, dev=$log
+$bochs_com1
 port_e9_hack: enabled=1
 pci: enabled=1, chipset=i440fx
 ata0: enabled=1, ioaddr1=0x1f0, ioaddr2=0x3f0, irq=14
@@ -144,7 +169,7 @@ qemu-tcg | qemu-kvm)
     emu_cmd=(qemu-system-x86_64 "${accel[@]}" -smp "$cpus" -m "$mem"
         -bios "$OVMF" -drive "file=$disk,format=raw"
         -device isa-debug-exit,iobase=0xf4,iosize=0x04
-        -display none -serial "file:$log" -net none -no-reboot)
+        -display none "${qemu_serial[@]}" -net none -no-reboot)
     # The power-off pauses QEMU instead of ending it, so that the screen can
     # still be read; qemu-screenshot.py then ends it.
     if [ -n "$screenshot" ]; then
@@ -176,7 +201,7 @@ stop_run() {
     kill -TERM "$emu_pid" 2>/dev/null
     pkill -TERM -P "$emu_pid" 2>/dev/null
     wait "$emu_pid" 2>/dev/null
-    kill "$tail_pid" 2>/dev/null
+    kill "$tail_pid" $console_pid 2>/dev/null
     echo "run: interrupted"
     exit 130
 }
@@ -184,6 +209,18 @@ trap stop_run INT TERM HUP
 
 wait "$emu_pid"
 emu_status=$?
+# The console tool ends when the emulator closes the connection, or is
+# stopped when the emulator never connected.
+console_status=0
+if [ -n "$console_pid" ]; then
+    for _ in $(seq 20); do
+        kill -0 "$console_pid" 2>/dev/null || break
+        sleep 0.1
+    done
+    kill "$console_pid" 2>/dev/null
+    wait "$console_pid"
+    console_status=$?
+fi
 wait "$tail_pid" 2>/dev/null
 trap - INT TERM HUP
 elapsed=$(($(date +%s) - start))
@@ -208,6 +245,9 @@ elif ! clean_log | grep '^bulkhead: powering off' >/dev/null; then
     status=1
 elif [ "$expect_exit" != any ] && [ "$emu_status" -ne "$expect_exit" ]; then
     echo "run: $emu exited with $emu_status, expected $expect_exit"
+    status=1
+elif [ "$console_status" -ne 0 ]; then
+    echo "run: the serial script was not played to its end: $(cat "$run_dir/console.err")"
     status=1
 fi
 # A Bochs panic other than the shutdown port's own is worth a look.

@@ -8,6 +8,7 @@
  */
 #include <stdbool.h>
 
+#include "drivers/pic8259.h"
 #include "guests/lib/com1.h"
 #include "guests/lib/cpu.h"
 #include "guests/lib/exceptions.h"
@@ -23,11 +24,9 @@
 #define IIR_RX   0x04
 
 #define PIC_MASTER      0x20
-#define PIC_SLAVE       0xa0
 #define PIC_VECTOR_BASE 0x20
 #define COM1_IRQ        4
 #define COM1_VECTOR     (PIC_VECTOR_BASE + COM1_IRQ)
-#define PIC_EOI         0x20
 #define OCW3_READ_IRR   0x0a
 #define WAIT_HALTS      1000
 
@@ -48,21 +47,6 @@ static void report(bool ok, const char *what)
     format(line, sizeof(line), "uart-irq: %s %s\r\n", ok ? "PASS" : "FAIL", what);
     com1_write(line);
     failures += !ok;
-}
-
-/* ICW1-ICW4 on both chips, then every line masked but the UART's. */
-static void pic_init(void)
-{
-    outb(PIC_MASTER, 0x11);
-    outb(PIC_MASTER + 1, PIC_VECTOR_BASE);
-    outb(PIC_MASTER + 1, 1u << 2);
-    outb(PIC_MASTER + 1, 0x01);
-    outb(PIC_SLAVE, 0x11);
-    outb(PIC_SLAVE + 1, PIC_VECTOR_BASE + 8);
-    outb(PIC_SLAVE + 1, 2);
-    outb(PIC_SLAVE + 1, 0x01);
-    outb(PIC_MASTER + 1, (uint8_t) ~(1u << COM1_IRQ));
-    outb(PIC_SLAVE + 1, 0xff);
 }
 
 static void transmit_next(void)
@@ -92,7 +76,7 @@ static void on_com1(uint8_t vector)
     } else if (cause != IIR_NONE) {
         other_interrupts++;
     }
-    outb(PIC_MASTER, PIC_EOI);
+    pic8259_end_of_interrupt(COM1_IRQ);
 }
 
 /* Halts with interrupts on until done() holds or enough halts went by. */
@@ -137,7 +121,7 @@ static void check_mask(void)
 {
     unsigned before = tx_interrupts;
 
-    outb(PIC_MASTER + 1, 0xff);
+    pic8259_mask_all();
     tx_done = false;
     tx_sent = sizeof(tx_text) - 1; /* nothing more to send: one interrupt */
     outb(COM1_IER, IER_TX);
@@ -145,7 +129,7 @@ static void check_mask(void)
     outb(PIC_MASTER, OCW3_READ_IRR);
     bool waiting = inb(PIC_MASTER) & (1u << COM1_IRQ);
     bool held = tx_interrupts == before && inb(PIC_MASTER + 1) == 0xff;
-    outb(PIC_MASTER + 1, (uint8_t) ~(1u << COM1_IRQ));
+    pic8259_unmask(1u << COM1_IRQ);
     bool delivered = wait_for(transmission_done) && tx_interrupts == before + 1;
     report(waiting && held && delivered, "a masked IRQ waits in IRR until unmasked");
 }
@@ -156,7 +140,7 @@ int guest_main(const struct bulkhead_boot_info *info)
     exceptions_init();
     interrupt_set_handler(COM1_VECTOR, on_com1);
     com1_init(MCR_DTR_RTS | MCR_OUT2);
-    pic_init();
+    pic8259_init(PIC_VECTOR_BASE, 1u << COM1_IRQ);
     check_transmit();
     check_receive();
     check_mask();

@@ -1,0 +1,74 @@
+/*
+ * A full-virtualization guest with an interactive serial console: it takes
+ * what is typed at COM1 by the received-data interrupt (through the
+ * emulated PIC), and answers each line. "quit" ends it with exit status 0
+ * through the isa-debug-exit port. Someone has to type: dom0's `console`
+ * command attaches the operator's serial line to it.
+ */
+#include <stdbool.h>
+
+#include "drivers/pic8259.h"
+#include "guests/lib/com1.h"
+#include "guests/lib/cpu.h"
+#include "guests/lib/exceptions.h"
+#include "guests/lib/runtime.h"
+#include "hv/format.h"
+#include "hv/guest_abi.h"
+#include "hv/string.h"
+
+#define IER_RX          0x01
+#define PIC_VECTOR_BASE 0x20
+#define COM1_IRQ        4
+#define LINE_MAX        64
+
+static char typed[LINE_MAX + 1];
+static volatile unsigned typed_length;
+static volatile bool line_complete;
+
+static void on_com1(uint8_t vector)
+{
+    (void)vector;
+    while (inb(COM1_LSR) & LSR_DATA_READY) {
+        char c = (char)inb(COM1_DATA);
+        if (line_complete)
+            continue; /* the last line is not taken yet */
+        if (c == '\r' || c == '\n')
+            line_complete = typed_length > 0;
+        else if (typed_length < LINE_MAX)
+            typed[typed_length++] = c;
+    }
+    pic8259_end_of_interrupt(COM1_IRQ);
+}
+
+/* Sleeps until a whole line came in; returns it and makes room for the next. */
+static void next_line(char *line)
+{
+    while (!line_complete)
+        sti_hlt();
+    typed[typed_length] = '\0';
+    memcpy(line, typed, typed_length + 1);
+    typed_length = 0;
+    line_complete = false;
+}
+
+int guest_main(const struct bulkhead_boot_info *info)
+{
+    char line[LINE_MAX + 1], answer[LINE_MAX + 32];
+
+    (void)info;
+    exceptions_init();
+    interrupt_set_handler(PIC_VECTOR_BASE + COM1_IRQ, on_com1);
+    com1_init(MCR_DTR_RTS | MCR_OUT2);
+    pic8259_init(PIC_VECTOR_BASE, 1u << COM1_IRQ);
+    outb(COM1_IER, IER_RX);
+    com1_write("uart-echo: ready, type a line (quit ends)\r\n");
+    for (;;) {
+        next_line(line);
+        format(answer, sizeof(answer), "uart-echo: got '%s'\r\n", line);
+        com1_write(answer);
+        if (strncmp(line, "quit", sizeof(line)) == 0)
+            break;
+    }
+    outb(ISA_DEBUG_EXIT, 0);
+    return 0;
+}

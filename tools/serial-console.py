@@ -1,0 +1,118 @@
+#!/usr/bin/env python3
+"""The serial console of an emulated machine, typed at by a script.
+
+Listens on a free TCP port of 127.0.0.1 (written to --port-file) for the
+emulator's serial port (Bochs: com1 mode=socket-client; QEMU: -serial
+tcp:...), appends everything the machine prints to --log, and works through
+the script: one step a line,
+
+    expect TEXT   wait until the console has printed TEXT since the last match
+    send TEXT     type TEXT, a byte at a time, as an operator would
+
+with \\r, \\n, \\t, \\\\ and \\xHH escapes in TEXT ("send list\\r",
+"send \\x1d" for Ctrl-]); empty lines and lines starting with # are skipped.
+It ends when the emulator closes the connection; exit status 1 if the
+script had not been worked through by then, 3 on a bad script.
+"""
+import argparse
+import os
+import socket
+import sys
+import time
+
+TYPING_PAUSE = 0.002  # between two typed bytes, so no receive FIFO overruns
+
+
+def unescape(text, where):
+    try:
+        return text.encode("latin-1").decode("unicode_escape").encode("latin-1")
+    except (UnicodeDecodeError, UnicodeEncodeError) as error:
+        sys.exit(f"serial-console: {where}: bad escape in '{text}': {error}")
+
+
+def read_script(path):
+    steps = []
+    with open(path, encoding="utf-8") as script:
+        for number, line in enumerate(script, 1):
+            line = line.rstrip("\n")
+            if not line.strip() or line.lstrip().startswith("#"):
+                continue
+            verb, _, text = line.partition(" ")
+            where = f"{path}:{number}"
+            if verb not in ("expect", "send") or not text:
+                print(f"serial-console: {where}: want 'expect TEXT' or 'send TEXT'", file=sys.stderr)
+                sys.exit(3)
+            steps.append((verb, unescape(text, where)))
+    return steps
+
+
+class Console:
+    def __init__(self, connection, log, steps):
+        self.connection = connection
+        self.log = log
+        self.steps = steps
+        self.next_step = 0
+        self.unmatched = b""  # output since the last match
+
+    def type(self, data):
+        for byte in data:
+            self.connection.sendall(bytes([byte]))
+            time.sleep(TYPING_PAUSE)
+
+    def advance(self):
+        """Sends and matches as far as the output so far allows."""
+        while self.next_step < len(self.steps):
+            verb, text = self.steps[self.next_step]
+            if verb == "send":
+                self.type(text)
+            else:
+                found = self.unmatched.find(text)
+                if found < 0:
+                    return
+                self.unmatched = self.unmatched[found + len(text):]
+            self.next_step += 1
+
+    def run(self):
+        self.advance()
+        while True:
+            try:
+                data = self.connection.recv(4096)
+            except ConnectionResetError:  # an emulator that exits may reset it
+                data = b""
+            if not data:
+                break
+            self.log.write(data)
+            self.log.flush()
+            self.unmatched += data
+            self.advance()
+        if self.next_step < len(self.steps):
+            verb, text = self.steps[self.next_step]
+            print(f"serial-console: the machine ended before the console showed "
+                  f"{text.decode('latin-1')!r}", file=sys.stderr)
+            return 1
+        return 0
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--port-file", required=True)
+    parser.add_argument("--log", required=True)
+    parser.add_argument("--script", required=True)
+    args = parser.parse_args()
+    steps = read_script(args.script)
+
+    server = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    server.bind(("127.0.0.1", 0))
+    server.listen(1)
+    with open(args.port_file + ".tmp", "w", encoding="ascii") as port_file:
+        port_file.write(f"{server.getsockname()[1]}\n")
+    # Renamed into place, so the reader never sees half a number.
+    os.replace(args.port_file + ".tmp", args.port_file)
+    connection, _ = server.accept()
+    server.close()
+    with open(args.log, "ab") as log:
+        return Console(connection, log, steps).run()
+
+
+if __name__ == "__main__":
+    sys.exit(main())
