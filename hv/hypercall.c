@@ -205,6 +205,11 @@ static int64_t hc_ioreq_claim(struct hypercall_caller *caller, const uint64_t *a
     return ioreq_claim(caller->partition, args[0], args[1]);
 }
 
+static int64_t hc_ioreq_claim_mmio(struct hypercall_caller *caller, const uint64_t *args)
+{
+    return ioreq_claim_mmio(caller->partition, args[0], args[1]);
+}
+
 static int64_t hc_ioreq_complete(struct hypercall_caller *caller, const uint64_t *args)
 {
     return ioreq_complete(caller->partition, args[0], args[1]);
@@ -234,6 +239,7 @@ static const struct hypercall hypercalls[HC_CALL_COUNT] = {
     [HC_PARTITION_RESTART] = {hc_partition_restart, true},
     [HC_PARTITION_DESTROY] = {hc_partition_destroy, true},
     [HC_IRQ_LINE] = {hc_irq_line, true},
+    [HC_IOREQ_CLAIM_MMIO] = {hc_ioreq_claim_mmio, true},
     [HC_IOREQ_SERVER] = {hc_ioreq_server, true},
     [HC_IOREQ_CLAIM] = {hc_ioreq_claim, true},
     [HC_IOREQ_COMPLETE] = {hc_ioreq_complete, true},

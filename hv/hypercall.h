@@ -71,8 +71,10 @@ enum hypercall_number {
     HC_PARTITION_RESTART = 43, /* (partition id) -> 0 (privileged) */
     HC_PARTITION_DESTROY = 44, /* (partition id) -> 0 (privileged) */
 
-    HC_IRQ_LINE = 47, /* (partition id, line 0-15, level 0 or 1) -> 0 (privileged): a
-                         device model's interrupt line into a full partition's PIC */
+    HC_IRQ_LINE = 47,         /* (partition id, line 0-15, level 0 or 1) -> 0 (privileged): a
+                                 device model's interrupt line into a full partition's PIC */
+    HC_IOREQ_CLAIM_MMIO = 48, /* (guest-physical base, length) -> 0 (privileged): loads and
+                                 stores of full partitions there become requests */
 
     HC_IOREQ_SERVER = 50,   /* (request page address, event port) -> 0 (privileged): the
                                caller serves I/O requests of full partitions */
@@ -114,11 +116,16 @@ enum hypercall_error {
  * sequence number tells a new request from an old one.
  */
 #define HC_IOREQ_SLOTS  64
-#define HC_IOREQ_CLAIMS 8 /* port ranges a server may claim */
+#define HC_IOREQ_CLAIMS 8 /* port ranges, and MMIO ranges, a server may claim */
 
 enum hc_ioreq_state {
     HC_IOREQ_FREE = 0,
     HC_IOREQ_PENDING = 1,
+};
+
+enum hc_ioreq_kind {
+    HC_IOREQ_PORT = 0, /* an IN or OUT: `port` */
+    HC_IOREQ_MMIO = 1, /* a load or store: `address` */
 };
 
 struct hc_ioreq {
@@ -127,10 +134,11 @@ struct hc_ioreq {
     uint32_t vcpu;
     uint16_t port;
     uint8_t size;  /* 1, 2 or 4 bytes */
-    uint8_t write; /* 1: OUT (data holds the value), 0: IN */
+    uint8_t write; /* 1: OUT or store (data holds the value), 0: IN or load */
     uint32_t data;
-    uint32_t reserved;
+    uint32_t kind; /* enum hc_ioreq_kind */
     uint64_t sequence;
+    uint64_t address; /* HC_IOREQ_MMIO: the guest-physical address */
 };
 
 struct hc_ioreq_page {

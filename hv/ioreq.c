@@ -9,6 +9,10 @@ struct port_range {
     uint32_t count;
 };
 
+struct mmio_range {
+    uint64_t base, length;
+};
+
 struct request {
     volatile bool pending;
     uint32_t data; /* the answer */
@@ -22,8 +26,9 @@ static struct {
     const struct partition *claims_owner; /* whose claims stand */
     uint64_t page;
     unsigned port;
-    unsigned claim_count;
+    unsigned claim_count, mmio_claim_count;
     struct port_range claims[HC_IOREQ_CLAIMS];
+    struct mmio_range mmio_claims[HC_IOREQ_CLAIMS];
     struct request requests[HC_IOREQ_SLOTS];
     uint64_t sequence;
 } server;
@@ -65,19 +70,47 @@ int64_t ioreq_register_server(struct partition *caller, uint64_t page, uint64_t 
     return result;
 }
 
+/* Under the lock: whether the caller serves and has room for a claim. */
+static int64_t may_claim(const struct partition *caller, unsigned claims_made)
+{
+    return server.partition != caller ? HC_EPERM : claims_made == HC_IOREQ_CLAIMS ? HC_ENOSPC : 0;
+}
+
 int64_t ioreq_claim(struct partition *caller, uint64_t first_port, uint64_t count)
 {
     if (!count || first_port > 0xffff || count > 0x10000 - first_port)
         return HC_EINVAL;
     spin_lock(&server.lock);
-    int64_t result = server.partition != caller              ? HC_EPERM
-                     : server.claim_count == HC_IOREQ_CLAIMS ? HC_ENOSPC
-                                                             : 0;
+    int64_t result = may_claim(caller, server.claim_count);
     if (!result)
         server.claims[server.claim_count++] =
             (struct port_range){(uint16_t)first_port, (uint32_t)count};
     spin_unlock(&server.lock);
     return result;
+}
+
+int64_t ioreq_claim_mmio(struct partition *caller, uint64_t base, uint64_t length)
+{
+    if (!length || base % PAGE || length % PAGE || base >= IOREQ_MMIO_LIMIT ||
+        length > IOREQ_MMIO_LIMIT - base)
+        return HC_EINVAL;
+    spin_lock(&server.lock);
+    int64_t result = may_claim(caller, server.mmio_claim_count);
+    if (!result)
+        server.mmio_claims[server.mmio_claim_count++] = (struct mmio_range){base, length};
+    spin_unlock(&server.lock);
+    return result;
+}
+
+bool ioreq_mmio_claimed(uint64_t address, unsigned size)
+{
+    for (unsigned i = 0; i < server.mmio_claim_count; i++) {
+        const struct mmio_range *claim = &server.mmio_claims[i];
+        if (address >= claim->base && address - claim->base < claim->length &&
+            size <= claim->length - (address - claim->base))
+            return true;
+    }
+    return false;
 }
 
 bool ioreq_port_claimed(uint16_t port)
@@ -98,10 +131,13 @@ static bool post(struct partition *to, uint64_t slot, const struct hc_ioreq *req
     return guest_copy_to(&memory, server.page + slot * sizeof(*request), request, sizeof(*request));
 }
 
-bool ioreq_forward(struct vcpu *vcpu, uint16_t port, unsigned size, bool out, uint32_t *value)
+/* Posts the request the caller filled in (kind, port or address, size,
+ * direction, data) and waits for its answer. */
+static bool forward(struct vcpu *vcpu, struct hc_ioreq what, uint32_t *value)
 {
     unsigned slot = vcpu->cpu_index;
     struct request *r = &server.requests[slot];
+    bool out = what.write;
 
     if (slot >= HC_IOREQ_SLOTS) {
         *value = out ? *value : 0xffffffffu;
@@ -109,14 +145,12 @@ bool ioreq_forward(struct vcpu *vcpu, uint16_t port, unsigned size, bool out, ui
     }
     spin_lock(&server.lock);
     *r = (struct request){.pending = true, .vcpu = vcpu};
-    r->posted = (struct hc_ioreq){.state = HC_IOREQ_PENDING,
-                                  .partition_id = vcpu->partition->id,
-                                  .vcpu = vcpu->index,
-                                  .port = port,
-                                  .size = (uint8_t)size,
-                                  .write = out,
-                                  .data = out ? *value : 0,
-                                  .sequence = ++server.sequence};
+    what.state = HC_IOREQ_PENDING;
+    what.partition_id = vcpu->partition->id;
+    what.vcpu = vcpu->index;
+    what.data = out ? *value : 0;
+    what.sequence = ++server.sequence;
+    r->posted = what;
     /* While the server restarts there is nobody to tell yet: the request
      * waits, and the server hears of it when it registers again. */
     struct partition *to = server.partition;
@@ -132,6 +166,23 @@ bool ioreq_forward(struct vcpu *vcpu, uint16_t port, unsigned size, bool out, ui
     if (!out)
         *value = r->data;
     return true;
+}
+
+bool ioreq_forward(struct vcpu *vcpu, uint16_t port, unsigned size, bool out, uint32_t *value)
+{
+    struct hc_ioreq what = {
+        .kind = HC_IOREQ_PORT, .port = port, .size = (uint8_t)size, .write = out};
+
+    return forward(vcpu, what, value);
+}
+
+bool ioreq_forward_mmio(struct vcpu *vcpu, uint64_t address, unsigned size, bool write,
+                        uint32_t *value)
+{
+    struct hc_ioreq what = {
+        .kind = HC_IOREQ_MMIO, .address = address, .size = (uint8_t)size, .write = write};
+
+    return forward(vcpu, what, value);
 }
 
 int64_t ioreq_complete(struct partition *caller, uint64_t slot, uint64_t value)
@@ -171,6 +222,7 @@ void ioreq_server_gone(const struct partition *gone)
         server.partition = 0;
         server.claims_owner = 0;
         server.claim_count = 0;
+        server.mmio_claim_count = 0;
         for (unsigned slot = 0; slot < HC_IOREQ_SLOTS; slot++) {
             struct request *r = &server.requests[slot];
             if (!r->pending)

@@ -19,14 +19,23 @@ struct vcpu;
 int64_t ioreq_register_server(struct partition *caller, uint64_t page, uint64_t port);
 int64_t ioreq_claim(struct partition *caller, uint64_t first_port, uint64_t count);
 int64_t ioreq_complete(struct partition *caller, uint64_t slot, uint64_t value);
+int64_t ioreq_claim_mmio(struct partition *caller, uint64_t base, uint64_t length);
+
+/* Claims lie below the largest guest-physical address EPT can map. */
+#define IOREQ_MMIO_LIMIT (1ull << 48)
 
 /* Whether a running server models this port. */
 bool ioreq_port_claimed(uint16_t port);
+/* Whether [address, address + size) lies wholly in a claimed MMIO range. */
+bool ioreq_mmio_claimed(uint64_t address, unsigned size);
 
 /* Hands the access to the server and waits for its answer; *value is the
  * value written (out) or receives the value read (in). Returns false when
  * the vCPU has to stop meanwhile. */
 bool ioreq_forward(struct vcpu *vcpu, uint16_t port, unsigned size, bool out, uint32_t *value);
+/* The same for a load or store of 1, 2 or 4 bytes at a claimed address. */
+bool ioreq_forward_mmio(struct vcpu *vcpu, uint64_t address, unsigned size, bool write,
+                        uint32_t *value);
 
 /* The server restarts: its claims stand and requests wait for it to
  * register again. */

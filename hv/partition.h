@@ -56,7 +56,7 @@ struct partition {
     bool has_exit_status;
     unsigned restarts;
     uint64_t deadline_tsc;
-    uint64_t unowned_port_accesses;
+    uint64_t unowned_accesses;
     struct vcpu *vcpus[CONFIG_MAX_CPUS]; /* by vCPU index = x2APIC ID */
     unsigned vcpu_count;
     volatile unsigned vcpus_running;
@@ -171,6 +171,12 @@ int64_t partition_command(struct partition *target, enum partition_command comma
 int64_t partition_request_stop(struct partition *target, const struct partition *by);
 /* A device model's interrupt line into a full partition's PIC (line 0-15). */
 void partition_set_irq_line(struct partition *target, unsigned line, bool high);
+/* Whether a device model emulates this guest-physical address for p. */
+bool partition_mmio_claimed(const struct partition *p, uint64_t address);
+/* A load or store of 1, 2, 4 or 8 bytes at a claimed address: *value in
+ * (store) or to fill (load). False when the vCPU has to stop meanwhile. */
+bool partition_mmio_access(struct vcpu *vcpu, uint64_t address, unsigned size, bool write,
+                           uint64_t *value);
 /* A port access of the guest: value in (out) or to fill (in). Returns false
  * when the access ended the vCPU (the exit port). */
 bool partition_port_access(struct vcpu *vcpu, uint16_t port, unsigned size, bool out,

@@ -269,6 +269,34 @@ static void pic_port_access(struct vpic *pic, uint16_t port, unsigned size, bool
         *value = read;
 }
 
+bool partition_mmio_claimed(const struct partition *p, uint64_t address)
+{
+    return !partition_is_pv(p) && ioreq_mmio_claimed(address, 1);
+}
+
+/* Requests carry up to 4 bytes: an 8-byte access is two, low half first.
+ * The part that leaves the claimed range gets the bare-metal answer. */
+bool partition_mmio_access(struct vcpu *vcpu, uint64_t address, unsigned size, bool write,
+                           uint64_t *value)
+{
+    uint64_t result = 0;
+
+    for (unsigned done = 0; done < size; done += 4) {
+        unsigned part = size - done < 4 ? size - done : 4;
+        uint32_t data = (uint32_t)(*value >> (8 * done));
+        if (!ioreq_mmio_claimed(address + done, part)) {
+            vcpu->partition->unowned_accesses++;
+            data = 0xffffffffu;
+        } else if (!ioreq_forward_mmio(vcpu, address + done, part, write, &data)) {
+            return false;
+        }
+        result |= (uint64_t)data << (8 * done);
+    }
+    if (!write)
+        *value = result;
+    return true;
+}
+
 bool partition_port_access(struct vcpu *vcpu, uint16_t port, unsigned size, bool out,
                            uint32_t *value)
 {
@@ -298,7 +326,7 @@ bool partition_port_access(struct vcpu *vcpu, uint16_t port, unsigned size, bool
     if (!partition_is_pv(p) && ioreq_port_claimed(port))
         return ioreq_forward(vcpu, port, size, out, value);
     /* Nobody owns this port: the bare-metal answer, and a count. */
-    p->unowned_port_accesses++;
+    p->unowned_accesses++;
     if (!out)
         *value = all_ones;
     return true;

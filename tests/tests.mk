@@ -30,6 +30,8 @@ UNIT_SOURCES_ring   := guests/lib/ring.c
 UNIT_SOURCES_vapic  := hv/vapic.c
 UNIT_SOURCES_vpic   := hv/vpic.c
 UNIT_SOURCES_uart   := guests/dom0/uart.c
+UNIT_SOURCES_x86_decode := hv/x86_decode.c
+UNIT_SOURCES_guest_paging := hv/guest_paging.c hv/guest_memory.c
 UNIT_SOURCES_hypercall := tests/hypercall_world.c hv/hypercall.c hv/event.c hv/grant.c \
                           hv/guest_memory.c hv/partition_info.c hv/ioreq.c
 UNIT_SOURCES_guest_memory := hv/guest_memory.c

@@ -236,6 +236,7 @@ static const exit_handler exit_handlers[EXIT_REASON_COUNT] = {
     [EXIT_REASON_CPUID] = handle_cpuid,
     [EXIT_REASON_VMCALL] = handle_vmcall,
     [EXIT_REASON_IO] = exit_handle_io,
+    [EXIT_REASON_EPT_VIOLATION] = exit_handle_ept_violation,
     [EXIT_REASON_HLT] = handle_hlt,
     [EXIT_REASON_RDMSR] = exit_handle_rdmsr,
     [EXIT_REASON_WRMSR] = exit_handle_wrmsr,

@@ -25,5 +25,6 @@ int exit_handle_wrmsr(struct vcpu *vcpu);
 int exit_handle_cr_access(struct vcpu *vcpu);
 int exit_handle_xsetbv(struct vcpu *vcpu);
 int exit_handle_io(struct vcpu *vcpu);
+int exit_handle_ept_violation(struct vcpu *vcpu);
 
 #endif

@@ -19,9 +19,15 @@
 #define REQUEST_VECTOR  0x40
 #define MAX_PARTITIONS  8
 #define IDLE_POLL_TICKS 20000000ull
+/* A memory-mapped 16550 (registers a byte apart) for full partitions, in a
+ * page no PC device uses, interrupting on IRQ3. */
+#define MMIO_UART_BASE 0xfe000000ull
+#define MMIO_UART_PAGE 4096
+#define MMIO_UART_IRQ  3
 
 static struct hc_ioreq_page requests __attribute__((aligned(4096)));
-static struct uart uarts[MAX_PARTITIONS + 1]; /* by partition id */
+static struct uart uarts[MAX_PARTITIONS + 1];      /* at COM1, by partition id */
+static struct uart mmio_uarts[MAX_PARTITIONS + 1]; /* at MMIO_UART_BASE */
 static struct hc_partition_entry partitions[MAX_PARTITIONS];
 static unsigned partition_count;
 static volatile uint32_t wakeups;
@@ -49,17 +55,32 @@ static const char *name_of(uint32_t id)
     return "?";
 }
 
-static bool request_valid(const struct hc_ioreq *r)
+/* The model a request reaches, with the register offset and interrupt
+ * line: COM1's ports, or the page of the memory-mapped UART. 0 for a
+ * request that makes no sense. */
+static struct uart *model_of(const struct hc_ioreq *r, unsigned *offset, unsigned *irq)
 {
-    return r->partition_id >= 1 && r->partition_id <= MAX_PARTITIONS && r->port >= UART_COM1_BASE &&
-           r->port < UART_COM1_BASE + UART_PORTS && (r->size == 1 || r->size == 2 || r->size == 4);
+    if (r->partition_id < 1 || r->partition_id > MAX_PARTITIONS ||
+        !(r->size == 1 || r->size == 2 || r->size == 4))
+        return 0;
+    if (r->kind == HC_IOREQ_PORT && r->port >= UART_COM1_BASE &&
+        r->port < UART_COM1_BASE + UART_PORTS) {
+        *offset = r->port - UART_COM1_BASE;
+        *irq = UART_COM1_IRQ;
+        return &uarts[r->partition_id];
+    }
+    if (r->kind == HC_IOREQ_MMIO && r->address >= MMIO_UART_BASE &&
+        r->address < MMIO_UART_BASE + UART_PORTS) {
+        *offset = (unsigned)(r->address - MMIO_UART_BASE);
+        *irq = MMIO_UART_IRQ;
+        return &mmio_uarts[r->partition_id];
+    }
+    return 0;
 }
 
-/* One request, on a private copy: returns the value an IN reads. */
-static uint32_t emulate(const struct hc_ioreq *r)
+/* One request, on a private copy: returns the value a read gets. */
+static uint32_t emulate(const struct hc_ioreq *r, struct uart *uart, unsigned offset)
 {
-    struct uart *uart = &uarts[r->partition_id];
-    unsigned offset = r->port - UART_COM1_BASE;
     bool line_done;
 
     if (!r->write)
@@ -75,12 +96,11 @@ static uint32_t emulate(const struct hc_ioreq *r)
 
 /* The guest's PIC sees every change of the UART's interrupt output, before
  * the vCPU resumes, so an edge is never lost. */
-static void report_interrupt_line(const struct hc_ioreq *r)
+static void report_interrupt_line(uint32_t partition_id, struct uart *uart, unsigned irq)
 {
-    struct uart *uart = &uarts[r->partition_id];
     bool line = uart_interrupt_line(uart);
 
-    if (line != uart->irq_line && hc_irq_line(r->partition_id, UART_COM1_IRQ, line) == 0)
+    if (line != uart->irq_line && hc_irq_line(partition_id, irq, line) == 0)
         uart->irq_line = line;
 }
 
@@ -92,9 +112,11 @@ static void serve_slot(unsigned slot)
     if (request.state != HC_IOREQ_PENDING)
         return;
     uint32_t value = 0xffffffffu;
-    if (request_valid(&request)) {
-        value = emulate(&request);
-        report_interrupt_line(&request);
+    unsigned offset, irq;
+    struct uart *uart = model_of(&request, &offset, &irq);
+    if (uart) {
+        value = emulate(&request, uart, offset);
+        report_interrupt_line(request.partition_id, uart, irq);
     } else
         rejected++;
     requests.slots[slot].state = HC_IOREQ_FREE;
@@ -116,10 +138,13 @@ static bool start_serving(void)
     event_enable_x2apic();
     int64_t port = event_bind(REQUEST_VECTOR, 0, on_request);
     if (port < 0 || hc_ioreq_server(&requests, (uint32_t)port) != 0 ||
-        hc_ioreq_claim(UART_COM1_BASE, UART_PORTS) != 0)
+        hc_ioreq_claim(UART_COM1_BASE, UART_PORTS) != 0 ||
+        hc_ioreq_claim_mmio(MMIO_UART_BASE, MMIO_UART_PAGE) != 0)
         return false;
-    for (unsigned id = 0; id <= MAX_PARTITIONS; id++)
+    for (unsigned id = 0; id <= MAX_PARTITIONS; id++) {
         uart_reset(&uarts[id]);
+        uart_reset(&mmio_uarts[id]);
+    }
     return true;
 }
 

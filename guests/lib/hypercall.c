@@ -187,6 +187,11 @@ int64_t hc_ioreq_claim(uint16_t first_port, uint32_t count)
     return hypercall(HC_IOREQ_CLAIM, first_port, count, 0, 0);
 }
 
+int64_t hc_ioreq_claim_mmio(uint64_t base, uint64_t length)
+{
+    return hypercall(HC_IOREQ_CLAIM_MMIO, base, length, 0, 0);
+}
+
 int64_t hc_ioreq_complete(uint32_t slot, uint32_t value)
 {
     return hypercall(HC_IOREQ_COMPLETE, slot, value, 0, 0);

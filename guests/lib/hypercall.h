@@ -54,6 +54,7 @@ int64_t hc_irq_line(uint32_t id, unsigned line, bool high);
 int64_t hc_ioreq_server(struct hc_ioreq_page *page, uint32_t port);
 int64_t hc_ioreq_claim(uint16_t first_port, uint32_t count);
 int64_t hc_ioreq_complete(uint32_t slot, uint32_t value);
+int64_t hc_ioreq_claim_mmio(uint64_t base, uint64_t length);
 
 /* Pause between the attempts of the *_retrying helpers: short everywhere
  * (under Bochs a TSC tick is one emulated instruction). */
