@@ -28,12 +28,19 @@ static struct hc_ioreq_page requests __attribute__((aligned(4096)));
 static struct uart uarts[MAX_PARTITIONS + 1]; /* by partition id */
 static struct hc_partition_entry partitions[MAX_PARTITIONS];
 static unsigned partition_count;
-static volatile uint32_t wakeups;
+static volatile uint32_t wakeups, console_events;
 static unsigned rejected;
 
 static void on_request(uint8_t vector)
 {
     (void)vector;
+    wakeups++;
+}
+
+static void on_console(uint8_t vector)
+{
+    (void)vector;
+    console_events++;
     wakeups++;
 }
 
@@ -103,19 +110,22 @@ static bool others_running(const struct bulkhead_boot_info *info)
     return false;
 }
 
-/* The request slots, then the console rings, with a fresh partition list. */
-static void serve_all(void)
+static void serve_requests(void)
 {
     for (unsigned slot = 0; slot < HC_IOREQ_SLOTS; slot++)
         serve_slot(slot);
-    refresh_partitions();
+}
+
+/* With the partition list others_running() has just refreshed. */
+static void serve_consoles(void)
+{
     console_backend_serve(partitions, partition_count);
 }
 
 static bool start_serving(const struct bulkhead_boot_info *info)
 {
     event_enable_x2apic();
-    if (!console_backend_start(info->memory_bytes, CONSOLE_VECTOR, on_request))
+    if (!console_backend_start(info->memory_bytes, CONSOLE_VECTOR, on_console))
         return false;
     int64_t port = event_bind(REQUEST_VECTOR, 0, on_request);
     if (port < 0 || hc_ioreq_server(&requests, (uint32_t)port) != 0 ||
@@ -133,12 +143,20 @@ int guest_main(const struct bulkhead_boot_info *info)
     printf("dom0: serving a 16550 at COM1 for full partitions\n");
     printf("dom0: console backend for %u pv partition(s)\n", console_backend_rings());
     shell_run_script(info->script);
+    /* The rings are looked at when one of them raised an event, and on
+     * every idle round; an I/O request does not pay for them. */
+    uint32_t consoles_seen = console_events - 1;
+    bool idle = false;
     while (others_running(info)) {
         uint32_t seen = wakeups;
-        serve_all();
-        event_wait(&wakeups, seen + 1, tsc_after(IDLE_POLL_TICKS));
+        serve_requests();
+        if (idle || console_events != consoles_seen) {
+            consoles_seen = console_events;
+            serve_consoles();
+        }
+        idle = !event_wait(&wakeups, seen + 1, tsc_after(IDLE_POLL_TICKS));
     }
-    serve_all(); /* what the last of them wrote before it stopped */
+    serve_consoles(); /* what the last of them wrote before it stopped */
     printf("dom0: every other partition has stopped; %u bad requests refused\n", rejected);
     printf("dom0: console rings: %u lines printed, %u bad indices reset\n", console_backend_lines(),
            console_backend_bad_indices());
