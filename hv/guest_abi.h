@@ -28,7 +28,8 @@
  * sleeps until an interrupt is pending; with interrupts off it ends that
  * vCPU.
  * The hypervisor zeroes all of RAM, fills the boot-info page, the GDT and the
- * page tables in the reserved low pages, and loads the image's segments at
+ * page tables in the reserved low pages (and sets up the console ring page of
+ * a pv partition, struct guest_console_ring below), and loads the image's segments at
  * their physical addresses, which must lie in RAM at or above
  * GUEST_IMAGE_MIN_ADDRESS.
  *

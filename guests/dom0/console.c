@@ -99,8 +99,10 @@ void console_backend_serve(const struct hc_partition_entry *partitions, unsigned
         const char *name = name_in(partitions, count, id);
         if (name)
             serve_ring(id, name);
-        else if (count > 0 && hc_console_release(id) == 0)
+        else if (count > 0 && hc_console_release(id) == 0) {
             mapped &= ~(1u << id); /* destroyed: its ring is gone */
+            printf("dom0: console ring of partition %u released\n", id);
+        }
     }
 }
 
