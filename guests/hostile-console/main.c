@@ -14,6 +14,7 @@
 #define RESET_PAUSES   1000
 #define RACE_ROUNDS    2000
 #define HUGE_AHEAD     0x10000u
+#define RACE_PAUSE     300000ull /* every 16 rounds: the race outlasts good's lines */
 
 static bool wait_until_connected(void)
 {
@@ -46,8 +47,10 @@ static void race_producer(volatile struct guest_console_ring *ring, uint32_t por
     for (unsigned round = 0; round < RACE_ROUNDS; round++) {
         uint32_t ahead = GUEST_CONSOLE_RING_SIZE + 1 + next_random(&state) % HUGE_AHEAD;
         ring->producer = ring->consumer + ahead;
-        if (round % 16 == 0)
+        if (round % 16 == 0) {
             hc_event_send(port);
+            hc_block(tsc_after(RACE_PAUSE));
+        }
     }
 }
 

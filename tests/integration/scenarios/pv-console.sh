@@ -44,11 +44,6 @@ time_limit = 150
 CFG
 }
 
-# The number of lines guests/pv-console prints per run, read from its source.
-pv_console_lines() {
-    sed -nE 's/^#define PV_CONSOLE_LINES[[:space:]]+([0-9]+).*/\1/p' guests/pv-console/main.c
-}
-
 check() {
     local lines
     lines=$(pv_console_lines)
