@@ -180,3 +180,19 @@ void event_close_all(struct partition *p)
     }
     spin_unlock(&events_lock);
 }
+
+void event_console_attach(struct partition *p, const struct partition *backend,
+                          unsigned backend_port)
+{
+    spin_lock(&events_lock);
+    struct event_port *port = &p->events.ports[EVENT_CONSOLE_PORT];
+    if (!port->bound || port->console) {
+        *port = (struct event_port){0};
+        if (backend)
+            *port = (struct event_port){.bound = true,
+                                        .console = true,
+                                        .peer = backend->id,
+                                        .peer_port = (uint16_t)backend_port};
+    }
+    spin_unlock(&events_lock);
+}

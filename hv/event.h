@@ -22,6 +22,7 @@ struct event_port {
     uint32_t offered_to; /* the partition that may connect to it, 0 = none */
     uint32_t peer;       /* the other end's partition, 0 = unconnected */
     uint16_t peer_port;
+    bool console; /* the console ring's port, kept by the hypervisor */
     volatile bool masked, pending;
 };
 
@@ -38,6 +39,16 @@ int64_t event_set_mask(struct partition *self, uint64_t port, bool masked);
 
 /* Raises one of the partition's own ports (the one-shot timer uses it). */
 void event_raise(struct partition *owner, unsigned port);
+
+/* The port a pv partition notifies its console backend on: the last one,
+ * so that the ports a guest binds itself keep their numbers. */
+#define EVENT_CONSOLE_PORT (HC_EVENT_PORTS - 1)
+
+/* Connects the partition's console port (made send-only if it is free) to
+ * the backend's port; backend 0 closes it. A port the guest took for
+ * something else is left alone. */
+void event_console_attach(struct partition *p, const struct partition *backend,
+                          unsigned backend_port);
 
 /* Closes every port of the partition (it restarts or goes away); the other
  * ends of its channels are left unconnected. */

@@ -28,7 +28,8 @@
  * sleeps until an interrupt is pending; with interrupts off it ends that
  * vCPU.
  * The hypervisor zeroes all of RAM, fills the boot-info page, the GDT and the
- * page tables in the reserved low pages, and loads the image's segments at
+ * page tables in the reserved low pages (and sets up the console ring page of
+ * a pv partition, struct guest_console_ring below), and loads the image's segments at
  * their physical addresses, which must lie in RAM at or above
  * GUEST_IMAGE_MIN_ADDRESS.
  *
@@ -53,13 +54,14 @@
 #define GUEST_BOOT_INFO_MAGIC   0x3154534555474842ull /* "BHGUEST1" */
 #define GUEST_BOOT_INFO_VERSION 1
 
-#define GUEST_BOOT_INFO_ADDRESS   0x1000ull
-#define GUEST_GDT_ADDRESS         0x2000ull
-#define GUEST_PAGE_TABLES_ADDRESS 0x3000ull  /* PML4, then PDPT, then PD */
-#define GUEST_STACK_TOP           0x10000ull /* 40 KiB of stack below it */
-#define GUEST_IMAGE_MIN_ADDRESS   0x100000ull
-#define GUEST_IDENTITY_MAP_SIZE   (1ull << 30)
-#define GUEST_FLAT_LOAD_ADDRESS   0x1000ull
+#define GUEST_BOOT_INFO_ADDRESS    0x1000ull
+#define GUEST_GDT_ADDRESS          0x2000ull
+#define GUEST_PAGE_TABLES_ADDRESS  0x3000ull  /* PML4, then PDPT, then PD */
+#define GUEST_CONSOLE_RING_ADDRESS 0x6000ull  /* pv partitions' console ring page */
+#define GUEST_STACK_TOP            0x10000ull /* 36 KiB of stack below it */
+#define GUEST_IMAGE_MIN_ADDRESS    0x100000ull
+#define GUEST_IDENTITY_MAP_SIZE    (1ull << 30)
+#define GUEST_FLAT_LOAD_ADDRESS    0x1000ull
 
 #define GUEST_SELECTOR_CODE 0x08
 #define GUEST_SELECTOR_DATA 0x10
@@ -86,6 +88,35 @@ struct bulkhead_boot_info {
     uint32_t console_port;               /* 0 when the partition has no console */
     uint32_t exit_port;
     char script[GUEST_SCRIPT_LEN]; /* the config's script line, NUL-terminated */
+    uint64_t console_ring;         /* struct guest_console_ring address, or 0 */
+    uint32_t console_ring_port;    /* the event port that notifies the backend */
+    uint32_t reserved;
 };
+
+/*
+ * The console ring of a pv partition (not the privileged ones, not those
+ * with console = none): a page of its own RAM at GUEST_CONSOLE_RING_ADDRESS
+ * that the console backend in the privileged partition reads, like Xen's
+ * console page. The guest writes bytes at data[producer % SIZE] and then
+ * advances producer; the backend takes them and advances consumer. Both
+ * indices run freely and wrap at 2^32. After publishing, the guest sends an
+ * event on console_ring_port only when producer passed producer_event: the
+ * backend sets it to consumer + 1 once it has emptied the ring, so a burst of
+ * writes costs one event. `backend` is written by the hypervisor: 1 while a
+ * backend maps the ring, 0 otherwise (then the guest prints through its
+ * console port). The backend trusts nothing here: see docs/guests.md.
+ */
+#define GUEST_CONSOLE_RING_SIZE 2048 /* data bytes; a power of two */
+
+struct guest_console_ring {
+    uint32_t producer;
+    uint32_t consumer;
+    uint32_t producer_event;
+    uint32_t backend;
+    uint8_t reserved[48];
+    char data[GUEST_CONSOLE_RING_SIZE];
+};
+
+_Static_assert(sizeof(struct guest_console_ring) <= 4096, "the console ring fits one page");
 
 #endif

@@ -6,6 +6,7 @@
 #include "hv/hypercall_dispatch.h"
 
 #include "hv/arch.h"
+#include "hv/console_server.h"
 #include "hv/event.h"
 #include "hv/grant.h"
 #include "hv/ioreq.h"
@@ -215,6 +216,16 @@ static int64_t hc_ioreq_complete(struct hypercall_caller *caller, const uint64_t
     return ioreq_complete(caller->partition, args[0], args[1]);
 }
 
+static int64_t hc_console_server(struct hypercall_caller *caller, const uint64_t *args)
+{
+    return console_register_server(caller->partition, args[0], args[1]);
+}
+
+static int64_t hc_console_release(struct hypercall_caller *caller, const uint64_t *args)
+{
+    return console_release(caller->partition, args[0]);
+}
+
 static const struct hypercall hypercalls[HC_CALL_COUNT] = {
     [HC_NULL] = {hc_null, false},
     [HC_VERSION] = {hc_version, false},
@@ -243,6 +254,8 @@ static const struct hypercall hypercalls[HC_CALL_COUNT] = {
     [HC_IOREQ_SERVER] = {hc_ioreq_server, true},
     [HC_IOREQ_CLAIM] = {hc_ioreq_claim, true},
     [HC_IOREQ_COMPLETE] = {hc_ioreq_complete, true},
+    [HC_CONSOLE_SERVER] = {hc_console_server, true},
+    [HC_CONSOLE_RELEASE] = {hc_console_release, true},
 };
 
 int64_t hypercall_dispatch(struct hypercall_caller *caller, uint64_t number, const uint64_t args[6])

@@ -83,7 +83,13 @@ enum hypercall_number {
     HC_IOREQ_COMPLETE = 52, /* (slot, value read) -> 0 (privileged): the request in
                                `slot` is done; its vCPU resumes */
 
-    HC_CALL_COUNT = 53,
+    HC_CONSOLE_SERVER = 53,  /* (window address, event port) -> bit mask of the partition ids
+                                whose console rings now appear in the window (privileged):
+                                the caller is the console backend of pv partitions */
+    HC_CONSOLE_RELEASE = 54, /* (partition id) -> 0 (privileged): the backend is done with
+                                the console ring of a destroyed partition */
+
+    HC_CALL_COUNT = 55,
 };
 
 enum hypercall_error {

@@ -4,6 +4,7 @@
 #include "arch/x86_64/percpu.h"
 #include "arch/x86_64/vcpu_run.h"
 #include "hv/arch.h"
+#include "hv/console_server.h"
 #include "hv/guest_abi.h"
 #include "hv/ioreq.h"
 #include "hv/log.h"
@@ -201,6 +202,7 @@ static void report_end(struct partition *p, const struct vcpu *v)
 static void forget_previous_run(struct partition *p)
 {
     ioreq_server_suspend(p);
+    console_server_gone(p);
     grant_release_all(p);
     event_close_all(p);
     p->timer_deadline = 0;
@@ -257,6 +259,7 @@ static void run_once(struct partition *p, struct vcpu *v)
     }
     p->state = p->crashed ? PARTITION_CRASHED : PARTITION_STOPPED;
     ioreq_server_gone(p);
+    console_server_gone(p);
     report_end(p, v);
 }
 
@@ -290,14 +293,28 @@ static bool prepare_new_run(struct partition *p)
     return partition_image_load(p) == 0;
 }
 
+/* RAM goes back, but for a console ring page the backend still maps: that
+ * one follows when the backend releases it. */
 static void destroy(struct partition *p)
 {
+    bool ring_kept = console_partition_destroyed(p);
+    uint64_t ring_page = p->ram_phys + GUEST_CONSOLE_RING_ADDRESS;
+
     grant_release_all(p);
     event_close_all(p);
     p->state = PARTITION_DESTROYED;
-    memory_free_pages(p->ram_phys, p->ram_size / FRAME_SIZE);
-    log_line("partition %s: destroyed, %llu MiB returned", p->config->name,
-             (unsigned long long)(p->ram_size >> 20));
+    if (!ring_kept) {
+        memory_free_pages(p->ram_phys, p->ram_size / FRAME_SIZE);
+        log_line("partition %s: destroyed, %llu MiB returned", p->config->name,
+                 (unsigned long long)(p->ram_size >> 20));
+        return;
+    }
+    memory_free_pages(p->ram_phys, GUEST_CONSOLE_RING_ADDRESS / FRAME_SIZE);
+    memory_free_pages(ring_page + FRAME_SIZE,
+                      (p->ram_size - GUEST_CONSOLE_RING_ADDRESS) / FRAME_SIZE - 1);
+    log_line("partition %s: destroyed, %llu KiB returned, its console page once the backend "
+             "releases it",
+             p->config->name, (unsigned long long)((p->ram_size - FRAME_SIZE) >> 10));
 }
 
 /* Others waiting for this privileged partition's commands learn it is gone. */

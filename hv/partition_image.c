@@ -2,7 +2,9 @@
 #include "hv/partition_image.h"
 
 #include "arch/x86_64/guest_boot.h"
+#include "hv/console_server.h"
 #include "hv/elf.h"
+#include "hv/event.h"
 #include "hv/guest_abi.h"
 #include "hv/memory.h"
 #include "hv/string.h"
@@ -63,6 +65,11 @@ static void fill_boot_info(const struct partition *p, uint8_t *ram)
     info->exit_port = GUEST_EXIT_PORT;
     memcpy(info->script, c->script, sizeof(info->script));
     info->script[sizeof(info->script) - 1] = '\0';
+    /* Unprivileged pv partitions with a console get the console ring. */
+    if (c->mode == CONFIG_MODE_PV && !c->privileged && c->console == CONFIG_CONSOLE_DEBUGCON) {
+        info->console_ring = GUEST_CONSOLE_RING_ADDRESS;
+        info->console_ring_port = EVENT_CONSOLE_PORT;
+    }
 }
 
 const char *partition_image_load(struct partition *p)
@@ -77,7 +84,9 @@ const char *partition_image_load(struct partition *p)
         problem = load_elf(p, file, p->image->size, ram);
     else
         problem = load_flat(p, file, p->image->size, ram);
-    if (!problem && p->long_mode)
+    if (!problem && p->long_mode) {
         fill_boot_info(p, ram);
+        console_prepare_ring(p);
+    }
     return problem;
 }

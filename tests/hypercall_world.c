@@ -9,6 +9,7 @@
 
 #include <string.h>
 
+#include "hv/console_server.h"
 #include "hv/memory.h"
 
 struct world world;
@@ -62,6 +63,8 @@ void world_make_full(unsigned id)
 
 void world_reset(void)
 {
+    /* The console backend of a previous world goes with it. */
+    console_server_gone(&world.partitions[WORLD_DOM0 - 1]);
     memset(&world, 0, sizeof(world));
     for (unsigned i = 0; i < WORLD_PARTITIONS; i++)
         build_partition(i);
@@ -235,6 +238,13 @@ bool partition_range_in_ram(const struct partition *p, uint64_t address, uint64_
 void *phys_to_virt(uint64_t phys)
 {
     return (void *)(uintptr_t)phys;
+}
+
+/* Pages of the world's RAM arrays are never really freed: counted only. */
+void memory_free_pages(uint64_t phys, uint64_t pages)
+{
+    (void)phys;
+    world.pages_freed += pages;
 }
 
 void partition_deliver_interrupt(struct partition *p, unsigned vcpu, uint8_t vector)

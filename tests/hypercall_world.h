@@ -58,6 +58,7 @@ struct world {
     /* The first broken rule a fake noticed (a bad vector, an unmap of
      * something never mapped); 0 while there is none. */
     const char *violation;
+    uint64_t pages_freed; /* memory_free_pages() */
 };
 
 extern struct world world;

@@ -27,13 +27,14 @@ UNIT_SOURCES_acpi   := drivers/acpi.c
 UNIT_SOURCES_fbcon  := drivers/fbcon.c
 UNIT_SOURCES_memmap := boot/memmap.c
 UNIT_SOURCES_ring   := guests/lib/ring.c
+UNIT_SOURCES_console_ring := guests/lib/console_ring.c
 UNIT_SOURCES_vapic  := hv/vapic.c
 UNIT_SOURCES_vpic   := hv/vpic.c
 UNIT_SOURCES_uart   := guests/dom0/uart.c
 UNIT_SOURCES_x86_decode := hv/x86_decode.c
 UNIT_SOURCES_guest_paging := hv/guest_paging.c hv/guest_memory.c
 UNIT_SOURCES_hypercall := tests/hypercall_world.c hv/hypercall.c hv/event.c hv/grant.c \
-                          hv/guest_memory.c hv/partition_info.c hv/ioreq.c
+                          hv/guest_memory.c hv/partition_info.c hv/ioreq.c hv/console_server.c
 UNIT_SOURCES_guest_memory := hv/guest_memory.c
 
 UNIT_NAMES  := $(patsubst tests/unit/test_%.c,%,$(wildcard tests/unit/test_*.c))
@@ -77,7 +78,7 @@ test-unit: $(UNIT_COUNTS)
 FUZZ_SOURCES_config := hv/config.c
 FUZZ_SOURCES_elf    := hv/elf.c
 FUZZ_SOURCES_hypercall := tests/hypercall_world.c hv/hypercall.c hv/event.c hv/grant.c \
-                          hv/guest_memory.c hv/partition_info.c hv/ioreq.c
+                          hv/guest_memory.c hv/partition_info.c hv/ioreq.c hv/console_server.c
 
 FUZZ_CC     := clang
 FUZZ_RUNS   ?= 200000

@@ -9,7 +9,11 @@
 #     trip of a CPUID exit and of an I/O exit (config/bench.cfg);
 #   - a null hypercall, an event to a partition on another CPU and a 64-byte
 #     message through a shared ring, measured by guests/hc-ping
-#     (config/bench-pv.cfg).
+#     (config/bench-pv.cfg);
+#   - one console byte through the 16550 that dom0 emulates (a full guest's
+#     LSR poll and THR write, guests/bench-uart) and through the PV console
+#     ring dom0 serves (a 64-byte line and a single byte, each with its
+#     event, guests/bench-pvcon), in config/bench-console.cfg.
 #
 # Usage: tools/bench.sh BOOTX64_EFI CORE_ELF GUESTS_DIR
 set -euo pipefail
@@ -61,6 +65,7 @@ row() { printf '%-52s %14s %s\n' "$1" "$2" "$3"; }
 image_for selftest "$root/config/selftest.cfg"
 image_for exits "$root/config/bench.cfg"
 image_for pv "$root/config/bench-pv.cfg"
+image_for console "$root/config/bench-console.cfg"
 {
     echo "Bulkhead benchmarks ($(date -u +%Y-%m-%d), Bochs $(dpkg-query -W -f='${Version}' bochs 2>/dev/null))"
     row "core image file (bulkhead.elf)" "$(stat -c %s "$core")" bytes
@@ -88,4 +93,14 @@ image_for pv "$root/config/bench-pv.cfg"
         "$(figure "$log" 's/.*hc-ping: bench event one-way ([0-9]+) ticks.*/\1/p')" ticks
     row "64-byte message through the shared ring" \
         "$(figure "$log" 's/.*hc-ping: bench ring 64-byte message ([0-9]+) ticks.*/\1/p')" ticks
+    boot console 3 >/dev/null
+    log=$out/console-3cpu.log
+    row "console byte via emulated 16550 (LSR poll + THR)" \
+        "$(figure "$log" 's/.*bench-uart: bench 16550 byte \(LSR poll \+ THR write\) ([0-9]+) ticks.*/\1/p')" ticks
+    row "console byte via PV ring, single byte + event" \
+        "$(figure "$log" 's/.*bench-pvcon: bench ring single byte with its event ([0-9]+) ticks.*/\1/p')" ticks
+    row "console 64-byte line via PV ring, with its event" \
+        "$(figure "$log" 's/.*bench-pvcon: bench ring 64-byte line with its event ([0-9]+) ticks.*/\1/p')" ticks
+    row "console byte via PV ring, amortized over the line" \
+        "$(figure "$log" 's/.*bench-pvcon: bench ring byte amortized over a 64-byte line ([0-9]+) ticks.*/\1/p')" ticks
 } | tee "$report"

@@ -1,14 +1,17 @@
 /*
- * dom0, the management partition (privileged, pv). This first version
- * serves the I/O requests of full partitions: it emulates a 16550 UART at
- * COM1 for each of them and prints their lines with their names in front;
- * it runs the management commands of its boot script (the config's `script`
- * line). It ends once every other partition has stopped.
+ * dom0, the management partition (privileged, pv). It serves the I/O
+ * requests of full partitions: it emulates a 16550 UART at COM1 for each of
+ * them and prints their lines with their names in front; it is the console
+ * backend of pv partitions, printing the lines of their console rings the
+ * same way (guests/dom0/console.c); it runs the management commands of its
+ * boot script (the config's `script` line). It ends once every other
+ * partition has stopped.
  *
  * Everything in the request page is treated as hostile: each slot is copied
  * before it is looked at, and one that does not make sense is answered with
  * all ones and counted.
  */
+#include "guests/dom0/console.h"
 #include "guests/dom0/shell.h"
 #include "guests/dom0/uart.h"
 #include "guests/lib/event.h"
@@ -17,6 +20,7 @@
 #include "hv/string.h"
 
 #define REQUEST_VECTOR  0x40
+#define CONSOLE_VECTOR  0x41
 #define MAX_PARTITIONS  8
 #define IDLE_POLL_TICKS 20000000ull
 /* A memory-mapped 16550 (registers a byte apart) for full partitions, in a
@@ -30,12 +34,19 @@ static struct uart uarts[MAX_PARTITIONS + 1];      /* at COM1, by partition id *
 static struct uart mmio_uarts[MAX_PARTITIONS + 1]; /* at MMIO_UART_BASE */
 static struct hc_partition_entry partitions[MAX_PARTITIONS];
 static unsigned partition_count;
-static volatile uint32_t wakeups;
+static volatile uint32_t wakeups, console_events;
 static unsigned rejected;
 
 static void on_request(uint8_t vector)
 {
     (void)vector;
+    wakeups++;
+}
+
+static void on_console(uint8_t vector)
+{
+    (void)vector;
+    console_events++;
     wakeups++;
 }
 
@@ -133,9 +144,23 @@ static bool others_running(const struct bulkhead_boot_info *info)
     return false;
 }
 
-static bool start_serving(void)
+static void serve_requests(void)
+{
+    for (unsigned slot = 0; slot < HC_IOREQ_SLOTS; slot++)
+        serve_slot(slot);
+}
+
+/* With the partition list others_running() has just refreshed. */
+static void serve_consoles(void)
+{
+    console_backend_serve(partitions, partition_count);
+}
+
+static bool start_serving(const struct bulkhead_boot_info *info)
 {
     event_enable_x2apic();
+    if (!console_backend_start(info->memory_bytes, CONSOLE_VECTOR, on_console))
+        return false;
     int64_t port = event_bind(REQUEST_VECTOR, 0, on_request);
     if (port < 0 || hc_ioreq_server(&requests, (uint32_t)port) != 0 ||
         hc_ioreq_claim(UART_COM1_BASE, UART_PORTS) != 0 ||
@@ -151,15 +176,29 @@ static bool start_serving(void)
 int guest_main(const struct bulkhead_boot_info *info)
 {
     exceptions_init();
-    EXPECT_TRUE(start_serving());
+    EXPECT_TRUE(start_serving(info));
     printf("dom0: serving a 16550 at COM1 for full partitions\n");
+    printf("dom0: console backend for %u pv partition(s)\n", console_backend_rings());
+    /* Events that came meanwhile are taken (their handlers only count), so
+     * that they do not cut short every pause of the script's waits. */
+    sti();
     shell_run_script(info->script);
+    /* The rings are looked at when one of them raised an event, and on
+     * every idle round; an I/O request does not pay for them. */
+    uint32_t consoles_seen = console_events - 1;
+    bool idle = false;
     while (others_running(info)) {
         uint32_t seen = wakeups;
-        for (unsigned slot = 0; slot < HC_IOREQ_SLOTS; slot++)
-            serve_slot(slot);
-        event_wait(&wakeups, seen + 1, tsc_after(IDLE_POLL_TICKS));
+        serve_requests();
+        if (idle || console_events != consoles_seen) {
+            consoles_seen = console_events;
+            serve_consoles();
+        }
+        idle = !event_wait(&wakeups, seen + 1, tsc_after(IDLE_POLL_TICKS));
     }
+    serve_consoles(); /* what the last of them wrote before it stopped */
     printf("dom0: every other partition has stopped; %u bad requests refused\n", rejected);
+    printf("dom0: console rings: %u lines printed, %u bad indices reset\n", console_backend_lines(),
+           console_backend_bad_indices());
     return guest_exit_status();
 }

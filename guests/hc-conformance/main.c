@@ -98,6 +98,17 @@ static void check_privileged_calls(void)
     EXPECT_EQ(hc_partition_restart(NO_SUCH_PARTITION), HC_EPERM);
     EXPECT_EQ(hc_partition_destroy(NO_SUCH_PARTITION), HC_EPERM);
     EXPECT_EQ(hc_irq_line(NO_SUCH_PARTITION, 4, true), HC_EPERM);
+    EXPECT_EQ(hc_console_server(GUEST_IDENTITY_MAP_SIZE, 0), HC_EPERM);
+    EXPECT_EQ(hc_console_release(NO_SUCH_PARTITION), HC_EPERM);
+}
+
+/* Its console ring is in the boot info; with no backend in this scenario
+ * it stays unconnected and the console port carries the output. */
+static void check_console_ring(const struct bulkhead_boot_info *info)
+{
+    EXPECT_EQ(info->console_ring, GUEST_CONSOLE_RING_ADDRESS);
+    EXPECT_EQ(info->console_ring_port, HC_EVENT_PORTS - 1);
+    EXPECT_TRUE(!console_ring_connected());
 }
 
 int guest_main(const struct bulkhead_boot_info *info)
@@ -114,6 +125,7 @@ int guest_main(const struct bulkhead_boot_info *info)
     check_console_write(info->memory_bytes);
     check_unknown_calls();
     check_privileged_calls();
+    check_console_ring(info);
     check_events();
     check_timer();
     check_grants(info);

@@ -1,17 +1,38 @@
 /*
- * Console output through the port named in the boot info. The hypervisor
- * prints each line under the partition's name, so write whole lines ending
- * in '\n', short enough to read at a glance.
+ * Console output. A pv partition whose boot info names a console ring
+ * writes into it while a console backend (dom0) is connected, and dom0
+ * prints each line under the partition's name; otherwise the bytes go to
+ * the console port named in the boot info and the hypervisor prints them.
+ * Either way, write whole lines ending in '\n', short enough to read at a
+ * glance.
  */
 #ifndef GUESTS_LIB_CONSOLE_H
 #define GUESTS_LIB_CONSOLE_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+
+#include "hv/guest_abi.h"
 
 /* port 0 means the partition has no console: output is dropped. */
 void console_init(uint16_t port);
 
+/* The console ring of the boot info (address 0: none) and the event port
+ * that tells the backend about new bytes. */
+void console_use_ring(uint64_t address, uint32_t port);
+
+/* Whether output goes through the ring now: a backend maps it. */
+bool console_ring_connected(void);
+
+/* For tests and benchmarks: the ring (0 when there is none), its port,
+ * and the bytes dropped because it stayed full. */
+volatile struct guest_console_ring *console_ring(void);
+uint32_t console_ring_event_port(void);
+unsigned long long console_ring_dropped(void);
+
+/* Through the ring when connected (waiting a bounded time while it is
+ * full), else through the port. */
 void console_write(const char *text, size_t length);
 
 /* The conversions of hv/format.h; a line longer than CONSOLE_LINE_MAX is cut. */

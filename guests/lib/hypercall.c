@@ -196,3 +196,13 @@ int64_t hc_ioreq_complete(uint32_t slot, uint32_t value)
 {
     return hypercall(HC_IOREQ_COMPLETE, slot, value, 0, 0);
 }
+
+int64_t hc_console_server(uint64_t window, uint32_t port)
+{
+    return hypercall(HC_CONSOLE_SERVER, window, port, 0, 0);
+}
+
+int64_t hc_console_release(uint32_t id)
+{
+    return hypercall(HC_CONSOLE_RELEASE, id, 0, 0, 0);
+}

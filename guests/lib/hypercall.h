@@ -56,6 +56,9 @@ int64_t hc_ioreq_claim(uint16_t first_port, uint32_t count);
 int64_t hc_ioreq_complete(uint32_t slot, uint32_t value);
 int64_t hc_ioreq_claim_mmio(uint64_t base, uint64_t length);
 
+int64_t hc_console_server(uint64_t window, uint32_t port);
+int64_t hc_console_release(uint32_t id);
+
 /* Pause between the attempts of the *_retrying helpers: short everywhere
  * (under Bochs a TSC tick is one emulated instruction). */
 #define HC_RETRY_PAUSE_TICKS 1000000ull

@@ -24,6 +24,7 @@ void runtime_init(const struct bulkhead_boot_info *info)
     }
     /* Ports are 16 bits; the boot info keeps them in wider fields. */
     console_init((uint16_t)info->console_port);
+    console_use_ring(info->console_ring, info->console_ring_port);
     if (info->exit_port != 0)
         exit_port = (uint16_t)info->exit_port;
     exceptions_init();

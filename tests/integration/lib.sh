@@ -184,3 +184,8 @@ expect_partition_summary() {
     expect_line "bulkhead: summary cpus=$CPUS vmx=$CPUS guests=$CPUS ok=$CPUS failed=0 partitions=$1 running=0 stopped=$2 crashed=$3"
     expect_prefix "bulkhead: powering off"
 }
+
+# The number of lines guests/pv-console prints per run, read from its source.
+pv_console_lines() {
+    sed -nE 's/^#define PV_CONSOLE_LINES[[:space:]]+([0-9]+).*/\1/p' guests/pv-console/main.c
+}

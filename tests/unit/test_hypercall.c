@@ -6,6 +6,7 @@
 #include <criterion/criterion.h>
 #include <string.h>
 
+#include "hv/console_server.h"
 #include "hv/guest_abi.h"
 #include "tests/hypercall_world.h"
 
@@ -170,8 +171,9 @@ Test(hypercall, self_info_bounds)
 
 Test(hypercall, privileged_calls_from_others_get_eperm)
 {
-    static const uint64_t privileged[] = {HC_PARTITION_LIST, HC_PARTITION_STOP, HC_PARTITION_START,
-                                          HC_PARTITION_RESTART, HC_PARTITION_DESTROY};
+    static const uint64_t privileged[] = {
+        HC_PARTITION_LIST,    HC_PARTITION_STOP, HC_PARTITION_START, HC_PARTITION_RESTART,
+        HC_PARTITION_DESTROY, HC_CONSOLE_SERVER, HC_CONSOLE_RELEASE};
 
     save_ram();
     for (unsigned caller = GUEST; caller <= OTHER; caller++) {
@@ -615,4 +617,80 @@ Test(hypercall, restarting_releases_grants_both_ways)
     cr_assert(world_partition(DOM0)->grants.grants[taken].used, "dom0 still offers it");
     cr_assert_not(world_partition(DOM0)->grants.grants[taken].mapped);
     cr_assert_eq(world_record(OTHER)->flushes, 1);
+}
+
+/* ---- the console backend ------------------------------------------------- */
+
+#define CONSOLE_VECTOR 0x41
+
+/* The guests' console rings exist for long-mode images only. */
+static uint64_t console_window(void)
+{
+    world_partition(GUEST)->long_mode = true;
+    world_partition(OTHER)->long_mode = true;
+    return RAM;
+}
+
+static volatile struct guest_console_ring *console_ring_of(unsigned id)
+{
+    return (volatile struct guest_console_ring *)(world_ram(id) + GUEST_CONSOLE_RING_ADDRESS);
+}
+
+Test(hypercall, console_server_checks_window_and_port)
+{
+    uint64_t window = console_window();
+    int64_t port = bind(DOM0, CONSOLE_VECTOR, 0);
+
+    cr_assert_eq(world_call2(DOM0, HC_CONSOLE_SERVER, 0, port), HC_EINVAL); /* its own RAM */
+    cr_assert_eq(world_call2(DOM0, HC_CONSOLE_SERVER, window + 1, port), HC_EINVAL);
+    cr_assert_eq(world_call2(DOM0, HC_CONSOLE_SERVER, window + HC_GRANT_WINDOW_SIZE, port),
+                 HC_EINVAL);
+    cr_assert_eq(world_call2(DOM0, HC_CONSOLE_SERVER, UINT64_MAX & ~(PAGE - 1), port), HC_EINVAL);
+    cr_assert_eq(world_call2(DOM0, HC_CONSOLE_SERVER, window, HC_EVENT_PORTS), HC_ENOENT);
+    cr_assert_eq(world_call2(DOM0, HC_CONSOLE_SERVER, window, port + 1), HC_ENOENT);
+    cr_assert_eq(world_mapping_count(), 0);
+}
+
+Test(hypercall, console_server_maps_each_ring_and_connects_its_port)
+{
+    uint64_t window = console_window();
+    int64_t port = bind(DOM0, CONSOLE_VECTOR, 0);
+
+    cr_assert_eq(world_call2(DOM0, HC_CONSOLE_SERVER, window, port), (1 << GUEST) | (1 << OTHER));
+    for (unsigned id = GUEST; id <= OTHER; id++) {
+        const struct world_mapping *m = world_mapping_at(DOM0, window + (id - 1) * PAGE);
+        cr_assert_not_null(m);
+        cr_assert_eq(m->granter, id);
+        cr_assert_eq(m->granter_address, GUEST_CONSOLE_RING_ADDRESS);
+        cr_assert_eq(m->size, PAGE);
+        cr_assert_eq(console_ring_of(id)->backend, 1);
+    }
+    cr_assert_eq(world_call1(GUEST, HC_EVENT_SEND, EVENT_CONSOLE_PORT), 0);
+    cr_assert_eq(delivered(DOM0, 0, CONSOLE_VECTOR), 1);
+    cr_assert_eq(world_call2(DOM0, HC_CONSOLE_SERVER, window, port), HC_EBUSY);
+    console_server_gone(world_partition(DOM0));
+    cr_assert_eq(world_mapping_count(), 0);
+    cr_assert_eq(console_ring_of(GUEST)->backend, 0);
+    cr_assert_eq(world_call1(GUEST, HC_EVENT_SEND, EVENT_CONSOLE_PORT), HC_ENOENT);
+}
+
+Test(hypercall, console_ring_of_a_destroyed_partition_stays_until_released)
+{
+    uint64_t window = console_window();
+    int64_t port = bind(DOM0, CONSOLE_VECTOR, 0);
+
+    cr_assert_gt(world_call2(DOM0, HC_CONSOLE_SERVER, window, port), 0);
+    cr_assert_eq(world_call1(DOM0, HC_CONSOLE_RELEASE, GUEST), HC_EBUSY); /* still there */
+    cr_assert_eq(world_call1(DOM0, HC_CONSOLE_RELEASE, 0), HC_ENOENT);
+    cr_assert_eq(world_call1(DOM0, HC_CONSOLE_RELEASE, DOM0), HC_ENOENT);
+    cr_assert(console_partition_destroyed(world_partition(GUEST)));
+    world_partition(GUEST)->state = PARTITION_DESTROYED;
+    cr_assert_not_null(world_mapping_at(DOM0, window + (GUEST - 1) * PAGE));
+    cr_assert_eq(world.pages_freed, 0);
+    cr_assert_eq(world_call1(DOM0, HC_CONSOLE_RELEASE, GUEST), 0);
+    cr_assert_null(world_mapping_at(DOM0, window + (GUEST - 1) * PAGE));
+    cr_assert_eq(world.pages_freed, 1);
+    cr_assert_eq(world_record(DOM0)->unflushed_unmaps, 0);
+    cr_assert_eq(world_call1(DOM0, HC_CONSOLE_RELEASE, GUEST), HC_ENOENT);
+    console_server_gone(world_partition(DOM0));
 }

@@ -1,0 +1,49 @@
+/*
+ * Both ends of the console ring of hv/guest_abi.h (struct
+ * guest_console_ring): the guest puts bytes, the console backend in dom0
+ * takes them. The backend trusts nothing in the page: it reads each index
+ * once, checks it, copies the bytes out and only then looks at them; a bad
+ * index resets the ring instead of being followed.
+ */
+#ifndef GUESTS_LIB_CONSOLE_RING_H
+#define GUESTS_LIB_CONSOLE_RING_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "hv/guest_abi.h"
+
+/* Guest side: copies as many of the bytes as there is room for, publishes
+ * them and returns how many. *notify says whether the backend asked for an
+ * event (it emptied the ring and waits). */
+size_t console_ring_put(volatile struct guest_console_ring *ring, const char *text, size_t length,
+                        bool *notify);
+
+/* Guest side: the bytes that still fit. */
+size_t console_ring_room(const volatile struct guest_console_ring *ring);
+
+enum console_ring_take_status {
+    CONSOLE_RING_EMPTY = 0,
+    CONSOLE_RING_TOOK,      /* bytes were copied out */
+    CONSOLE_RING_BAD_INDEX, /* producer - consumer exceeded the ring: reset */
+};
+
+/* What the backend saw in one take: the indices as it read them, once. */
+struct console_ring_take {
+    uint32_t producer, consumer;
+    size_t length; /* bytes copied into the caller's buffer */
+};
+
+/* Backend side: copies the unread bytes into out (GUEST_CONSOLE_RING_SIZE
+ * bytes of room) and frees them. On a bad index the ring is reset (consumer
+ * = producer as read) and nothing is copied. */
+enum console_ring_take_status console_ring_take(volatile struct guest_console_ring *ring, char *out,
+                                                struct console_ring_take *take);
+
+/* Backend side, once it found the ring empty at `consumer`: asks for an
+ * event on the next byte, then looks again. True when bytes came meanwhile
+ * (take them: no event will come for them). */
+bool console_ring_rearm(volatile struct guest_console_ring *ring, uint32_t consumer);
+
+#endif
