@@ -7,14 +7,10 @@
  * smallest of RUNS runs, minus the cost of the measurement itself.
  */
 #include "guests/lib/bench.h"
+#include "guests/lib/com1.h"
 #include "guests/lib/guest.h"
 
 #define RUNS           200
-#define COM1           0x3f8
-#define DATA           0
-#define LSR            5
-#define SCRATCH        7
-#define LSR_THR_EMPTY  0x20
 #define LINE_BYTES     64
 #define PROBE_ATTEMPTS 100000
 
@@ -27,9 +23,9 @@ static bool nothing(uint32_t run)
 /* Printable bytes, ending a line every LINE_BYTES, as a console would. */
 static bool uart_byte(uint32_t run)
 {
-    while (!(inb(COM1 + LSR) & LSR_THR_EMPTY))
+    while (!(inb(COM1_LSR) & LSR_THR_EMPTY))
         ;
-    outb(COM1 + DATA, (run % LINE_BYTES) == LINE_BYTES - 1 ? '\n' : 'u');
+    outb(COM1_DATA, (run % LINE_BYTES) == LINE_BYTES - 1 ? '\n' : 'u');
     return true;
 }
 
@@ -38,8 +34,7 @@ static bool uart_byte(uint32_t run)
 static bool uart_present(void)
 {
     for (unsigned i = 0; i < PROBE_ATTEMPTS; i++) {
-        outb(COM1 + SCRATCH, 0x5a);
-        if (inb(COM1 + SCRATCH) == 0x5a)
+        if (com1_present())
             return true;
     }
     return false;
