@@ -28,8 +28,10 @@ UNIT_SOURCES_memmap := boot/memmap.c
 UNIT_SOURCES_ring   := guests/lib/ring.c
 UNIT_SOURCES_vapic  := hv/vapic.c
 UNIT_SOURCES_hypercall := tests/hypercall_world.c hv/hypercall.c hv/event.c hv/grant.c \
-                          hv/guest_memory.c hv/partition_info.c hv/ioreq.c
+                          hv/guest_memory.c hv/partition_info.c hv/ioreq.c hv/log_ring.c
+UNIT_SOURCES_hypercall_log := $(UNIT_SOURCES_hypercall)
 UNIT_SOURCES_guest_memory := hv/guest_memory.c
+UNIT_SOURCES_log_ring := hv/log_ring.c
 
 UNIT_NAMES  := $(patsubst tests/unit/test_%.c,%,$(wildcard tests/unit/test_*.c))
 UNIT_CFLAGS := -std=c11 -g -O1 -I. $(WARNINGS) $(SANITIZE) -MMD -MP
@@ -72,7 +74,7 @@ test-unit: $(UNIT_COUNTS)
 FUZZ_SOURCES_config := hv/config.c
 FUZZ_SOURCES_elf    := hv/elf.c
 FUZZ_SOURCES_hypercall := tests/hypercall_world.c hv/hypercall.c hv/event.c hv/grant.c \
-                          hv/guest_memory.c hv/partition_info.c hv/ioreq.c
+                          hv/guest_memory.c hv/partition_info.c hv/ioreq.c hv/log_ring.c
 
 FUZZ_CC     := clang
 FUZZ_RUNS   ?= 200000
