@@ -30,5 +30,5 @@ check() {
     expect_line "bulkhead: [conformance] hc-conformance: done"
     expect_partition_passed conformance
     expect_healthy_partition peer
-    expect_partition_summary 2 2 0
+    expect_partition_summary 2 2 0 "conformance:0,peer:0"
 }

@@ -34,5 +34,5 @@ check() {
     expect_line "bulkhead: [control] PASS hc_partition_start(VICTIM_ID) == HC_ENOENT"
     expect_line "bulkhead: [control] hc-control: done"
     expect_partition_passed control
-    expect_partition_summary 2 2 0
+    expect_partition_summary 2 2 0 "control:0,victim:-"
 }
