@@ -196,9 +196,10 @@ static void report_vmx_problems(void)
     }
 }
 
-/* ",status=NAME:N,NAME:-" in partition-id order, from what each recorded:
+/* " status=NAME:N,NAME:-" in partition-id order, from what each recorded:
  * '-' when its last run ended without an exit status (crashed, stopped by
- * the privileged partition, destroyed). Empty when there are none. */
+ * the privileged partition or its time limit, destroyed). Empty when there
+ * are no partitions, so that self-test-only summaries stay as they were. */
 static void format_exit_statuses(char *to, size_t size)
 {
     const struct partition *p;

@@ -46,6 +46,7 @@ void power_off(const struct acpi_info *acpi, uint64_t tsc_hz)
 
 void power_reset(const struct acpi_info *acpi, uint64_t tsc_hz)
 {
+    pc_reset_prepare_chipset();
     if (acpi->reset_register_found) {
         log_line("resetting (acpi)");
         acpi_reset(acpi);

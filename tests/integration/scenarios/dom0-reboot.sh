@@ -4,7 +4,7 @@
 # first line in the serial log at least twice.
 EMU=bochs
 CPUS=1
-TIMEOUT=100
+TIMEOUT=90
 
 prepare() {
     config_with_partitions <<'CFG'
