@@ -27,6 +27,8 @@ check() {
     expect_exit 0
     expect_line "bulkhead: [conformance] hc-conformance: console write through a hypercall"
     expect_prefix_with "bulkhead: [conformance] PASS ring3_enter(" "raises #UD"
+    expect_line "bulkhead: [conformance] PASS hypercall(HC_LOG_READ, ram_end, 8, 0, 0) == HC_EPERM"
+    expect_line "bulkhead: [conformance] PASS hc_machine_control(0) == HC_EPERM"
     expect_line "bulkhead: [conformance] hc-conformance: done"
     expect_partition_passed conformance
     expect_healthy_partition peer
