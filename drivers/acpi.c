@@ -30,7 +30,12 @@ struct __attribute__((packed)) acpi_header {
 #define FADT_DSDT             40
 #define FADT_PM1A_CONTROL     64
 #define FADT_PM1B_CONTROL     68
+#define FADT_FLAGS            112
+#define FADT_RESET_REGISTER   116 /* a Generic Address Structure */
+#define FADT_RESET_VALUE      128
 #define FADT_X_DSDT           140
+#define FADT_RESET_REG_SUP    (1u << 10)
+#define GAS_SYSTEM_IO         1
 #define MADT_ENTRIES          44
 #define MADT_LOCAL_APIC       0
 #define MADT_IOAPIC           1
@@ -134,9 +139,27 @@ bool acpi_find_s5(const uint8_t *aml, uint32_t len, uint16_t *type_a, uint16_t *
     return false;
 }
 
+/* Only a reset register in I/O space is taken: one in memory would need a
+ * mapping the caller may not have at reset time. */
+static void parse_reset_register(const struct acpi_header *fadt, struct acpi_info *info)
+{
+    const uint8_t *p = (const uint8_t *)fadt;
+
+    if (fadt->length <= FADT_RESET_VALUE || !(read32(fadt, FADT_FLAGS) & FADT_RESET_REG_SUP) ||
+        p[FADT_RESET_REGISTER] != GAS_SYSTEM_IO)
+        return;
+    uint64_t port = read64(fadt, FADT_RESET_REGISTER + 4);
+    if (!port || port > 0xffff)
+        return;
+    info->reset_register_found = true;
+    info->reset_port = (uint16_t)port;
+    info->reset_value = p[FADT_RESET_VALUE];
+}
+
 static void parse_fadt(const struct acpi_header *fadt, acpi_map_fn map, struct acpi_info *info)
 {
     info->fadt_found = true;
+    parse_reset_register(fadt, info);
     info->pm1a_control = read32(fadt, FADT_PM1A_CONTROL);
     info->pm1b_control = read32(fadt, FADT_PM1B_CONTROL);
 
@@ -185,4 +208,10 @@ void acpi_power_off(const struct acpi_info *info)
     cpu_outw((uint16_t)info->pm1a_control, (uint16_t)(info->s5_type_a << 10 | SLP_EN));
     if (info->pm1b_control)
         cpu_outw((uint16_t)info->pm1b_control, (uint16_t)(info->s5_type_b << 10 | SLP_EN));
+}
+
+void acpi_reset(const struct acpi_info *info)
+{
+    if (info->reset_register_found)
+        cpu_outb(info->reset_port, info->reset_value);
 }

@@ -19,6 +19,9 @@ struct acpi_info {
     uint32_t pm1b_control;
     bool s5_found;
     uint16_t s5_type_a, s5_type_b;
+    bool reset_register_found; /* the FADT's reset register, in I/O space */
+    uint16_t reset_port;
+    uint8_t reset_value;
 };
 
 typedef void *(*acpi_map_fn)(uint64_t phys);
@@ -28,6 +31,10 @@ bool acpi_parse(uint64_t rsdp_phys, acpi_map_fn map, struct acpi_info *info);
 
 /* Enters S5 through the PM1 control registers; returns if that failed. */
 void acpi_power_off(const struct acpi_info *info);
+
+/* Writes the FADT's reset value to its reset register; returns if there is
+ * none or the write did not reset the machine. */
+void acpi_reset(const struct acpi_info *info);
 
 /* Finds \_S5's SLP_TYPa/b in AML bytes; exposed for the unit tests. */
 bool acpi_find_s5(const uint8_t *aml, uint32_t len, uint16_t *type_a, uint16_t *type_b);

@@ -12,6 +12,7 @@
 #include "hv/ioreq.h"
 #include "hv/log.h"
 #include "hv/partition.h"
+#include "hv/power.h"
 #include "hv/string.h"
 
 typedef int64_t (*hypercall_handler)(struct hypercall_caller *caller, const uint64_t *args);
@@ -196,6 +197,40 @@ static int64_t hc_irq_line(struct hypercall_caller *caller, const uint64_t *args
     return 0;
 }
 
+/* The whole buffer must be the caller's, even when less is copied. */
+static int64_t hc_log_read(struct hypercall_caller *caller, const uint64_t *args)
+{
+    uint64_t buffer = args[0], length = args[1], cursor = args[2], span_address = args[3];
+    char bytes[HC_LOG_READ_MAX];
+    struct hc_log_span span;
+
+    if (!guest_range_valid(&caller->memory, buffer, length) ||
+        (span_address && !guest_range_valid(&caller->memory, span_address, sizeof(span))))
+        return HC_EFAULT;
+    uint64_t count = log_read(cursor, bytes, length < sizeof(bytes) ? length : sizeof(bytes),
+                              &span.start, &span.end);
+    if (cursor > span.end)
+        return HC_EINVAL;
+    if (!guest_copy_to(&caller->memory, buffer, bytes, count) ||
+        (span_address && !guest_copy_to(&caller->memory, span_address, &span, sizeof(span))))
+        return HC_EFAULT;
+    return (int64_t)count;
+}
+
+static int64_t hc_machine_control(struct hypercall_caller *caller, const uint64_t *args)
+{
+    enum power_action action = args[0] == HC_MACHINE_POWEROFF ? POWER_OFF
+                               : args[0] == HC_MACHINE_REBOOT ? POWER_REBOOT
+                                                              : POWER_NONE;
+
+    if (action == POWER_NONE)
+        return HC_EINVAL;
+    if (!power_request(action))
+        return HC_EBUSY;
+    partitions_shut_down(caller->partition, action == POWER_OFF ? "power-off" : "reboot");
+    return 0;
+}
+
 static int64_t hc_ioreq_server(struct hypercall_caller *caller, const uint64_t *args)
 {
     return ioreq_register_server(caller->partition, args[0], args[1]);
@@ -251,6 +286,8 @@ static const struct hypercall hypercalls[HC_CALL_COUNT] = {
     [HC_PARTITION_DESTROY] = {hc_partition_destroy, true},
     [HC_IRQ_LINE] = {hc_irq_line, true},
     [HC_IOREQ_CLAIM_MMIO] = {hc_ioreq_claim_mmio, true},
+    [HC_LOG_READ] = {hc_log_read, true},
+    [HC_MACHINE_CONTROL] = {hc_machine_control, true},
     [HC_IOREQ_SERVER] = {hc_ioreq_server, true},
     [HC_IOREQ_CLAIM] = {hc_ioreq_claim, true},
     [HC_IOREQ_COMPLETE] = {hc_ioreq_complete, true},

@@ -70,6 +70,11 @@ enum hypercall_number {
     HC_PARTITION_START = 42,   /* (partition id) -> 0 (privileged) */
     HC_PARTITION_RESTART = 43, /* (partition id) -> 0 (privileged) */
     HC_PARTITION_DESTROY = 44, /* (partition id) -> 0 (privileged) */
+    HC_LOG_READ = 45,          /* (buffer, length, cursor, struct hc_log_span * or 0) -> bytes
+                                  written (privileged): the hypervisor log from stream
+                                  position `cursor`, at most HC_LOG_READ_MAX bytes */
+    HC_MACHINE_CONTROL = 46,   /* (enum hc_machine_action) -> 0 (privileged): stops every
+                                  partition, then powers the machine off or resets it */
 
     HC_IRQ_LINE = 47,         /* (partition id, line 0-15, level 0 or 1) -> 0 (privileged): a
                                  device model's interrupt line into a full partition's PIC */
@@ -113,6 +118,28 @@ enum hypercall_error {
 #define HC_GRANT_READ_WRITE 0x1
 
 #define HC_NAME_LEN 32
+
+/*
+ * The hypervisor log. Every byte it has logged since boot has a stream
+ * position (0, 1, 2, ...); the hypervisor keeps the newest ones in a ring.
+ * HC_LOG_READ copies from `cursor` on; when `cursor` is older than the oldest
+ * byte still held, the copy starts at the oldest instead, and the span says
+ * so: span.start > cursor means span.start - cursor bytes were overwritten
+ * before the reader got them. The next read continues at span.start + the
+ * bytes returned; span.end is where the log ended during the call. A cursor
+ * past span.end is HC_EINVAL.
+ */
+#define HC_LOG_READ_MAX 1024
+
+struct hc_log_span {
+    uint64_t start; /* stream position of the first byte copied */
+    uint64_t end;   /* stream position just past the newest byte logged */
+};
+
+enum hc_machine_action {
+    HC_MACHINE_POWEROFF = 1,
+    HC_MACHINE_REBOOT = 2,
+};
 
 /*
  * I/O requests. When a vCPU of a full partition touches a claimed port, the
@@ -190,6 +217,8 @@ struct hc_partition_entry {
     uint64_t memory_bytes;
     char name[HC_NAME_LEN];
     uint64_t exits[HC_EXIT_COUNTERS];
+    uint32_t has_exit_status; /* 1 when its last run ended through the exit port */
+    uint32_t exit_status;     /* what it wrote there; 0 when has_exit_status is 0 */
 };
 
 #endif

@@ -5,15 +5,18 @@
 #include "drivers/uart16550.h"
 #include "hv/arch.h"
 #include "hv/format.h"
+#include "hv/log_ring.h"
 #include "hv/spinlock.h"
 
-#define LOG_LINE_MAX 256
+/* Room for the summary line with eight partitions of long names. */
+#define LOG_LINE_MAX 768
 #define NO_OWNER     (-1)
 
 static uint16_t serial_port;
 static struct fbcon *framebuffer;
 static struct spinlock log_lock;
 static volatile int log_owner = NO_OWNER;
+static struct log_ring ring;
 
 void log_use_serial(uint16_t port)
 {
@@ -55,6 +58,7 @@ static void log_emit(const char *prefix, const char *fmt, va_list args)
     line[len++] = '\n';
 
     bool acquired = log_acquire();
+    log_ring_append(&ring, line, len);
     if (serial_port)
         uart_write(serial_port, line, (unsigned)len);
     if (framebuffer)
@@ -78,4 +82,14 @@ void log_error(const char *fmt, ...)
     va_start(args, fmt);
     log_emit("error: ", fmt, args);
     va_end(args);
+}
+
+uint64_t log_read(uint64_t cursor, char *to, uint64_t length, uint64_t *start, uint64_t *end)
+{
+    bool acquired = log_acquire();
+    uint64_t count = log_ring_read(&ring, cursor, to, length, start);
+
+    *end = ring.end;
+    log_release(acquired);
+    return count;
 }

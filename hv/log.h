@@ -1,7 +1,8 @@
 /*
  * The hypervisor log. Every line goes to the serial console and the
- * framebuffer console from the first line on, prefixed "bulkhead: ". Lines
- * from different CPUs never interleave.
+ * framebuffer console from the first line on, prefixed "bulkhead: ", and into
+ * the log ring (hv/log_ring.h), which the privileged partition can read.
+ * Lines from different CPUs never interleave.
  */
 #ifndef HV_LOG_H
 #define HV_LOG_H
@@ -17,6 +18,12 @@ void log_use_framebuffer(struct fbcon *console);
 void log_line(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* "bulkhead: error: ..." */
 void log_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* HC_LOG_READ: up to `length` bytes of the ring from stream position
+ * `cursor` (or from the oldest byte held, if that is newer); *start is the
+ * position of the first byte copied, *end the end of the log. Returns the
+ * number of bytes copied. */
+uint64_t log_read(uint64_t cursor, char *to, uint64_t length, uint64_t *start, uint64_t *end);
 
 /* Marks where an error is born: file and line, then the message. */
 #define log_trace_error(fmt, ...) log_error("%s:%d: " fmt, __FILE__, __LINE__, ##__VA_ARGS__)

@@ -11,6 +11,7 @@
 #include "hv/boot_info.h"
 #include "hv/config.h"
 #include "hv/crash_test.h"
+#include "hv/format.h"
 #include "hv/log.h"
 #include "hv/memory.h"
 #include "hv/partition.h"
@@ -195,8 +196,29 @@ static void report_vmx_problems(void)
     }
 }
 
+/* " status=NAME:N,NAME:-" in partition-id order, from what each recorded:
+ * '-' when its last run ended without an exit status (crashed, stopped by
+ * the privileged partition or its time limit, destroyed). Empty when there
+ * are no partitions, so that self-test-only summaries stay as they were. */
+static void format_exit_statuses(char *to, size_t size)
+{
+    const struct partition *p;
+    size_t len = 0;
+
+    to[0] = '\0';
+    for (unsigned i = 0; (p = partition_at(i)) != 0; i++) {
+        len += format(to + len, size - len, "%s%s:", i ? "," : " status=", p->config->name);
+        if (p->state != PARTITION_DESTROYED && p->has_exit_status)
+            len += format(to + len, size - len, "%u", p->exit_status);
+        else
+            len += format(to + len, size - len, "-");
+    }
+}
+
 static void report_summary(void)
 {
+    char statuses[CONFIG_MAX_PARTITIONS * (CONFIG_NAME_LEN + 16)];
+
     unsigned online = 0, vmx = 0, guests = 0, ok = 0;
 
     for (unsigned i = 0; i < boot.cpu_count; i++) {
@@ -207,9 +229,11 @@ static void report_summary(void)
         ok += o->guest_ran && o->guest_ok;
     }
     struct partition_counts p = partitions_count();
+    format_exit_statuses(statuses, sizeof(statuses));
     log_line("summary cpus=%u vmx=%u guests=%u ok=%u failed=%u partitions=%u running=%u "
-             "stopped=%u crashed=%u",
-             online, vmx, guests, ok, guests - ok, p.total, p.running, p.stopped, p.crashed);
+             "stopped=%u crashed=%u%s",
+             online, vmx, guests, ok, guests - ok, p.total, p.running, p.stopped, p.crashed,
+             statuses);
 }
 
 /* Partitions start only on a machine where every CPU runs VT-x and the
@@ -243,6 +267,15 @@ static void start_partitions(void)
     partitions_wait();
 }
 
+/* The privileged partition's HC_MACHINE_CONTROL overrides on_finish. */
+static void finish_as_requested(void)
+{
+    if (power_requested() == POWER_REBOOT)
+        power_reset(&acpi, tsc_hz);
+    if (power_requested() == POWER_OFF)
+        power_off(&acpi, tsc_hz);
+}
+
 static void boot_cpu_main(void *arg)
 {
     (void)arg;
@@ -263,6 +296,7 @@ static void boot_cpu_main(void *arg)
     start_partitions();
     report_summary();
     crash_test_run(config.hypervisor.crash_test);
+    finish_as_requested();
     if (config.hypervisor.on_finish == CONFIG_FINISH_HALT) {
         log_line("halted (on_finish = halt)");
         arch_halt_forever();

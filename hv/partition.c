@@ -18,6 +18,8 @@ static unsigned partition_count;
 static struct vcpu vcpus[MAX_CPUS]; /* indexed by physical CPU */
 static volatile unsigned partitions_active;
 static uint64_t tsc_ticks_per_second;
+/* HC_MACHINE_CONTROL: every partition stops for good, none starts again. */
+static volatile bool shutting_down;
 
 static const struct boot_module *find_image(const struct boot_info *boot, const char *name)
 {
@@ -214,7 +216,8 @@ static void forget_previous_run(struct partition *p)
  * copy of its image, a bounded number of times. */
 static bool should_restart(struct partition *p)
 {
-    if (p->config->on_crash != CONFIG_ON_CRASH_RESTART || p->restarts == PARTITION_MAX_RESTARTS)
+    if (p->config->on_crash != CONFIG_ON_CRASH_RESTART || p->restarts == PARTITION_MAX_RESTARTS ||
+        shutting_down)
         return false;
     p->restarts++;
     log_error("partition %s crashed: restarting it (%u of %u)", p->config->name, p->restarts,
@@ -267,6 +270,8 @@ static void run_once(struct partition *p, struct vcpu *v)
  * command; when there is none, a stopped partition is done for good. */
 static bool commander_alive(const struct partition *p)
 {
+    if (shutting_down)
+        return false;
     for (unsigned i = 0; i < partition_count; i++) {
         const struct partition *q = &partitions[i];
         if (q != p && q->config->privileged && !q->finished)
@@ -343,6 +348,8 @@ static void run_boot_vcpu(struct partition *p, struct vcpu *v)
         p->stopped_by = 0;
         command = p->command != PARTITION_COMMAND_NONE ? p->command : wait_for_command(p);
         p->command = PARTITION_COMMAND_NONE;
+        if (shutting_down)
+            command = PARTITION_COMMAND_NONE;
         if (command == PARTITION_COMMAND_DESTROY)
             destroy(p);
         if (command == PARTITION_COMMAND_NONE || command == PARTITION_COMMAND_DESTROY)
@@ -358,7 +365,7 @@ static void run_boot_vcpu(struct partition *p, struct vcpu *v)
 
 int64_t partition_command(struct partition *target, enum partition_command command)
 {
-    if (target->finished)
+    if (target->finished || shutting_down)
         return HC_EBUSY;
     if (command == PARTITION_COMMAND_START && target->state == PARTITION_RUNNING)
         return HC_EBUSY;
@@ -378,6 +385,18 @@ int64_t partition_request_stop(struct partition *target, const struct partition 
     target->stop_requested = true;
     partition_stop_all(target);
     return 0;
+}
+
+void partitions_shut_down(struct partition *by, const char *action)
+{
+    log_line("partition %s: %s requested: stopping every partition", by->config->name, action);
+    __atomic_store_n(&shutting_down, true, __ATOMIC_RELEASE);
+    for (unsigned i = 0; i < partition_count; i++) {
+        if (&partitions[i] != by)
+            partition_request_stop(&partitions[i], by);
+    }
+    partition_request_stop(by, by);
+    release_waiters(by);
 }
 
 /* Further vCPUs wait for INIT-SIPI from a vCPU of their partition, as APs
@@ -446,6 +465,11 @@ void partitions_wait(void)
 {
     while (__atomic_load_n(&partitions_active, __ATOMIC_ACQUIRE))
         cpu_pause();
+}
+
+const struct partition *partition_at(unsigned index)
+{
+    return index < partition_count ? &partitions[index] : 0;
 }
 
 struct partition_counts partitions_count(void)

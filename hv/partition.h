@@ -97,6 +97,15 @@ void partitions_wait(void);
 
 struct partition_counts partitions_count(void);
 
+/* Partition `index` in config order (id - 1), destroyed ones included; 0
+ * past the last. */
+const struct partition *partition_at(unsigned index);
+
+/* HC_MACHINE_CONTROL: `by` asked for `action` ("power-off", "reboot").
+ * Every partition, `by` last, stops for good as if `by` had stopped it;
+ * none restarts or takes commands any more. */
+void partitions_shut_down(struct partition *by, const char *action);
+
 /* For the exit handlers. */
 const char *partition_name(const struct partition *partition);
 bool partition_is_pv(const struct partition *partition);

@@ -91,6 +91,8 @@ bool partition_describe(uint64_t id, struct hc_partition_entry *entry)
     entry->memory_bytes = p->ram_size;
     copy_name(entry->name, p->config->name);
     sum_exits(p, entry->exits);
+    entry->has_exit_status = p->has_exit_status;
+    entry->exit_status = p->has_exit_status ? p->exit_status : 0;
     return true;
 }
 

@@ -1,8 +1,24 @@
 #include "hv/power.h"
 
 #include "drivers/emulator.h"
+#include "drivers/pc_reset.h"
 #include "hv/arch.h"
 #include "hv/log.h"
+
+static enum power_action requested = POWER_NONE;
+
+bool power_request(enum power_action action)
+{
+    enum power_action none = POWER_NONE;
+
+    return __atomic_compare_exchange_n(&requested, &none, action, false, __ATOMIC_ACQ_REL,
+                                       __ATOMIC_ACQUIRE);
+}
+
+enum power_action power_requested(void)
+{
+    return __atomic_load_n(&requested, __ATOMIC_ACQUIRE);
+}
 
 /* Gives the chipset time to act on a power-off write before trying the next
  * way (a tenth of a second). */
@@ -25,5 +41,23 @@ void power_off(const struct acpi_info *acpi, uint64_t tsc_hz)
     emulator_exit(0);
     wait_briefly(tsc_hz);
     log_error("power-off failed; halting");
+    arch_halt_forever();
+}
+
+void power_reset(const struct acpi_info *acpi, uint64_t tsc_hz)
+{
+    pc_reset_prepare_chipset();
+    if (acpi->reset_register_found) {
+        log_line("resetting (acpi)");
+        acpi_reset(acpi);
+        wait_briefly(tsc_hz);
+    }
+    log_line("resetting (port 0xcf9)");
+    pc_reset_via_control_port();
+    wait_briefly(tsc_hz);
+    log_line("resetting (keyboard controller)");
+    pc_reset_via_keyboard_controller();
+    wait_briefly(tsc_hz);
+    log_error("reset failed; halting");
     arch_halt_forever();
 }

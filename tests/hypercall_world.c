@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "hv/console_server.h"
+#include "hv/log.h"
 #include "hv/memory.h"
 
 struct world world;
@@ -319,6 +320,29 @@ int64_t partition_request_stop(struct partition *target, const struct partition 
     r->stopped_by = by;
     r->stop_requests++;
     return 0;
+}
+
+uint64_t log_read(uint64_t cursor, char *to, uint64_t length, uint64_t *start, uint64_t *end)
+{
+    uint64_t count = log_ring_read(&world.log, cursor, to, length, start);
+
+    *end = world.log.end;
+    return count;
+}
+
+bool power_request(enum power_action action)
+{
+    if (world.power_action != POWER_NONE)
+        return false;
+    world.power_action = action;
+    return true;
+}
+
+void partitions_shut_down(struct partition *by, const char *action)
+{
+    (void)action;
+    world.shut_down_by = by;
+    world.shutdowns++;
 }
 
 /* ---- consistency of the tables ---------------------------------------- */

@@ -3,8 +3,9 @@
  * (id 1 is the privileged one) with two vCPUs and 64 KiB of RAM each, and
  * recording stand-ins for everything hv/hypercall.c, hv/event.c, hv/grant.c
  * and hv/partition_info.c call outside themselves. The grantees' EPTs are a
- * list of mappings that refuses overlaps; interrupts, flushes, console text
- * and partition commands are counted so that tests can look at them.
+ * list of mappings that refuses overlaps; interrupts, flushes, console text,
+ * partition commands and machine control are counted so that tests can look
+ * at them, and the hypervisor log is a log ring the tests fill.
  */
 #ifndef TESTS_HYPERCALL_WORLD_H
 #define TESTS_HYPERCALL_WORLD_H
@@ -13,7 +14,9 @@
 #include <stdint.h>
 
 #include "hv/hypercall_dispatch.h"
+#include "hv/log_ring.h"
 #include "hv/partition.h"
+#include "hv/power.h"
 
 #define WORLD_PARTITIONS 3
 #define WORLD_VCPUS      2
@@ -55,6 +58,12 @@ struct world {
     struct partition partitions[WORLD_PARTITIONS];
     struct world_partition_record records[WORLD_PARTITIONS];
     struct world_mapping mappings[WORLD_MAPPINGS];
+    /* The hypervisor log as HC_LOG_READ sees it; tests append to it. */
+    struct log_ring log;
+    /* HC_MACHINE_CONTROL: what was asked, by whom, how often. */
+    enum power_action power_action;
+    const struct partition *shut_down_by;
+    unsigned shutdowns;
     /* The first broken rule a fake noticed (a bad vector, an unmap of
      * something never mapped); 0 while there is none. */
     const char *violation;

@@ -1,8 +1,10 @@
 #include "guests/dom0/shell.h"
 
+#include "guests/dom0/log_view.h"
 #include "guests/lib/event.h"
 #include "guests/lib/guest.h"
 #include "guests/lib/hypercall.h"
+#include "hv/format.h"
 #include "hv/string.h"
 
 #define MAX_PARTITIONS  8
@@ -38,16 +40,27 @@ static bool find(const char *name, struct hc_partition_entry *out)
     return false;
 }
 
+/* ", exit status N" or ", no exit status": what its last run recorded. */
+static const char *exit_status_text(const struct hc_partition_entry *p)
+{
+    static char text[32];
+
+    if (!p->has_exit_status)
+        return ", no exit status";
+    format(text, sizeof(text), ", exit status %u", p->exit_status);
+    return text;
+}
+
 static void list(void)
 {
     struct hc_partition_entry entries[MAX_PARTITIONS];
     int64_t count = hc_partition_list(entries, MAX_PARTITIONS);
 
     for (int64_t i = 0; i < count; i++)
-        printf("dom0: partition %u %s %s, %u cpu(s), %llu MiB, %llu exits\n", entries[i].id,
+        printf("dom0: partition %u %s %s, %u cpu(s), %llu MiB, %llu exits%s\n", entries[i].id,
                entries[i].name, state_name(entries[i].state), entries[i].cpu_count,
                (unsigned long long)(entries[i].memory_bytes >> 20),
-               (unsigned long long)entries[i].exits[HC_EXITS_TOTAL]);
+               (unsigned long long)entries[i].exits[HC_EXITS_TOTAL], exit_status_text(&entries[i]));
 }
 
 static void stats(const struct hc_partition_entry *p)
@@ -55,11 +68,12 @@ static void stats(const struct hc_partition_entry *p)
     const uint64_t *e = p->exits;
 
     printf("dom0: stats %s: exits %llu cpuid %llu io %llu msr %llu hlt %llu vmcall %llu ept %llu "
-           "interrupt %llu\n",
+           "interrupt %llu%s\n",
            p->name, (unsigned long long)e[HC_EXITS_TOTAL], (unsigned long long)e[HC_EXITS_CPUID],
            (unsigned long long)e[HC_EXITS_IO], (unsigned long long)e[HC_EXITS_MSR],
            (unsigned long long)e[HC_EXITS_HLT], (unsigned long long)e[HC_EXITS_VMCALL],
-           (unsigned long long)e[HC_EXITS_EPT], (unsigned long long)e[HC_EXITS_INTERRUPT]);
+           (unsigned long long)e[HC_EXITS_EPT], (unsigned long long)e[HC_EXITS_INTERRUPT],
+           exit_status_text(p));
 }
 
 /* Commands act asynchronously: `wait NAME STATE` polls until they took.
@@ -133,6 +147,13 @@ static void crash_once(void)
     int3();
 }
 
+/* On success every partition stops, this one too, before the call returns
+ * to it: only a failure gets a line. */
+static void machine_control(const char *verb, enum hc_machine_action action)
+{
+    printf("dom0: %s: %s\n", verb, hc_error_name(hc_machine_control(action)));
+}
+
 static void run_command(char *line)
 {
     char *words[MAX_WORDS];
@@ -145,6 +166,12 @@ static void run_command(char *line)
         list();
     else if (is_word(words[0], "crash") && count == 1)
         crash_once();
+    else if (is_word(words[0], "log") && count == 1)
+        log_view_print();
+    else if (is_word(words[0], "poweroff") && count == 1)
+        machine_control(words[0], HC_MACHINE_POWEROFF);
+    else if (is_word(words[0], "reboot") && count == 1)
+        machine_control(words[0], HC_MACHINE_REBOOT);
     else if (is_word(words[0], "wait") && count == 3)
         wait_for(words[1], words[2]);
     else if ((is_word(words[0], "stats") || is_control_verb(words[0])) && count == 2) {

@@ -111,6 +111,21 @@ static void check_console_ring(const struct bulkhead_boot_info *info)
     EXPECT_TRUE(!console_ring_connected());
 }
 
+/* The log and machine control are the privileged partition's too. An
+ * unknown action, so that a missing privilege check cannot stop the
+ * machine; bad pointers, so that the privilege is checked before them. */
+static void check_privileged_log_and_machine(uint64_t ram_end)
+{
+    static char text[64];
+    static struct hc_log_span span;
+
+    EXPECT_EQ(hc_log_read(text, sizeof(text), 0, &span), HC_EPERM);
+    EXPECT_EQ(hypercall(HC_LOG_READ, ram_end, 8, 0, 0), HC_EPERM);
+    EXPECT_EQ(hypercall(HC_LOG_READ, UINT64_MAX - 4, 8, 0, UINT64_MAX), HC_EPERM);
+    EXPECT_EQ(hc_machine_control(0), HC_EPERM);
+    EXPECT_EQ(hypercall(HC_MACHINE_CONTROL, UINT64_MAX, 0, 0, 0), HC_EPERM);
+}
+
 int guest_main(const struct bulkhead_boot_info *info)
 {
     if (!hc_present()) {
@@ -126,6 +141,7 @@ int guest_main(const struct bulkhead_boot_info *info)
     check_unknown_calls();
     check_privileged_calls();
     check_console_ring(info);
+    check_privileged_log_and_machine(info->memory_bytes);
     check_events();
     check_timer();
     check_grants(info);

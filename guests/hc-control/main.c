@@ -2,11 +2,14 @@
  * The privileged calls, driven from a privileged pv partition: it lists the
  * partitions, then stops, starts, restarts and finally destroys its
  * neighbour (partition VICTIM_ID, a guest that spins forever), checking the
- * state the list reports after each step.
+ * state the list reports after each step. Before that it checks the
+ * arguments of HC_LOG_READ and HC_MACHINE_CONTROL, which only a privileged
+ * partition gets past the privilege check with.
  */
 #include "guests/lib/event.h"
 #include "guests/lib/guest.h"
 #include "guests/lib/hypercall.h"
+#include "hv/string.h"
 
 #define VICTIM_ID      2
 #define MAX_PARTITIONS 8
@@ -85,9 +88,31 @@ static void list_partitions(void)
                (unsigned long long)entries[i].exits[HC_EXITS_TOTAL]);
 }
 
+/* HC_LOG_READ from the privileged partition: the log starts with the
+ * hypervisor's lines, and every buffer must lie in RAM. */
+static void check_log_read(uint64_t ram_end)
+{
+    static char text[64];
+    static struct hc_log_span span;
+
+    EXPECT_EQ(hc_log_read(text, 10, 0, &span), 10);
+    EXPECT_EQ(memcmp(text, "bulkhead: ", 10), 0);
+    EXPECT_EQ(span.start, 0);
+    EXPECT_TRUE(span.end > 10);
+    EXPECT_EQ(hc_log_read(text, sizeof(text), span.end + 1000, 0), HC_EINVAL);
+    EXPECT_EQ(hypercall(HC_LOG_READ, ram_end, 8, 0, 0), HC_EFAULT);
+    EXPECT_EQ(hypercall(HC_LOG_READ, ram_end - 4, 8, 0, 0), HC_EFAULT);
+    EXPECT_EQ(hypercall(HC_LOG_READ, UINT64_MAX - 4, 8, 0, 0), HC_EFAULT);
+    EXPECT_EQ(hypercall(HC_LOG_READ, (uint64_t)text, UINT64_MAX, 0, 0), HC_EFAULT);
+    EXPECT_EQ(hypercall(HC_LOG_READ, (uint64_t)text, 8, 0, ram_end - 8), HC_EFAULT);
+    EXPECT_EQ(hc_machine_control(0), HC_EINVAL);
+    EXPECT_EQ(hypercall(HC_MACHINE_CONTROL, UINT64_MAX, 0, 0, 0), HC_EINVAL);
+}
+
 int guest_main(const struct bulkhead_boot_info *info)
 {
     EXPECT_TRUE(info->mode == GUEST_MODE_PV);
+    check_log_read(info->memory_bytes);
     list_partitions();
     EXPECT_EQ(hc_partition_stop(info->partition_id), HC_EINVAL);
     EXPECT_EQ(hc_partition_stop(99), HC_ENOENT);

@@ -138,6 +138,16 @@ int64_t hc_irq_line(uint32_t id, unsigned line, bool high)
     return hypercall(HC_IRQ_LINE, id, line, high, 0);
 }
 
+int64_t hc_log_read(char *buffer, uint64_t length, uint64_t cursor, struct hc_log_span *span)
+{
+    return hypercall(HC_LOG_READ, (uint64_t)buffer, length, cursor, (uint64_t)span);
+}
+
+int64_t hc_machine_control(enum hc_machine_action action)
+{
+    return hypercall(HC_MACHINE_CONTROL, action, 0, 0, 0);
+}
+
 uint64_t hc_grant_window(uint64_t memory_bytes)
 {
     const uint64_t page_size = 4096;

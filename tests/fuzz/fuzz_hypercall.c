@@ -70,9 +70,15 @@ static const uint8_t real_calls[] = {
     HC_PARTITION_START,
     HC_PARTITION_RESTART,
     HC_PARTITION_DESTROY,
+    HC_LOG_READ,
+    HC_MACHINE_CONTROL,
     HC_IOREQ_SERVER,
     HC_IOREQ_CLAIM,
     HC_IOREQ_COMPLETE,
+    HC_IRQ_LINE,
+    HC_IOREQ_CLAIM_MMIO,
+    HC_CONSOLE_SERVER,
+    HC_CONSOLE_RELEASE,
 };
 #define REAL_CALLS (sizeof(real_calls) / sizeof(real_calls[0]))
 
@@ -169,8 +175,8 @@ static unsigned interrupts_delivered(void)
 
 static bool is_privileged_call(uint64_t number)
 {
-    return (number >= HC_PARTITION_LIST && number <= HC_PARTITION_DESTROY) ||
-           (number >= HC_IOREQ_SERVER && number <= HC_IOREQ_COMPLETE);
+    return (number >= HC_PARTITION_LIST && number <= HC_IOREQ_CLAIM_MMIO) ||
+           (number >= HC_IOREQ_SERVER && number <= HC_CONSOLE_RELEASE);
 }
 
 static bool is_known_call(uint64_t number)
@@ -182,13 +188,16 @@ static bool is_known_call(uint64_t number)
     return false;
 }
 
-/* Where in its RAM the call may have written: [*from, *from + *length). */
+/* Where in its RAM the call may have written: [*from, *from + *length),
+ * and for HC_LOG_READ also the span at args[3]. */
 static void writable_window(uint64_t number, const uint64_t *args, int64_t result, uint64_t *from,
                             uint64_t *length)
 {
     *from = args[0];
     *length = 0;
-    if (number == HC_SELF_INFO && result == 0)
+    if (number == HC_LOG_READ && result >= 0)
+        *length = (uint64_t)result;
+    else if (number == HC_SELF_INFO && result == 0)
         *length = sizeof(struct hc_self_info);
     else if (number == HC_PARTITION_LIST && result >= 0)
         *length = (uint64_t)result * sizeof(struct hc_partition_entry);
@@ -209,7 +218,9 @@ static void check_memory(unsigned caller, uint64_t number, const uint64_t *args,
         return;
     writable_window(number, args, result, &from, &length);
     for (uint64_t i = 0; i < WORLD_RAM_SIZE; i++) {
-        if (ram[i] != before[i] && (i < from || i - from >= length))
+        bool in_span = number == HC_LOG_READ && result >= 0 && args[3] && i >= args[3] &&
+                       i - args[3] < sizeof(struct hc_log_span);
+        if (ram[i] != before[i] && (i < from || i - from >= length) && !in_span)
             abort(); /* written outside the buffer it was given */
     }
     memcpy(shadow[caller - 1], ram, WORLD_RAM_SIZE);
@@ -235,6 +246,18 @@ static void check_result(unsigned caller, unsigned vcpu, uint64_t number, const 
     }
     if (number == HC_PARTITION_LIST && result > WORLD_PARTITIONS)
         abort();
+    if (number == HC_LOG_READ && result >= 0 &&
+        ((uint64_t)result > args[1] || result > HC_LOG_READ_MAX))
+        abort();
+}
+
+/* Enough log for the ring to have wrapped, so reads meet both edges. */
+static void fill_log(void)
+{
+    static const char line[] = "bulkhead: a line of the fuzzer's log\n";
+
+    for (unsigned i = 0; i < 2 * LOG_RING_SIZE / (sizeof(line) - 1); i++)
+        log_ring_append(&world.log, line, sizeof(line) - 1);
 }
 
 static void run_call(struct input *in, uint8_t op)
@@ -274,6 +297,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     struct input in = {.data = data, .size = size};
 
     world_reset();
+    fill_log();
     memset(shadow, 0, sizeof(shadow));
     for (unsigned n = 0; n < MAX_OPERATIONS && in.at < in.size && anyone_alive(); n++) {
         uint8_t op = (uint8_t)take(&in, 1);

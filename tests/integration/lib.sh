@@ -178,10 +178,13 @@ expect_partition_passed() {
     expect_line "bulkhead: partition $1: stopped (exit status 0)"
 }
 
-# expect_partition_summary TOTAL STOPPED CRASHED: the summary's partition
-# fields, after the self-test guests ran on every CPU.
+# expect_partition_summary TOTAL STOPPED CRASHED STATUS: the summary's
+# partition fields, after the self-test guests ran on every CPU. STATUS is
+# the exit status field as the hypervisor recorded it, NAME:N in partition-id
+# order with '-' for a partition that ended without one (crashed, stopped by
+# dom0 or its time limit, destroyed), e.g. "healthy:0,triple:-".
 expect_partition_summary() {
-    expect_line "bulkhead: summary cpus=$CPUS vmx=$CPUS guests=$CPUS ok=$CPUS failed=0 partitions=$1 running=0 stopped=$2 crashed=$3"
+    expect_line "bulkhead: summary cpus=$CPUS vmx=$CPUS guests=$CPUS ok=$CPUS failed=0 partitions=$1 running=0 stopped=$2 crashed=$3 status=$4"
     expect_prefix "bulkhead: powering off"
 }
 
@@ -189,3 +192,15 @@ expect_partition_summary() {
 pv_console_lines() {
     sed -nE 's/^#define PV_CONSOLE_LINES[[:space:]]+([0-9]+).*/\1/p' guests/pv-console/main.c
 }
+
+# expect_count_at_least REGEX N: N or more lines match the extended regular
+# expression (for runs that repeat until their timeout).
+expect_count_at_least() {
+    local n
+    n=$(log_lines | grep -cE -- "$1")
+    [ "$n" -ge "$2" ] || fail "$n lines match '$1', expected at least $2"
+}
+
+# A scenario whose machine never stops by itself (a config that reboots
+# every time) ends by its TIMEOUT: run.sh exits 124, which such a scenario
+# accepts with expect_exit 124 and judges by the serial log instead.

@@ -1,4 +1,5 @@
 #include <criterion/criterion.h>
+#include <stdbool.h>
 #include <string.h>
 
 #include "drivers/acpi.h"
@@ -122,4 +123,51 @@ Test(acpi, s5_forms)
     cr_assert_not(acpi_find_s5(s5_aml, 9, &a, &b), "cut short");
     const uint8_t none[] = {0x08, '_', 'S', '4', '_', 0x12, 0x06, 0x02, 0x00, 0x01};
     cr_assert_not(acpi_find_s5(none, sizeof(none), &a, &b));
+}
+
+/* The FADT's reset register (ACPI 6.5, 5.2.9): flag RESET_REG_SUP, a Generic
+ * Address Structure at offset 116 and the value at 128. */
+static void set_reset_register(uint8_t space, uint64_t address, bool supported)
+{
+    uint8_t *fadt = memory + 0x800;
+
+    put32(fadt + 112, supported ? 1u << 10 : 0);
+    fadt[116] = space;
+    fadt[117] = 8;
+    put64(fadt + 120, address);
+    fadt[128] = 0x06;
+    set_checksum(fadt, 244, 9);
+}
+
+Test(acpi, finds_a_reset_register_in_io_space)
+{
+    struct acpi_info info;
+    build_tables();
+    set_reset_register(1, 0xcf9, true);
+    cr_assert(acpi_parse(0x100, fake_map, &info));
+    cr_assert(info.reset_register_found);
+    cr_assert_eq(info.reset_port, 0xcf9);
+    cr_assert_eq(info.reset_value, 0x06);
+}
+
+Test(acpi, ignores_reset_registers_it_cannot_use)
+{
+    struct acpi_info info;
+    build_tables();
+    cr_assert(acpi_parse(0x100, fake_map, &info));
+    cr_assert_not(info.reset_register_found, "no flag, no register");
+    set_reset_register(1, 0xcf9, false);
+    cr_assert(acpi_parse(0x100, fake_map, &info));
+    cr_assert_not(info.reset_register_found, "RESET_REG_SUP clear");
+    set_reset_register(0, 0xfed00000, true);
+    cr_assert(acpi_parse(0x100, fake_map, &info));
+    cr_assert_not(info.reset_register_found, "in memory space");
+    set_reset_register(1, 0x10000, true);
+    cr_assert(acpi_parse(0x100, fake_map, &info));
+    cr_assert_not(info.reset_register_found, "past the I/O space");
+    set_reset_register(1, 0xcf9, true);
+    put32(memory + 0x800 + 4, 128); /* an ACPI 1.0 FADT ends before the value */
+    set_checksum(memory + 0x800, 128, 9);
+    cr_assert(acpi_parse(0x100, fake_map, &info));
+    cr_assert_not(info.reset_register_found, "table too short");
 }

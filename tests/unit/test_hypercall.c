@@ -79,7 +79,7 @@ Test(hypercall, null_and_version)
 Test(hypercall, unknown_numbers_give_enosys)
 {
     static const uint64_t unknown[] = {6,  7,  8,  9,  16, 19,    24,         29,
-                                       31, 39, 45, 46, 64, 0x100, 1ull << 32, UINT64_MAX};
+                                       31, 39, 49, 55, 64, 0x100, 1ull << 32, UINT64_MAX};
 
     save_ram();
     for (unsigned i = 0; i < sizeof(unknown) / sizeof(unknown[0]); i++) {
@@ -172,8 +172,9 @@ Test(hypercall, self_info_bounds)
 Test(hypercall, privileged_calls_from_others_get_eperm)
 {
     static const uint64_t privileged[] = {
-        HC_PARTITION_LIST,    HC_PARTITION_STOP, HC_PARTITION_START, HC_PARTITION_RESTART,
-        HC_PARTITION_DESTROY, HC_CONSOLE_SERVER, HC_CONSOLE_RELEASE};
+        HC_PARTITION_LIST,    HC_PARTITION_STOP,    HC_PARTITION_START,
+        HC_PARTITION_RESTART, HC_PARTITION_DESTROY, HC_CONSOLE_SERVER,
+        HC_CONSOLE_RELEASE,   HC_LOG_READ,          HC_MACHINE_CONTROL};
 
     save_ram();
     for (unsigned caller = GUEST; caller <= OTHER; caller++) {

@@ -12,5 +12,5 @@ check() {
     for name in alpha beta gamma; do
         expect_healthy_partition "$name"
     done
-    expect_partition_summary 3 3 0
+    expect_partition_summary 3 3 0 "alpha:0,beta:0,gamma:0"
 }

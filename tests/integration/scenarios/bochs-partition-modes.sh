@@ -47,5 +47,5 @@ check() {
         expect_line "bulkhead: [$who] PASS xmm0_read() == PATTERN"
     done
     expect_partition_passed pv
-    expect_partition_summary 3 3 0
+    expect_partition_summary 3 3 0 "legacy:0,full:0,pv:0"
 }

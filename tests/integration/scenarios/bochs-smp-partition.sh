@@ -27,5 +27,5 @@ check() {
     expect_line "bulkhead: [smp] PASS timer_ticks >= TIMER_TICKS"
     expect_line "bulkhead: [smp] smp: done"
     expect_partition_passed smp
-    expect_partition_summary 2 2 0
+    expect_partition_summary 2 2 0 "healthy:0,smp:0"
 }

@@ -49,5 +49,5 @@ check() {
     expect_line "bulkhead: partition uart: stopped (exit status 0)"
     expect_line "bulkhead: [dom0] dom0: every other partition has stopped; 0 bad requests refused"
     expect_partition_passed dom0
-    expect_partition_summary 3 3 0
+    expect_partition_summary 3 3 0 dom0:0,flood:-,uart:0
 }

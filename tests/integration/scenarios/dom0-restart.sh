@@ -37,5 +37,5 @@ check() {
     expect_line "bulkhead: [dom0] [uart] uart-hello: polled output through an emulated 16550"
     expect_line "bulkhead: partition uart: stopped (exit status 0)"
     expect_partition_passed dom0
-    expect_partition_summary 2 2 0
+    expect_partition_summary 2 2 0 "dom0:0,uart:0"
 }

@@ -36,5 +36,5 @@ check() {
     expect_no_prefix "bulkhead: [dom0] [uart] uart-irq: FAIL"
     expect_line "bulkhead: partition uart: stopped (exit status 0)"
     expect_partition_passed dom0
-    expect_partition_summary 2 2 0
+    expect_partition_summary 2 2 0 dom0:0,uart:0
 }

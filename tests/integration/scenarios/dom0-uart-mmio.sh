@@ -39,5 +39,5 @@ check() {
     expect_partition_crashed intruder 2 "48 (EPT violation)"
     expect_line "bulkhead: [dom0] dom0: every other partition has stopped; 0 bad requests refused"
     expect_partition_passed dom0
-    expect_partition_summary 3 2 1
+    expect_partition_summary 3 2 1 dom0:0,mmio:0,intruder:-
 }

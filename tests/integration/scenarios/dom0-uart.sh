@@ -33,5 +33,5 @@ check() {
     expect_line "bulkhead: partition uart: stopped (exit status 0)"
     expect_line "bulkhead: [dom0] dom0: every other partition has stopped; 0 bad requests refused"
     expect_partition_passed dom0
-    expect_partition_summary 2 2 0
+    expect_partition_summary 2 2 0 "dom0:0,uart:0"
 }

@@ -44,5 +44,5 @@ check() {
     expect_line "bulkhead: [cr] PASS xsetbv(XCR0, 0) raises #GP"
     expect_line "bulkhead: [cr] hostile-cr: still running after invd"
     expect_partition_passed cr
-    expect_partition_summary 4 4 0
+    expect_partition_summary 4 4 0 "healthy:0,vmx:0,msr:0,cr:0"
 }

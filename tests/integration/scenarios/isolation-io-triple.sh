@@ -38,5 +38,5 @@ check() {
     expect_partition_crashed triple 2 "2 (triple fault)"
     expect_line "bulkhead: [mem-ioapic] hostile-mem-ioapic: reading 0xfec00000"
     expect_partition_crashed mem-ioapic 3 "48 (EPT violation)"
-    expect_partition_summary 4 2 2
+    expect_partition_summary 4 2 2 "healthy:0,io:0,triple:-,mem-ioapic:-"
 }

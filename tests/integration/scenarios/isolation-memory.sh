@@ -36,5 +36,5 @@ check() {
     expect_line "bulkhead: [mem-mmio] hostile-mem-mmio: reading 0xfee00000"
     expect_partition_crashed mem-mmio 3 "48 (EPT violation)"
     expect_line "bulkhead:   guest-physical address 0xfee00000"
-    expect_partition_summary 4 1 3
+    expect_partition_summary 4 1 3 "healthy:0,mem-end:-,mem-hv:-,mem-mmio:-"
 }

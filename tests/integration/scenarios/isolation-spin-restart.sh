@@ -31,5 +31,5 @@ check() {
     expect_line "bulkhead: error: partition triple crashed: restarting it ($restarts of $restarts)"
     expect_count "^bulkhead: \[triple\] hostile-triple: loading an empty IDT, then int3\$" $((restarts + 1))
     expect_partition_crashed triple 2 "2 (triple fault)"
-    expect_partition_summary 3 2 1
+    expect_partition_summary 3 2 1 "healthy:0,spin:-,triple:-"
 }

@@ -52,5 +52,5 @@ check() {
     expect_line "bulkhead: partition good: stopped (exit status 0)"
     expect_count '^bulkhead: \[dom0\] dom0: console rings: [0-9]+ lines printed, [1-9][0-9]* bad indices reset$' 1
     expect_partition_passed dom0
-    expect_partition_summary 3 3 0
+    expect_partition_summary 3 3 0 dom0:0,hostile:0,good:0
 }

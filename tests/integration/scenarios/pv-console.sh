@@ -71,5 +71,5 @@ check() {
     expect_order "bulkhead: partition c: destroyed" "bulkhead: [dom0] dom0: console ring of partition 4 released"
     expect_count '^bulkhead: \[dom0\] dom0: console rings: [0-9]+ lines printed, 0 bad indices reset$' 1
     expect_partition_passed dom0
-    expect_partition_summary 4 4 0
+    expect_partition_summary 4 4 0 dom0:0,a:0,b:0,c:-
 }

@@ -35,5 +35,5 @@ check() {
     expect_line "bulkhead: [pong] hc-pong: done"
     expect_partition_passed ping
     expect_partition_passed pong
-    expect_partition_summary 2 2 0
+    expect_partition_summary 2 2 0 "ping:0,pong:0"
 }

@@ -31,5 +31,5 @@ check() {
     expect_prefix "bulkhead: error: cpu1: grantee vcpu0 stopped: exit reason 48 (EPT violation)"
     expect_line "bulkhead: partition grantee: crashed"
     expect_no_prefix "bulkhead: [grantee] hc-revoke-grantee: still running"
-    expect_partition_summary 2 1 1
+    expect_partition_summary 2 1 1 "granter:0,grantee:-"
 }
