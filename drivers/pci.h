@@ -1,0 +1,53 @@
+/*
+ * PCI configuration space through configuration mechanism #1 (the address
+ * port 0xcf8 and the data port 0xcfc), and what the hypervisor needs of it:
+ * whether a function is there, and where its BARs decode. The address/data
+ * pair is one shared register set, so callers use it from one CPU at a time
+ * (the hypervisor only at boot, on the boot CPU).
+ */
+#ifndef DRIVERS_PCI_H
+#define DRIVERS_PCI_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#define PCI_CONFIG_ADDRESS_PORT 0xcf8
+#define PCI_CONFIG_DATA_PORT    0xcfc
+#define PCI_MAX_BARS            6
+
+struct pci_function {
+    uint8_t bus, slot, function;
+};
+
+enum pci_bar_kind {
+    PCI_BAR_UNUSED = 0,
+    PCI_BAR_MEMORY,
+    PCI_BAR_IO,
+};
+
+struct pci_bar {
+    enum pci_bar_kind kind;
+    unsigned index; /* the BAR register, 0-5; a 64-bit BAR takes index and index + 1 */
+    uint64_t base;  /* where it decodes now */
+    uint64_t size;  /* bytes or ports, a power of two */
+    bool is_64bit;  /* memory only */
+    bool prefetchable;
+};
+
+uint32_t pci_config_read32(struct pci_function f, uint8_t offset);
+void pci_config_write32(struct pci_function f, uint8_t offset, uint32_t value);
+
+/* A function answers when its vendor ID is not all ones. */
+bool pci_function_present(struct pci_function f);
+
+/*
+ * Reads and sizes the BARs of a function (6 for a device, 2 for a bridge,
+ * none for other header types) into bars, which has room for PCI_MAX_BARS;
+ * returns how many it filled (unused BARs are left out). Sizing writes all
+ * ones into each BAR, so it runs with interrupts off and with the
+ * function's decoding off, and puts every BAR and the command register back
+ * as they were.
+ */
+unsigned pci_read_bars(struct pci_function f, struct pci_bar *bars);
+
+#endif
