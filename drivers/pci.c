@@ -120,6 +120,13 @@ static unsigned read_bars_decoding_off(struct pci_function f, unsigned count, st
     return filled;
 }
 
+void pci_enable_decoding(struct pci_function f)
+{
+    uint32_t command = pci_config_read32(f, OFFSET_COMMAND) & 0xffffu;
+
+    pci_config_write32(f, OFFSET_COMMAND, command | COMMAND_DECODE);
+}
+
 unsigned pci_read_bars(struct pci_function f, struct pci_bar *bars)
 {
     unsigned count = bar_count(f);
@@ -130,7 +137,7 @@ unsigned pci_read_bars(struct pci_function f, struct pci_bar *bars)
      * run meanwhile that could touch that range, and decoding stays off. */
     uint64_t flags = cpu_interrupts_save_disable();
     /* The status register shares the dword; its bits are cleared by writing
-     * ones, so only zeros go there. */
+     * ones, so only zeros go there (here and in pci_enable_decoding). */
     uint32_t command = pci_config_read32(f, OFFSET_COMMAND) & 0xffffu;
     pci_config_write32(f, OFFSET_COMMAND, command & ~COMMAND_DECODE);
     unsigned filled = read_bars_decoding_off(f, count, bars);

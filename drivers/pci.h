@@ -50,4 +50,8 @@ bool pci_function_present(struct pci_function f);
  */
 unsigned pci_read_bars(struct pci_function f, struct pci_bar *bars);
 
+/* Turns on the function's memory and I/O decoding (and nothing else: bus
+ * mastering, DMA, stays as it is). */
+void pci_enable_decoding(struct pci_function f);
+
 #endif

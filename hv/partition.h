@@ -17,6 +17,7 @@
 #include "hv/config.h"
 #include "hv/event.h"
 #include "hv/grant.h"
+#include "hv/guest_abi.h"
 #include "hv/guest_memory.h"
 #include "hv/spinlock.h"
 #include "hv/vapic.h"
@@ -75,6 +76,13 @@ struct partition {
     struct spinlock console_lock;
     char console_line[PARTITION_CONSOLE_LINE + 1];
     unsigned console_len;
+    /* Devices it owns (config `devices`), as its boot-info page lists them. */
+    uint64_t io_bitmaps; /* its own when it owns ports; 0: the shared ones */
+    uint32_t device_count;
+    struct guest_device devices[GUEST_MAX_DEVICES];
+    struct guest_framebuffer framebuffer;
+    uint32_t range_count;
+    struct guest_device_range ranges[GUEST_MAX_DEVICE_RANGES];
 };
 
 struct partition_counts {
@@ -94,6 +102,13 @@ void partitions_run_on_this_cpu(unsigned cpu);
 void partitions_wait(void);
 
 struct partition_counts partitions_count(void);
+
+/* partition_devices.c: before any partition is built, every owned device
+ * must be present (reported with the config's file and line when not). */
+bool partition_devices_present(const struct config *config, const struct boot_info *boot);
+/* Gives a partition the devices its config names: ports opened in its own
+ * I/O bitmaps, device memory mapped in its EPT. Returns 0 or the problem. */
+const char *partition_devices_attach(struct partition *p, const struct boot_info *boot);
 
 /* For the exit handlers. */
 const char *partition_name(const struct partition *partition);

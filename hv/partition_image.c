@@ -63,6 +63,12 @@ static void fill_boot_info(const struct partition *p, uint8_t *ram)
     info->exit_port = GUEST_EXIT_PORT;
     memcpy(info->script, c->script, sizeof(info->script));
     info->script[sizeof(info->script) - 1] = '\0';
+    /* Owned devices (partition_devices.c). */
+    info->device_count = p->device_count;
+    memcpy(info->devices, p->devices, sizeof(info->devices));
+    info->framebuffer = p->framebuffer;
+    info->range_count = p->range_count;
+    memcpy(info->ranges, p->ranges, sizeof(info->ranges));
 }
 
 const char *partition_image_load(struct partition *p)

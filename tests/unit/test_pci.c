@@ -247,3 +247,12 @@ Test(pci, no_bars_at_all)
     cr_expect_eq(pci_read_bars(fake->address, bars), 0);
     cr_expect(interrupts_on);
 }
+
+Test(pci, enabling_decoding_keeps_bus_mastering_and_status)
+{
+    struct fake_function *fake = add_fake(0, 6, 0, 0);
+
+    fake->regs[1] = 0x02800000; /* status bits set, nothing enabled */
+    pci_enable_decoding(fake->address);
+    cr_expect_eq(fake->regs[1], 0x3, "only I/O and memory decoding on, status written as zeros");
+}
