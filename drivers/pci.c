@@ -8,6 +8,9 @@
 #define OFFSET_HEADER_TYPE  0x0c /* bits 23:16 of this dword */
 #define OFFSET_BAR0         0x10
 #define COMMAND_DECODE      0x3u /* I/O space and memory space enable */
+#define COMMAND_BUS_MASTER  0x4u
+#define OFFSET_FIXED_FIRST  0x10 /* BARs, bridge windows, expansion ROM ... */
+#define OFFSET_FIXED_END    0x3c /* ... up to the interrupt line register */
 #define VENDOR_NONE         0xffffu
 #define HEADER_TYPE_MASK    0x7fu
 #define HEADER_TYPE_DEVICE  0
@@ -37,6 +40,51 @@ void pci_config_write32(struct pci_function f, uint8_t offset, uint32_t value)
 {
     cpu_outl(PCI_CONFIG_ADDRESS_PORT, config_address(f, offset));
     cpu_outl(PCI_CONFIG_DATA_PORT, value);
+}
+
+uint32_t pci_config_read(struct pci_function f, uint8_t offset, unsigned size)
+{
+    uint32_t dword = pci_config_read32(f, offset);
+    unsigned shift = (offset & 3u) * 8;
+
+    return size == 4 ? dword : (dword >> shift) & ((1u << (size * 8)) - 1);
+}
+
+/* A narrow write goes out narrow: a read-modify-write of the dword could
+ * clear status bits that are cleared by writing ones. */
+void pci_config_write(struct pci_function f, uint8_t offset, unsigned size, uint32_t value)
+{
+    uint16_t data_port = (uint16_t)(PCI_CONFIG_DATA_PORT + (offset & 3u));
+
+    cpu_outl(PCI_CONFIG_ADDRESS_PORT, config_address(f, offset));
+    if (size == 1)
+        cpu_outb(data_port, (uint8_t)value);
+    else if (size == 2)
+        cpu_outw(data_port, (uint16_t)value);
+    else
+        cpu_outl(PCI_CONFIG_DATA_PORT, value);
+}
+
+bool pci_decode_address(uint32_t address, struct pci_function *f, uint8_t *offset)
+{
+    if (!(address & CONFIG_ENABLE))
+        return false;
+    *f = (struct pci_function){(uint8_t)(address >> 16), (address >> 11) & 0x1f,
+                               (address >> 8) & 0x7};
+    *offset = (uint8_t)(address & 0xfc);
+    return true;
+}
+
+bool pci_owner_write_filter(uint8_t offset, unsigned size, uint32_t *value)
+{
+    unsigned end = (unsigned)offset + size;
+
+    if (offset < OFFSET_FIXED_END && end > OFFSET_FIXED_FIRST)
+        return false;
+    /* The command register's low byte holds the bus-master bit. */
+    if (offset <= OFFSET_COMMAND && end > OFFSET_COMMAND)
+        *value &= ~(COMMAND_BUS_MASTER << ((OFFSET_COMMAND - offset) * 8));
+    return true;
 }
 
 bool pci_function_present(struct pci_function f)

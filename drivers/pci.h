@@ -50,6 +50,23 @@ bool pci_function_present(struct pci_function f);
  */
 unsigned pci_read_bars(struct pci_function f, struct pci_bar *bars);
 
+/* Sized accesses (1, 2 or 4 bytes within one dword) at any offset. */
+uint32_t pci_config_read(struct pci_function f, uint8_t offset, unsigned size);
+void pci_config_write(struct pci_function f, uint8_t offset, unsigned size, uint32_t value);
+
+/* The function and register a CONFIG_ADDRESS value selects; false when its
+ * enable bit is off (the data port then reaches nothing). */
+bool pci_decode_address(uint32_t address, struct pci_function *f, uint8_t *offset);
+
+/*
+ * What the owner of a function may write to its configuration space: not
+ * the BARs, the expansion ROM or a bridge's windows (offsets 0x10-0x3b:
+ * where the function decodes was fixed when it was handed over), and never
+ * the bus-master enable (no DMA while there is no IOMMU). Returns false
+ * when the write is dropped; clears the bus-master bit in *value.
+ */
+bool pci_owner_write_filter(uint8_t offset, unsigned size, uint32_t *value);
+
 /* Turns on the function's memory and I/O decoding (and nothing else: bus
  * mastering, DMA, stays as it is). */
 void pci_enable_decoding(struct pci_function f);

@@ -83,6 +83,7 @@ struct partition {
     struct guest_framebuffer framebuffer;
     uint32_t range_count;
     struct guest_device_range ranges[GUEST_MAX_DEVICE_RANGES];
+    uint32_t pci_config_address; /* its own CONFIG_ADDRESS (partition_pci.c) */
 };
 
 struct partition_counts {
@@ -109,6 +110,11 @@ bool partition_devices_present(const struct config *config, const struct boot_in
 /* Gives a partition the devices its config names: ports opened in its own
  * I/O bitmaps, device memory mapped in its EPT. Returns 0 or the problem. */
 const char *partition_devices_attach(struct partition *p, const struct boot_info *boot);
+/* partition_pci.c: whether the port is one of PCI configuration space that
+ * the partition reaches for the functions it owns, and that access. */
+bool partition_pci_config_port(const struct partition *p, uint16_t port);
+void partition_pci_config_access(struct partition *p, uint16_t port, unsigned size, bool out,
+                                 uint32_t *value);
 
 /* For the exit handlers. */
 const char *partition_name(const struct partition *partition);

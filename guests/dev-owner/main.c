@@ -10,7 +10,10 @@
  *     receive-descriptor base), and a read through the function's I/O
  *     BAR, whose ports are open too: it takes no exit and gets the card's
  *     answer, not the all-ones the hypervisor gives for a port nobody owns
- *     (Bochs's card answers 0 to every read of its I/O BAR).
+ *     (Bochs's card answers 0 to every read of its I/O BAR);
+ *   - PCI configuration space through ports 0xcf8/0xcfc: its own function
+ *     answers, another one reads as absent, a write to its BAR is dropped
+ *     and bus mastering cannot be turned on.
  */
 #include "guests/lib/guest.h"
 #include "guests/lib/hypercall.h"
@@ -31,6 +34,16 @@
 #define E1000_RDBAL    0x2800      /* receive descriptor base, low: plain read/write */
 #define TEST_PATTERN   0x5a5a1230u /* RDBAL keeps bits 31:4 */
 #define MAX_PARTITION  8
+
+#define PCI_ADDRESS_PORT   0xcf8
+#define PCI_DATA_PORT      0xcfc
+#define PCI_ENABLE         0x80000000u
+#define PCI_COMMAND        0x04
+#define PCI_BAR0           0x10
+#define COMMAND_MEMORY     0x2u
+#define COMMAND_BUS_MASTER 0x4u
+#define INTEL_VENDOR_ID    0x8086
+#define HOST_BRIDGE        0 /* 00:00.0, present on every PC, not owned */
 
 static const struct bulkhead_boot_info *boot;
 
@@ -155,6 +168,43 @@ static void check_pci(const struct guest_device_range *memory, const struct gues
            io_base, status_in_ports, (unsigned long long)port_exits);
 }
 
+static uint32_t pci_read(uint32_t bdf, uint8_t offset)
+{
+    outl(PCI_ADDRESS_PORT, PCI_ENABLE | bdf << 8 | offset);
+    return inl(PCI_DATA_PORT);
+}
+
+static void pci_write(uint32_t bdf, uint8_t offset, uint32_t value)
+{
+    outl(PCI_ADDRESS_PORT, PCI_ENABLE | bdf << 8 | offset);
+    outl(PCI_DATA_PORT, value);
+}
+
+static void check_pci_config(uint32_t bdf, uint64_t bar0)
+{
+    uint32_t id = pci_read(bdf, 0);
+    uint32_t other = pci_read(HOST_BRIDGE, 0);
+    outl(PCI_ADDRESS_PORT, PCI_ENABLE | bdf << 8);
+    uint8_t device_low = inb(PCI_DATA_PORT + 2);
+    uint32_t bar = pci_read(bdf, PCI_BAR0);
+    pci_write(bdf, PCI_BAR0, 0xffffffffu);
+    uint32_t bar_after = pci_read(bdf, PCI_BAR0);
+    uint32_t command = pci_read(bdf, PCI_COMMAND) & 0xffff;
+    pci_write(bdf, PCI_COMMAND, command | COMMAND_BUS_MASTER);
+    uint32_t command_after = pci_read(bdf, PCI_COMMAND) & 0xffff;
+
+    EXPECT_EQ(id & 0xffff, INTEL_VENDOR_ID);
+    EXPECT_EQ(device_low, (id >> 16) & 0xff);
+    EXPECT_EQ(other, 0xffffffffu);
+    EXPECT_EQ(bar & ~0xfu, bar0);
+    EXPECT_EQ(bar_after, bar);
+    EXPECT_TRUE(command_after & COMMAND_MEMORY);
+    EXPECT_EQ(command_after & COMMAND_BUS_MASTER, 0);
+    printf("dev-owner: pci config: own function id 0x%x, 00:00.0 reads 0x%x, BAR0 stays 0x%x, "
+           "command 0x%x\n",
+           id, other, bar_after, command_after);
+}
+
 int guest_main(const struct bulkhead_boot_info *info)
 {
     const struct guest_device_range *serial, *bar_memory, *bar_ports;
@@ -168,7 +218,9 @@ int guest_main(const struct bulkhead_boot_info *info)
     EXPECT_TRUE(bar_memory != 0 && bar_ports != 0);
     if (serial)
         check_uart((uint16_t)serial->base);
-    if (bar_memory && bar_ports)
+    if (bar_memory && bar_ports) {
         check_pci(bar_memory, bar_ports);
+        check_pci_config(boot->devices[bar_memory->device].id, bar_memory->base);
+    }
     return guest_exit_status();
 }

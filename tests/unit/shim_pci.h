@@ -7,6 +7,8 @@
 
 #include <stdint.h>
 
+void cpu_outb(uint16_t port, uint8_t value);
+void cpu_outw(uint16_t port, uint16_t value);
 void cpu_outl(uint16_t port, uint32_t value);
 uint32_t cpu_inl(uint16_t port);
 uint64_t cpu_interrupts_save_disable(void);

@@ -103,6 +103,31 @@ void cpu_outl(uint16_t port, uint32_t value)
     }
 }
 
+/* Narrow writes land in their bytes of the dword (the fake's BARs are only
+ * written whole by the driver). */
+static void narrow_write(uint16_t port, uint32_t value, unsigned size)
+{
+    uint8_t offset;
+    struct fake_function *fake;
+    unsigned shift = (port - PCI_CONFIG_DATA_PORT) * 8;
+    uint32_t mask = ((size == 1 ? 0xffu : 0xffffu) << shift);
+
+    cr_assert(port >= PCI_CONFIG_DATA_PORT && port + size <= PCI_CONFIG_DATA_PORT + 4);
+    fake = addressed(&offset);
+    if (fake)
+        fake->regs[offset / 4] = (fake->regs[offset / 4] & ~mask) | ((value << shift) & mask);
+}
+
+void cpu_outb(uint16_t port, uint8_t value)
+{
+    narrow_write(port, value, 1);
+}
+
+void cpu_outw(uint16_t port, uint16_t value)
+{
+    narrow_write(port, value, 2);
+}
+
 uint32_t cpu_inl(uint16_t port)
 {
     uint8_t offset;
@@ -255,4 +280,61 @@ Test(pci, enabling_decoding_keeps_bus_mastering_and_status)
     fake->regs[1] = 0x02800000; /* status bits set, nothing enabled */
     pci_enable_decoding(fake->address);
     cr_expect_eq(fake->regs[1], 0x3, "only I/O and memory decoding on, status written as zeros");
+}
+
+Test(pci, sized_accesses)
+{
+    struct fake_function *fake = add_fake(0, 7, 0, 0);
+
+    cr_expect_eq(pci_config_read(fake->address, 0x02, 2), 0x1111);
+    cr_expect_eq(pci_config_read(fake->address, 0x01, 1), 0x12);
+    cr_expect_eq(pci_config_read(fake->address, 0x00, 4), 0x11111234);
+    pci_config_write(fake->address, 0x3d, 1, 0xab);
+    pci_config_write(fake->address, 0x3e, 2, 0xcdef);
+    cr_expect_eq(fake->regs[0x3c / 4], 0xcdefab00);
+    pci_config_write(fake->address, 0x40, 4, 0x12345678);
+    cr_expect_eq(fake->regs[0x40 / 4], 0x12345678);
+}
+
+Test(pci, address_decoding)
+{
+    struct pci_function f;
+    uint8_t offset;
+
+    cr_assert(pci_decode_address(0x8012ff13, &f, &offset));
+    cr_expect_eq(f.bus, 0x12);
+    cr_expect_eq(f.slot, 0x1f);
+    cr_expect_eq(f.function, 7);
+    cr_expect_eq(offset, 0x10);
+    cr_expect_not(pci_decode_address(0x0012ff10, &f, &offset));
+}
+
+Test(pci, owner_writes)
+{
+    uint32_t value = 0xffffffff;
+
+    cr_expect_not(pci_owner_write_filter(0x10, 4, &value), "BAR0");
+    cr_expect_not(pci_owner_write_filter(0x24, 4, &value), "BAR5");
+    cr_expect_not(pci_owner_write_filter(0x30, 4, &value), "expansion ROM");
+    cr_expect_not(pci_owner_write_filter(0x38, 4, &value), "a bridge's ROM");
+    cr_expect(pci_owner_write_filter(0x0f, 1, &value), "BIST, just below BAR0");
+    cr_expect_not(pci_owner_write_filter(0x10, 1, &value), "a byte of BAR0");
+    cr_expect_not(pci_owner_write_filter(0x0e, 4 - 2, &value) &&
+                      pci_owner_write_filter(0x3b, 1, &value),
+                  "the last byte before 0x3c");
+    value = 0x0107;
+    cr_expect(pci_owner_write_filter(0x04, 2, &value));
+    cr_expect_eq(value, 0x0103, "bus mastering stays off");
+    value = 0x00000700;
+    cr_expect(pci_owner_write_filter(0x02, 4 - 2, &value));
+    cr_expect_eq(value, 0x0700, "the device ID half is left as written");
+    value = 0x07;
+    cr_expect(pci_owner_write_filter(0x04, 1, &value));
+    cr_expect_eq(value, 0x03);
+    value = 0xff;
+    cr_expect(pci_owner_write_filter(0x05, 1, &value));
+    cr_expect_eq(value, 0xff, "the command register's high byte holds no bus-master bit");
+    value = 0x0b;
+    cr_expect(pci_owner_write_filter(0x3c, 1, &value), "interrupt line");
+    cr_expect(pci_owner_write_filter(0x40, 4, &value), "device-specific registers");
 }

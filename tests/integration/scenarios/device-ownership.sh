@@ -2,7 +2,9 @@
 # (config `devices`): it reaches the UART's registers and writes a line out
 # of it with no I/O exit, writes and reads back a register of the card
 # through its memory BAR (mapped at the host-physical address) and reads its
-# I/O BAR (ports open) without an exit. A partition that owns nothing gets the bare-metal answer from the
+# I/O BAR (ports open) without an exit. In PCI configuration space it sees
+# its own function only, cannot move a BAR and cannot turn on bus mastering.
+# A partition that owns nothing gets the bare-metal answer from the
 # same UART's trapped ports and is stopped on an EPT violation when it reads
 # the card's memory BAR.
 EMU=bochs
@@ -43,6 +45,8 @@ check() {
     expect_prefix "bulkhead: [owner] dev-owner: pci BAR0 memory at $E1000_BAR0: a register written and read back, status 0x"
     expect_prefix_with "bulkhead: [owner] dev-owner: pci BAR1 ports at 0x" ", 0 I/O exits"
     expect_line "bulkhead: [owner] PASS port_exits == 0"
+    expect_prefix "bulkhead: [owner] dev-owner: pci config: own function id 0x100e8086, 00:00.0 reads 0xffffffff, BAR0 stays $E1000_BAR0, command 0x"
+    expect_line "bulkhead: [owner] PASS command_after & COMMAND_BUS_MASTER == 0"
     expect_line "bulkhead: [owner] PASS owned_exits == 0"
     expect_line "bulkhead: [owner] PASS unowned_exits == 1"
     expect_partition_passed owner
