@@ -51,7 +51,9 @@
  * mapped at their host-physical addresses (uncached, the framebuffer
  * write-combining), and the boot-info page lists them. They lie above the
  * identity map the hypervisor builds: the guest maps them itself.
- * PCI configuration space (ports 0xcf8-0xcff) stays with the hypervisor.
+ * Ports 0xcf8-0xcff always exit: a partition that owns PCI functions sees
+ * their configuration space (writes to BARs and the expansion ROM are
+ * dropped, bus mastering stays off) and every other function as absent.
  */
 #ifndef HV_GUEST_ABI_H
 #define HV_GUEST_ABI_H
