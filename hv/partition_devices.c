@@ -22,6 +22,10 @@ static const struct {
     uint32_t first, last;
 } kept_ports[] = {{0xe9, 0xe9}, {0xf4, 0xf4}, {0xcf8, 0xcff}};
 
+/* The hypervisor's own UART (0: none): never opened to a partition, even
+ * when a PCI I/O BAR claims it. */
+static uint16_t console_port;
+
 static bool pci_present(uint8_t bus, uint8_t slot, uint8_t function)
 {
     return pci_function_present((struct pci_function){bus, slot, function});
@@ -38,6 +42,7 @@ bool partition_devices_present(const struct config *config, const struct boot_in
     struct config_error error;
     char message[CONFIG_MESSAGE_LEN + CONFIG_NAME_LEN + 16];
 
+    console_port = config->hypervisor.serial_port;
     if (config_check_devices(config, &machine, &error) == 0)
         return true;
     config_format_error(&error, message, sizeof(message));
@@ -49,6 +54,9 @@ bool partition_devices_present(const struct config *config, const struct boot_in
 
 static bool ports_kept(uint32_t first, uint32_t count)
 {
+    if (console_port && first < console_port + (uint32_t)CONFIG_SERIAL_PORT_COUNT &&
+        console_port < first + count)
+        return true;
     for (unsigned i = 0; i < sizeof(kept_ports) / sizeof(kept_ports[0]); i++) {
         if (first <= kept_ports[i].last && kept_ports[i].first < first + count)
             return true;
@@ -61,7 +69,8 @@ static const char *open_ports(struct partition *p, uint32_t first, uint32_t coun
     if (count == 0 || first + count > PORT_COUNT_MAX)
         return "its ports lie outside the I/O space";
     if (ports_kept(first, count))
-        return "its ports include ones the hypervisor keeps (0xe9, 0xf4, 0xcf8-0xcff)";
+        return "its ports include ones the hypervisor keeps (its console, 0xe9, 0xf4, "
+               "0xcf8-0xcff)";
     if (!p->io_bitmaps)
         p->io_bitmaps = io_bitmaps_create();
     if (!p->io_bitmaps)
