@@ -21,6 +21,7 @@ UNIT_SOURCES_config := hv/config.c hv/config_devices.c
 UNIT_SOURCES_config_devices := hv/config.c hv/config_devices.c
 UNIT_SOURCES_pci    := drivers/pci.c
 UNIT_CFLAGS_pci     := -include tests/unit/shim_pci.h
+UNIT_SOURCES_partition_devices := hv/partition_devices.c hv/config.c hv/config_devices.c
 UNIT_SOURCES_elf    := hv/elf.c
 UNIT_SOURCES_frame  := hv/frame.c
 UNIT_SOURCES_paging := arch/x86_64/paging.c
