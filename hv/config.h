@@ -161,6 +161,11 @@ struct config_machine_devices {
 int config_check_devices(const struct config *config, const struct config_machine_devices *machine,
                          struct config_error *error);
 
+/* Which of the ports every partition needs the hypervisor to keep (the
+ * guest console and exit ports, PCI configuration space) [first, last]
+ * overlaps, as words for a message; NULL when none. */
+const char *config_kept_ports_overlap(unsigned first, unsigned last);
+
 /* "serial 0x2f8", "framebuffer" or "pci 00:02.0" into buf (NUL-terminated). */
 void config_device_name(const struct config_device *device, char *buf, size_t size);
 

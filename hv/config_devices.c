@@ -20,7 +20,7 @@
 #define DEVICE_KINDS_TEXT "serial PORT, framebuffer, pci BB:DD.F"
 #define ARRAY_LENGTH(a)   (sizeof(a) / sizeof((a)[0]))
 
-/* Ports every partition needs the hypervisor to keep. */
+/* Ports every partition needs the hypervisor to keep, whoever owns what. */
 static const struct {
     uint16_t first, last;
     const char *what;
@@ -165,22 +165,28 @@ static bool parse_item(struct span item, unsigned line, struct config_device *de
                           DEVICE_KINDS_TEXT);
 }
 
+const char *config_kept_ports_overlap(unsigned first, unsigned last)
+{
+    for (size_t i = 0; i < ARRAY_LENGTH(kept_ports); i++) {
+        if (ranges_overlap(first, last, kept_ports[i].first, kept_ports[i].last))
+            return kept_ports[i].what;
+    }
+    return NULL;
+}
+
 static bool check_kept_ports(const struct config_device *device, unsigned line,
                              struct config_error *error)
 {
     char name[DEVICE_NAME_LEN];
+    const char *kept;
 
     if (device->kind != CONFIG_DEVICE_SERIAL)
         return true;
-    for (size_t i = 0; i < ARRAY_LENGTH(kept_ports); i++) {
-        if (!ranges_overlap(device->port, serial_last_port(device), kept_ports[i].first,
-                            kept_ports[i].last))
-            continue;
-        config_device_name(device, name, sizeof(name));
-        return config_fail_at(error, line, "%s overlaps %s, which the hypervisor keeps", name,
-                              kept_ports[i].what);
-    }
-    return true;
+    kept = config_kept_ports_overlap(device->port, serial_last_port(device));
+    if (kept == NULL)
+        return true;
+    config_device_name(device, name, sizeof(name));
+    return config_fail_at(error, line, "%s overlaps %s, which the hypervisor keeps", name, kept);
 }
 
 /* Adds a parsed device after the checks that need only this list. */

@@ -16,12 +16,6 @@
 #define DEVICE_NAME_LEN 24
 #define PORT_COUNT_MAX  0x10000u
 
-/* Ports the hypervisor keeps whatever a BAR says: the guest console and
- * exit ports, and PCI configuration space. */
-static const struct {
-    uint32_t first, last;
-} kept_ports[] = {{0xe9, 0xe9}, {0xf4, 0xf4}, {0xcf8, 0xcff}};
-
 /* The hypervisor's own UART (0: none): never opened to a partition, even
  * when a PCI I/O BAR claims it. */
 static uint16_t console_port;
@@ -52,16 +46,14 @@ bool partition_devices_present(const struct config *config, const struct boot_in
 
 /* ---- ports -------------------------------------------------------------- */
 
+/* Ports the hypervisor keeps whatever a BAR says: its console, and the
+ * ones config_kept_ports_overlap() names. */
 static bool ports_kept(uint32_t first, uint32_t count)
 {
     if (console_port && first < console_port + (uint32_t)CONFIG_SERIAL_PORT_COUNT &&
         console_port < first + count)
         return true;
-    for (unsigned i = 0; i < sizeof(kept_ports) / sizeof(kept_ports[0]); i++) {
-        if (first <= kept_ports[i].last && kept_ports[i].first < first + count)
-            return true;
-    }
-    return false;
+    return config_kept_ports_overlap(first, first + count - 1) != 0;
 }
 
 static const char *open_ports(struct partition *p, uint32_t first, uint32_t count)
