@@ -300,17 +300,7 @@ static bool fail(struct config_reader *reader, const char *format, ...)
     return false;
 }
 
-/* The same for a problem that belongs to an earlier line. */
-static bool fail_at(struct config_error *error, unsigned line, const char *format, ...)
-{
-    va_list args;
-
-    va_start(args, format);
-    record_error(error, line, format, args);
-    va_end(args);
-    return false;
-}
-
+/* The same for a problem that belongs to an earlier line (config_text.h). */
 bool config_fail_at(struct config_error *error, unsigned line, const char *format, ...)
 {
     va_list args;
@@ -819,12 +809,12 @@ static bool leave_section(struct config_reader *reader)
         if (!section->keys[i].required || reader->key_first_line[i] != 0)
             continue;
         if (section->takes_name)
-            return fail_at(reader->error, reader->section_line,
-                           "[%s %t] lacks the key '%s', which it requires", section->name,
-                           reader->section_name, section->keys[i].name);
-        return fail_at(reader->error, reader->section_line,
-                       "[%s] lacks the key '%s', which it requires", section->name,
-                       section->keys[i].name);
+            return config_fail_at(reader->error, reader->section_line,
+                                  "[%s %t] lacks the key '%s', which it requires", section->name,
+                                  reader->section_name, section->keys[i].name);
+        return config_fail_at(reader->error, reader->section_line,
+                              "[%s] lacks the key '%s', which it requires", section->name,
+                              section->keys[i].name);
     }
     return true;
 }
@@ -1008,11 +998,11 @@ static bool check_cpus_present(const struct config_partition *partition, unsigne
         if (!config_partition_has_cpu(partition, cpu))
             continue;
         if (cpu_count == 1)
-            return fail_at(error, partition->cpus_line,
-                           "cpu %u is not present: this machine has 1 CPU (cpu0)", cpu);
-        return fail_at(error, partition->cpus_line,
-                       "cpu %u is not present: this machine has %u CPUs (cpu0-cpu%u)", cpu,
-                       cpu_count, cpu_count - 1);
+            return config_fail_at(error, partition->cpus_line,
+                                  "cpu %u is not present: this machine has 1 CPU (cpu0)", cpu);
+        return config_fail_at(error, partition->cpus_line,
+                              "cpu %u is not present: this machine has %u CPUs (cpu0-cpu%u)", cpu,
+                              cpu_count, cpu_count - 1);
     }
     return true;
 }
@@ -1036,10 +1026,11 @@ int config_check_machine(const struct config *config, unsigned cpu_count, uint64
             return -1;
         asked += partition->memory;
         if (asked > usable_bytes) {
-            fail_at(error, partition->memory_line,
-                    "partition '%s' does not fit: the partitions up to it ask for %z of memory, "
-                    "but this machine has only %z usable",
-                    partition->name, asked, round_for_message(usable_bytes));
+            config_fail_at(
+                error, partition->memory_line,
+                "partition '%s' does not fit: the partitions up to it ask for %z of memory, "
+                "but this machine has only %z usable",
+                partition->name, asked, round_for_message(usable_bytes));
             return -1;
         }
     }
