@@ -14,6 +14,8 @@
 
 #include <stdarg.h>
 
+#include "hv/config_text.h"
+
 #define CONFIG_MAX_LINE       255 /* characters, not counting the line end */
 #define CONFIG_MAX_KEYS       16  /* per section type */
 #define CONFIG_QUOTE_LEN      32  /* longest piece of the input quoted in a message */
@@ -29,12 +31,6 @@
 #define TIME_LIMIT_MAX        3600 /* seconds: an hour is plenty for a watchdog */
 #define KEY_REQUIRED          true
 #define KEY_OPTIONAL          false
-
-/* A piece of the input text: not NUL-terminated, never written to. */
-struct span {
-    const char *ptr;
-    size_t len;
-};
 
 struct config_reader;
 
@@ -74,7 +70,7 @@ struct config_reader {
 
 /* ---- small string helpers (no C library here) ---------------------------- */
 
-static bool span_equals(struct span s, const char *word)
+bool span_equals(struct span s, const char *word)
 {
     size_t i;
 
@@ -100,7 +96,7 @@ static bool is_blank(char c)
     return c == ' ' || c == '\t' || c == '\r';
 }
 
-static struct span span_trim(struct span s)
+struct span span_trim(struct span s)
 {
     while (s.len > 0 && is_blank(s.ptr[0])) {
         s.ptr++;
@@ -111,8 +107,7 @@ static struct span span_trim(struct span s)
     return s;
 }
 
-/* Index of the first c in s, or s.len when there is none. */
-static size_t span_find(struct span s, char c)
+size_t span_find(struct span s, char c)
 {
     size_t i = 0;
 
@@ -121,18 +116,17 @@ static size_t span_find(struct span s, char c)
     return i;
 }
 
-static struct span span_head(struct span s, size_t end)
+struct span span_head(struct span s, size_t end)
 {
     return (struct span){s.ptr, end};
 }
 
-static struct span span_tail(struct span s, size_t start)
+struct span span_tail(struct span s, size_t start)
 {
     return (struct span){s.ptr + start, s.len - start};
 }
 
-/* Decimal, or hexadecimal with a 0x prefix; false on anything else or overflow. */
-static bool span_to_u64(struct span s, uint64_t *out)
+bool span_to_u64(struct span s, uint64_t *out)
 {
     unsigned base = 10;
     uint64_t value = 0;
@@ -306,8 +300,8 @@ static bool fail(struct config_reader *reader, const char *format, ...)
     return false;
 }
 
-/* The same for a problem that belongs to an earlier line. */
-static bool fail_at(struct config_error *error, unsigned line, const char *format, ...)
+/* The same for a problem that belongs to an earlier line (config_text.h). */
+bool config_fail_at(struct config_error *error, unsigned line, const char *format, ...)
 {
     va_list args;
 
@@ -315,6 +309,16 @@ static bool fail_at(struct config_error *error, unsigned line, const char *forma
     record_error(error, line, format, args);
     va_end(args);
     return false;
+}
+
+void config_text_format(char *buf, size_t size, const char *format, ...)
+{
+    struct text_out out = text_out_start(buf, size);
+    va_list args;
+
+    va_start(args, format);
+    out_format(&out, format, args);
+    va_end(args);
 }
 
 /* A key handler that found more than a bad value has said so already. */
@@ -473,6 +477,8 @@ static void partition_set_defaults(struct config_partition *partition, struct sp
     partition->cpus_line = 0;
     partition->memory_line = 0;
     partition->image_line = 0;
+    partition->device_count = 0;
+    partition->devices_line = 0;
 }
 
 static bool enter_partition(struct config_reader *reader, struct span name)
@@ -689,6 +695,12 @@ static bool parse_script(struct config_reader *reader, struct span value)
     return true;
 }
 
+static bool parse_devices(struct config_reader *reader, struct span value)
+{
+    reader->partition->devices_line = reader->line;
+    return config_parse_devices(reader->partition, value, reader->error);
+}
+
 static const struct key_handler partition_keys[] = {
     {"cpus", parse_cpus, "CPU numbers from 0 to 255 as a list and/or ranges, as in 0, 2-3",
      KEY_REQUIRED},
@@ -702,6 +714,8 @@ static const struct key_handler partition_keys[] = {
     {"console", parse_console, "debugcon or none", KEY_OPTIONAL},
     {"time_limit", parse_time_limit, "seconds from 1 to 3600, or 0 for no limit", KEY_OPTIONAL},
     {"script", parse_script, "commands separated by ';', up to 255 printable characters",
+     KEY_OPTIONAL},
+    {"devices", parse_devices, "a list such as serial 0x2f8, framebuffer, pci 00:02.0",
      KEY_OPTIONAL},
 };
 
@@ -795,12 +809,12 @@ static bool leave_section(struct config_reader *reader)
         if (!section->keys[i].required || reader->key_first_line[i] != 0)
             continue;
         if (section->takes_name)
-            return fail_at(reader->error, reader->section_line,
-                           "[%s %t] lacks the key '%s', which it requires", section->name,
-                           reader->section_name, section->keys[i].name);
-        return fail_at(reader->error, reader->section_line,
-                       "[%s] lacks the key '%s', which it requires", section->name,
-                       section->keys[i].name);
+            return config_fail_at(reader->error, reader->section_line,
+                                  "[%s %t] lacks the key '%s', which it requires", section->name,
+                                  reader->section_name, section->keys[i].name);
+        return config_fail_at(reader->error, reader->section_line,
+                              "[%s] lacks the key '%s', which it requires", section->name,
+                              section->keys[i].name);
     }
     return true;
 }
@@ -967,7 +981,9 @@ int config_parse(const char *text, size_t len, const char *file_name, struct con
         if (!next_line(&reader, &line) || !read_line(&reader, line))
             return -1;
     }
-    return leave_section(&reader) ? 0 : -1;
+    if (!leave_section(&reader) || !config_check_device_owners(config, error))
+        return -1;
+    return 0;
 }
 
 bool config_partition_has_cpu(const struct config_partition *partition, unsigned cpu)
@@ -982,11 +998,11 @@ static bool check_cpus_present(const struct config_partition *partition, unsigne
         if (!config_partition_has_cpu(partition, cpu))
             continue;
         if (cpu_count == 1)
-            return fail_at(error, partition->cpus_line,
-                           "cpu %u is not present: this machine has 1 CPU (cpu0)", cpu);
-        return fail_at(error, partition->cpus_line,
-                       "cpu %u is not present: this machine has %u CPUs (cpu0-cpu%u)", cpu,
-                       cpu_count, cpu_count - 1);
+            return config_fail_at(error, partition->cpus_line,
+                                  "cpu %u is not present: this machine has 1 CPU (cpu0)", cpu);
+        return config_fail_at(error, partition->cpus_line,
+                              "cpu %u is not present: this machine has %u CPUs (cpu0-cpu%u)", cpu,
+                              cpu_count, cpu_count - 1);
     }
     return true;
 }
@@ -1010,10 +1026,11 @@ int config_check_machine(const struct config *config, unsigned cpu_count, uint64
             return -1;
         asked += partition->memory;
         if (asked > usable_bytes) {
-            fail_at(error, partition->memory_line,
-                    "partition '%s' does not fit: the partitions up to it ask for %z of memory, "
-                    "but this machine has only %z usable",
-                    partition->name, asked, round_for_message(usable_bytes));
+            config_fail_at(
+                error, partition->memory_line,
+                "partition '%s' does not fit: the partitions up to it ask for %z of memory, "
+                "but this machine has only %z usable",
+                partition->name, asked, round_for_message(usable_bytes));
             return -1;
         }
     }

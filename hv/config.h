@@ -20,6 +20,7 @@
  *   on_crash   = stop          # stop | restart
  *   console    = debugcon      # debugcon | none
  *   time_limit = 0             # seconds until the partition is stopped, 0 = never
+ *   devices    = serial 0x2f8, framebuffer, pci 00:02.0   # privileged partition only
  *
  * docs/config.md is the full reference.
  *
@@ -39,6 +40,8 @@
 #define CONFIG_MAX_PARTITIONS     8
 #define CONFIG_MAX_CPUS           256
 #define CONFIG_SCRIPT_LEN         256
+#define CONFIG_MAX_DEVICES        8
+#define CONFIG_SERIAL_PORT_COUNT  8 /* a 16550 decodes 8 consecutive ports */
 
 enum config_on_finish {
     CONFIG_FINISH_POWEROFF = 0,
@@ -77,6 +80,19 @@ enum config_console {
     CONFIG_CONSOLE_NONE,
 };
 
+/* A device the privileged partition owns (the `devices` key). */
+enum config_device_kind {
+    CONFIG_DEVICE_SERIAL = 0,  /* a 16550 UART: its 8 I/O ports */
+    CONFIG_DEVICE_FRAMEBUFFER, /* the firmware's (GOP) framebuffer */
+    CONFIG_DEVICE_PCI,         /* a PCI function: the ranges of its BARs */
+};
+
+struct config_device {
+    enum config_device_kind kind;
+    uint16_t port;               /* serial: the first of its ports */
+    uint8_t bus, slot, function; /* pci */
+};
+
 struct config_partition {
     char name[CONFIG_PARTITION_NAME_LEN];
     uint64_t cpus[CONFIG_MAX_CPUS / 64]; /* bit n set: the partition owns cpu n */
@@ -89,8 +105,10 @@ struct config_partition {
     enum config_console console;
     unsigned time_limit_seconds;    /* 0: no limit */
     char script[CONFIG_SCRIPT_LEN]; /* commands run at start; empty: none */
+    struct config_device devices[CONFIG_MAX_DEVICES];
+    unsigned device_count;
     /* Where things were written, for errors found later (config_check_machine). */
-    unsigned line, cpus_line, memory_line, image_line;
+    unsigned line, cpus_line, memory_line, image_line, devices_line;
 };
 
 struct config {
@@ -126,6 +144,30 @@ int config_parse(const char *text, size_t len, const char *file_name, struct con
  */
 int config_check_machine(const struct config *config, unsigned cpu_count, uint64_t usable_bytes,
                          struct config_error *error);
+
+/* What the machine has of the devices a config can name, for
+ * config_check_devices(). pci_present is called for each owned function. */
+struct config_machine_devices {
+    bool has_framebuffer;
+    bool (*pci_present)(uint8_t bus, uint8_t slot, uint8_t function);
+};
+
+/*
+ * The device checks that need the machine, run by the core once PCI
+ * configuration space is readable: the framebuffer and every PCI function a
+ * partition owns must exist. Returns 0, or -1 and fills error (at the line
+ * of the `devices` key).
+ */
+int config_check_devices(const struct config *config, const struct config_machine_devices *machine,
+                         struct config_error *error);
+
+/* Which of the ports every partition needs the hypervisor to keep (the
+ * guest console and exit ports, PCI configuration space) [first, last]
+ * overlaps, as words for a message; NULL when none. */
+const char *config_kept_ports_overlap(unsigned first, unsigned last);
+
+/* "serial 0x2f8", "framebuffer" or "pci 00:02.0" into buf (NUL-terminated). */
+void config_device_name(const struct config_device *device, char *buf, size_t size);
 
 bool config_partition_has_cpu(const struct config_partition *partition, unsigned cpu);
 

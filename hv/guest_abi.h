@@ -45,6 +45,16 @@
  *   GUEST_EXIT_PORT: a write stops the partition and records the value as
  *       its exit status (compatible with QEMU's isa-debug-exit).
  * Reads of ports nobody owns return all ones; writes are dropped.
+ *
+ * The privileged partition may own devices (the config's `devices` key):
+ * the ports of an owned serial port or PCI I/O BAR are open to it (no
+ * exit), an owned PCI function's memory BARs and the owned framebuffer are
+ * mapped at their host-physical addresses (uncached, the framebuffer
+ * write-combining), and the boot-info page lists them. They lie above the
+ * identity map the hypervisor builds: the guest maps them itself.
+ * Ports 0xcf8-0xcff always exit: a partition that owns PCI functions sees
+ * their configuration space (writes to BARs and the expansion ROM are
+ * dropped, bus mastering stays off) and every other function as absent.
  */
 #ifndef HV_GUEST_ABI_H
 #define HV_GUEST_ABI_H
@@ -72,6 +82,45 @@
 #define GUEST_NAME_LEN   32
 #define GUEST_SCRIPT_LEN 256
 
+/* ---- devices the partition owns (the config's `devices` key) ------------ */
+#define GUEST_MAX_DEVICES 8
+
+enum guest_device_kind {
+    GUEST_DEVICE_SERIAL = 1,      /* id: its first I/O port; its 8 ports are open */
+    GUEST_DEVICE_FRAMEBUFFER = 2, /* id 0; see struct guest_framebuffer */
+    GUEST_DEVICE_PCI = 3,         /* id: bus << 8 | device << 3 | function */
+};
+
+struct guest_device {
+    uint32_t kind; /* enum guest_device_kind */
+    uint32_t id;
+};
+
+/* What an owned device decodes: ports open to the partition, or memory
+ * mapped at its host-physical address (a PCI BAR, the framebuffer). */
+#define GUEST_MAX_DEVICE_RANGES 16
+#define GUEST_RANGE_PORTS       1u
+#define GUEST_RANGE_MEMORY      2u
+
+struct guest_device_range {
+    uint64_t base;   /* first port, or guest-physical (= host-physical) address */
+    uint64_t size;   /* ports or bytes */
+    uint32_t device; /* index into devices[] */
+    uint32_t kind;   /* GUEST_RANGE_PORTS or GUEST_RANGE_MEMORY */
+    uint32_t bar;    /* PCI: the BAR number; otherwise 0 */
+    uint32_t reserved;
+};
+
+/* The firmware's framebuffer, mapped at its host-physical address. */
+struct guest_framebuffer {
+    uint64_t address; /* 0 when the partition does not own it */
+    uint64_t size;    /* bytes */
+    uint32_t width, height;
+    uint32_t pixels_per_row;
+    uint32_t format; /* 1: bytes R, G, B, reserved; 2: B, G, R, reserved */
+};
+/* ---- end of the owned-devices definitions ------------------------------- */
+
 enum guest_mode {
     GUEST_MODE_FULL = 0, /* unmodified guest: sees no hypervisor */
     GUEST_MODE_PV = 1,   /* para-virtualized: may use hypercalls */
@@ -91,6 +140,16 @@ struct bulkhead_boot_info {
     uint64_t console_ring;         /* struct guest_console_ring address, or 0 */
     uint32_t console_ring_port;    /* the event port that notifies the backend */
     uint32_t reserved;
+
+    /* ---- owned devices: zero unless the config gives the partition some -- */
+    uint32_t device_count;
+    uint32_t devices_reserved;
+    struct guest_device devices[GUEST_MAX_DEVICES];
+    struct guest_framebuffer framebuffer;
+    uint32_t range_count;
+    uint32_t ranges_reserved;
+    struct guest_device_range ranges[GUEST_MAX_DEVICE_RANGES];
+    /* ---- end of owned devices ------------------------------------------ */
 };
 
 /*

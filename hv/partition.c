@@ -84,6 +84,8 @@ static bool create_one(struct partition *p, unsigned id, const struct config_par
     *p = (struct partition){.id = id, .config = c, .boot_cpu = lowest_cpu(c)};
     p->image = find_image(boot, c->image);
     problem = p->image ? build_address_space(p) : "its image was not loaded";
+    if (!problem && c->device_count)
+        problem = partition_devices_attach(p, boot);
     if (!problem)
         problem = partition_image_load(p);
     if (problem) {
@@ -427,7 +429,10 @@ static void create_vcpus(struct partition *p)
         if (!config_partition_has_cpu(p->config, cpu))
             continue;
         struct vcpu *v = &vcpus[cpu];
-        *v = (struct vcpu){.cpu_index = cpu, .partition = p, .vpid = (uint16_t)(cpu + 1)};
+        *v = (struct vcpu){.cpu_index = cpu,
+                           .partition = p,
+                           .vpid = (uint16_t)(cpu + 1),
+                           .io_bitmaps = p->io_bitmaps};
         v->index = vcpu_index_of(p, cpu);
         reset_vcpu_platform(v);
         p->vcpus[v->index] = v;
@@ -438,6 +443,8 @@ static void create_vcpus(struct partition *p)
 bool partitions_create(const struct config *config, const struct boot_info *boot, uint64_t tsc_hz)
 {
     tsc_ticks_per_second = tsc_hz;
+    if (!partition_devices_present(config, boot))
+        return false;
     for (unsigned i = 0; i < config->partition_count; i++) {
         if (!create_one(&partitions[i], i + 1, &config->partitions[i], boot))
             return false;

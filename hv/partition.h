@@ -17,6 +17,7 @@
 #include "hv/config.h"
 #include "hv/event.h"
 #include "hv/grant.h"
+#include "hv/guest_abi.h"
 #include "hv/guest_memory.h"
 #include "hv/spinlock.h"
 #include "hv/vapic.h"
@@ -77,6 +78,14 @@ struct partition {
     char console_line[PARTITION_CONSOLE_LINE + 1];
     unsigned console_len;
     struct vpic pic; /* full partitions: the legacy interrupt controller */
+    /* Devices it owns (config `devices`), as its boot-info page lists them. */
+    uint64_t io_bitmaps; /* its own when it owns ports; 0: the shared ones */
+    uint32_t device_count;
+    struct guest_device devices[GUEST_MAX_DEVICES];
+    struct guest_framebuffer framebuffer;
+    uint32_t range_count;
+    struct guest_device_range ranges[GUEST_MAX_DEVICE_RANGES];
+    uint32_t pci_config_address; /* its own CONFIG_ADDRESS (partition_pci.c) */
 };
 
 struct partition_counts {
@@ -105,6 +114,17 @@ const struct partition *partition_at(unsigned index);
  * Every partition, `by` last, stops for good as if `by` had stopped it;
  * none restarts or takes commands any more. */
 void partitions_shut_down(struct partition *by, const char *action);
+/* partition_devices.c: before any partition is built, every owned device
+ * must be present (reported with the config's file and line when not). */
+bool partition_devices_present(const struct config *config, const struct boot_info *boot);
+/* Gives a partition the devices its config names: ports opened in its own
+ * I/O bitmaps, device memory mapped in its EPT. Returns 0 or the problem. */
+const char *partition_devices_attach(struct partition *p, const struct boot_info *boot);
+/* partition_pci.c: whether the port is one of PCI configuration space that
+ * the partition reaches for the functions it owns, and that access. */
+bool partition_pci_config_port(const struct partition *p, uint16_t port);
+void partition_pci_config_access(struct partition *p, uint16_t port, unsigned size, bool out,
+                                 uint32_t *value);
 
 /* For the exit handlers. */
 const char *partition_name(const struct partition *partition);

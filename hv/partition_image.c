@@ -70,6 +70,12 @@ static void fill_boot_info(const struct partition *p, uint8_t *ram)
         info->console_ring = GUEST_CONSOLE_RING_ADDRESS;
         info->console_ring_port = EVENT_CONSOLE_PORT;
     }
+    /* Owned devices (partition_devices.c). */
+    info->device_count = p->device_count;
+    memcpy(info->devices, p->devices, sizeof(info->devices));
+    info->framebuffer = p->framebuffer;
+    info->range_count = p->range_count;
+    memcpy(info->ranges, p->ranges, sizeof(info->ranges));
 }
 
 const char *partition_image_load(struct partition *p)

@@ -322,6 +322,11 @@ bool partition_port_access(struct vcpu *vcpu, uint16_t port, unsigned size, bool
         pic_port_access(vcpu->pic, port, size, out, value);
         return true;
     }
+    /* PCI configuration space of the functions a partition owns. */
+    if (partition_pci_config_port(p, port)) {
+        partition_pci_config_access(p, port, size, out, value);
+        return true;
+    }
     /* A device model of the I/O server emulates it for full partitions. */
     if (!partition_is_pv(p) && ioreq_port_claimed(port))
         return ioreq_forward(vcpu, port, size, out, value);

@@ -8,6 +8,7 @@
 #            [--cpus N] [--mem MiB] [--timeout SECONDS] [--machine q35|pc]
 #            [--bochs-cpu MODEL] [--expect-exit CODE|any] [--screenshot FILE]
 #            [--serial-script FILE]
+#            [--com2 FILE] [--e1000 yes]
 #
 #   bochs     Bochs 2.7 with emulated VT-x and EPT (the default test bed);
 #             --bochs-cpu picks the CPU model (default corei7_skylake_x).
@@ -20,6 +21,11 @@
 #   --serial-script  type at the serial console: tools/serial-console.py
 #             plays FILE (expect/send lines) against it; the log gets the
 #             console's output as usual.
+#   --com2    Bochs only: a second 16550 at 0x2f8 whose output goes to FILE
+#             (a UART for a partition that owns it).
+#   --e1000   Bochs only: an Intel 82540EM network card at PCI 00:02.0 with
+#             no network behind it (registers behind a memory BAR and an
+#             I/O BAR, for a partition that owns the function).
 #   --expect-exit  the emulator's own exit status the run must end with
 #             (default any: Bochs always exits 1 after a guest power-off).
 #
@@ -45,7 +51,7 @@ die() {
 }
 
 emu= image= log= cpus=1 mem=512 timeout=300 machine=q35
-bochs_cpu=corei7_skylake_x expect_exit=any screenshot= serial_script=
+bochs_cpu=corei7_skylake_x expect_exit=any screenshot= serial_script= com2= e1000=no
 while [ $# -gt 0 ]; do
     [ $# -ge 2 ] || case "$1" in -h | --help) usage 0 ;; *) die "$1 wants a value" ;; esac
     case "$1" in
@@ -60,6 +66,8 @@ while [ $# -gt 0 ]; do
     --expect-exit) expect_exit=$2 ;;
     --screenshot) screenshot=$2 ;;
     --serial-script) serial_script=$2 ;;
+    --com2) com2=$2 ;;
+    --e1000) e1000=$2 ;;
     *) echo "run: unknown argument '$1'" >&2; usage ;;
     esac
     shift 2
@@ -72,6 +80,7 @@ done
 [[ $expect_exit =~ ^([0-9]+|any)$ ]] || die "--expect-exit wants a number or 'any'"
 case "$machine" in q35 | pc) ;; *) die "--machine wants q35 or pc, got '$machine'" ;; esac
 [ -z "$serial_script" ] || [ -f "$serial_script" ] || die "no such serial script: $serial_script"
+case "$e1000" in yes | no) ;; *) die "--e1000 wants yes or no, got '$e1000'" ;; esac
 
 OVMF=${OVMF:-/usr/share/ovmf/OVMF.fd}
 VGABIOS=${VGABIOS:-/usr/share/bochs/VGABIOS-lgpl-latest}
@@ -151,6 +160,15 @@ log: $run_dir/bochs.log
 panic: action=report
 error: action=report
 EOF
+    if [ -n "$com2" ]; then
+        com2=$(realpath -m "$com2")
+        : >"$com2"
+        echo "com2: enabled=1, mode=file, dev=$com2" >>"$run_dir/bochsrc"
+    fi
+    if [ "$e1000" = yes ]; then
+        sed -i 's/^pci: enabled=1, chipset=i440fx$/&, slot1=e1000/' "$run_dir/bochsrc"
+        echo "e1000: enabled=1, mac=52:54:00:12:34:56, ethmod=null" >>"$run_dir/bochsrc"
+    fi
     echo c >"$run_dir/cont.rc"
 }
 
@@ -180,6 +198,7 @@ qemu-tcg | qemu-kvm)
     ;;
 esac
 [ -z "$screenshot" ] || [ "$emu" != bochs ] || die "--screenshot needs a QEMU emulator"
+[ -z "$com2" ] && [ "$e1000" = no ] || [ "$emu" = bochs ] || die "--com2 and --e1000 need Bochs"
 printf '%q ' "${emu_cmd[@]}" >"$run_dir/command"
 echo >>"$run_dir/command"
 

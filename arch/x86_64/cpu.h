@@ -95,6 +95,20 @@ static inline void cpu_enable_interrupts(void)
 {
     __asm__ volatile("sti" ::: "memory");
 }
+#define CPU_RFLAGS_IF (1ull << 9)
+
+/* Interrupts off for a short critical section; returns RFLAGS to restore. */
+static inline uint64_t cpu_interrupts_save_disable(void)
+{
+    uint64_t flags;
+    __asm__ volatile("pushfq; popq %0; cli" : "=r"(flags)::"memory");
+    return flags;
+}
+static inline void cpu_interrupts_restore(uint64_t flags)
+{
+    if (flags & CPU_RFLAGS_IF)
+        __asm__ volatile("sti" ::: "memory");
+}
 static inline void cpu_halt(void)
 {
     __asm__ volatile("hlt" ::: "memory");

@@ -48,6 +48,14 @@ enum pt_status ept_map_shared(struct ept *ept, uint64_t guest_phys, uint64_t hos
                   EPT_READ | (writable ? EPT_WRITE : 0) | EPT_MEMORY_TYPE_WB);
 }
 
+enum pt_status ept_map_mmio(struct ept *ept, uint64_t guest_phys, uint64_t host_phys, uint64_t size,
+                            bool write_combining)
+{
+    return pt_map(&ept->tables, guest_phys, host_phys, size,
+                  EPT_READ | EPT_WRITE |
+                      (write_combining ? EPT_MEMORY_TYPE_WC : EPT_MEMORY_TYPE_UC));
+}
+
 enum pt_status ept_unmap(struct ept *ept, uint64_t guest_phys, uint64_t size)
 {
     return pt_unmap(&ept->tables, guest_phys, size);

@@ -11,6 +11,8 @@
 #define EPT_WRITE          (1ull << 1)
 #define EPT_EXECUTE        (1ull << 2)
 #define EPT_RWX            (EPT_READ | EPT_WRITE | EPT_EXECUTE)
+#define EPT_MEMORY_TYPE_UC (0ull << 3)
+#define EPT_MEMORY_TYPE_WC (1ull << 3)
 #define EPT_MEMORY_TYPE_WB (6ull << 3)
 
 struct ept {
@@ -33,5 +35,10 @@ void ept_flush_this_cpu(const struct ept *ept);
 
 /* Maps guest RAM: read, write, execute, write-back. */
 enum pt_status ept_map_ram(struct ept *ept, uint64_t guest_phys, uint64_t host_phys, uint64_t size);
+
+/* Maps device memory the partition owns: read and write, never executable,
+ * uncached (registers) or write-combining (a framebuffer). */
+enum pt_status ept_map_mmio(struct ept *ept, uint64_t guest_phys, uint64_t host_phys, uint64_t size,
+                            bool write_combining);
 
 #endif

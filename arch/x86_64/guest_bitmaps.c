@@ -69,6 +69,24 @@ bool guest_bitmaps_init(void)
     return true;
 }
 
+uint64_t io_bitmaps_create(void)
+{
+    uint64_t io = memory_alloc_pages(2);
+
+    if (io)
+        memcpy(phys_to_virt(io), phys_to_virt(bitmaps.io), 2 * PAGE_SIZE);
+    return io;
+}
+
+/* Bit n of the 8 KiB (bitmap A, then B) is port n (SDM Vol. 3C 25.6.4). */
+void io_bitmaps_open(uint64_t io_bitmaps, uint16_t first, uint32_t count)
+{
+    uint8_t *bits = phys_to_virt(io_bitmaps);
+
+    for (uint32_t port = first; port < (uint32_t)first + count && port <= 0xffff; port++)
+        bits[port / 8] &= (uint8_t) ~(1u << (port % 8));
+}
+
 const struct guest_bitmaps *guest_bitmaps(void)
 {
     return &bitmaps;

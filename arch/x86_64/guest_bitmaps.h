@@ -15,6 +15,13 @@ struct guest_bitmaps {
 bool guest_bitmaps_init(void);
 const struct guest_bitmaps *guest_bitmaps(void);
 
+/* A partition's own I/O bitmaps (two pages), a copy of the shared ones in
+ * which ports can be opened; 0 when out of memory. */
+uint64_t io_bitmaps_create(void);
+
+/* Lets the guest reach ports [first, first + count) without an exit. */
+void io_bitmaps_open(uint64_t io_bitmaps, uint16_t first, uint32_t count);
+
 /* Sets or clears the exit bits of one MSR in a 4 KiB MSR bitmap; MSRs outside
  * the two ranges the bitmap covers always exit. */
 void msr_bitmap_set(uint8_t *bitmap, uint32_t msr, bool exit_on_read, bool exit_on_write);

@@ -41,6 +41,7 @@ struct vcpu {
     uint16_t vpid;
     uint64_t vmcs_phys;
     struct partition *partition; /* 0 for the probe guest */
+    uint64_t io_bitmaps;         /* its partition's own; 0: the shared ones */
     enum vcpu_state state;
     uint32_t stop_reason;   /* exit reason that stopped it */
     uint64_t deadline_tsc;  /* the partition's time limit; 0 = none */

@@ -15,7 +15,7 @@ bool vcpu_prepare(struct vcpu *vcpu, const struct vcpu_entry *entry, uint64_t ep
     struct vmcs_guest_controls controls = {
         .eptp = eptp,
         .vpid = vcpu->vpid,
-        .io_bitmaps = bitmaps->io,
+        .io_bitmaps = vcpu->io_bitmaps ? vcpu->io_bitmaps : bitmaps->io,
         .msr_bitmap = bitmaps->msr,
         .long_mode = entry->long_mode,
         .preemption_timer = time_limit,

@@ -3,6 +3,7 @@
  * config or one error with a line inside the file, and never a read outside
  * the input (AddressSanitizer watches that; the input is not NUL-terminated).
  */
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -55,6 +56,52 @@ static void check_partition(const struct config_partition *partition)
         abort();
 }
 
+static bool serial_ports_overlap(const struct config_device *a, const struct config_device *b)
+{
+    return a->kind == CONFIG_DEVICE_SERIAL && b->kind == CONFIG_DEVICE_SERIAL &&
+           a->port < b->port + CONFIG_SERIAL_PORT_COUNT &&
+           b->port < a->port + CONFIG_SERIAL_PORT_COUNT;
+}
+
+static bool same_device(const struct config_device *a, const struct config_device *b)
+{
+    if (a->kind != b->kind)
+        return false;
+    if (a->kind == CONFIG_DEVICE_PCI)
+        return a->bus == b->bus && a->slot == b->slot && a->function == b->function;
+    return a->kind == CONFIG_DEVICE_FRAMEBUFFER || serial_ports_overlap(a, b);
+}
+
+/* Devices: only in the privileged partition, each once, well formed, never
+ * the hypervisor's console port. */
+static void check_devices(const struct config *config, const struct config_partition *partition)
+{
+    uint16_t console = config->hypervisor.serial_port;
+
+    if (partition->device_count > CONFIG_MAX_DEVICES ||
+        (partition->device_count > 0 && (!partition->privileged || partition->devices_line == 0)))
+        abort();
+    for (unsigned i = 0; i < partition->device_count; i++) {
+        const struct config_device *d = &partition->devices[i];
+        struct config_device hv_console = {.kind = CONFIG_DEVICE_SERIAL, .port = console};
+        char name[32];
+
+        if (d->kind == CONFIG_DEVICE_SERIAL &&
+            (d->port == 0 || d->port > 0xfff8 ||
+             (console != 0 && serial_ports_overlap(d, &hv_console))))
+            abort();
+        if (d->kind == CONFIG_DEVICE_PCI && (d->slot > 0x1f || d->function > 7))
+            abort();
+        for (unsigned j = 0; j < i; j++) {
+            if (same_device(d, &partition->devices[j]))
+                abort();
+        }
+        config_device_name(d, name, sizeof(name));
+        if (!terminated(name, sizeof(name)) || name[0] == '\0')
+            abort();
+    }
+}
+
 /* No CPU in two partitions, at most one privileged. */
 static void check_partitions(const struct config *config)
 {
@@ -64,6 +111,7 @@ static void check_partitions(const struct config *config)
         abort();
     for (unsigned i = 0; i < config->partition_count; i++) {
         check_partition(&config->partitions[i]);
+        check_devices(config, &config->partitions[i]);
         privileged += config->partitions[i].privileged;
         for (unsigned j = 0; j < i; j++) {
             for (unsigned w = 0; w < CONFIG_MAX_CPUS / 64; w++) {
@@ -73,6 +121,38 @@ static void check_partitions(const struct config *config)
         }
     }
     if (privileged > 1)
+        abort();
+}
+
+static uint8_t present_bus;
+
+static bool pci_present_on_one_bus(uint8_t bus, uint8_t slot, uint8_t function)
+{
+    (void)slot;
+    (void)function;
+    return bus == present_bus;
+}
+
+static bool pci_present_everywhere(uint8_t bus, uint8_t slot, uint8_t function)
+{
+    (void)bus;
+    (void)slot;
+    (void)function;
+    return true;
+}
+
+/* A machine with one PCI bus from the input, with or without a framebuffer;
+ * a machine with everything accepts every parsed config. */
+static void check_device_presence(const struct config *config, uint8_t bus, size_t lines)
+{
+    struct config_machine_devices some = {bus & 1, pci_present_on_one_bus};
+    struct config_machine_devices all = {true, pci_present_everywhere};
+    struct config_error error;
+
+    present_bus = bus;
+    if (config_check_devices(config, &some, &error) != 0)
+        check_error(&error, lines);
+    if (config_check_devices(config, &all, &error) != 0)
         abort();
 }
 
@@ -88,6 +168,7 @@ static void check_machine(const struct config *config, const uint8_t *data, size
         check_error(&error, lines);
     if (config_check_machine(config, CONFIG_MAX_CPUS, UINT64_MAX, &error) != 0)
         abort();
+    check_device_presence(config, size > 2 ? data[2] : 0, lines);
 }
 
 static void check_config(const struct config *config, const uint8_t *data, size_t size)

@@ -1,0 +1,316 @@
+/*
+ * The `devices` key of a partition section: what the privileged partition
+ * owns. The value is a comma-separated list of
+ *
+ *   serial PORT      a 16550 UART whose 8 ports start at PORT (hex or decimal)
+ *   framebuffer      the firmware's (GOP) framebuffer
+ *   pci BB:DD.F      a PCI function: bus, device and function in hex
+ *
+ * Like the rest of the reader (config.c) this file calls no library
+ * function: it is compiled into the core, the UEFI stub and host tools.
+ */
+#include "hv/config.h"
+#include "hv/config_text.h"
+
+#define PORT_LAST         0xffffu
+#define PCI_MAX_BUS       0xffu
+#define PCI_MAX_SLOT      0x1fu
+#define PCI_MAX_FUNCTION  7u
+#define DEVICE_NAME_LEN   24
+#define DEVICE_KINDS_TEXT "serial PORT, framebuffer, pci BB:DD.F"
+#define ARRAY_LENGTH(a)   (sizeof(a) / sizeof((a)[0]))
+
+/* Ports every partition needs the hypervisor to keep, whoever owns what. */
+static const struct {
+    uint16_t first, last;
+    const char *what;
+} kept_ports[] = {
+    {0xe9, 0xe9, "the guest console port 0xe9"},
+    {0xf4, 0xf4, "the guest exit port 0xf4"},
+    {0xcf8, 0xcff, "the PCI configuration ports 0xcf8-0xcff"},
+};
+
+void config_device_name(const struct config_device *device, char *buf, size_t size)
+{
+    switch (device->kind) {
+    case CONFIG_DEVICE_SERIAL:
+        config_text_format(buf, size, "serial 0x%x", (unsigned)device->port);
+        break;
+    case CONFIG_DEVICE_FRAMEBUFFER:
+        config_text_format(buf, size, "framebuffer");
+        break;
+    case CONFIG_DEVICE_PCI:
+        config_text_format(buf, size, "pci %x:%x.%u", (unsigned)device->bus, (unsigned)device->slot,
+                           (unsigned)device->function);
+        break;
+    }
+}
+
+static bool ranges_overlap(unsigned first_a, unsigned last_a, unsigned first_b, unsigned last_b)
+{
+    return first_a <= last_b && first_b <= last_a;
+}
+
+static unsigned serial_last_port(const struct config_device *device)
+{
+    return device->port + CONFIG_SERIAL_PORT_COUNT - 1u;
+}
+
+/* Two entries that name the same device, or serial ports that share a port. */
+static bool devices_clash(const struct config_device *a, const struct config_device *b)
+{
+    if (a->kind != b->kind)
+        return false;
+    switch (a->kind) {
+    case CONFIG_DEVICE_SERIAL:
+        return ranges_overlap(a->port, serial_last_port(a), b->port, serial_last_port(b));
+    case CONFIG_DEVICE_PCI:
+        return a->bus == b->bus && a->slot == b->slot && a->function == b->function;
+    default:
+        return true;
+    }
+}
+
+/* A hex number of one or two digits, at most max. */
+static bool parse_hex_field(struct span s, unsigned max, uint8_t *out)
+{
+    unsigned value = 0;
+
+    if (s.len == 0 || s.len > 2)
+        return false;
+    for (size_t i = 0; i < s.len; i++) {
+        char c = s.ptr[i];
+        unsigned digit;
+
+        if (c >= '0' && c <= '9')
+            digit = (unsigned)(c - '0');
+        else if (c >= 'a' && c <= 'f')
+            digit = (unsigned)(c - 'a' + 10);
+        else if (c >= 'A' && c <= 'F')
+            digit = (unsigned)(c - 'A' + 10);
+        else
+            return false;
+        value = value * 16 + digit;
+    }
+    if (value > max)
+        return false;
+    *out = (uint8_t)value;
+    return true;
+}
+
+/* "BB:DD.F", as lspci prints it. */
+static bool parse_pci_address(struct span s, struct config_device *device)
+{
+    size_t colon = span_find(s, ':');
+    struct span rest;
+    size_t dot;
+
+    if (colon == s.len || !parse_hex_field(span_head(s, colon), PCI_MAX_BUS, &device->bus))
+        return false;
+    rest = span_tail(s, colon + 1);
+    dot = span_find(rest, '.');
+    if (dot == rest.len || !parse_hex_field(span_head(rest, dot), PCI_MAX_SLOT, &device->slot))
+        return false;
+    rest = span_tail(rest, dot + 1);
+    return rest.len == 1 && parse_hex_field(rest, PCI_MAX_FUNCTION, &device->function);
+}
+
+static bool parse_serial_port(struct span s, struct config_device *device)
+{
+    uint64_t port;
+
+    if (!span_to_u64(s, &port) || port == 0 || port + CONFIG_SERIAL_PORT_COUNT - 1 > PORT_LAST)
+        return false;
+    device->port = (uint16_t)port;
+    return true;
+}
+
+/* The kind word and its argument; false (reported) when they do not fit. */
+static bool parse_item(struct span item, unsigned line, struct config_device *device,
+                       struct config_error *error)
+{
+    size_t blank = 0;
+    struct span kind, argument;
+
+    while (blank < item.len && item.ptr[blank] != ' ' && item.ptr[blank] != '\t')
+        blank++;
+    kind = span_head(item, blank);
+    argument = span_trim(span_tail(item, blank));
+    if (span_equals(kind, "framebuffer")) {
+        device->kind = CONFIG_DEVICE_FRAMEBUFFER;
+        if (argument.len == 0)
+            return true;
+        return config_fail_at(
+            error, line, "device 'framebuffer' takes no argument, but %q follows it", argument);
+    }
+    if (span_equals(kind, "serial")) {
+        device->kind = CONFIG_DEVICE_SERIAL;
+        if (parse_serial_port(argument, device))
+            return true;
+        return config_fail_at(error, line,
+                              "bad serial port %q; expected the first of its 8 I/O ports, from "
+                              "0x1 to 0xfff8, as in serial 0x2f8",
+                              argument);
+    }
+    if (span_equals(kind, "pci")) {
+        device->kind = CONFIG_DEVICE_PCI;
+        if (parse_pci_address(argument, device))
+            return true;
+        return config_fail_at(error, line,
+                              "bad PCI address %q; expected BUS:DEVICE.FUNCTION in hex, as in "
+                              "pci 00:02.0 (device up to 1f, function up to 7)",
+                              argument);
+    }
+    return config_fail_at(error, line, "unknown device kind %q; known kinds are %s", kind,
+                          DEVICE_KINDS_TEXT);
+}
+
+const char *config_kept_ports_overlap(unsigned first, unsigned last)
+{
+    for (size_t i = 0; i < ARRAY_LENGTH(kept_ports); i++) {
+        if (ranges_overlap(first, last, kept_ports[i].first, kept_ports[i].last))
+            return kept_ports[i].what;
+    }
+    return NULL;
+}
+
+static bool check_kept_ports(const struct config_device *device, unsigned line,
+                             struct config_error *error)
+{
+    char name[DEVICE_NAME_LEN];
+    const char *kept;
+
+    if (device->kind != CONFIG_DEVICE_SERIAL)
+        return true;
+    kept = config_kept_ports_overlap(device->port, serial_last_port(device));
+    if (kept == NULL)
+        return true;
+    config_device_name(device, name, sizeof(name));
+    return config_fail_at(error, line, "%s overlaps %s, which the hypervisor keeps", name, kept);
+}
+
+/* Adds a parsed device after the checks that need only this list. */
+static bool add_device(struct config_partition *partition, const struct config_device *device,
+                       struct config_error *error)
+{
+    unsigned line = partition->devices_line;
+    char name[DEVICE_NAME_LEN], other[DEVICE_NAME_LEN];
+
+    for (unsigned i = 0; i < partition->device_count; i++) {
+        const struct config_device *earlier = &partition->devices[i];
+        if (!devices_clash(earlier, device))
+            continue;
+        config_device_name(device, name, sizeof(name));
+        config_device_name(earlier, other, sizeof(other));
+        if (device->kind == CONFIG_DEVICE_SERIAL && earlier->port != device->port)
+            return config_fail_at(error, line, "device '%s' shares ports with '%s'", name, other);
+        return config_fail_at(error, line, "device '%s' is given twice", name);
+    }
+    if (!check_kept_ports(device, line, error))
+        return false;
+    if (partition->device_count == CONFIG_MAX_DEVICES)
+        return config_fail_at(error, line, "too many devices: at most %u are allowed",
+                              CONFIG_MAX_DEVICES);
+    partition->devices[partition->device_count++] = *device;
+    return true;
+}
+
+bool config_parse_devices(struct config_partition *partition, struct span value,
+                          struct config_error *error)
+{
+    unsigned line = partition->devices_line;
+
+    for (;;) {
+        size_t comma = span_find(value, ',');
+        struct span item = span_trim(span_head(value, comma));
+        struct config_device device = {0};
+
+        if (item.len == 0)
+            return config_fail_at(error, line,
+                                  "empty entry in 'devices'; expected a list such as %s",
+                                  "serial 0x2f8, framebuffer, pci 00:02.0");
+        if (!parse_item(item, line, &device, error) || !add_device(partition, &device, error))
+            return false;
+        if (comma == value.len)
+            return true;
+        value = span_tail(value, comma + 1);
+    }
+}
+
+/* The hypervisor's own console port is never handed over. */
+static bool check_console_port(const struct config *config,
+                               const struct config_partition *partition, struct config_error *error)
+{
+    unsigned console = config->hypervisor.serial_port;
+    char name[DEVICE_NAME_LEN];
+
+    for (unsigned i = 0; i < partition->device_count; i++) {
+        const struct config_device *device = &partition->devices[i];
+        if (device->kind != CONFIG_DEVICE_SERIAL || console == 0 ||
+            !ranges_overlap(device->port, serial_last_port(device), console,
+                            console + CONFIG_SERIAL_PORT_COUNT - 1))
+            continue;
+        config_device_name(device, name, sizeof(name));
+        return config_fail_at(error, partition->devices_line,
+                              "%s is the hypervisor's console (serial = 0x%x in [hypervisor]); "
+                              "give one of them another port",
+                              name, console);
+    }
+    return true;
+}
+
+bool config_check_device_owners(const struct config *config, struct config_error *error)
+{
+    for (unsigned i = 0; i < config->partition_count; i++) {
+        const struct config_partition *partition = &config->partitions[i];
+
+        if (partition->devices_line == 0)
+            continue;
+        if (!partition->privileged)
+            return config_fail_at(error, partition->devices_line,
+                                  "partition '%s' may not own devices: only the privileged "
+                                  "partition (privileged = yes) may",
+                                  partition->name);
+        if (!check_console_port(config, partition, error))
+            return false;
+    }
+    return true;
+}
+
+static bool device_present(const struct config_device *device,
+                           const struct config_machine_devices *machine)
+{
+    switch (device->kind) {
+    case CONFIG_DEVICE_FRAMEBUFFER:
+        return machine->has_framebuffer;
+    case CONFIG_DEVICE_PCI:
+        return machine->pci_present(device->bus, device->slot, device->function);
+    default:
+        return true; /* a UART without its scratch register is still its owner's business */
+    }
+}
+
+int config_check_devices(const struct config *config, const struct config_machine_devices *machine,
+                         struct config_error *error)
+{
+    char name[DEVICE_NAME_LEN];
+
+    config_text_format(error->file, CONFIG_NAME_LEN, "%s",
+                       config->file_name[0] != '\0' ? config->file_name : "(config)");
+    error->line = 0;
+    error->message[0] = '\0';
+    for (unsigned i = 0; i < config->partition_count; i++) {
+        const struct config_partition *partition = &config->partitions[i];
+
+        for (unsigned d = 0; d < partition->device_count; d++) {
+            if (device_present(&partition->devices[d], machine))
+                continue;
+            config_device_name(&partition->devices[d], name, sizeof(name));
+            config_fail_at(error, partition->devices_line,
+                           "device '%s' of partition '%s' is not present on this machine", name,
+                           partition->name);
+            return -1;
+        }
+    }
+    return 0;
+}

@@ -1,0 +1,49 @@
+/*
+ * The config reader's text helpers, shared by its source files (config.c
+ * and config_devices.c) and by nothing else. Like the reader they call no
+ * library function.
+ */
+#ifndef HV_CONFIG_TEXT_H
+#define HV_CONFIG_TEXT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "hv/config.h"
+
+/* A piece of the input text: not NUL-terminated, never written to. */
+struct span {
+    const char *ptr;
+    size_t len;
+};
+
+bool span_equals(struct span s, const char *word);
+/* Without blanks (space, tab, CR) at either end. */
+struct span span_trim(struct span s);
+/* Index of the first c in s, or s.len when there is none. */
+size_t span_find(struct span s, char c);
+struct span span_head(struct span s, size_t end);
+struct span span_tail(struct span s, size_t start);
+/* Decimal, or hexadecimal with a 0x prefix; false on anything else or overflow. */
+bool span_to_u64(struct span s, uint64_t *out);
+
+/*
+ * The reader's message formats: %s (C string), %u (unsigned), %x (unsigned,
+ * at least two hex digits), %z (uint64_t bytes, as a size), %t (struct span
+ * of input text), %q (the same in quotes) and %%.
+ */
+void config_text_format(char *buf, size_t size, const char *format, ...);
+
+/* Records a problem at line; always returns false for "return config_fail_at(...)". */
+bool config_fail_at(struct config_error *error, unsigned line, const char *format, ...);
+
+/* config_devices.c: the value of a partition's `devices` key, read into
+ * partition->devices (partition->devices_line is the key's line). */
+bool config_parse_devices(struct config_partition *partition, struct span value,
+                          struct config_error *error);
+/* config_devices.c: the checks that need the whole file (who is privileged,
+ * the hypervisor's console port). */
+bool config_check_device_owners(const struct config *config, struct config_error *error);
+
+#endif

@@ -1,0 +1,61 @@
+# The privileged partition owns a second 16550 (COM2) and a PCI network card
+# (config `devices`): it reaches the UART's registers and writes a line out
+# of it with no I/O exit, writes and reads back a register of the card
+# through its memory BAR (mapped at the host-physical address) and reads its
+# I/O BAR (ports open) without an exit. In PCI configuration space it sees
+# its own function only, cannot move a BAR and cannot turn on bus mastering.
+# A partition that owns nothing gets the bare-metal answer from the
+# same UART's trapped ports and is stopped on an EPT violation when it reads
+# the card's memory BAR.
+EMU=bochs
+CPUS=2
+TIMEOUT=240
+COM2_LOG=$WORK/com2.log
+RUN_ARGS=(--e1000 yes --com2 "$COM2_LOG")
+# Where the firmware puts the card's memory BAR under Bochs; the owner's
+# report of its BAR must say the same, so the intruder aims at the real one.
+E1000_BAR0=0x80000000
+
+prepare() {
+    config_with_partitions <<CFG
+[partition owner]
+cpus = 0
+memory = 4M
+image = dev-owner.elf
+mode = pv
+privileged = yes
+time_limit = 120
+devices = serial 0x2f8, pci 00:02.0
+
+[partition intruder]
+cpus = 1
+memory = 4M
+image = dev-intruder.elf
+time_limit = 120
+script = $E1000_BAR0
+CFG
+}
+
+check() {
+    expect_exit 0
+    expect_line "bulkhead: partition owner: owns serial 0x2f8: ports 0x2f8-0x2ff open"
+    expect_prefix "bulkhead: partition owner: owns pci 00:02.0: BAR0 memory $E1000_BAR0-0x"
+    expect_prefix "bulkhead: partition owner: owns pci 00:02.0: BAR1 ports 0x"
+    expect_line "bulkhead: [owner] dev-owner: serial 0x2f8: scratch register round trip, 0 I/O exits"
+    expect_prefix "bulkhead: [owner] dev-owner: pci BAR0 memory at $E1000_BAR0: a register written and read back, status 0x"
+    expect_prefix_with "bulkhead: [owner] dev-owner: pci BAR1 ports at 0x" ", 0 I/O exits"
+    expect_line "bulkhead: [owner] PASS port_exits == 0"
+    expect_prefix "bulkhead: [owner] dev-owner: pci config: own function id 0x100e8086, 00:00.0 reads 0xffffffff, BAR0 stays $E1000_BAR0, command 0x"
+    expect_line "bulkhead: [owner] PASS command_after & COMMAND_BUS_MASTER == 0"
+    expect_line "bulkhead: [owner] PASS owned_exits == 0"
+    expect_line "bulkhead: [owner] PASS unowned_exits == 1"
+    expect_partition_passed owner
+    grep -xF "dev-owner: written straight to its own 16550" <(tr -d '\r' <"$COM2_LOG") >/dev/null ||
+        fail "COM2 did not receive the owner's line"
+    expect_line "bulkhead: [intruder] dev-intruder: serial 0x2f8 scratch register reads 0xff"
+    expect_line "bulkhead: [intruder] dev-intruder: reading $E1000_BAR0"
+    expect_partition_crashed intruder 1 "48 (EPT violation)"
+    expect_line "bulkhead:   guest-physical address $E1000_BAR0"
+    expect_no_prefix "bulkhead: error: partition owner"
+    expect_partition_summary 2 1 1 owner:0,intruder:-
+}

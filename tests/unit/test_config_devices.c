@@ -1,0 +1,228 @@
+/* Unit tests of the config reader's `devices` key (hv/config_devices.c). */
+#include <criterion/criterion.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "hv/config.h"
+
+static struct config config;
+static struct config_error error;
+
+#define DOM0_HEAD "[partition dom0]\ncpus = 0\nmemory = 4M\nimage = dom0.elf\nprivileged = yes\n"
+
+static int parse(const char *text)
+{
+    return config_parse(text, strlen(text), "test.cfg", &config, &error);
+}
+
+static void expect_ok(const char *text)
+{
+    cr_assert_eq(parse(text), 0, "rejected: %u: %s", error.line, error.message);
+}
+
+static void expect_error(const char *text, unsigned line, const char *fragment)
+{
+    cr_assert_eq(parse(text), -1, "accepted a bad config");
+    cr_expect_eq(error.line, line, "error on line %u, expected %u (%s)", error.line, line,
+                 error.message);
+    cr_expect(strstr(error.message, fragment) != NULL, "message \"%s\" lacks \"%s\"", error.message,
+              fragment);
+    cr_expect_str_eq(error.file, "test.cfg");
+}
+
+/* dom0 with `devices = value` on line 6. */
+static void expect_devices_error(const char *value, const char *fragment)
+{
+    char text[512];
+
+    snprintf(text, sizeof(text), DOM0_HEAD "devices = %s\n", value);
+    expect_error(text, 6, fragment);
+}
+
+static const struct config_device *device(unsigned index)
+{
+    cr_assert_lt(index, config.partitions[0].device_count);
+    return &config.partitions[0].devices[index];
+}
+
+static void expect_name(unsigned index, const char *name)
+{
+    char buf[32];
+
+    config_device_name(device(index), buf, sizeof(buf));
+    cr_expect_str_eq(buf, name);
+}
+
+Test(config_devices, none_by_default)
+{
+    expect_ok(DOM0_HEAD);
+    cr_expect_eq(config.partitions[0].device_count, 0);
+    cr_expect_eq(config.partitions[0].devices_line, 0);
+}
+
+Test(config_devices, every_kind)
+{
+    expect_ok(DOM0_HEAD "devices = serial 0x2f8, framebuffer, pci 00:02.0\n");
+    cr_assert_eq(config.partitions[0].device_count, 3);
+    cr_expect_eq(config.partitions[0].devices_line, 6);
+    cr_expect_eq(device(0)->kind, CONFIG_DEVICE_SERIAL);
+    cr_expect_eq(device(0)->port, 0x2f8);
+    cr_expect_eq(device(1)->kind, CONFIG_DEVICE_FRAMEBUFFER);
+    cr_expect_eq(device(2)->kind, CONFIG_DEVICE_PCI);
+    cr_expect_eq(device(2)->bus, 0);
+    cr_expect_eq(device(2)->slot, 2);
+    cr_expect_eq(device(2)->function, 0);
+    expect_name(0, "serial 0x2f8");
+    expect_name(1, "framebuffer");
+    expect_name(2, "pci 00:02.0");
+}
+
+Test(config_devices, spacing_case_and_decimal_ports)
+{
+    expect_ok(DOM0_HEAD "devices =serial\t760 ,pci fF:1F.7,   serial 0x3E8\n");
+    cr_assert_eq(config.partitions[0].device_count, 3);
+    cr_expect_eq(device(0)->port, 760);
+    cr_expect_eq(device(1)->bus, 0xff);
+    cr_expect_eq(device(1)->slot, 0x1f);
+    cr_expect_eq(device(1)->function, 7);
+    cr_expect_eq(device(2)->port, 0x3e8);
+    expect_name(1, "pci ff:1f.7");
+}
+
+Test(config_devices, key_may_come_before_privileged)
+{
+    expect_ok("[partition dom0]\ndevices = serial 0x2f8\ncpus = 0\nmemory = 4M\nimage = d\n"
+              "privileged = yes\n");
+    cr_expect_eq(config.partitions[0].device_count, 1);
+}
+
+Test(config_devices, only_the_privileged_partition)
+{
+    expect_error("[partition guest]\ncpus = 1\nmemory = 4M\nimage = g\ndevices = serial 0x2f8\n", 5,
+                 "partition 'guest' may not own devices");
+    expect_error(DOM0_HEAD "[partition guest]\ncpus = 1\nmemory = 4M\nimage = g\n"
+                           "privileged = no\ndevices = framebuffer\n",
+                 11, "only the privileged partition");
+}
+
+Test(config_devices, unknown_kind)
+{
+    expect_devices_error("serial 0x2f8, usb 1", "unknown device kind 'usb'");
+    expect_devices_error("Serial 0x2f8", "unknown device kind 'Serial'");
+    expect_devices_error("0x2f8", "known kinds are serial PORT, framebuffer, pci BB:DD.F");
+}
+
+Test(config_devices, bad_serial_ports)
+{
+    const char *bad[] = {"serial",         "serial 0",      "serial 0xfff9",
+                         "serial 0x10000", "serial 0x2f8x", "serial -1",
+                         "serial 0x",      "serial 2f8",    "serial 0x2f8 0x3f8"};
+
+    for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+        expect_devices_error(bad[i], "bad serial port");
+    expect_ok(DOM0_HEAD "devices = serial 0xfff8\n");
+}
+
+Test(config_devices, bad_pci_addresses)
+{
+    const char *bad[] = {"pci",          "pci 00:02",   "pci 00.02.0",  "pci 000:02.0",
+                         "pci 00:20.0",  "pci 00:02.8", "pci 00:02.",   "pci :02.0",
+                         "pci 00:02.00", "pci 0g:02.0", "pci 00:02.0 x"};
+
+    for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+        expect_devices_error(bad[i], "bad PCI address");
+}
+
+Test(config_devices, framebuffer_takes_no_argument)
+{
+    expect_devices_error("framebuffer 0xe0000000", "takes no argument");
+}
+
+Test(config_devices, empty_entries)
+{
+    expect_devices_error("serial 0x2f8,", "empty entry");
+    expect_devices_error(", framebuffer", "empty entry");
+    expect_devices_error("framebuffer,,pci 00:02.0", "empty entry");
+    expect_error(DOM0_HEAD "devices =\n", 6, "key 'devices' has no value");
+}
+
+Test(config_devices, a_device_given_twice)
+{
+    expect_devices_error("framebuffer, serial 0x2f8, framebuffer",
+                         "device 'framebuffer' is given twice");
+    expect_devices_error("serial 0x2f8, serial 760", "device 'serial 0x2f8' is given twice");
+    expect_devices_error("pci 0:2.0, pci 00:02.0", "device 'pci 00:02.0' is given twice");
+    expect_devices_error("serial 0x2f8, serial 0x2fc",
+                         "device 'serial 0x2fc' shares ports with 'serial 0x2f8'");
+    expect_ok(DOM0_HEAD "devices = serial 0x2f8, serial 0x300, pci 00:02.0, pci 00:02.1\n");
+}
+
+Test(config_devices, the_key_given_twice)
+{
+    expect_error(DOM0_HEAD "devices = framebuffer\ndevices = serial 0x2f8\n", 7,
+                 "key 'devices' is given twice");
+}
+
+Test(config_devices, too_many)
+{
+    expect_devices_error("serial 0x100, serial 0x108, serial 0x110, serial 0x118, serial 0x120, "
+                         "serial 0x128, serial 0x130, serial 0x138, serial 0x140",
+                         "too many devices: at most 8");
+}
+
+Test(config_devices, ports_the_hypervisor_keeps)
+{
+    expect_devices_error("serial 0xe8", "the guest console port 0xe9");
+    expect_devices_error("serial 0xf0", "the guest exit port 0xf4");
+    expect_devices_error("serial 0xcf8", "the PCI configuration ports");
+    expect_devices_error("serial 0xcf1", "the PCI configuration ports");
+    expect_ok(DOM0_HEAD "devices = serial 0xcf0, serial 0xd00, serial 0xe1, serial 0xf5\n");
+}
+
+Test(config_devices, not_the_hypervisor_console)
+{
+    /* serial defaults to 0x3f8 */
+    expect_devices_error("serial 0x3f8", "is the hypervisor's console (serial = 0x3f8");
+    expect_error(DOM0_HEAD "devices = serial 0x2fc\n[hypervisor]\nserial = 0x2f8\n", 6,
+                 "serial 0x2fc is the hypervisor's console (serial = 0x2f8");
+    expect_ok("[hypervisor]\nserial = none\n" DOM0_HEAD "devices = serial 0x3f8\n");
+    expect_ok("[hypervisor]\nserial = 0x2f8\n" DOM0_HEAD "devices = serial 0x3f8\n");
+}
+
+/* ---- the checks against the machine ---------------------------------------- */
+
+static bool only_00_02_0(uint8_t bus, uint8_t slot, uint8_t function)
+{
+    return bus == 0 && slot == 2 && function == 0;
+}
+
+static int check(bool has_framebuffer)
+{
+    struct config_machine_devices machine = {has_framebuffer, only_00_02_0};
+
+    return config_check_devices(&config, &machine, &error);
+}
+
+Test(config_devices, present_devices_pass)
+{
+    expect_ok(DOM0_HEAD "devices = serial 0x2f8, framebuffer, pci 00:02.0\n");
+    cr_expect_eq(check(true), 0, "%s", error.message);
+}
+
+Test(config_devices, absent_pci_function)
+{
+    expect_ok("\n" DOM0_HEAD "devices = pci 00:02.0, pci 00:03.0\n");
+    cr_assert_eq(check(true), -1);
+    cr_expect_eq(error.line, 7);
+    cr_expect_str_eq(error.file, "test.cfg");
+    cr_expect_str_eq(error.message,
+                     "device 'pci 00:03.0' of partition 'dom0' is not present on this machine");
+}
+
+Test(config_devices, absent_framebuffer)
+{
+    expect_ok(DOM0_HEAD "devices = framebuffer\n");
+    cr_assert_eq(check(false), -1);
+    cr_expect_eq(error.line, 6);
+    cr_expect(strstr(error.message, "device 'framebuffer' of partition 'dom0' is not present"));
+}

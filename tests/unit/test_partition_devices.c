@@ -1,0 +1,302 @@
+/*
+ * Unit tests of handing devices to a partition (hv/partition_devices.c),
+ * with the real config reader and stand-ins for what it drives: the I/O
+ * bitmaps, the EPT, the PCI driver and the log. The framebuffer's path is
+ * tested here because the emulators with VT-x have no firmware framebuffer.
+ */
+#include <criterion/criterion.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "arch/x86_64/guest_bitmaps.h"
+#include "drivers/pci.h"
+#include "hv/log.h"
+#include "hv/partition.h"
+
+#define MAX_MAPPINGS 8
+#define LOG_SIZE     4096
+#define IO_BITMAPS   0x7000ull /* the fake's handle */
+
+struct mapping {
+    uint64_t guest, host, size;
+    bool write_combining;
+};
+
+static struct config config;
+static struct boot_info boot;
+static struct partition partition;
+static bool port_open[0x10000];
+static unsigned bitmaps_created;
+static struct mapping mappings[MAX_MAPPINGS];
+static unsigned mapping_count;
+static struct pci_bar fake_bars[PCI_MAX_BARS];
+static unsigned fake_bar_count;
+static bool decoding_enabled;
+static struct fbcon *log_framebuffer = (struct fbcon *)1;
+static char log_text[LOG_SIZE];
+
+/* ---- stand-ins ----------------------------------------------------------- */
+
+uint64_t io_bitmaps_create(void)
+{
+    bitmaps_created++;
+    return IO_BITMAPS;
+}
+
+void io_bitmaps_open(uint64_t io_bitmaps, uint16_t first, uint32_t count)
+{
+    cr_assert_eq(io_bitmaps, IO_BITMAPS);
+    for (uint32_t port = first; port < first + count; port++)
+        port_open[port] = true;
+}
+
+enum pt_status ept_map_mmio(struct ept *ept, uint64_t guest_phys, uint64_t host_phys, uint64_t size,
+                            bool write_combining)
+{
+    (void)ept;
+    cr_assert_lt(mapping_count, MAX_MAPPINGS);
+    mappings[mapping_count++] = (struct mapping){guest_phys, host_phys, size, write_combining};
+    return PT_OK;
+}
+
+bool pt_range_unmapped(const struct pt_builder *b, uint64_t va, uint64_t size)
+{
+    (void)b;
+    for (unsigned i = 0; i < mapping_count; i++) {
+        if (va < mappings[i].guest + mappings[i].size && mappings[i].guest < va + size)
+            return false;
+    }
+    return true;
+}
+
+bool pci_function_present(struct pci_function f)
+{
+    return f.bus == 0 && f.slot == 2 && f.function == 0;
+}
+
+unsigned pci_read_bars(struct pci_function f, struct pci_bar *bars)
+{
+    cr_assert(pci_function_present(f));
+    memcpy(bars, fake_bars, sizeof(fake_bars));
+    return fake_bar_count;
+}
+
+void pci_enable_decoding(struct pci_function f)
+{
+    cr_assert(pci_function_present(f));
+    decoding_enabled = true;
+}
+
+static void log_append(const char *prefix, const char *fmt, va_list args)
+{
+    size_t used = strlen(log_text);
+
+    used += (size_t)snprintf(log_text + used, LOG_SIZE - used, "%s", prefix);
+    vsnprintf(log_text + used, LOG_SIZE - used, fmt, args);
+    strncat(log_text, "\n", LOG_SIZE - strlen(log_text) - 1);
+}
+
+void log_line(const char *fmt, ...)
+{
+    va_list args;
+
+    va_start(args, fmt);
+    log_append("", fmt, args);
+    va_end(args);
+}
+
+void log_error(const char *fmt, ...)
+{
+    va_list args;
+
+    va_start(args, fmt);
+    log_append("error: ", fmt, args);
+    va_end(args);
+}
+
+void log_use_framebuffer(struct fbcon *console)
+{
+    log_framebuffer = console;
+}
+
+/* ---- the machine and the partition --------------------------------------- */
+
+static void reset(void)
+{
+    memset(&boot, 0, sizeof(boot));
+    memset(port_open, 0, sizeof(port_open));
+    memset(log_text, 0, sizeof(log_text));
+    bitmaps_created = mapping_count = fake_bar_count = 0;
+    decoding_enabled = false;
+    log_framebuffer = (struct fbcon *)1;
+    boot.framebuffer =
+        (struct boot_framebuffer){0xc0000000, 800 * 600 * 4, 800, 600, 800, BOOT_FB_BGRX};
+    /* RAM up to 512 MiB, the hypervisor's own image in it. */
+    boot.memory[0] = (struct boot_memory_region){0, 0x1e000, BOOT_MEM_USABLE, 0};
+    boot.memory[1] = (struct boot_memory_region){0x1e000000, 0x100, BOOT_MEM_CORE, 0};
+    boot.memory[2] = (struct boot_memory_region){0xfe000000, 0x1000, BOOT_MEM_RESERVED, 0};
+    boot.memory_region_count = 3;
+}
+
+TestSuite(partition_devices, .init = reset);
+
+/* Parses dom0 with these devices and hands them over; returns the problem. */
+static const char *attach(const char *devices)
+{
+    char text[512];
+    struct config_error error;
+
+    snprintf(text, sizeof(text),
+             "[partition dom0]\ncpus = 0\nmemory = 4M\nimage = d\nprivileged = yes\n"
+             "devices = %s\n",
+             devices);
+    cr_assert_eq(config_parse(text, strlen(text), "test.cfg", &config, &error), 0, "%s",
+                 error.message);
+    cr_assert(partition_devices_present(&config, &boot), "%s", log_text);
+    partition = (struct partition){.id = 1, .config = &config.partitions[0], .ram_size = 4 << 20};
+    return partition_devices_attach(&partition, &boot);
+}
+
+static void expect_logged(const char *line)
+{
+    cr_expect(strstr(log_text, line) != NULL, "no '%s' in the log:\n%s", line, log_text);
+}
+
+Test(partition_devices, serial_ports_open_exactly)
+{
+    cr_assert_null(attach("serial 0x2f8"));
+    for (unsigned port = 0x2f0; port < 0x308; port++)
+        cr_expect_eq(port_open[port], port >= 0x2f8 && port <= 0x2ff, "port 0x%x", port);
+    cr_expect_eq(partition.io_bitmaps, IO_BITMAPS);
+    cr_expect_eq(bitmaps_created, 1);
+    cr_expect_eq(partition.device_count, 1);
+    cr_expect_eq(partition.devices[0].kind, GUEST_DEVICE_SERIAL);
+    cr_expect_eq(partition.devices[0].id, 0x2f8);
+    cr_expect_eq(partition.range_count, 1);
+    cr_expect_eq(partition.ranges[0].kind, GUEST_RANGE_PORTS);
+    cr_expect_eq(partition.ranges[0].size, 8);
+    expect_logged("partition dom0: owns serial 0x2f8: ports 0x2f8-0x2ff open\n");
+}
+
+Test(partition_devices, no_ports_no_own_bitmaps)
+{
+    cr_assert_null(attach("framebuffer"));
+    cr_expect_eq(partition.io_bitmaps, 0);
+    cr_expect_eq(bitmaps_created, 0);
+}
+
+Test(partition_devices, framebuffer_mapped_write_combining_and_handed_over)
+{
+    cr_assert_null(attach("framebuffer"));
+    cr_assert_eq(mapping_count, 1);
+    cr_expect_eq(mappings[0].guest, 0xc0000000);
+    cr_expect_eq(mappings[0].host, 0xc0000000);
+    cr_expect_eq(mappings[0].size, 0x1d5000, "rounded up to whole pages");
+    cr_expect(mappings[0].write_combining);
+    cr_expect_eq(partition.framebuffer.address, 0xc0000000);
+    cr_expect_eq(partition.framebuffer.size, 800 * 600 * 4);
+    cr_expect_eq(partition.framebuffer.width, 800);
+    cr_expect_eq(partition.framebuffer.pixels_per_row, 800);
+    cr_expect_eq(partition.framebuffer.format, BOOT_FB_BGRX);
+    cr_expect_eq(partition.devices[0].kind, GUEST_DEVICE_FRAMEBUFFER);
+    cr_expect_null(log_framebuffer, "the hypervisor still draws on the framebuffer");
+    expect_logged("partition dom0: owns framebuffer: 0xc0000000-0xc01d4bff mapped "
+                  "write-combining (800x600)\n");
+    expect_logged("framebuffer: handed over to partition dom0; the log goes on on serial only\n");
+}
+
+Test(partition_devices, framebuffer_over_the_partitions_ram)
+{
+    boot.framebuffer.phys = 0x200000;
+    cr_expect_not_null(attach("framebuffer"));
+    cr_expect_eq(mapping_count, 0);
+    cr_expect_not_null(log_framebuffer, "handed over although it was refused");
+    expect_logged("error: partition dom0: framebuffer cannot be given to it: it overlaps the "
+                  "partition's RAM");
+}
+
+Test(partition_devices, absent_framebuffer)
+{
+    char text[] = "[partition dom0]\ncpus = 0\nmemory = 4M\nimage = d\nprivileged = yes\n"
+                  "devices = framebuffer\n";
+    struct config_error error;
+
+    boot.framebuffer.format = BOOT_FB_NONE;
+    cr_assert_eq(config_parse(text, strlen(text), "test.cfg", &config, &error), 0);
+    cr_expect_not(partition_devices_present(&config, &boot));
+    expect_logged("error: test.cfg:6: device 'framebuffer' of partition 'dom0' is not present");
+}
+
+Test(partition_devices, pci_bars_mapped_uncached_and_ports_opened)
+{
+    fake_bars[0] = (struct pci_bar){PCI_BAR_MEMORY, 0, 0x80000000, 0x20000, false, false};
+    fake_bars[1] = (struct pci_bar){PCI_BAR_IO, 1, 0xc000, 0x40, false, false};
+    fake_bars[2] = (struct pci_bar){PCI_BAR_MEMORY, 2, 0x800000000ull, 0x100000, true, true};
+    fake_bar_count = 3;
+    cr_assert_null(attach("pci 00:02.0"));
+    cr_assert_eq(mapping_count, 2);
+    cr_expect_eq(mappings[0].guest, 0x80000000);
+    cr_expect_eq(mappings[0].size, 0x20000);
+    cr_expect_not(mappings[0].write_combining);
+    cr_expect_eq(mappings[1].guest, 0x800000000ull);
+    cr_expect(port_open[0xc000] && port_open[0xc03f] && !port_open[0xc040]);
+    cr_expect(decoding_enabled);
+    cr_expect_eq(partition.devices[0].id, 2 << 3);
+    cr_expect_eq(partition.range_count, 3);
+    cr_expect_eq(partition.ranges[2].bar, 2);
+    expect_logged("partition dom0: owns pci 00:02.0: BAR0 memory 0x80000000-0x8001ffff mapped "
+                  "uncached\n");
+    expect_logged("partition dom0: owns pci 00:02.0: BAR1 ports 0xc000-0xc03f open\n");
+}
+
+Test(partition_devices, a_sub_page_bar_maps_its_page)
+{
+    fake_bars[0] = (struct pci_bar){PCI_BAR_MEMORY, 0, 0xfebf1010, 0x10, false, false};
+    fake_bar_count = 1;
+    cr_assert_null(attach("pci 00:02.0"));
+    cr_expect_eq(mappings[0].guest, 0xfebf1000);
+    cr_expect_eq(mappings[0].size, 0x1000);
+}
+
+Test(partition_devices, bars_that_must_not_be_mapped)
+{
+    static const struct {
+        uint64_t base;
+        const char *problem;
+    } bad[] = {
+        {0, "it has no address assigned"},
+        {0x100000, "it overlaps the partition's RAM"},
+        {0x1e001000, "it overlaps RAM of the machine"},
+    };
+
+    for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+        reset();
+        fake_bars[0] = (struct pci_bar){PCI_BAR_MEMORY, 0, bad[i].base, 0x1000, false, false};
+        fake_bar_count = 1;
+        cr_expect_not_null(attach("pci 00:02.0"));
+        cr_expect_eq(mapping_count, 0);
+        expect_logged(bad[i].problem);
+    }
+}
+
+Test(partition_devices, io_bars_on_ports_the_hypervisor_keeps)
+{
+    static const uint64_t bases[] = {0xcf8, 0xe8, 0x3f8, 0x3fc};
+
+    for (size_t i = 0; i < sizeof(bases) / sizeof(bases[0]); i++) {
+        reset();
+        fake_bars[0] = (struct pci_bar){PCI_BAR_IO, 0, bases[i], 8, false, false};
+        fake_bar_count = 1;
+        cr_expect_not_null(attach("pci 00:02.0"), "ports 0x%llx", (unsigned long long)bases[i]);
+        cr_expect_not(port_open[bases[i]]);
+    }
+}
+
+Test(partition_devices, two_devices_on_the_same_memory)
+{
+    fake_bars[0] = (struct pci_bar){PCI_BAR_MEMORY, 0, 0xc0000000, 0x1000, false, false};
+    fake_bar_count = 1;
+    cr_expect_not_null(attach("framebuffer, pci 00:02.0"));
+    expect_logged("it overlaps device memory mapped already");
+}
