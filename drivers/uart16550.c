@@ -14,6 +14,7 @@ enum uart_register {
 
 #define LCR_8N1             0x03
 #define LCR_DLAB            0x80
+#define LSR_DATA_READY      0x01
 #define LSR_THR_EMPTY       0x20
 #define BAUD_115200_DIVISOR 1
 
@@ -25,7 +26,7 @@ static bool uart_present(uint16_t port)
     return cpu_inb(port + UART_SCRATCH) == 0x5a;
 }
 
-bool uart_init(uint16_t port)
+bool uart16550_init(uint16_t port)
 {
     if (!uart_present(port))
         return false;
@@ -50,11 +51,19 @@ static void uart_put(uint16_t port, char c)
     cpu_outb(port + UART_DATA, (uint8_t)c);
 }
 
-void uart_write(uint16_t port, const char *text, unsigned len)
+void uart16550_write(uint16_t port, const char *text, unsigned len)
 {
     for (unsigned i = 0; i < len; i++) {
         if (text[i] == '\n')
             uart_put(port, '\r');
         uart_put(port, text[i]);
     }
+}
+
+bool uart16550_read(uint16_t port, uint8_t *byte)
+{
+    if (!(cpu_inb(port + UART_LSR) & LSR_DATA_READY))
+        return false;
+    *byte = cpu_inb(port + UART_DATA);
+    return true;
 }

@@ -237,7 +237,8 @@ bool config_parse_devices(struct config_partition *partition, struct span value,
     }
 }
 
-/* The hypervisor's own console port is never handed over. */
+/* The hypervisor's own console port is handed over whole (its owner takes
+ * over the console), never in part. */
 static bool check_console_port(const struct config *config,
                                const struct config_partition *partition, struct config_error *error)
 {
@@ -246,14 +247,14 @@ static bool check_console_port(const struct config *config,
 
     for (unsigned i = 0; i < partition->device_count; i++) {
         const struct config_device *device = &partition->devices[i];
-        if (device->kind != CONFIG_DEVICE_SERIAL || console == 0 ||
+        if (device->kind != CONFIG_DEVICE_SERIAL || console == 0 || device->port == console ||
             !ranges_overlap(device->port, serial_last_port(device), console,
                             console + CONFIG_SERIAL_PORT_COUNT - 1))
             continue;
         config_device_name(device, name, sizeof(name));
         return config_fail_at(error, partition->devices_line,
-                              "%s is the hypervisor's console (serial = 0x%x in [hypervisor]); "
-                              "give one of them another port",
+                              "%s overlaps the hypervisor's console (serial = 0x%x in "
+                              "[hypervisor]); name that port to take over the console",
                               name, console);
     }
     return true;

@@ -207,14 +207,31 @@ static int64_t hc_log_read(struct hypercall_caller *caller, const uint64_t *args
     if (!guest_range_valid(&caller->memory, buffer, length) ||
         (span_address && !guest_range_valid(&caller->memory, span_address, sizeof(span))))
         return HC_EFAULT;
-    uint64_t count = log_read(cursor, bytes, length < sizeof(bytes) ? length : sizeof(bytes),
-                              &span.start, &span.end);
+    uint64_t count =
+        log_read(caller->partition, cursor, bytes, length < sizeof(bytes) ? length : sizeof(bytes),
+                 &span.start, &span.end);
     if (cursor > span.end)
         return HC_EINVAL;
     if (!guest_copy_to(&caller->memory, buffer, bytes, count) ||
         (span_address && !guest_copy_to(&caller->memory, span_address, &span, sizeof(span))))
         return HC_EFAULT;
     return (int64_t)count;
+}
+
+/* Only the owner of the hypervisor's serial port (config `devices`) may
+ * take over the console; the result is where in the log it starts. */
+static int64_t hc_console_take(struct hypercall_caller *caller, const uint64_t *args)
+{
+    uint64_t from;
+
+    if (!log_serial_port() || args[0] != log_serial_port() ||
+        !partition_owns_serial(caller->partition, (uint16_t)args[0]))
+        return HC_EPERM;
+    if (!log_hand_over_console(caller->partition, &from))
+        return HC_EBUSY;
+    log_line("console: partition %s prints the log from here on",
+             partition_name(caller->partition));
+    return (int64_t)from;
 }
 
 static int64_t hc_machine_control(struct hypercall_caller *caller, const uint64_t *args)
@@ -288,6 +305,7 @@ static const struct hypercall hypercalls[HC_CALL_COUNT] = {
     [HC_IOREQ_CLAIM_MMIO] = {hc_ioreq_claim_mmio, true},
     [HC_LOG_READ] = {hc_log_read, true},
     [HC_MACHINE_CONTROL] = {hc_machine_control, true},
+    [HC_CONSOLE_TAKE] = {hc_console_take, true},
     [HC_IOREQ_SERVER] = {hc_ioreq_server, true},
     [HC_IOREQ_CLAIM] = {hc_ioreq_claim, true},
     [HC_IOREQ_COMPLETE] = {hc_ioreq_complete, true},

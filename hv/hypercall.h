@@ -76,6 +76,9 @@ enum hypercall_number {
     HC_MACHINE_CONTROL = 46,   /* (enum hc_machine_action) -> 0 (privileged): stops every
                                   partition, then powers the machine off or resets it */
 
+    HC_CONSOLE_TAKE = 49,     /* (serial port) -> the log position to print from (privileged):
+                                 the owner of the console's serial port prints the
+                                 hypervisor log on it from now on */
     HC_IRQ_LINE = 47,         /* (partition id, line 0-15, level 0 or 1) -> 0 (privileged): a
                                  device model's interrupt line into a full partition's PIC */
     HC_IOREQ_CLAIM_MMIO = 48, /* (guest-physical base, length) -> 0 (privileged): loads and

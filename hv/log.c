@@ -17,10 +17,15 @@ static struct fbcon *framebuffer;
 static struct spinlock log_lock;
 static volatile int log_owner = NO_OWNER;
 static struct log_ring ring;
+/* Once the partition that owns the serial port takes over the console, the
+ * log goes to the ring only and the owner prints it; `printed` is how far
+ * it has read. */
+static const void *console_owner;
+static uint64_t printed;
 
 void log_use_serial(uint16_t port)
 {
-    serial_port = uart_init(port) ? port : 0;
+    serial_port = uart16550_init(port) ? port : 0;
 }
 
 void log_use_framebuffer(struct fbcon *console)
@@ -59,8 +64,8 @@ static void log_emit(const char *prefix, const char *fmt, va_list args)
 
     bool acquired = log_acquire();
     log_ring_append(&ring, line, len);
-    if (serial_port)
-        uart_write(serial_port, line, (unsigned)len);
+    if (serial_port && !console_owner)
+        uart16550_write(serial_port, line, (unsigned)len);
     if (framebuffer)
         fbcon_write(framebuffer, line, (unsigned)len);
     log_release(acquired);
@@ -84,12 +89,64 @@ void log_error(const char *fmt, ...)
     va_end(args);
 }
 
-uint64_t log_read(uint64_t cursor, char *to, uint64_t length, uint64_t *start, uint64_t *end)
+uint64_t log_read(const void *reader, uint64_t cursor, char *to, uint64_t length, uint64_t *start,
+                  uint64_t *end)
 {
     bool acquired = log_acquire();
     uint64_t count = log_ring_read(&ring, cursor, to, length, start);
 
     *end = ring.end;
+    if (reader && reader == console_owner && *start + count > printed)
+        printed = *start + count;
     log_release(acquired);
     return count;
+}
+
+uint16_t log_serial_port(void)
+{
+    return serial_port;
+}
+
+bool log_hand_over_console(const void *owner, uint64_t *from)
+{
+    bool acquired = log_acquire();
+    bool taken = !console_owner || console_owner == owner;
+
+    if (taken) {
+        console_owner = owner;
+        printed = ring.end;
+        *from = printed;
+    }
+    log_release(acquired);
+    return taken;
+}
+
+/* What the owner had not read yet goes out straight, so nothing it left
+ * behind is lost (unless the ring overwrote it meanwhile). */
+static void print_unread(void)
+{
+    char chunk[256];
+    uint64_t start;
+
+    for (;;) {
+        uint64_t count = log_ring_read(&ring, printed, chunk, sizeof(chunk), &start);
+        if (!count)
+            break;
+        uart16550_write(serial_port, chunk, (unsigned)count);
+        printed = start + count;
+    }
+}
+
+bool log_take_back_console(const void *owner)
+{
+    bool acquired = log_acquire();
+    bool taken = console_owner && (!owner || owner == console_owner);
+
+    if (taken) {
+        console_owner = 0;
+        if (serial_port)
+            print_unread();
+    }
+    log_release(acquired);
+    return taken;
 }

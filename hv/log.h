@@ -7,6 +7,7 @@
 #ifndef HV_LOG_H
 #define HV_LOG_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "drivers/fbcon.h"
@@ -23,7 +24,23 @@ void log_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
  * `cursor` (or from the oldest byte held, if that is newer); *start is the
  * position of the first byte copied, *end the end of the log. Returns the
  * number of bytes copied. */
-uint64_t log_read(uint64_t cursor, char *to, uint64_t length, uint64_t *start, uint64_t *end);
+uint64_t log_read(const void *reader, uint64_t cursor, char *to, uint64_t length, uint64_t *start,
+                  uint64_t *end);
+
+/* The serial console's port, 0 when there is none. */
+uint16_t log_serial_port(void);
+
+/* HC_CONSOLE_TAKE: `owner` (a partition) prints the log from now on; the
+ * hypervisor writes it only into the ring, which the owner reads with
+ * log_read(). *from is the position the owner starts printing at. False
+ * when another owner has it. */
+bool log_hand_over_console(const void *owner, uint64_t *from);
+
+/* The console goes back to the hypervisor: when its owner's run ends
+ * (owner), or when the hypervisor itself faults (0: whoever has it).
+ * What the owner had not read is printed first. False if `owner` did not
+ * have it. */
+bool log_take_back_console(const void *owner);
 
 /* Marks where an error is born: file and line, then the message. */
 #define log_trace_error(fmt, ...) log_error("%s:%d: " fmt, __FILE__, __LINE__, ##__VA_ARGS__)

@@ -201,11 +201,21 @@ static void report_end(struct partition *p, const struct vcpu *v)
                  p->stop_cause ? p->stop_cause : (v->state == VCPU_HALTED ? "halted" : "ended"));
 }
 
+/* The partition that printed the log is gone: the hypervisor prints it
+ * again, starting with what that partition had not printed. */
+static void give_back_console(struct partition *p)
+{
+    if (log_take_back_console(p))
+        log_line("console: back with the hypervisor: the run of partition %s ended",
+                 p->config->name);
+}
+
 /* Everything of the previous run goes: channels, grants, the timer, its
  * exit status. An I/O server's claims stand: requests wait for it. */
 static void forget_previous_run(struct partition *p)
 {
     ioreq_server_suspend(p);
+    give_back_console(p);
     console_server_gone(p);
     grant_release_all(p);
     event_close_all(p);
@@ -264,6 +274,7 @@ static void run_once(struct partition *p, struct vcpu *v)
     }
     p->state = p->crashed ? PARTITION_CRASHED : PARTITION_STOPPED;
     ioreq_server_gone(p);
+    give_back_console(p);
     console_server_gone(p);
     report_end(p, v);
 }

@@ -188,6 +188,8 @@ struct guest_memory partition_guest_memory(const struct partition *p);
 unsigned partition_vcpu_index(const struct vcpu *vcpu);
 void partition_describe_self(const struct partition *p, const struct vcpu *vcpu,
                              struct hc_self_info *info);
+/* Whether p owns the serial port at `port` (config `devices`); never 0. */
+bool partition_owns_serial(const struct partition *p, uint16_t port);
 /* Fills the entry of partition `id`; false when there is no such partition. */
 bool partition_describe(uint64_t id, struct hc_partition_entry *entry);
 /* HC_TIMER_SET: the port's event at the TSC deadline; 0 cancels. */

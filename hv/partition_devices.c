@@ -56,11 +56,12 @@ static bool ports_kept(uint32_t first, uint32_t count)
     return config_kept_ports_overlap(first, first + count - 1) != 0;
 }
 
-static const char *open_ports(struct partition *p, uint32_t first, uint32_t count)
+/* `console`: these are the console's ports, handed over to their owner. */
+static const char *open_ports(struct partition *p, uint32_t first, uint32_t count, bool console)
 {
     if (count == 0 || first + count > PORT_COUNT_MAX)
         return "its ports lie outside the I/O space";
-    if (ports_kept(first, count))
+    if (!console && ports_kept(first, count))
         return "its ports include ones the hypervisor keeps (its console, 0xe9, 0xf4, "
                "0xcf8-0xcff)";
     if (!p->io_bitmaps)
@@ -128,15 +129,17 @@ static const char *list_range(struct partition *p, uint64_t base, uint64_t size,
 
 static const char *attach_serial(struct partition *p, const struct config_device *d)
 {
-    const char *problem = open_ports(p, d->port, CONFIG_SERIAL_PORT_COUNT);
+    bool console = console_port && d->port == console_port;
+    const char *problem = open_ports(p, d->port, CONFIG_SERIAL_PORT_COUNT, console);
 
     if (!problem)
         problem = list_range(p, d->port, CONFIG_SERIAL_PORT_COUNT, GUEST_RANGE_PORTS, 0);
     if (problem)
         return problem;
     list_device(p, GUEST_DEVICE_SERIAL, d->port);
-    log_line("partition %s: owns serial 0x%x: ports 0x%x-0x%x open", p->config->name, d->port,
-             d->port, d->port + CONFIG_SERIAL_PORT_COUNT - 1);
+    log_line("partition %s: owns serial 0x%x: ports 0x%x-0x%x open%s", p->config->name, d->port,
+             d->port, d->port + CONFIG_SERIAL_PORT_COUNT - 1,
+             console ? " (the console, once it takes it over)" : "");
     return 0;
 }
 
@@ -168,7 +171,7 @@ static const char *attach_bar(struct partition *p, const struct boot_info *boot,
     const char *problem;
 
     if (bar->kind == PCI_BAR_IO) {
-        problem = open_ports(p, (uint32_t)bar->base, (uint32_t)bar->size);
+        problem = open_ports(p, (uint32_t)bar->base, (uint32_t)bar->size, false);
         if (!problem)
             log_line("partition %s: owns %s: BAR%u ports 0x%llx-0x%llx open", p->config->name,
                      device_name, bar->index, (unsigned long long)bar->base,

@@ -109,3 +109,12 @@ int64_t partition_set_timer(struct partition *p, uint64_t tsc_deadline, uint64_t
     __atomic_store_n(&p->timer_deadline, tsc_deadline, __ATOMIC_RELEASE);
     return 0;
 }
+
+bool partition_owns_serial(const struct partition *p, uint16_t port)
+{
+    for (unsigned i = 0; port && i < p->device_count; i++) {
+        if (p->devices[i].kind == GUEST_DEVICE_SERIAL && p->devices[i].id == port)
+            return true;
+    }
+    return false;
+}

@@ -7,9 +7,11 @@
  */
 #include "tests/hypercall_world.h"
 
+#include <stdarg.h>
 #include <string.h>
 
 #include "hv/console_server.h"
+#include "hv/format.h"
 #include "hv/log.h"
 #include "hv/memory.h"
 
@@ -322,12 +324,48 @@ int64_t partition_request_stop(struct partition *target, const struct partition 
     return 0;
 }
 
-uint64_t log_read(uint64_t cursor, char *to, uint64_t length, uint64_t *start, uint64_t *end)
+uint64_t log_read(const void *reader, uint64_t cursor, char *to, uint64_t length, uint64_t *start,
+                  uint64_t *end)
 {
     uint64_t count = log_ring_read(&world.log, cursor, to, length, start);
 
+    (void)reader;
     *end = world.log.end;
     return count;
+}
+
+/* The hypervisor's lines land in the fake log ring, prefixed as on the
+ * console. */
+void log_line(const char *fmt, ...)
+{
+    char line[256];
+    va_list args;
+    size_t length = format(line, sizeof(line), "bulkhead: ");
+
+    va_start(args, fmt);
+    length += format_v(line + length, sizeof(line) - length - 1, fmt, args);
+    va_end(args);
+    line[length++] = '\n';
+    log_ring_append(&world.log, line, length);
+}
+
+const char *partition_name(const struct partition *partition)
+{
+    return partition->config->name;
+}
+
+uint16_t log_serial_port(void)
+{
+    return WORLD_SERIAL_PORT;
+}
+
+bool log_hand_over_console(const void *owner, uint64_t *from)
+{
+    if (world.console_owner && world.console_owner != owner)
+        return false;
+    world.console_owner = owner;
+    *from = world.log.end;
+    return true;
 }
 
 bool power_request(enum power_action action)

@@ -18,11 +18,12 @@
 #include "hv/partition.h"
 #include "hv/power.h"
 
-#define WORLD_PARTITIONS 3
-#define WORLD_VCPUS      2
-#define WORLD_RAM_SIZE   (64u * 1024)
-#define WORLD_DOM0       1 /* the privileged partition's id */
-#define WORLD_PAGE       4096ull
+#define WORLD_PARTITIONS  3
+#define WORLD_VCPUS       2
+#define WORLD_RAM_SIZE    (64u * 1024)
+#define WORLD_DOM0        1 /* the privileged partition's id */
+#define WORLD_PAGE        4096ull
+#define WORLD_SERIAL_PORT 0x3f8 /* the hypervisor's console port */
 
 /* Every grant of every partition could be mapped at once. */
 #define WORLD_MAPPINGS (WORLD_PARTITIONS * HC_GRANTS)
@@ -67,7 +68,8 @@ struct world {
     /* The first broken rule a fake noticed (a bad vector, an unmap of
      * something never mapped); 0 while there is none. */
     const char *violation;
-    uint64_t pages_freed; /* memory_free_pages() */
+    uint64_t pages_freed;      /* memory_free_pages() */
+    const void *console_owner; /* who took the console (HC_CONSOLE_TAKE) */
 };
 
 extern struct world world;

@@ -60,6 +60,8 @@ void exception_report(const struct exception_frame *f)
                   (unsigned long long)f->vector, (unsigned long long)f->rip);
         cpu_stop();
     }
+    /* A hypervisor fault is never left to a partition to print. */
+    log_take_back_console(0);
     log_error("cpu%u: exception %llu (%s), error code 0x%llx", arch_cpu_index(),
               (unsigned long long)f->vector, exception_name(f->vector),
               (unsigned long long)f->error_code);

@@ -12,6 +12,7 @@
  * all ones and counted.
  */
 #include "guests/dom0/console.h"
+#include "guests/dom0/operator.h"
 #include "guests/dom0/shell.h"
 #include "guests/dom0/uart.h"
 #include "guests/lib/event.h"
@@ -23,6 +24,8 @@
 #define CONSOLE_VECTOR  0x41
 #define MAX_PARTITIONS  8
 #define IDLE_POLL_TICKS 20000000ull
+/* Typed bytes must be taken before the UART's 16-byte FIFO overflows. */
+#define OPERATOR_POLL_TICKS 500000ull
 /* A memory-mapped 16550 (registers a byte apart) for full partitions, in a
  * page no PC device uses, interrupting on IRQ3. */
 #define MMIO_UART_BASE 0xfe000000ull
@@ -115,6 +118,16 @@ static void report_interrupt_line(uint32_t partition_id, struct uart *uart, unsi
         uart->irq_line = line;
 }
 
+bool dom0_serial_input(uint32_t partition_id, uint8_t byte)
+{
+    if (partition_id < 1 || partition_id > MAX_PARTITIONS)
+        return false;
+    struct uart *uart = &uarts[partition_id];
+    bool taken = uart_receive(uart, byte);
+    report_interrupt_line(partition_id, uart, UART_COM1_IRQ);
+    return taken;
+}
+
 static void serve_slot(unsigned slot)
 {
     struct hc_ioreq request;
@@ -182,19 +195,23 @@ int guest_main(const struct bulkhead_boot_info *info)
     /* Events that came meanwhile are taken (their handlers only count), so
      * that they do not cut short every pause of the script's waits. */
     sti();
+    bool operator= operator_console_start(info);
     shell_run_script(info->script);
     /* The rings are looked at when one of them raised an event, and on
      * every idle round; an I/O request does not pay for them. */
     uint32_t consoles_seen = console_events - 1;
     bool idle = false;
-    while (others_running(info)) {
+    /* With the operator's console it serves until told to power off. */
+    while (others_running(info) || operator) {
         uint32_t seen = wakeups;
         serve_requests();
         if (idle || console_events != consoles_seen) {
             consoles_seen = console_events;
             serve_consoles();
         }
-        idle = !event_wait(&wakeups, seen + 1, tsc_after(IDLE_POLL_TICKS));
+        operator_console_poll();
+        idle = !event_wait(&wakeups, seen + 1,
+                           tsc_after(operator? OPERATOR_POLL_TICKS : IDLE_POLL_TICKS));
     }
     serve_consoles(); /* what the last of them wrote before it stopped */
     printf("dom0: every other partition has stopped; %u bad requests refused\n", rejected);

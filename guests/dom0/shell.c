@@ -1,6 +1,7 @@
 #include "guests/dom0/shell.h"
 
 #include "guests/dom0/log_view.h"
+#include "guests/dom0/operator.h"
 #include "guests/lib/event.h"
 #include "guests/lib/guest.h"
 #include "guests/lib/hypercall.h"
@@ -115,6 +116,11 @@ static bool is_control_verb(const char *verb)
            is_word(verb, "destroy");
 }
 
+static bool takes_a_partition(const char *verb)
+{
+    return is_word(verb, "stats") || is_word(verb, "console") || is_control_verb(verb);
+}
+
 /* Splits at spaces, in place; returns the number of words. */
 static unsigned split(char *line, char *words[MAX_WORDS])
 {
@@ -154,7 +160,13 @@ static void machine_control(const char *verb, enum hc_machine_action action)
     printf("dom0: %s: %s\n", verb, hc_error_name(hc_machine_control(action)));
 }
 
-static void run_command(char *line)
+static void help(void)
+{
+    printf("dom0: commands: list; stats NAME; stop|start|restart|destroy NAME; "
+           "wait NAME running|stopped|crashed|destroyed; console NAME; log; poweroff; reboot\n");
+}
+
+void shell_run_command(char *line)
 {
     char *words[MAX_WORDS];
     unsigned count = split(line, words);
@@ -164,6 +176,8 @@ static void run_command(char *line)
         return;
     if (is_word(words[0], "list") && count == 1)
         list();
+    else if (is_word(words[0], "help") && count == 1)
+        help();
     else if (is_word(words[0], "crash") && count == 1)
         crash_once();
     else if (is_word(words[0], "log") && count == 1)
@@ -174,11 +188,13 @@ static void run_command(char *line)
         machine_control(words[0], HC_MACHINE_REBOOT);
     else if (is_word(words[0], "wait") && count == 3)
         wait_for(words[1], words[2]);
-    else if ((is_word(words[0], "stats") || is_control_verb(words[0])) && count == 2) {
+    else if (takes_a_partition(words[0]) && count == 2) {
         if (!find(words[1], &p))
             printf("dom0: no partition %s\n", words[1]);
         else if (is_word(words[0], "stats"))
             stats(&p);
+        else if (is_word(words[0], "console"))
+            operator_console_attach(&p);
         else
             control(words[0], &p);
     } else
@@ -202,7 +218,7 @@ void shell_run_script(const char *script)
             start++;
         if (*start)
             printf("dom0> %s\n", start);
-        run_command(command);
+        shell_run_command(command);
         length = 0;
         if (!*c)
             break;

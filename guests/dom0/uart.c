@@ -48,14 +48,15 @@ void uart_reset(struct uart *uart)
     *uart = (struct uart){.thr_empty_event = true};
 }
 
-void uart_receive(struct uart *uart, uint8_t byte)
+bool uart_receive(struct uart *uart, uint8_t byte)
 {
     if (uart->rx_count == UART_FIFO_SIZE) {
         uart->lsr_errors |= LSR_OVERRUN;
-        return;
+        return false;
     }
     uart->rx[(uart->rx_head + uart->rx_count) % UART_FIFO_SIZE] = byte;
     uart->rx_count++;
+    return true;
 }
 
 static uint8_t pop_received(struct uart *uart)

@@ -37,8 +37,8 @@ uint8_t uart_read(struct uart *uart, unsigned offset);
 void uart_line_taken(struct uart *uart);
 
 /* A byte arrives on the serial line (or from the transmitter in loopback
- * mode); a full FIFO drops it and reports an overrun. */
-void uart_receive(struct uart *uart, uint8_t byte);
+ * mode); a full FIFO drops it, reports an overrun and returns false. */
+bool uart_receive(struct uart *uart, uint8_t byte);
 
 /* The interrupt output: high while an enabled interrupt is pending. As in
  * QEMU's model, MCR.OUT2 does not gate it. */

@@ -143,6 +143,11 @@ int64_t hc_log_read(char *buffer, uint64_t length, uint64_t cursor, struct hc_lo
     return hypercall(HC_LOG_READ, (uint64_t)buffer, length, cursor, (uint64_t)span);
 }
 
+int64_t hc_console_take(uint16_t serial_port)
+{
+    return hypercall(HC_CONSOLE_TAKE, serial_port, 0, 0, 0);
+}
+
 int64_t hc_machine_control(enum hc_machine_action action)
 {
     return hypercall(HC_MACHINE_CONTROL, action, 0, 0, 0);

@@ -77,6 +77,7 @@ static const uint8_t real_calls[] = {
     HC_IOREQ_COMPLETE,
     HC_IRQ_LINE,
     HC_IOREQ_CLAIM_MMIO,
+    HC_CONSOLE_TAKE,
     HC_CONSOLE_SERVER,
     HC_CONSOLE_RELEASE,
 };
@@ -175,7 +176,7 @@ static unsigned interrupts_delivered(void)
 
 static bool is_privileged_call(uint64_t number)
 {
-    return (number >= HC_PARTITION_LIST && number <= HC_IOREQ_CLAIM_MMIO) ||
+    return (number >= HC_PARTITION_LIST && number <= HC_CONSOLE_TAKE) ||
            (number >= HC_IOREQ_SERVER && number <= HC_CONSOLE_RELEASE);
 }
 

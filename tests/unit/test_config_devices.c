@@ -179,12 +179,13 @@ Test(config_devices, ports_the_hypervisor_keeps)
     expect_ok(DOM0_HEAD "devices = serial 0xcf0, serial 0xd00, serial 0xe1, serial 0xf5\n");
 }
 
-Test(config_devices, not_the_hypervisor_console)
+Test(config_devices, the_hypervisor_console_whole_or_not_at_all)
 {
-    /* serial defaults to 0x3f8 */
-    expect_devices_error("serial 0x3f8", "is the hypervisor's console (serial = 0x3f8");
+    /* serial defaults to 0x3f8: owning it takes over the console */
+    expect_ok(DOM0_HEAD "devices = serial 0x3f8\n");
+    expect_devices_error("serial 0x3fc", "overlaps the hypervisor's console (serial = 0x3f8");
     expect_error(DOM0_HEAD "devices = serial 0x2fc\n[hypervisor]\nserial = 0x2f8\n", 6,
-                 "serial 0x2fc is the hypervisor's console (serial = 0x2f8");
+                 "serial 0x2fc overlaps the hypervisor's console (serial = 0x2f8");
     expect_ok("[hypervisor]\nserial = none\n" DOM0_HEAD "devices = serial 0x3f8\n");
     expect_ok("[hypervisor]\nserial = 0x2f8\n" DOM0_HEAD "devices = serial 0x3f8\n");
 }

@@ -122,3 +122,36 @@ Test(hypercall_log, poweroff_is_recorded)
     cr_assert_eq(world_call1(DOM0, HC_MACHINE_CONTROL, HC_MACHINE_POWEROFF), 0);
     cr_assert_eq(world.power_action, POWER_OFF);
 }
+
+static void give_serial(unsigned id, uint16_t port)
+{
+    struct partition *p = world_partition(id);
+
+    p->devices[p->device_count++] = (struct guest_device){GUEST_DEVICE_SERIAL, port};
+}
+
+Test(hypercall_log, only_the_owner_of_the_console_port_takes_the_console)
+{
+    cr_assert_eq(world_call1(DOM0, HC_CONSOLE_TAKE, WORLD_SERIAL_PORT), HC_EPERM, "owns nothing");
+    give_serial(DOM0, 0x2f8);
+    cr_assert_eq(world_call1(DOM0, HC_CONSOLE_TAKE, 0x2f8), HC_EPERM, "not the console's port");
+    cr_assert_eq(world_call1(DOM0, HC_CONSOLE_TAKE, WORLD_SERIAL_PORT), HC_EPERM);
+    give_serial(GUEST, WORLD_SERIAL_PORT);
+    cr_assert_eq(world_call1(GUEST, HC_CONSOLE_TAKE, WORLD_SERIAL_PORT), HC_EPERM, "unprivileged");
+    cr_assert_null(world.console_owner);
+}
+
+Test(hypercall_log, the_owner_prints_from_the_end_of_the_log)
+{
+    log_text("before\n");
+    give_serial(DOM0, WORLD_SERIAL_PORT);
+    int64_t from = world_call1(DOM0, HC_CONSOLE_TAKE, WORLD_SERIAL_PORT);
+    cr_assert_eq(from, 7, "everything before was printed by the hypervisor");
+    cr_assert_eq(world.console_owner, world_partition(DOM0));
+    char text[128];
+    int64_t count = log_read(DOM0, 0x100, sizeof(text), (uint64_t)from, 0);
+    memcpy(text, world_ram(DOM0) + 0x100, (size_t)count);
+    text[count] = '\0';
+    cr_assert_str_eq(text, "bulkhead: console: partition dom0 prints the log from here on\n");
+    cr_assert_eq(world_call1(DOM0, HC_CONSOLE_TAKE, WORLD_SERIAL_PORT), count + 7, "again: fine");
+}

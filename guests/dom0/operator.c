@@ -1,0 +1,148 @@
+/*
+ * The console dom0 drives itself once it has taken it over: the log is
+ * read from the hypervisor's ring (HC_LOG_READ) and written to the UART
+ * with drivers/uart16550.c, the same driver the hypervisor uses; input is
+ * polled from the same UART. Typed characters are echoed, and a command
+ * runs when Enter is pressed.
+ */
+#include "guests/dom0/operator.h"
+
+#include "drivers/uart16550.h"
+#include "guests/dom0/shell.h"
+#include "guests/lib/guest.h"
+#include "hv/format.h"
+#include "hv/string.h"
+
+#define COMMAND_LEN 128
+#define PROMPT      "dom0> "
+#define BACKSPACE   0x08
+#define DELETE      0x7f
+
+static uint16_t port; /* 0: dom0 does not have the console */
+static uint64_t log_position;
+static unsigned long long printed;
+static char command[COMMAND_LEN];
+static unsigned command_length;
+static struct hc_partition_entry attached; /* id 0: none */
+
+static void write_text(const char *text)
+{
+    uart16550_write(port, text, (unsigned)strlen(text));
+}
+
+/* The log that came since the last call, straight to the UART. A reader
+ * that fell too far behind says how much it missed. */
+static void print_log(void)
+{
+    static char chunk[HC_LOG_READ_MAX];
+    struct hc_log_span span;
+    int64_t count;
+
+    while ((count = hc_log_read(chunk, sizeof(chunk), log_position, &span)) > 0) {
+        if (span.start > log_position) {
+            char note[64];
+            format(note, sizeof(note), "dom0: (%llu bytes of the log were lost)\n",
+                   (unsigned long long)(span.start - log_position));
+            write_text(note);
+        }
+        uart16550_write(port, chunk, (unsigned)count);
+        printed += (unsigned long long)count;
+        log_position = span.start + (uint64_t)count;
+    }
+}
+
+bool operator_console_start(const struct bulkhead_boot_info *info)
+{
+    for (unsigned i = 0; i < info->device_count && i < GUEST_MAX_DEVICES; i++) {
+        const struct guest_device *d = &info->devices[i];
+        int64_t from = d->kind == GUEST_DEVICE_SERIAL ? hc_console_take((uint16_t)d->id) : -1;
+        if (from >= 0) {
+            port = (uint16_t)d->id;
+            log_position = (uint64_t)from;
+            printf("dom0: the console is dom0's now: type 'help' for the commands\n");
+            print_log();
+            write_text(PROMPT);
+            return true;
+        }
+    }
+    return false;
+}
+
+unsigned long long operator_console_printed(void)
+{
+    return printed;
+}
+
+static void run_typed_command(void)
+{
+    command[command_length] = '\0';
+    command_length = 0;
+    write_text("\n");
+    shell_run_command(command);
+    print_log(); /* its output comes before the next prompt */
+    if (!attached.id)
+        write_text(PROMPT);
+}
+
+static void edit_command(uint8_t byte)
+{
+    if (byte == '\r' || byte == '\n') {
+        run_typed_command();
+    } else if (byte == BACKSPACE || byte == DELETE) {
+        if (command_length) {
+            command_length--;
+            write_text("\b \b");
+        }
+    } else if (byte >= 0x20 && byte < 0x7f && command_length + 1 < COMMAND_LEN) {
+        command[command_length++] = (char)byte;
+        char echo[2] = {(char)byte, '\0'};
+        write_text(echo);
+    }
+}
+
+void operator_console_attach(const struct hc_partition_entry *p)
+{
+    if (!port) {
+        printf("dom0: console: the serial console is not dom0's (give it the [hypervisor] "
+               "serial port in its devices)\n");
+        return;
+    }
+    if (p->mode != GUEST_MODE_FULL) {
+        printf("dom0: console %s: only full partitions take input (through their 16550)\n",
+               p->name);
+        return;
+    }
+    attached = *p;
+    printf("dom0: console attached to %s: Ctrl-] detaches\n", p->name);
+}
+
+static void detach(void)
+{
+    printf("dom0: console detached from %s\n", attached.name);
+    attached.id = 0;
+    print_log();
+    write_text(PROMPT);
+}
+
+static void forward(uint8_t byte)
+{
+    if (byte == OPERATOR_DETACH_KEY)
+        detach();
+    else if (!dom0_serial_input(attached.id, byte))
+        printf("dom0: console %s: its UART dropped a byte\n", attached.name);
+}
+
+void operator_console_poll(void)
+{
+    uint8_t byte;
+
+    if (!port)
+        return;
+    print_log();
+    while (uart16550_read(port, &byte)) {
+        if (attached.id)
+            forward(byte);
+        else
+            edit_command(byte);
+    }
+}

@@ -1,0 +1,72 @@
+# The operator's console: dom0 owns the hypervisor's serial port, takes the
+# console over and prints the log itself; an operator (tools/serial-console.py)
+# types at it: help, list, a partition's console attached and detached with
+# Ctrl-] twice, a line typed to an unmodified guest's interrupt-driven
+# 16550, stats, and poweroff.
+EMU=bochs
+CPUS=2
+RUN_ARGS=(--serial-script "$WORK/operator.script")
+
+prepare() {
+    config_with_partitions <<'CFG'
+[partition dom0]
+cpus = 0
+memory = 4M
+image = dom0.elf
+mode = pv
+privileged = yes
+devices = serial 0x3f8
+time_limit = 300
+
+[partition echo]
+cpus = 1
+memory = 4M
+image = uart-echo.elf
+mode = full
+console = none
+time_limit = 300
+CFG
+    cat >"$WORK/operator.script" <<'SCRIPT'
+expect dom0> 
+send help\r
+expect dom0: commands: list
+expect dom0> 
+send list\r
+expect dom0: partition 2 echo running
+expect dom0> 
+send console echo\r
+expect dom0: console attached to echo
+send hello\r
+expect uart-echo: got 'hello'
+send \x1d
+expect dom0: console detached from echo
+expect dom0> 
+send console echo\r
+expect dom0: console attached to echo
+send quit\r
+expect uart-echo: got 'quit'
+send \x1d
+expect dom0> 
+send stats echo\r
+expect exit status 0
+expect dom0> 
+send poweroff\r
+SCRIPT
+}
+
+check() {
+    expect_exit 0
+    expect_line "bulkhead: partition dom0: owns serial 0x3f8: ports 0x3f8-0x3ff open (the console, once it takes it over)"
+    expect_line "bulkhead: console: partition dom0 prints the log from here on"
+    expect_line "bulkhead: [dom0] dom0: the console is dom0's now: type 'help' for the commands"
+    expect_prefix "dom0> help"
+    expect_prefix "dom0> list"
+    expect_line "bulkhead: [dom0] dom0: console attached to echo: Ctrl-] detaches"
+    expect_line "bulkhead: [dom0] [echo] uart-echo: got 'hello'"
+    expect_line "bulkhead: [dom0] [echo] uart-echo: got 'quit'"
+    expect_count "^bulkhead: \\[dom0\\] dom0: console detached from echo\$" 2
+    expect_line "bulkhead: partition echo: stopped (exit status 0)"
+    expect_prefix "bulkhead: [dom0] dom0: stats echo: exits "
+    expect_line "bulkhead: console: back with the hypervisor: the run of partition dom0 ended"
+    expect_partition_summary 2 2 0 dom0:-,echo:0
+}
