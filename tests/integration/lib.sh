@@ -206,3 +206,23 @@ expect_count_at_least() {
 # A scenario whose machine never stops by itself (a config that reboots
 # every time) ends by its TIMEOUT: run.sh exits 124, which such a scenario
 # accepts with expect_exit 124 and judges by the serial log instead.
+
+# dom0_partition [LINE...]: the config section of the usual dom0 (cpu0, 4 MiB,
+# dom0.elf, pv, privileged), with LINEs such as "script = list" added.
+dom0_partition() {
+    printf '%s\n' "[partition dom0]" "cpus = 0" "memory = 4M" "image = dom0.elf" "mode = pv" \
+        "privileged = yes" "$@"
+}
+
+# expect_uart_irq_passed NAME: the uart-irq guest in partition NAME passed
+# every check of its interrupt-driven 16550 and exited 0.
+expect_uart_irq_passed() {
+    local check
+    for check in "one THR-empty interrupt per byte" \
+        "loopback bytes arrive by the received-data interrupt" \
+        "a masked IRQ waits in IRR until unmasked" "no other interrupt cause"; do
+        expect_line "bulkhead: [dom0] [$1] uart-irq: PASS $check"
+    done
+    expect_no_prefix "bulkhead: [dom0] [$1] uart-irq: FAIL"
+    expect_line "bulkhead: partition $1: stopped (exit status 0)"
+}

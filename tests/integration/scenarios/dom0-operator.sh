@@ -8,15 +8,8 @@ CPUS=2
 RUN_ARGS=(--serial-script "$WORK/operator.script")
 
 prepare() {
-    config_with_partitions <<'CFG'
-[partition dom0]
-cpus = 0
-memory = 4M
-image = dom0.elf
-mode = pv
-privileged = yes
-devices = serial 0x3f8
-time_limit = 300
+    config_with_partitions <<CFG
+$(dom0_partition 'devices = serial 0x3f8' 'time_limit = 300')
 
 [partition echo]
 cpus = 1

@@ -6,15 +6,8 @@ EMU=bochs
 CPUS=3
 
 prepare() {
-    config_with_partitions <<'CFG'
-[partition dom0]
-cpus = 0
-memory = 4M
-image = dom0.elf
-mode = pv
-privileged = yes
-time_limit = 120
-script = wait legacy stopped; list; stats legacy; log; poweroff
+    config_with_partitions <<CFG
+$(dom0_partition 'time_limit = 120' 'script = wait legacy stopped; list; stats legacy; log; poweroff')
 
 [partition legacy]
 cpus = 1

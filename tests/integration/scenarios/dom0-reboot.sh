@@ -7,15 +7,8 @@ CPUS=1
 TIMEOUT=90
 
 prepare() {
-    config_with_partitions <<'CFG'
-[partition dom0]
-cpus = 0
-memory = 4M
-image = dom0.elf
-mode = pv
-privileged = yes
-time_limit = 120
-script = reboot
+    config_with_partitions <<CFG
+$(dom0_partition 'time_limit = 120' 'script = reboot')
 CFG
 }
 

@@ -6,16 +6,8 @@ EMU=bochs
 CPUS=2
 
 prepare() {
-    config_with_partitions <<'CFG'
-[partition dom0]
-cpus = 0
-memory = 4M
-image = dom0.elf
-mode = pv
-privileged = yes
-on_crash = restart
-time_limit = 120
-script = crash
+    config_with_partitions <<CFG
+$(dom0_partition 'on_crash = restart' 'time_limit = 120' 'script = crash')
 
 [partition uart]
 cpus = 1

@@ -7,15 +7,8 @@ EMU=bochs
 CPUS=2
 
 prepare() {
-    config_with_partitions <<'CFG'
-[partition dom0]
-cpus = 0
-memory = 4M
-image = dom0.elf
-mode = pv
-privileged = yes
-time_limit = 120
-script = list; stats spin; stop spin; wait spin stopped; start spin; wait spin running; restart spin; destroy spin; stop nobody; frobnicate; list
+    config_with_partitions <<CFG
+$(dom0_partition 'time_limit = 120' 'script = list; stats spin; stop spin; wait spin stopped; start spin; wait spin running; restart spin; destroy spin; stop nobody; frobnicate; list')
 
 [partition spin]
 cpus = 1

@@ -9,15 +9,8 @@ EMU=bochs
 CPUS=4
 
 prepare() {
-    config_with_partitions <<'CFG'
-[partition dom0]
-cpus = 0
-memory = 4M
-image = dom0.elf
-mode = pv
-privileged = yes
-time_limit = 150
-script = wait c stopped; destroy c
+    config_with_partitions <<CFG
+$(dom0_partition 'time_limit = 150' 'script = wait c stopped; destroy c')
 
 [partition a]
 cpus = 1
