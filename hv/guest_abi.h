@@ -164,8 +164,15 @@ struct bulkhead_boot_info {
  * writes costs one event. `backend` is written by the hypervisor: 1 while a
  * backend maps the ring, 0 otherwise (then the guest prints through its
  * console port). The backend trusts nothing here: see docs/guests.md.
+ *
+ * Input goes the other way in the second half of the page: the backend
+ * writes what the operator types for this partition (dom0's `console NAME`)
+ * at input[input_producer % INPUT_SIZE] and advances input_producer; the
+ * guest takes bytes and advances input_consumer. There is no input event:
+ * a guest that waits for input looks again now and then.
  */
-#define GUEST_CONSOLE_RING_SIZE 2048 /* data bytes; a power of two */
+#define GUEST_CONSOLE_RING_SIZE  2048 /* data bytes; a power of two */
+#define GUEST_CONSOLE_INPUT_SIZE 1024 /* input bytes; a power of two */
 
 struct guest_console_ring {
     uint32_t producer;
@@ -174,6 +181,10 @@ struct guest_console_ring {
     uint32_t backend;
     uint8_t reserved[48];
     char data[GUEST_CONSOLE_RING_SIZE];
+    uint32_t input_producer; /* written by the backend */
+    uint32_t input_consumer; /* written by the guest */
+    uint8_t input_reserved[56];
+    char input[GUEST_CONSOLE_INPUT_SIZE];
 };
 
 _Static_assert(sizeof(struct guest_console_ring) <= 4096, "the console ring fits one page");

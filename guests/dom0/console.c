@@ -14,6 +14,7 @@ struct client {
     char line[LINE_MAX + 1];
     unsigned length;
     unsigned bad_indices;
+    uint32_t input_producer; /* the backend's own copy */
 };
 
 static uint64_t window;
@@ -104,6 +105,24 @@ void console_backend_serve(const struct hc_partition_entry *partitions, unsigned
             printf("dom0: console ring of partition %u released\n", id);
         }
     }
+}
+
+bool console_backend_has_ring(uint32_t id)
+{
+    return id <= MAX_ID && (mapped & (1u << id));
+}
+
+bool console_backend_input(uint32_t id, char byte)
+{
+    bool bad;
+
+    if (!console_backend_has_ring(id))
+        return false;
+    size_t given =
+        console_ring_give_input(ring_of(id), &clients[id].input_producer, &byte, 1, &bad);
+    if (bad)
+        printf("dom0: console ring of partition %u: bad input index, byte dropped\n", id);
+    return given == 1;
 }
 
 unsigned console_backend_rings(void)

@@ -24,6 +24,11 @@ void console_backend_serve(const struct hc_partition_entry *partitions, unsigned
 
 /* How many partitions' rings are mapped; lines printed; bad indices seen. */
 unsigned console_backend_rings(void);
+
+/* Whether partition id's console ring is served here, and a byte typed
+ * for it (false when it has no ring or its input is full). */
+bool console_backend_has_ring(uint32_t id);
+bool console_backend_input(uint32_t id, char byte);
 unsigned console_backend_lines(void);
 unsigned console_backend_bad_indices(void);
 

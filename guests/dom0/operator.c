@@ -8,6 +8,7 @@
 #include "guests/dom0/operator.h"
 
 #include "drivers/uart16550.h"
+#include "guests/dom0/console.h"
 #include "guests/dom0/shell.h"
 #include "guests/lib/guest.h"
 #include "hv/format.h"
@@ -24,21 +25,38 @@ static unsigned long long printed;
 static char command[COMMAND_LEN];
 static unsigned command_length;
 static struct hc_partition_entry attached; /* id 0: none */
+static bool prompt_shown;                  /* the prompt line is the last on screen */
 
 static void write_text(const char *text)
 {
     uart16550_write(port, text, (unsigned)strlen(text));
 }
 
-/* The log that came since the last call, straight to the UART. A reader
+/* The prompt and what has been typed of the command so far. */
+static void show_prompt(void)
+{
+    write_text(PROMPT);
+    uart16550_write(port, command, command_length);
+    prompt_shown = true;
+}
+
+/* The log that came since the last call, straight to the UART. Log lines
+ * that come while the operator types go on lines of their own, and the
+ * prompt with the command typed so far is shown again after them. A reader
  * that fell too far behind says how much it missed. */
 static void print_log(void)
 {
     static char chunk[HC_LOG_READ_MAX];
     struct hc_log_span span;
     int64_t count;
+    bool interrupted = false;
 
     while ((count = hc_log_read(chunk, sizeof(chunk), log_position, &span)) > 0) {
+        if (prompt_shown) {
+            write_text("\n");
+            prompt_shown = false;
+            interrupted = true;
+        }
         if (span.start > log_position) {
             char note[64];
             format(note, sizeof(note), "dom0: (%llu bytes of the log were lost)\n",
@@ -49,6 +67,8 @@ static void print_log(void)
         printed += (unsigned long long)count;
         log_position = span.start + (uint64_t)count;
     }
+    if (interrupted)
+        show_prompt();
 }
 
 bool operator_console_start(const struct bulkhead_boot_info *info)
@@ -61,7 +81,7 @@ bool operator_console_start(const struct bulkhead_boot_info *info)
             log_position = (uint64_t)from;
             printf("dom0: the console is dom0's now: type 'help' for the commands\n");
             print_log();
-            write_text(PROMPT);
+            show_prompt();
             return true;
         }
     }
@@ -78,10 +98,11 @@ static void run_typed_command(void)
     command[command_length] = '\0';
     command_length = 0;
     write_text("\n");
+    prompt_shown = false;
     shell_run_command(command);
     print_log(); /* its output comes before the next prompt */
     if (!attached.id)
-        write_text(PROMPT);
+        show_prompt();
 }
 
 static void edit_command(uint8_t byte)
@@ -107,9 +128,8 @@ void operator_console_attach(const struct hc_partition_entry *p)
                "serial port in its devices)\n");
         return;
     }
-    if (p->mode != GUEST_MODE_FULL) {
-        printf("dom0: console %s: only full partitions take input (through their 16550)\n",
-               p->name);
+    if (p->mode != GUEST_MODE_FULL && !console_backend_has_ring(p->id)) {
+        printf("dom0: console %s: it has no console ring to type into\n", p->name);
         return;
     }
     attached = *p;
@@ -121,14 +141,15 @@ static void detach(void)
     printf("dom0: console detached from %s\n", attached.name);
     attached.id = 0;
     print_log();
-    write_text(PROMPT);
+    show_prompt();
 }
 
 static void forward(uint8_t byte)
 {
     if (byte == OPERATOR_DETACH_KEY)
         detach();
-    else if (!dom0_serial_input(attached.id, byte))
+    else if (!(attached.mode == GUEST_MODE_FULL ? dom0_serial_input(attached.id, byte)
+                                                : console_backend_input(attached.id, (char)byte)))
         printf("dom0: console %s: its UART dropped a byte\n", attached.name);
 }
 

@@ -48,6 +48,11 @@ unsigned long long console_ring_dropped(void)
     return dropped;
 }
 
+size_t console_read(char *buffer, size_t max)
+{
+    return ring ? console_ring_get_input(ring, buffer, max) : 0;
+}
+
 static void port_write(const char *text, size_t length)
 {
     if (console_port == 0)

@@ -35,6 +35,10 @@ unsigned long long console_ring_dropped(void);
  * full), else through the port. */
 void console_write(const char *text, size_t length);
 
+/* Up to `max` bytes the operator typed for this partition (dom0's
+ * `console NAME`), without waiting; 0 when none came or there is no ring. */
+size_t console_read(char *buffer, size_t max);
+
 /* The conversions of hv/format.h; a line longer than CONSOLE_LINE_MAX is cut. */
 #define CONSOLE_LINE_MAX 256
 int printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

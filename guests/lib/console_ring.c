@@ -87,3 +87,44 @@ bool console_ring_rearm(volatile struct guest_console_ring *ring, uint32_t consu
     full_fence(); /* ask, then look again: a byte may have come before the ask */
     return index_read(&ring->producer) != consumer;
 }
+
+#define INPUT_MASK (GUEST_CONSOLE_INPUT_SIZE - 1)
+
+_Static_assert((GUEST_CONSOLE_INPUT_SIZE & INPUT_MASK) == 0, "the input size is a power of two");
+
+size_t console_ring_get_input(volatile struct guest_console_ring *ring, char *out, size_t max)
+{
+    uint32_t consumer = ring->input_consumer;
+    uint32_t unread = index_read(&ring->input_producer) - consumer;
+
+    if (unread > GUEST_CONSOLE_INPUT_SIZE) {
+        index_write(&ring->input_consumer, consumer + unread);
+        return 0;
+    }
+    size_t count = unread < max ? unread : max;
+    for (size_t i = 0; i < count; i++)
+        out[i] = ring->input[(consumer + i) & INPUT_MASK];
+    index_write(&ring->input_consumer, consumer + (uint32_t)count);
+    return count;
+}
+
+size_t console_ring_give_input(volatile struct guest_console_ring *ring, uint32_t *producer,
+                               const char *bytes, size_t length, bool *bad)
+{
+    /* A page whose producer is not the backend's was set up again (the
+     * partition restarted): input resumes where the guest reads. */
+    if (index_read(&ring->input_producer) != *producer)
+        *producer = index_read(&ring->input_consumer);
+    uint32_t used = *producer - index_read(&ring->input_consumer);
+
+    *bad = used > GUEST_CONSOLE_INPUT_SIZE;
+    if (*bad)
+        return 0;
+    size_t room = GUEST_CONSOLE_INPUT_SIZE - used;
+    size_t count = length < room ? length : room;
+    for (size_t i = 0; i < count; i++)
+        ring->input[(*producer + i) & INPUT_MASK] = bytes[i];
+    *producer += (uint32_t)count;
+    index_write(&ring->input_producer, *producer);
+    return count;
+}

@@ -46,4 +46,17 @@ enum console_ring_take_status console_ring_take(volatile struct guest_console_ri
  * (take them: no event will come for them). */
 bool console_ring_rearm(volatile struct guest_console_ring *ring, uint32_t consumer);
 
+/* Input, the other way round. Guest side: copies up to `max` typed bytes
+ * into out and frees them; an impossible producer index (more unread than
+ * the input ring holds) drops what is there instead. */
+size_t console_ring_get_input(volatile struct guest_console_ring *ring, char *out, size_t max);
+
+/* Backend side: the backend keeps its own *producer (the page's copy is the
+ * guest's to scribble); adds as many bytes as fit and returns how many. A
+ * consumer index the guest moved impossibly far is reported by returning
+ * 0 with *bad set, and input goes on from where the backend is. A page set
+ * up again (its producer is not *producer) starts over at its consumer. */
+size_t console_ring_give_input(volatile struct guest_console_ring *ring, uint32_t *producer,
+                               const char *bytes, size_t length, bool *bad);
+
 #endif

@@ -127,3 +127,72 @@ Test(console_ring, guest_sees_no_room_when_the_consumer_is_scribbled)
     cr_assert_eq(put("x", &notify), 0);
     cr_assert_eq(ring.producer, 0);
 }
+
+/* ---- input: the backend gives, the guest gets ----------------------------- */
+
+Test(console_ring, typed_input_reaches_the_guest_in_order)
+{
+    uint32_t producer = 0;
+    bool bad = true;
+    char got[8];
+
+    cr_assert_eq(console_ring_give_input(&ring, &producer, "hello", 5, &bad), 5);
+    cr_assert_not(bad);
+    cr_assert_eq(ring.input_producer, 5);
+    cr_assert_eq(console_ring_get_input(&ring, got, 3), 3);
+    cr_assert(!memcmp(got, "hel", 3));
+    cr_assert_eq(console_ring_get_input(&ring, got, sizeof(got)), 2);
+    cr_assert(!memcmp(got, "lo", 2));
+    cr_assert_eq(console_ring_get_input(&ring, got, sizeof(got)), 0, "nothing more");
+}
+
+Test(console_ring, input_wraps_and_stops_when_full)
+{
+    static char bytes[GUEST_CONSOLE_INPUT_SIZE + 8];
+    static char got[GUEST_CONSOLE_INPUT_SIZE];
+    uint32_t producer = 0xfffffff0u;
+    bool bad;
+
+    ring.input_producer = ring.input_consumer = producer;
+    for (unsigned i = 0; i < sizeof(bytes); i++)
+        bytes[i] = (char)i;
+    cr_assert_eq(console_ring_give_input(&ring, &producer, bytes, sizeof(bytes), &bad),
+                 GUEST_CONSOLE_INPUT_SIZE, "only what fits");
+    cr_assert_eq(console_ring_give_input(&ring, &producer, bytes, 1, &bad), 0);
+    cr_assert_not(bad);
+    cr_assert_eq(console_ring_get_input(&ring, got, sizeof(got)), GUEST_CONSOLE_INPUT_SIZE);
+    cr_assert(!memcmp(got, bytes, sizeof(got)));
+}
+
+Test(console_ring, a_scribbled_input_consumer_is_refused)
+{
+    uint32_t producer = 0;
+    bool bad = false;
+
+    ring.input_consumer = 0x80000000u;
+    cr_assert_eq(console_ring_give_input(&ring, &producer, "x", 1, &bad), 0);
+    cr_assert(bad);
+    cr_assert_eq(producer, 0, "the backend's own index stays");
+}
+
+Test(console_ring, a_scribbled_input_producer_drops_the_input)
+{
+    char got[16];
+
+    ring.input_producer = 0x40000000u;
+    cr_assert_eq(console_ring_get_input(&ring, got, sizeof(got)), 0);
+    cr_assert_eq(ring.input_consumer, 0x40000000u, "starts over at the producer");
+}
+
+Test(console_ring, input_starts_over_on_a_page_set_up_again)
+{
+    uint32_t producer = 7;
+    bool bad;
+    char got[4];
+
+    /* the partition restarted: its page is zeroed, the backend still at 7 */
+    cr_assert_eq(console_ring_give_input(&ring, &producer, "ab", 2, &bad), 2);
+    cr_assert_eq(producer, 2);
+    cr_assert_eq(console_ring_get_input(&ring, got, sizeof(got)), 2);
+    cr_assert(!memcmp(got, "ab", 2));
+}

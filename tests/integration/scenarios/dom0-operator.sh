@@ -1,10 +1,11 @@
 # The operator's console: dom0 owns the hypervisor's serial port, takes the
 # console over and prints the log itself; an operator (tools/serial-console.py)
-# types at it: help, list, a partition's console attached and detached with
-# Ctrl-] twice, a line typed to an unmodified guest's interrupt-driven
-# 16550, stats, and poweroff.
+# types at it: help, list, a full partition's console attached and detached
+# with Ctrl-] twice, lines typed to its interrupt-driven 16550, a pv
+# partition's console (the input half of its console ring), stats, and
+# poweroff.
 EMU=bochs
-CPUS=2
+CPUS=3
 RUN_ARGS=(--serial-script "$WORK/operator.script")
 
 prepare() {
@@ -17,6 +18,13 @@ memory = 4M
 image = uart-echo.elf
 mode = full
 console = none
+time_limit = 300
+
+[partition pvecho]
+cpus = 2
+memory = 4M
+image = pv-echo.elf
+mode = pv
 time_limit = 300
 CFG
     cat >"$WORK/operator.script" <<'SCRIPT'
@@ -40,6 +48,14 @@ send quit\r
 expect uart-echo: got 'quit'
 send \x1d
 expect dom0> 
+send console pvecho\r
+expect dom0: console attached to pvecho
+send hi there\r
+expect pv-echo: got 'hi there'
+send quit\r
+expect pv-echo: got 'quit'
+send \x1d
+expect dom0> 
 send stats echo\r
 expect exit status 0
 expect dom0> 
@@ -58,8 +74,12 @@ check() {
     expect_line "bulkhead: [dom0] [echo] uart-echo: got 'hello'"
     expect_line "bulkhead: [dom0] [echo] uart-echo: got 'quit'"
     expect_count "^bulkhead: \\[dom0\\] dom0: console detached from echo\$" 2
+    expect_line "bulkhead: [dom0] dom0: console detached from pvecho"
     expect_line "bulkhead: partition echo: stopped (exit status 0)"
+    expect_line "bulkhead: [dom0] [pvecho] pv-echo: got 'hi there'"
+    expect_line "bulkhead: [dom0] [pvecho] pv-echo: got 'quit'"
+    expect_line "bulkhead: partition pvecho: stopped (exit status 0)"
     expect_prefix "bulkhead: [dom0] dom0: stats echo: exits "
     expect_line "bulkhead: console: back with the hypervisor: the run of partition dom0 ended"
-    expect_partition_summary 2 2 0 dom0:-,echo:0
+    expect_partition_summary 3 3 0 dom0:-,echo:0,pvecho:0
 }
