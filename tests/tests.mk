@@ -42,6 +42,7 @@ UNIT_SOURCES_hypercall := tests/hypercall_world.c hv/hypercall.c hv/event.c hv/g
 UNIT_SOURCES_hypercall_log := $(UNIT_SOURCES_hypercall)
 UNIT_SOURCES_guest_memory := hv/guest_memory.c
 UNIT_SOURCES_log_ring := hv/log_ring.c
+UNIT_SOURCES_string_io := arch/x86_64/string_io.c
 
 UNIT_NAMES  := $(patsubst tests/unit/test_%.c,%,$(wildcard tests/unit/test_*.c))
 UNIT_CFLAGS := -std=c11 -g -O1 -I. $(WARNINGS) $(SANITIZE) -MMD -MP
