@@ -247,7 +247,10 @@ static int emulate_string_io(struct vcpu *vcpu, uint16_t port, uint64_t q)
             return result == ELEMENT_FAULTED;
         advance_registers(vcpu, &s);
     }
-    return 1; /* RIP stays: the guest runs the rest of the REP */
+    /* RIP stays while elements are left: the guest runs the rest of the REP. */
+    if (!string_io_remaining(&s, vcpu->regs.rcx))
+        exit_skip_instruction();
+    return 1;
 }
 
 int exit_handle_io(struct vcpu *vcpu)
