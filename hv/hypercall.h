@@ -175,6 +175,12 @@ struct hc_ioreq {
     uint32_t kind; /* enum hc_ioreq_kind */
     uint64_t sequence;
     uint64_t address; /* HC_IOREQ_MMIO: the guest-physical address */
+    /* Appended in ABI 1.0 (the fields above keep their offsets): for one
+     * element of a REP INS or REP OUTS, the elements the instruction still
+     * has to move including this one (its RCX, at most 0xffffffff); 0 for
+     * every other access. Each element is a request of its own. */
+    uint32_t rep_count;
+    uint32_t reserved;
 };
 
 struct hc_ioreq_page {

@@ -168,10 +168,14 @@ static bool forward(struct vcpu *vcpu, struct hc_ioreq what, uint32_t *value)
     return true;
 }
 
-bool ioreq_forward(struct vcpu *vcpu, uint16_t port, unsigned size, bool out, uint32_t *value)
+bool ioreq_forward(struct vcpu *vcpu, uint16_t port, unsigned size, bool out, uint32_t *value,
+                   uint32_t rep_count)
 {
-    struct hc_ioreq what = {
-        .kind = HC_IOREQ_PORT, .port = port, .size = (uint8_t)size, .write = out};
+    struct hc_ioreq what = {.kind = HC_IOREQ_PORT,
+                            .port = port,
+                            .size = (uint8_t)size,
+                            .write = out,
+                            .rep_count = rep_count};
 
     return forward(vcpu, what, value);
 }

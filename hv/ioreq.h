@@ -30,9 +30,10 @@ bool ioreq_port_claimed(uint16_t port);
 bool ioreq_mmio_claimed(uint64_t address, unsigned size);
 
 /* Hands the access to the server and waits for its answer; *value is the
- * value written (out) or receives the value read (in). Returns false when
- * the vCPU has to stop meanwhile. */
-bool ioreq_forward(struct vcpu *vcpu, uint16_t port, unsigned size, bool out, uint32_t *value);
+ * value written (out) or receives the value read (in); rep_count as in
+ * struct hc_ioreq. Returns false when the vCPU has to stop meanwhile. */
+bool ioreq_forward(struct vcpu *vcpu, uint16_t port, unsigned size, bool out, uint32_t *value,
+                   uint32_t rep_count);
 /* The same for a load or store of 1, 2 or 4 bytes at a claimed address. */
 bool ioreq_forward_mmio(struct vcpu *vcpu, uint64_t address, unsigned size, bool write,
                         uint32_t *value);

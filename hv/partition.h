@@ -208,9 +208,10 @@ bool partition_mmio_claimed(const struct partition *p, uint64_t address);
  * (store) or to fill (load). False when the vCPU has to stop meanwhile. */
 bool partition_mmio_access(struct vcpu *vcpu, uint64_t address, unsigned size, bool write,
                            uint64_t *value);
-/* A port access of the guest: value in (out) or to fill (in). Returns false
- * when the access ended the vCPU (the exit port). */
+/* A port access of the guest: value in (out) or to fill (in); rep_count is
+ * what a REP INS/OUTS element has left including itself, else 0. Returns
+ * false when the access ended the vCPU (the exit port, a stop meanwhile). */
 bool partition_port_access(struct vcpu *vcpu, uint16_t port, unsigned size, bool out,
-                           uint32_t *value);
+                           uint32_t *value, uint32_t rep_count);
 
 #endif

@@ -298,7 +298,7 @@ bool partition_mmio_access(struct vcpu *vcpu, uint64_t address, unsigned size, b
 }
 
 bool partition_port_access(struct vcpu *vcpu, uint16_t port, unsigned size, bool out,
-                           uint32_t *value)
+                           uint32_t *value, uint32_t rep_count)
 {
     struct partition *p = vcpu->partition;
     uint32_t all_ones = size == 4 ? 0xffffffffu : (1u << (size * 8)) - 1;
@@ -329,7 +329,7 @@ bool partition_port_access(struct vcpu *vcpu, uint16_t port, unsigned size, bool
     }
     /* A device model of the I/O server emulates it for full partitions. */
     if (!partition_is_pv(p) && ioreq_port_claimed(port))
-        return ioreq_forward(vcpu, port, size, out, value);
+        return ioreq_forward(vcpu, port, size, out, value, rep_count);
     /* Nobody owns this port: the bare-metal answer, and a count. */
     p->unowned_accesses++;
     if (!out)

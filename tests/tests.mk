@@ -40,8 +40,10 @@ UNIT_SOURCES_guest_paging := hv/guest_paging.c hv/guest_memory.c
 UNIT_SOURCES_hypercall := tests/hypercall_world.c hv/hypercall.c hv/event.c hv/grant.c \
                           hv/guest_memory.c hv/partition_info.c hv/ioreq.c hv/console_server.c hv/log_ring.c hv/format.c
 UNIT_SOURCES_hypercall_log := $(UNIT_SOURCES_hypercall)
+UNIT_SOURCES_ioreq := $(UNIT_SOURCES_hypercall)
 UNIT_SOURCES_guest_memory := hv/guest_memory.c
 UNIT_SOURCES_log_ring := hv/log_ring.c
+UNIT_SOURCES_string_io := arch/x86_64/string_io.c
 
 UNIT_NAMES  := $(patsubst tests/unit/test_%.c,%,$(wildcard tests/unit/test_*.c))
 UNIT_CFLAGS := -std=c11 -g -O1 -I. $(WARNINGS) $(SANITIZE) -MMD -MP

@@ -1,7 +1,8 @@
 /*
- * The only home of inline assembly in the guests: port I/O, MSRs, CPUID,
- * control registers, XCR0, cache and descriptor-table instructions, the
- * VMX instructions the hostile guests try, and VMCALL for hypercalls.
+ * The only home of inline assembly in the guests: port I/O (plain and
+ * string), MSRs, CPUID, control registers, XCR0, cache and descriptor-table
+ * instructions, the VMX instructions the hostile guests try, and VMCALL for
+ * hypercalls.
  * Everything else calls these.
  */
 #ifndef GUESTS_LIB_CPU_H
@@ -57,6 +58,50 @@ static inline uint32_t inl(uint16_t port)
     __asm__ volatile("inl %1, %0" : "=a"(value) : "Nd"(port));
     return value;
 }
+
+/*
+ * String port I/O. Each returns the index register (RSI for OUTS, RDI for
+ * INS) and RCX as the instruction left them, for guests that check them.
+ * The _backward forms run with RFLAGS.DF set and clear it again (not when
+ * the instruction faults: a handler that carries on must clear it); the
+ * _addr32 forms use 32-bit addresses (ESI/EDI and ECX).
+ */
+struct string_io_result {
+    uint64_t index, count;
+};
+
+#define STRING_IO_OUT(name, insn)                                                                  \
+    static inline struct string_io_result name(uint16_t port, const void *from, uint64_t count)    \
+    {                                                                                              \
+        struct string_io_result r;                                                                 \
+        __asm__ volatile(insn                                                                      \
+                         : "=S"(r.index), "=c"(r.count)                                            \
+                         : "0"(from), "1"(count), "d"(port)                                        \
+                         : "memory");                                                              \
+        return r;                                                                                  \
+    }
+#define STRING_IO_IN(name, insn)                                                                   \
+    static inline struct string_io_result name(uint16_t port, void *to, uint64_t count)            \
+    {                                                                                              \
+        struct string_io_result r;                                                                 \
+        __asm__ volatile(insn                                                                      \
+                         : "=D"(r.index), "=c"(r.count)                                            \
+                         : "0"(to), "1"(count), "d"(port)                                          \
+                         : "memory");                                                              \
+        return r;                                                                                  \
+    }
+STRING_IO_OUT(outsb_once, "outsb")
+STRING_IO_OUT(rep_outsb, "rep outsb")
+STRING_IO_OUT(rep_outsw, "rep outsw")
+STRING_IO_OUT(rep_outsd, "rep outsl")
+STRING_IO_OUT(rep_outsb_backward, "std; rep outsb; cld")
+STRING_IO_OUT(rep_outsb_addr32, "addr32 rep outsb")
+STRING_IO_IN(insb_once, "insb")
+STRING_IO_IN(rep_insb, "rep insb")
+STRING_IO_IN(rep_insd, "rep insl")
+STRING_IO_IN(rep_insb_addr32, "addr32 rep insb")
+#undef STRING_IO_OUT
+#undef STRING_IO_IN
 
 static inline struct cpuid_regs cpuid(uint32_t leaf, uint32_t subleaf)
 {
