@@ -21,6 +21,8 @@ SANITIZE    := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-
 UNIT_SOURCES_config := hv/config.c hv/config_devices.c
 UNIT_SOURCES_config_devices := hv/config.c hv/config_devices.c
 UNIT_SOURCES_pci    := drivers/pci.c
+UNIT_SOURCES_ioapic := drivers/ioapic.c
+UNIT_CFLAGS_ioapic  := -include tests/unit/shim_ioapic.h
 UNIT_CFLAGS_pci     := -include tests/unit/shim_pci.h
 UNIT_SOURCES_partition_devices := hv/partition_devices.c hv/config.c hv/config_devices.c
 UNIT_SOURCES_elf    := hv/elf.c
