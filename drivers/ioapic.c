@@ -1,7 +1,7 @@
 #include "drivers/ioapic.h"
 
-#define IOREGSEL 0    /* in 32-bit words from the window's base */
-#define IOWIN    4    /* byte offset 0x10 */
+#define IOREGSEL 0 /* in 32-bit words from the window's base */
+#define IOWIN    4 /* byte offset 0x10 */
 
 #define VERSION_MASK       0xffu
 #define MAX_ENTRY_SHIFT    16
