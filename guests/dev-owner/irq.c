@@ -35,10 +35,10 @@
 static const char irq_line[] = "dev-owner: sent one byte per interrupt on IRQ 3\n";
 
 static uint16_t port;
-static volatile uint32_t interrupts;      /* at IRQ_VECTOR */
-static volatile uint32_t thr_empty;       /* of them, THR-empty causes */
-static volatile uint32_t bytes_sent;      /* of irq_line, by the handler */
-static volatile uint32_t line_done;       /* 1 once the handler sent it all */
+static volatile uint32_t interrupts; /* at IRQ_VECTOR */
+static volatile uint32_t thr_empty;  /* of them, THR-empty causes */
+static volatile uint32_t bytes_sent; /* of irq_line, by the handler */
+static volatile uint32_t line_done;  /* 1 once the handler sent it all */
 static volatile bool sending;
 
 /* THR empty: the next byte of the line, or the interrupt off when done. */
