@@ -54,8 +54,8 @@ Test(hypercall_irq, other_partitions_may_not_call_it)
 
 Test(hypercall_irq, irqs_of_no_owned_device_are_refused)
 {
-    uint64_t refused[] = {0, 1, 4, DEVICE_IRQ_COUNT - 1, DEVICE_IRQ_COUNT, 255, 1ull << 32,
-                          UINT64_MAX};
+    uint64_t refused[] = {0,   1,          4,         DEVICE_IRQ_COUNT - 1, DEVICE_IRQ_COUNT,
+                          255, 1ull << 32, UINT64_MAX};
 
     for (unsigned i = 0; i < sizeof(refused) / sizeof(refused[0]); i++)
         cr_expect_eq(bind(DOM0, refused[i], VECTOR), HC_EPERM, "IRQ %llu",
