@@ -39,6 +39,9 @@ struct __attribute__((packed)) acpi_header {
 #define MADT_ENTRIES          44
 #define MADT_LOCAL_APIC       0
 #define MADT_IOAPIC           1
+#define MADT_IOAPIC_LENGTH    12
+#define MADT_IOAPIC_ADDRESS   4
+#define MADT_IOAPIC_GSI_BASE  8
 #define MADT_LOCAL_X2APIC     9
 #define SLP_EN                (1u << 13)
 
@@ -84,6 +87,15 @@ static uint64_t read64(const struct acpi_header *h, uint32_t offset)
     return offset + 8 <= h->length ? read32(h, offset) | (uint64_t)read32(h, offset + 4) << 32 : 0;
 }
 
+/* The one that takes GSI 0 up serves the ISA IRQs. */
+static void note_ioapic(const struct acpi_header *madt, uint32_t at, uint8_t len,
+                        struct acpi_info *info)
+{
+    info->madt_ioapics++;
+    if (len >= MADT_IOAPIC_LENGTH && read32(madt, at + MADT_IOAPIC_GSI_BASE) == 0)
+        info->ioapic_address = read32(madt, at + MADT_IOAPIC_ADDRESS);
+}
+
 static void parse_madt(const struct acpi_header *madt, struct acpi_info *info)
 {
     const uint8_t *p = (const uint8_t *)madt;
@@ -97,7 +109,7 @@ static void parse_madt(const struct acpi_header *madt, struct acpi_info *info)
         else if (type == MADT_LOCAL_X2APIC && len >= 16 && (p[at + 8] & 1))
             info->madt_cpus++;
         else if (type == MADT_IOAPIC)
-            info->madt_ioapics++;
+            note_ioapic(madt, at, len, info);
         at += len;
     }
 }

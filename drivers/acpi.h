@@ -14,6 +14,7 @@ struct acpi_info {
     bool present;
     uint32_t madt_cpus; /* enabled local APIC / x2APIC entries */
     uint32_t madt_ioapics;
+    uint64_t ioapic_address; /* of the IOAPIC whose inputs start at GSI 0; 0: none */
     bool fadt_found;
     uint32_t pm1a_control; /* I/O ports, 0 when absent */
     uint32_t pm1b_control;

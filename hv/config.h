@@ -91,7 +91,11 @@ struct config_device {
     enum config_device_kind kind;
     uint16_t port;               /* serial: the first of its ports */
     uint8_t bus, slot, function; /* pci */
+    uint8_t irq;                 /* serial: its ISA IRQ, 0 when it has none */
 };
+
+#define CONFIG_IRQ_MAX     23 /* the pins of the first IOAPIC */
+#define CONFIG_IRQ_CASCADE 2  /* the legacy PICs' cascade: no device has it */
 
 struct config_partition {
     char name[CONFIG_PARTITION_NAME_LEN];

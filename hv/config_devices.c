@@ -3,6 +3,8 @@
  * owns. The value is a comma-separated list of
  *
  *   serial PORT      a 16550 UART whose 8 ports start at PORT (hex or decimal)
+ *   serial PORT irq N   the same with its ISA IRQ (1-23, not 2); COM1 (0x3f8)
+ *                    and COM2 (0x2f8) have 4 and 3 without it, others none
  *   framebuffer      the firmware's (GOP) framebuffer
  *   pci BB:DD.F      a PCI function: bus, device and function in hex
  *
@@ -17,7 +19,11 @@
 #define PCI_MAX_SLOT      0x1fu
 #define PCI_MAX_FUNCTION  7u
 #define DEVICE_NAME_LEN   24
-#define DEVICE_KINDS_TEXT "serial PORT, framebuffer, pci BB:DD.F"
+#define DEVICE_KINDS_TEXT "serial PORT [irq N], framebuffer, pci BB:DD.F"
+#define COM1_PORT         0x3f8
+#define COM1_IRQ          4
+#define COM2_PORT         0x2f8
+#define COM2_IRQ          3
 #define ARRAY_LENGTH(a)   (sizeof(a) / sizeof((a)[0]))
 
 /* Ports every partition needs the hypervisor to keep, whoever owns what. */
@@ -125,17 +131,64 @@ static bool parse_serial_port(struct span s, struct config_device *device)
     return true;
 }
 
+/* The IRQ the PC standard gives the first two UARTs; others have none
+ * unless the config names one. */
+static uint8_t default_serial_irq(uint16_t port)
+{
+    return port == COM1_PORT ? COM1_IRQ : port == COM2_PORT ? COM2_IRQ : 0;
+}
+
+static bool parse_irq(struct span s, uint8_t *irq)
+{
+    uint64_t value;
+
+    if (!span_to_u64(s, &value) || value == 0 || value == CONFIG_IRQ_CASCADE ||
+        value > CONFIG_IRQ_MAX)
+        return false;
+    *irq = (uint8_t)value;
+    return true;
+}
+
+/* The first word of s and the rest after blanks. */
+static struct span split_word(struct span s, struct span *rest)
+{
+    size_t blank = 0;
+
+    while (blank < s.len && s.ptr[blank] != ' ' && s.ptr[blank] != '\t')
+        blank++;
+    *rest = span_trim(span_tail(s, blank));
+    return span_head(s, blank);
+}
+
+/* "PORT" or "PORT irq N". */
+static bool parse_serial(struct span argument, unsigned line, struct config_device *device,
+                         struct config_error *error)
+{
+    struct span rest, irq_word, irq_value;
+    struct span port = split_word(argument, &rest);
+
+    irq_word = split_word(rest, &irq_value);
+    if (!parse_serial_port(port, device) || (rest.len != 0 && !span_equals(irq_word, "irq")))
+        return config_fail_at(error, line,
+                              "bad serial port %q; expected the first of its 8 I/O ports, from "
+                              "0x1 to 0xfff8, as in serial 0x2f8 (or serial 0x2f8 irq 3)",
+                              argument);
+    device->irq = default_serial_irq(device->port);
+    if (rest.len == 0 || parse_irq(irq_value, &device->irq))
+        return true;
+    return config_fail_at(error, line,
+                          "bad IRQ %q for serial 0x%x; expected a number from 1 to %u other "
+                          "than %u, as in serial 0x2f8 irq 3",
+                          irq_value, (unsigned)device->port, CONFIG_IRQ_MAX, CONFIG_IRQ_CASCADE);
+}
+
 /* The kind word and its argument; false (reported) when they do not fit. */
 static bool parse_item(struct span item, unsigned line, struct config_device *device,
                        struct config_error *error)
 {
-    size_t blank = 0;
-    struct span kind, argument;
+    struct span argument;
+    struct span kind = split_word(item, &argument);
 
-    while (blank < item.len && item.ptr[blank] != ' ' && item.ptr[blank] != '\t')
-        blank++;
-    kind = span_head(item, blank);
-    argument = span_trim(span_tail(item, blank));
     if (span_equals(kind, "framebuffer")) {
         device->kind = CONFIG_DEVICE_FRAMEBUFFER;
         if (argument.len == 0)
@@ -145,12 +198,7 @@ static bool parse_item(struct span item, unsigned line, struct config_device *de
     }
     if (span_equals(kind, "serial")) {
         device->kind = CONFIG_DEVICE_SERIAL;
-        if (parse_serial_port(argument, device))
-            return true;
-        return config_fail_at(error, line,
-                              "bad serial port %q; expected the first of its 8 I/O ports, from "
-                              "0x1 to 0xfff8, as in serial 0x2f8",
-                              argument);
+        return parse_serial(argument, line, device, error);
     }
     if (span_equals(kind, "pci")) {
         device->kind = CONFIG_DEVICE_PCI;
@@ -189,6 +237,25 @@ static bool check_kept_ports(const struct config_device *device, unsigned line,
     return config_fail_at(error, line, "%s overlaps %s, which the hypervisor keeps", name, kept);
 }
 
+/* ISA lines are edge-triggered: two devices on one line would lose each
+ * other's interrupts. */
+static bool check_irq_unshared(const struct config_partition *partition,
+                               const struct config_device *device, struct config_error *error)
+{
+    char name[DEVICE_NAME_LEN], other[DEVICE_NAME_LEN];
+
+    for (unsigned i = 0; device->irq && i < partition->device_count; i++) {
+        if (partition->devices[i].irq != device->irq)
+            continue;
+        config_device_name(device, name, sizeof(name));
+        config_device_name(&partition->devices[i], other, sizeof(other));
+        return config_fail_at(error, partition->devices_line,
+                              "device '%s' would share IRQ %u with '%s'; name another with irq N",
+                              name, (unsigned)device->irq, other);
+    }
+    return true;
+}
+
 /* Adds a parsed device after the checks that need only this list. */
 static bool add_device(struct config_partition *partition, const struct config_device *device,
                        struct config_error *error)
@@ -206,7 +273,7 @@ static bool add_device(struct config_partition *partition, const struct config_d
             return config_fail_at(error, line, "device '%s' shares ports with '%s'", name, other);
         return config_fail_at(error, line, "device '%s' is given twice", name);
     }
-    if (!check_kept_ports(device, line, error))
+    if (!check_kept_ports(device, line, error) || !check_irq_unshared(partition, device, error))
         return false;
     if (partition->device_count == CONFIG_MAX_DEVICES)
         return config_fail_at(error, line, "too many devices: at most %u are allowed",

@@ -7,6 +7,7 @@
 
 #include "hv/arch.h"
 #include "hv/console_server.h"
+#include "hv/device_irq.h"
 #include "hv/event.h"
 #include "hv/grant.h"
 #include "hv/ioreq.h"
@@ -278,6 +279,11 @@ static int64_t hc_console_release(struct hypercall_caller *caller, const uint64_
     return console_release(caller->partition, args[0]);
 }
 
+static int64_t hc_device_irq_bind(struct hypercall_caller *caller, const uint64_t *args)
+{
+    return device_irq_bind(caller->partition, args[0], args[1]);
+}
+
 static const struct hypercall hypercalls[HC_CALL_COUNT] = {
     [HC_NULL] = {hc_null, false},
     [HC_VERSION] = {hc_version, false},
@@ -311,6 +317,7 @@ static const struct hypercall hypercalls[HC_CALL_COUNT] = {
     [HC_IOREQ_COMPLETE] = {hc_ioreq_complete, true},
     [HC_CONSOLE_SERVER] = {hc_console_server, true},
     [HC_CONSOLE_RELEASE] = {hc_console_release, true},
+    [HC_DEVICE_IRQ_BIND] = {hc_device_irq_bind, true},
 };
 
 int64_t hypercall_dispatch(struct hypercall_caller *caller, uint64_t number, const uint64_t args[6])

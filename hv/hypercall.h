@@ -97,7 +97,11 @@ enum hypercall_number {
     HC_CONSOLE_RELEASE = 54, /* (partition id) -> 0 (privileged): the backend is done with
                                 the console ring of a destroyed partition */
 
-    HC_CALL_COUNT = 55,
+    HC_DEVICE_IRQ_BIND = 56, /* (IRQ, vector 32-255 or 0) -> 0 (privileged): the IRQ of a
+                                device the caller owns arrives as that vector on its vCPU 0;
+                                vector 0 masks it again */
+
+    HC_CALL_COUNT = 57,
 };
 
 enum hypercall_error {

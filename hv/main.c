@@ -7,6 +7,7 @@
 #include "drivers/fbcon.h"
 #include "drivers/pic8259.h"
 #include "arch/x86_64/guest_bitmaps.h"
+#include "arch/x86_64/irq_route.h"
 #include "hv/arch.h"
 #include "hv/boot_info.h"
 #include "hv/config.h"
@@ -284,6 +285,7 @@ static void boot_cpu_main(void *arg)
     if (acpi.present)
         log_line("acpi: %u CPUs and %u IOAPICs in the MADT, power-off %s", acpi.madt_cpus,
                  acpi.madt_ioapics, acpi.s5_found ? "via FADT" : "not described");
+    irq_route_init(acpi.ioapic_address);
     tsc_hz = arch_calibrate_tsc();
     log_line("tsc: %llu kHz", (unsigned long long)(tsc_hz / 1000));
 

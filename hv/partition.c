@@ -5,6 +5,7 @@
 #include "arch/x86_64/vcpu_run.h"
 #include "hv/arch.h"
 #include "hv/console_server.h"
+#include "hv/device_irq.h"
 #include "hv/guest_abi.h"
 #include "hv/ioreq.h"
 #include "hv/log.h"
@@ -216,6 +217,7 @@ static void forget_previous_run(struct partition *p)
 {
     ioreq_server_suspend(p);
     give_back_console(p);
+    device_irq_release(p);
     console_server_gone(p);
     grant_release_all(p);
     event_close_all(p);
@@ -275,6 +277,7 @@ static void run_once(struct partition *p, struct vcpu *v)
     p->state = p->crashed ? PARTITION_CRASHED : PARTITION_STOPPED;
     ioreq_server_gone(p);
     give_back_console(p);
+    device_irq_release(p);
     console_server_gone(p);
     report_end(p, v);
 }

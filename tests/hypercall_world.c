@@ -44,6 +44,13 @@ static void build_partition(unsigned index)
                                    .mode = CONFIG_MODE_PV,
                                    .privileged = index + 1 == WORLD_DOM0};
     strncpy(c->name, names[index], sizeof(c->name) - 1);
+    if (c->privileged) {
+        c->devices[0] = (struct config_device){
+            .kind = CONFIG_DEVICE_SERIAL, .port = 0x2f8, .irq = WORLD_OWNED_IRQ};
+        c->devices[1] = (struct config_device){
+            .kind = CONFIG_DEVICE_SERIAL, .port = 0x3e8, .irq = WORLD_OWNED_IRQ_OTHER};
+        c->device_count = 2;
+    }
     memset(rams[index], 0, WORLD_RAM_SIZE);
     *p = (struct partition){.id = index + 1,
                             .config = c,
@@ -68,6 +75,7 @@ void world_reset(void)
 {
     /* The console backend of a previous world goes with it. */
     console_server_gone(&world.partitions[WORLD_DOM0 - 1]);
+    device_irq_release(&world.partitions[WORLD_DOM0 - 1]);
     memset(&world, 0, sizeof(world));
     for (unsigned i = 0; i < WORLD_PARTITIONS; i++)
         build_partition(i);
@@ -96,6 +104,7 @@ void world_restart(unsigned id)
 
     grant_release_all(p);
     event_close_all(p);
+    device_irq_release(p);
     p->timer_deadline = 0;
     world_record(id)->unflushed_unmaps = 0;
 }
@@ -262,6 +271,27 @@ void partition_deliver_interrupt(struct partition *p, unsigned vcpu, uint8_t vec
     }
     r->interrupts[vcpu][vector]++;
     r->interrupt_total++;
+}
+
+bool arch_irq_route(unsigned irq, unsigned cpu)
+{
+    if (irq >= DEVICE_IRQ_COUNT)
+        note("a route for an IRQ past the IOAPIC's pins");
+    if (world.no_ioapic || irq >= DEVICE_IRQ_COUNT)
+        return false;
+    world.pins[irq] =
+        (struct world_pin){true, cpu, world.pins[irq].routes + 1, world.pins[irq].masks};
+    return true;
+}
+
+void arch_irq_mask(unsigned irq)
+{
+    if (irq >= DEVICE_IRQ_COUNT) {
+        note("a mask for an IRQ past the IOAPIC's pins");
+        return;
+    }
+    world.pins[irq].unmasked = false;
+    world.pins[irq].masks++;
 }
 
 /* I/O requests are never forwarded here (no vCPU runs): waiting is over at

@@ -13,6 +13,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "hv/device_irq.h"
 #include "hv/hypercall_dispatch.h"
 #include "hv/log_ring.h"
 #include "hv/partition.h"
@@ -24,6 +25,10 @@
 #define WORLD_DOM0        1 /* the privileged partition's id */
 #define WORLD_PAGE        4096ull
 #define WORLD_SERIAL_PORT 0x3f8 /* the hypervisor's console port */
+/* The privileged partition owns two UARTs (in its config): 0x2f8 on IRQ 3
+ * and 0x3e8 on IRQ 5. */
+#define WORLD_OWNED_IRQ       3
+#define WORLD_OWNED_IRQ_OTHER 5
 
 /* Every grant of every partition could be mapped at once. */
 #define WORLD_MAPPINGS (WORLD_PARTITIONS * HC_GRANTS)
@@ -70,6 +75,13 @@ struct world {
     const char *violation;
     uint64_t pages_freed;      /* memory_free_pages() */
     const void *console_owner; /* who took the console (HC_CONSOLE_TAKE) */
+    /* The IOAPIC's pins as arch_irq_route()/arch_irq_mask() left them. */
+    struct world_pin {
+        bool unmasked;
+        unsigned cpu;
+        unsigned routes, masks;
+    } pins[DEVICE_IRQ_COUNT];
+    bool no_ioapic; /* arch_irq_route() fails, as with no IOAPIC */
 };
 
 extern struct world world;

@@ -21,6 +21,8 @@ SANITIZE    := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-
 UNIT_SOURCES_config := hv/config.c hv/config_devices.c
 UNIT_SOURCES_config_devices := hv/config.c hv/config_devices.c
 UNIT_SOURCES_pci    := drivers/pci.c
+UNIT_SOURCES_ioapic := drivers/ioapic.c
+UNIT_CFLAGS_ioapic  := -include tests/unit/shim_ioapic.h
 UNIT_CFLAGS_pci     := -include tests/unit/shim_pci.h
 UNIT_SOURCES_partition_devices := hv/partition_devices.c hv/config.c hv/config_devices.c
 UNIT_SOURCES_elf    := hv/elf.c
@@ -38,9 +40,11 @@ UNIT_SOURCES_uart   := guests/dom0/uart.c
 UNIT_SOURCES_x86_decode := hv/x86_decode.c
 UNIT_SOURCES_guest_paging := hv/guest_paging.c hv/guest_memory.c
 UNIT_SOURCES_hypercall := tests/hypercall_world.c hv/hypercall.c hv/event.c hv/grant.c \
-                          hv/guest_memory.c hv/partition_info.c hv/ioreq.c hv/console_server.c hv/log_ring.c hv/format.c
+                          hv/guest_memory.c hv/partition_info.c hv/ioreq.c hv/console_server.c hv/log_ring.c hv/format.c \
+                          hv/device_irq.c hv/config.c hv/config_devices.c
 UNIT_SOURCES_hypercall_log := $(UNIT_SOURCES_hypercall)
 UNIT_SOURCES_ioreq := $(UNIT_SOURCES_hypercall)
+UNIT_SOURCES_hypercall_irq := $(UNIT_SOURCES_hypercall)
 UNIT_SOURCES_guest_memory := hv/guest_memory.c
 UNIT_SOURCES_log_ring := hv/log_ring.c
 UNIT_SOURCES_string_io := arch/x86_64/string_io.c
@@ -86,7 +90,8 @@ test-unit: $(UNIT_COUNTS)
 FUZZ_SOURCES_config := hv/config.c hv/config_devices.c
 FUZZ_SOURCES_elf    := hv/elf.c
 FUZZ_SOURCES_hypercall := tests/hypercall_world.c hv/hypercall.c hv/event.c hv/grant.c \
-                          hv/guest_memory.c hv/partition_info.c hv/ioreq.c hv/console_server.c hv/log_ring.c hv/format.c
+                          hv/guest_memory.c hv/partition_info.c hv/ioreq.c hv/console_server.c hv/log_ring.c hv/format.c \
+                          hv/device_irq.c hv/config.c hv/config_devices.c
 
 FUZZ_CC     := clang
 FUZZ_RUNS   ?= 200000

@@ -1,9 +1,11 @@
 /* Host interrupts. The hypervisor runs with interrupts off except while it
- * waits in HLT for a halted guest; then the kick and timer vectors wake it.
- * Anything else is acknowledged and counted. */
+ * waits in HLT for a halted guest; then the kick and timer vectors wake it,
+ * and a device IRQ routed here goes to its owner. Anything else is
+ * acknowledged and counted. */
 #include <stdint.h>
 
 #include "arch/x86_64/cpu.h"
+#include "arch/x86_64/irq_route.h"
 #include "arch/x86_64/lapic.h"
 #include "hv/arch.h"
 
@@ -15,7 +17,8 @@ void interrupt_dispatch(uint64_t vector)
 {
     if (vector == LAPIC_VECTOR_SPURIOUS)
         return; /* spurious interrupts take no EOI (SDM Vol. 3A 11.9) */
-    if (vector != LAPIC_VECTOR_KICK && vector != LAPIC_VECTOR_TIMER)
+    if (vector != LAPIC_VECTOR_KICK && vector != LAPIC_VECTOR_TIMER &&
+        !irq_route_handle((uint8_t)vector))
         __atomic_add_fetch(&unexpected_interrupts, 1, __ATOMIC_RELAXED);
     lapic_eoi();
 }

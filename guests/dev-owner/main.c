@@ -5,6 +5,7 @@
  *   - its 16550: a scratch-register round trip and a line written out of
  *     the UART, with no I/O exit (its exit counters, read through
  *     HC_PARTITION_LIST, do not move; a port it does not own moves them);
+ *     then its interrupts, bound to a vector of its own (irq.c);
  *   - a PCI function's memory BAR, mapped at its host-physical address: a
  *     register written and read back (for an 82540EM network card, the
  *     receive-descriptor base), and a read through the function's I/O
@@ -15,6 +16,7 @@
  *     answers, another one reads as absent, a write to its BAR is dropped
  *     and bus mastering cannot be turned on.
  */
+#include "guests/dev-owner/irq.h"
 #include "guests/lib/guest.h"
 #include "guests/lib/hypercall.h"
 
@@ -216,8 +218,10 @@ int guest_main(const struct bulkhead_boot_info *info)
     bar_ports = find_range(GUEST_DEVICE_PCI, GUEST_RANGE_PORTS);
     EXPECT_TRUE(serial != 0);
     EXPECT_TRUE(bar_memory != 0 && bar_ports != 0);
-    if (serial)
+    if (serial) {
         check_uart((uint16_t)serial->base);
+        check_uart_interrupts((uint16_t)serial->base);
+    }
     if (bar_memory && bar_ports) {
         check_pci(bar_memory, bar_ports);
         check_pci_config(boot->devices[bar_memory->device].id, bar_memory->base);

@@ -73,7 +73,8 @@ static bool same_device(const struct config_device *a, const struct config_devic
 }
 
 /* Devices: only in the privileged partition, each once, well formed, never
- * the hypervisor's console port. */
+ * part of the hypervisor's console port (all of it is allowed: its owner
+ * takes the console over); IRQs valid and unshared. */
 static void check_devices(const struct config *config, const struct config_partition *partition)
 {
     uint16_t console = config->hypervisor.serial_port;
@@ -88,12 +89,16 @@ static void check_devices(const struct config *config, const struct config_parti
 
         if (d->kind == CONFIG_DEVICE_SERIAL &&
             (d->port == 0 || d->port > 0xfff8 ||
-             (console != 0 && serial_ports_overlap(d, &hv_console))))
+             (console != 0 && d->port != console && serial_ports_overlap(d, &hv_console))))
+            abort();
+        if (d->irq == CONFIG_IRQ_CASCADE || d->irq > CONFIG_IRQ_MAX ||
+            (d->irq != 0 && d->kind != CONFIG_DEVICE_SERIAL))
             abort();
         if (d->kind == CONFIG_DEVICE_PCI && (d->slot > 0x1f || d->function > 7))
             abort();
         for (unsigned j = 0; j < i; j++) {
-            if (same_device(d, &partition->devices[j]))
+            if (same_device(d, &partition->devices[j]) ||
+                (d->irq != 0 && d->irq == partition->devices[j].irq))
                 abort();
         }
         config_device_name(d, name, sizeof(name));

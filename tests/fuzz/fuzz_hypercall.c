@@ -80,6 +80,7 @@ static const uint8_t real_calls[] = {
     HC_CONSOLE_TAKE,
     HC_CONSOLE_SERVER,
     HC_CONSOLE_RELEASE,
+    HC_DEVICE_IRQ_BIND,
 };
 #define REAL_CALLS (sizeof(real_calls) / sizeof(real_calls[0]))
 
@@ -177,7 +178,8 @@ static unsigned interrupts_delivered(void)
 static bool is_privileged_call(uint64_t number)
 {
     return (number >= HC_PARTITION_LIST && number <= HC_CONSOLE_TAKE) ||
-           (number >= HC_IOREQ_SERVER && number <= HC_CONSOLE_RELEASE);
+           (number >= HC_IOREQ_SERVER && number <= HC_CONSOLE_RELEASE) ||
+           number == HC_DEVICE_IRQ_BIND;
 }
 
 static bool is_known_call(uint64_t number)

@@ -83,6 +83,7 @@ Test(acpi, finds_cpus_ioapics_and_power_off)
     cr_assert(acpi_parse(0x100, fake_map, &info));
     cr_assert_eq(info.madt_cpus, 3);
     cr_assert_eq(info.madt_ioapics, 1);
+    cr_assert_eq(info.ioapic_address, 0xfec00000);
     cr_assert(info.fadt_found);
     cr_assert_eq(info.pm1a_control, 0x604);
     cr_assert(info.s5_found);

@@ -109,7 +109,7 @@ Test(config_devices, unknown_kind)
 {
     expect_devices_error("serial 0x2f8, usb 1", "unknown device kind 'usb'");
     expect_devices_error("Serial 0x2f8", "unknown device kind 'Serial'");
-    expect_devices_error("0x2f8", "known kinds are serial PORT, framebuffer, pci BB:DD.F");
+    expect_devices_error("0x2f8", "known kinds are serial PORT [irq N], framebuffer, pci BB:DD.F");
 }
 
 Test(config_devices, bad_serial_ports)
@@ -226,4 +226,40 @@ Test(config_devices, absent_framebuffer)
     cr_assert_eq(check(false), -1);
     cr_expect_eq(error.line, 6);
     cr_expect(strstr(error.message, "device 'framebuffer' of partition 'dom0' is not present"));
+}
+
+Test(config_devices, serial_irqs_default_for_com1_and_com2)
+{
+    expect_ok("[hypervisor]\nserial = none\n" DOM0_HEAD
+              "devices = serial 0x3f8, serial 0x2f8, serial 0x3e8\n");
+    cr_expect_eq(device(0)->irq, 4);
+    cr_expect_eq(device(1)->irq, 3);
+    cr_expect_eq(device(2)->irq, 0);
+}
+
+Test(config_devices, an_explicit_serial_irq)
+{
+    expect_ok(DOM0_HEAD "devices = serial 0x2f8 irq 5, serial 0x3e8\tirq  0x0b, framebuffer\n");
+    cr_expect_eq(device(0)->port, 0x2f8);
+    cr_expect_eq(device(0)->irq, 5);
+    cr_expect_eq(device(1)->irq, 11);
+    expect_name(0, "serial 0x2f8");
+}
+
+Test(config_devices, bad_serial_irqs)
+{
+    const char *bad[] = {"serial 0x2f8 irq",    "serial 0x2f8 irq 0",  "serial 0x2f8 irq 2",
+                         "serial 0x2f8 irq 24", "serial 0x2f8 irq 3x", "serial 0x2f8 irq 3 4",
+                         "serial 0x2f8 irq -1"};
+
+    for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+        expect_devices_error(bad[i], "bad IRQ");
+    expect_devices_error("serial 0x2f8 irg 3", "bad serial port '0x2f8 irg 3'");
+}
+
+Test(config_devices, two_serials_on_one_irq_are_refused)
+{
+    expect_devices_error("serial 0x2f8, serial 0x2e8 irq 3",
+                         "device 'serial 0x2e8' would share IRQ 3 with 'serial 0x2f8'");
+    expect_ok(DOM0_HEAD "devices = serial 0x2f8, serial 0x2e8 irq 5\n");
 }

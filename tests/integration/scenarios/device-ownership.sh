@@ -1,6 +1,9 @@
 # The privileged partition owns a second 16550 (COM2) and a PCI network card
 # (config `devices`): it reaches the UART's registers and writes a line out
-# of it with no I/O exit, writes and reads back a register of the card
+# of it with no I/O exit, binds the UART's IRQ 3 to a vector of its own
+# (HC_DEVICE_IRQ_BIND) and gets its THR-empty interrupts there, sends a line
+# one byte per interrupt, is refused an IRQ it does not own and gets nothing
+# once it unbinds; writes and reads back a register of the card
 # through its memory BAR (mapped at the host-physical address) and reads its
 # I/O BAR (ports open) without an exit. In PCI configuration space it sees
 # its own function only, cannot move a BAR and cannot turn on bus mastering.
@@ -15,6 +18,8 @@ RUN_ARGS=(--e1000 yes --com2 "$COM2_LOG")
 # Where the firmware puts the card's memory BAR under Bochs; the owner's
 # report of its BAR must say the same, so the intruder aims at the real one.
 E1000_BAR0=0x80000000
+# What guests/dev-owner/irq.c sends one byte per interrupt.
+IRQ_LINE="dev-owner: sent one byte per interrupt on IRQ 3"
 
 prepare() {
     config_with_partitions <<CFG
@@ -36,6 +41,25 @@ script = $E1000_BAR0
 CFG
 }
 
+# Bochs+OVMF has no MADT: the standard IOAPIC, masked until someone binds.
+check_interrupts() {
+    local bytes=$((${#IRQ_LINE} + 1)) sent_by
+    expect_line "bulkhead: ioapic: no MADT entry; using the standard IOAPIC at 0xfec00000, ISA IRQ n on pin n"
+    expect_prefix_with "bulkhead: ioapic: 0xfec00000 version 0x" "pins, all masked"
+    expect_line "bulkhead: [owner] dev-owner: IRQ 4 of no owned device refused (-3), vector 7 refused (-1)"
+    expect_line "bulkhead: partition owner: IRQ 3 (serial 0x2f8) bound to its vector 0x50 on cpu0"
+    expect_prefix "bulkhead: [owner] dev-owner: IRQ 3 arrived at vector 0x50: "
+    expect_line "bulkhead: [owner] PASS arrived"
+    sent_by=$(first_match "^bulkhead: \\[owner\\] dev-owner: a line of $bytes bytes sent by [0-9]+ interrupts$" |
+        sed -nE 's/.* sent by ([0-9]+) interrupts$/\1/p')
+    [ -n "$sent_by" ] && [ "$sent_by" -ge "$bytes" ] ||
+        fail "no line of $bytes bytes sent by at least $bytes interrupts"
+    expect_prefix "bulkhead: partition owner: IRQ 3 masked again, "
+    expect_line "bulkhead: [owner] dev-owner: IRQ 3 unbound: 0 interrupts while its UART asked for one"
+    grep -xF "$IRQ_LINE" <(tr -d '\r' <"$COM2_LOG") >/dev/null ||
+        fail "COM2 did not receive the line sent by interrupts"
+}
+
 check() {
     expect_exit 0
     expect_line "bulkhead: partition owner: owns serial 0x2f8: ports 0x2f8-0x2ff open"
@@ -52,6 +76,7 @@ check() {
     expect_partition_passed owner
     grep -xF "dev-owner: written straight to its own 16550" <(tr -d '\r' <"$COM2_LOG") >/dev/null ||
         fail "COM2 did not receive the owner's line"
+    check_interrupts
     expect_line "bulkhead: [intruder] dev-intruder: serial 0x2f8 scratch register reads 0xff"
     expect_line "bulkhead: [intruder] dev-intruder: reading $E1000_BAR0"
     expect_partition_crashed intruder 1 "48 (EPT violation)"

@@ -1,6 +1,7 @@
 # A bigger machine: q35 with 8 CPUs and 8 GiB. Every CPU is counted, memory
 # above 4 GiB shows up in the memory map, and the no-VT-x path still ends in
-# a clean power-off.
+# a clean power-off. QEMU's firmware tables describe the IOAPIC: the
+# hypervisor takes it from the MADT and masks every pin.
 EMU=qemu-tcg
 MACHINE=q35
 CPUS=8
@@ -13,6 +14,9 @@ check() {
     expect_distinct "$CAPABILITY_RE.*" "$CPUS"
     expect_clean_no_vmx_run
     expect_memory_above_4g
+    expect_prefix_with "bulkhead: acpi: $CPUS CPUs and 1 IOAPICs in the MADT" "power-off"
+    expect_prefix_with "bulkhead: ioapic: 0xfec00000 version 0x" "pins, all masked"
+    expect_no_prefix "bulkhead: ioapic: no MADT entry"
 }
 
 four_gib=$((1 << 32))

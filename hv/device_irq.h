@@ -1,0 +1,35 @@
+/*
+ * Interrupts of the devices the privileged partition owns (config
+ * `devices`). The owner binds a device's IRQ to a vector of its vCPU 0
+ * (HC_DEVICE_IRQ_BIND); the hypervisor then routes the IRQ's IOAPIC pin to
+ * itself on that vCPU's CPU and turns each interrupt into the bound
+ * virtual one. An IRQ nobody bound stays masked, and a partition's pins
+ * are masked again when its run ends.
+ */
+#ifndef HV_DEVICE_IRQ_H
+#define HV_DEVICE_IRQ_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+struct partition;
+
+#define DEVICE_IRQ_COUNT 24 /* ISA IRQ n is IOAPIC pin n: the first IOAPIC's pins */
+
+/* HC_DEVICE_IRQ_BIND: vector 32-255 binds, 0 unbinds. Returns 0 or an
+ * HC_E* error. */
+int64_t device_irq_bind(struct partition *p, uint64_t irq, uint64_t vector);
+
+/* The run of p ended: its IRQs are masked and unbound. */
+void device_irq_release(struct partition *p);
+
+/* From the arch's interrupt handler, on the CPU the IRQ was routed to. */
+void device_irq_raised(unsigned irq);
+
+/* Implemented by the arch (arch/x86_64/irq_route.c). */
+/* Routes the IRQ's pin to the hypervisor on this CPU, unmasked; false when
+ * no IOAPIC serves it. */
+bool arch_irq_route(unsigned irq, unsigned cpu);
+void arch_irq_mask(unsigned irq);
+
+#endif
