@@ -32,8 +32,9 @@
 # Exit status: 0 when the log holds the summary line ("bulkhead: summary
 # cpus=") and a power-off line ("bulkhead: powering off") and the emulator
 # ended by itself; 1 when it ended but the log says otherwise; 2 when the
-# emulator cannot run on this host; 3 on a usage or setup error; 124 when the
-# run hit its timeout and was killed.
+# emulator cannot run on this host; 3 on a usage or setup error; 4 when the
+# emulator itself crashed (a fatal signal) before the machine was done; 124
+# when the run hit its timeout and was killed.
 set -uo pipefail
 
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -252,10 +253,20 @@ clean_log() { sed -e 's/\x1b\[[0-9;?]*[A-Za-z]//g' -e 's/\r//g' "$log"; }
 # The console's last line may lack its newline; keep ours on lines of their own.
 [ -s "$log" ] && [ "$(tail -c 1 "$log" | od -An -c | tr -d ' ')" != '\n' ] && echo
 
+# The emulator itself died of a fault (SIGILL, SIGABRT, SIGBUS, SIGFPE,
+# SIGSEGV): a failure of the host's emulator, not of the machine it ran.
+emulator_crashed() {
+    case "$emu_status" in 132 | 134 | 135 | 136 | 139) return 0 ;; *) return 1 ;; esac
+}
+
 status=0
 if [ "$emu_status" -eq 124 ] || [ "$emu_status" -eq 137 ]; then
     echo "run: timeout after $timeout s"
     status=124
+elif ! clean_log | grep '^bulkhead: summary cpus=' >/dev/null && emulator_crashed; then
+    echo "run: $emu crashed (signal $((emu_status - 128))) before the machine was done;" \
+        "see $run_dir/emulator.out"
+    status=4
 elif ! clean_log | grep '^bulkhead: summary cpus=' >/dev/null; then
     echo "run: no 'bulkhead: summary' line in the serial log"
     status=1
