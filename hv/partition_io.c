@@ -117,7 +117,7 @@ static bool nothing_to_do(const struct vcpu *v)
            !v->init_pending && !p->deadline_tsc && !p->timer_deadline &&
            !vapic_timer_deadline(&v->apic) && v->preemption_parked && !v->interrupt_window &&
            v->ept_generation_seen == p->ept_generation && vapic_irr_empty(&v->apic) &&
-           !(v->pic && vpic_pending(v->pic));
+           (!v->pic || vpic_quiet(v->pic));
 }
 
 int partition_vcpu_before_entry(struct vcpu *v)

@@ -11,32 +11,6 @@
 #define CR_ACCESS_MOV_TO   0
 #define CR_ACCESS_MOV_FROM 1
 
-#define REGISTER_RSP 4
-
-static uint64_t *guest_register(struct vcpu *vcpu, unsigned index)
-{
-    uint64_t *by_number[16] = {
-        &vcpu->regs.rax, &vcpu->regs.rcx, &vcpu->regs.rdx, &vcpu->regs.rbx, 0,
-        &vcpu->regs.rbp, &vcpu->regs.rsi, &vcpu->regs.rdi, &vcpu->regs.r8,  &vcpu->regs.r9,
-        &vcpu->regs.r10, &vcpu->regs.r11, &vcpu->regs.r12, &vcpu->regs.r13, &vcpu->regs.r14,
-        &vcpu->regs.r15,
-    };
-    return by_number[index & 0xf];
-}
-
-static uint64_t read_register(struct vcpu *vcpu, unsigned index)
-{
-    return index == REGISTER_RSP ? vmcs_read(VMCS_GUEST_RSP) : *guest_register(vcpu, index);
-}
-
-static void write_register(struct vcpu *vcpu, unsigned index, uint64_t value)
-{
-    if (index == REGISTER_RSP)
-        vmcs_write(VMCS_GUEST_RSP, value);
-    else
-        *guest_register(vcpu, index) = value;
-}
-
 /* Paging switched on or off with EFER.LME set enters or leaves IA-32e mode;
  * the CPU does that by itself only when the write does not exit. */
 static void follow_long_mode(uint64_t old_cr0, uint64_t new_cr0)
@@ -90,14 +64,14 @@ static void write_cr4(uint64_t value)
 static int access_cr8(struct vcpu *vcpu, unsigned type, unsigned reg)
 {
     if (type == CR_ACCESS_MOV_TO) {
-        uint64_t value = read_register(vcpu, reg);
+        uint64_t value = exit_read_register(vcpu, reg);
         if (value > 0xf) {
             exit_inject_fault_with_code(VECTOR_GP, 0);
             return 1;
         }
         vcpu->tpr = (uint8_t)value;
     } else {
-        write_register(vcpu, reg, vcpu->tpr);
+        exit_write_register(vcpu, reg, vcpu->tpr);
     }
     exit_skip_instruction();
     return 1;
@@ -113,9 +87,9 @@ int exit_handle_cr_access(struct vcpu *vcpu)
     if (type != CR_ACCESS_MOV_TO || (cr != 0 && cr != 4))
         return exit_crash_guest(vcpu, EXIT_REASON_CR_ACCESS, "control-register access");
     if (cr == 0)
-        write_cr0(read_register(vcpu, reg));
+        write_cr0(exit_read_register(vcpu, reg));
     else
-        write_cr4(read_register(vcpu, reg));
+        write_cr4(exit_read_register(vcpu, reg));
     return 1;
 }
 

@@ -5,8 +5,6 @@
  * as an I/O request, and retired. Every other EPT violation is a touch of
  * memory the partition does not own, and stops it.
  */
-#include <stddef.h>
-
 #include "arch/x86_64/exits.h"
 #include "arch/x86_64/vmx_ops.h"
 #include "hv/guest_paging.h"
@@ -17,45 +15,6 @@
 #define EFER_LMA         (1ull << 10)
 #define CS_ACCESS_LONG   (1u << 13)
 #define CS_ACCESS_32_BIT (1u << 14)
-#define REG_RSP          4
-
-/* Where the exit stub saved each register, by its encoding number. */
-static const size_t register_offset[16] = {
-    offsetof(struct guest_regs, rax),
-    offsetof(struct guest_regs, rcx),
-    offsetof(struct guest_regs, rdx),
-    offsetof(struct guest_regs, rbx),
-    0,
-    /* rsp lives in the VMCS */ offsetof(struct guest_regs, rbp),
-    offsetof(struct guest_regs, rsi),
-    offsetof(struct guest_regs, rdi),
-    offsetof(struct guest_regs, r8),
-    offsetof(struct guest_regs, r9),
-    offsetof(struct guest_regs, r10),
-    offsetof(struct guest_regs, r11),
-    offsetof(struct guest_regs, r12),
-    offsetof(struct guest_regs, r13),
-    offsetof(struct guest_regs, r14),
-    offsetof(struct guest_regs, r15),
-};
-
-static uint64_t *saved_register(struct vcpu *vcpu, unsigned reg)
-{
-    return (uint64_t *)((uint8_t *)&vcpu->regs + register_offset[reg]);
-}
-
-static uint64_t read_register(struct vcpu *vcpu, unsigned reg)
-{
-    return reg == REG_RSP ? vmcs_read(VMCS_GUEST_RSP) : *saved_register(vcpu, reg);
-}
-
-static void write_register(struct vcpu *vcpu, unsigned reg, uint64_t value)
-{
-    if (reg == REG_RSP)
-        vmcs_write(VMCS_GUEST_RSP, value);
-    else
-        *saved_register(vcpu, reg) = value;
-}
 
 /* Decodes the instruction at CS:RIP; returns why it cannot, or 0. */
 static const char *decode_at_rip(struct vcpu *vcpu, struct x86_mmio_access *access)
@@ -88,12 +47,12 @@ static int emulate_mmio(struct vcpu *vcpu, uint64_t address)
 
     if (why)
         return exit_crash_guest(vcpu, EXIT_REASON_EPT_VIOLATION, why);
-    uint64_t value = access.write ? x86_store_value(&access, read_register(vcpu, access.reg)) : 0;
+    uint64_t value = access.write ? x86_store_value(&access, exit_read_register(vcpu, access.reg)) : 0;
     if (!partition_mmio_access(vcpu, address, access.size, access.write, &value))
         return 0;
     if (!access.write)
-        write_register(vcpu, access.reg,
-                       x86_load_result(&access, read_register(vcpu, access.reg), value));
+        exit_write_register(vcpu, access.reg,
+                       x86_load_result(&access, exit_read_register(vcpu, access.reg), value));
     vmcs_write(VMCS_GUEST_RIP, vmcs_read(VMCS_GUEST_RIP) + access.length);
     return 1;
 }

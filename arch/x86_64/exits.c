@@ -35,6 +35,34 @@ void exit_inject_fault_with_code(uint8_t vector, uint32_t error_code)
                                                  INTERRUPTION_DELIVER_ERROR_CODE | vector);
 }
 
+#define REGISTER_RSP 4 /* kept in the VMCS, not by the exit stub */
+
+/* The exit stub's copy of a general register, by its encoding number. */
+
+static uint64_t *guest_register(struct vcpu *vcpu, unsigned index)
+{
+    uint64_t *by_number[16] = {
+        &vcpu->regs.rax, &vcpu->regs.rcx, &vcpu->regs.rdx, &vcpu->regs.rbx, 0,
+        &vcpu->regs.rbp, &vcpu->regs.rsi, &vcpu->regs.rdi, &vcpu->regs.r8,  &vcpu->regs.r9,
+        &vcpu->regs.r10, &vcpu->regs.r11, &vcpu->regs.r12, &vcpu->regs.r13, &vcpu->regs.r14,
+        &vcpu->regs.r15,
+    };
+    return by_number[index & 0xf];
+}
+
+uint64_t exit_read_register(struct vcpu *vcpu, unsigned index)
+{
+    return index == REGISTER_RSP ? vmcs_read(VMCS_GUEST_RSP) : *guest_register(vcpu, index);
+}
+
+void exit_write_register(struct vcpu *vcpu, unsigned index, uint64_t value)
+{
+    if (index == REGISTER_RSP)
+        vmcs_write(VMCS_GUEST_RSP, value);
+    else
+        *guest_register(vcpu, index) = value;
+}
+
 static const char *exit_reason_name(uint32_t reason)
 {
     switch (reason) {

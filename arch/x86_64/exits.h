@@ -17,6 +17,11 @@ void exit_skip_instruction(void);
 void exit_inject_fault(uint8_t vector);
 void exit_inject_fault_with_code(uint8_t vector, uint32_t error_code);
 
+/* A general register of the guest by its encoding number (0 rax, 1 rcx,
+ * ... 4 rsp, ... 15 r15), as instructions name them. */
+uint64_t exit_read_register(struct vcpu *vcpu, unsigned number);
+void exit_write_register(struct vcpu *vcpu, unsigned number, uint64_t value);
+
 /* The guest did something it may not: report it and stop the vCPU. */
 int exit_crash_guest(struct vcpu *vcpu, uint32_t reason, const char *why);
 

@@ -163,9 +163,10 @@ static void serve_requests(void)
         serve_slot(slot);
 }
 
-/* With the partition list others_running() has just refreshed. */
+/* With a fresh partition list: names, and the rings of partitions gone. */
 static void serve_consoles(void)
 {
+    refresh_partitions();
     console_backend_serve(partitions, partition_count);
 }
 
@@ -195,14 +196,15 @@ int guest_main(const struct bulkhead_boot_info *info)
     /* Events that came meanwhile are taken (their handlers only count), so
      * that they do not cut short every pause of the script's waits. */
     sti();
-    bool operator= operator_console_start(info);
+    bool interactive = operator_console_start(info);
     shell_run_script(info->script);
     /* The rings are looked at when one of them raised an event, and on
-     * every idle round; an I/O request does not pay for them. */
+     * every idle round; whether anyone is left, only on idle rounds: an I/O
+     * request pays for neither. */
     uint32_t consoles_seen = console_events - 1;
-    bool idle = false;
+    bool idle = false, running = others_running(info);
     /* With the operator's console it serves until told to power off. */
-    while (others_running(info) || operator) {
+    while (running || interactive) {
         uint32_t seen = wakeups;
         serve_requests();
         if (idle || console_events != consoles_seen) {
@@ -211,7 +213,9 @@ int guest_main(const struct bulkhead_boot_info *info)
         }
         operator_console_poll();
         idle = !event_wait(&wakeups, seen + 1,
-                           tsc_after(operator? OPERATOR_POLL_TICKS : IDLE_POLL_TICKS));
+                           tsc_after(interactive ? OPERATOR_POLL_TICKS : IDLE_POLL_TICKS));
+        if (idle)
+            running = others_running(info);
     }
     serve_consoles(); /* what the last of them wrote before it stopped */
     printf("dom0: every other partition has stopped; %u bad requests refused\n", rejected);
