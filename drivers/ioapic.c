@@ -88,6 +88,21 @@ void ioapic_mask_pin(const struct ioapic *ioapic, unsigned pin)
     ioapic_window_write(ioapic->window, reg, low | (uint32_t)IOAPIC_ENTRY_MASKED);
 }
 
+void ioapic_unmask_pin(const struct ioapic *ioapic, unsigned pin)
+{
+    if (pin >= ioapic->pin_count)
+        return;
+    uint8_t reg = entry_register(pin);
+    uint32_t low = ioapic_window_read(ioapic->window, reg);
+
+    ioapic_window_write(ioapic->window, reg, low & ~(uint32_t)IOAPIC_ENTRY_MASKED);
+}
+
+struct ioapic_route ioapic_device_route(uint8_t vector, uint8_t apic_id, bool pci_intx)
+{
+    return (struct ioapic_route){vector, apic_id, pci_intx, pci_intx};
+}
+
 void ioapic_mask_all(const struct ioapic *ioapic)
 {
     for (unsigned pin = 0; pin < ioapic->pin_count; pin++)

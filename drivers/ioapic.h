@@ -54,6 +54,13 @@ uint64_t ioapic_route_entry(struct ioapic_route route);
 bool ioapic_route_pin(const struct ioapic *ioapic, unsigned pin, struct ioapic_route route);
 
 void ioapic_mask_pin(const struct ioapic *ioapic, unsigned pin);
+/* Clears the mask bit only: the pin keeps the route it was given. */
+void ioapic_unmask_pin(const struct ioapic *ioapic, unsigned pin);
+
+/* The route of a device IRQ: ISA lines (serial ports) are edge-triggered
+ * and active high; PCI INTx lines, wired to the IOAPIC's ISA-identity pins
+ * on a PC without ACPI routing tables, level-triggered and active low. */
+struct ioapic_route ioapic_device_route(uint8_t vector, uint8_t apic_id, bool pci_intx);
 void ioapic_mask_all(const struct ioapic *ioapic);
 
 #endif

@@ -27,16 +27,20 @@ void irq_route_init(uint64_t madt_ioapic_address)
              ioapic.version, ioapic.pin_count);
 }
 
-/* ISA lines: edge-triggered, active high. */
-bool arch_irq_route(unsigned irq, unsigned cpu)
+/* hv/device_irq.c calls these under its lock: the IOAPIC's window is one
+ * register pair for the machine. */
+bool arch_irq_route(unsigned irq, unsigned cpu, bool level)
 {
-    uint32_t apic_id = percpus[cpu].apic_id;
-    struct ioapic_route route = {.vector = (uint8_t)(IRQ_ROUTE_VECTOR_BASE + irq),
-                                 .apic_id = (uint8_t)apic_id};
-
-    if (irq >= DEVICE_IRQ_COUNT || cpu >= MAX_CPUS || apic_id > XAPIC_MAX_ID)
+    if (irq >= DEVICE_IRQ_COUNT || cpu >= MAX_CPUS || percpus[cpu].apic_id > XAPIC_MAX_ID)
         return false;
-    return ioapic_route_pin(&ioapic, irq, route);
+    return ioapic_route_pin(&ioapic, irq,
+                            ioapic_device_route((uint8_t)(IRQ_ROUTE_VECTOR_BASE + irq),
+                                                (uint8_t)percpus[cpu].apic_id, level));
+}
+
+void arch_irq_unmask(unsigned irq)
+{
+    ioapic_unmask_pin(&ioapic, irq);
 }
 
 void arch_irq_mask(unsigned irq)

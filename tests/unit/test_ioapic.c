@@ -142,3 +142,29 @@ Test(ioapic, a_huge_max_entry_is_capped)
     cr_assert(ioapic_init(&chip, fake_window));
     cr_assert_eq(chip.pin_count, IOAPIC_MAX_PINS);
 }
+
+Test(ioapic, unmasking_a_pin_keeps_its_route)
+{
+    uint64_t level = IOAPIC_ENTRY_LEVEL | IOAPIC_ENTRY_ACTIVE_LOW;
+
+    expected_high[6] = 1u << 24;
+    cr_assert(ioapic_route_pin(&chip, 6, ioapic_device_route(0x36, 1, true)));
+    ioapic_mask_pin(&chip, 6);
+    cr_assert_eq(ioapic_read_entry(&chip, 6), 0x36 | level | IOAPIC_ENTRY_MASKED | 1ull << 56);
+    ioapic_unmask_pin(&chip, 6);
+    cr_assert_eq(ioapic_read_entry(&chip, 6), 0x36 | level | 1ull << 56);
+    unsigned before = writes;
+    ioapic_unmask_pin(&chip, FAKE_PINS); /* past the last pin: ignored */
+    cr_assert_eq(writes, before);
+}
+
+Test(ioapic, pci_intx_routes_are_level_active_low_isa_routes_edge_active_high)
+{
+    struct ioapic_route pci = ioapic_device_route(0x3b, 2, true);
+    struct ioapic_route isa = ioapic_device_route(0x33, 2, false);
+
+    cr_assert(pci.level && pci.active_low);
+    cr_assert_not(isa.level || isa.active_low);
+    cr_assert_eq(pci.vector, 0x3b);
+    cr_assert_eq(isa.apic_id, 2);
+}
