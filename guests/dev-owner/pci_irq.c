@@ -15,15 +15,15 @@
 #include "guests/lib/guest.h"
 #include "guests/lib/hypercall.h"
 
-#define E1000_ICR    0x00c0 /* interrupt causes: reading clears them */
-#define E1000_ICS    0x00c8 /* sets causes, as if the card had seen them */
-#define E1000_IMS    0x00d0 /* enables causes */
-#define E1000_IMC    0x00d8 /* disables causes */
-#define TEST_CAUSE   0x10   /* RXDMT0: nothing raises it while no receive ring is set up */
-#define PCI_VECTOR   0x51
-#define UNOWNED_IRQ  4 /* COM1's: the hypervisor's console */
-#define WAIT_TICKS   4000000000ull
-#define QUIET_TICKS  50000000ull
+#define E1000_ICR   0x00c0 /* interrupt causes: reading clears them */
+#define E1000_ICS   0x00c8 /* sets causes, as if the card had seen them */
+#define E1000_IMS   0x00d0 /* enables causes */
+#define E1000_IMC   0x00d8 /* disables causes */
+#define TEST_CAUSE  0x10   /* RXDMT0: nothing raises it while no receive ring is set up */
+#define PCI_VECTOR  0x51
+#define UNOWNED_IRQ 4 /* COM1's: the hypervisor's console */
+#define WAIT_TICKS  4000000000ull
+#define QUIET_TICKS 50000000ull
 
 static volatile uint32_t *card;
 static volatile uint32_t card_interrupts;

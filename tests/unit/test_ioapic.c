@@ -168,3 +168,42 @@ Test(ioapic, pci_intx_routes_are_level_active_low_isa_routes_edge_active_high)
     cr_assert_eq(pci.vector, 0x3b);
     cr_assert_eq(isa.apic_id, 2);
 }
+
+/* ---- MADT interrupt source overrides ----------------------------------------- */
+
+static struct ioapic_isa_override overrides[IOAPIC_ISA_IRQS];
+
+Test(ioapic, without_an_override_irq_n_is_pin_n)
+{
+    struct ioapic_wiring serial = ioapic_irq_wiring(3, false, overrides);
+    struct ioapic_wiring pci = ioapic_irq_wiring(10, true, NULL);
+    struct ioapic_wiring high = ioapic_irq_wiring(20, true, overrides);
+
+    cr_assert(serial.pin == 3 && !serial.level && !serial.active_low);
+    cr_assert(pci.pin == 10 && pci.level && pci.active_low);
+    cr_assert(high.pin == 20 && high.level && high.active_low);
+}
+
+Test(ioapic, an_override_moves_the_pin_and_sets_trigger_and_polarity)
+{
+    overrides[0] = (struct ioapic_isa_override){true, 2, 0};
+    overrides[10] = (struct ioapic_isa_override){true, 10, 0x000d}; /* level, active high */
+    overrides[4] = (struct ioapic_isa_override){true, 4, 0x000f};   /* level, active low */
+    struct ioapic_wiring timer = ioapic_irq_wiring(0, false, overrides);
+    struct ioapic_wiring pci = ioapic_irq_wiring(10, true, overrides);
+    struct ioapic_wiring serial = ioapic_irq_wiring(4, false, overrides);
+
+    cr_assert(timer.pin == 2 && !timer.level && !timer.active_low, "conforming keeps the bus's");
+    cr_assert(pci.pin == 10 && pci.level && !pci.active_low);
+    cr_assert(serial.pin == 4 && serial.level && serial.active_low);
+    memset(overrides, 0, sizeof(overrides));
+}
+
+Test(ioapic, reserved_override_flags_keep_the_default)
+{
+    overrides[11] = (struct ioapic_isa_override){true, 11, 0x000a}; /* both "reserved" */
+    struct ioapic_wiring pci = ioapic_irq_wiring(11, true, overrides);
+
+    cr_assert(pci.level && pci.active_low);
+    memset(overrides, 0, sizeof(overrides));
+}
