@@ -43,6 +43,12 @@ struct __attribute__((packed)) acpi_header {
 #define MADT_IOAPIC_ADDRESS   4
 #define MADT_IOAPIC_GSI_BASE  8
 #define MADT_LOCAL_X2APIC     9
+#define MADT_OVERRIDE         2 /* interrupt source override */
+#define MADT_OVERRIDE_LENGTH  10
+#define MADT_OVERRIDE_BUS     2 /* 0: ISA, the only bus defined */
+#define MADT_OVERRIDE_SOURCE  3
+#define MADT_OVERRIDE_GSI     4
+#define MADT_OVERRIDE_FLAGS   8
 #define SLP_EN                (1u << 13)
 
 static bool checksum_ok(const uint8_t *bytes, uint32_t len)
@@ -96,6 +102,19 @@ static void note_ioapic(const struct acpi_header *madt, uint32_t at, uint8_t len
         info->ioapic_address = read32(madt, at + MADT_IOAPIC_ADDRESS);
 }
 
+static void note_override(const struct acpi_header *madt, uint32_t at, uint8_t len,
+                          struct acpi_info *info)
+{
+    const uint8_t *p = (const uint8_t *)madt + at;
+
+    if (len < MADT_OVERRIDE_LENGTH || p[MADT_OVERRIDE_BUS] != 0 ||
+        p[MADT_OVERRIDE_SOURCE] >= IOAPIC_ISA_IRQS)
+        return;
+    info->isa_overrides[p[MADT_OVERRIDE_SOURCE]] = (struct ioapic_isa_override){
+        true, read32(madt, at + MADT_OVERRIDE_GSI),
+        (uint16_t)(p[MADT_OVERRIDE_FLAGS] | p[MADT_OVERRIDE_FLAGS + 1] << 8)};
+}
+
 static void parse_madt(const struct acpi_header *madt, struct acpi_info *info)
 {
     const uint8_t *p = (const uint8_t *)madt;
@@ -110,6 +129,8 @@ static void parse_madt(const struct acpi_header *madt, struct acpi_info *info)
             info->madt_cpus++;
         else if (type == MADT_IOAPIC)
             note_ioapic(madt, at, len, info);
+        else if (type == MADT_OVERRIDE)
+            note_override(madt, at, len, info);
         at += len;
     }
 }

@@ -10,11 +10,15 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "drivers/ioapic.h"
+
 struct acpi_info {
     bool present;
     uint32_t madt_cpus; /* enabled local APIC / x2APIC entries */
     uint32_t madt_ioapics;
     uint64_t ioapic_address; /* of the IOAPIC whose inputs start at GSI 0; 0: none */
+    /* The MADT's interrupt source overrides, by ISA IRQ. */
+    struct ioapic_isa_override isa_overrides[IOAPIC_ISA_IRQS];
     bool fadt_found;
     uint32_t pm1a_control; /* I/O ports, 0 when absent */
     uint32_t pm1b_control;

@@ -88,6 +88,48 @@ void ioapic_mask_pin(const struct ioapic *ioapic, unsigned pin)
     ioapic_window_write(ioapic->window, reg, low | (uint32_t)IOAPIC_ENTRY_MASKED);
 }
 
+void ioapic_unmask_pin(const struct ioapic *ioapic, unsigned pin)
+{
+    if (pin >= ioapic->pin_count)
+        return;
+    uint8_t reg = entry_register(pin);
+    uint32_t low = ioapic_window_read(ioapic->window, reg);
+
+    ioapic_window_write(ioapic->window, reg, low & ~(uint32_t)IOAPIC_ENTRY_MASKED);
+}
+
+struct ioapic_route ioapic_device_route(uint8_t vector, uint8_t apic_id, bool pci_intx)
+{
+    return (struct ioapic_route){vector, apic_id, pci_intx, pci_intx};
+}
+
+#define INTI_POLARITY_MASK 0x3u
+#define INTI_ACTIVE_HIGH   0x1u
+#define INTI_ACTIVE_LOW    0x3u
+#define INTI_TRIGGER_SHIFT 2
+#define INTI_EDGE          0x1u
+#define INTI_LEVEL         0x3u
+
+struct ioapic_wiring ioapic_irq_wiring(unsigned irq, bool pci_intx,
+                                       const struct ioapic_isa_override *overrides)
+{
+    struct ioapic_wiring wiring = {irq, pci_intx, pci_intx};
+    const struct ioapic_isa_override *o =
+        overrides && irq < IOAPIC_ISA_IRQS && overrides[irq].present ? &overrides[irq] : 0;
+
+    if (!o)
+        return wiring;
+    unsigned polarity = o->flags & INTI_POLARITY_MASK;
+    unsigned trigger = (o->flags >> INTI_TRIGGER_SHIFT) & INTI_POLARITY_MASK;
+
+    wiring.pin = o->gsi;
+    if (polarity == INTI_ACTIVE_HIGH || polarity == INTI_ACTIVE_LOW)
+        wiring.active_low = polarity == INTI_ACTIVE_LOW;
+    if (trigger == INTI_EDGE || trigger == INTI_LEVEL)
+        wiring.level = trigger == INTI_LEVEL;
+    return wiring;
+}
+
 void ioapic_mask_all(const struct ioapic *ioapic)
 {
     for (unsigned pin = 0; pin < ioapic->pin_count; pin++)

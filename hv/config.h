@@ -91,7 +91,8 @@ struct config_device {
     enum config_device_kind kind;
     uint16_t port;               /* serial: the first of its ports */
     uint8_t bus, slot, function; /* pci */
-    uint8_t irq;                 /* serial: its ISA IRQ, 0 when it has none */
+    uint8_t irq; /* serial: its ISA IRQ, 0 when it has none; pci: the config's, 0 when
+                    the function's interrupt line register decides */
 };
 
 #define CONFIG_IRQ_MAX     23 /* the pins of the first IOAPIC */
@@ -150,17 +151,34 @@ int config_check_machine(const struct config *config, unsigned cpu_count, uint64
                          struct config_error *error);
 
 /* What the machine has of the devices a config can name, for
- * config_check_devices(). pci_present is called for each owned function. */
+ * config_check_devices(). pci_present is called for each owned function,
+ * pci_interrupt_line for each one the config gives no IRQ: the interrupt
+ * line register (offset 0x3c) as the firmware left it, or
+ * CONFIG_PCI_NO_LINE when the function has no interrupt pin. */
 struct config_machine_devices {
     bool has_framebuffer;
     bool (*pci_present)(uint8_t bus, uint8_t slot, uint8_t function);
+    uint8_t (*pci_interrupt_line)(uint8_t bus, uint8_t slot, uint8_t function);
 };
+
+#define CONFIG_PCI_NO_LINE 0xff /* what PC firmware writes for "no IRQ" */
+
+/* The IRQ a device interrupts on: the config's, else, for a PCI function,
+ * the one its interrupt line register names (interrupt_line, ignored for
+ * other kinds); 0 for none, and for a line value that is no usable IRQ
+ * (config_check_devices() refuses those). */
+uint8_t config_device_irq(const struct config_device *device, uint8_t interrupt_line);
+
+/* PCI INTx lines are level-triggered and active low; ISA lines (serial)
+ * edge-triggered and active high. */
+bool config_device_irq_is_level(const struct config_device *device);
 
 /*
  * The device checks that need the machine, run by the core once PCI
  * configuration space is readable: the framebuffer and every PCI function a
- * partition owns must exist. Returns 0, or -1 and fills error (at the line
- * of the `devices` key).
+ * partition owns must exist, an interrupt line register the config relies
+ * on must name a usable IRQ, and no two owned devices may end up on one
+ * IRQ. Returns 0, or -1 and fills error (at the line of the `devices` key).
  */
 int config_check_devices(const struct config *config, const struct config_machine_devices *machine,
                          struct config_error *error);

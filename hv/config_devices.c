@@ -6,7 +6,10 @@
  *   serial PORT irq N   the same with its ISA IRQ (1-23, not 2); COM1 (0x3f8)
  *                    and COM2 (0x2f8) have 4 and 3 without it, others none
  *   framebuffer      the firmware's (GOP) framebuffer
- *   pci BB:DD.F      a PCI function: bus, device and function in hex
+ *   pci BB:DD.F      a PCI function: bus, device and function in hex; its
+ *                    INTx IRQ is what the firmware wrote into its interrupt
+ *                    line register (checked once the core can read it)
+ *   pci BB:DD.F irq N   the same on IRQ N (1-23, not 2) whatever that says
  *
  * Like the rest of the reader (config.c) this file calls no library
  * function: it is compiled into the core, the UEFI stub and host tools.
@@ -19,7 +22,7 @@
 #define PCI_MAX_SLOT      0x1fu
 #define PCI_MAX_FUNCTION  7u
 #define DEVICE_NAME_LEN   24
-#define DEVICE_KINDS_TEXT "serial PORT [irq N], framebuffer, pci BB:DD.F"
+#define DEVICE_KINDS_TEXT "serial PORT [irq N], framebuffer, pci BB:DD.F [irq N]"
 #define COM1_PORT         0x3f8
 #define COM1_IRQ          4
 #define COM2_PORT         0x2f8
@@ -160,15 +163,35 @@ static struct span split_word(struct span s, struct span *rest)
     return span_head(s, blank);
 }
 
+/* "irq N" after a device's address (rest, maybe empty); false when
+ * something else follows it. */
+static bool split_irq_clause(struct span rest, struct span *irq_value)
+{
+    struct span irq_word = split_word(rest, irq_value);
+
+    return rest.len == 0 || span_equals(irq_word, "irq");
+}
+
+static bool fail_bad_irq(struct config_error *error, unsigned line, struct span irq_value,
+                         const struct config_device *device, const char *example)
+{
+    char name[DEVICE_NAME_LEN];
+
+    config_device_name(device, name, sizeof(name));
+    return config_fail_at(error, line,
+                          "bad IRQ %q for %s; expected a number from 1 to %u other than %u, as "
+                          "in %s",
+                          irq_value, name, CONFIG_IRQ_MAX, CONFIG_IRQ_CASCADE, example);
+}
+
 /* "PORT" or "PORT irq N". */
 static bool parse_serial(struct span argument, unsigned line, struct config_device *device,
                          struct config_error *error)
 {
-    struct span rest, irq_word, irq_value;
+    struct span rest, irq_value;
     struct span port = split_word(argument, &rest);
 
-    irq_word = split_word(rest, &irq_value);
-    if (!parse_serial_port(port, device) || (rest.len != 0 && !span_equals(irq_word, "irq")))
+    if (!parse_serial_port(port, device) || !split_irq_clause(rest, &irq_value))
         return config_fail_at(error, line,
                               "bad serial port %q; expected the first of its 8 I/O ports, from "
                               "0x1 to 0xfff8, as in serial 0x2f8 (or serial 0x2f8 irq 3)",
@@ -176,10 +199,26 @@ static bool parse_serial(struct span argument, unsigned line, struct config_devi
     device->irq = default_serial_irq(device->port);
     if (rest.len == 0 || parse_irq(irq_value, &device->irq))
         return true;
-    return config_fail_at(error, line,
-                          "bad IRQ %q for serial 0x%x; expected a number from 1 to %u other "
-                          "than %u, as in serial 0x2f8 irq 3",
-                          irq_value, (unsigned)device->port, CONFIG_IRQ_MAX, CONFIG_IRQ_CASCADE);
+    return fail_bad_irq(error, line, irq_value, device, "serial 0x2f8 irq 3");
+}
+
+/* "BB:DD.F" or "BB:DD.F irq N"; without the clause the IRQ stays 0 and the
+ * function's interrupt line register decides later. */
+static bool parse_pci(struct span argument, unsigned line, struct config_device *device,
+                      struct config_error *error)
+{
+    struct span rest, irq_value;
+    struct span address = split_word(argument, &rest);
+
+    if (!parse_pci_address(address, device) || !split_irq_clause(rest, &irq_value))
+        return config_fail_at(error, line,
+                              "bad PCI address %q; expected BUS:DEVICE.FUNCTION in hex, as in "
+                              "pci 00:02.0 (device up to 1f, function up to 7), or pci 00:02.0 "
+                              "irq 11",
+                              argument);
+    if (rest.len == 0 || parse_irq(irq_value, &device->irq))
+        return true;
+    return fail_bad_irq(error, line, irq_value, device, "pci 00:02.0 irq 11");
 }
 
 /* The kind word and its argument; false (reported) when they do not fit. */
@@ -202,12 +241,7 @@ static bool parse_item(struct span item, unsigned line, struct config_device *de
     }
     if (span_equals(kind, "pci")) {
         device->kind = CONFIG_DEVICE_PCI;
-        if (parse_pci_address(argument, device))
-            return true;
-        return config_fail_at(error, line,
-                              "bad PCI address %q; expected BUS:DEVICE.FUNCTION in hex, as in "
-                              "pci 00:02.0 (device up to 1f, function up to 7)",
-                              argument);
+        return parse_pci(argument, line, device, error);
     }
     return config_fail_at(error, line, "unknown device kind %q; known kinds are %s", kind,
                           DEVICE_KINDS_TEXT);
@@ -237,8 +271,9 @@ static bool check_kept_ports(const struct config_device *device, unsigned line,
     return config_fail_at(error, line, "%s overlaps %s, which the hypervisor keeps", name, kept);
 }
 
-/* ISA lines are edge-triggered: two devices on one line would lose each
- * other's interrupts. */
+/* Sharing is not implemented: ISA lines are edge-triggered, so two devices
+ * on one would lose each other's interrupts, and a shared level line would
+ * need every owner's handler to run before it is unmasked. */
 static bool check_irq_unshared(const struct config_partition *partition,
                                const struct config_device *device, struct config_error *error)
 {
@@ -358,11 +393,98 @@ static bool device_present(const struct config_device *device,
     }
 }
 
-int config_check_devices(const struct config *config, const struct config_machine_devices *machine,
-                         struct config_error *error)
+static bool irq_usable(unsigned irq)
+{
+    return irq != 0 && irq != CONFIG_IRQ_CASCADE && irq <= CONFIG_IRQ_MAX;
+}
+
+uint8_t config_device_irq(const struct config_device *device, uint8_t interrupt_line)
+{
+    if (device->irq != 0 || device->kind != CONFIG_DEVICE_PCI)
+        return device->irq;
+    return irq_usable(interrupt_line) ? interrupt_line : 0;
+}
+
+bool config_device_irq_is_level(const struct config_device *device)
+{
+    return device->kind == CONFIG_DEVICE_PCI;
+}
+
+/* The interrupt line register of a PCI function the config gives no IRQ;
+ * CONFIG_PCI_NO_LINE for every other device. */
+static uint8_t firmware_line(const struct config_device *device,
+                             const struct config_machine_devices *machine)
+{
+    if (device->kind != CONFIG_DEVICE_PCI || device->irq != 0)
+        return CONFIG_PCI_NO_LINE;
+    return machine->pci_interrupt_line(device->bus, device->slot, device->function);
+}
+
+/* 0 (none) and 0xff (unknown, or no pin) are the firmware's "no IRQ". */
+static bool check_firmware_line(const struct config_partition *partition,
+                                const struct config_device *device, uint8_t line,
+                                struct config_error *error)
 {
     char name[DEVICE_NAME_LEN];
 
+    if (line == 0 || line == CONFIG_PCI_NO_LINE || irq_usable(line))
+        return true;
+    config_device_name(device, name, sizeof(name));
+    return config_fail_at(error, partition->devices_line,
+                          "device '%s': its interrupt line register says IRQ %u, which no "
+                          "device may have (1 to %u other than %u); name one with irq N",
+                          name, (unsigned)line, CONFIG_IRQ_MAX, CONFIG_IRQ_CASCADE);
+}
+
+/* Two devices of the partition that end up on one IRQ once the interrupt
+ * line registers are read (the parser caught explicit clashes already). */
+static bool check_resolved_irqs(const struct config_partition *partition,
+                                const struct config_machine_devices *machine,
+                                struct config_error *error)
+{
+    uint8_t irqs[CONFIG_MAX_DEVICES];
+    char name[DEVICE_NAME_LEN], other[DEVICE_NAME_LEN];
+
+    for (unsigned d = 0; d < partition->device_count; d++) {
+        const struct config_device *device = &partition->devices[d];
+        uint8_t line = firmware_line(device, machine);
+
+        if (!check_firmware_line(partition, device, line, error))
+            return false;
+        irqs[d] = config_device_irq(device, line);
+        for (unsigned e = 0; irqs[d] != 0 && e < d; e++) {
+            if (irqs[e] != irqs[d])
+                continue;
+            config_device_name(device, name, sizeof(name));
+            config_device_name(&partition->devices[e], other, sizeof(other));
+            return config_fail_at(error, partition->devices_line,
+                                  "device '%s' would share IRQ %u (from its interrupt line "
+                                  "register) with '%s'; name another with irq N",
+                                  name, (unsigned)irqs[d], other);
+        }
+    }
+    return true;
+}
+
+static bool check_present(const struct config_partition *partition,
+                          const struct config_machine_devices *machine, struct config_error *error)
+{
+    char name[DEVICE_NAME_LEN];
+
+    for (unsigned d = 0; d < partition->device_count; d++) {
+        if (device_present(&partition->devices[d], machine))
+            continue;
+        config_device_name(&partition->devices[d], name, sizeof(name));
+        return config_fail_at(error, partition->devices_line,
+                              "device '%s' of partition '%s' is not present on this machine", name,
+                              partition->name);
+    }
+    return true;
+}
+
+int config_check_devices(const struct config *config, const struct config_machine_devices *machine,
+                         struct config_error *error)
+{
     config_text_format(error->file, CONFIG_NAME_LEN, "%s",
                        config->file_name[0] != '\0' ? config->file_name : "(config)");
     error->line = 0;
@@ -370,15 +492,9 @@ int config_check_devices(const struct config *config, const struct config_machin
     for (unsigned i = 0; i < config->partition_count; i++) {
         const struct config_partition *partition = &config->partitions[i];
 
-        for (unsigned d = 0; d < partition->device_count; d++) {
-            if (device_present(&partition->devices[d], machine))
-                continue;
-            config_device_name(&partition->devices[d], name, sizeof(name));
-            config_fail_at(error, partition->devices_line,
-                           "device '%s' of partition '%s' is not present on this machine", name,
-                           partition->name);
+        if (!check_present(partition, machine, error) ||
+            !check_resolved_irqs(partition, machine, error))
             return -1;
-        }
     }
     return 0;
 }

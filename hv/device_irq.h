@@ -3,8 +3,10 @@
  * `devices`). The owner binds a device's IRQ to a vector of its vCPU 0
  * (HC_DEVICE_IRQ_BIND); the hypervisor then routes the IRQ's IOAPIC pin to
  * itself on that vCPU's CPU and turns each interrupt into the bound
- * virtual one. An IRQ nobody bound stays masked, and a partition's pins
- * are masked again when its run ends.
+ * virtual one. A level-triggered IRQ (PCI INTx) is masked at each
+ * interrupt until its owner, having quieted the device, unmasks it
+ * (HC_DEVICE_IRQ_UNMASK). An IRQ nobody bound stays masked, and a
+ * partition's pins are masked again when its run ends.
  */
 #ifndef HV_DEVICE_IRQ_H
 #define HV_DEVICE_IRQ_H
@@ -20,6 +22,13 @@ struct partition;
  * HC_E* error. */
 int64_t device_irq_bind(struct partition *p, uint64_t irq, uint64_t vector);
 
+/* HC_DEVICE_IRQ_UNMASK: the owner has quieted the device of a
+ * level-triggered IRQ; its pin, masked by the last interrupt, is unmasked
+ * (a line still asserted then interrupts again). Nothing to do for an edge
+ * IRQ or one not masked. 0, HC_EPERM (no owned device has it) or HC_ENOENT
+ * (not bound). */
+int64_t device_irq_unmask(struct partition *p, uint64_t irq);
+
 /* The run of p ended: its IRQs are masked and unbound. */
 void device_irq_release(struct partition *p);
 
@@ -27,9 +36,11 @@ void device_irq_release(struct partition *p);
 void device_irq_raised(unsigned irq);
 
 /* Implemented by the arch (arch/x86_64/irq_route.c). */
-/* Routes the IRQ's pin to the hypervisor on this CPU, unmasked; false when
- * no IOAPIC serves it. */
-bool arch_irq_route(unsigned irq, unsigned cpu);
+/* Routes the IRQ's pin to the hypervisor on this CPU, unmasked, edge-
+ * triggered active high (ISA) or level-triggered active low (PCI INTx);
+ * false when no IOAPIC serves it. */
+bool arch_irq_route(unsigned irq, unsigned cpu, bool level);
 void arch_irq_mask(unsigned irq);
+void arch_irq_unmask(unsigned irq); /* a pin arch_irq_route() set up */
 
 #endif

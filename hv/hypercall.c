@@ -284,6 +284,11 @@ static int64_t hc_device_irq_bind(struct hypercall_caller *caller, const uint64_
     return device_irq_bind(caller->partition, args[0], args[1]);
 }
 
+static int64_t hc_device_irq_unmask(struct hypercall_caller *caller, const uint64_t *args)
+{
+    return device_irq_unmask(caller->partition, args[0]);
+}
+
 static const struct hypercall hypercalls[HC_CALL_COUNT] = {
     [HC_NULL] = {hc_null, false},
     [HC_VERSION] = {hc_version, false},
@@ -318,6 +323,7 @@ static const struct hypercall hypercalls[HC_CALL_COUNT] = {
     [HC_CONSOLE_SERVER] = {hc_console_server, true},
     [HC_CONSOLE_RELEASE] = {hc_console_release, true},
     [HC_DEVICE_IRQ_BIND] = {hc_device_irq_bind, true},
+    [HC_DEVICE_IRQ_UNMASK] = {hc_device_irq_unmask, true},
 };
 
 int64_t hypercall_dispatch(struct hypercall_caller *caller, uint64_t number, const uint64_t args[6])

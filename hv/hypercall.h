@@ -97,11 +97,14 @@ enum hypercall_number {
     HC_CONSOLE_RELEASE = 54, /* (partition id) -> 0 (privileged): the backend is done with
                                 the console ring of a destroyed partition */
 
-    HC_DEVICE_IRQ_BIND = 56, /* (IRQ, vector 32-255 or 0) -> 0 (privileged): the IRQ of a
-                                device the caller owns arrives as that vector on its vCPU 0;
-                                vector 0 masks it again */
+    HC_DEVICE_IRQ_BIND = 56,   /* (IRQ, vector 32-255 or 0) -> 0 (privileged): the IRQ of a
+                                  device the caller owns arrives as that vector on its vCPU 0;
+                                  vector 0 masks it again */
+    HC_DEVICE_IRQ_UNMASK = 58, /* (IRQ) -> 0 (privileged): the owner has quieted the device of
+                                  a level-triggered (PCI) IRQ; its line, masked at each
+                                  interrupt, may interrupt again */
 
-    HC_CALL_COUNT = 57,
+    HC_CALL_COUNT = 59,
 };
 
 enum hypercall_error {

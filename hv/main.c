@@ -285,7 +285,7 @@ static void boot_cpu_main(void *arg)
     if (acpi.present)
         log_line("acpi: %u CPUs and %u IOAPICs in the MADT, power-off %s", acpi.madt_cpus,
                  acpi.madt_ioapics, acpi.s5_found ? "via FADT" : "not described");
-    irq_route_init(acpi.ioapic_address);
+    irq_route_init(acpi.ioapic_address, acpi.present ? acpi.isa_overrides : 0);
     tsc_hz = arch_calibrate_tsc();
     log_line("tsc: %llu kHz", (unsigned long long)(tsc_hz / 1000));
 

@@ -86,6 +86,9 @@ struct partition {
     uint32_t range_count;
     struct guest_device_range ranges[GUEST_MAX_DEVICE_RANGES];
     uint32_t pci_config_address; /* its own CONFIG_ADDRESS (partition_pci.c) */
+    /* The IRQ of config->devices[i] as attached (0: none); a PCI
+     * function's interrupt line register is read once, at boot. */
+    uint8_t device_irqs[CONFIG_MAX_DEVICES];
 };
 
 struct partition_counts {

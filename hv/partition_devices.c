@@ -13,8 +13,9 @@
 #include "hv/memory.h"
 #include "hv/partition.h"
 
-#define DEVICE_NAME_LEN 24
-#define PORT_COUNT_MAX  0x10000u
+#define DEVICE_NAME_LEN        24
+#define PORT_COUNT_MAX         0x10000u
+#define PCI_INTERRUPT_LINE_REG 0x3c /* its byte 0x3d: the pin, 0 for none */
 
 /* The hypervisor's own UART (0: none): never opened to a partition, even
  * when a PCI I/O BAR claims it. */
@@ -25,6 +26,16 @@ static bool pci_present(uint8_t bus, uint8_t slot, uint8_t function)
     return pci_function_present((struct pci_function){bus, slot, function});
 }
 
+/* A function without an interrupt pin has no IRQ, whatever its line
+ * register holds. */
+static uint8_t pci_interrupt_line(uint8_t bus, uint8_t slot, uint8_t function)
+{
+    uint32_t line_and_pin =
+        pci_config_read((struct pci_function){bus, slot, function}, PCI_INTERRUPT_LINE_REG, 2);
+
+    return (line_and_pin >> 8) == 0 ? CONFIG_PCI_NO_LINE : (uint8_t)line_and_pin;
+}
+
 static bool has_framebuffer(const struct boot_info *boot)
 {
     return boot->framebuffer.format != BOOT_FB_NONE && boot->framebuffer.phys != 0;
@@ -32,7 +43,8 @@ static bool has_framebuffer(const struct boot_info *boot)
 
 bool partition_devices_present(const struct config *config, const struct boot_info *boot)
 {
-    struct config_machine_devices machine = {has_framebuffer(boot), pci_present};
+    struct config_machine_devices machine = {has_framebuffer(boot), pci_present,
+                                             pci_interrupt_line};
     struct config_error error;
     char message[CONFIG_MESSAGE_LEN + CONFIG_NAME_LEN + 16];
 
@@ -193,8 +205,28 @@ static const char *attach_bar(struct partition *p, const struct boot_info *boot,
     return problem;
 }
 
+/* The owner learns its function's IRQ where PC software looks for it: an
+ * IRQ named in the config replaces what the firmware wrote there. */
+static void attach_pci_irq(struct partition *p, const struct config_device *d, uint8_t *irq,
+                           const char *name)
+{
+    struct pci_function f = {d->bus, d->slot, d->function};
+
+    *irq = d->irq;
+    if (d->irq != 0)
+        pci_config_write(f, PCI_INTERRUPT_LINE_REG, 1, d->irq);
+    else
+        *irq = config_device_irq(d, pci_interrupt_line(d->bus, d->slot, d->function));
+    if (*irq == 0)
+        log_line("partition %s: owns %s: no IRQ (its interrupt line register names none)",
+                 p->config->name, name);
+    else
+        log_line("partition %s: owns %s: IRQ %u (%s), level-triggered, active low", p->config->name,
+                 name, *irq, d->irq ? "the config's" : "its interrupt line register");
+}
+
 static const char *attach_pci(struct partition *p, const struct boot_info *boot,
-                              const struct config_device *d)
+                              const struct config_device *d, uint8_t *irq)
 {
     struct pci_function f = {d->bus, d->slot, d->function};
     struct pci_bar bars[PCI_MAX_BARS];
@@ -212,20 +244,23 @@ static const char *attach_pci(struct partition *p, const struct boot_info *boot,
     pci_enable_decoding(f);
     if (count == 0)
         log_line("partition %s: owns %s: it has no BAR in use", p->config->name, name);
+    attach_pci_irq(p, d, irq, name);
     list_device(p, GUEST_DEVICE_PCI, (uint32_t)d->bus << 8 | (uint32_t)d->slot << 3 | d->function);
     return 0;
 }
 
 static const char *attach_one(struct partition *p, const struct boot_info *boot,
-                              const struct config_device *d)
+                              const struct config_device *d, uint8_t *irq)
 {
+    *irq = 0;
     switch (d->kind) {
     case CONFIG_DEVICE_SERIAL:
+        *irq = d->irq;
         return attach_serial(p, d);
     case CONFIG_DEVICE_FRAMEBUFFER:
         return attach_framebuffer(p, boot);
     case CONFIG_DEVICE_PCI:
-        return attach_pci(p, boot, d);
+        return attach_pci(p, boot, d, irq);
     }
     return "it names a device of an unknown kind";
 }
@@ -235,7 +270,7 @@ const char *partition_devices_attach(struct partition *p, const struct boot_info
     const struct config_partition *c = p->config;
 
     for (unsigned i = 0; i < c->device_count; i++) {
-        const char *problem = attach_one(p, boot, &c->devices[i]);
+        const char *problem = attach_one(p, boot, &c->devices[i], &p->device_irqs[i]);
         if (problem) {
             char name[DEVICE_NAME_LEN];
             config_device_name(&c->devices[i], name, sizeof(name));

@@ -49,7 +49,8 @@ static void build_partition(unsigned index)
             .kind = CONFIG_DEVICE_SERIAL, .port = 0x2f8, .irq = WORLD_OWNED_IRQ};
         c->devices[1] = (struct config_device){
             .kind = CONFIG_DEVICE_SERIAL, .port = 0x3e8, .irq = WORLD_OWNED_IRQ_OTHER};
-        c->device_count = 2;
+        c->devices[2] = (struct config_device){.kind = CONFIG_DEVICE_PCI, .slot = 2};
+        c->device_count = 3;
     }
     memset(rams[index], 0, WORLD_RAM_SIZE);
     *p = (struct partition){.id = index + 1,
@@ -58,6 +59,8 @@ static void build_partition(unsigned index)
                             .ram_size = WORLD_RAM_SIZE,
                             .boot_cpu = index * WORLD_VCPUS,
                             .state = PARTITION_RUNNING};
+    for (unsigned i = 0; i < c->device_count; i++)
+        p->device_irqs[i] = config_device_irq(&c->devices[i], WORLD_OWNED_PCI_IRQ);
     for (unsigned i = 0; i < WORLD_VCPUS; i++) {
         struct vcpu *v = &vcpus[index][i];
         *v = (struct vcpu){.cpu_index = index * WORLD_VCPUS + i, .index = i, .partition = p};
@@ -273,15 +276,27 @@ void partition_deliver_interrupt(struct partition *p, unsigned vcpu, uint8_t vec
     r->interrupt_total++;
 }
 
-bool arch_irq_route(unsigned irq, unsigned cpu)
+bool arch_irq_route(unsigned irq, unsigned cpu, bool level)
 {
     if (irq >= DEVICE_IRQ_COUNT)
         note("a route for an IRQ past the IOAPIC's pins");
     if (world.no_ioapic || irq >= DEVICE_IRQ_COUNT)
         return false;
-    world.pins[irq] =
-        (struct world_pin){true, cpu, world.pins[irq].routes + 1, world.pins[irq].masks};
+    struct world_pin *pin = &world.pins[irq];
+    *pin = (struct world_pin){true, cpu, pin->routes + 1, pin->masks, level, pin->unmasks};
     return true;
+}
+
+void arch_irq_unmask(unsigned irq)
+{
+    if (irq >= DEVICE_IRQ_COUNT) {
+        note("an unmask for an IRQ past the IOAPIC's pins");
+        return;
+    }
+    if (world.pins[irq].routes == 0)
+        note("an unmask for a pin never routed");
+    world.pins[irq].unmasked = true;
+    world.pins[irq].unmasks++;
 }
 
 void arch_irq_mask(unsigned irq)

@@ -26,9 +26,11 @@
 #define WORLD_PAGE        4096ull
 #define WORLD_SERIAL_PORT 0x3f8 /* the hypervisor's console port */
 /* The privileged partition owns two UARTs (in its config): 0x2f8 on IRQ 3
- * and 0x3e8 on IRQ 5. */
+ * and 0x3e8 on IRQ 5; and PCI function 00:02.0, on the IRQ its interrupt
+ * line register names, 11. */
 #define WORLD_OWNED_IRQ       3
 #define WORLD_OWNED_IRQ_OTHER 5
+#define WORLD_OWNED_PCI_IRQ   11
 
 /* Every grant of every partition could be mapped at once. */
 #define WORLD_MAPPINGS (WORLD_PARTITIONS * HC_GRANTS)
@@ -80,6 +82,8 @@ struct world {
         bool unmasked;
         unsigned cpu;
         unsigned routes, masks;
+        bool level;       /* as arch_irq_route() set it */
+        unsigned unmasks; /* arch_irq_unmask() */
     } pins[DEVICE_IRQ_COUNT];
     bool no_ioapic; /* arch_irq_route() fails, as with no IOAPIC */
 };

@@ -9,8 +9,28 @@
 #define XAPIC_MAX_ID 0xffu /* an IOAPIC entry names 8 bits of destination */
 
 static struct ioapic ioapic;
+static struct ioapic_isa_override isa_overrides[IOAPIC_ISA_IRQS];
 
-void irq_route_init(uint64_t madt_ioapic_address)
+/* By the MPS INTI flag values 0-3. */
+static const char *const polarity_names[] = {"bus-default polarity", "active high",
+                                             "reserved polarity", "active low"};
+static const char *const trigger_names[] = {"bus-default trigger", "edge", "reserved trigger",
+                                            "level"};
+
+/* The MADT's word on which pin an ISA IRQ uses, and how. */
+static void note_overrides(const struct ioapic_isa_override *overrides)
+{
+    for (unsigned irq = 0; overrides && irq < IOAPIC_ISA_IRQS; irq++) {
+        const struct ioapic_isa_override *o = &overrides[irq];
+
+        isa_overrides[irq] = *o;
+        if (o->present)
+            log_line("ioapic: the MADT puts ISA IRQ %u on GSI %u (%s, %s)", irq, o->gsi,
+                     trigger_names[(o->flags >> 2) & 3], polarity_names[o->flags & 3]);
+    }
+}
+
+void irq_route_init(uint64_t madt_ioapic_address, const struct ioapic_isa_override *overrides)
 {
     uint64_t base = madt_ioapic_address ? madt_ioapic_address : IOAPIC_DEFAULT_BASE;
 
@@ -25,23 +45,40 @@ void irq_route_init(uint64_t madt_ioapic_address)
     ioapic_mask_all(&ioapic);
     log_line("ioapic: 0x%llx version 0x%x, %u pins, all masked", (unsigned long long)base,
              ioapic.version, ioapic.pin_count);
+    note_overrides(overrides);
 }
 
-/* ISA lines: edge-triggered, active high. */
-bool arch_irq_route(unsigned irq, unsigned cpu)
+/* The pin of a device IRQ; the pin count when it has none we serve. */
+static unsigned pin_of(unsigned irq)
 {
-    uint32_t apic_id = percpus[cpu].apic_id;
-    struct ioapic_route route = {.vector = (uint8_t)(IRQ_ROUTE_VECTOR_BASE + irq),
-                                 .apic_id = (uint8_t)apic_id};
+    unsigned pin = ioapic_irq_wiring(irq, false, isa_overrides).pin;
 
-    if (irq >= DEVICE_IRQ_COUNT || cpu >= MAX_CPUS || apic_id > XAPIC_MAX_ID)
+    return pin < DEVICE_IRQ_COUNT ? pin : ioapic.pin_count;
+}
+
+/* hv/device_irq.c calls these under its lock: the IOAPIC's window is one
+ * register pair for the machine. */
+bool arch_irq_route(unsigned irq, unsigned cpu, bool level)
+{
+    struct ioapic_wiring wiring = ioapic_irq_wiring(irq, level, isa_overrides);
+    struct ioapic_route route = {(uint8_t)(IRQ_ROUTE_VECTOR_BASE + irq),
+                                 (uint8_t)percpus[cpu < MAX_CPUS ? cpu : 0].apic_id, wiring.level,
+                                 wiring.active_low};
+
+    if (irq >= DEVICE_IRQ_COUNT || cpu >= MAX_CPUS || percpus[cpu].apic_id > XAPIC_MAX_ID ||
+        pin_of(irq) >= ioapic.pin_count)
         return false;
-    return ioapic_route_pin(&ioapic, irq, route);
+    return ioapic_route_pin(&ioapic, wiring.pin, route);
+}
+
+void arch_irq_unmask(unsigned irq)
+{
+    ioapic_unmask_pin(&ioapic, pin_of(irq));
 }
 
 void arch_irq_mask(unsigned irq)
 {
-    ioapic_mask_pin(&ioapic, irq);
+    ioapic_mask_pin(&ioapic, pin_of(irq));
 }
 
 bool irq_route_handle(uint8_t vector)

@@ -1,4 +1,4 @@
-/* Device IRQs: ISA IRQ n is IOAPIC pin n and host vector
+/* Device IRQs: ISA IRQ n is IOAPIC pin n (unless the MADT overrides it) and host vector
  * IRQ_ROUTE_VECTOR_BASE + n on the CPU it is routed to (hv/device_irq.h
  * decides which IRQ goes where). */
 #ifndef ARCH_X86_64_IRQ_ROUTE_H
@@ -9,9 +9,13 @@
 
 #define IRQ_ROUTE_VECTOR_BASE 0x30 /* below the kick and timer vectors (0xf0, 0xf1) */
 
+struct ioapic_isa_override;
+
 /* Boot CPU, before any partition: finds the IOAPIC (the MADT's address, or
- * 0 for the PC's standard one) and masks every pin. */
-void irq_route_init(uint64_t madt_ioapic_address);
+ * 0 for the PC's standard one), masks every pin, and keeps the MADT's
+ * interrupt source overrides (IOAPIC_ISA_IRQS of them, or NULL), which
+ * move an ISA IRQ to another pin or change its trigger and polarity. */
+void irq_route_init(uint64_t madt_ioapic_address, const struct ioapic_isa_override *overrides);
 
 /* A host interrupt: when it is a device IRQ's vector, hands the IRQ to
  * hv/device_irq.c and returns true. The caller sends the EOI. */

@@ -14,7 +14,9 @@
  *     (Bochs's card answers 0 to every read of its I/O BAR);
  *   - PCI configuration space through ports 0xcf8/0xcfc: its own function
  *     answers, another one reads as absent, a write to its BAR is dropped
- *     and bus mastering cannot be turned on.
+ *     and bus mastering cannot be turned on;
+ *   - the card's level-triggered INTx on the IRQ its interrupt line
+ *     register names (pci_irq.c).
  */
 #include "guests/dev-owner/irq.h"
 #include "guests/lib/guest.h"
@@ -41,6 +43,7 @@
 #define PCI_DATA_PORT      0xcfc
 #define PCI_ENABLE         0x80000000u
 #define PCI_COMMAND        0x04
+#define PCI_INTERRUPT_LINE 0x3c
 #define PCI_BAR0           0x10
 #define COMMAND_MEMORY     0x2u
 #define COMMAND_BUS_MASTER 0x4u
@@ -207,6 +210,15 @@ static void check_pci_config(uint32_t bdf, uint64_t bar0)
            id, other, bar_after, command_after);
 }
 
+/* Where the hypervisor left the function's IRQ, as PC firmware does. */
+static unsigned owned_pci_irq(uint32_t bdf)
+{
+    unsigned irq = pci_read(bdf, PCI_INTERRUPT_LINE) & 0xff;
+
+    printf("dev-owner: pci interrupt line register: IRQ %u\n", irq);
+    return irq;
+}
+
 int guest_main(const struct bulkhead_boot_info *info)
 {
     const struct guest_device_range *serial, *bar_memory, *bar_ports;
@@ -223,8 +235,10 @@ int guest_main(const struct bulkhead_boot_info *info)
         check_uart_interrupts((uint16_t)serial->base);
     }
     if (bar_memory && bar_ports) {
+        uint32_t bdf = boot->devices[bar_memory->device].id;
         check_pci(bar_memory, bar_ports);
-        check_pci_config(boot->devices[bar_memory->device].id, bar_memory->base);
+        check_pci_config(bdf, bar_memory->base);
+        check_pci_interrupts(owned_pci_irq(bdf), bar_memory->base);
     }
     return guest_exit_status();
 }

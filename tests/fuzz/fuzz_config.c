@@ -92,7 +92,7 @@ static void check_devices(const struct config *config, const struct config_parti
              (console != 0 && d->port != console && serial_ports_overlap(d, &hv_console))))
             abort();
         if (d->irq == CONFIG_IRQ_CASCADE || d->irq > CONFIG_IRQ_MAX ||
-            (d->irq != 0 && d->kind != CONFIG_DEVICE_SERIAL))
+            (d->irq != 0 && d->kind == CONFIG_DEVICE_FRAMEBUFFER))
             abort();
         if (d->kind == CONFIG_DEVICE_PCI && (d->slot > 0x1f || d->function > 7))
             abort();
@@ -146,12 +146,30 @@ static bool pci_present_everywhere(uint8_t bus, uint8_t slot, uint8_t function)
     return true;
 }
 
-/* A machine with one PCI bus from the input, with or without a framebuffer;
- * a machine with everything accepts every parsed config. */
+/* Any value, usable IRQ or not: the bus number from the input. */
+static uint8_t line_from_input(uint8_t bus, uint8_t slot, uint8_t function)
+{
+    (void)bus;
+    (void)slot;
+    (void)function;
+    return present_bus;
+}
+
+static uint8_t no_line(uint8_t bus, uint8_t slot, uint8_t function)
+{
+    (void)bus;
+    (void)slot;
+    (void)function;
+    return CONFIG_PCI_NO_LINE;
+}
+
+/* A machine with one PCI bus from the input, with or without a framebuffer,
+ * whose interrupt line registers hold that number too; a machine with
+ * everything and no PCI IRQs accepts every parsed config. */
 static void check_device_presence(const struct config *config, uint8_t bus, size_t lines)
 {
-    struct config_machine_devices some = {bus & 1, pci_present_on_one_bus};
-    struct config_machine_devices all = {true, pci_present_everywhere};
+    struct config_machine_devices some = {bus & 1, pci_present_on_one_bus, line_from_input};
+    struct config_machine_devices all = {true, pci_present_everywhere, no_line};
     struct config_error error;
 
     present_bus = bus;

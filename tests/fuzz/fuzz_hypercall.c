@@ -81,6 +81,7 @@ static const uint8_t real_calls[] = {
     HC_CONSOLE_SERVER,
     HC_CONSOLE_RELEASE,
     HC_DEVICE_IRQ_BIND,
+    HC_DEVICE_IRQ_UNMASK,
 };
 #define REAL_CALLS (sizeof(real_calls) / sizeof(real_calls[0]))
 
@@ -179,7 +180,7 @@ static bool is_privileged_call(uint64_t number)
 {
     return (number >= HC_PARTITION_LIST && number <= HC_CONSOLE_TAKE) ||
            (number >= HC_IOREQ_SERVER && number <= HC_CONSOLE_RELEASE) ||
-           number == HC_DEVICE_IRQ_BIND;
+           number == HC_DEVICE_IRQ_BIND || number == HC_DEVICE_IRQ_UNMASK;
 }
 
 static bool is_known_call(uint64_t number)

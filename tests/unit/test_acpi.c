@@ -58,10 +58,14 @@ static void build_tables(void)
     put64(xsdt + 44, 0x800);
     set_checksum(xsdt, 36 + 16, 9);
 
-    /* Two enabled local APICs, one disabled, one x2APIC, one IOAPIC. */
-    uint8_t entries[] = {0, 8, 0, 0, 1, 0,  0, 0,  0, 8, 1,    1,    1, 0, 0, 0, 0, 8,
-                         2, 2, 0, 0, 0, 0,  9, 16, 0, 0, 7,    0,    0, 0, 1, 0, 0, 0,
-                         3, 0, 0, 0, 1, 12, 0, 0,  0, 0, 0xc0, 0xfe, 0, 0, 0, 0};
+    /* Two enabled local APICs, one disabled, one x2APIC, one IOAPIC; overrides
+     * of ISA IRQ 0 (GSI 2) and 9 (level, active high), one of another bus
+     * and one of a source past the ISA IRQs (both ignored). */
+    uint8_t entries[] = {0, 8, 0, 0,  1, 0, 0,  0,  0,    8,    1,  1, 1, 0,    0, 0,  0,  8, 2,
+                         2, 0, 0, 0,  0, 9, 16, 0,  0,    7,    0,  0, 0, 1,    0, 0,  0,  3, 0,
+                         0, 0, 1, 12, 0, 0, 0,  0,  0xc0, 0xfe, 0,  0, 0, 0,    2, 10, 0,  0, 2,
+                         0, 0, 0, 0,  0, 2, 10, 0,  9,    9,    0,  0, 0, 0x0d, 0, 2,  10, 1, 5,
+                         5, 0, 0, 0,  0, 0, 2,  10, 0,    16,   16, 0, 0, 0,    0, 0};
     header(madt, "APIC", 44 + sizeof(entries));
     memcpy(madt + 44, entries, sizeof(entries));
     set_checksum(madt, 44 + sizeof(entries), 9);
@@ -84,6 +88,15 @@ Test(acpi, finds_cpus_ioapics_and_power_off)
     cr_assert_eq(info.madt_cpus, 3);
     cr_assert_eq(info.madt_ioapics, 1);
     cr_assert_eq(info.ioapic_address, 0xfec00000);
+    cr_assert(info.isa_overrides[0].present);
+    cr_assert_eq(info.isa_overrides[0].gsi, 2);
+    cr_assert_eq(info.isa_overrides[0].flags, 0);
+    cr_assert(info.isa_overrides[9].present);
+    cr_assert_eq(info.isa_overrides[9].gsi, 9);
+    cr_assert_eq(info.isa_overrides[9].flags, 0x0d);
+    cr_assert_not(info.isa_overrides[5].present, "an override of a bus other than ISA");
+    for (unsigned irq = 1; irq < IOAPIC_ISA_IRQS; irq++)
+        cr_assert(irq == 9 || !info.isa_overrides[irq].present, "IRQ %u", irq);
     cr_assert(info.fadt_found);
     cr_assert_eq(info.pm1a_control, 0x604);
     cr_assert(info.s5_found);

@@ -151,7 +151,7 @@ Test(config_devices, a_device_given_twice)
     expect_devices_error("framebuffer, serial 0x2f8, framebuffer",
                          "device 'framebuffer' is given twice");
     expect_devices_error("serial 0x2f8, serial 760", "device 'serial 0x2f8' is given twice");
-    expect_devices_error("pci 0:2.0, pci 00:02.0", "device 'pci 00:02.0' is given twice");
+    expect_devices_error("pci 00:02.0, pci 00:02.0", "device 'pci 00:02.0' is given twice");
     expect_devices_error("serial 0x2f8, serial 0x2fc",
                          "device 'serial 0x2fc' shares ports with 'serial 0x2f8'");
     expect_ok(DOM0_HEAD "devices = serial 0x2f8, serial 0x300, pci 00:02.0, pci 00:02.1\n");
@@ -197,9 +197,20 @@ static bool only_00_02_0(uint8_t bus, uint8_t slot, uint8_t function)
     return bus == 0 && slot == 2 && function == 0;
 }
 
+/* What the interrupt line register of every function holds. */
+static uint8_t firmware_line = CONFIG_PCI_NO_LINE;
+
+static uint8_t line_register(uint8_t bus, uint8_t slot, uint8_t function)
+{
+    (void)bus;
+    (void)slot;
+    (void)function;
+    return firmware_line;
+}
+
 static int check(bool has_framebuffer)
 {
-    struct config_machine_devices machine = {has_framebuffer, only_00_02_0};
+    struct config_machine_devices machine = {has_framebuffer, only_00_02_0, line_register};
 
     return config_check_devices(&config, &machine, &error);
 }
@@ -262,4 +273,94 @@ Test(config_devices, two_serials_on_one_irq_are_refused)
     expect_devices_error("serial 0x2f8, serial 0x2e8 irq 3",
                          "device 'serial 0x2e8' would share IRQ 3 with 'serial 0x2f8'");
     expect_ok(DOM0_HEAD "devices = serial 0x2f8, serial 0x2e8 irq 5\n");
+}
+
+/* ---- PCI IRQs ---------------------------------------------------------------- */
+
+Test(config_devices, a_pci_irq_in_the_config)
+{
+    expect_ok(DOM0_HEAD "devices = pci 00:02.0 irq 11, serial 0x2f8\n");
+    cr_expect_eq(device(0)->irq, 11);
+    cr_expect_eq(device(0)->slot, 2);
+    expect_name(0, "pci 00:02.0");
+    cr_expect_eq(config_device_irq(device(0), 5), 11); /* the config wins */
+}
+
+Test(config_devices, without_irq_the_interrupt_line_register_decides)
+{
+    expect_ok(DOM0_HEAD "devices = pci 00:02.0, serial 0x2f8\n");
+    cr_expect_eq(device(0)->irq, 0);
+    cr_expect_eq(config_device_irq(device(0), 10), 10);
+    cr_expect_eq(config_device_irq(device(0), 0), 0);
+    cr_expect_eq(config_device_irq(device(0), CONFIG_PCI_NO_LINE), 0);
+    cr_expect_eq(config_device_irq(device(0), 2), 0);
+    cr_expect_eq(config_device_irq(device(0), 24), 0);
+    cr_expect_eq(config_device_irq(device(1), 10), 3); /* a UART keeps its own */
+}
+
+Test(config_devices, pci_lines_are_level_triggered_serial_lines_edge)
+{
+    expect_ok(DOM0_HEAD "devices = pci 00:02.0, serial 0x2f8, framebuffer\n");
+    cr_expect(config_device_irq_is_level(device(0)));
+    cr_expect_not(config_device_irq_is_level(device(1)));
+    cr_expect_not(config_device_irq_is_level(device(2)));
+}
+
+Test(config_devices, bad_pci_irqs)
+{
+    const char *bad[] = {"pci 00:02.0 irq",    "pci 00:02.0 irq 0",  "pci 00:02.0 irq 2",
+                         "pci 00:02.0 irq 24", "pci 00:02.0 irq 1x", "pci 00:02.0 irq 11 4"};
+
+    for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+        expect_devices_error(bad[i], "bad IRQ");
+    expect_devices_error("pci 00:02.0 irq 2", "bad IRQ '2' for pci 00:02.0; expected a number");
+    expect_devices_error("pci 00:02.0 irg 11", "bad PCI address '00:02.0 irg 11'");
+}
+
+Test(config_devices, explicit_pci_irqs_may_not_be_shared)
+{
+    expect_devices_error("serial 0x2f8, pci 00:02.0 irq 3",
+                         "device 'pci 00:02.0' would share IRQ 3 with 'serial 0x2f8'");
+}
+
+Test(config_devices, the_firmware_line_is_checked_against_the_machine)
+{
+    expect_ok(DOM0_HEAD "devices = serial 0x2f8, pci 00:02.0\n");
+    firmware_line = 11;
+    cr_expect_eq(check(true), 0, "%s", error.message);
+    firmware_line = 0;
+    cr_expect_eq(check(true), 0, "%s", error.message);
+    firmware_line = CONFIG_PCI_NO_LINE;
+    cr_expect_eq(check(true), 0, "%s", error.message);
+}
+
+Test(config_devices, a_firmware_line_shared_with_another_device_is_refused)
+{
+    expect_ok(DOM0_HEAD "devices = serial 0x2f8, pci 00:02.0\n");
+    firmware_line = 3;
+    cr_assert_eq(check(true), -1);
+    firmware_line = CONFIG_PCI_NO_LINE;
+    cr_expect_eq(error.line, 6);
+    cr_expect_str_eq(error.message, "device 'pci 00:02.0' would share IRQ 3 (from its interrupt "
+                                    "line register) with 'serial 0x2f8'; name another with irq N");
+}
+
+Test(config_devices, an_unusable_firmware_line_is_refused)
+{
+    expect_ok(DOM0_HEAD "devices = pci 00:02.0\n");
+    firmware_line = 42;
+    cr_assert_eq(check(true), -1);
+    firmware_line = CONFIG_PCI_NO_LINE;
+    cr_expect_eq(error.line, 6);
+    cr_expect(
+        strstr(error.message, "device 'pci 00:02.0': its interrupt line register says IRQ 42"),
+        "%s", error.message);
+}
+
+Test(config_devices, an_explicit_irq_ignores_the_firmware_line)
+{
+    expect_ok(DOM0_HEAD "devices = serial 0x2f8, pci 00:02.0 irq 11\n");
+    firmware_line = 3;
+    cr_expect_eq(check(true), 0, "%s", error.message);
+    firmware_line = CONFIG_PCI_NO_LINE;
 }

@@ -143,3 +143,85 @@ Test(hypercall_irq, another_partitions_end_leaves_the_owners_pins_alone)
     device_irq_raised(OWNED);
     cr_assert_eq(interrupts(DOM0, VECTOR), 1);
 }
+
+/* ---- level-triggered lines (PCI INTx) --------------------------------------- */
+
+#define PCI_IRQ WORLD_OWNED_PCI_IRQ
+
+static int64_t unmask(unsigned id, uint64_t irq)
+{
+    return world_call2(id, HC_DEVICE_IRQ_UNMASK, irq, 0);
+}
+
+Test(hypercall_irq, a_pci_irq_comes_from_its_interrupt_line_and_is_level_triggered)
+{
+    cr_assert_eq(bind(DOM0, PCI_IRQ, VECTOR), 0);
+    cr_assert(world.pins[PCI_IRQ].level);
+    cr_assert(world.pins[PCI_IRQ].unmasked);
+    cr_assert_eq(bind(DOM0, OWNED, VECTOR + 1), 0);
+    cr_assert_not(world.pins[OWNED].level);
+}
+
+Test(hypercall_irq, a_level_interrupt_masks_its_pin_until_the_owner_unmasks_it)
+{
+    cr_assert_eq(bind(DOM0, PCI_IRQ, VECTOR), 0);
+    device_irq_raised(PCI_IRQ);
+    cr_assert_not(world.pins[PCI_IRQ].unmasked);
+    cr_assert_eq(interrupts(DOM0, VECTOR), 1);
+    cr_assert_eq(unmask(DOM0, PCI_IRQ), 0);
+    cr_assert(world.pins[PCI_IRQ].unmasked);
+    cr_assert_eq(world.pins[PCI_IRQ].unmasks, 1);
+    device_irq_raised(PCI_IRQ);
+    cr_assert_eq(interrupts(DOM0, VECTOR), 2);
+}
+
+Test(hypercall_irq, unmasking_a_line_that_is_not_masked_does_nothing)
+{
+    cr_assert_eq(bind(DOM0, PCI_IRQ, VECTOR), 0);
+    cr_assert_eq(unmask(DOM0, PCI_IRQ), 0);
+    cr_assert_eq(world.pins[PCI_IRQ].unmasks, 0);
+    device_irq_raised(PCI_IRQ);
+    cr_assert_eq(unmask(DOM0, PCI_IRQ), 0);
+    cr_assert_eq(unmask(DOM0, PCI_IRQ), 0);
+    cr_assert_eq(world.pins[PCI_IRQ].unmasks, 1);
+}
+
+Test(hypercall_irq, an_edge_interrupt_leaves_its_pin_unmasked)
+{
+    cr_assert_eq(bind(DOM0, OWNED, VECTOR), 0);
+    device_irq_raised(OWNED);
+    cr_assert(world.pins[OWNED].unmasked);
+    cr_assert_eq(unmask(DOM0, OWNED), 0);
+    cr_assert_eq(world.pins[OWNED].unmasks, 0);
+}
+
+Test(hypercall_irq, unmask_checks_privilege_ownership_and_binding)
+{
+    uint64_t unowned[] = {0, 4, DEVICE_IRQ_COUNT, 255, 1ull << 32, UINT64_MAX};
+
+    cr_assert_eq(unmask(GUEST, PCI_IRQ), HC_EPERM);
+    for (unsigned i = 0; i < sizeof(unowned) / sizeof(unowned[0]); i++)
+        cr_expect_eq(unmask(DOM0, unowned[i]), HC_EPERM, "IRQ %llu",
+                     (unsigned long long)unowned[i]);
+    cr_assert_eq(unmask(DOM0, PCI_IRQ), HC_ENOENT);
+    cr_assert_eq(world.pins[PCI_IRQ].unmasks, 0);
+}
+
+Test(hypercall_irq, an_unbound_level_line_stays_masked)
+{
+    cr_assert_eq(bind(DOM0, PCI_IRQ, VECTOR), 0);
+    device_irq_raised(PCI_IRQ);
+    cr_assert_eq(bind(DOM0, PCI_IRQ, 0), 0);
+    cr_assert_eq(unmask(DOM0, PCI_IRQ), HC_ENOENT);
+    cr_assert_not(world.pins[PCI_IRQ].unmasked);
+}
+
+Test(hypercall_irq, rebinding_a_masked_level_line_unmasks_it)
+{
+    cr_assert_eq(bind(DOM0, PCI_IRQ, VECTOR), 0);
+    device_irq_raised(PCI_IRQ);
+    cr_assert_eq(bind(DOM0, PCI_IRQ, VECTOR + 1), 0);
+    cr_assert(world.pins[PCI_IRQ].unmasked);
+    device_irq_raised(PCI_IRQ);
+    cr_assert_eq(interrupts(DOM0, VECTOR + 1), 1);
+}

@@ -142,3 +142,68 @@ Test(ioapic, a_huge_max_entry_is_capped)
     cr_assert(ioapic_init(&chip, fake_window));
     cr_assert_eq(chip.pin_count, IOAPIC_MAX_PINS);
 }
+
+Test(ioapic, unmasking_a_pin_keeps_its_route)
+{
+    uint64_t level = IOAPIC_ENTRY_LEVEL | IOAPIC_ENTRY_ACTIVE_LOW;
+
+    expected_high[6] = 1u << 24;
+    cr_assert(ioapic_route_pin(&chip, 6, ioapic_device_route(0x36, 1, true)));
+    ioapic_mask_pin(&chip, 6);
+    cr_assert_eq(ioapic_read_entry(&chip, 6), 0x36 | level | IOAPIC_ENTRY_MASKED | 1ull << 56);
+    ioapic_unmask_pin(&chip, 6);
+    cr_assert_eq(ioapic_read_entry(&chip, 6), 0x36 | level | 1ull << 56);
+    unsigned before = writes;
+    ioapic_unmask_pin(&chip, FAKE_PINS); /* past the last pin: ignored */
+    cr_assert_eq(writes, before);
+}
+
+Test(ioapic, pci_intx_routes_are_level_active_low_isa_routes_edge_active_high)
+{
+    struct ioapic_route pci = ioapic_device_route(0x3b, 2, true);
+    struct ioapic_route isa = ioapic_device_route(0x33, 2, false);
+
+    cr_assert(pci.level && pci.active_low);
+    cr_assert_not(isa.level || isa.active_low);
+    cr_assert_eq(pci.vector, 0x3b);
+    cr_assert_eq(isa.apic_id, 2);
+}
+
+/* ---- MADT interrupt source overrides ----------------------------------------- */
+
+static struct ioapic_isa_override overrides[IOAPIC_ISA_IRQS];
+
+Test(ioapic, without_an_override_irq_n_is_pin_n)
+{
+    struct ioapic_wiring serial = ioapic_irq_wiring(3, false, overrides);
+    struct ioapic_wiring pci = ioapic_irq_wiring(10, true, NULL);
+    struct ioapic_wiring high = ioapic_irq_wiring(20, true, overrides);
+
+    cr_assert(serial.pin == 3 && !serial.level && !serial.active_low);
+    cr_assert(pci.pin == 10 && pci.level && pci.active_low);
+    cr_assert(high.pin == 20 && high.level && high.active_low);
+}
+
+Test(ioapic, an_override_moves_the_pin_and_sets_trigger_and_polarity)
+{
+    overrides[0] = (struct ioapic_isa_override){true, 2, 0};
+    overrides[10] = (struct ioapic_isa_override){true, 10, 0x000d}; /* level, active high */
+    overrides[4] = (struct ioapic_isa_override){true, 4, 0x000f};   /* level, active low */
+    struct ioapic_wiring timer = ioapic_irq_wiring(0, false, overrides);
+    struct ioapic_wiring pci = ioapic_irq_wiring(10, true, overrides);
+    struct ioapic_wiring serial = ioapic_irq_wiring(4, false, overrides);
+
+    cr_assert(timer.pin == 2 && !timer.level && !timer.active_low, "conforming keeps the bus's");
+    cr_assert(pci.pin == 10 && pci.level && !pci.active_low);
+    cr_assert(serial.pin == 4 && serial.level && serial.active_low);
+    memset(overrides, 0, sizeof(overrides));
+}
+
+Test(ioapic, reserved_override_flags_keep_the_default)
+{
+    overrides[11] = (struct ioapic_isa_override){true, 11, 0x000a}; /* both "reserved" */
+    struct ioapic_wiring pci = ioapic_irq_wiring(11, true, overrides);
+
+    cr_assert(pci.level && pci.active_low);
+    memset(overrides, 0, sizeof(overrides));
+}

@@ -33,6 +33,8 @@ static unsigned mapping_count;
 static struct pci_bar fake_bars[PCI_MAX_BARS];
 static unsigned fake_bar_count;
 static bool decoding_enabled;
+static uint16_t fake_line_and_pin; /* config offset 0x3c: line, then pin */
+static int written_interrupt_line; /* -1: none written */
 static struct fbcon *log_framebuffer = (struct fbcon *)1;
 static char log_text[LOG_SIZE];
 
@@ -82,6 +84,22 @@ unsigned pci_read_bars(struct pci_function f, struct pci_bar *bars)
     return fake_bar_count;
 }
 
+uint32_t pci_config_read(struct pci_function f, uint8_t offset, unsigned size)
+{
+    cr_assert(pci_function_present(f));
+    cr_assert_eq(offset, 0x3c);
+    cr_assert_eq(size, 2);
+    return fake_line_and_pin;
+}
+
+void pci_config_write(struct pci_function f, uint8_t offset, unsigned size, uint32_t value)
+{
+    cr_assert(pci_function_present(f));
+    cr_assert_eq(offset, 0x3c);
+    cr_assert_eq(size, 1);
+    written_interrupt_line = (int)value;
+}
+
 void pci_enable_decoding(struct pci_function f)
 {
     cr_assert(pci_function_present(f));
@@ -129,6 +147,8 @@ static void reset(void)
     memset(log_text, 0, sizeof(log_text));
     bitmaps_created = mapping_count = fake_bar_count = 0;
     decoding_enabled = false;
+    fake_line_and_pin = 0x010b; /* INTA#, IRQ 11 */
+    written_interrupt_line = -1;
     log_framebuffer = (struct fbcon *)1;
     boot.framebuffer =
         (struct boot_framebuffer){0xc0000000, 800 * 600 * 4, 800, 600, 800, BOOT_FB_BGRX};
@@ -299,4 +319,58 @@ Test(partition_devices, two_devices_on_the_same_memory)
     fake_bar_count = 1;
     cr_expect_not_null(attach("framebuffer, pci 00:02.0"));
     expect_logged("it overlaps device memory mapped already");
+}
+
+/* ---- PCI IRQs ------------------------------------------------------------ */
+
+Test(partition_devices, a_pci_irq_from_the_interrupt_line_register)
+{
+    cr_assert_null(attach("serial 0x2f8, pci 00:02.0"));
+    cr_expect_eq(partition.device_irqs[0], 3);
+    cr_expect_eq(partition.device_irqs[1], 11);
+    cr_expect_eq(written_interrupt_line, -1);
+    expect_logged("partition dom0: owns pci 00:02.0: IRQ 11 (its interrupt line register), "
+                  "level-triggered, active low\n");
+}
+
+Test(partition_devices, a_pci_irq_from_the_config_is_written_into_the_line_register)
+{
+    cr_assert_null(attach("pci 00:02.0 irq 5"));
+    cr_expect_eq(partition.device_irqs[0], 5);
+    cr_expect_eq(written_interrupt_line, 5);
+    expect_logged("partition dom0: owns pci 00:02.0: IRQ 5 (the config's), level-triggered, "
+                  "active low\n");
+}
+
+Test(partition_devices, a_function_without_an_interrupt_pin_has_no_irq)
+{
+    fake_line_and_pin = 0x000b;
+    cr_assert_null(attach("pci 00:02.0"));
+    cr_expect_eq(partition.device_irqs[0], 0);
+    expect_logged("partition dom0: owns pci 00:02.0: no IRQ (its interrupt line register names "
+                  "none)\n");
+}
+
+Test(partition_devices, the_firmwares_no_irq_values)
+{
+    uint16_t none[] = {0x0100, 0x01ff};
+
+    for (unsigned i = 0; i < 2; i++) {
+        fake_line_and_pin = none[i];
+        cr_assert_null(attach("pci 00:02.0"));
+        cr_expect_eq(partition.device_irqs[0], 0, "line register 0x%x", none[i]);
+    }
+}
+
+Test(partition_devices, a_line_register_on_an_owned_irq_stops_the_boot)
+{
+    char text[] = "[partition dom0]\ncpus = 0\nmemory = 4M\nimage = d\nprivileged = yes\n"
+                  "devices = serial 0x2f8, pci 00:02.0\n";
+    struct config_error error;
+
+    fake_line_and_pin = 0x0103;
+    cr_assert_eq(config_parse(text, strlen(text), "test.cfg", &config, &error), 0);
+    cr_expect_not(partition_devices_present(&config, &boot));
+    expect_logged("error: test.cfg:6: device 'pci 00:02.0' would share IRQ 3 (from its interrupt "
+                  "line register) with 'serial 0x2f8'; name another with irq N\n");
 }

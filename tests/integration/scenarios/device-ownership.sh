@@ -7,6 +7,11 @@
 # through its memory BAR (mapped at the host-physical address) and reads its
 # I/O BAR (ports open) without an exit. In PCI configuration space it sees
 # its own function only, cannot move a BAR and cannot turn on bus mastering.
+# The card's INTx, on the IRQ the firmware wrote into its interrupt line
+# register, is level-triggered: bound to a vector, raised through the card's
+# ICS register, it arrives once and stays masked while the card holds the
+# line, arrives again when unmasked still asserted, not at all once ICR is
+# read and the line unmasked, and once more for the next cause.
 # A partition that owns nothing gets the bare-metal answer from the
 # same UART's trapped ports and is stopped on an EPT violation when it reads
 # the card's memory BAR.
@@ -60,6 +65,27 @@ check_interrupts() {
         fail "COM2 did not receive the line sent by interrupts"
 }
 
+# The IRQ is the firmware's choice (OVMF routes the slot's INTA# through the
+# PIIX's link registers): take it from the hypervisor's line, and the owner
+# must have read the same one from configuration space.
+check_pci_interrupts() {
+    local owns="bulkhead: partition owner: owns pci 00:02.0: IRQ " irq
+    irq=$(first_match "^$owns[0-9]+ \\(its interrupt line register\\), level-triggered, active low\$" |
+        sed -nE 's/.*: IRQ ([0-9]+) .*/\1/p')
+    [ -n "$irq" ] || {
+        fail "no line '${owns}N (its interrupt line register), level-triggered, active low'"
+        return
+    }
+    expect_line "bulkhead: [owner] dev-owner: pci interrupt line register: IRQ $irq"
+    expect_line "bulkhead: [owner] dev-owner: pci unmask refused before the bind (-4) and for IRQ 4 (-3)"
+    expect_line "bulkhead: partition owner: IRQ $irq (pci 00:02.0) bound to its vector 0x51 on cpu0, level-triggered: unmasked by the owner after each"
+    expect_line "bulkhead: [owner] dev-owner: pci IRQ $irq arrived at vector 0x51: 1 interrupt(s) while the card held its line"
+    expect_line "bulkhead: [owner] dev-owner: pci IRQ $irq unmasked with its line still asserted: 2 interrupts"
+    expect_prefix_with "bulkhead: [owner] dev-owner: pci ICR read (causes 0x" "line unmasked: 2 interrupts while the card was quiet"
+    expect_line "bulkhead: [owner] dev-owner: pci IRQ $irq raised once more: 3 interrupts in all"
+    expect_line "bulkhead: partition owner: IRQ $irq masked again, 3 interrupts delivered"
+}
+
 check() {
     expect_exit 0
     expect_line "bulkhead: partition owner: owns serial 0x2f8: ports 0x2f8-0x2ff open"
@@ -77,6 +103,7 @@ check() {
     grep -xF "dev-owner: written straight to its own 16550" <(tr -d '\r' <"$COM2_LOG") >/dev/null ||
         fail "COM2 did not receive the owner's line"
     check_interrupts
+    check_pci_interrupts
     expect_line "bulkhead: [intruder] dev-intruder: serial 0x2f8 scratch register reads 0xff"
     expect_line "bulkhead: [intruder] dev-intruder: reading $E1000_BAR0"
     expect_partition_crashed intruder 1 "48 (EPT violation)"

@@ -17,6 +17,9 @@ check() {
     expect_prefix_with "bulkhead: acpi: $CPUS CPUs and 1 IOAPICs in the MADT" "power-off"
     expect_prefix_with "bulkhead: ioapic: 0xfec00000 version 0x" "pins, all masked"
     expect_no_prefix "bulkhead: ioapic: no MADT entry"
+    # QEMU's MADT moves the timer's IRQ 0 and makes its PCI link IRQs level, active high.
+    expect_line "bulkhead: ioapic: the MADT puts ISA IRQ 0 on GSI 2 (bus-default trigger, bus-default polarity)"
+    expect_line "bulkhead: ioapic: the MADT puts ISA IRQ 10 on GSI 10 (level, active high)"
 }
 
 four_gib=$((1 << 32))
