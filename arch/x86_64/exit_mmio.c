@@ -47,12 +47,13 @@ static int emulate_mmio(struct vcpu *vcpu, uint64_t address)
 
     if (why)
         return exit_crash_guest(vcpu, EXIT_REASON_EPT_VIOLATION, why);
-    uint64_t value = access.write ? x86_store_value(&access, exit_read_register(vcpu, access.reg)) : 0;
+    uint64_t value =
+        access.write ? x86_store_value(&access, exit_read_register(vcpu, access.reg)) : 0;
     if (!partition_mmio_access(vcpu, address, access.size, access.write, &value))
         return 0;
     if (!access.write)
         exit_write_register(vcpu, access.reg,
-                       x86_load_result(&access, exit_read_register(vcpu, access.reg), value));
+                            x86_load_result(&access, exit_read_register(vcpu, access.reg), value));
     vmcs_write(VMCS_GUEST_RIP, vmcs_read(VMCS_GUEST_RIP) + access.length);
     return 1;
 }
