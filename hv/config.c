@@ -3,7 +3,8 @@
  *
  * This file is compiled three times: into the freestanding core, into the
  * gnu-efi stub and into host tools and tests. It therefore calls no library
- * function at all; the few string helpers it needs are below.
+ * function at all; the few string and message helpers it needs are in
+ * config_text.c.
  *
  * The reader walks the text line by line. A line is a section header, a
  * "key = value" pair, or nothing (blank or comment). Each section type owns a
@@ -18,13 +19,9 @@
 
 #define CONFIG_MAX_LINE       255 /* characters, not counting the line end */
 #define CONFIG_MAX_KEYS       16  /* per section type */
-#define CONFIG_QUOTE_LEN      32  /* longest piece of the input quoted in a message */
 #define CONFIG_DEFAULT_SERIAL 0x3f8
 #define CONFIG_UTF8_BOM       "\xef\xbb\xbf"
 #define SECTION_TYPE_COUNT    2 /* entries in section_types[] */
-#define KIB                   (1ull << 10)
-#define MIB                   (1ull << 20)
-#define GIB                   (1ull << 30)
 #define PAGE_SIZE             (4 * KIB)
 #define PARTITION_MEMORY_MIN  MIB
 #define PARTITION_MEMORY_MAX  (64 * GIB)
@@ -68,226 +65,7 @@ struct config_reader {
     unsigned key_first_line[CONFIG_MAX_KEYS];
 };
 
-/* ---- small string helpers (no C library here) ---------------------------- */
-
-bool span_equals(struct span s, const char *word)
-{
-    size_t i;
-
-    for (i = 0; i < s.len; i++) {
-        if (word[i] == '\0' || word[i] != s.ptr[i])
-            return false;
-    }
-    return word[i] == '\0';
-}
-
-static bool strings_equal(const char *a, const char *b)
-{
-    while (*a != '\0' && *a == *b) {
-        a++;
-        b++;
-    }
-    return *a == *b;
-}
-
-static bool is_blank(char c)
-{
-    /* CR counts as blank so that CRLF files and stray CRs need no special case. */
-    return c == ' ' || c == '\t' || c == '\r';
-}
-
-struct span span_trim(struct span s)
-{
-    while (s.len > 0 && is_blank(s.ptr[0])) {
-        s.ptr++;
-        s.len--;
-    }
-    while (s.len > 0 && is_blank(s.ptr[s.len - 1]))
-        s.len--;
-    return s;
-}
-
-size_t span_find(struct span s, char c)
-{
-    size_t i = 0;
-
-    while (i < s.len && s.ptr[i] != c)
-        i++;
-    return i;
-}
-
-struct span span_head(struct span s, size_t end)
-{
-    return (struct span){s.ptr, end};
-}
-
-struct span span_tail(struct span s, size_t start)
-{
-    return (struct span){s.ptr + start, s.len - start};
-}
-
-bool span_to_u64(struct span s, uint64_t *out)
-{
-    unsigned base = 10;
-    uint64_t value = 0;
-    size_t i = 0;
-
-    if (s.len > 2 && s.ptr[0] == '0' && (s.ptr[1] == 'x' || s.ptr[1] == 'X')) {
-        base = 16;
-        i = 2;
-    }
-    if (i == s.len)
-        return false;
-    for (; i < s.len; i++) {
-        char c = s.ptr[i];
-        unsigned digit;
-
-        if (c >= '0' && c <= '9')
-            digit = (unsigned)(c - '0');
-        else if (base == 16 && c >= 'a' && c <= 'f')
-            digit = (unsigned)(c - 'a' + 10);
-        else if (base == 16 && c >= 'A' && c <= 'F')
-            digit = (unsigned)(c - 'A' + 10);
-        else
-            return false;
-        if (value > (UINT64_MAX - digit) / base)
-            return false;
-        value = value * base + digit;
-    }
-    *out = value;
-    return true;
-}
-
-/* ---- bounded text output, always NUL-terminated -------------------------- */
-
-struct text_out {
-    char *buf;
-    size_t size;
-    size_t len;
-};
-
-static struct text_out text_out_start(char *buf, size_t size)
-{
-    if (size > 0)
-        buf[0] = '\0';
-    return (struct text_out){buf, size, 0};
-}
-
-static void out_char(struct text_out *out, char c)
-{
-    if (out->len + 1 >= out->size)
-        return; /* full: truncate silently, the terminator is already there */
-    out->buf[out->len++] = c;
-    out->buf[out->len] = '\0';
-}
-
-static void out_string(struct text_out *out, const char *s)
-{
-    while (*s != '\0')
-        out_char(out, *s++);
-}
-
-static void out_number(struct text_out *out, uint64_t value, unsigned base, size_t min_digits)
-{
-    char digits[20];
-    size_t n = 0;
-
-    do {
-        digits[n++] = "0123456789abcdef"[value % base];
-        value /= base;
-    } while (value != 0 || n < min_digits);
-    while (n > 0)
-        out_char(out, digits[--n]);
-}
-
-/* A size in the largest of G, M and K that divides it, or in bytes. */
-static void out_size(struct text_out *out, uint64_t bytes)
-{
-    static const struct {
-        uint64_t unit;
-        char suffix;
-    } units[] = {{GIB, 'G'}, {MIB, 'M'}, {KIB, 'K'}};
-
-    for (size_t i = 0; i < sizeof(units) / sizeof(units[0]); i++) {
-        if (bytes != 0 && bytes % units[i].unit == 0) {
-            out_number(out, bytes / units[i].unit, 10, 1);
-            out_char(out, units[i].suffix);
-            return;
-        }
-    }
-    out_number(out, bytes, 10, 1);
-}
-
-/* Input text, shortened, with anything unprintable shown as '?'. */
-static void out_input(struct text_out *out, struct span s)
-{
-    size_t shown = s.len > CONFIG_QUOTE_LEN ? CONFIG_QUOTE_LEN : s.len;
-
-    for (size_t i = 0; i < shown; i++) {
-        char c = s.ptr[i];
-        out_char(out, c >= 0x20 && c < 0x7f ? c : '?');
-    }
-    if (shown < s.len)
-        out_string(out, "...");
-}
-
-static void out_quoted(struct text_out *out, struct span s)
-{
-    out_char(out, '\'');
-    out_input(out, s);
-    out_char(out, '\'');
-}
-
-/*
- * A printf for messages, with only what they need: %s (C string), %u
- * (unsigned), %x (unsigned, at least two hex digits), %z (uint64_t bytes, as a
- * size), %t (struct span of input text), %q (the same in quotes) and %%.
- */
-static void out_format(struct text_out *out, const char *format, va_list args)
-{
-    for (const char *f = format; *f != '\0'; f++) {
-        if (*f != '%') {
-            out_char(out, *f);
-            continue;
-        }
-        switch (*++f) {
-        case 's':
-            out_string(out, va_arg(args, const char *));
-            break;
-        case 'u':
-            out_number(out, va_arg(args, unsigned), 10, 1);
-            break;
-        case 'x':
-            out_number(out, va_arg(args, unsigned), 16, 2);
-            break;
-        case 'z':
-            out_size(out, va_arg(args, uint64_t));
-            break;
-        case 't':
-            out_input(out, va_arg(args, struct span));
-            break;
-        case 'q':
-            out_quoted(out, va_arg(args, struct span));
-            break;
-        case '%':
-            out_char(out, '%');
-            break;
-        default:
-            return; /* a bad format is a bug here; stop rather than run off the end */
-        }
-    }
-}
-
 /* ---- errors ----------------------------------------------------------- */
-
-static void record_error(struct config_error *error, unsigned line, const char *format,
-                         va_list args)
-{
-    struct text_out out = text_out_start(error->message, CONFIG_MESSAGE_LEN);
-
-    error->line = line;
-    out_format(&out, format, args);
-}
 
 /* Records the problem on the current line; always returns false for "return fail(...)". */
 static bool fail(struct config_reader *reader, const char *format, ...)
@@ -295,30 +73,9 @@ static bool fail(struct config_reader *reader, const char *format, ...)
     va_list args;
 
     va_start(args, format);
-    record_error(reader->error, reader->line, format, args);
+    config_record_error(reader->error, reader->line, format, args);
     va_end(args);
     return false;
-}
-
-/* The same for a problem that belongs to an earlier line (config_text.h). */
-bool config_fail_at(struct config_error *error, unsigned line, const char *format, ...)
-{
-    va_list args;
-
-    va_start(args, format);
-    record_error(error, line, format, args);
-    va_end(args);
-    return false;
-}
-
-void config_text_format(char *buf, size_t size, const char *format, ...)
-{
-    struct text_out out = text_out_start(buf, size);
-    va_list args;
-
-    va_start(args, format);
-    out_format(&out, format, args);
-    va_end(args);
 }
 
 /* A key handler that found more than a bad value has said so already. */
@@ -837,7 +594,7 @@ static bool read_section_header(struct config_reader *reader, struct span line)
     if (inside.len == 0)
         return fail(reader, "empty section header '[]'");
     type_end = 0;
-    while (type_end < inside.len && !is_blank(inside.ptr[type_end]))
+    while (type_end < inside.len && !config_is_blank(inside.ptr[type_end]))
         type_end++;
     type = span_head(inside, type_end);
     return enter_section(reader, type, span_trim(span_tail(inside, type_end)));
@@ -1037,19 +794,6 @@ int config_check_machine(const struct config *config, unsigned cpu_count, uint64
     return 0;
 }
 
-void config_format_error(const struct config_error *error, char *buf, size_t size)
-{
-    struct text_out out = text_out_start(buf, size);
-
-    out_string(&out, error->file);
-    if (error->line != 0) {
-        out_char(&out, ':');
-        out_number(&out, error->line, 10, 1);
-    }
-    out_string(&out, ": ");
-    out_string(&out, error->message);
-}
-
 /* Every image name in order, repeats included: the probe, then each partition's. */
 static const char *image_mention(const struct config *config, size_t mention)
 {
@@ -1067,7 +811,7 @@ static bool is_new_image(const struct config *config, size_t mention)
         return false;
     for (size_t earlier = 0; earlier < mention; earlier++) {
         const char *other = image_mention(config, earlier);
-        if (other != NULL && strings_equal(name, other))
+        if (other != NULL && config_strings_equal(name, other))
             return false;
     }
     return true;

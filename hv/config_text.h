@@ -6,11 +6,16 @@
 #ifndef HV_CONFIG_TEXT_H
 #define HV_CONFIG_TEXT_H
 
+#include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
 #include "hv/config.h"
+
+#define KIB (1ull << 10)
+#define MIB (1ull << 20)
+#define GIB (1ull << 30)
 
 /* A piece of the input text: not NUL-terminated, never written to. */
 struct span {
@@ -28,12 +33,30 @@ struct span span_tail(struct span s, size_t start);
 /* Decimal, or hexadecimal with a 0x prefix; false on anything else or overflow. */
 bool span_to_u64(struct span s, uint64_t *out);
 
+/* Bounded text output, always NUL-terminated. */
+struct text_out {
+    char *buf;
+    size_t size;
+    size_t len;
+};
+
+struct text_out text_out_start(char *buf, size_t size);
+void out_string(struct text_out *out, const char *s);
+
+bool config_strings_equal(const char *a, const char *b);
+/* Space, tab or CR. */
+bool config_is_blank(char c);
+
 /*
  * The reader's message formats: %s (C string), %u (unsigned), %x (unsigned,
  * at least two hex digits), %z (uint64_t bytes, as a size), %t (struct span
  * of input text), %q (the same in quotes) and %%.
  */
 void config_text_format(char *buf, size_t size, const char *format, ...);
+
+/* Records a problem at line into error (the message formats above). */
+void config_record_error(struct config_error *error, unsigned line, const char *format,
+                         va_list args);
 
 /* Records a problem at line; always returns false for "return config_fail_at(...)". */
 bool config_fail_at(struct config_error *error, unsigned line, const char *format, ...);
