@@ -245,7 +245,6 @@ void config_text_format(char *buf, size_t size, const char *format, ...)
     va_end(args);
 }
 
-
 void config_format_error(const struct config_error *error, char *buf, size_t size)
 {
     struct text_out out = text_out_start(buf, size);
