@@ -29,7 +29,9 @@
 
 #define HC_CPUID_SIGNATURE 0x40000000u
 #define HC_CPUID_VERSION   0x40000001u
-#define HC_ABI_VERSION     ((1u << 16) | 0u) /* 1.0 */
+#define HC_ABI_VERSION                                                                             \
+    ((1u << 16) | 1u) /* 1.1: the I/O, console, log, machine and device calls (45-58); structures  \
+                         grew only at their ends */
 
 #define HC_FEATURE_EVENTS  (1u << 0)
 #define HC_FEATURE_GRANTS  (1u << 1)
