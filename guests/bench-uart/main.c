@@ -23,7 +23,7 @@ static bool nothing(uint32_t run)
 /* Printable bytes, ending a line every LINE_BYTES, as a console would. */
 static bool uart_byte(uint32_t run)
 {
-    while (!(inb(COM1_LSR) & LSR_THR_EMPTY))
+    while (!(inb(COM1_LSR) & UART_LSR_THR_EMPTY))
         ;
     outb(COM1_DATA, (run % LINE_BYTES) == LINE_BYTES - 1 ? '\n' : 'u');
     return true;
@@ -34,7 +34,7 @@ static bool uart_byte(uint32_t run)
 static bool uart_present(void)
 {
     for (unsigned i = 0; i < PROBE_ATTEMPTS; i++) {
-        if (com1_present())
+        if (uart16550_present(COM1))
             return true;
     }
     return false;

@@ -8,23 +8,13 @@
  */
 #include "guests/dev-owner/irq.h"
 
+#include "drivers/uart16550.h"
 #include "guests/lib/cpu.h"
 #include "guests/lib/event.h"
 #include "guests/lib/guest.h"
 #include "guests/lib/hypercall.h"
 
-#define UART_DATA          0
-#define UART_IER           1
-#define UART_IIR           2
-#define UART_MCR           4
-#define UART_LSR           5
-#define UART_MSR           6
-#define IER_THR_EMPTY      0x02
-#define IIR_NONE_PENDING   0x01
 #define IIR_CAUSE          0x0e
-#define IIR_THR_EMPTY      0x02
-#define IIR_RECEIVED       0x04
-#define MCR_DTR_RTS_OUT2   0x0b /* OUT2 lets the UART drive its IRQ line on a PC */
 #define COM2_IRQ           3
 #define UNOWNED_IRQ        4 /* COM1's: the hypervisor's console, nobody's device */
 #define IRQ_VECTOR         0x50
@@ -64,12 +54,12 @@ static void on_uart_interrupt(uint8_t vector)
     interrupts = interrupts + 1;
     for (unsigned i = 0; i < MAX_CAUSES_PER_IRQ; i++) {
         uint8_t iir = inb(port + UART_IIR);
-        if (iir & IIR_NONE_PENDING)
+        if (iir & UART_IIR_NONE)
             break;
-        if ((iir & IIR_CAUSE) == IIR_THR_EMPTY) {
+        if ((iir & IIR_CAUSE) == UART_IIR_THR_EMPTY) {
             thr_empty = thr_empty + 1;
             transmit_next();
-        } else if ((iir & IIR_CAUSE) == IIR_RECEIVED) {
+        } else if ((iir & IIR_CAUSE) == UART_IIR_RX_DATA) {
             inb(port + UART_DATA);
         } else {
             inb(port + UART_LSR);
@@ -93,8 +83,8 @@ static void check_refusals(void)
 static void check_first_interrupt(void)
 {
     outb(port + UART_IER, 0);
-    outb(port + UART_MCR, MCR_DTR_RTS_OUT2);
-    outb(port + UART_IER, IER_THR_EMPTY);
+    outb(port + UART_MCR, UART_MCR_DTR | UART_MCR_RTS | UART_MCR_OUT2);
+    outb(port + UART_IER, UART_IER_THR_EMPTY);
     bool arrived = event_wait(&interrupts, 1, tsc_after(WAIT_TICKS));
     outb(port + UART_IER, 0);
 
@@ -109,7 +99,7 @@ static void check_interrupt_driven_line(void)
     uint32_t before = interrupts;
 
     sending = true;
-    outb(port + UART_IER, IER_THR_EMPTY);
+    outb(port + UART_IER, UART_IER_THR_EMPTY);
     bool done = event_wait(&line_done, 1, tsc_after(WAIT_TICKS));
     uint32_t taken = interrupts - before;
 
@@ -126,7 +116,7 @@ static void check_unbound_is_quiet(void)
     uint32_t before = interrupts;
     uint32_t never = 0;
 
-    outb(port + UART_IER, IER_THR_EMPTY);
+    outb(port + UART_IER, UART_IER_THR_EMPTY);
     event_wait(&never, 1, tsc_after(QUIET_TICKS));
     outb(port + UART_IER, 0);
     uint32_t after = interrupts - before;

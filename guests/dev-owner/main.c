@@ -18,20 +18,13 @@
  *   - the card's level-triggered INTx on the IRQ its interrupt line
  *     register names (pci_irq.c).
  */
+#include "drivers/uart16550.h"
 #include "guests/dev-owner/irq.h"
 #include "guests/lib/guest.h"
 #include "guests/lib/hypercall.h"
+#include "hv/string.h"
 
-#define UART_DATA        0
-#define UART_DIVISOR_LOW 0
-#define UART_IER         1
-#define UART_LCR         3
-#define UART_LSR         5
-#define UART_SCRATCH     7
-#define LCR_DLAB         0x80
-#define LCR_8N1          0x03
-#define LSR_THR_EMPTY    0x20
-#define UNOWNED_PORT     0x3ef /* COM3's scratch register: nobody owns it */
+#define UNOWNED_PORT 0x3ef /* COM3's scratch register: nobody owns it */
 
 #define E1000_STATUS   0x0008 /* device status: read-only, never zero (link, speed) */
 #define NOBODYS_ANSWER 0xffffffffu
@@ -103,23 +96,11 @@ static const struct guest_device_range *find_range(uint32_t device_kind, uint32_
     return 0;
 }
 
-static void uart_put(uint16_t port, char c)
-{
-    for (unsigned spins = 0; spins < 100000 && !(inb(port + UART_LSR) & LSR_THR_EMPTY); spins++)
-        ;
-    outb(port + UART_DATA, (uint8_t)c);
-}
-
 static void uart_write_line(uint16_t port, const char *text)
 {
-    outb(port + UART_IER, 0);
-    outb(port + UART_LCR, LCR_DLAB);
-    outb(port + UART_DIVISOR_LOW, 1);
-    outb(port + UART_IER, 0);
-    outb(port + UART_LCR, LCR_8N1);
-    while (*text)
-        uart_put(port, *text++);
-    uart_put(port, '\n');
+    uart16550_init(port);
+    uart16550_write(port, text, (unsigned)strlen(text));
+    uart16550_write(port, "\n", 1);
 }
 
 /* No printing between the two counter reads: the console port exits. */

@@ -8,40 +8,14 @@
  */
 #include "guests/dom0/uart.h"
 
-enum uart_register {
-    UART_DATA = 0, /* THR/RBR, or DLL with DLAB */
-    UART_IER = 1,  /* or DLM with DLAB */
-    UART_IIR = 2,  /* FCR when written */
-    UART_LCR = 3,
-    UART_MCR = 4,
-    UART_LSR = 5,
-    UART_MSR = 6,
-    UART_SCRATCH = 7,
-};
+#include "drivers/uart16550.h"
 
-#define LCR_DLAB              0x80
-#define LSR_DATA_READY        0x01
-#define LSR_OVERRUN           0x02
-#define LSR_THR_EMPTY         0x20
-#define LSR_TRANSMITTER_EMPTY 0x40
-#define IER_RX_DATA           0x01
-#define IER_THR_EMPTY         0x02
-#define IER_LINE_STATUS       0x04
-#define IIR_NO_INTERRUPT      0x01
-#define IIR_THR_EMPTY         0x02
-#define IIR_RX_DATA           0x04
-#define IIR_LINE_STATUS       0x06
-#define IIR_FIFOS_ENABLED     0xc0
-#define FCR_ENABLE            0x01
-#define FCR_CLEAR_RX          0x02
-#define MSR_CTS_DSR_DCD       0xb0
-#define IER_WRITABLE          0x0f
-#define MCR_WRITABLE          0x1f
-#define MCR_DTR               0x01
-#define MCR_RTS               0x02
-#define MCR_OUT1              0x04
-#define MCR_OUT2              0x08
-#define MCR_LOOPBACK          0x10
+#define IIR_FIFOS_ENABLED 0xc0
+#define FCR_ENABLE        0x01
+#define FCR_CLEAR_RX      0x02
+#define MSR_CTS_DSR_DCD   0xb0
+#define IER_WRITABLE      0x0f
+#define MCR_WRITABLE      0x1f
 
 void uart_reset(struct uart *uart)
 {
@@ -51,7 +25,7 @@ void uart_reset(struct uart *uart)
 bool uart_receive(struct uart *uart, uint8_t byte)
 {
     if (uart->rx_count == UART_FIFO_SIZE) {
-        uart->lsr_errors |= LSR_OVERRUN;
+        uart->lsr_errors |= UART_LSR_OVERRUN;
         return false;
     }
     uart->rx[(uart->rx_head + uart->rx_count) % UART_FIFO_SIZE] = byte;
@@ -72,18 +46,18 @@ static uint8_t pop_received(struct uart *uart)
 /* The pending interrupt of highest priority, as IIR's low bits name it. */
 static uint8_t pending_interrupt(const struct uart *uart)
 {
-    if ((uart->ier & IER_LINE_STATUS) && uart->lsr_errors)
-        return IIR_LINE_STATUS;
-    if ((uart->ier & IER_RX_DATA) && uart->rx_count)
-        return IIR_RX_DATA;
-    if ((uart->ier & IER_THR_EMPTY) && uart->thr_empty_event)
-        return IIR_THR_EMPTY;
-    return IIR_NO_INTERRUPT;
+    if ((uart->ier & UART_IER_LINE_STATUS) && uart->lsr_errors)
+        return UART_IIR_LINE_STATUS;
+    if ((uart->ier & UART_IER_RX_DATA) && uart->rx_count)
+        return UART_IIR_RX_DATA;
+    if ((uart->ier & UART_IER_THR_EMPTY) && uart->thr_empty_event)
+        return UART_IIR_THR_EMPTY;
+    return UART_IIR_NONE;
 }
 
 bool uart_interrupt_line(const struct uart *uart)
 {
-    return pending_interrupt(uart) != IIR_NO_INTERRUPT;
+    return pending_interrupt(uart) != UART_IIR_NONE;
 }
 
 /* Bytes collect into a line; a newline or a full buffer completes it, and
@@ -104,7 +78,7 @@ static void collect(struct uart *uart, uint8_t byte, bool *line_done)
  * THR-empty interrupt, as after a real transmission. */
 static void transmit(struct uart *uart, uint8_t byte, bool *line_done)
 {
-    if (uart->mcr & MCR_LOOPBACK)
+    if (uart->mcr & UART_MCR_LOOPBACK)
         uart_receive(uart, byte);
     else
         collect(uart, byte, line_done);
@@ -119,7 +93,7 @@ void uart_line_taken(struct uart *uart)
 /* Enabling the THR-empty interrupt while THR is empty raises it. */
 static void write_ier(struct uart *uart, uint8_t value)
 {
-    if ((value & IER_THR_EMPTY) && !(uart->ier & IER_THR_EMPTY))
+    if ((value & UART_IER_THR_EMPTY) && !(uart->ier & UART_IER_THR_EMPTY))
         uart->thr_empty_event = true;
     uart->ier = value & IER_WRITABLE;
 }
@@ -133,7 +107,7 @@ static void write_fcr(struct uart *uart, uint8_t value)
 
 void uart_write(struct uart *uart, unsigned offset, uint8_t value, bool *line_done)
 {
-    bool dlab = uart->lcr & LCR_DLAB;
+    bool dlab = uart->lcr & UART_LCR_DLAB;
 
     *line_done = false;
     switch (offset) {
@@ -171,33 +145,33 @@ static uint8_t read_iir(struct uart *uart)
 {
     uint8_t pending = pending_interrupt(uart);
 
-    if (pending == IIR_THR_EMPTY)
+    if (pending == UART_IIR_THR_EMPTY)
         uart->thr_empty_event = false;
     return pending | ((uart->fcr & FCR_ENABLE) ? IIR_FIFOS_ENABLED : 0);
 }
 
 static uint8_t read_lsr(struct uart *uart)
 {
-    uint8_t lsr = LSR_THR_EMPTY | LSR_TRANSMITTER_EMPTY | uart->lsr_errors;
+    uint8_t lsr = UART_LSR_THR_EMPTY | UART_LSR_TRANSMITTER_EMPTY | uart->lsr_errors;
 
     uart->lsr_errors = 0;
-    return uart->rx_count ? lsr | LSR_DATA_READY : lsr;
+    return uart->rx_count ? lsr | UART_LSR_DATA_READY : lsr;
 }
 
 /* In loopback mode the modem inputs follow the modem outputs: CTS = RTS,
  * DSR = DTR, RI = OUT1, DCD = OUT2; drivers probe for a UART that way. */
 static uint8_t read_msr(const struct uart *uart)
 {
-    if (!(uart->mcr & MCR_LOOPBACK))
+    if (!(uart->mcr & UART_MCR_LOOPBACK))
         return MSR_CTS_DSR_DCD;
     uint8_t mcr = uart->mcr;
-    return (uint8_t)(((mcr & MCR_RTS) ? 0x10 : 0) | ((mcr & MCR_DTR) ? 0x20 : 0) |
-                     ((mcr & MCR_OUT1) ? 0x40 : 0) | ((mcr & MCR_OUT2) ? 0x80 : 0));
+    return (uint8_t)(((mcr & UART_MCR_RTS) ? 0x10 : 0) | ((mcr & UART_MCR_DTR) ? 0x20 : 0) |
+                     ((mcr & UART_MCR_OUT1) ? 0x40 : 0) | ((mcr & UART_MCR_OUT2) ? 0x80 : 0));
 }
 
 uint8_t uart_read(struct uart *uart, unsigned offset)
 {
-    bool dlab = uart->lcr & LCR_DLAB;
+    bool dlab = uart->lcr & UART_LCR_DLAB;
 
     switch (offset) {
     case UART_DATA:

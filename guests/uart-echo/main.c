@@ -16,9 +16,7 @@
 #include "hv/guest_abi.h"
 #include "hv/string.h"
 
-#define IER_RX          0x01
 #define PIC_VECTOR_BASE 0x20
-#define COM1_IRQ        4
 #define LINE_MAX        64
 
 static char typed[LINE_MAX + 1];
@@ -28,7 +26,7 @@ static volatile bool line_complete;
 static void on_com1(uint8_t vector)
 {
     (void)vector;
-    while (inb(COM1_LSR) & LSR_DATA_READY) {
+    while (inb(COM1_LSR) & UART_LSR_DATA_READY) {
         char c = (char)inb(COM1_DATA);
         if (line_complete)
             continue; /* the last line is not taken yet */
@@ -58,14 +56,14 @@ int guest_main(const struct bulkhead_boot_info *info)
     (void)info;
     exceptions_init();
     interrupt_set_handler(PIC_VECTOR_BASE + COM1_IRQ, on_com1);
-    com1_init(MCR_DTR_RTS | MCR_OUT2);
+    com1_init(UART_MCR_DTR | UART_MCR_RTS | UART_MCR_OUT2);
     pic8259_init(PIC_VECTOR_BASE, 1u << COM1_IRQ);
-    outb(COM1_IER, IER_RX);
-    com1_write("uart-echo: ready, type a line (quit ends)\r\n");
+    outb(COM1_IER, UART_IER_RX_DATA);
+    com1_print("uart-echo: ready, type a line (quit ends)\n");
     for (;;) {
         next_line(line);
-        format(answer, sizeof(answer), "uart-echo: got '%s'\r\n", line);
-        com1_write(answer);
+        format(answer, sizeof(answer), "uart-echo: got '%s'\n", line);
+        com1_print(answer);
         if (strncmp(line, "quit", sizeof(line)) == 0)
             break;
     }

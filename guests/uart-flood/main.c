@@ -12,7 +12,7 @@
 int guest_main(const struct bulkhead_boot_info *info)
 {
     (void)info;
-    com1_write("uart-flood: run starts\r\n");
+    com1_print("uart-flood: run starts\n");
     for (uint32_t i = 0;; i++) {
         outb(COM1_SCRATCH, (uint8_t)i);
         (void)inb(COM1_LSR);

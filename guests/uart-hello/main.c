@@ -12,13 +12,13 @@
 int guest_main(const struct bulkhead_boot_info *info)
 {
     (void)info;
-    if (!com1_present()) {
+    if (!uart16550_present(COM1)) {
         outb(ISA_DEBUG_EXIT, 1);
         return 1;
     }
-    com1_init(MCR_DTR_RTS);
-    com1_write("uart-hello: hello from a full-virtualization guest\r\n");
-    com1_write("uart-hello: polled output through an emulated 16550\r\n");
+    com1_init(UART_MCR_DTR | UART_MCR_RTS);
+    com1_print("uart-hello: hello from a full-virtualization guest\n");
+    com1_print("uart-hello: polled output through an emulated 16550\n");
     outb(ISA_DEBUG_EXIT, 0);
     return 0;
 }

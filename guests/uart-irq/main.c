@@ -17,15 +17,8 @@
 #include "hv/guest_abi.h"
 #include "hv/string.h"
 
-#define IER_RX   0x01
-#define IER_TX   0x02
-#define IIR_NONE 0x01
-#define IIR_TX   0x02
-#define IIR_RX   0x04
-
 #define PIC_MASTER      0x20
 #define PIC_VECTOR_BASE 0x20
-#define COM1_IRQ        4
 #define COM1_VECTOR     (PIC_VECTOR_BASE + COM1_IRQ)
 #define OCW3_READ_IRR   0x0a
 #define WAIT_HALTS      1000
@@ -44,8 +37,8 @@ static void report(bool ok, const char *what)
 {
     char line[128];
 
-    format(line, sizeof(line), "uart-irq: %s %s\r\n", ok ? "PASS" : "FAIL", what);
-    com1_write(line);
+    format(line, sizeof(line), "uart-irq: %s %s\n", ok ? "PASS" : "FAIL", what);
+    com1_print(line);
     failures += !ok;
 }
 
@@ -55,7 +48,7 @@ static void transmit_next(void)
         outb(COM1_DATA, (uint8_t)tx_text[tx_sent++]);
         return;
     }
-    outb(COM1_IER, inb(COM1_IER) & ~IER_TX);
+    outb(COM1_IER, inb(COM1_IER) & ~UART_IER_THR_EMPTY);
     tx_done = true;
 }
 
@@ -66,14 +59,14 @@ static void on_com1(uint8_t vector)
     (void)vector;
     uint8_t cause = inb(COM1_IIR) & 0x0f;
 
-    if (cause == IIR_TX) {
+    if (cause == UART_IIR_THR_EMPTY) {
         tx_interrupts++;
         transmit_next();
-    } else if (cause == IIR_RX) {
+    } else if (cause == UART_IIR_RX_DATA) {
         rx_interrupts++;
-        while ((inb(COM1_LSR) & LSR_DATA_READY) && rx_length < sizeof(rx_buffer) - 1)
+        while ((inb(COM1_LSR) & UART_LSR_DATA_READY) && rx_length < sizeof(rx_buffer) - 1)
             rx_buffer[rx_length++] = (char)inb(COM1_DATA);
-    } else if (cause != IIR_NONE) {
+    } else if (cause != UART_IIR_NONE) {
         other_interrupts++;
     }
     pic8259_end_of_interrupt(COM1_IRQ);
@@ -99,19 +92,19 @@ static bool reception_done(void)
 
 static void check_transmit(void)
 {
-    outb(COM1_IER, IER_TX);
+    outb(COM1_IER, UART_IER_THR_EMPTY);
     bool done = wait_for(transmission_done);
     report(done && tx_interrupts == sizeof(tx_text), "one THR-empty interrupt per byte");
 }
 
 static void check_receive(void)
 {
-    outb(COM1_MCR, MCR_DTR_RTS | MCR_OUT2 | MCR_LOOPBACK);
-    outb(COM1_IER, IER_RX);
-    com1_write(rx_text); /* comes back in the receiver */
+    outb(COM1_MCR, UART_MCR_DTR | UART_MCR_RTS | UART_MCR_OUT2 | UART_MCR_LOOPBACK);
+    outb(COM1_IER, UART_IER_RX_DATA);
+    com1_print(rx_text); /* comes back in the receiver */
     bool done = wait_for(reception_done);
     outb(COM1_IER, 0);
-    outb(COM1_MCR, MCR_DTR_RTS | MCR_OUT2);
+    outb(COM1_MCR, UART_MCR_DTR | UART_MCR_RTS | UART_MCR_OUT2);
     report(done && rx_interrupts >= 1 && strncmp(rx_buffer, rx_text, sizeof(rx_buffer)) == 0,
            "loopback bytes arrive by the received-data interrupt");
 }
@@ -124,7 +117,7 @@ static void check_mask(void)
     pic8259_mask_all();
     tx_done = false;
     tx_sent = sizeof(tx_text) - 1; /* nothing more to send: one interrupt */
-    outb(COM1_IER, IER_TX);
+    outb(COM1_IER, UART_IER_THR_EMPTY);
     interrupt_window();
     outb(PIC_MASTER, OCW3_READ_IRR);
     bool waiting = inb(PIC_MASTER) & (1u << COM1_IRQ);
@@ -139,16 +132,16 @@ int guest_main(const struct bulkhead_boot_info *info)
     (void)info;
     exceptions_init();
     interrupt_set_handler(COM1_VECTOR, on_com1);
-    com1_init(MCR_DTR_RTS | MCR_OUT2);
+    com1_init(UART_MCR_DTR | UART_MCR_RTS | UART_MCR_OUT2);
     pic8259_init(PIC_VECTOR_BASE, 1u << COM1_IRQ);
     check_transmit();
     check_receive();
     check_mask();
     report(other_interrupts == 0, "no other interrupt cause");
     char line[96];
-    format(line, sizeof(line), "uart-irq: %u transmit and %u receive interrupts\r\n", tx_interrupts,
+    format(line, sizeof(line), "uart-irq: %u transmit and %u receive interrupts\n", tx_interrupts,
            rx_interrupts);
-    com1_write(line);
+    com1_print(line);
     outb(ISA_DEBUG_EXIT, failures ? 1 : 0);
     return failures ? 1 : 0;
 }

@@ -13,31 +13,26 @@
 #include "hv/guest_abi.h"
 
 #define MMIO_UART 0xfe000000ull
-#define THR       0
-#define IER       1
-#define LCR       3
-#define LSR       5
-#define SCRATCH   7
 
 static volatile uint8_t *const uart = (volatile uint8_t *)MMIO_UART;
 
 static void mmio_write(const char *text)
 {
     for (; *text; text++) {
-        while (!(uart[LSR] & LSR_THR_EMPTY))
+        while (!(uart[UART_LSR] & UART_LSR_THR_EMPTY))
             ;
-        uart[THR] = (uint8_t)*text;
+        uart[UART_DATA] = (uint8_t)*text;
     }
 }
 
 /* Stores and loads of several widths, as different MOV forms. */
 static bool registers_behave(void)
 {
-    uart[SCRATCH] = 0xa5;
-    bool byte_ok = uart[SCRATCH] == 0xa5;
-    uart[LCR] = 0x03;
-    uint32_t dword = *(volatile uint32_t *)(MMIO_UART + LCR);
-    return byte_ok && (dword & 0xff) == 0x03 && uart[IER] == 0;
+    uart[UART_SCRATCH] = 0xa5;
+    bool byte_ok = uart[UART_SCRATCH] == 0xa5;
+    uart[UART_LCR] = 0x03;
+    uint32_t dword = *(volatile uint32_t *)(MMIO_UART + UART_LCR);
+    return byte_ok && (dword & 0xff) == 0x03 && uart[UART_IER] == 0;
 }
 
 int guest_main(const struct bulkhead_boot_info *info)

@@ -147,18 +147,18 @@ static void touch_outside_ram(const struct bulkhead_boot_info *info)
 int guest_main(const struct bulkhead_boot_info *info)
 {
     exceptions_init();
-    if (!com1_present()) {
+    if (!uart16550_present(COM1)) {
         outb(ISA_DEBUG_EXIT, 1);
         return 1;
     }
-    com1_init(MCR_DTR_RTS);
+    com1_init(UART_MCR_DTR | UART_MCR_RTS);
     if (memcmp(info->partition_name, "outside", 7) == 0) {
         touch_outside_ram(info);
         outb(ISA_DEBUG_EXIT, 1);
         return 1;
     }
     print_lines();
-    com1_init(MCR_DTR_RTS | MCR_LOOPBACK);
+    com1_init(UART_MCR_DTR | UART_MCR_RTS | UART_MCR_LOOPBACK);
     check_loopback();
     check_addr32();
     check_single();
