@@ -26,6 +26,8 @@ struct __attribute__((packed)) tss64 {
     uint16_t io_map_base;
 };
 
+_Static_assert(sizeof(struct tss64) == 104, "the 64-bit TSS is 104 bytes");
+
 struct cpu_descriptors {
     uint64_t gdt[5]; /* null, code, data, TSS (two slots) */
     struct tss64 tss;

@@ -21,7 +21,6 @@
 
 static uint16_t port; /* 0: dom0 does not have the console */
 static uint64_t log_position;
-static unsigned long long printed;
 static char command[COMMAND_LEN];
 static unsigned command_length;
 static struct hc_partition_entry attached; /* id 0: none */
@@ -64,7 +63,6 @@ static void print_log(void)
             write_text(note);
         }
         uart16550_write(port, chunk, (unsigned)count);
-        printed += (unsigned long long)count;
         log_position = span.start + (uint64_t)count;
     }
     if (interrupted)
@@ -86,11 +84,6 @@ bool operator_console_start(const struct bulkhead_boot_info *info)
         }
     }
     return false;
-}
-
-unsigned long long operator_console_printed(void)
-{
-    return printed;
 }
 
 static void run_typed_command(void)

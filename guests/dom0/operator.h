@@ -26,9 +26,6 @@ void operator_console_poll(void);
 /* `console NAME`: what the operator types goes to partition p's UART. */
 void operator_console_attach(const struct hc_partition_entry *p);
 
-/* Bytes of the log printed so far. */
-unsigned long long operator_console_printed(void);
-
 /* Implemented by the device models (main.c): a byte arrives on partition
  * id's emulated serial line. False when it has none. */
 bool dom0_serial_input(uint32_t partition_id, uint8_t byte);

@@ -6,6 +6,7 @@
  * supervisor-only). The exception handler's CATCH_FAULT resume brings the
  * CPU back to ring 0.
  */
+#include "arch/x86_64/descriptors.h"
 #include "guests/hc-conformance/conformance.h"
 #include "guests/lib/guest.h"
 
@@ -22,18 +23,6 @@ enum gdt_slot { GDT_NULL, GDT_CODE0, GDT_DATA0, GDT_DATA3, GDT_CODE3, GDT_TSS, G
 #define PTE_USER         (1ull << 2)
 #define PTE_LARGE        (1ull << 7)
 #define PTE_ADDRESS_MASK 0x000ffffffffff000ull
-
-struct __attribute__((packed)) tss64 {
-    uint32_t reserved0;
-    uint64_t rsp[3];
-    uint64_t reserved1;
-    uint64_t ist[7];
-    uint64_t reserved2;
-    uint16_t reserved3;
-    uint16_t io_map_base;
-};
-
-_Static_assert(sizeof(struct tss64) == 104, "the 64-bit TSS is 104 bytes");
 
 static uint64_t gdt[GDT_SLOTS];
 static struct tss64 tss;
