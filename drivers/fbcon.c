@@ -83,6 +83,11 @@ void fbcon_write(struct fbcon *con, const char *text, unsigned len)
         }
         if (c == '\r')
             continue;
+        if (c == '\b') { /* back over the last character: a shell's rubout */
+            if (con->column)
+                con->column--;
+            continue;
+        }
         if (con->column >= con->columns)
             fbcon_newline(con);
         fbcon_draw_glyph(con, c);

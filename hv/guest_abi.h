@@ -112,12 +112,15 @@ struct guest_device_range {
 };
 
 /* The firmware's framebuffer, mapped at its host-physical address. */
+#define GUEST_FB_RGBX 1u /* bytes R, G, B, reserved */
+#define GUEST_FB_BGRX 2u /* bytes B, G, R, reserved */
+
 struct guest_framebuffer {
     uint64_t address; /* 0 when the partition does not own it */
     uint64_t size;    /* bytes */
     uint32_t width, height;
     uint32_t pixels_per_row;
-    uint32_t format; /* 1: bytes R, G, B, reserved; 2: B, G, R, reserved */
+    uint32_t format; /* GUEST_FB_RGBX or GUEST_FB_BGRX */
 };
 /* ---- end of the owned-devices definitions ------------------------------- */
 

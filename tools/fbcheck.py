@@ -4,11 +4,16 @@
 The hypervisor mirrors every log line on the framebuffer from its first line
 on. This renders the lines the core printed on the serial console with the
 same 8x16 font and colours, and compares the screenshot pixel by pixel.
+With --console, the screen is dom0's: it shows everything the serial
+console printed from the core's first line on (the log, dom0's prompt and
+what was typed), up to the moment of the screenshot, so every line of the
+log counts, the last unfinished one too.
 
-Usage: tools/fbcheck.py SCREENSHOT.ppm FONT.bin SERIAL.log
+Usage: tools/fbcheck.py [--console] SCREENSHOT.ppm FONT.bin SERIAL.log
 Exit status 0 when every text row matches, 1 otherwise (the first mismatch
 is named).
 """
+import argparse
 import re
 import sys
 
@@ -38,15 +43,31 @@ def read_ppm(path):
     return width, height, data[pos + 1:]
 
 
-def core_lines(log_path):
+def rub_out(line):
+    """A backspace moves the cursor back: what follows overwrites."""
+    cells, column = [], 0
+    for ch in line:
+        if ch == "\b":
+            column = max(column - 1, 0)
+            continue
+        if column < len(cells):
+            cells[column] = ch
+        else:
+            cells.append(ch)
+        column += 1
+    return "".join(cells)
+
+
+def core_lines(log_path, whole_console):
     text = open(log_path, "rb").read().decode("latin-1")
     text = re.sub(r"\x1b\[[0-9;?=]*[A-Za-z]", "", text).replace("\r", "")
     lines = text.split("\n")
     starts = [i for i, line in enumerate(lines) if line.startswith(FIRST_CORE_LINE)]
     if not starts:
         sys.exit("fbcheck: the serial log has no '%s' line" % FIRST_CORE_LINE)
-    core = [line for line in lines[starts[-1]:] if line.startswith("bulkhead: ")]
-    return core
+    if whole_console:
+        return [rub_out(line) for line in lines[starts[-1]:]]
+    return [line for line in lines[starts[-1]:] if line.startswith("bulkhead: ")]
 
 
 def screen_rows(lines, columns, rows):
@@ -61,12 +82,16 @@ def screen_rows(lines, columns, rows):
 
 
 def main():
-    if len(sys.argv) != 4:
-        sys.exit(__doc__)
-    width, height, pixels = read_ppm(sys.argv[1])
-    font = open(sys.argv[2], "rb").read()
+    parser = argparse.ArgumentParser(usage=__doc__)
+    parser.add_argument("--console", action="store_true")
+    parser.add_argument("screenshot")
+    parser.add_argument("font")
+    parser.add_argument("log")
+    args = parser.parse_args()
+    width, height, pixels = read_ppm(args.screenshot)
+    font = open(args.font, "rb").read()
     columns, rows = width // GLYPH_W, height // GLYPH_H
-    expected = screen_rows(core_lines(sys.argv[3]), columns, rows)
+    expected = screen_rows(core_lines(args.log, args.console), columns, rows)
 
     for row, text in enumerate(expected):
         for col in range(columns):

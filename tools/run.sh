@@ -7,7 +7,7 @@
 # Usage: tools/run.sh --emu bochs|qemu-tcg|qemu-kvm --image IMG --log LOG
 #            [--cpus N] [--mem MiB] [--timeout SECONDS] [--machine q35|pc]
 #            [--bochs-cpu MODEL] [--expect-exit CODE|any] [--screenshot FILE]
-#            [--serial-script FILE]
+#            [--serial-script FILE] [--display none|x]
 #            [--com2 FILE] [--e1000 yes]
 #
 #   bochs     Bochs 2.7 with emulated VT-x and EPT (the default test bed);
@@ -19,8 +19,13 @@
 #   --screenshot  QEMU only: once the machine has powered off, save the
 #             screen (the framebuffer console) to FILE as a PPM picture.
 #   --serial-script  type at the serial console: tools/serial-console.py
-#             plays FILE (expect/send lines) against it; the log gets the
-#             console's output as usual.
+#             plays FILE (expect/send/screenshot lines) against it; the log
+#             gets the console's output as usual.
+#   --display x  Bochs only: a screen. A PCI Cirrus card (for which the
+#             firmware offers a GOP framebuffer, 800x600) shown in Bochs's X
+#             window on a private virtual X server (Xvfb); a serial script's
+#             `screenshot FILE` saves it (tools/bochs-screenshot.py). The
+#             default, none, has the standard VGA card and no window.
 #   --com2    Bochs only: a second 16550 at 0x2f8 whose output goes to FILE
 #             (a UART for a partition that owns it).
 #   --e1000   Bochs only: an Intel 82540EM network card at PCI 00:02.0 with
@@ -46,13 +51,15 @@ usage() { # usage [STATUS]: --help prints to stdout and succeeds
     sed -n '/^# Usage:/,/^# Exit status/p' "$0" | sed '$d; s/^# \{0,1\}//' >&2
     exit 3
 }
+x_pid= # the screen's X server, once started
 die() {
     echo "run: $*" >&2
+    [ -z "$x_pid" ] || kill "$x_pid" 2>/dev/null
     exit 3
 }
 
 emu= image= log= cpus=1 mem=512 timeout=300 machine=q35
-bochs_cpu=corei7_skylake_x expect_exit=any screenshot= serial_script= com2= e1000=no
+bochs_cpu=corei7_skylake_x expect_exit=any screenshot= serial_script= com2= e1000=no display=none
 while [ $# -gt 0 ]; do
     [ $# -ge 2 ] || case "$1" in -h | --help) usage 0 ;; *) die "$1 wants a value" ;; esac
     case "$1" in
@@ -67,6 +74,7 @@ while [ $# -gt 0 ]; do
     --expect-exit) expect_exit=$2 ;;
     --screenshot) screenshot=$2 ;;
     --serial-script) serial_script=$2 ;;
+    --display) display=$2 ;;
     --com2) com2=$2 ;;
     --e1000) e1000=$2 ;;
     *) echo "run: unknown argument '$1'" >&2; usage ;;
@@ -82,6 +90,8 @@ done
 case "$machine" in q35 | pc) ;; *) die "--machine wants q35 or pc, got '$machine'" ;; esac
 [ -z "$serial_script" ] || [ -f "$serial_script" ] || die "no such serial script: $serial_script"
 case "$e1000" in yes | no) ;; *) die "--e1000 wants yes or no, got '$e1000'" ;; esac
+case "$display" in none | x) ;; *) die "--display wants none or x, got '$display'" ;; esac
+[ "$display" = none ] || [ "$emu" = bochs ] || die "--display x needs Bochs"
 
 OVMF=${OVMF:-/usr/share/ovmf/OVMF.fd}
 VGABIOS=${VGABIOS:-/usr/share/bochs/VGABIOS-lgpl-latest}
@@ -114,6 +124,30 @@ cp --sparse=always "$image" "$disk" || die "cannot copy $image"
 log=$(realpath -m "$log")
 : >"$log"
 
+# The screen's X server, with a display number of its own (-displayfd), so
+# runs side by side do not collide.
+start_x_server() {
+    command -v Xvfb >/dev/null && command -v xwd >/dev/null ||
+        die "Xvfb or xwd is missing (run tools/setup.sh)"
+    Xvfb -displayfd 3 -screen 0 1280x1024x24 -nolisten tcp 3>"$run_dir/display" \
+        >"$run_dir/xvfb.log" 2>&1 &
+    x_pid=$!
+    for _ in $(seq 100); do
+        [ -s "$run_dir/display" ] || ! kill -0 "$x_pid" 2>/dev/null && break
+        sleep 0.1
+    done
+    [ -s "$run_dir/display" ] || die "the X server did not start: $(cat "$run_dir/xvfb.log")"
+    export DISPLAY=:$(cat "$run_dir/display")
+}
+stop_x_server() {
+    [ -z "$x_pid" ] || kill "$x_pid" 2>/dev/null
+}
+screenshot_command=
+if [ "$display" = x ]; then
+    start_x_server
+    screenshot_command="$root/tools/bochs-screenshot.py --display $DISPLAY"
+fi
+
 # The serial console: a file, or the console tool that types the script at
 # it. The tool listens first; the emulator connects to it as a client.
 bochs_com1="com1: enabled=1, mode=file, dev=$log"
@@ -121,7 +155,8 @@ qemu_serial=(-serial "file:$log")
 console_pid=
 if [ -n "$serial_script" ]; then
     "$root/tools/serial-console.py" --port-file "$run_dir/console.port" --log "$log" \
-        --script "$serial_script" 2>"$run_dir/console.err" &
+        --script "$serial_script" --screenshot-command "$screenshot_command" \
+        2>"$run_dir/console.err" &
     console_pid=$!
     for _ in $(seq 100); do
         [ -s "$run_dir/console.port" ] || ! kill -0 "$console_pid" 2>/dev/null && break
@@ -141,6 +176,14 @@ write_bochsrc() {
     cylinders=$((size / 262144))
     # rfb with timeout=0 runs headless without waiting for a viewer. It takes the
     # first free TCP port from 5900 up, so runs side by side do not collide.
+    # With a screen: the Cirrus card in PCI slot 2 (the e1000 takes slot 1).
+    local display_lines="display_library: rfb, options=\"timeout=0\"" pci_slots=
+    if [ "$display" = x ]; then
+        display_lines="display_library: x
+vga: extension=cirrus, update_freq=10"
+        pci_slots+=", slot2=cirrus"
+    fi
+    [ "$e1000" = no ] || pci_slots+=", slot1=e1000"
     # The dummy sound driver: with ALSA but no sound card, Bochs 2.7's mixer
     # thread aborts ("buffer overflow detected") even with the speaker off.
     cat >"$run_dir/bochsrc" <<EOF
@@ -148,10 +191,10 @@ megs: $mem
 cpu: model=$bochs_cpu, count=$cpus, ips=200000000, reset_on_triple_fault=0, ignore_bad_msrs=1
 romimage: file=$OVMF, address=0xffe00000
 vgaromimage: file=$VGABIOS
-display_library: rfb, options="timeout=0"
+$display_lines
 $bochs_com1
 port_e9_hack: enabled=1
-pci: enabled=1, chipset=i440fx
+pci: enabled=1, chipset=i440fx$pci_slots
 ata0: enabled=1, ioaddr1=0x1f0, ioaddr2=0x3f0, irq=14
 ata0-master: type=disk, path=$disk, mode=flat, cylinders=$cylinders, heads=16, spt=32
 boot: disk
@@ -167,7 +210,6 @@ EOF
         echo "com2: enabled=1, mode=file, dev=$com2" >>"$run_dir/bochsrc"
     fi
     if [ "$e1000" = yes ]; then
-        sed -i 's/^pci: enabled=1, chipset=i440fx$/&, slot1=e1000/' "$run_dir/bochsrc"
         echo "e1000: enabled=1, mac=52:54:00:12:34:56, ethmod=null" >>"$run_dir/bochsrc"
     fi
     echo c >"$run_dir/cont.rc"
@@ -222,6 +264,7 @@ stop_run() {
     pkill -TERM -P "$emu_pid" 2>/dev/null
     wait "$emu_pid" 2>/dev/null
     kill "$tail_pid" $console_pid 2>/dev/null
+    stop_x_server
     echo "run: interrupted"
     exit 130
 }
@@ -242,6 +285,7 @@ if [ -n "$console_pid" ]; then
     console_status=$?
 fi
 wait "$tail_pid" 2>/dev/null
+stop_x_server
 trap - INT TERM HUP
 elapsed=$(($(date +%s) - start))
 

@@ -8,15 +8,22 @@ the script: one step a line,
 
     expect TEXT   wait until the console has printed TEXT since the last match
     send TEXT     type TEXT, a byte at a time, as an operator would
+    screenshot FILE
+                  save the machine's screen to FILE with --screenshot-command
+                  (tools/run.sh --display x gives it), and what the console
+                  has printed so far to FILE.console
 
 with \\r, \\n, \\t, \\\\ and \\xHH escapes in TEXT ("send list\\r",
 "send \\x1d" for Ctrl-]); empty lines and lines starting with # are skipped.
 It ends when the emulator closes the connection; exit status 1 if the
-script had not been worked through by then, 3 on a bad script.
+script had not been worked through by then or a screenshot failed, 3 on a
+bad script.
 """
 import argparse
 import os
+import shlex
 import socket
+import subprocess
 import sys
 import time
 
@@ -39,25 +46,47 @@ def read_script(path):
                 continue
             verb, _, text = line.partition(" ")
             where = f"{path}:{number}"
-            if verb not in ("expect", "send") or not text:
-                print(f"serial-console: {where}: want 'expect TEXT' or 'send TEXT'", file=sys.stderr)
+            if verb not in ("expect", "send", "screenshot") or not text:
+                print(f"serial-console: {where}: want 'expect TEXT', 'send TEXT' or "
+                      f"'screenshot FILE'", file=sys.stderr)
                 sys.exit(3)
             steps.append((verb, unescape(text, where)))
     return steps
 
 
 class Console:
-    def __init__(self, connection, log, steps):
+    def __init__(self, connection, log, steps, screenshot_command):
         self.connection = connection
         self.log = log
         self.steps = steps
+        self.screenshot_command = screenshot_command
         self.next_step = 0
         self.unmatched = b""  # output since the last match
+        self.printed = b""  # all the output
+        self.failed = False
 
     def type(self, data):
         for byte in data:
             self.connection.sendall(bytes([byte]))
             time.sleep(TYPING_PAUSE)
+
+    def screenshot(self, path):
+        """The screen, and the console's output it is to be compared with."""
+        with open(path + ".console", "wb") as console:
+            console.write(self.printed)
+        if not self.screenshot_command:
+            print("serial-console: 'screenshot' needs --screenshot-command", file=sys.stderr)
+            self.failed = True
+            return
+        try:
+            status = subprocess.run(shlex.split(self.screenshot_command) + [path],
+                                    check=False).returncode
+        except OSError as error:
+            print(f"serial-console: cannot run {self.screenshot_command}: {error}", file=sys.stderr)
+            status = 1
+        if status != 0:
+            print(f"serial-console: the screenshot to {path} failed", file=sys.stderr)
+            self.failed = True
 
     def advance(self):
         """Sends and matches as far as the output so far allows."""
@@ -65,6 +94,8 @@ class Console:
             verb, text = self.steps[self.next_step]
             if verb == "send":
                 self.type(text)
+            elif verb == "screenshot":
+                self.screenshot(text.decode("latin-1"))
             else:
                 found = self.unmatched.find(text)
                 if found < 0:
@@ -84,13 +115,14 @@ class Console:
             self.log.write(data)
             self.log.flush()
             self.unmatched += data
+            self.printed += data
             self.advance()
         if self.next_step < len(self.steps):
             verb, text = self.steps[self.next_step]
             print(f"serial-console: the machine ended before the console showed "
                   f"{text.decode('latin-1')!r}", file=sys.stderr)
             return 1
-        return 0
+        return 1 if self.failed else 0
 
 
 def main():
@@ -98,6 +130,8 @@ def main():
     parser.add_argument("--port-file", required=True)
     parser.add_argument("--log", required=True)
     parser.add_argument("--script", required=True)
+    parser.add_argument("--screenshot-command", default="",
+                        help="a command that saves the screen to the file named after it")
     args = parser.parse_args()
     steps = read_script(args.script)
 
@@ -111,7 +145,7 @@ def main():
     connection, _ = server.accept()
     server.close()
     with open(args.log, "ab") as log:
-        return Console(connection, log, steps).run()
+        return Console(connection, log, steps, args.screenshot_command).run()
 
 
 if __name__ == "__main__":

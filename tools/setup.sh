@@ -11,6 +11,7 @@ packages=(
     clang lld libclang-rt-dev  # fuzz harnesses (libFuzzer's runtime is in libclang-rt)
     clang-format               # make format-check
     bochs bochsbios vgabios    # the test bed: emulated VT-x with EPT
+    bochs-x xvfb x11-apps      # a Bochs screen: its X window on a virtual X server, read by xwd
     ovmf                       # UEFI firmware for Bochs and QEMU
     qemu-system-x86            # QEMU (TCG, and nested KVM where the host has VT-x)
     mtools fdisk dosfstools    # the disk image: FAT32 without root, GPT with sfdisk
@@ -34,7 +35,8 @@ apt-get install -y --no-install-recommends "${packages[@]}"
 
 # The emulator wrapper checks the few files the runs use directly.
 for file in /usr/share/ovmf/OVMF.fd /usr/share/bochs/VGABIOS-lgpl-latest \
-    /usr/share/consolefonts/Lat15-VGA16.psf.gz /usr/lib/crt0-efi-x86_64.o; do
+    /usr/share/consolefonts/Lat15-VGA16.psf.gz /usr/lib/crt0-efi-x86_64.o \
+    /usr/lib/x86_64-linux-gnu/bochs/plugins/libbx_x_gui.so /usr/bin/Xvfb /usr/bin/xwd; do
     [ -e "$file" ] || { echo "setup: $file is missing after the install" >&2; exit 1; }
 done
 echo "setup: done"

@@ -170,6 +170,15 @@ static void serve_consoles(void)
     console_backend_serve(partitions, partition_count);
 }
 
+void dom0_serve_until(uint64_t tsc_deadline)
+{
+    uint32_t seen = wakeups;
+
+    serve_requests();
+    serve_consoles();
+    event_wait(&wakeups, seen + 1, tsc_deadline);
+}
+
 static bool start_serving(const struct bulkhead_boot_info *info)
 {
     event_enable_x2apic();
@@ -221,5 +230,6 @@ int guest_main(const struct bulkhead_boot_info *info)
     printf("dom0: every other partition has stopped; %u bad requests refused\n", rejected);
     printf("dom0: console rings: %u lines printed, %u bad indices reset\n", console_backend_lines(),
            console_backend_bad_indices());
+    operator_console_poll(); /* the screen shows these lines too */
     return guest_exit_status();
 }

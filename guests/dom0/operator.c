@@ -1,14 +1,16 @@
 /*
  * The console dom0 drives itself once it has taken it over: the log is
  * read from the hypervisor's ring (HC_LOG_READ) and written to the UART
- * with drivers/uart16550.c, the same driver the hypervisor uses; input is
- * polled from the same UART. Typed characters are echoed, and a command
- * runs when Enter is pressed.
+ * with drivers/uart16550.c, the same driver the hypervisor uses, and drawn
+ * on the framebuffer when dom0 owns it (guests/dom0/screen.c); input is
+ * polled from the UART. Typed characters are echoed, and a command runs
+ * when Enter is pressed.
  */
 #include "guests/dom0/operator.h"
 
 #include "drivers/uart16550.h"
 #include "guests/dom0/console.h"
+#include "guests/dom0/screen.h"
 #include "guests/dom0/shell.h"
 #include "guests/lib/guest.h"
 #include "hv/format.h"
@@ -19,23 +21,33 @@
 #define BACKSPACE   0x08
 #define DELETE      0x7f
 
-static uint16_t port; /* 0: dom0 does not have the console */
+static uint16_t port; /* 0: dom0 does not have the serial console */
+static bool screen;   /* dom0 draws the console on its framebuffer */
 static uint64_t log_position;
 static char command[COMMAND_LEN];
 static unsigned command_length;
 static struct hc_partition_entry attached; /* id 0: none */
 static bool prompt_shown;                  /* the prompt line is the last on screen */
 
+/* The same text on every output of the console: a screen mirrors the
+ * serial line. */
+static void console_out(const char *text, unsigned length)
+{
+    if (port)
+        uart16550_write(port, text, length);
+    screen_write(text, length);
+}
+
 static void write_text(const char *text)
 {
-    uart16550_write(port, text, (unsigned)strlen(text));
+    console_out(text, (unsigned)strlen(text));
 }
 
 /* The prompt and what has been typed of the command so far. */
 static void show_prompt(void)
 {
     write_text(PROMPT);
-    uart16550_write(port, command, command_length);
+    console_out(command, command_length);
     prompt_shown = true;
 }
 
@@ -62,28 +74,61 @@ static void print_log(void)
                    (unsigned long long)(span.start - log_position));
             write_text(note);
         }
-        uart16550_write(port, chunk, (unsigned)count);
+        console_out(chunk, (unsigned)count);
         log_position = span.start + (uint64_t)count;
     }
     if (interrupted)
         show_prompt();
 }
 
-bool operator_console_start(const struct bulkhead_boot_info *info)
+/* The hypervisor's serial port, if it is one of dom0's: the hypervisor
+ * stops printing its log there, and says from where on dom0 prints it. */
+static uint16_t take_serial_console(const struct bulkhead_boot_info *info, uint64_t *from)
 {
     for (unsigned i = 0; i < info->device_count && i < GUEST_MAX_DEVICES; i++) {
         const struct guest_device *d = &info->devices[i];
-        int64_t from = d->kind == GUEST_DEVICE_SERIAL ? hc_console_take((uint16_t)d->id) : -1;
-        if (from >= 0) {
-            port = (uint16_t)d->id;
-            log_position = (uint64_t)from;
-            printf("dom0: the console is dom0's now: type 'help' for the commands\n");
-            print_log();
-            show_prompt();
-            return true;
+        int64_t taken = d->kind == GUEST_DEVICE_SERIAL ? hc_console_take((uint16_t)d->id) : -1;
+        if (taken >= 0) {
+            *from = (uint64_t)taken;
+            return (uint16_t)d->id;
         }
     }
-    return false;
+    return 0;
+}
+
+/* The log before `end` on the screen only: the hypervisor printed it on
+ * the serial line itself. The screen starts with the whole of the ring,
+ * the boot of the machine included. */
+static void draw_earlier_log(uint64_t end)
+{
+    static char chunk[HC_LOG_READ_MAX];
+    struct hc_log_span span;
+    uint64_t at = 0;
+    int64_t count;
+
+    while (at < end &&
+           (count = hc_log_read(chunk, end - at < sizeof(chunk) ? end - at : sizeof(chunk), at,
+                                &span)) > 0) {
+        screen_write(chunk, (unsigned)count);
+        at = span.start + (uint64_t)count;
+    }
+}
+
+bool operator_console_start(const struct bulkhead_boot_info *info)
+{
+    screen = screen_start(info);
+    log_position = 0;
+    port = take_serial_console(info, &log_position);
+    if (screen)
+        draw_earlier_log(log_position);
+    if (!port) {
+        print_log();
+        return false;
+    }
+    printf("dom0: the console is dom0's now: type 'help' for the commands\n");
+    print_log();
+    show_prompt();
+    return true;
 }
 
 static void run_typed_command(void)
@@ -150,10 +195,10 @@ void operator_console_poll(void)
 {
     uint8_t byte;
 
-    if (!port)
+    if (!port && !screen)
         return;
     print_log();
-    while (uart16550_read(port, &byte)) {
+    while (port && uart16550_read(port, &byte)) {
         if (attached.id)
             forward(byte);
         else

@@ -4,7 +4,10 @@
  * takes the console over: it prints the hypervisor's log (which carries
  * every partition's lines) from the log ring, and what the operator types
  * goes to its shell, or, after `console NAME`, to that partition's
- * emulated UART until Ctrl-] detaches it.
+ * emulated UART until Ctrl-] detaches it. When dom0 owns the framebuffer,
+ * the console is drawn there as well, from the start of the log ring on
+ * (guests/dom0/screen.h); with the framebuffer but not the serial port,
+ * the screen shows the log and the hypervisor keeps the serial line.
  */
 #ifndef GUESTS_DOM0_OPERATOR_H
 #define GUESTS_DOM0_OPERATOR_H
@@ -16,8 +19,9 @@
 
 #define OPERATOR_DETACH_KEY 0x1d /* Ctrl-] */
 
-/* Takes the console if one of dom0's serial ports is the hypervisor's;
- * false (and nothing changes) when none is. */
+/* Takes the console if one of dom0's serial ports is the hypervisor's and
+ * starts the screen if dom0 owns the framebuffer. True when the operator
+ * can type at dom0 (it took the serial console). */
 bool operator_console_start(const struct bulkhead_boot_info *info);
 
 /* Prints the log that came since, and handles what was typed. */

@@ -77,9 +77,9 @@ static void stats(const struct hc_partition_entry *p)
            exit_status_text(p));
 }
 
-/* Commands act asynchronously: `wait NAME STATE` polls until they took.
- * The time allowed is counted on the TSC, since events (I/O requests,
- * say) cut a poll's sleep short. */
+/* Commands act asynchronously: `wait NAME STATE` polls until they took,
+ * serving the devices meanwhile. The time allowed is counted on the TSC,
+ * since events (I/O requests, say) cut a poll's sleep short. */
 static void wait_for(const char *name, const char *state)
 {
     struct hc_partition_entry p;
@@ -90,7 +90,7 @@ static void wait_for(const char *name, const char *state)
             printf("dom0: %s is %s\n", name, state);
             return;
         }
-        hc_block(tsc_after(WAIT_POLL_TICKS));
+        dom0_serve_until(tsc_after(WAIT_POLL_TICKS));
     }
     printf("dom0: %s did not become %s\n", name, state);
 }

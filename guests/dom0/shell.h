@@ -5,10 +5,18 @@
 #ifndef GUESTS_DOM0_SHELL_H
 #define GUESTS_DOM0_SHELL_H
 
+#include <stdint.h>
+
 /* Runs the ';'-separated commands in order; each is echoed first. */
 void shell_run_script(const char *script);
 
 /* Runs one command (split in place at spaces), as the operator typed it. */
 void shell_run_command(char *command);
+
+/* Implemented by the device models (main.c): serves the I/O requests and
+ * console rings that are waiting, then sleeps until an event or the TSC
+ * deadline. A command that waits for a partition calls it, since the
+ * partition may need dom0's devices to get where it is waited for. */
+void dom0_serve_until(uint64_t tsc_deadline);
 
 #endif

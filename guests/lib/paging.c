@@ -38,7 +38,8 @@ static uint64_t *next_level(uint64_t *entry)
     return table;
 }
 
-bool map_identity_2m(uint64_t address)
+/* Maps the 2 MiB page holding address to itself with the given cache bits. */
+static bool map_2m(uint64_t address, uint64_t cache_bits)
 {
     if (address >= CANONICAL_LIMIT)
         return false;
@@ -54,9 +55,27 @@ bool map_identity_2m(uint64_t address)
         return false;
     uint64_t *pd_entry = &pd[table_index(address, 21)];
     if (!(*pd_entry & PTE_PRESENT)) {
-        *pd_entry = (address & LARGE_PAGE_MASK) | PTE_PRESENT | PTE_WRITABLE | PTE_LARGE |
-                    PTE_WRITE_THROUGH | PTE_CACHE_DISABLE;
+        *pd_entry =
+            (address & LARGE_PAGE_MASK) | PTE_PRESENT | PTE_WRITABLE | PTE_LARGE | cache_bits;
         invlpg(address);
+    }
+    return true;
+}
+
+bool map_identity_2m(uint64_t address)
+{
+    return map_2m(address, PTE_WRITE_THROUGH | PTE_CACHE_DISABLE);
+}
+
+/* Write-back in the guest's tables: combined with the write-combining type
+ * the hypervisor gives the framebuffer in the EPT, the CPU combines writes. */
+bool map_framebuffer(uint64_t base, uint64_t size)
+{
+    if (size == 0 || base + size < base)
+        return false;
+    for (uint64_t page = base & LARGE_PAGE_MASK; page < base + size; page += 2ull << 20) {
+        if (!map_2m(page, 0))
+            return false;
     }
     return true;
 }

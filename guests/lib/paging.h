@@ -17,4 +17,8 @@
  */
 bool map_identity_2m(uint64_t address);
 
+/* Maps [base, base + size) to itself for drawing: a framebuffer the
+ * partition owns. False as above, or for an empty or wrapping range. */
+bool map_framebuffer(uint64_t base, uint64_t size);
+
 #endif

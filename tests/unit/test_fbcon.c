@@ -70,3 +70,16 @@ Test(fbcon, colour_order_follows_the_format)
     fbcon_init(&bgr, pixels, W, H, STRIDE, 0, font);
     cr_assert_neq(rgb.background, bgr.background);
 }
+
+Test(fbcon, backspace_steps_back_for_a_rubout)
+{
+    struct fbcon con;
+    fbcon_init(&con, pixels, W, H, STRIDE, 0, font);
+    fbcon_write(&con, "AA\b \b", 5); /* a shell rubbing out the second A */
+    cr_assert_eq(con.column, 1);
+    cr_assert_eq(at(0, 15), con.foreground, "the first A stays");
+    cr_assert_eq(at(8, 15), con.background, "the second is blanked");
+    fbcon_write(&con, "\b\b\b", 3);
+    cr_assert_eq(con.column, 0, "never before the start of the row");
+    cr_assert_eq(con.row, 0);
+}
