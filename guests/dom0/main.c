@@ -176,6 +176,7 @@ void dom0_serve_until(uint64_t tsc_deadline)
 
     serve_requests();
     serve_consoles();
+    operator_console_show_log();
     event_wait(&wakeups, seen + 1, tsc_deadline);
 }
 
@@ -230,6 +231,6 @@ int guest_main(const struct bulkhead_boot_info *info)
     printf("dom0: every other partition has stopped; %u bad requests refused\n", rejected);
     printf("dom0: console rings: %u lines printed, %u bad indices reset\n", console_backend_lines(),
            console_backend_bad_indices());
-    operator_console_poll(); /* the screen shows these lines too */
+    operator_console_show_log(); /* the screen shows these lines too */
     return guest_exit_status();
 }

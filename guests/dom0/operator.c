@@ -51,7 +51,7 @@ static void show_prompt(void)
     prompt_shown = true;
 }
 
-/* The log that came since the last call, straight to the UART. Log lines
+/* The log that came since the last call, to the UART and the screen. Log lines
  * that come while the operator types go on lines of their own, and the
  * prompt with the command typed so far is shown again after them. A reader
  * that fell too far behind says how much it missed. */
@@ -191,13 +191,17 @@ static void forward(uint8_t byte)
         printf("dom0: console %s: its UART dropped a byte\n", attached.name);
 }
 
+void operator_console_show_log(void)
+{
+    if (port || screen)
+        print_log();
+}
+
 void operator_console_poll(void)
 {
     uint8_t byte;
 
-    if (!port && !screen)
-        return;
-    print_log();
+    operator_console_show_log();
     while (port && uart16550_read(port, &byte)) {
         if (attached.id)
             forward(byte);

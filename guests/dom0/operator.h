@@ -27,6 +27,10 @@ bool operator_console_start(const struct bulkhead_boot_info *info);
 /* Prints the log that came since, and handles what was typed. */
 void operator_console_poll(void);
 
+/* Prints the log that came since, leaving what was typed where it is (for
+ * a command that takes long: the console shows what happens meanwhile). */
+void operator_console_show_log(void);
+
 /* `console NAME`: what the operator types goes to partition p's UART. */
 void operator_console_attach(const struct hc_partition_entry *p);
 
