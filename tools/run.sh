@@ -124,6 +124,16 @@ cp --sparse=always "$image" "$disk" || die "cannot copy $image"
 log=$(realpath -m "$log")
 : >"$log"
 
+# await_ready FILE PID WHAT LOG: a helper started in the background tells
+# it is ready by writing FILE; give up when it dies or after 10 s.
+await_ready() {
+    for _ in $(seq 100); do
+        [ -s "$1" ] || ! kill -0 "$2" 2>/dev/null && break
+        sleep 0.1
+    done
+    [ -s "$1" ] || die "$3 did not start: $(cat "$4")"
+}
+
 # The screen's X server, with a display number of its own (-displayfd), so
 # runs side by side do not collide.
 start_x_server() {
@@ -132,11 +142,7 @@ start_x_server() {
     Xvfb -displayfd 3 -screen 0 1280x1024x24 -nolisten tcp 3>"$run_dir/display" \
         >"$run_dir/xvfb.log" 2>&1 &
     x_pid=$!
-    for _ in $(seq 100); do
-        [ -s "$run_dir/display" ] || ! kill -0 "$x_pid" 2>/dev/null && break
-        sleep 0.1
-    done
-    [ -s "$run_dir/display" ] || die "the X server did not start: $(cat "$run_dir/xvfb.log")"
+    await_ready "$run_dir/display" "$x_pid" "the X server" "$run_dir/xvfb.log"
     export DISPLAY=:$(cat "$run_dir/display")
 }
 stop_x_server() {
@@ -158,11 +164,7 @@ if [ -n "$serial_script" ]; then
         --script "$serial_script" --screenshot-command "$screenshot_command" \
         2>"$run_dir/console.err" &
     console_pid=$!
-    for _ in $(seq 100); do
-        [ -s "$run_dir/console.port" ] || ! kill -0 "$console_pid" 2>/dev/null && break
-        sleep 0.1
-    done
-    [ -s "$run_dir/console.port" ] || die "the serial console did not start: $(cat "$run_dir/console.err")"
+    await_ready "$run_dir/console.port" "$console_pid" "the serial console" "$run_dir/console.err"
     console_port=$(cat "$run_dir/console.port")
     bochs_com1="com1: enabled=1, mode=socket-client, dev=localhost:$console_port"
     qemu_serial=(-serial "tcp:127.0.0.1:$console_port")
