@@ -152,6 +152,9 @@ struct bulkhead_boot_info {
     uint32_t range_count;
     uint32_t ranges_reserved;
     struct guest_device_range ranges[GUEST_MAX_DEVICE_RANGES];
+    /* The IRQ of devices[i] (0: none), to bind with HC_DEVICE_IRQ_BIND.
+     * Added at the end of version 1: older guests never look this far. */
+    uint8_t device_irqs[GUEST_MAX_DEVICES];
     /* ---- end of owned devices ------------------------------------------ */
 };
 

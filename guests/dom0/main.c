@@ -24,7 +24,8 @@
 #define CONSOLE_VECTOR  0x41
 #define MAX_PARTITIONS  8
 #define IDLE_POLL_TICKS 20000000ull
-/* Typed bytes must be taken before the UART's 16-byte FIFO overflows. */
+/* Typed bytes that do not interrupt must be taken before the UART's
+ * 16-byte FIFO overflows. */
 #define OPERATOR_POLL_TICKS 500000ull
 /* A memory-mapped 16550 (registers a byte apart) for full partitions, in a
  * page no PC device uses, interrupting on IRQ3. */
@@ -40,7 +41,8 @@ static unsigned partition_count;
 static volatile uint32_t wakeups, console_events;
 static unsigned rejected;
 
-static void on_request(uint8_t vector)
+/* An I/O request came, or a byte typed at the operator's console. */
+static void on_wakeup(uint8_t vector)
 {
     (void)vector;
     wakeups++;
@@ -185,7 +187,7 @@ static bool start_serving(const struct bulkhead_boot_info *info)
     event_enable_x2apic();
     if (!console_backend_start(info->memory_bytes, CONSOLE_VECTOR, on_console))
         return false;
-    int64_t port = event_bind(REQUEST_VECTOR, 0, on_request);
+    int64_t port = event_bind(REQUEST_VECTOR, 0, on_wakeup);
     if (port < 0 || hc_ioreq_server(&requests, (uint32_t)port) != 0 ||
         hc_ioreq_claim(UART_COM1_BASE, UART_PORTS) != 0 ||
         hc_ioreq_claim_mmio(MMIO_UART_BASE, MMIO_UART_PAGE) != 0)
@@ -206,7 +208,9 @@ int guest_main(const struct bulkhead_boot_info *info)
     /* Events that came meanwhile are taken (their handlers only count), so
      * that they do not cut short every pause of the script's waits. */
     sti();
-    bool interactive = operator_console_start(info);
+    bool interactive = operator_console_start(info, on_wakeup);
+    uint64_t poll_ticks =
+        interactive && !operator_console_input_interrupts() ? OPERATOR_POLL_TICKS : IDLE_POLL_TICKS;
     shell_run_script(info->script);
     /* The rings are looked at when one of them raised an event, and on
      * every idle round; whether anyone is left, only on idle rounds: an I/O
@@ -222,8 +226,7 @@ int guest_main(const struct bulkhead_boot_info *info)
             serve_consoles();
         }
         operator_console_poll();
-        idle = !event_wait(&wakeups, seen + 1,
-                           tsc_after(interactive ? OPERATOR_POLL_TICKS : IDLE_POLL_TICKS));
+        idle = !event_wait(&wakeups, seen + 1, tsc_after(poll_ticks));
         if (idle)
             running = others_running(info);
     }

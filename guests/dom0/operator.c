@@ -16,13 +16,15 @@
 #include "hv/format.h"
 #include "hv/string.h"
 
-#define COMMAND_LEN 128
-#define PROMPT      "dom0> "
-#define BACKSPACE   0x08
-#define DELETE      0x7f
+#define COMMAND_LEN  128
+#define INPUT_VECTOR 0x42
+#define PROMPT       "dom0> "
+#define BACKSPACE    0x08
+#define DELETE       0x7f
 
-static uint16_t port; /* 0: dom0 does not have the serial console */
-static bool screen;   /* dom0 draws the console on its framebuffer */
+static uint16_t port;      /* 0: dom0 does not have the serial console */
+static unsigned input_irq; /* 0: typed bytes are polled for */
+static bool screen;        /* dom0 draws the console on its framebuffer */
 static uint64_t log_position;
 static char command[COMMAND_LEN];
 static unsigned command_length;
@@ -82,18 +84,36 @@ static void print_log(void)
 }
 
 /* The hypervisor's serial port, if it is one of dom0's: the hypervisor
- * stops printing its log there, and says from where on dom0 prints it. */
-static uint16_t take_serial_console(const struct bulkhead_boot_info *info, uint64_t *from)
+ * stops printing its log there, and says from where on dom0 prints it.
+ * Its index among dom0's devices goes to *device. */
+static uint16_t take_serial_console(const struct bulkhead_boot_info *info, uint64_t *from,
+                                    unsigned *device)
 {
     for (unsigned i = 0; i < info->device_count && i < GUEST_MAX_DEVICES; i++) {
         const struct guest_device *d = &info->devices[i];
         int64_t taken = d->kind == GUEST_DEVICE_SERIAL ? hc_console_take((uint16_t)d->id) : -1;
         if (taken >= 0) {
             *from = (uint64_t)taken;
+            *device = i;
             return (uint16_t)d->id;
         }
     }
     return 0;
+}
+
+/* Typed bytes raise the UART's interrupt, when the console's UART has an
+ * IRQ: the UART asks for it on received data only, and on a PC only with
+ * OUT2 set. The handler wakes dom0, which then reads what came. */
+static unsigned bind_input_interrupt(unsigned irq, event_handler wake)
+{
+    if (!irq)
+        return 0;
+    event_set_handler(INPUT_VECTOR, wake);
+    if (hc_device_irq_bind(irq, INPUT_VECTOR) != 0)
+        return 0;
+    outb(port + UART_MCR, UART_MCR_DTR | UART_MCR_RTS | UART_MCR_OUT2);
+    outb(port + UART_IER, UART_IER_RX_DATA);
+    return irq;
 }
 
 /* The log before `end` on the screen only: the hypervisor printed it on
@@ -114,21 +134,33 @@ static void draw_earlier_log(uint64_t end)
     }
 }
 
-bool operator_console_start(const struct bulkhead_boot_info *info)
+bool operator_console_start(const struct bulkhead_boot_info *info, event_handler wake)
 {
+    unsigned device = 0;
+
     screen = screen_start(info);
     log_position = 0;
-    port = take_serial_console(info, &log_position);
+    port = take_serial_console(info, &log_position, &device);
     if (screen)
         draw_earlier_log(log_position);
     if (!port) {
         print_log();
         return false;
     }
+    input_irq = bind_input_interrupt(info->device_irqs[device], wake);
     printf("dom0: the console is dom0's now: type 'help' for the commands\n");
+    if (input_irq)
+        printf("dom0: console input: IRQ %u\n", input_irq);
+    else
+        printf("dom0: console input: polled (the UART has no IRQ)\n");
     print_log();
     show_prompt();
     return true;
+}
+
+bool operator_console_input_interrupts(void)
+{
+    return input_irq != 0;
 }
 
 static void run_typed_command(void)

@@ -14,6 +14,7 @@
 
 #include <stdbool.h>
 
+#include "guests/lib/event.h"
 #include "guests/lib/hypercall.h"
 #include "hv/guest_abi.h"
 
@@ -21,8 +22,13 @@
 
 /* Takes the console if one of dom0's serial ports is the hypervisor's and
  * starts the screen if dom0 owns the framebuffer. True when the operator
- * can type at dom0 (it took the serial console). */
-bool operator_console_start(const struct bulkhead_boot_info *info);
+ * can type at dom0 (it took the serial console). A typed byte calls wake
+ * when the UART has an IRQ. */
+bool operator_console_start(const struct bulkhead_boot_info *info, event_handler wake);
+
+/* Whether typed bytes interrupt (else the caller polls often enough that
+ * the UART's 16-byte FIFO does not overflow). */
+bool operator_console_input_interrupts(void);
 
 /* Prints the log that came since, and handles what was typed. */
 void operator_console_poll(void);

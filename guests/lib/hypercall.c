@@ -148,6 +148,11 @@ int64_t hc_console_take(uint16_t serial_port)
     return hypercall(HC_CONSOLE_TAKE, serial_port, 0, 0, 0);
 }
 
+int64_t hc_device_irq_bind(unsigned irq, uint8_t vector)
+{
+    return hypercall(HC_DEVICE_IRQ_BIND, irq, vector, 0, 0);
+}
+
 int64_t hc_machine_control(enum hc_machine_action action)
 {
     return hypercall(HC_MACHINE_CONTROL, action, 0, 0, 0);

@@ -55,6 +55,8 @@ int64_t hc_irq_line(uint32_t id, unsigned line, bool high);
 int64_t hc_log_read(char *buffer, uint64_t length, uint64_t cursor, struct hc_log_span *span);
 int64_t hc_machine_control(enum hc_machine_action action);
 int64_t hc_console_take(uint16_t serial_port);
+/* Vector 0 masks the IRQ again. */
+int64_t hc_device_irq_bind(unsigned irq, uint8_t vector);
 
 int64_t hc_ioreq_server(struct hc_ioreq_page *page, uint32_t port);
 int64_t hc_ioreq_claim(uint16_t first_port, uint32_t count);

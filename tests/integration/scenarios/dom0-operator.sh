@@ -68,6 +68,7 @@ check() {
     expect_line "bulkhead: partition dom0: owns serial 0x3f8: ports 0x3f8-0x3ff open (the console, once it takes it over)"
     expect_line "bulkhead: console: partition dom0 prints the log from here on"
     expect_line "bulkhead: [dom0] dom0: the console is dom0's now: type 'help' for the commands"
+    expect_line "bulkhead: [dom0] dom0: console input: IRQ 4"
     expect_prefix "dom0> help"
     expect_prefix "dom0> list"
     expect_line "bulkhead: [dom0] dom0: console attached to echo: Ctrl-] detaches"
