@@ -13,7 +13,9 @@
 #   - one console byte through the 16550 that dom0 emulates (a full guest's
 #     LSR poll and THR write, guests/bench-uart) and through the PV console
 #     ring dom0 serves (a 64-byte line and a single byte, each with its
-#     event, guests/bench-pvcon), in config/bench-console.cfg.
+#     event, guests/bench-pvcon), in config/bench-console.cfg;
+#   - a log line drawn by dom0 on the framebuffer it owns (800x600, Bochs's
+#     Cirrus card), config/bench-screen.cfg.
 #
 # Usage: tools/bench.sh BOOTX64_EFI CORE_ELF GUESTS_DIR
 set -euo pipefail
@@ -38,13 +40,13 @@ image_for() { # image_for NAME CONFIG
         --guests "$guests" >/dev/null
 }
 
-# boot NAME CPUS: boots $out/NAME.img, leaves the serial log in $out/NAME-CPUScpu.log
-# and prints the wall seconds.
+# boot NAME CPUS [RUN_ARGS...]: boots $out/NAME.img, leaves the serial log in
+# $out/NAME-CPUScpu.log and prints the wall seconds.
 boot() {
     local log=$out/$1-${2}cpu.log start end
     start=$(date +%s.%N)
     "$root/tools/run.sh" --emu bochs --cpus "$2" --mem 512 --timeout 600 \
-        --image "$out/$1.img" --log "$log" >"$out/$1-${2}cpu.out" 2>&1 || {
+        --image "$out/$1.img" --log "$log" "${@:3}" >"$out/$1-${2}cpu.out" 2>&1 || {
         echo "bench: the $1 boot with $2 CPU(s) failed, see $out/$1-${2}cpu.out" >&2
         exit 1
     }
@@ -66,6 +68,7 @@ image_for selftest "$root/config/selftest.cfg"
 image_for exits "$root/config/bench.cfg"
 image_for pv "$root/config/bench-pv.cfg"
 image_for console "$root/config/bench-console.cfg"
+image_for screen "$root/config/bench-screen.cfg"
 {
     echo "Bulkhead benchmarks ($(date -u +%Y-%m-%d), Bochs $(dpkg-query -W -f='${Version}' bochs 2>/dev/null))"
     row "core image file (bulkhead.elf)" "$(stat -c %s "$core")" bytes
@@ -103,4 +106,8 @@ image_for console "$root/config/bench-console.cfg"
         "$(figure "$log" 's/.*bench-pvcon: bench ring 64-byte line with its event ([0-9]+) ticks.*/\1/p')" ticks
     row "console byte via PV ring, amortized over the line" \
         "$(figure "$log" 's/.*bench-pvcon: bench ring byte amortized over a 64-byte line ([0-9]+) ticks.*/\1/p')" ticks
+    boot screen 1 --display x >/dev/null
+    log=$out/screen-1cpu.log
+    row "dom0 screen: log line drawn, 800x600 (scrolls incl.)" \
+        "$(figure "$log" 's/.*dom0: framebuffer: drew [0-9]+ lines of the log in [0-9]+ ticks \(([0-9]+) a line\).*/\1/p')" ticks
 } | tee "$report"

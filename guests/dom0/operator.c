@@ -3,7 +3,8 @@
  * read from the hypervisor's ring (HC_LOG_READ) and written to the UART
  * with drivers/uart16550.c, the same driver the hypervisor uses, and drawn
  * on the framebuffer when dom0 owns it (guests/dom0/screen.c); input is
- * polled from the UART. Typed characters are echoed, and a command runs
+ * read from the UART when its interrupt says a byte came (or polled, on a
+ * UART without an IRQ). Typed characters are echoed, and a command runs
  * when Enter is pressed.
  */
 #include "guests/dom0/operator.h"
@@ -116,22 +117,38 @@ static unsigned bind_input_interrupt(unsigned irq, event_handler wake)
     return irq;
 }
 
-/* The log before `end` on the screen only: the hypervisor printed it on
- * the serial line itself. The screen starts with the whole of the ring,
- * the boot of the machine included. */
-static void draw_earlier_log(uint64_t end)
+static unsigned count_lines(const char *text, int64_t length)
+{
+    unsigned lines = 0;
+
+    for (int64_t i = 0; i < length; i++)
+        lines += text[i] == '\n';
+    return lines;
+}
+
+/* The log before `end` on the screen only (the hypervisor printed it on
+ * the serial line itself), or all of it so far when end is ~0. The screen
+ * starts with the whole of the ring, the boot of the machine included.
+ * Returns where it stopped; says what the drawing cost, in TSC ticks. */
+static uint64_t draw_earlier_log(uint64_t end)
 {
     static char chunk[HC_LOG_READ_MAX];
     struct hc_log_span span;
-    uint64_t at = 0;
+    uint64_t at = 0, start = rdtsc_ordered();
+    unsigned lines = 0;
     int64_t count;
 
     while (at < end &&
            (count = hc_log_read(chunk, end - at < sizeof(chunk) ? end - at : sizeof(chunk), at,
                                 &span)) > 0) {
         screen_write(chunk, (unsigned)count);
+        lines += count_lines(chunk, count);
         at = span.start + (uint64_t)count;
     }
+    uint64_t ticks = rdtsc_ordered() - start;
+    printf("dom0: framebuffer: drew %u lines of the log in %llu ticks (%llu a line)\n", lines,
+           (unsigned long long)ticks, (unsigned long long)(lines ? ticks / lines : 0));
+    return at;
 }
 
 bool operator_console_start(const struct bulkhead_boot_info *info, event_handler wake)
@@ -141,8 +158,10 @@ bool operator_console_start(const struct bulkhead_boot_info *info, event_handler
     screen = screen_start(info);
     log_position = 0;
     port = take_serial_console(info, &log_position, &device);
-    if (screen)
+    if (screen && port)
         draw_earlier_log(log_position);
+    else if (screen)
+        log_position = draw_earlier_log(~0ull);
     if (!port) {
         print_log();
         return false;

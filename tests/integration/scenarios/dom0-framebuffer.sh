@@ -51,6 +51,7 @@ check() {
     expect_prefix "bulkhead: partition dom0: owns framebuffer: "
     expect_line "bulkhead: framebuffer: handed over to partition dom0; the log goes on on serial only"
     expect_prefix "bulkhead: [dom0] dom0: framebuffer: 800x600, 100 x 37 characters: the console is drawn there"
+    expect_prefix "bulkhead: [dom0] dom0: framebuffer: drew "
     expect_line "bulkhead: [dom0] [hello] uart-hello: hello from a full-virtualization guest"
     expect_line "bulkhead: [dom0] [pvcon] pv-console: done"
     expect_line "bulkhead: partition hello: stopped (exit status 0)"
