@@ -4,13 +4,23 @@
 
 #include <stdint.h>
 
+/* Cells kept for a 3840x2160 screen; a larger one gets its top-left part. */
+#define FBCON_MAX_COLUMNS 480
+#define FBCON_MAX_ROWS    135
+
 struct fbcon {
     uint32_t *pixels;
     uint32_t width, height, pixels_per_row;
     uint32_t columns, rows;
     uint32_t column, row;
     uint32_t foreground, background;
-    const uint8_t *font; /* 256 glyphs of 16 bytes, one byte per row */
+    uint64_t pixel_pairs[4]; /* two neighbour pixels, by their two font bits */
+    const uint8_t *font;     /* 256 glyphs of 16 bytes, one byte per row */
+    /* The character each cell shows. Scrolling redraws only the cells that
+     * change and never reads the framebuffer back: reads of
+     * write-combining memory are uncached, and a picture copied up a row
+     * at a time cost more than all the drawing. */
+    unsigned char cells[FBCON_MAX_ROWS][FBCON_MAX_COLUMNS];
 };
 
 /* red_first: true for RGBX byte order, false for BGRX. */

@@ -83,3 +83,31 @@ Test(fbcon, backspace_steps_back_for_a_rubout)
     cr_assert_eq(con.column, 0, "never before the start of the row");
     cr_assert_eq(con.row, 0);
 }
+
+/* A cell whose character stays is not drawn again when the text scrolls:
+ * the framebuffer is written only where the picture changes, never read. */
+Test(fbcon, scrolling_redraws_only_the_cells_that_change)
+{
+    struct fbcon con;
+    fbcon_init(&con, pixels, W, H, STRIDE, 0, font);
+    fbcon_write(&con, "AB\nAA", 5);
+    const uint32_t marker = 0x12345678;
+    pixels[0] = marker;     /* cell (0, 0): 'A' now and after the scroll */
+    pixels[8 + 1] = marker; /* cell (0, 1): 'B' now, 'A' after the scroll */
+    fbcon_write(&con, "\n", 1);
+    cr_assert_eq(at(0, 0), marker, "an unchanged cell is left alone");
+    cr_assert_eq(at(9, 0), con.foreground, "a changed cell is drawn");
+    cr_assert_eq(at(9, 15), con.foreground, "with its new glyph, 'A'");
+    cr_assert_eq(at(0, 16), con.background, "the last row is emptied");
+}
+
+Test(fbcon, a_screen_larger_than_the_cells_gets_its_top_left_part)
+{
+    enum { WIDE = 8 * (FBCON_MAX_COLUMNS + 20) };
+    static uint32_t wide[WIDE * 16];
+    static struct fbcon con; /* its cells are large for a stack */
+    fbcon_init(&con, wide, WIDE, 16, WIDE, 0, font);
+    cr_assert_eq(con.columns, FBCON_MAX_COLUMNS);
+    cr_assert_eq(con.rows, 1);
+    cr_assert_eq(wide[WIDE - 1], 0, "right of the cells nothing is drawn");
+}
