@@ -64,38 +64,48 @@ class Console:
         self.unmatched = b""  # output since the last match
         self.printed = b""  # all the output
         self.failed = False
+        self.screenshot = None  # the screenshot being taken
 
     def type(self, data):
         for byte in data:
             self.connection.sendall(bytes([byte]))
             time.sleep(TYPING_PAUSE)
 
-    def screenshot(self, path):
-        """The screen, and the console's output it is to be compared with."""
-        with open(path + ".console", "wb") as console:
-            console.write(self.printed)
+    def start_screenshot(self, path):
+        """The screen is read while the console goes on being read."""
         if not self.screenshot_command:
             print("serial-console: 'screenshot' needs --screenshot-command", file=sys.stderr)
-            self.failed = True
-            return
+            return None
         try:
-            status = subprocess.run(shlex.split(self.screenshot_command) + [path],
-                                    check=False).returncode
+            return subprocess.Popen(shlex.split(self.screenshot_command) + [path])
         except OSError as error:
             print(f"serial-console: cannot run {self.screenshot_command}: {error}", file=sys.stderr)
-            status = 1
-        if status != 0:
+            return None
+
+    def screenshot_taken(self, path):
+        """Whether the screenshot step is over. The console's output it is to
+        be compared with is what came until the screen had settled."""
+        if self.screenshot is None:
+            self.screenshot = self.start_screenshot(path)
+        if self.screenshot is not None and self.screenshot.poll() is None:
+            return False
+        with open(path + ".console", "wb") as console:
+            console.write(self.printed)
+        if self.screenshot is None or self.screenshot.returncode != 0:
             print(f"serial-console: the screenshot to {path} failed", file=sys.stderr)
             self.failed = True
+        self.screenshot = None
+        return True
 
     def advance(self):
-        """Sends and matches as far as the output so far allows."""
+        """Sends, matches and takes screenshots as far as the output so far allows."""
         while self.next_step < len(self.steps):
             verb, text = self.steps[self.next_step]
             if verb == "send":
                 self.type(text)
             elif verb == "screenshot":
-                self.screenshot(text.decode("latin-1"))
+                if not self.screenshot_taken(text.decode("latin-1")):
+                    return
             else:
                 found = self.unmatched.find(text)
                 if found < 0:
@@ -105,9 +115,14 @@ class Console:
 
     def run(self):
         self.advance()
+        # Woken now and then without output, to see whether a screenshot is done.
+        self.connection.settimeout(0.2)
         while True:
             try:
                 data = self.connection.recv(4096)
+            except socket.timeout:
+                self.advance()
+                continue
             except ConnectionResetError:  # an emulator that exits may reset it
                 data = b""
             if not data:
@@ -117,6 +132,8 @@ class Console:
             self.unmatched += data
             self.printed += data
             self.advance()
+        if self.screenshot is not None:
+            self.screenshot.kill()
         if self.next_step < len(self.steps):
             verb, text = self.steps[self.next_step]
             print(f"serial-console: the machine ended before the console showed "
