@@ -67,7 +67,8 @@ def core_lines(log_path, whole_console):
         sys.exit("fbcheck: the serial log has no '%s' line" % FIRST_CORE_LINE)
     if whole_console:
         return [rub_out(line) for line in lines[starts[-1]:]]
-    return [line for line in lines[starts[-1]:] if line.startswith("bulkhead: ")]
+    # Every core line ends with a newline: the cursor waits on an empty row.
+    return [line for line in lines[starts[-1]:] if line.startswith("bulkhead: ")] + [""]
 
 
 def screen_rows(lines, columns, rows):
