@@ -99,6 +99,18 @@ static void fbcon_newline(struct fbcon *con)
         fbcon_scroll(con);
 }
 
+/* Back one cell, to the end of the row above when the text wrapped there:
+ * a command longer than a row is rubbed out to its start. */
+static void fbcon_back(struct fbcon *con)
+{
+    if (con->column) {
+        con->column--;
+    } else if (con->row) {
+        con->row--;
+        con->column = con->columns - 1;
+    }
+}
+
 void fbcon_write(struct fbcon *con, const char *text, unsigned len)
 {
     if (!con->pixels || !con->columns || !con->rows)
@@ -111,9 +123,8 @@ void fbcon_write(struct fbcon *con, const char *text, unsigned len)
         }
         if (c == '\r')
             continue;
-        if (c == '\b') { /* back over the last character: a shell's rubout */
-            if (con->column)
-                con->column--;
+        if (c == '\b') { /* a shell's rubout: back over the last character */
+            fbcon_back(con);
             continue;
         }
         if (con->column >= con->columns)

@@ -155,6 +155,9 @@ static const char *attach_serial(struct partition *p, const struct config_device
     return 0;
 }
 
+_Static_assert(GUEST_FB_RGBX == BOOT_FB_RGBX && GUEST_FB_BGRX == BOOT_FB_BGRX,
+               "the partition gets the firmware's pixel format as it is");
+
 /* The hypervisor stops drawing its log on a framebuffer it gave away. */
 static const char *attach_framebuffer(struct partition *p, const struct boot_info *boot)
 {

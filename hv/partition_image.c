@@ -76,6 +76,8 @@ static void fill_boot_info(const struct partition *p, uint8_t *ram)
     info->framebuffer = p->framebuffer;
     info->range_count = p->range_count;
     memcpy(info->ranges, p->ranges, sizeof(info->ranges));
+    /* Each config device is attached as one listed device, in order, or the
+     * partition does not start: devices[i] is config device i. */
     _Static_assert(sizeof(info->device_irqs) == sizeof(p->device_irqs), "one IRQ per device");
     memcpy(info->device_irqs, p->device_irqs, sizeof(info->device_irqs));
 }

@@ -4,9 +4,10 @@
 tools/run.sh --display x runs Bochs's X window on a private virtual X
 server. This reads that window with xwd and keeps the emulated screen only:
 Bochs draws its button bar above the screen and its status bar below it.
-The display is redrawn a few times a second of emulated time, so the
-window is read until two readings a second apart agree (at most --wait
-seconds): then it shows what the machine drew.
+The display is redrawn ten times a second of emulated time, which may be
+slower than real time, so the window is read once a second until three
+readings in a row agree (at most --wait seconds): then it shows what the
+machine drew.
 
 Usage: tools/bochs-screenshot.py --display :N [--wait SECONDS] OUT.ppm
 Exit status 0 with the picture saved, 1 when the window cannot be read or
@@ -21,6 +22,7 @@ import time
 WINDOW_NAME = "Bochs x86-64 emulator, http://bochs.sourceforge.net/"
 HEADER_BAR = 32  # Bochs's button bar, above the emulated screen
 STATUS_BAR = 18  # its status line, below it
+SETTLED_READINGS = 3  # a second apart, all the same
 XWD_HEADER_FIELDS = 25
 XWD_COLOUR_ENTRY = 12
 
@@ -66,11 +68,12 @@ def main():
     # The status line changes every second (it shows the emulation speed):
     # only the screen between the bars has to settle.
     deadline = time.monotonic() + args.wait
-    previous = None
+    previous, same = None, 0
     while time.monotonic() < deadline:
         window = read_window(args.display)
         screen = emulated_screen(window) if window else None
-        if screen and screen == previous:
+        same = same + 1 if screen and screen == previous else 0
+        if same == SETTLED_READINGS - 1:
             width, height, rgb = screen
             with open(args.out, "wb") as out:
                 out.write(b"P6\n%d %d\n255\n" % (width, height) + rgb)

@@ -146,12 +146,13 @@ start_x_server() {
     export DISPLAY=:$(cat "$run_dir/display")
 }
 stop_x_server() {
-    [ -z "$x_pid" ] || kill "$x_pid" 2>/dev/null
+    [ -z "$x_pid" ] || { kill "$x_pid" 2>/dev/null; wait "$x_pid" 2>/dev/null; }
 }
 screenshot_command=
 if [ "$display" = x ]; then
+    trap 'stop_x_server; exit 130' INT TERM HUP
     start_x_server
-    screenshot_command="$root/tools/bochs-screenshot.py --display $DISPLAY"
+    screenshot_command=$(printf '%q --display %q' "$root/tools/bochs-screenshot.py" "$DISPLAY")
 fi
 
 # The serial console: a file, or the console tool that types the script at

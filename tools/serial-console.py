@@ -21,7 +21,9 @@ bad script.
 """
 import argparse
 import os
+import select
 import shlex
+import signal
 import socket
 import subprocess
 import sys
@@ -97,6 +99,12 @@ class Console:
         self.screenshot = None
         return True
 
+    def stop_screenshot(self):
+        if self.screenshot is not None:
+            self.screenshot.kill()
+            self.screenshot.wait()
+            self.screenshot = None
+
     def advance(self):
         """Sends, matches and takes screenshots as far as the output so far allows."""
         while self.next_step < len(self.steps):
@@ -115,14 +123,14 @@ class Console:
 
     def run(self):
         self.advance()
-        # Woken now and then without output, to see whether a screenshot is done.
-        self.connection.settimeout(0.2)
         while True:
-            try:
-                data = self.connection.recv(4096)
-            except socket.timeout:
+            # Woken now and then without output, to see whether a screenshot is done.
+            readable, _, _ = select.select([self.connection], [], [], 0.2)
+            if not readable:
                 self.advance()
                 continue
+            try:
+                data = self.connection.recv(4096)
             except ConnectionResetError:  # an emulator that exits may reset it
                 data = b""
             if not data:
@@ -132,11 +140,11 @@ class Console:
             self.unmatched += data
             self.printed += data
             self.advance()
-        if self.screenshot is not None:
-            self.screenshot.kill()
+        self.stop_screenshot()
         if self.next_step < len(self.steps):
             verb, text = self.steps[self.next_step]
-            print(f"serial-console: the machine ended before the console showed "
+            what = "the screen was saved to" if verb == "screenshot" else "the console showed"
+            print(f"serial-console: the machine ended before {what} "
                   f"{text.decode('latin-1')!r}", file=sys.stderr)
             return 1
         return 1 if self.failed else 0
@@ -162,7 +170,14 @@ def main():
     connection, _ = server.accept()
     server.close()
     with open(args.log, "ab") as log:
-        return Console(connection, log, steps, args.screenshot_command).run()
+        console = Console(connection, log, steps, args.screenshot_command)
+
+        def stopped(signum, _frame):  # the runner gave up: no screenshot outlives it
+            console.stop_screenshot()
+            sys.exit(128 + signum)
+
+        signal.signal(signal.SIGTERM, stopped)
+        return console.run()
 
 
 if __name__ == "__main__":

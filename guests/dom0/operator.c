@@ -25,7 +25,7 @@
 
 static uint16_t port;      /* 0: dom0 does not have the serial console */
 static unsigned input_irq; /* 0: typed bytes are polled for */
-static bool screen;        /* dom0 draws the console on its framebuffer */
+static bool screen_on;     /* dom0 draws the console on its framebuffer */
 static uint64_t log_position;
 static char command[COMMAND_LEN];
 static unsigned command_length;
@@ -141,6 +141,12 @@ static uint64_t draw_earlier_log(uint64_t end)
     while (at < end &&
            (count = hc_log_read(chunk, end - at < sizeof(chunk) ? end - at : sizeof(chunk), at,
                                 &span)) > 0) {
+        /* Where the ring overwrote what was asked for, the bytes start later
+         * and may reach past end: those are printed from end on anyway. */
+        if (span.start >= end)
+            break;
+        if ((uint64_t)count > end - span.start)
+            count = (int64_t)(end - span.start);
         screen_write(chunk, (unsigned)count);
         lines += count_lines(chunk, count);
         at = span.start + (uint64_t)count;
@@ -155,15 +161,16 @@ bool operator_console_start(const struct bulkhead_boot_info *info, event_handler
 {
     unsigned device = 0;
 
-    screen = screen_start(info);
+    screen_on = screen_start(info);
     log_position = 0;
     port = take_serial_console(info, &log_position, &device);
-    if (screen && port)
+    if (screen_on && port)
         draw_earlier_log(log_position);
-    else if (screen)
+    else if (screen_on)
         log_position = draw_earlier_log(~0ull);
     if (!port) {
-        print_log();
+        if (screen_on)
+            print_log();
         return false;
     }
     input_irq = bind_input_interrupt(info->device_irqs[device], wake);
@@ -244,7 +251,7 @@ static void forward(uint8_t byte)
 
 void operator_console_show_log(void)
 {
-    if (port || screen)
+    if (port || screen_on)
         print_log();
 }
 

@@ -9,11 +9,11 @@
 /* The 8x16 font the hypervisor's console uses, linked in from the same file. */
 extern const uint8_t _binary_font_bin_start[];
 
-static struct fbcon screen;
+static struct fbcon fb_console;
 static bool started;
 
-/* The hypervisor describes the framebuffer; it is still checked, as dom0
- * draws everywhere the description says. */
+/* The hypervisor describes the framebuffer; the description is still
+ * checked, as dom0 draws everywhere it says. */
 static const char *problem_with(const struct guest_framebuffer *fb)
 {
     if (fb->format != GUEST_FB_RGBX && fb->format != GUEST_FB_BGRX)
@@ -22,8 +22,6 @@ static const char *problem_with(const struct guest_framebuffer *fb)
         return "a geometry that makes no sense";
     if ((uint64_t)fb->pixels_per_row * fb->height * BYTES_PER_PIXEL > fb->size)
         return "rows that reach past its end";
-    if (!map_framebuffer(fb->address, fb->size))
-        return "an address dom0 cannot map";
     return 0;
 }
 
@@ -34,20 +32,22 @@ bool screen_start(const struct bulkhead_boot_info *info)
     if (!fb->address)
         return false;
     const char *problem = problem_with(fb);
+    if (!problem && !map_framebuffer(fb->address, fb->size))
+        problem = "an address dom0 cannot map";
     if (problem) {
         printf("dom0: framebuffer: not used: it has %s\n", problem);
         return false;
     }
-    fbcon_init(&screen, (uint32_t *)(uintptr_t)fb->address, fb->width, fb->height,
+    fbcon_init(&fb_console, (uint32_t *)(uintptr_t)fb->address, fb->width, fb->height,
                fb->pixels_per_row, fb->format == GUEST_FB_RGBX, _binary_font_bin_start);
     started = true;
     printf("dom0: framebuffer: %ux%u, %u x %u characters: the console is drawn there\n", fb->width,
-           fb->height, screen.columns, screen.rows);
+           fb->height, fb_console.columns, fb_console.rows);
     return true;
 }
 
 void screen_write(const char *text, unsigned length)
 {
     if (started)
-        fbcon_write(&screen, text, length);
+        fbcon_write(&fb_console, text, length);
 }

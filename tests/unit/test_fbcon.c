@@ -111,3 +111,14 @@ Test(fbcon, a_screen_larger_than_the_cells_gets_its_top_left_part)
     cr_assert_eq(con.rows, 1);
     cr_assert_eq(wide[WIDE - 1], 0, "right of the cells nothing is drawn");
 }
+
+Test(fbcon, backspace_goes_back_over_a_wrap)
+{
+    struct fbcon con;
+    fbcon_init(&con, pixels, W, H, STRIDE, 0, font);
+    fbcon_write(&con, "AAAAA\b\b ", 8); /* the fifth A wrapped to row 1 */
+    cr_assert_eq(con.row, 0);
+    cr_assert_eq(con.column, 4, "past the blanked last cell of row 0");
+    cr_assert_eq(at(3 * 8, 15), con.background, "the fourth A is rubbed out");
+    cr_assert_eq(at(2 * 8, 15), con.foreground, "the third stays");
+}

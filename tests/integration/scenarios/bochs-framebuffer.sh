@@ -14,7 +14,7 @@ prepare() {
 cpus = 1
 memory = 4M
 image = hostile-spin.elf
-time_limit = 6
+time_limit = 10
 CFG
     printf '%s\n' "expect hostile-spin: interrupts off, spinning forever" \
         "screenshot $WORK/screen.ppm" >"$WORK/screen.script"

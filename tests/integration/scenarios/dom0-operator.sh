@@ -69,6 +69,11 @@ check() {
     expect_line "bulkhead: console: partition dom0 prints the log from here on"
     expect_line "bulkhead: [dom0] dom0: the console is dom0's now: type 'help' for the commands"
     expect_line "bulkhead: [dom0] dom0: console input: IRQ 4"
+    # Typed bytes interrupted: one interrupt a byte or so, and well over
+    # a hundred bytes were typed (dom0 also reads the UART when idle).
+    local delivered
+    delivered=$(log_lines | sed -nE 's/^bulkhead: partition dom0: IRQ 4 masked again, ([0-9]+) interrupts delivered$/\1/p')
+    [ "${delivered:-0}" -ge 50 ] || fail "IRQ 4 delivered '${delivered}' interrupts to dom0, expected 50 or more"
     expect_prefix "dom0> help"
     expect_prefix "dom0> list"
     expect_line "bulkhead: [dom0] dom0: console attached to echo: Ctrl-] detaches"
