@@ -226,3 +226,24 @@ expect_uart_irq_passed() {
     expect_no_prefix "bulkhead: [dom0] [$1] uart-irq: FAIL"
     expect_line "bulkhead: partition $1: stopped (exit status 0)"
 }
+
+# Screens (tools/run.sh --display x). screen_while_spinning: the config
+# section of a partition that spins with interrupts off until its time
+# limit, keeping the machine up and quiet while the screen is read, and the
+# serial script (RUN_ARGS: --serial-script "$WORK/screen.script") that saves
+# the screen to $WORK/screen.ppm once it spins.
+screen_while_spinning() {
+    printf '%s\n' "expect hostile-spin: interrupts off, spinning forever" \
+        "screenshot $WORK/screen.ppm" >"$WORK/screen.script"
+    printf '%s\n' "[partition spin]" "cpus = 1" "memory = 4M" "image = hostile-spin.elf" \
+        "time_limit = 10"
+}
+
+# expect_screen_shows_console [--console]: $WORK/screen.ppm shows, pixel for
+# pixel, the last rows of the console text saved with it (tools/fbcheck.py;
+# --console: all of the text, not only the hypervisor's lines).
+expect_screen_shows_console() {
+    local verdict
+    verdict=$(tools/fbcheck.py "$@" "$WORK/screen.ppm" build/font.bin "$WORK/screen.ppm.console" \
+        2>&1) || fail "the screen does not show the console: $verdict"
+}

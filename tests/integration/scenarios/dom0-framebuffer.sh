@@ -55,7 +55,5 @@ check() {
     expect_line "bulkhead: [dom0] [hello] uart-hello: hello from a full-virtualization guest"
     expect_line "bulkhead: [dom0] [pvcon] pv-console: done"
     expect_line "bulkhead: partition hello: stopped (exit status 0)"
-    local verdict
-    verdict=$(tools/fbcheck.py --console "$WORK/screen.ppm" build/font.bin \
-        "$WORK/screen.ppm.console" 2>&1) || fail "the screen does not show the console: $verdict"
+    expect_screen_shows_console --console
 }

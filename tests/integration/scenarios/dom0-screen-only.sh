@@ -12,14 +12,8 @@ prepare() {
     config_with_partitions <<CFG
 $(dom0_partition 'devices = framebuffer')
 
-[partition spin]
-cpus = 1
-memory = 4M
-image = hostile-spin.elf
-time_limit = 10
+$(screen_while_spinning)
 CFG
-    printf '%s\n' "expect hostile-spin: interrupts off, spinning forever" \
-        "screenshot $WORK/screen.ppm" >"$WORK/screen.script"
 }
 
 check() {
@@ -28,7 +22,5 @@ check() {
     expect_prefix "bulkhead: [dom0] dom0: framebuffer: drew "
     expect_line "bulkhead: partition spin: stopped (time limit reached)"
     expect_no_prefix "bulkhead: console: partition dom0 prints the log"
-    local verdict
-    verdict=$(tools/fbcheck.py --console "$WORK/screen.ppm" build/font.bin \
-        "$WORK/screen.ppm.console" 2>&1) || fail "the screen does not show the log: $verdict"
+    expect_screen_shows_console --console
 }
