@@ -214,6 +214,18 @@ dom0_partition() {
         "privileged = yes" "$@"
 }
 
+# owner_partition [LINE...]: the privileged partition of the device
+# scenarios (cpu0, 4 MiB, guests/dev-owner, pv), with LINEs such as
+# "devices = serial 0x2f8" added; intruder_partition [LINE...]: the
+# unprivileged partition beside it (cpu1, 4 MiB, guests/dev-intruder).
+owner_partition() {
+    printf '%s\n' "[partition owner]" "cpus = 0" "memory = 4M" "image = dev-owner.elf" \
+        "mode = pv" "privileged = yes" "$@"
+}
+intruder_partition() {
+    printf '%s\n' "[partition intruder]" "cpus = 1" "memory = 4M" "image = dev-intruder.elf" "$@"
+}
+
 # expect_uart_irq_passed NAME: the uart-irq guest in partition NAME passed
 # every check of its interrupt-driven 16550 and exited 0.
 expect_uart_irq_passed() {

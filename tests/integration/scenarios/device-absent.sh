@@ -6,24 +6,12 @@ CPUS=2
 TIMEOUT=180
 
 prepare() {
-    config_with_partitions <<'CFG'
-[partition owner]
-cpus = 0
-memory = 4M
-image = dev-owner.elf
-mode = pv
-privileged = yes
-time_limit = 60
-devices = serial 0x2f8, pci 00:1f.7
+    config_with_partitions <<CFG
+$(owner_partition 'time_limit = 60' 'devices = serial 0x2f8, pci 00:1f.7')
 
-[partition intruder]
-cpus = 1
-memory = 4M
-image = dev-intruder.elf
-time_limit = 60
+$(intruder_partition 'time_limit = 60')
 CFG
 }
-
 check() {
     local line
     line=$(grep -n '^devices = ' "$CONFIG" | cut -d: -f1)

@@ -28,24 +28,11 @@ IRQ_LINE="dev-owner: sent one byte per interrupt on IRQ 3"
 
 prepare() {
     config_with_partitions <<CFG
-[partition owner]
-cpus = 0
-memory = 4M
-image = dev-owner.elf
-mode = pv
-privileged = yes
-time_limit = 120
-devices = serial 0x2f8, pci 00:02.0
+$(owner_partition 'time_limit = 120' 'devices = serial 0x2f8, pci 00:02.0')
 
-[partition intruder]
-cpus = 1
-memory = 4M
-image = dev-intruder.elf
-time_limit = 120
-script = $E1000_BAR0
+$(intruder_partition 'time_limit = 120' "script = $E1000_BAR0")
 CFG
 }
-
 # Bochs+OVMF has no MADT: the standard IOAPIC, masked until someone binds.
 check_interrupts() {
     local bytes=$((${#IRQ_LINE} + 1)) sent_by

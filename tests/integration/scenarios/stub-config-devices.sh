@@ -6,13 +6,8 @@ TIMEOUT=60
 IMAGE_ARGS=("${FIRMWARE_POWEROFF[@]}")
 
 prepare() {
-    config_with_partitions <<'CFG'
-[partition owner]
-cpus = 0
-memory = 4M
-image = dev-owner.elf
-mode = pv
-privileged = yes
+    config_with_partitions <<CFG
+$(owner_partition)
 
 [partition guest]
 cpus = 1
@@ -21,7 +16,6 @@ image = healthy.elf
 devices = serial 0x2f8
 CFG
 }
-
 check() {
     local line
     line=$(grep -n '^devices = serial 0x2f8$' "$CONFIG" | cut -d: -f1)
