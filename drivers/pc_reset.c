@@ -1,6 +1,7 @@
 #include "drivers/pc_reset.h"
 
 #include "arch/x86_64/cpu.h"
+#include "drivers/pci.h"
 
 #define RESET_CONTROL_PORT   0xcf9
 #define RESET_SYSTEM         0x02 /* a full reset, not just the CPU */
@@ -10,30 +11,12 @@
 #define KBC_PULSE_RESET_LINE 0xfe
 #define KBC_WAIT_POLLS       100000
 
-#define PCI_CONFIG_ADDRESS 0xcf8
-#define PCI_CONFIG_DATA    0xcfc
-#define PIIX4_PM_DEVICE    1 /* bus 0, device 1, function 3 */
-#define PIIX4_PM_FUNCTION  3
-#define PIIX4_PM_ID        0x71138086u /* device << 16 | vendor */
-#define PIIX4_PMREGMISC    0x80
-#define PIIX4_PMIOSE       0x01 /* the PM I/O space is enabled */
+#define PIIX4_PM_ID     0x71138086u /* device << 16 | vendor */
+#define PIIX4_PMREGMISC 0x80
+#define PIIX4_PMIOSE    0x01 /* the PM I/O space is enabled */
 
-static uint32_t pci_config_address(unsigned device, unsigned function, unsigned offset)
-{
-    return 0x80000000u | device << 11 | function << 8 | (offset & 0xfc);
-}
-
-static uint32_t pci_read32(unsigned device, unsigned function, unsigned offset)
-{
-    cpu_outl(PCI_CONFIG_ADDRESS, pci_config_address(device, function, offset));
-    return cpu_inl(PCI_CONFIG_DATA);
-}
-
-static void pci_write32(unsigned device, unsigned function, unsigned offset, uint32_t value)
-{
-    cpu_outl(PCI_CONFIG_ADDRESS, pci_config_address(device, function, offset));
-    cpu_outl(PCI_CONFIG_DATA, value);
-}
+/* The PIIX4's power-management function: bus 0, device 1, function 3. */
+static const struct pci_function piix4_pm = {0, 1, 3};
 
 /* A hard reset of a PIIX4 clears both its PM base address and the PM I/O
  * enable bit. Bochs 2.7 clears only the base: firmware that then finds the
@@ -42,10 +25,10 @@ static void pci_write32(unsigned device, unsigned function, unsigned offset, uin
  * reset does anyway. */
 void pc_reset_prepare_chipset(void)
 {
-    if (pci_read32(PIIX4_PM_DEVICE, PIIX4_PM_FUNCTION, 0) != PIIX4_PM_ID)
+    if (pci_config_read32(piix4_pm, 0) != PIIX4_PM_ID)
         return;
-    uint32_t misc = pci_read32(PIIX4_PM_DEVICE, PIIX4_PM_FUNCTION, PIIX4_PMREGMISC);
-    pci_write32(PIIX4_PM_DEVICE, PIIX4_PM_FUNCTION, PIIX4_PMREGMISC, misc & ~PIIX4_PMIOSE);
+    uint32_t misc = pci_config_read32(piix4_pm, PIIX4_PMREGMISC);
+    pci_config_write32(piix4_pm, PIIX4_PMREGMISC, misc & ~PIIX4_PMIOSE);
 }
 
 void pc_reset_via_control_port(void)

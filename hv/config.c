@@ -478,8 +478,6 @@ static const struct key_handler partition_keys[] = {
 
 /* ---- section and key dispatch ------------------------------------------ */
 
-#define ARRAY_LENGTH(a) (sizeof(a) / sizeof((a)[0]))
-
 static const struct section_type section_types[] = {
     {"hypervisor", false, NULL, hypervisor_keys, ARRAY_LENGTH(hypervisor_keys)},
     {"partition", true, enter_partition, partition_keys, ARRAY_LENGTH(partition_keys)},

@@ -189,6 +189,7 @@ int config_check_devices(const struct config *config, const struct config_machin
 const char *config_kept_ports_overlap(unsigned first, unsigned last);
 
 /* "serial 0x2f8", "framebuffer" or "pci 00:02.0" into buf (NUL-terminated). */
+#define CONFIG_DEVICE_NAME_LEN 24 /* room for config_device_name's longest */
 void config_device_name(const struct config_device *device, char *buf, size_t size);
 
 bool config_partition_has_cpu(const struct config_partition *partition, unsigned cpu);

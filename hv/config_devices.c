@@ -21,13 +21,11 @@
 #define PCI_MAX_BUS       0xffu
 #define PCI_MAX_SLOT      0x1fu
 #define PCI_MAX_FUNCTION  7u
-#define DEVICE_NAME_LEN   24
 #define DEVICE_KINDS_TEXT "serial PORT [irq N], framebuffer, pci BB:DD.F [irq N]"
 #define COM1_PORT         0x3f8
 #define COM1_IRQ          4
 #define COM2_PORT         0x2f8
 #define COM2_IRQ          3
-#define ARRAY_LENGTH(a)   (sizeof(a) / sizeof((a)[0]))
 
 /* Ports every partition needs the hypervisor to keep, whoever owns what. */
 static const struct {
@@ -175,7 +173,7 @@ static bool split_irq_clause(struct span rest, struct span *irq_value)
 static bool fail_bad_irq(struct config_error *error, unsigned line, struct span irq_value,
                          const struct config_device *device, const char *example)
 {
-    char name[DEVICE_NAME_LEN];
+    char name[CONFIG_DEVICE_NAME_LEN];
 
     config_device_name(device, name, sizeof(name));
     return config_fail_at(error, line,
@@ -259,7 +257,7 @@ const char *config_kept_ports_overlap(unsigned first, unsigned last)
 static bool check_kept_ports(const struct config_device *device, unsigned line,
                              struct config_error *error)
 {
-    char name[DEVICE_NAME_LEN];
+    char name[CONFIG_DEVICE_NAME_LEN];
     const char *kept;
 
     if (device->kind != CONFIG_DEVICE_SERIAL)
@@ -277,7 +275,7 @@ static bool check_kept_ports(const struct config_device *device, unsigned line,
 static bool check_irq_unshared(const struct config_partition *partition,
                                const struct config_device *device, struct config_error *error)
 {
-    char name[DEVICE_NAME_LEN], other[DEVICE_NAME_LEN];
+    char name[CONFIG_DEVICE_NAME_LEN], other[CONFIG_DEVICE_NAME_LEN];
 
     for (unsigned i = 0; device->irq && i < partition->device_count; i++) {
         if (partition->devices[i].irq != device->irq)
@@ -296,7 +294,7 @@ static bool add_device(struct config_partition *partition, const struct config_d
                        struct config_error *error)
 {
     unsigned line = partition->devices_line;
-    char name[DEVICE_NAME_LEN], other[DEVICE_NAME_LEN];
+    char name[CONFIG_DEVICE_NAME_LEN], other[CONFIG_DEVICE_NAME_LEN];
 
     for (unsigned i = 0; i < partition->device_count; i++) {
         const struct config_device *earlier = &partition->devices[i];
@@ -345,7 +343,7 @@ static bool check_console_port(const struct config *config,
                                const struct config_partition *partition, struct config_error *error)
 {
     unsigned console = config->hypervisor.serial_port;
-    char name[DEVICE_NAME_LEN];
+    char name[CONFIG_DEVICE_NAME_LEN];
 
     for (unsigned i = 0; i < partition->device_count; i++) {
         const struct config_device *device = &partition->devices[i];
@@ -425,7 +423,7 @@ static bool check_firmware_line(const struct config_partition *partition,
                                 const struct config_device *device, uint8_t line,
                                 struct config_error *error)
 {
-    char name[DEVICE_NAME_LEN];
+    char name[CONFIG_DEVICE_NAME_LEN];
 
     if (line == 0 || line == CONFIG_PCI_NO_LINE || irq_usable(line))
         return true;
@@ -443,7 +441,7 @@ static bool check_resolved_irqs(const struct config_partition *partition,
                                 struct config_error *error)
 {
     uint8_t irqs[CONFIG_MAX_DEVICES];
-    char name[DEVICE_NAME_LEN], other[DEVICE_NAME_LEN];
+    char name[CONFIG_DEVICE_NAME_LEN], other[CONFIG_DEVICE_NAME_LEN];
 
     for (unsigned d = 0; d < partition->device_count; d++) {
         const struct config_device *device = &partition->devices[d];
@@ -469,7 +467,7 @@ static bool check_resolved_irqs(const struct config_partition *partition,
 static bool check_present(const struct config_partition *partition,
                           const struct config_machine_devices *machine, struct config_error *error)
 {
-    char name[DEVICE_NAME_LEN];
+    char name[CONFIG_DEVICE_NAME_LEN];
 
     for (unsigned d = 0; d < partition->device_count; d++) {
         if (device_present(&partition->devices[d], machine))

@@ -6,7 +6,6 @@
 #include "hv/spinlock.h"
 
 #define FIRST_GUEST_VECTOR 32 /* below: exceptions */
-#define DEVICE_NAME_LEN    24
 
 struct binding {
     struct partition *owner; /* 0: unbound, the pin masked */
@@ -47,7 +46,7 @@ static int64_t bind_locked(struct partition *p, unsigned irq, uint8_t vector,
                            const struct config_device *device)
 {
     struct binding *b = &bindings[irq];
-    char name[DEVICE_NAME_LEN];
+    char name[CONFIG_DEVICE_NAME_LEN];
 
     arch_irq_mask(irq);
     __atomic_store_n(&b->owner, 0, __ATOMIC_RELEASE);

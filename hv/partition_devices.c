@@ -13,7 +13,6 @@
 #include "hv/memory.h"
 #include "hv/partition.h"
 
-#define DEVICE_NAME_LEN        24
 #define PORT_COUNT_MAX         0x10000u
 #define PCI_INTERRUPT_LINE_REG 0x3c /* its byte 0x3d: the pin, 0 for none */
 
@@ -234,7 +233,7 @@ static const char *attach_pci(struct partition *p, const struct boot_info *boot,
     struct pci_function f = {d->bus, d->slot, d->function};
     struct pci_bar bars[PCI_MAX_BARS];
     unsigned count = pci_read_bars(f, bars);
-    char name[DEVICE_NAME_LEN];
+    char name[CONFIG_DEVICE_NAME_LEN];
 
     config_device_name(d, name, sizeof(name));
     for (unsigned i = 0; i < count; i++) {
@@ -275,7 +274,7 @@ const char *partition_devices_attach(struct partition *p, const struct boot_info
     for (unsigned i = 0; i < c->device_count; i++) {
         const char *problem = attach_one(p, boot, &c->devices[i], &p->device_irqs[i]);
         if (problem) {
-            char name[DEVICE_NAME_LEN];
+            char name[CONFIG_DEVICE_NAME_LEN];
             config_device_name(&c->devices[i], name, sizeof(name));
             log_error("partition %s: %s cannot be given to it: %s", c->name, name, problem);
             return "a device it owns cannot be given to it";

@@ -6,10 +6,10 @@ server. This reads that window with xwd and keeps the emulated screen only:
 Bochs draws its button bar above the screen and its status bar below it.
 The display is redrawn ten times a second of emulated time, which may be
 slower than real time, so the window is read once a second until three
-readings in a row agree (at most --wait seconds): then it shows what the
+readings in a row agree (at most a minute): then it shows what the
 machine drew.
 
-Usage: tools/bochs-screenshot.py --display :N [--wait SECONDS] OUT.ppm
+Usage: tools/bochs-screenshot.py --display :N OUT.ppm
 Exit status 0 with the picture saved, 1 when the window cannot be read or
 never settled.
 """
@@ -23,6 +23,7 @@ WINDOW_NAME = "Bochs x86-64 emulator, http://bochs.sourceforge.net/"
 HEADER_BAR = 32  # Bochs's button bar, above the emulated screen
 STATUS_BAR = 18  # its status line, below it
 SETTLED_READINGS = 3  # a second apart, all the same
+WAIT_SECONDS = 60
 XWD_HEADER_FIELDS = 25
 XWD_COLOUR_ENTRY = 12
 
@@ -61,13 +62,12 @@ def emulated_screen(window):
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--display", required=True)
-    parser.add_argument("--wait", type=float, default=60)
     parser.add_argument("out")
     args = parser.parse_args()
 
     # The status line changes every second (it shows the emulation speed):
     # only the screen between the bars has to settle.
-    deadline = time.monotonic() + args.wait
+    deadline = time.monotonic() + WAIT_SECONDS
     previous, same = None, 0
     while time.monotonic() < deadline:
         window = read_window(args.display)
@@ -82,7 +82,7 @@ def main():
         previous = screen
         time.sleep(1)
     print("bochs-screenshot: the Bochs window on %s %s within %g s"
-          % (args.display, "never settled" if previous else "could not be read", args.wait),
+          % (args.display, "never settled" if previous else "could not be read", WAIT_SECONDS),
           file=sys.stderr)
     return 1
 

@@ -70,8 +70,8 @@ static void on_uart_interrupt(uint8_t vector)
 
 static void check_refusals(void)
 {
-    int64_t unowned = hypercall(HC_DEVICE_IRQ_BIND, UNOWNED_IRQ, IRQ_VECTOR, 0, 0);
-    int64_t bad_vector = hypercall(HC_DEVICE_IRQ_BIND, COM2_IRQ, 7, 0, 0);
+    int64_t unowned = hc_device_irq_bind(UNOWNED_IRQ, IRQ_VECTOR);
+    int64_t bad_vector = hc_device_irq_bind(COM2_IRQ, 7);
 
     EXPECT_EQ(unowned, (uint64_t)HC_EPERM);
     EXPECT_EQ(bad_vector, (uint64_t)HC_EINVAL);
@@ -112,7 +112,7 @@ static void check_interrupt_driven_line(void)
 /* Unbound, the pin is masked: the UART raises its line, nothing comes. */
 static void check_unbound_is_quiet(void)
 {
-    int64_t unbound = hypercall(HC_DEVICE_IRQ_BIND, COM2_IRQ, 0, 0, 0);
+    int64_t unbound = hc_device_irq_bind(COM2_IRQ, 0);
     uint32_t before = interrupts;
     uint32_t never = 0;
 
@@ -133,7 +133,7 @@ void check_uart_interrupts(uint16_t uart_port)
     event_enable_x2apic();
     event_set_handler(IRQ_VECTOR, on_uart_interrupt);
     check_refusals();
-    int64_t bound = hypercall(HC_DEVICE_IRQ_BIND, COM2_IRQ, IRQ_VECTOR, 0, 0);
+    int64_t bound = hc_device_irq_bind(COM2_IRQ, IRQ_VECTOR);
     EXPECT_EQ(bound, 0);
     if (bound != 0)
         return;

@@ -58,8 +58,8 @@ static uint32_t settle_at(uint32_t expected)
 
 static void check_refusals(unsigned irq)
 {
-    int64_t unbound = hypercall(HC_DEVICE_IRQ_UNMASK, irq, 0, 0, 0);
-    int64_t unowned = hypercall(HC_DEVICE_IRQ_UNMASK, UNOWNED_IRQ, 0, 0, 0);
+    int64_t unbound = hc_device_irq_unmask(irq);
+    int64_t unowned = hc_device_irq_unmask(UNOWNED_IRQ);
 
     EXPECT_EQ(unbound, (uint64_t)HC_ENOENT);
     EXPECT_EQ(unowned, (uint64_t)HC_EPERM);
@@ -71,7 +71,7 @@ static void check_refusals(unsigned irq)
 static uint32_t quiet_card(unsigned irq)
 {
     uint32_t causes = card_read(E1000_ICR);
-    int64_t unmasked = hypercall(HC_DEVICE_IRQ_UNMASK, irq, 0, 0, 0);
+    int64_t unmasked = hc_device_irq_unmask(irq);
 
     EXPECT_EQ(unmasked, 0);
     return causes;
@@ -87,7 +87,7 @@ static void check_level_delivery(unsigned irq)
            "its line\n",
            irq, PCI_VECTOR, while_masked);
 
-    int64_t unmasked = hypercall(HC_DEVICE_IRQ_UNMASK, irq, 0, 0, 0);
+    int64_t unmasked = hc_device_irq_unmask(irq);
     uint32_t still_asserted = settle_at(2);
     EXPECT_EQ(unmasked, 0);
     EXPECT_EQ(still_asserted, 2);
@@ -116,12 +116,12 @@ void check_pci_interrupts(unsigned irq, uint64_t register_base)
     card_write(E1000_IMC, 0xffffffffu);
     card_read(E1000_ICR);
     check_refusals(irq);
-    int64_t bound = hypercall(HC_DEVICE_IRQ_BIND, irq, PCI_VECTOR, 0, 0);
+    int64_t bound = hc_device_irq_bind(irq, PCI_VECTOR);
     EXPECT_EQ(bound, 0);
     if (bound != 0)
         return;
     check_level_delivery(irq);
     card_write(E1000_IMC, 0xffffffffu);
     card_read(E1000_ICR);
-    EXPECT_EQ(hypercall(HC_DEVICE_IRQ_BIND, irq, 0, 0, 0), 0);
+    EXPECT_EQ(hc_device_irq_bind(irq, 0), 0);
 }

@@ -153,6 +153,11 @@ int64_t hc_device_irq_bind(unsigned irq, uint8_t vector)
     return hypercall(HC_DEVICE_IRQ_BIND, irq, vector, 0, 0);
 }
 
+int64_t hc_device_irq_unmask(unsigned irq)
+{
+    return hypercall(HC_DEVICE_IRQ_UNMASK, irq, 0, 0, 0);
+}
+
 int64_t hc_machine_control(enum hc_machine_action action)
 {
     return hypercall(HC_MACHINE_CONTROL, action, 0, 0, 0);

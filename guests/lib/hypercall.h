@@ -57,6 +57,7 @@ int64_t hc_machine_control(enum hc_machine_action action);
 int64_t hc_console_take(uint16_t serial_port);
 /* Vector 0 masks the IRQ again. */
 int64_t hc_device_irq_bind(unsigned irq, uint8_t vector);
+int64_t hc_device_irq_unmask(unsigned irq);
 
 int64_t hc_ioreq_server(struct hc_ioreq_page *page, uint32_t port);
 int64_t hc_ioreq_claim(uint16_t first_port, uint32_t count);

@@ -61,6 +61,8 @@ static void check_loopback(void)
     char sent[] = "abcdef", received[8] = {0};
     struct string_io_result r = rep_outsb(COM1_DATA, sent, 6);
 
+    EXPECT_EQ(r.index, after(sent, 6));
+    EXPECT_EQ(r.count, 0);
     r = rep_insb(COM1_DATA, received, 6);
     EXPECT_TRUE(memcmp(received, "abcdef\0", 8) == 0);
     EXPECT_EQ(r.index, after(received, 6));

@@ -58,14 +58,19 @@ Test(ioreq, an_element_of_a_rep_string_instruction_carries_its_count)
     cr_assert_eq(request.partition_id, GUEST);
 }
 
+/* Each follows a string element in the same slot, whose count must not
+ * stay behind. */
 Test(ioreq, other_accesses_carry_no_count)
 {
     struct vcpu *vcpu = world_partition(GUEST)->vcpus[1];
     uint32_t value = 0;
 
+    cr_assert(ioreq_forward(vcpu, COM1, 1, true, &value, 7));
+    cr_assert_eq(posted_for(vcpu).rep_count, 7);
     cr_assert(ioreq_forward(vcpu, COM1 + 5, 1, false, &value, 0));
     cr_assert_eq(posted_for(vcpu).rep_count, 0);
     cr_assert_eq(posted_for(vcpu).write, 0);
+    cr_assert(ioreq_forward(vcpu, COM1, 1, true, &value, 7));
     cr_assert(ioreq_forward_mmio(vcpu, 0xfe000000ull, 4, true, &value));
     cr_assert_eq(posted_for(vcpu).kind, HC_IOREQ_MMIO);
     cr_assert_eq(posted_for(vcpu).rep_count, 0);

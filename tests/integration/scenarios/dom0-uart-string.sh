@@ -8,14 +8,8 @@ EMU=bochs
 CPUS=3
 
 prepare() {
-    config_with_partitions <<'CFG'
-[partition dom0]
-cpus = 0
-memory = 4M
-image = dom0.elf
-mode = pv
-privileged = yes
-time_limit = 120
+    config_with_partitions <<CFG
+$(dom0_partition 'time_limit = 120')
 
 [partition uart]
 cpus = 1
