@@ -98,11 +98,6 @@ void ioapic_unmask_pin(const struct ioapic *ioapic, unsigned pin)
     ioapic_window_write(ioapic->window, reg, low & ~(uint32_t)IOAPIC_ENTRY_MASKED);
 }
 
-struct ioapic_route ioapic_device_route(uint8_t vector, uint8_t apic_id, bool pci_intx)
-{
-    return (struct ioapic_route){vector, apic_id, pci_intx, pci_intx};
-}
-
 #define INTI_POLARITY_MASK 0x3u
 #define INTI_ACTIVE_HIGH   0x1u
 #define INTI_ACTIVE_LOW    0x3u

@@ -57,11 +57,6 @@ void ioapic_mask_pin(const struct ioapic *ioapic, unsigned pin);
 /* Clears the mask bit only: the pin keeps the route it was given. */
 void ioapic_unmask_pin(const struct ioapic *ioapic, unsigned pin);
 
-/* The route of a device IRQ: ISA lines (serial ports) are edge-triggered
- * and active high; PCI INTx lines, wired to the IOAPIC's ISA-identity pins
- * on a PC without ACPI routing tables, level-triggered and active low. */
-struct ioapic_route ioapic_device_route(uint8_t vector, uint8_t apic_id, bool pci_intx);
-
 /* An ACPI MADT interrupt source override: ISA IRQ n (the index into a
  * table of IOAPIC_ISA_IRQS) arrives at GSI `gsi`, with the MPS INTI flags
  * (bits 1:0 polarity, 3:2 trigger; 0 in either: as the bus says). */
@@ -78,9 +73,11 @@ struct ioapic_wiring {
     bool level, active_low;
 };
 
-/* Where IRQ irq comes in and how: pin irq with ioapic_device_route()'s
- * trigger and polarity for its kind, unless overrides (may be NULL) says
- * otherwise for that ISA IRQ. */
+/* Where IRQ irq comes in and how: pin irq, with the trigger and polarity
+ * of its kind, unless overrides (may be NULL) says otherwise for that ISA
+ * IRQ. ISA lines (serial ports) are edge-triggered and active high; PCI
+ * INTx lines, wired to the IOAPIC's ISA-identity pins on a PC without ACPI
+ * routing tables, level-triggered and active low. */
 struct ioapic_wiring ioapic_irq_wiring(unsigned irq, bool pci_intx,
                                        const struct ioapic_isa_override *overrides);
 void ioapic_mask_all(const struct ioapic *ioapic);

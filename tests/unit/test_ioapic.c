@@ -148,7 +148,8 @@ Test(ioapic, unmasking_a_pin_keeps_its_route)
     uint64_t level = IOAPIC_ENTRY_LEVEL | IOAPIC_ENTRY_ACTIVE_LOW;
 
     expected_high[6] = 1u << 24;
-    cr_assert(ioapic_route_pin(&chip, 6, ioapic_device_route(0x36, 1, true)));
+    struct ioapic_route route = {.vector = 0x36, .apic_id = 1, .level = true, .active_low = true};
+    cr_assert(ioapic_route_pin(&chip, 6, route));
     ioapic_mask_pin(&chip, 6);
     cr_assert_eq(ioapic_read_entry(&chip, 6), 0x36 | level | IOAPIC_ENTRY_MASKED | 1ull << 56);
     ioapic_unmask_pin(&chip, 6);
@@ -160,13 +161,13 @@ Test(ioapic, unmasking_a_pin_keeps_its_route)
 
 Test(ioapic, pci_intx_routes_are_level_active_low_isa_routes_edge_active_high)
 {
-    struct ioapic_route pci = ioapic_device_route(0x3b, 2, true);
-    struct ioapic_route isa = ioapic_device_route(0x33, 2, false);
+    struct ioapic_wiring pci = ioapic_irq_wiring(11, true, NULL);
+    struct ioapic_wiring isa = ioapic_irq_wiring(4, false, NULL);
 
     cr_assert(pci.level && pci.active_low);
     cr_assert_not(isa.level || isa.active_low);
-    cr_assert_eq(pci.vector, 0x3b);
-    cr_assert_eq(isa.apic_id, 2);
+    cr_assert_eq(pci.pin, 11);
+    cr_assert_eq(isa.pin, 4);
 }
 
 /* ---- MADT interrupt source overrides ----------------------------------------- */
