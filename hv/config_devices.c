@@ -139,12 +139,18 @@ static uint8_t default_serial_irq(uint16_t port)
     return port == COM1_PORT ? COM1_IRQ : port == COM2_PORT ? COM2_IRQ : 0;
 }
 
+/* An IOAPIC pin of the first IOAPIC that a device may have: not 0 (the
+ * timer) and not the legacy PICs' cascade. */
+static bool irq_usable(uint64_t irq)
+{
+    return irq != 0 && irq != CONFIG_IRQ_CASCADE && irq <= CONFIG_IRQ_MAX;
+}
+
 static bool parse_irq(struct span s, uint8_t *irq)
 {
     uint64_t value;
 
-    if (!span_to_u64(s, &value) || value == 0 || value == CONFIG_IRQ_CASCADE ||
-        value > CONFIG_IRQ_MAX)
+    if (!span_to_u64(s, &value) || !irq_usable(value))
         return false;
     *irq = (uint8_t)value;
     return true;
@@ -389,11 +395,6 @@ static bool device_present(const struct config_device *device,
     default:
         return true; /* a UART without its scratch register is still its owner's business */
     }
-}
-
-static bool irq_usable(unsigned irq)
-{
-    return irq != 0 && irq != CONFIG_IRQ_CASCADE && irq <= CONFIG_IRQ_MAX;
 }
 
 uint8_t config_device_irq(const struct config_device *device, uint8_t interrupt_line)

@@ -18,13 +18,15 @@ SANITIZE    := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-
 #   UNIT_SOURCES_frame := hv/frame.c
 # UNIT_CFLAGS_<unit> may add flags for that unit only, e.g. a shim header
 # (-include tests/unit/shim_cpu.h) that stands in for the hardware.
-UNIT_SOURCES_config := hv/config.c hv/config_text.c hv/config_devices.c
-UNIT_SOURCES_config_devices := hv/config.c hv/config_text.c hv/config_devices.c
+# The config reader, in every test that needs it.
+CONFIG_SOURCES := hv/config.c hv/config_text.c hv/config_devices.c
+UNIT_SOURCES_config := $(CONFIG_SOURCES)
+UNIT_SOURCES_config_devices := $(CONFIG_SOURCES)
 UNIT_SOURCES_pci    := drivers/pci.c
 UNIT_SOURCES_ioapic := drivers/ioapic.c
 UNIT_CFLAGS_ioapic  := -include tests/unit/shim_ioapic.h
 UNIT_CFLAGS_pci     := -include tests/unit/shim_pci.h
-UNIT_SOURCES_partition_devices := hv/partition_devices.c hv/config.c hv/config_text.c hv/config_devices.c
+UNIT_SOURCES_partition_devices := hv/partition_devices.c $(CONFIG_SOURCES)
 UNIT_SOURCES_elf    := hv/elf.c
 UNIT_SOURCES_frame  := hv/frame.c
 UNIT_SOURCES_paging := arch/x86_64/paging.c
@@ -41,7 +43,7 @@ UNIT_SOURCES_x86_decode := hv/x86_decode.c
 UNIT_SOURCES_guest_paging := hv/guest_paging.c hv/guest_memory.c
 UNIT_SOURCES_hypercall := tests/hypercall_world.c hv/hypercall.c hv/event.c hv/grant.c \
                           hv/guest_memory.c hv/partition_info.c hv/ioreq.c hv/console_server.c hv/log_ring.c hv/format.c \
-                          hv/device_irq.c hv/config.c hv/config_text.c hv/config_devices.c
+                          hv/device_irq.c $(CONFIG_SOURCES)
 UNIT_SOURCES_hypercall_log := $(UNIT_SOURCES_hypercall)
 UNIT_SOURCES_ioreq := $(UNIT_SOURCES_hypercall)
 UNIT_SOURCES_hypercall_irq := $(UNIT_SOURCES_hypercall)
@@ -87,11 +89,9 @@ test-unit: $(UNIT_COUNTS)
 # `make test` runs each one briefly. Before changing a parser, run it long:
 #   make test-fuzz FUZZ_RUNS=-1 FUZZ_TIME=3600
 # and copy any small, interesting new inputs into the seed corpus.
-FUZZ_SOURCES_config := hv/config.c hv/config_text.c hv/config_devices.c
+FUZZ_SOURCES_config := $(CONFIG_SOURCES)
 FUZZ_SOURCES_elf    := hv/elf.c
-FUZZ_SOURCES_hypercall := tests/hypercall_world.c hv/hypercall.c hv/event.c hv/grant.c \
-                          hv/guest_memory.c hv/partition_info.c hv/ioreq.c hv/console_server.c hv/log_ring.c hv/format.c \
-                          hv/device_irq.c hv/config.c hv/config_text.c hv/config_devices.c
+FUZZ_SOURCES_hypercall := $(UNIT_SOURCES_hypercall)
 
 FUZZ_CC     := clang
 FUZZ_RUNS   ?= 200000
