@@ -29,7 +29,7 @@ CORE_CFLAGS := -std=c11 -O2 -g -ffreestanding -fno-pic -fno-pie -mcmodel=kernel 
                -fno-asynchronous-unwind-tables -fno-stack-protector -fstack-clash-protection \
                -fno-builtin -nostdinc -isystem $(shell $(CC) -print-file-name=include) \
                -I. $(WARNINGS) -MMD -MP
-CORE_C   := $(filter-out arch/x86_64/asm_offsets.c,$(wildcard arch/x86_64/*.c hv/*.c drivers/*.c))
+CORE_C   := $(filter-out arch/x86_64/asm_offsets.c,$(wildcard arch/x86_64/*.c hv/*.c lib/*.c drivers/*.c))
 CORE_ASM := $(wildcard arch/x86_64/*.asm)
 CORE_OBJ := $(CORE_C:%.c=$(BUILD)/core/%.o) $(CORE_ASM:%.asm=$(BUILD)/core/%.o) \
             $(BUILD)/core/font.o
@@ -41,7 +41,7 @@ STUB_CFLAGS := -std=c11 -O2 -ffreestanding -fpic -fshort-wchar -mno-red-zone \
                -maccumulate-outgoing-args -fno-stack-protector -fno-strict-aliasing \
                -DGNU_EFI_USE_MS_ABI -isystem $(EFI_INC) -isystem $(EFI_INC)/x86_64 -I. \
                $(WARNINGS) -Wno-strict-prototypes -Wno-missing-prototypes -MMD -MP
-STUB_C   := $(wildcard boot/*.c) hv/config.c hv/config_text.c hv/config_devices.c hv/elf.c
+STUB_C   := $(wildcard boot/*.c) lib/config.c lib/config_text.c lib/config_devices.c lib/elf.c
 STUB_OBJ := $(STUB_C:%.c=$(BUILD)/stub/%.o)
 
 # Flat real-mode guests: one .asm file in guests/<name>/. Directories with a

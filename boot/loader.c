@@ -4,7 +4,7 @@
 
 #include "boot/memmap.h"
 #include "boot/pages.h"
-#include "hv/elf.h"
+#include "lib/elf.h"
 
 /* -mcmodel=kernel code runs in the top 2 GiB of the address space. */
 #define CORE_LINK_BASE 0xffffffff80000000ull

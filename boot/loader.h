@@ -11,7 +11,7 @@
 #include "boot/esp.h"
 #include "boot/handoff.h"
 #include "hv/boot_info.h"
-#include "hv/config.h"
+#include "lib/config.h"
 
 #define LOADER_CONFIG_NAME "bulkhead.cfg"
 #define LOADER_CORE_NAME   "bulkhead.elf"

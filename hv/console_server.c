@@ -1,7 +1,7 @@
 #include "hv/console_server.h"
 
 #include "hv/event.h"
-#include "hv/guest_abi.h"
+#include "include/bulkhead/guest_abi.h"
 #include "hv/memory.h"
 #include "hv/partition.h"
 #include "hv/spinlock.h"

@@ -3,7 +3,7 @@
 #ifndef HV_CRASH_TEST_H
 #define HV_CRASH_TEST_H
 
-#include "hv/config.h"
+#include "lib/config.h"
 
 /* Does nothing for CONFIG_CRASH_TEST_NONE; otherwise never returns. */
 void crash_test_run(enum config_crash_test test);

@@ -1,6 +1,6 @@
 #include "hv/device_irq.h"
 
-#include "hv/hypercall.h"
+#include "include/bulkhead/hypercall.h"
 #include "hv/log.h"
 #include "hv/partition.h"
 #include "hv/spinlock.h"

@@ -1,6 +1,6 @@
 #include "hv/guest_memory.h"
 
-#include "hv/string.h"
+#include "lib/string.h"
 
 bool guest_range_valid(const struct guest_memory *memory, uint64_t address, uint64_t length)
 {

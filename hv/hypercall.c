@@ -14,7 +14,7 @@
 #include "hv/log.h"
 #include "hv/partition.h"
 #include "hv/power.h"
-#include "hv/string.h"
+#include "lib/string.h"
 
 typedef int64_t (*hypercall_handler)(struct hypercall_caller *caller, const uint64_t *args);
 

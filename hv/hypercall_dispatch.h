@@ -1,11 +1,11 @@
-/* The hypervisor side of hv/hypercall.h. */
+/* The hypervisor side of include/bulkhead/hypercall.h. */
 #ifndef HV_HYPERCALL_DISPATCH_H
 #define HV_HYPERCALL_DISPATCH_H
 
 #include <stdint.h>
 
 #include "hv/guest_memory.h"
-#include "hv/hypercall.h"
+#include "include/bulkhead/hypercall.h"
 
 struct partition;
 struct vcpu;

@@ -11,7 +11,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "hv/hypercall.h"
+#include "include/bulkhead/hypercall.h"
 
 struct partition;
 struct vcpu;

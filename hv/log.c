@@ -4,7 +4,7 @@
 
 #include "drivers/uart16550.h"
 #include "hv/arch.h"
-#include "hv/format.h"
+#include "lib/format.h"
 #include "hv/log_ring.h"
 #include "hv/spinlock.h"
 

@@ -10,15 +10,15 @@
 #include "arch/x86_64/irq_route.h"
 #include "hv/arch.h"
 #include "hv/boot_info.h"
-#include "hv/config.h"
+#include "lib/config.h"
 #include "hv/crash_test.h"
-#include "hv/format.h"
+#include "lib/format.h"
 #include "hv/log.h"
 #include "hv/memory.h"
 #include "hv/partition.h"
 #include "hv/power.h"
 #include "hv/probe.h"
-#include "hv/string.h"
+#include "lib/string.h"
 
 #define DEFAULT_SERIAL_PORT 0x3f8
 #define CPU_FINISH_SECONDS  30

@@ -6,13 +6,13 @@
 #include "hv/arch.h"
 #include "hv/console_server.h"
 #include "hv/device_irq.h"
-#include "hv/guest_abi.h"
+#include "include/bulkhead/guest_abi.h"
 #include "hv/ioreq.h"
 #include "hv/log.h"
 #include "hv/memory.h"
 #include "hv/partition_image.h"
 #include "arch/x86_64/vcpu_irq.h"
-#include "hv/string.h"
+#include "lib/string.h"
 
 static struct partition partitions[CONFIG_MAX_PARTITIONS];
 static unsigned partition_count;

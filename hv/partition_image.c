@@ -3,11 +3,11 @@
 
 #include "arch/x86_64/guest_boot.h"
 #include "hv/console_server.h"
-#include "hv/elf.h"
+#include "lib/elf.h"
 #include "hv/event.h"
-#include "hv/guest_abi.h"
+#include "include/bulkhead/guest_abi.h"
 #include "hv/memory.h"
-#include "hv/string.h"
+#include "lib/string.h"
 
 /* Legacy real-mode images must fit below the 640 KiB of conventional memory. */
 #define FLAT_IMAGE_END 0xa0000ull

@@ -1,9 +1,9 @@
 /* What hypercalls learn about partitions, and the small per-partition
  * services they use: the console and the one-shot timer. */
-#include "hv/guest_abi.h"
+#include "include/bulkhead/guest_abi.h"
 #include "hv/memory.h"
 #include "hv/partition.h"
-#include "hv/string.h"
+#include "lib/string.h"
 
 bool partition_is_privileged(const struct partition *p)
 {

@@ -3,7 +3,7 @@
 #include "arch/x86_64/vcpu_irq.h"
 #include "arch/x86_64/vcpu_run.h"
 #include "hv/arch.h"
-#include "hv/guest_abi.h"
+#include "include/bulkhead/guest_abi.h"
 #include "hv/ioreq.h"
 #include "hv/log.h"
 #include "hv/partition.h"

@@ -11,7 +11,7 @@
 #include <string.h>
 
 #include "hv/console_server.h"
-#include "hv/format.h"
+#include "lib/format.h"
 #include "hv/log.h"
 #include "hv/memory.h"
 

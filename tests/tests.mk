@@ -19,7 +19,7 @@ SANITIZE    := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-
 # UNIT_CFLAGS_<unit> may add flags for that unit only, e.g. a shim header
 # (-include tests/unit/shim_cpu.h) that stands in for the hardware.
 # The config reader, in every test that needs it.
-CONFIG_SOURCES := hv/config.c hv/config_text.c hv/config_devices.c
+CONFIG_SOURCES := lib/config.c lib/config_text.c lib/config_devices.c
 UNIT_SOURCES_config := $(CONFIG_SOURCES)
 UNIT_SOURCES_config_devices := $(CONFIG_SOURCES)
 UNIT_SOURCES_pci    := drivers/pci.c
@@ -27,10 +27,10 @@ UNIT_SOURCES_ioapic := drivers/ioapic.c
 UNIT_CFLAGS_ioapic  := -include tests/unit/shim_ioapic.h
 UNIT_CFLAGS_pci     := -include tests/unit/shim_pci.h
 UNIT_SOURCES_partition_devices := hv/partition_devices.c $(CONFIG_SOURCES)
-UNIT_SOURCES_elf    := hv/elf.c
+UNIT_SOURCES_elf    := lib/elf.c
 UNIT_SOURCES_frame  := hv/frame.c
 UNIT_SOURCES_paging := arch/x86_64/paging.c
-UNIT_SOURCES_format := hv/format.c
+UNIT_SOURCES_format := lib/format.c
 UNIT_SOURCES_acpi   := drivers/acpi.c
 UNIT_SOURCES_fbcon  := drivers/fbcon.c
 UNIT_SOURCES_memmap := boot/memmap.c
@@ -42,7 +42,7 @@ UNIT_SOURCES_uart   := guests/dom0/uart.c
 UNIT_SOURCES_x86_decode := hv/x86_decode.c
 UNIT_SOURCES_guest_paging := hv/guest_paging.c hv/guest_memory.c
 UNIT_SOURCES_hypercall := tests/hypercall_world.c hv/hypercall.c hv/event.c hv/grant.c \
-                          hv/guest_memory.c hv/partition_info.c hv/ioreq.c hv/console_server.c hv/log_ring.c hv/format.c \
+                          hv/guest_memory.c hv/partition_info.c hv/ioreq.c hv/console_server.c hv/log_ring.c lib/format.c \
                           hv/device_irq.c $(CONFIG_SOURCES)
 UNIT_SOURCES_hypercall_log := $(UNIT_SOURCES_hypercall)
 UNIT_SOURCES_ioreq := $(UNIT_SOURCES_hypercall)
@@ -90,7 +90,7 @@ test-unit: $(UNIT_COUNTS)
 #   make test-fuzz FUZZ_RUNS=-1 FUZZ_TIME=3600
 # and copy any small, interesting new inputs into the seed corpus.
 FUZZ_SOURCES_config := $(CONFIG_SOURCES)
-FUZZ_SOURCES_elf    := hv/elf.c
+FUZZ_SOURCES_elf    := lib/elf.c
 FUZZ_SOURCES_hypercall := $(UNIT_SOURCES_hypercall)
 
 FUZZ_CC     := clang
@@ -172,9 +172,9 @@ sum_counts = passed=0; failed=0; \
 # ---- tools and checks --------------------------------------------------------
 CHECK_CONFIG := $(BUILD)/tools/check-config
 
-$(CHECK_CONFIG): tools/check-config.c hv/config.c hv/config_text.c hv/config_devices.c hv/config.h hv/config_text.h
+$(CHECK_CONFIG): tools/check-config.c lib/config.c lib/config_text.c lib/config_devices.c lib/config.h lib/config_text.h
 	@mkdir -p $(dir $@)
-	$(CC) -std=c11 -O2 -g -I. $(WARNINGS) -o $@ tools/check-config.c hv/config.c hv/config_text.c hv/config_devices.c
+	$(CC) -std=c11 -O2 -g -I. $(WARNINGS) -o $@ tools/check-config.c lib/config.c lib/config_text.c lib/config_devices.c
 
 check-config: $(CHECK_CONFIG)
 	@$(CHECK_CONFIG) $(CHECK_CONFIG_ARGS) $(CONFIG)

@@ -16,7 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "hv/config.h"
+#include "lib/config.h"
 
 /* Far above any sensible config; keeps a mistaken argument from eating memory. */
 #define MAX_CONFIG_SIZE (1024 * 1024)

@@ -1,7 +1,7 @@
 #include "arch/x86_64/guest_boot.h"
 
 #include "arch/x86_64/paging.h"
-#include "hv/guest_abi.h"
+#include "include/bulkhead/guest_abi.h"
 
 #define GDT_CODE64 0x00af9b000000ffffull /* present, ring 0, execute/read, L */
 #define GDT_DATA   0x00cf93000000ffffull /* present, ring 0, read/write */

@@ -7,7 +7,7 @@
 #define GUEST_GDT_LIMIT (3 * 8 - 1)
 
 /* Writes the GDT at GUEST_GDT_ADDRESS and the identity-mapping page tables at
- * GUEST_PAGE_TABLES_ADDRESS (hv/guest_abi.h); ram maps guest-physical 0. */
+ * GUEST_PAGE_TABLES_ADDRESS (include/bulkhead/guest_abi.h); ram maps guest-physical 0. */
 void guest_boot_write_tables(uint8_t *ram);
 
 #endif

@@ -8,7 +8,7 @@
 #include "hv/arch.h"
 #include "hv/log.h"
 #include "hv/memory.h"
-#include "hv/string.h"
+#include "lib/string.h"
 
 static struct vcpu probe_vcpus[MAX_CPUS];
 

@@ -7,7 +7,7 @@
 #include "hv/arch.h"
 #include "hv/log.h"
 #include "hv/memory.h"
-#include "hv/string.h"
+#include "lib/string.h"
 
 #define AP_BOOT_STACK_SIZE 8192
 #define AP_START_SECONDS   5

@@ -23,7 +23,7 @@
 #include "guests/dev-owner/irq.h"
 #include "guests/lib/guest.h"
 #include "guests/lib/hypercall.h"
-#include "hv/string.h"
+#include "lib/string.h"
 
 #define UNOWNED_PORT 0x3ef /* COM3's scratch register: nobody owns it */
 

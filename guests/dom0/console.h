@@ -13,7 +13,7 @@
 #include <stdint.h>
 
 #include "guests/lib/event.h"
-#include "hv/hypercall.h"
+#include "include/bulkhead/hypercall.h"
 
 /* Registers with HC_CONSOLE_SERVER; events on the rings run handler. */
 bool console_backend_start(uint64_t memory_bytes, uint8_t vector, event_handler handler);

@@ -2,7 +2,7 @@
 
 #include "guests/lib/guest.h"
 #include "guests/lib/hypercall.h"
-#include "hv/string.h"
+#include "lib/string.h"
 
 /* As large as the hypervisor's ring: the whole of it fits. */
 #define SNAPSHOT_SIZE (16u * 1024)

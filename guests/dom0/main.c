@@ -18,7 +18,7 @@
 #include "guests/lib/event.h"
 #include "guests/lib/guest.h"
 #include "guests/lib/hypercall.h"
-#include "hv/string.h"
+#include "lib/string.h"
 
 #define REQUEST_VECTOR  0x40
 #define CONSOLE_VECTOR  0x41

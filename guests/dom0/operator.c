@@ -14,8 +14,8 @@
 #include "guests/dom0/screen.h"
 #include "guests/dom0/shell.h"
 #include "guests/lib/guest.h"
-#include "hv/format.h"
-#include "hv/string.h"
+#include "lib/format.h"
+#include "lib/string.h"
 
 #define COMMAND_LEN  128
 #define INPUT_VECTOR 0x42

@@ -16,7 +16,7 @@
 
 #include "guests/lib/event.h"
 #include "guests/lib/hypercall.h"
-#include "hv/guest_abi.h"
+#include "include/bulkhead/guest_abi.h"
 
 #define OPERATOR_DETACH_KEY 0x1d /* Ctrl-] */
 

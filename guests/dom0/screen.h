@@ -9,7 +9,7 @@
 
 #include <stdbool.h>
 
-#include "hv/guest_abi.h"
+#include "include/bulkhead/guest_abi.h"
 
 /* Maps and clears the framebuffer; false (and nothing drawn, ever) when
  * dom0 does not own one or it cannot be used. */

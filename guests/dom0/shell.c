@@ -5,8 +5,8 @@
 #include "guests/lib/event.h"
 #include "guests/lib/guest.h"
 #include "guests/lib/hypercall.h"
-#include "hv/format.h"
-#include "hv/string.h"
+#include "lib/format.h"
+#include "lib/string.h"
 
 #define MAX_PARTITIONS  8
 #define MAX_WORDS       4

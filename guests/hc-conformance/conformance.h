@@ -7,7 +7,7 @@
 #ifndef GUESTS_HC_CONFORMANCE_CONFORMANCE_H
 #define GUESTS_HC_CONFORMANCE_CONFORMANCE_H
 
-#include "hv/guest_abi.h"
+#include "include/bulkhead/guest_abi.h"
 
 #include <stdint.h>
 

@@ -7,7 +7,7 @@
 #include "guests/hc-conformance/conformance.h"
 #include "guests/lib/guest.h"
 #include "guests/lib/hypercall.h"
-#include "hv/string.h"
+#include "lib/string.h"
 
 static void check_discovery(void)
 {

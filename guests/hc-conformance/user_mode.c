@@ -32,7 +32,7 @@ static uint8_t ring3_stack[4096] __attribute__((aligned(16)));
 void ring3_enter(uint64_t rip, uint64_t rsp, uint64_t code_selector, uint64_t data_selector);
 void ring3_vmcall(void);
 
-/* The first two selectors match the hypervisor's GDT (hv/guest_abi.h), so
+/* The first two selectors match the hypervisor's GDT (include/bulkhead/guest_abi.h), so
  * the segments already loaded stay valid. */
 static void load_gdt_and_tss(void)
 {

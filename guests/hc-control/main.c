@@ -9,7 +9,7 @@
 #include "guests/lib/event.h"
 #include "guests/lib/guest.h"
 #include "guests/lib/hypercall.h"
-#include "hv/string.h"
+#include "lib/string.h"
 
 #define VICTIM_ID      2
 #define MAX_PARTITIONS 8

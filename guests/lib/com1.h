@@ -9,7 +9,7 @@
 
 #include "drivers/uart16550.h"
 #include "guests/lib/cpu.h"
-#include "hv/string.h"
+#include "lib/string.h"
 
 #define COM1           0x3f8
 #define COM1_IRQ       4

@@ -3,7 +3,7 @@
 #include "guests/lib/console_ring.h"
 #include "guests/lib/cpu.h"
 #include "guests/lib/hypercall.h"
-#include "hv/format.h"
+#include "lib/format.h"
 
 #include <stdarg.h>
 

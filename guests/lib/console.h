@@ -13,7 +13,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "hv/guest_abi.h"
+#include "include/bulkhead/guest_abi.h"
 
 /* port 0 means the partition has no console: output is dropped. */
 void console_init(uint16_t port);
@@ -39,7 +39,7 @@ void console_write(const char *text, size_t length);
  * `console NAME`), without waiting; 0 when none came or there is no ring. */
 size_t console_read(char *buffer, size_t max);
 
-/* The conversions of hv/format.h; a line longer than CONSOLE_LINE_MAX is cut. */
+/* The conversions of lib/format.h; a line longer than CONSOLE_LINE_MAX is cut. */
 #define CONSOLE_LINE_MAX 256
 int printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 

@@ -1,5 +1,5 @@
 /*
- * Both ends of the console ring of hv/guest_abi.h (struct
+ * Both ends of the console ring of include/bulkhead/guest_abi.h (struct
  * guest_console_ring): the guest puts bytes, the console backend in dom0
  * takes them. The backend trusts nothing in the page: it reads each index
  * once, checks it, copies the bytes out and only then looks at them; a bad
@@ -12,7 +12,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "hv/guest_abi.h"
+#include "include/bulkhead/guest_abi.h"
 
 /* Guest side: copies as many of the bytes as there is room for, publishes
  * them and returns how many. *notify says whether the backend asked for an

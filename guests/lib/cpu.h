@@ -267,7 +267,7 @@ static inline void invept(uint64_t type, const struct invept_descriptor *descrip
 }
 
 /*
- * A hypercall, in the register convention of hv/hypercall.h: RAX = number,
+ * A hypercall, in the register convention of include/bulkhead/hypercall.h: RAX = number,
  * RDI RSI RDX R10 R8 R9 = arguments, result in RAX; nothing else changes.
  * "memory" because the hypervisor may read or write the buffers passed.
  */

@@ -1,4 +1,4 @@
-; Entry point of a Bulkhead-aware guest (see hv/guest_abi.h for the state it
+; Entry point of a Bulkhead-aware guest (see include/bulkhead/guest_abi.h for the state it
 ; starts in): set up the runtime, run guest_main(boot info) and report what it
 ; returns as the partition's exit status.
 

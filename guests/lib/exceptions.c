@@ -3,7 +3,7 @@
 #include "guests/lib/console.h"
 #include "guests/lib/cpu.h"
 #include "guests/lib/runtime.h"
-#include "hv/guest_abi.h"
+#include "include/bulkhead/guest_abi.h"
 
 #include <stddef.h>
 

@@ -8,6 +8,6 @@
 #include "guests/lib/expect.h"
 #include "guests/lib/paging.h"
 #include "guests/lib/runtime.h"
-#include "hv/guest_abi.h"
+#include "include/bulkhead/guest_abi.h"
 
 #endif

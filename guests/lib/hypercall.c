@@ -2,8 +2,8 @@
 
 #include "guests/lib/cpu.h"
 #include "guests/lib/paging.h"
-#include "hv/guest_abi.h"
-#include "hv/string.h"
+#include "include/bulkhead/guest_abi.h"
+#include "lib/string.h"
 
 int64_t hypercall(uint64_t number, uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4)
 {

@@ -1,5 +1,5 @@
 /*
- * Typed wrappers for the hypercalls of hv/hypercall.h (docs/hypercalls.md
+ * Typed wrappers for the hypercalls of include/bulkhead/hypercall.h (docs/hypercalls.md
  * describes each one). Every wrapper returns what the call left in RAX: 0 or
  * a positive result, or a negative enum hypercall_error. Pointers are passed
  * as they are: the guest runs on an identity map, so they are guest-physical.
@@ -10,7 +10,7 @@
 #ifndef GUESTS_LIB_HYPERCALL_H
 #define GUESTS_LIB_HYPERCALL_H
 
-#include "hv/hypercall.h"
+#include "include/bulkhead/hypercall.h"
 
 #include <stdbool.h>
 #include <stddef.h>

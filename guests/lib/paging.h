@@ -1,7 +1,7 @@
 /*
  * Additions to the page tables the hypervisor built for the guest (the
  * identity map of the first GUEST_IDENTITY_MAP_SIZE bytes, see
- * hv/guest_abi.h), for guests that reach beyond it on purpose.
+ * include/bulkhead/guest_abi.h), for guests that reach beyond it on purpose.
  */
 #ifndef GUESTS_LIB_PAGING_H
 #define GUESTS_LIB_PAGING_H

@@ -1,6 +1,6 @@
 #include "guests/lib/ring.h"
 
-#include "hv/string.h"
+#include "lib/string.h"
 
 /* The indices are read with acquire and written with release ordering: the
  * slot contents are visible before the index that publishes them. On x86

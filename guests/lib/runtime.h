@@ -5,7 +5,7 @@
 #ifndef GUESTS_LIB_RUNTIME_H
 #define GUESTS_LIB_RUNTIME_H
 
-#include "hv/guest_abi.h"
+#include "include/bulkhead/guest_abi.h"
 
 /* Exit statuses shared by the guests shipped with Bulkhead. */
 enum guest_status {

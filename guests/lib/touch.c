@@ -3,7 +3,7 @@
 #include "guests/lib/console.h"
 #include "guests/lib/paging.h"
 #include "guests/lib/runtime.h"
-#include "hv/guest_abi.h"
+#include "include/bulkhead/guest_abi.h"
 
 /* Returns the address as a pointer the guest can use, mapping it first if
  * the identity map the guest started with does not cover it. */

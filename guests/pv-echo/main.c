@@ -8,7 +8,7 @@
 #include "guests/lib/event.h"
 #include "guests/lib/guest.h"
 #include "guests/lib/hypercall.h"
-#include "hv/string.h"
+#include "lib/string.h"
 
 #define LINE_MAX         64
 #define INPUT_POLL_TICKS 1000000ull

@@ -5,7 +5,7 @@
  * sleeps in HLT until its APIC timer wakes it.
  */
 #include "guests/lib/guest.h"
-#include "hv/string.h"
+#include "lib/string.h"
 
 #define MSR_APIC_BASE        0x1b
 #define APIC_BASE_X2APIC     (1ull << 10)

@@ -12,9 +12,9 @@
 #include "guests/lib/cpu.h"
 #include "guests/lib/exceptions.h"
 #include "guests/lib/runtime.h"
-#include "hv/format.h"
-#include "hv/guest_abi.h"
-#include "hv/string.h"
+#include "lib/format.h"
+#include "include/bulkhead/guest_abi.h"
+#include "lib/string.h"
 
 #define PIC_VECTOR_BASE 0x20
 #define LINE_MAX        64

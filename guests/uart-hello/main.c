@@ -7,7 +7,7 @@
 #include "guests/lib/com1.h"
 #include "guests/lib/cpu.h"
 #include "guests/lib/runtime.h"
-#include "hv/guest_abi.h"
+#include "include/bulkhead/guest_abi.h"
 
 int guest_main(const struct bulkhead_boot_info *info)
 {

@@ -10,7 +10,7 @@
 #include "guests/lib/com1.h"
 #include "guests/lib/paging.h"
 #include "guests/lib/runtime.h"
-#include "hv/guest_abi.h"
+#include "include/bulkhead/guest_abi.h"
 
 #define MMIO_UART 0xfe000000ull
 

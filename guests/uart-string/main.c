@@ -21,8 +21,8 @@
 #include "guests/lib/exceptions.h"
 #include "guests/lib/expect.h"
 #include "guests/lib/runtime.h"
-#include "hv/guest_abi.h"
-#include "hv/string.h"
+#include "include/bulkhead/guest_abi.h"
+#include "lib/string.h"
 
 #define UNCLAIMED_PORT  0x2e8      /* COM4: no device model, no device */
 #define UNMAPPED        0xc0000000 /* above the identity map of the first 1 GiB */

@@ -8,7 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "hv/elf.h"
+#include "lib/elf.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

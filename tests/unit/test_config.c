@@ -1,10 +1,10 @@
-/* Unit tests of the config reader (hv/config.c). */
+/* Unit tests of the config reader (lib/config.c). */
 #include <criterion/criterion.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "hv/config.h"
+#include "lib/config.h"
 
 static struct config config;
 static struct config_error error;

@@ -1,9 +1,9 @@
-/* Unit tests of the config reader's `devices` key (hv/config_devices.c). */
+/* Unit tests of the config reader's `devices` key (lib/config_devices.c). */
 #include <criterion/criterion.h>
 #include <stdio.h>
 #include <string.h>
 
-#include "hv/config.h"
+#include "lib/config.h"
 
 static struct config config;
 static struct config_error error;

@@ -1,5 +1,5 @@
 /*
- * Unit tests of the ELF reader (hv/elf.c). Each test builds its ELF file in
+ * Unit tests of the ELF reader (lib/elf.c). Each test builds its ELF file in
  * memory from a list of program headers, so a malformed case differs from the
  * valid one in exactly the field under test.
  */
@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "hv/elf.h"
+#include "lib/elf.h"
 
 #define PT_LOAD 1
 #define PT_NOTE 4

@@ -1,7 +1,7 @@
 #include <criterion/criterion.h>
 #include <string.h>
 
-#include "hv/format.h"
+#include "lib/format.h"
 
 static char buf[64];
 

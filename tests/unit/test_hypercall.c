@@ -7,7 +7,7 @@
 #include <string.h>
 
 #include "hv/console_server.h"
-#include "hv/guest_abi.h"
+#include "include/bulkhead/guest_abi.h"
 #include "tests/hypercall_world.h"
 
 #define RAM   WORLD_RAM_SIZE

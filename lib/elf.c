@@ -6,7 +6,7 @@
  * structure casts: the file may sit at any alignment, and the checks below
  * then read exactly what the bytes say on every compiler.
  */
-#include "hv/elf.h"
+#include "lib/elf.h"
 
 #include <stdbool.h>
 

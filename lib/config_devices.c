@@ -14,8 +14,8 @@
  * Like the rest of the reader (config.c) this file calls no library
  * function: it is compiled into the core, the UEFI stub and host tools.
  */
-#include "hv/config.h"
-#include "hv/config_text.h"
+#include "lib/config.h"
+#include "lib/config_text.h"
 
 #define PORT_LAST         0xffffu
 #define PCI_MAX_BUS       0xffu

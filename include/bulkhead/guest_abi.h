@@ -56,8 +56,8 @@
  * their configuration space (writes to BARs and the expansion ROM are
  * dropped, bus mastering stays off) and every other function as absent.
  */
-#ifndef HV_GUEST_ABI_H
-#define HV_GUEST_ABI_H
+#ifndef BULKHEAD_GUEST_ABI_H
+#define BULKHEAD_GUEST_ABI_H
 
 #include <stdint.h>
 

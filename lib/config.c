@@ -11,11 +11,11 @@
  * table of key handlers, so a new section or key is one table entry plus one
  * small parse function.
  */
-#include "hv/config.h"
+#include "lib/config.h"
 
 #include <stdarg.h>
 
-#include "hv/config_text.h"
+#include "lib/config_text.h"
 
 #define CONFIG_MAX_LINE       255 /* characters, not counting the line end */
 #define CONFIG_MAX_KEYS       16  /* per section type */

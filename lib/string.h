@@ -1,7 +1,7 @@
 /* The few C library routines the freestanding core needs (gcc emits calls to
  * the first four on its own). Host builds use the C library instead. */
-#ifndef HV_STRING_H
-#define HV_STRING_H
+#ifndef LIB_STRING_H
+#define LIB_STRING_H
 
 #include <stddef.h>
 

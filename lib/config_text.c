@@ -3,7 +3,7 @@
  * bounded message output and error records. Like the reader, no library
  * function.
  */
-#include "hv/config_text.h"
+#include "lib/config_text.h"
 
 #include <stdarg.h>
 

@@ -4,8 +4,8 @@
  * address in the file is checked before it is used; a malformed file yields
  * an error code, never an out-of-bounds access.
  */
-#ifndef HV_ELF_H
-#define HV_ELF_H
+#ifndef LIB_ELF_H
+#define LIB_ELF_H
 
 #include <stddef.h>
 #include <stdint.h>

@@ -1,4 +1,4 @@
-#include "hv/string.h"
+#include "lib/string.h"
 
 #include <stdint.h>
 

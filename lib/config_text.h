@@ -3,15 +3,15 @@
  * and config_devices.c) and by nothing else. Like the reader they call no
  * library function.
  */
-#ifndef HV_CONFIG_TEXT_H
-#define HV_CONFIG_TEXT_H
+#ifndef LIB_CONFIG_TEXT_H
+#define LIB_CONFIG_TEXT_H
 
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
-#include "hv/config.h"
+#include "lib/config.h"
 
 #define ARRAY_LENGTH(a) (sizeof(a) / sizeof((a)[0]))
 

@@ -1,7 +1,7 @@
 /* printf-style formatting into a buffer, for the log. Supports %d %i %u %x
  * %X %p %s %c %% with the l/ll/z length modifiers, a width and the 0 flag. */
-#ifndef HV_FORMAT_H
-#define HV_FORMAT_H
+#ifndef LIB_FORMAT_H
+#define LIB_FORMAT_H
 
 #include <stdarg.h>
 #include <stddef.h>

@@ -22,8 +22,8 @@
  * EBX, ECX, EDX = "BulkheadHV\0\0"; CPUID 0x40000001 returns EAX = the ABI
  * version (major << 16 | minor) and EBX = HC_FEATURE_* bits.
  */
-#ifndef HV_HYPERCALL_H
-#define HV_HYPERCALL_H
+#ifndef BULKHEAD_HYPERCALL_H
+#define BULKHEAD_HYPERCALL_H
 
 #include <stdint.h>
 

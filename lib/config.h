@@ -27,8 +27,8 @@
  * The reader never allocates and never trusts its input: every problem is
  * reported with the file name, the line number and one sentence.
  */
-#ifndef HV_CONFIG_H
-#define HV_CONFIG_H
+#ifndef LIB_CONFIG_H
+#define LIB_CONFIG_H
 
 #include <stdbool.h>
 #include <stddef.h>
