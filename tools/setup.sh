@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs everything Bulkhead needs to build and test on Debian 12:
-#   sudo tools/setup.sh        (or run it as root)
+#   tools/setup.sh             (as root, or as a user who may use sudo)
 # Safe to run again: apt-get skips what is already installed.
 set -euo pipefail
 
@@ -19,9 +19,14 @@ packages=(
     python3                    # build and report helpers
 )
 
+# Installing packages needs root: a fresh Debian may have no sudo at all, so
+# sudo is asked for only when the script is not already root.
 if [ "$(id -u)" -ne 0 ]; then
-    echo "setup: needs root to install packages: sudo $0" >&2
-    exit 1
+    if ! command -v sudo >/dev/null; then
+        echo "setup: needs root to install packages; run it as root (su -c $0)" >&2
+        exit 1
+    fi
+    exec sudo -- "$0" "$@"
 fi
 if ! command -v apt-get >/dev/null; then
     echo "setup: apt-get not found; this script supports Debian 12 (and derivatives)." >&2
