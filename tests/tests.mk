@@ -18,8 +18,8 @@ SANITIZE    := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-
 #   UNIT_SOURCES_frame := hv/frame.c
 # UNIT_CFLAGS_<unit> may add flags for that unit only, e.g. a shim header
 # (-include tests/unit/shim_cpu.h) that stands in for the hardware.
-# The config reader, in every test that needs it.
-CONFIG_SOURCES := lib/config.c lib/config_text.c lib/config_devices.c
+# The config reader, in every test that needs it: CONFIG_SOURCES (the Makefile
+# defines it, as the stub and check-config use it too).
 UNIT_SOURCES_config := $(CONFIG_SOURCES)
 UNIT_SOURCES_config_devices := $(CONFIG_SOURCES)
 UNIT_SOURCES_pci    := drivers/pci.c
@@ -172,9 +172,9 @@ sum_counts = passed=0; failed=0; \
 # ---- tools and checks --------------------------------------------------------
 CHECK_CONFIG := $(BUILD)/tools/check-config
 
-$(CHECK_CONFIG): tools/check-config.c lib/config.c lib/config_text.c lib/config_devices.c lib/config.h lib/config_text.h
+$(CHECK_CONFIG): tools/check-config.c $(CONFIG_SOURCES) $(wildcard lib/config*.h)
 	@mkdir -p $(dir $@)
-	$(CC) -std=c11 -O2 -g -I. $(WARNINGS) -o $@ tools/check-config.c lib/config.c lib/config_text.c lib/config_devices.c
+	$(CC) -std=c11 -O2 -g -I. $(WARNINGS) -o $@ tools/check-config.c $(CONFIG_SOURCES)
 
 check-config: $(CHECK_CONFIG)
 	@$(CHECK_CONFIG) $(CHECK_CONFIG_ARGS) $(CONFIG)
