@@ -95,27 +95,20 @@ struct cpu_string_io_result {
     uint64_t index, count;
 };
 
-#define CPU_STRING_OUT(name, insn)                                                                 \
-    static inline struct cpu_string_io_result name(uint16_t port, const void *from,                \
+/* index_out: "=S" for OUTS (reads memory), "=D" for INS (writes it). */
+#define CPU_STRING_IO(name, insn, index_out, buffer_type)                                          \
+    static inline struct cpu_string_io_result name(uint16_t port, buffer_type buffer,              \
                                                    uint64_t count)                                 \
     {                                                                                              \
         struct cpu_string_io_result r;                                                             \
         __asm__ volatile(insn                                                                      \
-                         : "=S"(r.index), "=c"(r.count)                                            \
-                         : "0"(from), "1"(count), "d"(port)                                        \
+                         : index_out(r.index), "=c"(r.count)                                       \
+                         : "0"(buffer), "1"(count), "d"(port)                                      \
                          : "memory");                                                              \
         return r;                                                                                  \
     }
-#define CPU_STRING_IN(name, insn)                                                                  \
-    static inline struct cpu_string_io_result name(uint16_t port, void *to, uint64_t count)        \
-    {                                                                                              \
-        struct cpu_string_io_result r;                                                             \
-        __asm__ volatile(insn                                                                      \
-                         : "=D"(r.index), "=c"(r.count)                                            \
-                         : "0"(to), "1"(count), "d"(port)                                          \
-                         : "memory");                                                              \
-        return r;                                                                                  \
-    }
+#define CPU_STRING_OUT(name, insn) CPU_STRING_IO(name, insn, "=S", const void *)
+#define CPU_STRING_IN(name, insn)  CPU_STRING_IO(name, insn, "=D", void *)
 CPU_STRING_OUT(cpu_outsb_once, "outsb")
 CPU_STRING_OUT(cpu_rep_outsb, "rep outsb")
 CPU_STRING_OUT(cpu_rep_outsw, "rep outsw")
@@ -128,6 +121,7 @@ CPU_STRING_IN(cpu_rep_insd, "rep insl")
 CPU_STRING_IN(cpu_rep_insb_addr32, "addr32 rep insb")
 #undef CPU_STRING_OUT
 #undef CPU_STRING_IN
+#undef CPU_STRING_IO
 
 static inline uint64_t cpu_rdtsc(void)
 {

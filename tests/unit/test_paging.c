@@ -159,6 +159,16 @@ Test(paging, range_unmapped_sees_any_page)
 
 /* ---- the stub's hand-off tables (boot/paging.c) --------------------------- */
 
+/* A block of table pages, as the stub sets aside before it builds. */
+static struct paging_pool stub_pool(uint64_t pages)
+{
+    uint8_t *block = aligned_alloc(PAGE_SIZE, pages * PAGE_SIZE);
+
+    cr_assert_not_null(block);
+    return (struct paging_pool){(uint64_t)(uintptr_t)block,
+                                (uint64_t)(uintptr_t)block + pages * PAGE_SIZE};
+}
+
 static struct pt_builder walker_of(uint64_t root)
 {
     struct pt_builder b = host_builder(0);
@@ -170,14 +180,11 @@ static struct pt_builder walker_of(uint64_t root)
 Test(paging, stub_maps_low_memory_and_the_core)
 {
     uint64_t limit = 3 * PAGE_SIZE_1G + PAGE_SIZE, core_virt = 0xffffffff80000000ull;
-    uint64_t needed = paging_tables_needed(limit, 5);
-    uint8_t *block = aligned_alloc(PAGE_SIZE, needed * PAGE_SIZE);
-    struct paging_pool stub_pool = {(uint64_t)(uintptr_t)block,
-                                    (uint64_t)(uintptr_t)block + needed * PAGE_SIZE};
+    struct paging_pool tables = stub_pool(paging_tables_needed(limit, 5));
+    void *block = (void *)(uintptr_t)tables.next;
     uint64_t pa, flags;
 
-    cr_assert_not_null(block);
-    uint64_t pml4 = paging_build(&stub_pool, limit, core_virt, 0x1000000, 5);
+    uint64_t pml4 = paging_build(&tables, limit, core_virt, 0x1000000, 5);
     cr_assert_neq(pml4, 0);
     struct pt_builder b = walker_of(pml4);
     cr_assert(pt_translate(&b, 3 * PAGE_SIZE_1G + 0x1234, &pa, &flags), "rounded up to 2 MiB");
@@ -188,30 +195,26 @@ Test(paging, stub_maps_low_memory_and_the_core)
     cr_assert_eq(pa, 0x1004008);
     cr_assert_eq(flags & PTE_LARGE, 0, "the core in 4 KiB pages");
     cr_assert_not(pt_translate(&b, core_virt + 5 * PAGE_SIZE, &pa, &flags));
-    cr_assert_leq(stub_pool.next, stub_pool.end, "within the bound paging_tables_needed gave");
+    cr_assert_leq(tables.next, tables.end, "within the bound paging_tables_needed gave");
     free(block);
 }
 
 Test(paging, stub_reports_a_pool_that_runs_dry)
 {
-    uint8_t *block = aligned_alloc(PAGE_SIZE, 4 * PAGE_SIZE);
-    struct paging_pool stub_pool = {(uint64_t)(uintptr_t)block,
-                                    (uint64_t)(uintptr_t)block + 4 * PAGE_SIZE};
+    struct paging_pool tables = stub_pool(4);
+    void *block = (void *)(uintptr_t)tables.next;
 
-    cr_assert_not_null(block);
-    cr_assert_eq(paging_build(&stub_pool, PAGE_SIZE_1G, 0xffffffff80000000ull, 0x1000000, 1), 0);
+    cr_assert_eq(paging_build(&tables, PAGE_SIZE_1G, 0xffffffff80000000ull, 0x1000000, 1), 0);
     free(block);
 }
 
 Test(paging, stub_keeps_the_two_maps_in_their_halves)
 {
-    uint8_t *block = aligned_alloc(PAGE_SIZE, 8 * PAGE_SIZE);
-    struct paging_pool stub_pool = {(uint64_t)(uintptr_t)block,
-                                    (uint64_t)(uintptr_t)block + 8 * PAGE_SIZE};
+    struct paging_pool tables = stub_pool(8);
+    void *block = (void *)(uintptr_t)tables.next;
 
-    cr_assert_not_null(block);
-    cr_assert_eq(paging_build(&stub_pool, PAGE_SIZE_2M, 0x40000000, 0x1000000, 1), 0);
-    cr_assert_eq(paging_build(&stub_pool, PAGING_IDENTITY_LIMIT_MAX + PAGE_SIZE_2M,
+    cr_assert_eq(paging_build(&tables, PAGE_SIZE_2M, 0x40000000, 0x1000000, 1), 0);
+    cr_assert_eq(paging_build(&tables, PAGING_IDENTITY_LIMIT_MAX + PAGE_SIZE_2M,
                               0xffffffff80000000ull, 0x1000000, 1),
                  0);
     free(block);
