@@ -34,14 +34,18 @@ CORE_ASM := $(wildcard arch/x86_64/*.asm)
 CORE_OBJ := $(CORE_C:%.c=$(BUILD)/core/%.o) $(CORE_ASM:%.asm=$(BUILD)/core/%.o) \
             $(BUILD)/core/font.o
 
-# The UEFI stub (gnu-efi). It shares the config reader and ELF reader with the core.
+# The config reader: one list for the core, the stub, check-config and the tests.
+CONFIG_SOURCES := $(wildcard lib/config*.c)
+
+# The UEFI stub (gnu-efi). It shares the config reader, the ELF reader, the
+# ACPI walker and the page-table builder with the core.
 EFI_INC    := /usr/include/efi
 EFI_LIB    := /usr/lib
 STUB_CFLAGS := -std=c11 -O2 -ffreestanding -fpic -fshort-wchar -mno-red-zone \
                -maccumulate-outgoing-args -fno-stack-protector -fno-strict-aliasing \
                -DGNU_EFI_USE_MS_ABI -isystem $(EFI_INC) -isystem $(EFI_INC)/x86_64 -I. \
                $(WARNINGS) -Wno-strict-prototypes -Wno-missing-prototypes -MMD -MP
-STUB_C   := $(wildcard boot/*.c) lib/config.c lib/config_text.c lib/config_devices.c lib/elf.c
+STUB_C   := $(wildcard boot/*.c) $(CONFIG_SOURCES) lib/elf.c lib/acpi.c lib/page_tables.c
 STUB_OBJ := $(STUB_C:%.c=$(BUILD)/stub/%.o)
 
 # Flat real-mode guests: one .asm file in guests/<name>/. Directories with a

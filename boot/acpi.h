@@ -1,7 +1,7 @@
 /*
  * The little ACPI the stub needs: where the RSDP is, and the MADT's list of
- * CPUs for firmware that has no MP Services protocol. The core parses ACPI
- * properly; this only has to be safe on any table contents.
+ * CPUs for firmware that has no MP Services protocol. The tables are read
+ * with the walker the core uses too (lib/acpi.h).
  */
 #ifndef BOOT_ACPI_H
 #define BOOT_ACPI_H

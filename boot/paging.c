@@ -7,18 +7,13 @@
  */
 #include "boot/paging.h"
 
-#include <stdbool.h>
-#include <stddef.h>
+#include "lib/page_tables.h"
 
-#define PTE_PRESENT  (1ull << 0)
-#define PTE_WRITABLE (1ull << 1)
-#define PTE_LARGE    (1ull << 7)
-#define PTE_ADDRESS  0x000ffffffffff000ull
+#define TABLE_ENTRIES 512
+#define GIB           (1ull << 30)
+#define UPPER_HALF    0xffff800000000000ull
 
-#define TABLE_ENTRIES   512
-#define LARGE_PAGE_SIZE (2ull << 20)
-#define GIB             (1ull << 30)
-#define UPPER_HALF      0xffff800000000000ull
+_Static_assert(PAGING_PAGE_SIZE == PAGE_SIZE, "one page size");
 
 static uint64_t divide_round_up(uint64_t value, uint64_t unit)
 {
@@ -38,83 +33,51 @@ uint64_t paging_tables_needed(uint64_t identity_limit, uint64_t core_pages)
     return 1 + identity_tables + core_tables;
 }
 
-static uint64_t *pool_take_table(struct paging_pool *pool)
+/* A zeroed table page from the pool; 0 once it has run dry. */
+static uint64_t pool_take_table(void *context)
 {
+    struct paging_pool *pool = context;
     uint64_t *table;
 
-    if (pool->end - pool->next < PAGING_PAGE_SIZE)
-        return NULL;
+    if (pool->end - pool->next < PAGE_SIZE)
+        return 0;
     table = (uint64_t *)(uintptr_t)pool->next;
-    pool->next += PAGING_PAGE_SIZE;
-    for (size_t i = 0; i < TABLE_ENTRIES; i++)
+    pool->next += PAGE_SIZE;
+    for (unsigned i = 0; i < TABLE_ENTRIES; i++)
         table[i] = 0;
-    return table;
+    return (uint64_t)(uintptr_t)table;
 }
 
-/* level 4 is the PML4, level 1 the page table. */
-static unsigned table_index(uint64_t virt, unsigned level)
+/* Physical = virtual while the stub runs. */
+static void *identity_pointer(void *context, uint64_t phys)
 {
-    return (virt >> (12 + 9 * (level - 1))) & (TABLE_ENTRIES - 1);
-}
-
-static uint64_t *table_below(struct paging_pool *pool, uint64_t *table, unsigned index)
-{
-    uint64_t *child;
-
-    if (table[index] & PTE_PRESENT)
-        return (uint64_t *)(uintptr_t)(table[index] & PTE_ADDRESS);
-    child = pool_take_table(pool);
-    if (child)
-        table[index] = (uint64_t)(uintptr_t)child | PTE_PRESENT | PTE_WRITABLE;
-    return child;
-}
-
-/* The table at level that translates virt, created on the way as needed. */
-static uint64_t *walk_to_level(struct paging_pool *pool, uint64_t *pml4, uint64_t virt,
-                               unsigned level)
-{
-    uint64_t *table = pml4;
-
-    for (unsigned current = 4; table && current > level; current--)
-        table = table_below(pool, table, table_index(virt, current));
-    return table;
-}
-
-static bool map_identity(struct paging_pool *pool, uint64_t *pml4, uint64_t limit)
-{
-    for (uint64_t address = 0; address < limit; address += LARGE_PAGE_SIZE) {
-        uint64_t *directory = walk_to_level(pool, pml4, address, 2);
-        if (!directory)
-            return false;
-        directory[table_index(address, 2)] = address | PTE_PRESENT | PTE_WRITABLE | PTE_LARGE;
-    }
-    return true;
-}
-
-static bool map_core(struct paging_pool *pool, uint64_t *pml4, uint64_t virt, uint64_t phys,
-                     uint64_t pages)
-{
-    for (uint64_t i = 0; i < pages; i++) {
-        uint64_t address = virt + i * PAGING_PAGE_SIZE;
-        uint64_t *table = walk_to_level(pool, pml4, address, 1);
-        if (!table)
-            return false;
-        table[table_index(address, 1)] = (phys + i * PAGING_PAGE_SIZE) | PTE_PRESENT | PTE_WRITABLE;
-    }
-    return true;
+    (void)context;
+    return (void *)(uintptr_t)phys;
 }
 
 uint64_t paging_build(struct paging_pool *pool, uint64_t identity_limit, uint64_t core_virt,
                       uint64_t core_phys, uint64_t core_pages)
 {
-    uint64_t *pml4;
+    struct pt_builder tables = {
+        .alloc_table = pool_take_table,
+        .table_pointer = identity_pointer,
+        .ctx = pool,
+        .table_flags = PTE_PRESENT | PTE_WRITABLE,
+        .present_mask = PTE_PRESENT,
+        .large_sizes = PAGE_SIZE_2M,
+    };
+    uint64_t identity_size = divide_round_up(identity_limit, PAGE_SIZE_2M) * PAGE_SIZE_2M;
 
     /* Keeping the two maps in different halves means they can never collide. */
     if (identity_limit > PAGING_IDENTITY_LIMIT_MAX || core_virt < UPPER_HALF)
         return 0;
-    pml4 = pool_take_table(pool);
-    if (!pml4 || !map_identity(pool, pml4, identity_limit) ||
-        !map_core(pool, pml4, core_virt, core_phys, core_pages))
+    tables.root = pool_take_table(pool);
+    if (!tables.root || pt_map(&tables, 0, 0, identity_size, PTE_PRESENT | PTE_WRITABLE) != PT_OK)
         return 0;
-    return (uint64_t)(uintptr_t)pml4;
+    /* The core in 4 KiB pages, as the tables counted above assume. */
+    tables.large_sizes = 0;
+    if (pt_map(&tables, core_virt, core_phys, core_pages * PAGE_SIZE, PTE_PRESENT | PTE_WRITABLE) !=
+        PT_OK)
+        return 0;
+    return tables.root;
 }

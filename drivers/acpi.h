@@ -1,8 +1,7 @@
 /*
  * The few ACPI facts the hypervisor needs: CPUs and IOAPICs from the MADT,
  * the power-off registers from the FADT and the \_S5 sleep type from the
- * DSDT. Tables are reached through a caller-supplied mapping function, and
- * every length and checksum is checked before a table is used.
+ * DSDT, read through the walker in lib/acpi.h.
  */
 #ifndef DRIVERS_ACPI_H
 #define DRIVERS_ACPI_H
@@ -11,6 +10,7 @@
 #include <stdint.h>
 
 #include "drivers/ioapic.h"
+#include "lib/acpi.h"
 
 struct acpi_info {
     bool present;
@@ -28,8 +28,6 @@ struct acpi_info {
     uint16_t reset_port;
     uint8_t reset_value;
 };
-
-typedef void *(*acpi_map_fn)(uint64_t phys);
 
 /* Returns false (and present = false) when there is no valid RSDP. */
 bool acpi_parse(uint64_t rsdp_phys, acpi_map_fn map, struct acpi_info *info);

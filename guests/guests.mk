@@ -1,8 +1,8 @@
 # Bulkhead-aware C guests, included by the top-level Makefile. Every
 # guests/<name>/main.c is compiled with the other C files of its directory,
-# linked with the runtime in guests/lib/ (which uses the core's own formatter
-# and string routines) and written to $(BUILD)/guests/<name>.elf, the file
-# name a config gives as its image.
+# linked with the runtime in guests/lib/ (which uses the core's own formatter,
+# string routines and page-table builder) and written to
+# $(BUILD)/guests/<name>.elf, the file name a config gives as its image.
 
 GUEST_NAMES := $(patsubst guests/%/main.c,%,$(wildcard guests/*/main.c))
 GUEST_ELF   := $(GUEST_NAMES:%=$(BUILD)/guests/%.elf)
@@ -18,7 +18,7 @@ GUEST_CFLAGS = -std=c11 -O2 -g -ffreestanding -fno-pic -fno-pie -mcmodel=small -
                -I. $(WARNINGS) -MMD -MP
 
 GUEST_OBJ_DIR := $(BUILD)/guests/obj
-GUEST_LIB_SRC := $(wildcard guests/lib/*.c guests/lib/*.asm) lib/format.c lib/string.c drivers/pci.c drivers/pic8259.c drivers/uart16550.c drivers/fbcon.c
+GUEST_LIB_SRC := $(wildcard guests/lib/*.c guests/lib/*.asm) lib/format.c lib/string.c lib/page_tables.c drivers/pci.c drivers/pic8259.c drivers/uart16550.c drivers/fbcon.c
 # The console font comes with the runtime; the link keeps it where it is drawn.
 GUEST_LIB_OBJ := $(addprefix $(GUEST_OBJ_DIR)/,$(addsuffix .o,$(basename $(GUEST_LIB_SRC)))) \
                  $(BUILD)/core/font.o

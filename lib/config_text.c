@@ -257,3 +257,87 @@ void config_format_error(const struct config_error *error, char *buf, size_t siz
     out_string(&out, ": ");
     out_string(&out, error->message);
 }
+
+/* ---- values several keys share ------------------------------------------ */
+
+static uint64_t size_unit(char suffix)
+{
+    switch (suffix) {
+    case 'K':
+    case 'k':
+        return KIB;
+    case 'M':
+    case 'm':
+        return MIB;
+    case 'G':
+    case 'g':
+        return GIB;
+    default:
+        return 1;
+    }
+}
+
+bool span_to_size(struct span s, uint64_t *bytes)
+{
+    uint64_t unit = s.len > 0 ? size_unit(s.ptr[s.len - 1]) : 1;
+    uint64_t number;
+
+    if (unit != 1)
+        s.len--;
+    if (!span_to_u64(span_trim(s), &number) || number > UINT64_MAX / unit)
+        return false;
+    *bytes = number * unit;
+    return true;
+}
+
+/* ---- error records ------------------------------------------------------- */
+
+void config_copy_string(char *dest, size_t size, const char *src)
+{
+    struct text_out out = text_out_start(dest, size);
+
+    out_string(&out, src);
+}
+
+void config_error_start(struct config_error *error, const char *file_name)
+{
+    config_copy_string(error->file, CONFIG_NAME_LEN, file_name != NULL ? file_name : "(config)");
+    error->line = 0;
+    error->message[0] = '\0';
+}
+
+/* Accepts exactly one of two words; *is_second tells which it was. */
+bool parse_one_of_two(struct span value, const char *first, const char *second, bool *is_second)
+{
+    if (span_equals(value, first))
+        *is_second = false;
+    else if (span_equals(value, second))
+        *is_second = true;
+    else
+        return false;
+    return true;
+}
+
+bool parse_yes_no(struct span value, bool *out)
+{
+    return parse_one_of_two(value, "no", "yes", out);
+}
+
+/*
+ * A file name the stub can open beside BOOTX64.EFI: printable ASCII (the
+ * stub widens it to UCS-2 byte by byte), no spaces, no path separators.
+ */
+bool parse_file_name(struct span value, char out[CONFIG_NAME_LEN])
+{
+    if (value.len == 0 || value.len >= CONFIG_NAME_LEN)
+        return false;
+    for (size_t i = 0; i < value.len; i++) {
+        char c = value.ptr[i];
+        if (c <= ' ' || c >= 0x7f || c == '/' || c == '\\')
+            return false;
+    }
+    for (size_t i = 0; i < value.len; i++)
+        out[i] = value.ptr[i];
+    out[value.len] = '\0';
+    return true;
+}

@@ -1,7 +1,6 @@
 /*
- * The config reader's text helpers, shared by its source files (config.c
- * and config_devices.c) and by nothing else. Like the reader they call no
- * library function.
+ * The config reader's text helpers, shared by its source files (lib/config*.c)
+ * and by nothing else. Like the reader they call no library function.
  */
 #ifndef LIB_CONFIG_TEXT_H
 #define LIB_CONFIG_TEXT_H
@@ -34,6 +33,14 @@ struct span span_head(struct span s, size_t end);
 struct span span_tail(struct span s, size_t start);
 /* Decimal, or hexadecimal with a 0x prefix; false on anything else or overflow. */
 bool span_to_u64(struct span s, uint64_t *out);
+/* Bytes, or a number with a K, M or G suffix; false on anything else or overflow. */
+bool span_to_size(struct span s, uint64_t *bytes);
+
+/* Accepts exactly one of two words; *is_second tells which it was. */
+bool parse_one_of_two(struct span value, const char *first, const char *second, bool *is_second);
+bool parse_yes_no(struct span value, bool *out);
+/* A file name the stub can open beside BOOTX64.EFI (see config_text.c). */
+bool parse_file_name(struct span value, char out[CONFIG_NAME_LEN]);
 
 /* Bounded text output, always NUL-terminated. */
 struct text_out {
@@ -55,6 +62,11 @@ bool config_is_blank(char c);
  * of input text), %q (the same in quotes) and %%.
  */
 void config_text_format(char *buf, size_t size, const char *format, ...);
+
+/* Empties error and names file_name (or "(config)") as the file at fault. */
+void config_error_start(struct config_error *error, const char *file_name);
+/* Copies src into dest, cut to size - 1 characters and always terminated. */
+void config_copy_string(char *dest, size_t size, const char *src);
 
 /* Records a problem at line into error (the message formats above). */
 void config_record_error(struct config_error *error, unsigned line, const char *format,

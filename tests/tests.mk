@@ -18,8 +18,8 @@ SANITIZE    := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-
 #   UNIT_SOURCES_frame := hv/frame.c
 # UNIT_CFLAGS_<unit> may add flags for that unit only, e.g. a shim header
 # (-include tests/unit/shim_cpu.h) that stands in for the hardware.
-# The config reader, in every test that needs it.
-CONFIG_SOURCES := lib/config.c lib/config_text.c lib/config_devices.c
+# The config reader, in every test that needs it: CONFIG_SOURCES (the Makefile
+# defines it, as the stub and check-config use it too).
 UNIT_SOURCES_config := $(CONFIG_SOURCES)
 UNIT_SOURCES_config_devices := $(CONFIG_SOURCES)
 UNIT_SOURCES_pci    := drivers/pci.c
@@ -29,9 +29,9 @@ UNIT_CFLAGS_pci     := -include tests/unit/shim_pci.h
 UNIT_SOURCES_partition_devices := hv/partition_devices.c $(CONFIG_SOURCES)
 UNIT_SOURCES_elf    := lib/elf.c
 UNIT_SOURCES_frame  := hv/frame.c
-UNIT_SOURCES_paging := arch/x86_64/paging.c
+UNIT_SOURCES_paging := lib/page_tables.c boot/paging.c
 UNIT_SOURCES_format := lib/format.c
-UNIT_SOURCES_acpi   := drivers/acpi.c
+UNIT_SOURCES_acpi   := lib/acpi.c drivers/acpi.c
 UNIT_SOURCES_fbcon  := drivers/fbcon.c
 UNIT_SOURCES_memmap := boot/memmap.c
 UNIT_SOURCES_ring   := guests/lib/ring.c
@@ -91,6 +91,7 @@ test-unit: $(UNIT_COUNTS)
 # and copy any small, interesting new inputs into the seed corpus.
 FUZZ_SOURCES_config := $(CONFIG_SOURCES)
 FUZZ_SOURCES_elf    := lib/elf.c
+FUZZ_SOURCES_acpi   := $(UNIT_SOURCES_acpi)
 FUZZ_SOURCES_hypercall := $(UNIT_SOURCES_hypercall)
 
 FUZZ_CC     := clang
@@ -172,9 +173,9 @@ sum_counts = passed=0; failed=0; \
 # ---- tools and checks --------------------------------------------------------
 CHECK_CONFIG := $(BUILD)/tools/check-config
 
-$(CHECK_CONFIG): tools/check-config.c lib/config.c lib/config_text.c lib/config_devices.c lib/config.h lib/config_text.h
+$(CHECK_CONFIG): tools/check-config.c $(CONFIG_SOURCES) $(wildcard lib/config*.h)
 	@mkdir -p $(dir $@)
-	$(CC) -std=c11 -O2 -g -I. $(WARNINGS) -o $@ tools/check-config.c lib/config.c lib/config_text.c lib/config_devices.c
+	$(CC) -std=c11 -O2 -g -I. $(WARNINGS) -o $@ tools/check-config.c $(CONFIG_SOURCES)
 
 check-config: $(CHECK_CONFIG)
 	@$(CHECK_CONFIG) $(CHECK_CONFIG_ARGS) $(CONFIG)

@@ -1,7 +1,9 @@
 /*
  * The only home of inline assembly for ordinary x86 instructions: CPUID,
  * MSRs, control registers, port I/O, descriptor tables and a few one-liners.
- * VMX instructions live in vmx_ops.h. Everything else calls these.
+ * VMX instructions live in vmx_ops.h. Everything else calls these: the core,
+ * the stub, the drivers and the guests (some wrappers exist for the guests'
+ * checks alone, such as string I/O and INVD).
  */
 #ifndef ARCH_X86_64_CPU_H
 #define ARCH_X86_64_CPU_H
@@ -21,10 +23,12 @@ static inline struct cpuid_regs cpu_cpuid(uint32_t leaf, uint32_t subleaf)
     return r;
 }
 
+/* "memory" on the instructions that may fault: a guest that expects the
+ * fault keeps its bookkeeping on the right side of it. */
 static inline uint64_t cpu_read_msr(uint32_t msr)
 {
     uint32_t lo, hi;
-    __asm__ volatile("rdmsr" : "=a"(lo), "=d"(hi) : "c"(msr));
+    __asm__ volatile("rdmsr" : "=a"(lo), "=d"(hi) : "c"(msr) : "memory");
     return ((uint64_t)hi << 32) | lo;
 }
 
@@ -80,11 +84,73 @@ static inline uint32_t cpu_inl(uint16_t port)
     return v;
 }
 
+/*
+ * String port I/O. Each returns the index register (RSI for OUTS, RDI for
+ * INS) and RCX as the instruction left them, for guests that check them.
+ * The _backward forms run with RFLAGS.DF set and clear it again (not when
+ * the instruction faults: a handler that carries on must clear it); the
+ * _addr32 forms use 32-bit addresses (ESI/EDI and ECX).
+ */
+struct cpu_string_io_result {
+    uint64_t index, count;
+};
+
+/* index_out: "=S" for OUTS (reads memory), "=D" for INS (writes it). */
+#define CPU_STRING_IO(name, insn, index_out, buffer_type)                                          \
+    static inline struct cpu_string_io_result name(uint16_t port, buffer_type buffer,              \
+                                                   uint64_t count)                                 \
+    {                                                                                              \
+        struct cpu_string_io_result r;                                                             \
+        __asm__ volatile(insn                                                                      \
+                         : index_out(r.index), "=c"(r.count)                                       \
+                         : "0"(buffer), "1"(count), "d"(port)                                      \
+                         : "memory");                                                              \
+        return r;                                                                                  \
+    }
+#define CPU_STRING_OUT(name, insn) CPU_STRING_IO(name, insn, "=S", const void *)
+#define CPU_STRING_IN(name, insn)  CPU_STRING_IO(name, insn, "=D", void *)
+CPU_STRING_OUT(cpu_outsb_once, "outsb")
+CPU_STRING_OUT(cpu_rep_outsb, "rep outsb")
+CPU_STRING_OUT(cpu_rep_outsw, "rep outsw")
+CPU_STRING_OUT(cpu_rep_outsd, "rep outsl")
+CPU_STRING_OUT(cpu_rep_outsb_backward, "std; rep outsb; cld")
+CPU_STRING_OUT(cpu_rep_outsb_addr32, "addr32 rep outsb")
+CPU_STRING_IN(cpu_insb_once, "insb")
+CPU_STRING_IN(cpu_rep_insb, "rep insb")
+CPU_STRING_IN(cpu_rep_insd, "rep insl")
+CPU_STRING_IN(cpu_rep_insb_addr32, "addr32 rep insb")
+#undef CPU_STRING_OUT
+#undef CPU_STRING_IN
+#undef CPU_STRING_IO
+
 static inline uint64_t cpu_rdtsc(void)
 {
     uint32_t lo, hi;
     __asm__ volatile("rdtsc" : "=a"(lo), "=d"(hi));
     return ((uint64_t)hi << 32) | lo;
+}
+
+/* RDTSC ordered after everything before it (LFENCE), so a measurement
+ * covers what it should. Under Bochs the TSC counts emulated instructions. */
+static inline uint64_t cpu_rdtsc_ordered(void)
+{
+    uint32_t lo, hi;
+    __asm__ volatile("lfence; rdtsc" : "=a"(lo), "=d"(hi)::"memory");
+    return ((uint64_t)hi << 32) | lo;
+}
+
+/* The low 64 bits of XMM0, for the guests' checks of the SSE state (the
+ * core itself is built without SSE). */
+static inline uint64_t cpu_read_xmm0(void)
+{
+    uint64_t value;
+    __asm__ volatile("movq %%xmm0, %0" : "=r"(value));
+    return value;
+}
+
+static inline void cpu_write_xmm0(uint64_t value)
+{
+    __asm__ volatile("movq %0, %%xmm0" ::"r"(value));
 }
 
 static inline void cpu_disable_interrupts(void)
@@ -120,6 +186,25 @@ static inline void cpu_enable_interrupts_and_halt(void)
     __asm__ volatile("sti; hlt" ::: "memory");
 }
 
+/* Waits for an interrupt with none lost, and returns with interrupts off. */
+static inline void cpu_wait_for_interrupt(void)
+{
+    cpu_enable_interrupts_and_halt();
+    cpu_disable_interrupts();
+}
+
+/* Lets interrupts that are already pending in: STI only takes effect after
+ * the instruction that follows it, so "sti; cli" alone would keep them out. */
+static inline void cpu_interrupt_window(void)
+{
+    __asm__ volatile("sti; nop; cli" ::: "memory");
+}
+
+static inline void cpu_int3(void)
+{
+    __asm__ volatile("int3" ::: "memory");
+}
+
 static inline void cpu_pause(void)
 {
     __asm__ volatile("pause" ::: "memory");
@@ -139,17 +224,17 @@ struct __attribute__((packed)) cpu_table_pointer {
 
 static inline void cpu_load_gdt(const struct cpu_table_pointer *p)
 {
-    __asm__ volatile("lgdt %0" ::"m"(*p));
+    __asm__ volatile("lgdt %0" ::"m"(*p) : "memory");
 }
 
 static inline void cpu_load_idt(const struct cpu_table_pointer *p)
 {
-    __asm__ volatile("lidt %0" ::"m"(*p));
+    __asm__ volatile("lidt %0" ::"m"(*p) : "memory");
 }
 
 static inline void cpu_load_tr(uint16_t selector)
 {
-    __asm__ volatile("ltr %0" ::"r"(selector));
+    __asm__ volatile("ltr %0" ::"r"(selector) : "memory");
 }
 
 /* Reloads CS through a far return, DS/ES/SS with data_sel and FS/GS with the
@@ -184,6 +269,12 @@ static inline void cpu_wbinvd(void)
     __asm__ volatile("wbinvd" ::: "memory");
 }
 
+static inline void cpu_invd(void)
+{
+    __asm__ volatile("invd" ::: "memory");
+}
+
+/* XGETBV/XSETBV raise #UD unless CR4.OSXSAVE is set. */
 static inline uint64_t cpu_xgetbv(uint32_t index)
 {
     uint32_t lo, hi;
@@ -267,6 +358,9 @@ static inline __attribute__((noreturn)) void cpu_switch_stack(uint64_t stack_top
 
 #define MSR_IA32_APIC_BASE               0x1b
 #define MSR_IA32_FEATURE_CONTROL         0x3a
+#define MSR_IA32_BIOS_UPDT_TRIG          0x79
+#define MSR_IA32_SMRR_PHYSBASE           0x1f2
+#define MSR_IA32_MTRR_DEF_TYPE           0x2ff
 #define MSR_IA32_VMX_BASIC               0x480
 #define MSR_IA32_VMX_PINBASED_CTLS       0x481
 #define MSR_IA32_VMX_PROCBASED_CTLS      0x482
@@ -288,6 +382,8 @@ static inline __attribute__((noreturn)) void cpu_switch_stack(uint64_t stack_top
 #define MSR_IA32_FS_BASE                 0xc0000100
 #define MSR_IA32_GS_BASE                 0xc0000101
 #define MSR_IA32_KERNEL_GS_BASE          0xc0000102
+
+#define CPUID_1_ECX_XSAVE (1u << 26)
 
 #define FEATURE_CONTROL_LOCKED          (1ull << 0)
 #define FEATURE_CONTROL_VMX_OUTSIDE_SMX (1ull << 2)

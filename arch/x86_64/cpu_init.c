@@ -15,10 +15,9 @@ struct percpu percpus[MAX_CPUS];
  * corrupting a neighbour. Layout in pages: guard, main stack, guard, then a
  * small stack per IST slot, each followed by a guard.
  */
-#define STACK_SLOT_PAGES  64
-#define CPUID_1_ECX_XSAVE (1u << 26)
-#define MAIN_STACK_PAGES  8
-#define IST_STACK_PAGES   2
+#define STACK_SLOT_PAGES 64
+#define MAIN_STACK_PAGES 8
+#define IST_STACK_PAGES  2
 
 struct percpu *this_cpu(void)
 {

@@ -5,7 +5,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "arch/x86_64/paging.h"
+#include "lib/page_tables.h"
 
 #define EPT_READ           (1ull << 0)
 #define EPT_WRITE          (1ull << 1)

@@ -4,11 +4,10 @@
 
 #include "arch/x86_64/cpu.h"
 
-#define CPUID_1_ECX_XSAVE (1u << 26)
-#define CPUID_XSAVE_LEAF  0xd
-#define XCR0_X87          1ull
-#define FCW_AT_RESET      0x037f
-#define MXCSR_AT_RESET    0x1f80
+#define CPUID_XSAVE_LEAF 0xd
+#define XCR0_X87         1ull
+#define FCW_AT_RESET     0x037f
+#define MXCSR_AT_RESET   0x1f80
 
 /*
  * A legacy area with the reset control words and an XSAVE header that marks

@@ -1,7 +1,7 @@
 #include "arch/x86_64/guest_bitmaps.h"
 
 #include "arch/x86_64/cpu.h"
-#include "arch/x86_64/paging.h"
+#include "lib/page_tables.h"
 #include "hv/memory.h"
 #include "lib/string.h"
 

@@ -1,6 +1,6 @@
 #include "arch/x86_64/guest_boot.h"
 
-#include "arch/x86_64/paging.h"
+#include "lib/page_tables.h"
 #include "include/bulkhead/guest_abi.h"
 
 #define GDT_CODE64 0x00af9b000000ffffull /* present, ring 0, execute/read, L */

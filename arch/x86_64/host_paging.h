@@ -4,7 +4,7 @@
 
 #include <stdint.h>
 
-#include "arch/x86_64/paging.h"
+#include "lib/page_tables.h"
 
 /* Per-CPU stacks live here, each between unmapped guard pages. */
 #define STACK_AREA_BASE 0xfffffe0000000000ull

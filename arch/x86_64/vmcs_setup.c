@@ -2,7 +2,7 @@
 
 #include "arch/x86_64/cpu.h"
 #include "arch/x86_64/descriptors.h"
-#include "arch/x86_64/paging.h"
+#include "lib/page_tables.h"
 #include "arch/x86_64/percpu.h"
 #include "arch/x86_64/vmx.h"
 #include "arch/x86_64/vmx_ops.h"

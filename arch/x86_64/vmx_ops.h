@@ -92,6 +92,26 @@ static inline bool vmx_invvpid(uint64_t type, uint16_t vpid)
     return !failed;
 }
 
+/*
+ * VMCALL from a guest, in the register convention of include/bulkhead/hypercall.h:
+ * RAX = number, RDI RSI RDX R10 R8 R9 = arguments, result in RAX; nothing else
+ * changes. "memory" because the hypervisor may read or write the buffers passed.
+ */
+static inline int64_t vmx_call(uint64_t number, uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4,
+                               uint64_t a5, uint64_t a6)
+{
+    register uint64_t r10 __asm__("r10") = a4;
+    register uint64_t r8 __asm__("r8") = a5;
+    register uint64_t r9 __asm__("r9") = a6;
+    int64_t result;
+
+    __asm__ volatile("vmcall"
+                     : "=a"(result)
+                     : "a"(number), "D"(a1), "S"(a2), "d"(a3), "r"(r10), "r"(r8), "r"(r9)
+                     : "memory");
+    return result;
+}
+
 #define INVEPT_ALL_CONTEXTS  2
 #define INVVPID_ALL_CONTEXTS 2
 

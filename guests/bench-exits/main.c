@@ -19,14 +19,14 @@ static bool nothing(uint32_t run)
 static bool cpuid_leaf0(uint32_t run)
 {
     (void)run;
-    cpuid(0, 0);
+    cpu_cpuid(0, 0);
     return true;
 }
 
 static bool out_unowned(uint32_t run)
 {
     (void)run;
-    outb(UNOWNED_PORT, 0);
+    cpu_outb(UNOWNED_PORT, 0);
     return true;
 }
 

@@ -47,9 +47,9 @@ static uint64_t smallest(void (*what)(void))
     for (unsigned run = 0; run < RUNS; run++) {
         if (!wait_for_backend())
             return UINT64_MAX;
-        uint64_t start = rdtsc_ordered();
+        uint64_t start = cpu_rdtsc_ordered();
         what();
-        uint64_t ticks = rdtsc_ordered() - start;
+        uint64_t ticks = cpu_rdtsc_ordered() - start;
         best = ticks < best ? ticks : best;
     }
     return best;

@@ -23,9 +23,9 @@ static bool nothing(uint32_t run)
 /* Printable bytes, ending a line every LINE_BYTES, as a console would. */
 static bool uart_byte(uint32_t run)
 {
-    while (!(inb(COM1_LSR) & UART_LSR_THR_EMPTY))
+    while (!(cpu_inb(COM1_LSR) & UART_LSR_THR_EMPTY))
         ;
-    outb(COM1_DATA, (run % LINE_BYTES) == LINE_BYTES - 1 ? '\n' : 'u');
+    cpu_outb(COM1_DATA, (run % LINE_BYTES) == LINE_BYTES - 1 ? '\n' : 'u');
     return true;
 }
 

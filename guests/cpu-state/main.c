@@ -17,8 +17,8 @@
 
 static void check_cpuid(bool pv)
 {
-    struct cpuid_regs leaf1 = cpuid(1, 0);
-    struct cpuid_regs hv = cpuid(CPUID_HYPERVISOR_LEAF, 0);
+    struct cpuid_regs leaf1 = cpu_cpuid(1, 0);
+    struct cpuid_regs hv = cpu_cpuid(CPUID_HYPERVISOR_LEAF, 0);
 
     EXPECT_EQ(leaf1.ecx & CPUID_1_ECX_VMX, 0);
     if (pv) {
@@ -36,15 +36,15 @@ static void check_cpuid(bool pv)
  * across exits (CPUID and port writes below). */
 static void check_sse_state(void)
 {
-    uint64_t before = xmm0_read();
+    uint64_t before = cpu_read_xmm0();
 
     EXPECT_EQ(before, 0);
-    xmm0_write(PATTERN);
+    cpu_write_xmm0(PATTERN);
     for (unsigned i = 0; i < EXITS_BETWEEN; i++) {
-        cpuid(0, 0);
-        outb(0x80, (uint8_t)i);
+        cpu_cpuid(0, 0);
+        cpu_outb(0x80, (uint8_t)i);
     }
-    EXPECT_EQ(xmm0_read(), PATTERN);
+    EXPECT_EQ(cpu_read_xmm0(), PATTERN);
 }
 
 extern char __guest_end[]; /* guest.ld: the end of the loaded image */

@@ -36,8 +36,8 @@ int guest_main(const struct bulkhead_boot_info *info)
 {
     uint64_t device_memory = address_from_script(info->script);
 
-    outb(OWNED_UART_SCRATCH, 0x5a);
-    uint8_t scratch = inb(OWNED_UART_SCRATCH);
+    cpu_outb(OWNED_UART_SCRATCH, 0x5a);
+    uint8_t scratch = cpu_inb(OWNED_UART_SCRATCH);
     printf("dev-intruder: serial 0x2f8 scratch register reads 0x%x\n", scratch);
     EXPECT_EQ(scratch, 0xff);
     EXPECT_TRUE(device_memory != 0);

@@ -9,7 +9,7 @@
 #include "guests/dev-owner/irq.h"
 
 #include "drivers/uart16550.h"
-#include "guests/lib/cpu.h"
+#include "arch/x86_64/cpu.h"
 #include "guests/lib/event.h"
 #include "guests/lib/guest.h"
 #include "guests/lib/hypercall.h"
@@ -37,11 +37,11 @@ static void transmit_next(void)
     if (!sending)
         return;
     if (bytes_sent < sizeof(irq_line) - 1) {
-        outb(port + UART_DATA, (uint8_t)irq_line[bytes_sent]);
+        cpu_outb(port + UART_DATA, (uint8_t)irq_line[bytes_sent]);
         bytes_sent = bytes_sent + 1;
         return;
     }
-    outb(port + UART_IER, 0);
+    cpu_outb(port + UART_IER, 0);
     sending = false;
     line_done = 1;
 }
@@ -53,17 +53,17 @@ static void on_uart_interrupt(uint8_t vector)
     (void)vector;
     interrupts = interrupts + 1;
     for (unsigned i = 0; i < MAX_CAUSES_PER_IRQ; i++) {
-        uint8_t iir = inb(port + UART_IIR);
+        uint8_t iir = cpu_inb(port + UART_IIR);
         if (iir & UART_IIR_NONE)
             break;
         if ((iir & IIR_CAUSE) == UART_IIR_THR_EMPTY) {
             thr_empty = thr_empty + 1;
             transmit_next();
         } else if ((iir & IIR_CAUSE) == UART_IIR_RX_DATA) {
-            inb(port + UART_DATA);
+            cpu_inb(port + UART_DATA);
         } else {
-            inb(port + UART_LSR);
-            inb(port + UART_MSR);
+            cpu_inb(port + UART_LSR);
+            cpu_inb(port + UART_MSR);
         }
     }
 }
@@ -82,11 +82,11 @@ static void check_refusals(void)
 /* One THR-empty interrupt, acknowledged by reading IIR. */
 static void check_first_interrupt(void)
 {
-    outb(port + UART_IER, 0);
-    outb(port + UART_MCR, UART_MCR_DTR | UART_MCR_RTS | UART_MCR_OUT2);
-    outb(port + UART_IER, UART_IER_THR_EMPTY);
+    cpu_outb(port + UART_IER, 0);
+    cpu_outb(port + UART_MCR, UART_MCR_DTR | UART_MCR_RTS | UART_MCR_OUT2);
+    cpu_outb(port + UART_IER, UART_IER_THR_EMPTY);
     bool arrived = event_wait(&interrupts, 1, tsc_after(WAIT_TICKS));
-    outb(port + UART_IER, 0);
+    cpu_outb(port + UART_IER, 0);
 
     EXPECT_TRUE(arrived);
     EXPECT_TRUE(thr_empty >= 1);
@@ -99,7 +99,7 @@ static void check_interrupt_driven_line(void)
     uint32_t before = interrupts;
 
     sending = true;
-    outb(port + UART_IER, UART_IER_THR_EMPTY);
+    cpu_outb(port + UART_IER, UART_IER_THR_EMPTY);
     bool done = event_wait(&line_done, 1, tsc_after(WAIT_TICKS));
     uint32_t taken = interrupts - before;
 
@@ -116,9 +116,9 @@ static void check_unbound_is_quiet(void)
     uint32_t before = interrupts;
     uint32_t never = 0;
 
-    outb(port + UART_IER, UART_IER_THR_EMPTY);
+    cpu_outb(port + UART_IER, UART_IER_THR_EMPTY);
     event_wait(&never, 1, tsc_after(QUIET_TICKS));
-    outb(port + UART_IER, 0);
+    cpu_outb(port + UART_IER, 0);
     uint32_t after = interrupts - before;
 
     EXPECT_EQ(unbound, 0);

@@ -108,15 +108,15 @@ static void uart_write_line(uint16_t port, const char *text)
 static void check_uart(uint16_t port)
 {
     uint64_t before = io_exits();
-    outb(port + UART_SCRATCH, 0x5a);
-    uint8_t first = inb(port + UART_SCRATCH);
-    outb(port + UART_SCRATCH, 0xa5);
-    uint8_t second = inb(port + UART_SCRATCH);
+    cpu_outb(port + UART_SCRATCH, 0x5a);
+    uint8_t first = cpu_inb(port + UART_SCRATCH);
+    cpu_outb(port + UART_SCRATCH, 0xa5);
+    uint8_t second = cpu_inb(port + UART_SCRATCH);
     uart_write_line(port, "dev-owner: written straight to its own 16550");
     uint64_t owned_exits = io_exits() - before;
 
     before = io_exits();
-    uint8_t unowned = inb(UNOWNED_PORT);
+    uint8_t unowned = cpu_inb(UNOWNED_PORT);
     uint64_t unowned_exits = io_exits() - before;
 
     EXPECT_EQ(first, 0x5a);
@@ -141,7 +141,7 @@ static void check_pci(const struct guest_device_range *memory, const struct gues
     *rdbal = saved;
     uint32_t status_in_memory = registers[E1000_STATUS / 4];
     uint64_t before = io_exits();
-    uint32_t status_in_ports = inl(io_base + E1000_STATUS);
+    uint32_t status_in_ports = cpu_inl(io_base + E1000_STATUS);
     uint64_t port_exits = io_exits() - before;
 
     EXPECT_EQ(written, TEST_PATTERN);
@@ -177,8 +177,8 @@ static void check_pci_config(uint32_t bdf, uint64_t bar0)
 {
     uint32_t id = pci_read(bdf, 0);
     uint32_t other = pci_read(HOST_BRIDGE, 0);
-    outl(PCI_ADDRESS_PORT, PCI_ENABLE | bdf << 8);
-    uint8_t device_low = inb(PCI_DATA_PORT + 2);
+    cpu_outl(PCI_ADDRESS_PORT, PCI_ENABLE | bdf << 8);
+    uint8_t device_low = cpu_inb(PCI_DATA_PORT + 2);
     uint32_t bar = pci_read(bdf, PCI_BAR0);
     pci_write(bdf, PCI_BAR0, 0xffffffffu);
     uint32_t bar_after = pci_read(bdf, PCI_BAR0);

@@ -207,7 +207,7 @@ int guest_main(const struct bulkhead_boot_info *info)
     printf("dom0: console backend for %u pv partition(s)\n", console_backend_rings());
     /* Events that came meanwhile are taken (their handlers only count), so
      * that they do not cut short every pause of the script's waits. */
-    sti();
+    cpu_enable_interrupts();
     bool interactive = operator_console_start(info, on_wakeup);
     uint64_t poll_ticks =
         interactive && !operator_console_input_interrupts() ? OPERATOR_POLL_TICKS : IDLE_POLL_TICKS;

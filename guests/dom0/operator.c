@@ -112,8 +112,8 @@ static unsigned bind_input_interrupt(unsigned irq, event_handler wake)
     event_set_handler(INPUT_VECTOR, wake);
     if (hc_device_irq_bind(irq, INPUT_VECTOR) != 0)
         return 0;
-    outb(port + UART_MCR, UART_MCR_DTR | UART_MCR_RTS | UART_MCR_OUT2);
-    outb(port + UART_IER, UART_IER_RX_DATA);
+    cpu_outb(port + UART_MCR, UART_MCR_DTR | UART_MCR_RTS | UART_MCR_OUT2);
+    cpu_outb(port + UART_IER, UART_IER_RX_DATA);
     return irq;
 }
 
@@ -134,7 +134,7 @@ static uint64_t draw_earlier_log(uint64_t end)
 {
     static char chunk[HC_LOG_READ_MAX];
     struct hc_log_span span;
-    uint64_t at = 0, start = rdtsc_ordered();
+    uint64_t at = 0, start = cpu_rdtsc_ordered();
     unsigned lines = 0;
     int64_t count;
 
@@ -151,7 +151,7 @@ static uint64_t draw_earlier_log(uint64_t end)
         lines += count_lines(chunk, count);
         at = span.start + (uint64_t)count;
     }
-    uint64_t ticks = rdtsc_ordered() - start;
+    uint64_t ticks = cpu_rdtsc_ordered() - start;
     printf("dom0: framebuffer: drew %u lines of the log in %llu ticks (%llu a line)\n", lines,
            (unsigned long long)ticks, (unsigned long long)(lines ? ticks / lines : 0));
     return at;

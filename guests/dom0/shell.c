@@ -85,7 +85,7 @@ static void wait_for(const char *name, const char *state)
     struct hc_partition_entry p;
     uint64_t give_up = tsc_after(WAIT_POLLS * WAIT_POLL_TICKS);
 
-    while (rdtsc_ordered() < give_up) {
+    while (cpu_rdtsc_ordered() < give_up) {
         if (find(name, &p) && is_word(state_name(p.state), state)) {
             printf("dom0: %s is %s\n", name, state);
             return;
@@ -142,15 +142,15 @@ static unsigned split(char *line, char *words[MAX_WORDS])
 static void crash_once(void)
 {
     struct hc_self_info self;
-    static const struct table_register no_idt = {0, 0};
+    static const struct cpu_table_pointer no_idt = {0, 0};
 
     if (hc_self_info(&self) != 0 || self.restarts) {
         printf("dom0: running again after %u restart(s)\n", self.restarts);
         return;
     }
     printf("dom0: crashing on purpose\n");
-    lidt(&no_idt);
-    int3();
+    cpu_load_idt(&no_idt);
+    cpu_int3();
 }
 
 /* On success every partition stops, this one too, before the call returns

@@ -27,8 +27,8 @@ static void pause_briefly(void)
 {
     uint64_t deadline = tsc_after(SHORT_TICKS);
 
-    sti();
-    while (rdtsc_ordered() < deadline)
+    cpu_enable_interrupts();
+    while (cpu_rdtsc_ordered() < deadline)
         hc_block(deadline);
 }
 
@@ -138,7 +138,7 @@ void check_timer(void)
     int64_t cancel = hc_timer_set(0, (uint32_t)port);
     EXPECT_EQ(set, 0);
     EXPECT_EQ(cancel, 0);
-    while (rdtsc_ordered() < cancelled_deadline)
+    while (cpu_rdtsc_ordered() < cancelled_deadline)
         pause_briefly();
     pause_briefly();
     EXPECT_EQ(timer_events, 1);
@@ -147,6 +147,6 @@ void check_timer(void)
     EXPECT_EQ(hc_block(1), 0);
     uint64_t deadline = tsc_after(SHORT_TICKS);
     EXPECT_EQ(hc_block(deadline), 0);
-    EXPECT_TRUE(rdtsc_ordered() >= deadline);
+    EXPECT_TRUE(cpu_rdtsc_ordered() >= deadline);
     EXPECT_EQ(hc_event_unbind((uint32_t)port), 0);
 }

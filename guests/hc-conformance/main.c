@@ -11,11 +11,11 @@
 
 static void check_discovery(void)
 {
-    uint32_t features = cpuid(HC_CPUID_VERSION, 0).ebx;
+    uint32_t features = cpu_cpuid(HC_CPUID_VERSION, 0).ebx;
     uint32_t expected = HC_FEATURE_EVENTS | HC_FEATURE_GRANTS | HC_FEATURE_TIMER;
 
     EXPECT_TRUE(hc_present());
-    EXPECT_EQ(cpuid(HC_CPUID_VERSION, 0).eax, HC_ABI_VERSION);
+    EXPECT_EQ(cpu_cpuid(HC_CPUID_VERSION, 0).eax, HC_ABI_VERSION);
     EXPECT_EQ(features & expected, expected);
     EXPECT_EQ(hc_version(), HC_ABI_VERSION);
     EXPECT_EQ(hc_null(), 0);

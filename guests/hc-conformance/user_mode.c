@@ -37,7 +37,7 @@ void ring3_vmcall(void);
 static void load_gdt_and_tss(void)
 {
     uint64_t base = (uint64_t)&tss, limit = sizeof(tss) - 1;
-    struct table_register gdtr = {.limit = sizeof(gdt) - 1, .base = (uint64_t)gdt};
+    struct cpu_table_pointer gdtr = {.limit = sizeof(gdt) - 1, .base = (uint64_t)gdt};
 
     tss.rsp[0] = (uint64_t)(ring0_stack + sizeof(ring0_stack));
     tss.io_map_base = sizeof(tss); /* no I/O bitmap */
@@ -48,14 +48,14 @@ static void load_gdt_and_tss(void)
     gdt[GDT_TSS] = (limit & 0xffff) | (base & 0xffffff) << 16 | GDT_TSS_PRESENT << 40 |
                    (limit >> 16 & 0xf) << 48 | (base >> 24 & 0xff) << 56;
     gdt[GDT_TSS + 1] = base >> 32;
-    lgdt(&gdtr);
-    ltr(SELECTOR(GDT_TSS, 0));
+    cpu_load_gdt(&gdtr);
+    cpu_load_tr(SELECTOR(GDT_TSS, 0));
 }
 
 /* Sets the user bit on every level of the walk to address's 2 MiB page. */
 static void allow_ring3(uint64_t address)
 {
-    uint64_t *pml4 = (uint64_t *)(uintptr_t)(read_cr3() & PTE_ADDRESS_MASK);
+    uint64_t *pml4 = (uint64_t *)(uintptr_t)(cpu_read_cr3() & PTE_ADDRESS_MASK);
     uint64_t *pml4e = &pml4[address >> 39 & 511];
     uint64_t *pdpt = (uint64_t *)(uintptr_t)(*pml4e & PTE_ADDRESS_MASK);
     uint64_t *pdpte = &pdpt[address >> 30 & 511];
@@ -66,7 +66,7 @@ static void allow_ring3(uint64_t address)
     *pdpte |= PTE_USER;
     *pde |= PTE_USER;
     EXPECT_TRUE(*pde & PTE_LARGE);
-    write_cr3(read_cr3()); /* drop the old, supervisor-only translations */
+    cpu_write_cr3(cpu_read_cr3()); /* drop the old, supervisor-only translations */
 }
 
 void check_user_mode_vmcall(void)

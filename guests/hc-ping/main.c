@@ -85,7 +85,7 @@ static bool take_reply(struct channel_message *reply, bool sleep)
                 hc_event_send(to_pong_ring);
             return true;
         }
-        if (rdtsc_ordered() >= deadline)
+        if (cpu_rdtsc_ordered() >= deadline)
             return false;
         if (sleep)
             event_wait(&ring_events, seen + 1, deadline);

@@ -15,14 +15,14 @@
 static void vmxe_stays_clear(void)
 {
     printf("hostile-cr: setting CR4.VMXE\n");
-    EXPECT_FAULT(VECTOR_GP, write_cr4(read_cr4() | CR4_VMXE));
-    EXPECT_EQ(read_cr4() & CR4_VMXE, 0);
+    EXPECT_FAULT(VECTOR_GP, cpu_write_cr4(cpu_read_cr4() | CR4_VMXE));
+    EXPECT_EQ(cpu_read_cr4() & CR4_VMXE, 0);
 }
 
 /* The lowest XCR0 bit this CPU does not support. */
 static uint64_t unsupported_xcr0_bit(void)
 {
-    struct cpuid_regs r = cpuid(CPUID_XSAVE_LEAF, 0);
+    struct cpuid_regs r = cpu_cpuid(CPUID_XSAVE_LEAF, 0);
     uint64_t supported = ((uint64_t)r.edx << 32) | r.eax;
     uint64_t bit = 1;
 
@@ -34,27 +34,27 @@ static uint64_t unsupported_xcr0_bit(void)
 /* Locals that live across EXPECT_FAULT are volatile, as with setjmp(). */
 static void xcr0_refuses_bad_values(void)
 {
-    if (!(cpuid(1, 0).ecx & CPUID_1_ECX_XSAVE)) {
+    if (!(cpu_cpuid(1, 0).ecx & CPUID_1_ECX_XSAVE)) {
         printf("hostile-cr: no XSAVE, so XSETBV must be undefined\n");
-        EXPECT_FAULT(VECTOR_UD, xsetbv(XCR0, XCR0_X87));
+        EXPECT_FAULT(VECTOR_UD, cpu_xsetbv(XCR0, XCR0_X87));
         return;
     }
-    EXPECT_NO_FAULT(write_cr4(read_cr4() | CR4_OSXSAVE));
-    const volatile uint64_t xcr0 = xgetbv(XCR0);
+    EXPECT_NO_FAULT(cpu_write_cr4(cpu_read_cr4() | CR4_OSXSAVE));
+    const volatile uint64_t xcr0 = cpu_xgetbv(XCR0);
     const volatile uint64_t bad_bit = unsupported_xcr0_bit();
     printf("hostile-cr: XCR0 is 0x%llx; setting it to 0, then with bit 0x%llx\n",
            (unsigned long long)xcr0, (unsigned long long)bad_bit);
-    EXPECT_FAULT(VECTOR_GP, xsetbv(XCR0, 0));
-    EXPECT_FAULT(VECTOR_GP, xsetbv(XCR0, XCR0_X87 | XCR0_SSE | bad_bit));
-    EXPECT_EQ(xgetbv(XCR0), xcr0);
+    EXPECT_FAULT(VECTOR_GP, cpu_xsetbv(XCR0, 0));
+    EXPECT_FAULT(VECTOR_GP, cpu_xsetbv(XCR0, XCR0_X87 | XCR0_SSE | bad_bit));
+    EXPECT_EQ(cpu_xgetbv(XCR0), xcr0);
 }
 
 static void cache_flushes_run(void)
 {
     printf("hostile-cr: INVD and WBINVD\n");
-    EXPECT_NO_FAULT(invd());
+    EXPECT_NO_FAULT(cpu_invd());
     printf("hostile-cr: still running after invd\n");
-    EXPECT_NO_FAULT(wbinvd());
+    EXPECT_NO_FAULT(cpu_wbinvd());
     printf("hostile-cr: still running after wbinvd\n");
 }
 

@@ -22,8 +22,8 @@
 
 static uint32_t read_pci_config_header(void)
 {
-    outl(PCI_CONFIG_ADDRESS, PCI_CONFIG_ENABLE);
-    return inl(PCI_CONFIG_DATA);
+    cpu_outl(PCI_CONFIG_ADDRESS, PCI_CONFIG_ENABLE);
+    return cpu_inl(PCI_CONFIG_DATA);
 }
 
 static void write_uart_marker(void)
@@ -31,7 +31,7 @@ static void write_uart_marker(void)
     static const char marker[] = UART_MARKER;
 
     for (unsigned i = 0; i < sizeof(marker) - 1; i++)
-        outb(UART_DATA_PORT, (uint8_t)marker[i]);
+        cpu_outb(UART_DATA_PORT, (uint8_t)marker[i]);
 }
 
 int guest_main(const struct bulkhead_boot_info *info)
@@ -43,12 +43,12 @@ int guest_main(const struct bulkhead_boot_info *info)
     EXPECT_EQ(id, 0xffffffffu);
 
     printf("hostile-io: writing 0xfe to port 0x64 (keyboard controller reset)\n");
-    outb(KBC_COMMAND_PORT, KBC_PULSE_RESET);
+    cpu_outb(KBC_COMMAND_PORT, KBC_PULSE_RESET);
     printf("hostile-io: still running after 0x64 reset\n");
 
     printf("hostile-io: writing 0x02 then 0x06 to port 0xcf9 (PCI reset)\n");
-    outb(RESET_CONTROL_PORT, RESET_CONTROL_SYS_RST);
-    outb(RESET_CONTROL_PORT, RESET_CONTROL_HARD_RESET);
+    cpu_outb(RESET_CONTROL_PORT, RESET_CONTROL_SYS_RST);
+    cpu_outb(RESET_CONTROL_PORT, RESET_CONTROL_HARD_RESET);
     printf("hostile-io: still running after 0xcf9 reset\n");
 
     printf("hostile-io: writing a marker string to port 0x3f8 (serial port)\n");

@@ -20,20 +20,20 @@
 static void refused_writes(void)
 {
     printf("hostile-msr: writing MSRs a partition must not change\n");
-    EXPECT_FAULT(VECTOR_GP,
-                 wrmsr(MSR_IA32_FEATURE_CONTROL, FEATURE_CONTROL_LOCK | FEATURE_CONTROL_VMX));
-    EXPECT_FAULT(VECTOR_GP, wrmsr(MSR_IA32_VMX_BASIC, 0));
-    EXPECT_FAULT(VECTOR_GP, wrmsr(MSR_IA32_APIC_BASE, APIC_BASE_ELSEWHERE));
-    EXPECT_FAULT(VECTOR_GP, wrmsr(MSR_IA32_SMRR_PHYSBASE, SMRR_BASE_0_WRITE_BACK));
-    EXPECT_FAULT(VECTOR_GP, wrmsr(MSR_IA32_MTRR_DEF_TYPE, MTRR_DEF_TYPE_UNCACHED));
-    EXPECT_FAULT(VECTOR_GP, wrmsr(MSR_IA32_BIOS_UPDT_TRIG, MICROCODE_UPDATE_ADDRESS));
+    EXPECT_FAULT(VECTOR_GP, cpu_write_msr(MSR_IA32_FEATURE_CONTROL,
+                                          FEATURE_CONTROL_LOCK | FEATURE_CONTROL_VMX));
+    EXPECT_FAULT(VECTOR_GP, cpu_write_msr(MSR_IA32_VMX_BASIC, 0));
+    EXPECT_FAULT(VECTOR_GP, cpu_write_msr(MSR_IA32_APIC_BASE, APIC_BASE_ELSEWHERE));
+    EXPECT_FAULT(VECTOR_GP, cpu_write_msr(MSR_IA32_SMRR_PHYSBASE, SMRR_BASE_0_WRITE_BACK));
+    EXPECT_FAULT(VECTOR_GP, cpu_write_msr(MSR_IA32_MTRR_DEF_TYPE, MTRR_DEF_TYPE_UNCACHED));
+    EXPECT_FAULT(VECTOR_GP, cpu_write_msr(MSR_IA32_BIOS_UPDT_TRIG, MICROCODE_UPDATE_ADDRESS));
 }
 
 static void feature_control_hides_vmx(void)
 {
     volatile uint64_t value = 0; /* assigned inside CATCH_FAULT, as with setjmp() */
 
-    CATCH_FAULT(value = rdmsr(MSR_IA32_FEATURE_CONTROL));
+    CATCH_FAULT(value = cpu_read_msr(MSR_IA32_FEATURE_CONTROL));
     if (fault_catcher.caught) {
         printf("hostile-msr: rdmsr IA32_FEATURE_CONTROL raised %s\n",
                exception_name(fault_catcher.vector));
@@ -46,14 +46,14 @@ static void feature_control_hides_vmx(void)
 
 static void efer_behaves(void)
 {
-    uint64_t efer = rdmsr(MSR_IA32_EFER);
+    uint64_t efer = cpu_read_msr(MSR_IA32_EFER);
 
     printf("hostile-msr: EFER reads 0x%llx\n", (unsigned long long)efer);
-    EXPECT_FAULT(VECTOR_GP, wrmsr(MSR_IA32_EFER, efer | EFER_RESERVED_BIT));
-    EXPECT_NO_FAULT(wrmsr(MSR_IA32_EFER, efer ^ EFER_NXE));
-    uint64_t toggled = rdmsr(MSR_IA32_EFER);
-    EXPECT_NO_FAULT(wrmsr(MSR_IA32_EFER, efer));
-    uint64_t restored = rdmsr(MSR_IA32_EFER);
+    EXPECT_FAULT(VECTOR_GP, cpu_write_msr(MSR_IA32_EFER, efer | EFER_RESERVED_BIT));
+    EXPECT_NO_FAULT(cpu_write_msr(MSR_IA32_EFER, efer ^ EFER_NXE));
+    uint64_t toggled = cpu_read_msr(MSR_IA32_EFER);
+    EXPECT_NO_FAULT(cpu_write_msr(MSR_IA32_EFER, efer));
+    uint64_t restored = cpu_read_msr(MSR_IA32_EFER);
     printf("hostile-msr: EFER with NXE toggled reads 0x%llx, restored 0x%llx\n",
            (unsigned long long)toggled, (unsigned long long)restored);
     EXPECT_EQ(toggled, efer ^ EFER_NXE);

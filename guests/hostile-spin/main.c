@@ -8,7 +8,7 @@ int guest_main(const struct bulkhead_boot_info *info)
 {
     (void)info;
     printf("hostile-spin: interrupts off, spinning forever\n");
-    cli();
+    cpu_disable_interrupts();
     for (;;)
         ;
 }

@@ -8,11 +8,11 @@
 int guest_main(const struct bulkhead_boot_info *info)
 {
     (void)info;
-    struct table_register empty_idt = {.limit = 0, .base = 0};
+    struct cpu_table_pointer empty_idt = {.limit = 0, .base = 0};
 
     printf("hostile-triple: loading an empty IDT, then int3\n");
-    lidt(&empty_idt);
-    int3();
+    cpu_load_idt(&empty_idt);
+    cpu_int3();
     printf("hostile-triple: still running\n");
     return GUEST_STATUS_NOT_STOPPED;
 }

@@ -2,10 +2,8 @@
  * Tries VMX instructions. VMX is hidden from partitions: each must raise #UD
  * (on bare metal too, since CR4.VMXE is clear) and the guest carries on.
  */
+#include "arch/x86_64/vmx_ops.h"
 #include "guests/lib/guest.h"
-
-#define VMCS_GUEST_RIP      0x681e
-#define INVEPT_ALL_CONTEXTS 2
 
 /* A VMXON region: one 4 KiB-aligned page. */
 static uint8_t vmxon_region[4096] __attribute__((aligned(4096)));
@@ -13,13 +11,12 @@ static uint8_t vmxon_region[4096] __attribute__((aligned(4096)));
 int guest_main(const struct bulkhead_boot_info *info)
 {
     (void)info;
-    const struct invept_descriptor all = {0};
-    uint64_t region = (uint64_t)(uintptr_t)vmxon_region;
+    uint64_t region = (uint64_t)(uintptr_t)vmxon_region, value;
 
     printf("hostile-vmx: trying VMXON, VMREAD and INVEPT\n");
-    EXPECT_FAULT(VECTOR_UD, vmxon(region));
-    EXPECT_FAULT(VECTOR_UD, vmread(VMCS_GUEST_RIP));
-    EXPECT_FAULT(VECTOR_UD, invept(INVEPT_ALL_CONTEXTS, &all));
+    EXPECT_FAULT(VECTOR_UD, vmx_on(region));
+    EXPECT_FAULT(VECTOR_UD, vmx_read_safe(VMCS_GUEST_RIP, &value));
+    EXPECT_FAULT(VECTOR_UD, vmx_invept(INVEPT_ALL_CONTEXTS, 0));
     printf("hostile-vmx: done\n");
     return guest_exit_status();
 }

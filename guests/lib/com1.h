@@ -8,7 +8,7 @@
 #define GUESTS_LIB_COM1_H
 
 #include "drivers/uart16550.h"
-#include "guests/lib/cpu.h"
+#include "arch/x86_64/cpu.h"
 #include "lib/string.h"
 
 #define COM1           0x3f8
@@ -27,7 +27,7 @@ static inline bool com1_init(uint8_t mcr)
 {
     if (!uart16550_init(COM1))
         return false;
-    outb(COM1_MCR, mcr);
+    cpu_outb(COM1_MCR, mcr);
     return true;
 }
 

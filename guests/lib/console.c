@@ -1,7 +1,7 @@
 #include "guests/lib/console.h"
 
 #include "guests/lib/console_ring.h"
-#include "guests/lib/cpu.h"
+#include "arch/x86_64/cpu.h"
 #include "guests/lib/hypercall.h"
 #include "lib/format.h"
 
@@ -58,7 +58,7 @@ static void port_write(const char *text, size_t length)
     if (console_port == 0)
         return;
     for (size_t i = 0; i < length; i++)
-        outb(console_port, (uint8_t)text[i]);
+        cpu_outb(console_port, (uint8_t)text[i]);
 }
 
 /* The ring is full: waits a bounded time for the backend to make room. */
@@ -67,7 +67,7 @@ static bool wait_for_room(void)
     for (unsigned i = 0; i < RING_FULL_PAUSES && console_ring_connected(); i++) {
         if (console_ring_room(ring) > 0)
             return true;
-        hc_block(rdtsc_ordered() + RING_FULL_PAUSE_TICKS);
+        hc_block(cpu_rdtsc_ordered() + RING_FULL_PAUSE_TICKS);
     }
     return false;
 }

@@ -1,6 +1,6 @@
 #include "guests/lib/event.h"
 
-#include "guests/lib/cpu.h"
+#include "arch/x86_64/cpu.h"
 #include "guests/lib/exceptions.h"
 #include "guests/lib/hypercall.h"
 
@@ -14,13 +14,13 @@ static event_handler handlers[256];
 
 void event_enable_x2apic(void)
 {
-    wrmsr(MSR_IA32_APIC_BASE, rdmsr(MSR_IA32_APIC_BASE) | APIC_BASE_X2APIC_ENABLE);
-    wrmsr(MSR_X2APIC_SVR, SVR_APIC_ENABLE | SPURIOUS_VECTOR);
+    cpu_write_msr(MSR_IA32_APIC_BASE, cpu_read_msr(MSR_IA32_APIC_BASE) | APIC_BASE_X2APIC_ENABLE);
+    cpu_write_msr(MSR_X2APIC_SVR, SVR_APIC_ENABLE | SPURIOUS_VECTOR);
 }
 
 void event_eoi(void)
 {
-    wrmsr(MSR_X2APIC_EOI, 0);
+    cpu_write_msr(MSR_X2APIC_EOI, 0);
 }
 
 static void dispatch_event(uint8_t vector)
@@ -43,7 +43,7 @@ int64_t event_bind(uint8_t vector, uint32_t peer_id, event_handler handler)
 
 uint64_t tsc_after(uint64_t ticks)
 {
-    return rdtsc_ordered() + ticks;
+    return cpu_rdtsc_ordered() + ticks;
 }
 
 int64_t event_connect_retrying(uint32_t peer_id, uint32_t peer_port, unsigned attempts)
@@ -52,7 +52,7 @@ int64_t event_connect_retrying(uint32_t peer_id, uint32_t peer_port, unsigned at
 
     for (unsigned i = 1; i < attempts && port < 0; i++) {
         hc_block(tsc_after(HC_RETRY_PAUSE_TICKS));
-        interrupt_window(); /* or a pending event cuts every pause short */
+        cpu_interrupt_window(); /* or a pending event cuts every pause short */
         port = hc_event_connect(peer_id, peer_port);
     }
     return port;
@@ -60,16 +60,16 @@ int64_t event_connect_retrying(uint32_t peer_id, uint32_t peer_port, unsigned at
 
 static bool deadline_passed(uint64_t tsc_deadline)
 {
-    return tsc_deadline != 0 && rdtsc_ordered() >= tsc_deadline;
+    return tsc_deadline != 0 && cpu_rdtsc_ordered() >= tsc_deadline;
 }
 
 bool event_wait(volatile uint32_t *count, uint32_t at_least, uint64_t tsc_deadline)
 {
-    cli();
+    cpu_disable_interrupts();
     while (*count < at_least && !deadline_passed(tsc_deadline)) {
         hc_block(tsc_deadline);
-        interrupt_window(); /* the handler of what woke us runs here */
+        cpu_interrupt_window(); /* the handler of what woke us runs here */
     }
-    sti();
+    cpu_enable_interrupts();
     return *count >= at_least;
 }

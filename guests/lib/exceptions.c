@@ -1,7 +1,7 @@
 #include "guests/lib/exceptions.h"
 
 #include "guests/lib/console.h"
-#include "guests/lib/cpu.h"
+#include "arch/x86_64/cpu.h"
 #include "guests/lib/runtime.h"
 #include "include/bulkhead/guest_abi.h"
 
@@ -48,8 +48,8 @@ void exceptions_init(void)
 {
     for (unsigned v = 0; v < IDT_VECTORS; v++)
         idt[v] = interrupt_gate(exception_stubs[v]);
-    struct table_register idtr = {.limit = sizeof(idt) - 1, .base = (uint64_t)idt};
-    lidt(&idtr);
+    struct cpu_table_pointer idtr = {.limit = sizeof(idt) - 1, .base = (uint64_t)idt};
+    cpu_load_idt(&idtr);
 }
 
 const char *exception_name(uint64_t vector)
@@ -114,7 +114,7 @@ static _Noreturn void report_unexpected(const struct exception_frame *frame)
            exception_name(frame->vector), (unsigned long long)frame->vector,
            (unsigned long long)frame->error_code, (unsigned long long)frame->rip);
     if (frame->vector == VECTOR_PF)
-        printf("page fault address 0x%llx\n", (unsigned long long)read_cr2());
+        printf("page fault address 0x%llx\n", (unsigned long long)cpu_read_cr2());
     guest_exit(GUEST_STATUS_UNEXPECTED_FAULT);
 }
 

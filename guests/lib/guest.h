@@ -3,7 +3,7 @@
 #define GUESTS_LIB_GUEST_H
 
 #include "guests/lib/console.h"
-#include "guests/lib/cpu.h"
+#include "arch/x86_64/cpu.h"
 #include "guests/lib/exceptions.h"
 #include "guests/lib/expect.h"
 #include "guests/lib/paging.h"

@@ -1,18 +1,19 @@
 #include "guests/lib/hypercall.h"
 
-#include "guests/lib/cpu.h"
+#include "arch/x86_64/cpu.h"
+#include "arch/x86_64/vmx_ops.h"
 #include "guests/lib/paging.h"
 #include "include/bulkhead/guest_abi.h"
 #include "lib/string.h"
 
 int64_t hypercall(uint64_t number, uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4)
 {
-    return vmcall(number, a1, a2, a3, a4, 0, 0);
+    return vmx_call(number, a1, a2, a3, a4, 0, 0);
 }
 
 bool hc_present(void)
 {
-    struct cpuid_regs signature = cpuid(HC_CPUID_SIGNATURE, 0);
+    struct cpuid_regs signature = cpu_cpuid(HC_CPUID_SIGNATURE, 0);
     char vendor[12];
 
     memcpy(vendor, &signature.ebx, 4);
@@ -20,7 +21,7 @@ bool hc_present(void)
     memcpy(vendor + 8, &signature.edx, 4);
     if (signature.eax < HC_CPUID_VERSION || memcmp(vendor, "BulkheadHV\0\0", 12) != 0)
         return false;
-    return cpuid(HC_CPUID_VERSION, 0).eax >> 16 == HC_ABI_VERSION >> 16;
+    return cpu_cpuid(HC_CPUID_VERSION, 0).eax >> 16 == HC_ABI_VERSION >> 16;
 }
 
 int64_t hc_null(void)
@@ -179,8 +180,8 @@ int64_t hc_grant_map_retrying(uint32_t granter_id, uint32_t ref, uint64_t addres
     int64_t result = hc_grant_map(granter_id, ref, address);
 
     for (unsigned i = 1; i < attempts && result < 0; i++) {
-        hc_block(rdtsc_ordered() + HC_RETRY_PAUSE_TICKS);
-        interrupt_window(); /* or a pending event cuts every pause short */
+        hc_block(cpu_rdtsc_ordered() + HC_RETRY_PAUSE_TICKS);
+        cpu_interrupt_window(); /* or a pending event cuts every pause short */
         result = hc_grant_map(granter_id, ref, address);
     }
     return result;

@@ -1,70 +1,63 @@
 #include "guests/lib/paging.h"
 
-#include "guests/lib/cpu.h"
+#include "arch/x86_64/cpu.h"
+#include "lib/page_tables.h"
 
-#include <stddef.h>
-
-#define PAGE_SIZE         4096
-#define TABLE_ENTRIES     512
-#define PTE_PRESENT       (1ull << 0)
-#define PTE_WRITABLE      (1ull << 1)
-#define PTE_WRITE_THROUGH (1ull << 3)
-#define PTE_CACHE_DISABLE (1ull << 4)
-#define PTE_LARGE         (1ull << 7)
-#define PTE_ADDRESS_MASK  0x000ffffffffff000ull
-#define LARGE_PAGE_MASK   (~((2ull << 20) - 1))
-#define CANONICAL_LIMIT   (1ull << 47)
+#define LARGE_PAGE_MASK (~(PAGE_SIZE_2M - 1))
+#define CANONICAL_LIMIT (1ull << 47)
 
 /* New tables come from here. The image is identity mapped, so a table's
  * address is also its physical address. */
 #define TABLE_POOL_PAGES 4
-static uint64_t table_pool[TABLE_POOL_PAGES][TABLE_ENTRIES] __attribute__((aligned(PAGE_SIZE)));
+static uint64_t table_pool[TABLE_POOL_PAGES][PAGE_SIZE / sizeof(uint64_t)]
+    __attribute__((aligned(PAGE_SIZE)));
 static unsigned tables_used;
 
-static unsigned table_index(uint64_t address, unsigned shift)
+/* A pool page: zero, as it is handed out only once. 0 when the pool is empty. */
+static uint64_t pool_take_table(void *context)
 {
-    return (unsigned)(address >> shift) % TABLE_ENTRIES;
-}
-
-/* The table entry points at, made if missing; NULL if the pool is empty. */
-static uint64_t *next_level(uint64_t *entry)
-{
-    if (*entry & PTE_PRESENT)
-        return (uint64_t *)(uintptr_t)(*entry & PTE_ADDRESS_MASK);
+    (void)context;
     if (tables_used == TABLE_POOL_PAGES)
-        return NULL;
-    uint64_t *table = table_pool[tables_used++];
-    *entry = (uint64_t)(uintptr_t)table | PTE_PRESENT | PTE_WRITABLE;
-    return table;
+        return 0;
+    return (uint64_t)(uintptr_t)table_pool[tables_used++];
 }
 
-/* Maps the 2 MiB page holding address to itself with the given cache bits. */
+static void *identity_pointer(void *context, uint64_t phys)
+{
+    (void)context;
+    return (void *)(uintptr_t)phys;
+}
+
+/* Maps the 2 MiB page holding address to itself with the given cache bits. A
+ * page that is mapped already, alone or inside a 1 GiB page, is left as it is. */
 static bool map_2m(uint64_t address, uint64_t cache_bits)
 {
+    const struct pt_builder tables = {
+        .root = cpu_read_cr3() & PTE_ADDRESS_MASK,
+        .alloc_table = pool_take_table,
+        .table_pointer = identity_pointer,
+        .table_flags = PTE_PRESENT | PTE_WRITABLE,
+        .present_mask = PTE_PRESENT,
+        .large_sizes = PAGE_SIZE_2M,
+    };
+    uint64_t page = address & LARGE_PAGE_MASK;
+
     if (address >= CANONICAL_LIMIT)
         return false;
-    uint64_t *pml4 = (uint64_t *)(uintptr_t)(read_cr3() & PTE_ADDRESS_MASK);
-    uint64_t *pdpt = next_level(&pml4[table_index(address, 39)]);
-    if (pdpt == NULL)
+    switch (pt_map(&tables, page, page, PAGE_SIZE_2M, PTE_PRESENT | PTE_WRITABLE | cache_bits)) {
+    case PT_OK:
+        cpu_invlpg(page);
+        return true;
+    case PT_ERR_ALREADY_MAPPED:
+        return true;
+    default:
         return false;
-    uint64_t *pdpt_entry = &pdpt[table_index(address, 30)];
-    if ((*pdpt_entry & (PTE_PRESENT | PTE_LARGE)) == (PTE_PRESENT | PTE_LARGE))
-        return true; /* inside a 1 GiB page already */
-    uint64_t *pd = next_level(pdpt_entry);
-    if (pd == NULL)
-        return false;
-    uint64_t *pd_entry = &pd[table_index(address, 21)];
-    if (!(*pd_entry & PTE_PRESENT)) {
-        *pd_entry =
-            (address & LARGE_PAGE_MASK) | PTE_PRESENT | PTE_WRITABLE | PTE_LARGE | cache_bits;
-        invlpg(address);
     }
-    return true;
 }
 
 bool map_identity_2m(uint64_t address)
 {
-    return map_2m(address, PTE_WRITE_THROUGH | PTE_CACHE_DISABLE);
+    return map_2m(address, PTE_PWT | PTE_PCD);
 }
 
 /* Write-back in the guest's tables: combined with the write-combining type
@@ -73,7 +66,7 @@ bool map_framebuffer(uint64_t base, uint64_t size)
 {
     if (size == 0 || base + size < base)
         return false;
-    for (uint64_t page = base & LARGE_PAGE_MASK; page < base + size; page += 2ull << 20) {
+    for (uint64_t page = base & LARGE_PAGE_MASK; page < base + size; page += PAGE_SIZE_2M) {
         if (!map_2m(page, 0))
             return false;
     }

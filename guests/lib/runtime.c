@@ -1,7 +1,7 @@
 #include "guests/lib/runtime.h"
 
 #include "guests/lib/console.h"
-#include "guests/lib/cpu.h"
+#include "arch/x86_64/cpu.h"
 #include "guests/lib/exceptions.h"
 
 #include <stdbool.h>
@@ -33,9 +33,9 @@ void runtime_init(const struct bulkhead_boot_info *info)
 _Noreturn void guest_exit(int status)
 {
     /* One byte, as QEMU's isa-debug-exit takes it: the statuses fit. */
-    outb(exit_port, (uint8_t)status);
+    cpu_outb(exit_port, (uint8_t)status);
     for (;;) {
-        cli();
-        hlt();
+        cpu_disable_interrupts();
+        cpu_halt();
     }
 }

@@ -35,10 +35,10 @@ static bool wait_until_drained(void)
 
 static _Noreturn void crash(void)
 {
-    struct table_register empty_idt = {.limit = 0, .base = 0};
+    struct cpu_table_pointer empty_idt = {.limit = 0, .base = 0};
 
-    lidt(&empty_idt);
-    int3();
+    cpu_load_idt(&empty_idt);
+    cpu_int3();
     guest_exit(GUEST_STATUS_NOT_STOPPED);
 }
 

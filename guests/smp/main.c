@@ -45,12 +45,12 @@ static volatile uint32_t self_ipis, timer_ticks;
 
 static void send_ipi(uint32_t apic_id, uint64_t command)
 {
-    wrmsr(X2APIC_ICR, ((uint64_t)apic_id << 32) | command);
+    cpu_write_msr(X2APIC_ICR, ((uint64_t)apic_id << 32) | command);
 }
 
 static void end_of_interrupt(void)
 {
-    wrmsr(X2APIC_EOI, 0);
+    cpu_write_msr(X2APIC_EOI, 0);
 }
 
 /* Every self-IPI sends the next one until the storm is over. */
@@ -58,7 +58,7 @@ static void on_self_ipi(uint8_t vector)
 {
     (void)vector;
     if (++self_ipis < SELF_IPI_STORM)
-        wrmsr(X2APIC_SELF_IPI, SELF_IPI_VECTOR);
+        cpu_write_msr(X2APIC_SELF_IPI, SELF_IPI_VECTOR);
     end_of_interrupt();
 }
 
@@ -104,19 +104,19 @@ static void reach_outside(void)
 
 static void storm_self_ipis(void)
 {
-    wrmsr(X2APIC_SELF_IPI, SELF_IPI_VECTOR);
+    cpu_write_msr(X2APIC_SELF_IPI, SELF_IPI_VECTOR);
     EXPECT_TRUE(wait_until(&self_ipis, SELF_IPI_STORM));
 }
 
 /* HLT sleeps until the APIC timer's next interrupt. */
 static void sleep_on_timer(void)
 {
-    wrmsr(X2APIC_TIMER_DIVIDE, TIMER_DIVIDE_BY_1);
-    wrmsr(X2APIC_LVT_TIMER, LVT_TIMER_PERIODIC | TIMER_VECTOR);
-    wrmsr(X2APIC_TIMER_INITIAL, TIMER_PERIOD);
+    cpu_write_msr(X2APIC_TIMER_DIVIDE, TIMER_DIVIDE_BY_1);
+    cpu_write_msr(X2APIC_LVT_TIMER, LVT_TIMER_PERIODIC | TIMER_VECTOR);
+    cpu_write_msr(X2APIC_TIMER_INITIAL, TIMER_PERIOD);
     while (timer_ticks < TIMER_TICKS)
-        hlt();
-    wrmsr(X2APIC_LVT_TIMER, LVT_MASKED | TIMER_VECTOR);
+        cpu_halt();
+    cpu_write_msr(X2APIC_LVT_TIMER, LVT_MASKED | TIMER_VECTOR);
     EXPECT_TRUE(timer_ticks >= TIMER_TICKS);
 }
 
@@ -126,11 +126,11 @@ int guest_main(const struct bulkhead_boot_info *info)
     exceptions_init();
     interrupt_set_handler(SELF_IPI_VECTOR, on_self_ipi);
     interrupt_set_handler(TIMER_VECTOR, on_timer);
-    EXPECT_TRUE(cpuid(1, 0).ecx & CPUID_1_ECX_X2APIC);
-    wrmsr(MSR_APIC_BASE, rdmsr(MSR_APIC_BASE) | APIC_BASE_X2APIC);
-    wrmsr(X2APIC_SVR, 0x1ff);
-    EXPECT_EQ(rdmsr(X2APIC_ID), 0);
-    sti();
+    EXPECT_TRUE(cpu_cpuid(1, 0).ecx & CPUID_1_ECX_X2APIC);
+    cpu_write_msr(MSR_APIC_BASE, cpu_read_msr(MSR_APIC_BASE) | APIC_BASE_X2APIC);
+    cpu_write_msr(X2APIC_SVR, 0x1ff);
+    EXPECT_EQ(cpu_read_msr(X2APIC_ID), 0);
+    cpu_enable_interrupts();
     start_ap();
     interrupt_the_ap();
     reach_outside();

@@ -9,7 +9,7 @@
 
 #include "drivers/pic8259.h"
 #include "guests/lib/com1.h"
-#include "guests/lib/cpu.h"
+#include "arch/x86_64/cpu.h"
 #include "guests/lib/exceptions.h"
 #include "guests/lib/runtime.h"
 #include "lib/format.h"
@@ -26,8 +26,8 @@ static volatile bool line_complete;
 static void on_com1(uint8_t vector)
 {
     (void)vector;
-    while (inb(COM1_LSR) & UART_LSR_DATA_READY) {
-        char c = (char)inb(COM1_DATA);
+    while (cpu_inb(COM1_LSR) & UART_LSR_DATA_READY) {
+        char c = (char)cpu_inb(COM1_DATA);
         if (line_complete)
             continue; /* the last line is not taken yet */
         if (c == '\r' || c == '\n')
@@ -42,7 +42,7 @@ static void on_com1(uint8_t vector)
 static void next_line(char *line)
 {
     while (!line_complete)
-        sti_hlt();
+        cpu_wait_for_interrupt();
     typed[typed_length] = '\0';
     memcpy(line, typed, typed_length + 1);
     typed_length = 0;
@@ -58,7 +58,7 @@ int guest_main(const struct bulkhead_boot_info *info)
     interrupt_set_handler(PIC_VECTOR_BASE + COM1_IRQ, on_com1);
     com1_init(UART_MCR_DTR | UART_MCR_RTS | UART_MCR_OUT2);
     pic8259_init(PIC_VECTOR_BASE, 1u << COM1_IRQ);
-    outb(COM1_IER, UART_IER_RX_DATA);
+    cpu_outb(COM1_IER, UART_IER_RX_DATA);
     com1_print("uart-echo: ready, type a line (quit ends)\n");
     for (;;) {
         next_line(line);
@@ -67,6 +67,6 @@ int guest_main(const struct bulkhead_boot_info *info)
         if (strncmp(line, "quit", sizeof(line)) == 0)
             break;
     }
-    outb(ISA_DEBUG_EXIT, 0);
+    cpu_outb(ISA_DEBUG_EXIT, 0);
     return 0;
 }

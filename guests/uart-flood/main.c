@@ -5,7 +5,7 @@
  * nearly always while one of its accesses waits for dom0's answer.
  */
 #include "guests/lib/com1.h"
-#include "guests/lib/cpu.h"
+#include "arch/x86_64/cpu.h"
 #include "guests/lib/runtime.h"
 #include "include/bulkhead/guest_abi.h"
 
@@ -14,9 +14,9 @@ int guest_main(const struct bulkhead_boot_info *info)
     (void)info;
     com1_print("uart-flood: run starts\n");
     for (uint32_t i = 0;; i++) {
-        outb(COM1_SCRATCH, (uint8_t)i);
-        (void)inb(COM1_LSR);
-        outl(COM1_SCRATCH, i);
-        (void)inl(COM1_SCRATCH);
+        cpu_outb(COM1_SCRATCH, (uint8_t)i);
+        (void)cpu_inb(COM1_LSR);
+        cpu_outl(COM1_SCRATCH, i);
+        (void)cpu_inl(COM1_SCRATCH);
     }
 }

@@ -10,7 +10,7 @@
 
 #include "drivers/pic8259.h"
 #include "guests/lib/com1.h"
-#include "guests/lib/cpu.h"
+#include "arch/x86_64/cpu.h"
 #include "guests/lib/exceptions.h"
 #include "guests/lib/runtime.h"
 #include "lib/format.h"
@@ -45,10 +45,10 @@ static void report(bool ok, const char *what)
 static void transmit_next(void)
 {
     if (tx_sent < sizeof(tx_text) - 1) {
-        outb(COM1_DATA, (uint8_t)tx_text[tx_sent++]);
+        cpu_outb(COM1_DATA, (uint8_t)tx_text[tx_sent++]);
         return;
     }
-    outb(COM1_IER, inb(COM1_IER) & ~UART_IER_THR_EMPTY);
+    cpu_outb(COM1_IER, cpu_inb(COM1_IER) & ~UART_IER_THR_EMPTY);
     tx_done = true;
 }
 
@@ -57,15 +57,15 @@ static void transmit_next(void)
 static void on_com1(uint8_t vector)
 {
     (void)vector;
-    uint8_t cause = inb(COM1_IIR) & 0x0f;
+    uint8_t cause = cpu_inb(COM1_IIR) & 0x0f;
 
     if (cause == UART_IIR_THR_EMPTY) {
         tx_interrupts++;
         transmit_next();
     } else if (cause == UART_IIR_RX_DATA) {
         rx_interrupts++;
-        while ((inb(COM1_LSR) & UART_LSR_DATA_READY) && rx_length < sizeof(rx_buffer) - 1)
-            rx_buffer[rx_length++] = (char)inb(COM1_DATA);
+        while ((cpu_inb(COM1_LSR) & UART_LSR_DATA_READY) && rx_length < sizeof(rx_buffer) - 1)
+            rx_buffer[rx_length++] = (char)cpu_inb(COM1_DATA);
     } else if (cause != UART_IIR_NONE) {
         other_interrupts++;
     }
@@ -76,7 +76,7 @@ static void on_com1(uint8_t vector)
 static bool wait_for(bool (*done)(void))
 {
     for (unsigned i = 0; i < WAIT_HALTS && !done(); i++)
-        sti_hlt();
+        cpu_wait_for_interrupt();
     return done();
 }
 
@@ -92,19 +92,19 @@ static bool reception_done(void)
 
 static void check_transmit(void)
 {
-    outb(COM1_IER, UART_IER_THR_EMPTY);
+    cpu_outb(COM1_IER, UART_IER_THR_EMPTY);
     bool done = wait_for(transmission_done);
     report(done && tx_interrupts == sizeof(tx_text), "one THR-empty interrupt per byte");
 }
 
 static void check_receive(void)
 {
-    outb(COM1_MCR, UART_MCR_DTR | UART_MCR_RTS | UART_MCR_OUT2 | UART_MCR_LOOPBACK);
-    outb(COM1_IER, UART_IER_RX_DATA);
+    cpu_outb(COM1_MCR, UART_MCR_DTR | UART_MCR_RTS | UART_MCR_OUT2 | UART_MCR_LOOPBACK);
+    cpu_outb(COM1_IER, UART_IER_RX_DATA);
     com1_print(rx_text); /* comes back in the receiver */
     bool done = wait_for(reception_done);
-    outb(COM1_IER, 0);
-    outb(COM1_MCR, UART_MCR_DTR | UART_MCR_RTS | UART_MCR_OUT2);
+    cpu_outb(COM1_IER, 0);
+    cpu_outb(COM1_MCR, UART_MCR_DTR | UART_MCR_RTS | UART_MCR_OUT2);
     report(done && rx_interrupts >= 1 && strncmp(rx_buffer, rx_text, sizeof(rx_buffer)) == 0,
            "loopback bytes arrive by the received-data interrupt");
 }
@@ -117,11 +117,11 @@ static void check_mask(void)
     pic8259_mask_all();
     tx_done = false;
     tx_sent = sizeof(tx_text) - 1; /* nothing more to send: one interrupt */
-    outb(COM1_IER, UART_IER_THR_EMPTY);
-    interrupt_window();
-    outb(PIC_MASTER, OCW3_READ_IRR);
-    bool waiting = inb(PIC_MASTER) & (1u << COM1_IRQ);
-    bool held = tx_interrupts == before && inb(PIC_MASTER + 1) == 0xff;
+    cpu_outb(COM1_IER, UART_IER_THR_EMPTY);
+    cpu_interrupt_window();
+    cpu_outb(PIC_MASTER, OCW3_READ_IRR);
+    bool waiting = cpu_inb(PIC_MASTER) & (1u << COM1_IRQ);
+    bool held = tx_interrupts == before && cpu_inb(PIC_MASTER + 1) == 0xff;
     pic8259_unmask(1u << COM1_IRQ);
     bool delivered = wait_for(transmission_done) && tx_interrupts == before + 1;
     report(waiting && held && delivered, "a masked IRQ waits in IRR until unmasked");
@@ -142,6 +142,6 @@ int guest_main(const struct bulkhead_boot_info *info)
     format(line, sizeof(line), "uart-irq: %u transmit and %u receive interrupts\n", tx_interrupts,
            rx_interrupts);
     com1_print(line);
-    outb(ISA_DEBUG_EXIT, failures ? 1 : 0);
+    cpu_outb(ISA_DEBUG_EXIT, failures ? 1 : 0);
     return failures ? 1 : 0;
 }

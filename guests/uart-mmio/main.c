@@ -6,7 +6,7 @@
  */
 #include <stdbool.h>
 
-#include "guests/lib/cpu.h"
+#include "arch/x86_64/cpu.h"
 #include "guests/lib/com1.h"
 #include "guests/lib/paging.h"
 #include "guests/lib/runtime.h"
@@ -39,13 +39,13 @@ int guest_main(const struct bulkhead_boot_info *info)
 {
     (void)info;
     if (!map_identity_2m(MMIO_UART)) {
-        outb(ISA_DEBUG_EXIT, 2);
+        cpu_outb(ISA_DEBUG_EXIT, 2);
         return 2;
     }
     bool ok = registers_behave();
     mmio_write("uart-mmio: hello through a memory-mapped 16550\r\n");
     mmio_write(ok ? "uart-mmio: PASS register round trips of several widths\r\n"
                   : "uart-mmio: FAIL register round trips of several widths\r\n");
-    outb(ISA_DEBUG_EXIT, ok ? 0 : 1);
+    cpu_outb(ISA_DEBUG_EXIT, ok ? 0 : 1);
     return ok ? 0 : 1;
 }

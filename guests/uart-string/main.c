@@ -17,7 +17,7 @@
 
 #include "guests/lib/com1.h"
 #include "guests/lib/console.h"
-#include "guests/lib/cpu.h"
+#include "arch/x86_64/cpu.h"
 #include "guests/lib/exceptions.h"
 #include "guests/lib/expect.h"
 #include "guests/lib/runtime.h"
@@ -43,14 +43,14 @@ static uint64_t after(const void *buffer, uint64_t bytes)
 static void print_lines(void)
 {
     uint64_t length = sizeof(outsb_line) - 1;
-    struct string_io_result r = rep_outsb(COM1_DATA, outsb_line, length);
+    struct cpu_string_io_result r = cpu_rep_outsb(COM1_DATA, outsb_line, length);
 
     EXPECT_EQ(r.index, after(outsb_line, length));
     EXPECT_EQ(r.count, 0);
     /* A 16-bit write to the data port carries the byte in its low half. */
     for (unsigned i = 0; i < sizeof(outsw_line) / 2; i++)
         outsw_line[i] = (uint8_t)outsw_text[i];
-    r = rep_outsw(COM1_DATA, outsw_line, sizeof(outsw_line) / 2);
+    r = cpu_rep_outsw(COM1_DATA, outsw_line, sizeof(outsw_line) / 2);
     EXPECT_EQ(r.index, after(outsw_line, sizeof(outsw_line)));
     EXPECT_EQ(r.count, 0);
 }
@@ -59,19 +59,19 @@ static void print_lines(void)
 static void check_loopback(void)
 {
     char sent[] = "abcdef", received[8] = {0};
-    struct string_io_result r = rep_outsb(COM1_DATA, sent, 6);
+    struct cpu_string_io_result r = cpu_rep_outsb(COM1_DATA, sent, 6);
 
     EXPECT_EQ(r.index, after(sent, 6));
     EXPECT_EQ(r.count, 0);
-    r = rep_insb(COM1_DATA, received, 6);
+    r = cpu_rep_insb(COM1_DATA, received, 6);
     EXPECT_TRUE(memcmp(received, "abcdef\0", 8) == 0);
     EXPECT_EQ(r.index, after(received, 6));
     EXPECT_EQ(r.count, 0);
     /* Backwards: from the last byte down, RSI ends one below the first. */
-    r = rep_outsb_backward(COM1_DATA, &sent[5], 6);
+    r = cpu_rep_outsb_backward(COM1_DATA, &sent[5], 6);
     EXPECT_EQ(r.index, (uint64_t)sent - 1);
     EXPECT_EQ(r.count, 0);
-    rep_insb(COM1_DATA, received, 6);
+    cpu_rep_insb(COM1_DATA, received, 6);
     EXPECT_TRUE(memcmp(received, "fedcba\0", 8) == 0);
 }
 
@@ -81,10 +81,10 @@ static void check_addr32(void)
 {
     char received[4] = {0};
     uint64_t count = 0xabcd000000000003ull;
-    struct string_io_result r = rep_outsb_addr32(COM1_DATA, "xyz", count);
+    struct cpu_string_io_result r = cpu_rep_outsb_addr32(COM1_DATA, "xyz", count);
 
     EXPECT_EQ(r.count, 0);
-    r = rep_insb_addr32(COM1_DATA, received, count);
+    r = cpu_rep_insb_addr32(COM1_DATA, received, count);
     EXPECT_TRUE(memcmp(received, "xyz\0", 4) == 0);
     EXPECT_EQ(r.index, after(received, 3));
     EXPECT_EQ(r.count, 0);
@@ -94,10 +94,10 @@ static void check_addr32(void)
 static void check_single(void)
 {
     char received[2] = {0};
-    struct string_io_result r = outsb_once(COM1_SCRATCH, "Z", 77);
+    struct cpu_string_io_result r = cpu_outsb_once(COM1_SCRATCH, "Z", 77);
 
     EXPECT_EQ(r.count, 77);
-    r = insb_once(COM1_SCRATCH, received, 77);
+    r = cpu_insb_once(COM1_SCRATCH, received, 77);
     EXPECT_EQ(received[0], 'Z');
     EXPECT_EQ(r.index, after(received, 1));
     EXPECT_EQ(r.count, 77);
@@ -116,12 +116,12 @@ static bool all_ones(const uint32_t *values, unsigned count)
  * move all the same, also past one batch of the hypervisor. */
 static void check_unclaimed(void)
 {
-    struct string_io_result r = rep_insd(UNCLAIMED_PORT, dwords, LONG_COUNT);
+    struct cpu_string_io_result r = cpu_rep_insd(UNCLAIMED_PORT, dwords, LONG_COUNT);
 
     EXPECT_TRUE(all_ones(dwords, LONG_COUNT));
     EXPECT_EQ(r.index, after(dwords, sizeof(dwords)));
     EXPECT_EQ(r.count, 0);
-    r = rep_outsd(UNCLAIMED_PORT, dwords, LONG_COUNT);
+    r = cpu_rep_outsd(UNCLAIMED_PORT, dwords, LONG_COUNT);
     EXPECT_EQ(r.index, after(dwords, sizeof(dwords)));
     EXPECT_EQ(r.count, 0);
 }
@@ -130,11 +130,11 @@ static void check_unclaimed(void)
  * says so in the error code, a load (OUTS) does not. */
 static void check_page_faults(void)
 {
-    EXPECT_FAULT(VECTOR_PF, rep_insb(COM1_SCRATCH, (void *)UNMAPPED, 4));
-    EXPECT_EQ(read_cr2(), UNMAPPED);
+    EXPECT_FAULT(VECTOR_PF, cpu_rep_insb(COM1_SCRATCH, (void *)UNMAPPED, 4));
+    EXPECT_EQ(cpu_read_cr2(), UNMAPPED);
     EXPECT_EQ(fault_catcher.error_code, PF_WRITE);
-    EXPECT_FAULT(VECTOR_PF, rep_outsb(COM1_SCRATCH, (const void *)UNMAPPED, 4));
-    EXPECT_EQ(read_cr2(), UNMAPPED);
+    EXPECT_FAULT(VECTOR_PF, cpu_rep_outsb(COM1_SCRATCH, (const void *)UNMAPPED, 4));
+    EXPECT_EQ(cpu_read_cr2(), UNMAPPED);
     EXPECT_EQ(fault_catcher.error_code, 0);
 }
 
@@ -142,7 +142,7 @@ static void check_page_faults(void)
 static void touch_outside_ram(const struct bulkhead_boot_info *info)
 {
     printf("uart-string: rep outsb from beyond the end of RAM\n");
-    rep_outsb(COM1_DATA, (const void *)(info->memory_bytes + OUTSIDE_RAM_GAP), 4);
+    cpu_rep_outsb(COM1_DATA, (const void *)(info->memory_bytes + OUTSIDE_RAM_GAP), 4);
     printf("uart-string: still running\n");
 }
 
@@ -150,13 +150,13 @@ int guest_main(const struct bulkhead_boot_info *info)
 {
     exceptions_init();
     if (!uart16550_present(COM1)) {
-        outb(ISA_DEBUG_EXIT, 1);
+        cpu_outb(ISA_DEBUG_EXIT, 1);
         return 1;
     }
     com1_init(UART_MCR_DTR | UART_MCR_RTS);
     if (memcmp(info->partition_name, "outside", 7) == 0) {
         touch_outside_ram(info);
-        outb(ISA_DEBUG_EXIT, 1);
+        cpu_outb(ISA_DEBUG_EXIT, 1);
         return 1;
     }
     print_lines();
@@ -166,6 +166,6 @@ int guest_main(const struct bulkhead_boot_info *info)
     check_single();
     check_unclaimed();
     check_page_faults();
-    outb(ISA_DEBUG_EXIT, (uint8_t)guest_exit_status());
+    cpu_outb(ISA_DEBUG_EXIT, (uint8_t)guest_exit_status());
     return guest_exit_status();
 }

@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "drivers/acpi.h"
+#include "lib/acpi.h"
 
 /* A fake physical memory holding RSDP, XSDT, MADT, FADT and DSDT. */
 static uint8_t memory[0x4000];
@@ -184,4 +185,104 @@ Test(acpi, ignores_reset_registers_it_cannot_use)
     set_checksum(memory + 0x800, 128, 9);
     cr_assert(acpi_parse(0x100, fake_map, &info));
     cr_assert_not(info.reset_register_found, "table too short");
+}
+
+/* The walker in lib/acpi.c as the stub uses it: the first MADT, then the
+ * APIC IDs of its enabled CPUs. */
+static void keep_first_madt(const struct acpi_header *table, void *context)
+{
+    const struct acpi_header **madt = context;
+
+    if (!*madt && acpi_table_is(table, "APIC"))
+        *madt = table;
+}
+
+struct id_list {
+    uint32_t ids[8];
+    unsigned count;
+};
+
+static void note_cpu(const struct acpi_header *madt, struct acpi_madt_entry entry, void *context)
+{
+    struct id_list *list = context;
+    uint32_t apic_id;
+
+    if (acpi_madt_enabled_cpu(madt, entry, &apic_id) && list->count < 8)
+        list->ids[list->count++] = apic_id;
+}
+
+static struct id_list enabled_cpus(void)
+{
+    const struct acpi_header *madt = NULL;
+    struct id_list list = {{0}, 0};
+
+    if (acpi_walk_tables(0x100, fake_map, keep_first_madt, &madt) && madt)
+        acpi_walk_madt(madt, note_cpu, &list);
+    return list;
+}
+
+Test(acpi, walker_lists_the_enabled_cpus_by_apic_id)
+{
+    struct id_list list;
+
+    build_tables();
+    list = enabled_cpus();
+    cr_assert_eq(list.count, 3, "two local APICs and one x2APIC; the disabled one is left out");
+    cr_assert_eq(list.ids[0], 0);
+    cr_assert_eq(list.ids[1], 1);
+    cr_assert_eq(list.ids[2], 7);
+}
+
+/* An RSDT at 0x300 listing the same MADT and FADT. */
+static void add_rsdt(void)
+{
+    uint8_t *rsdp = memory + 0x100, *rsdt = memory + 0x300;
+
+    header(rsdt, "RSDT", 36 + 8);
+    put32(rsdt + 36, 0x400);
+    put32(rsdt + 40, 0x800);
+    set_checksum(rsdt, 36 + 8, 9);
+    put32(rsdp + 16, 0x300);
+    set_checksum(rsdp, 20, 8);
+}
+
+Test(acpi, walker_falls_back_to_the_rsdt)
+{
+    struct acpi_info info;
+
+    build_tables();
+    add_rsdt();
+    memory[0x200 + 40] ^= 0xff; /* corrupt the XSDT */
+    cr_assert(acpi_parse(0x100, fake_map, &info), "the RSDT still leads to the tables");
+    cr_assert_eq(info.madt_cpus, 3);
+    cr_assert(info.fadt_found);
+    cr_assert_eq(enabled_cpus().count, 3);
+}
+
+Test(acpi, walker_takes_the_rsdt_of_an_acpi_1_rsdp)
+{
+    struct acpi_info info;
+
+    build_tables();
+    add_rsdt();
+    put32(memory + 0x300 + 4, 36 + 4); /* the RSDT lists only the FADT */
+    put32(memory + 0x300 + 36, 0x800);
+    set_checksum(memory + 0x300, 36 + 4, 9);
+    memory[0x100 + 15] = 0; /* revision 0: the valid XSDT is not looked at */
+    set_checksum(memory + 0x100, 20, 8);
+    cr_assert(acpi_parse(0x100, fake_map, &info));
+    cr_assert(info.fadt_found);
+    cr_assert_eq(info.madt_cpus, 0, "the MADT is listed only in the XSDT");
+}
+
+Test(acpi, madt_entries_past_the_table_end_are_not_visited)
+{
+    struct id_list list = {{0}, 0};
+    const struct acpi_header *madt;
+
+    build_tables();
+    madt = (const struct acpi_header *)(memory + 0x400);
+    put32(memory + 0x400 + 4, 44 + 8 + 8 + 8 + 15); /* cut into the x2APIC entry */
+    acpi_walk_madt(madt, note_cpu, &list);
+    cr_assert_eq(list.count, 2, "the cut x2APIC entry is not read");
 }

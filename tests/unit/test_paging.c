@@ -1,8 +1,10 @@
 #include <criterion/criterion.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "arch/x86_64/ept.h"
-#include "arch/x86_64/paging.h"
+#include "boot/paging.h"
+#include "lib/page_tables.h"
 
 /* Table pages come from a static pool; their "physical" address is the
  * pointer. */
@@ -153,4 +155,91 @@ Test(paging, range_unmapped_sees_any_page)
     cr_assert_eq(pt_map(&b, 0x205000, 0x900000, PAGE_SIZE, PTE_PRESENT), PT_OK);
     cr_assert_not(pt_range_unmapped(&b, 0x200000, 8 * PAGE_SIZE));
     cr_assert(pt_range_unmapped(&b, 0x200000, 5 * PAGE_SIZE), "stops before it");
+}
+
+/* ---- the stub's hand-off tables (boot/paging.c) --------------------------- */
+
+/* A block of table pages, as the stub sets aside before it builds. */
+static struct paging_pool stub_pool(uint64_t pages)
+{
+    uint8_t *block = aligned_alloc(PAGE_SIZE, pages * PAGE_SIZE);
+
+    cr_assert_not_null(block);
+    return (struct paging_pool){(uint64_t)(uintptr_t)block,
+                                (uint64_t)(uintptr_t)block + pages * PAGE_SIZE};
+}
+
+static struct pt_builder walker_of(uint64_t root)
+{
+    struct pt_builder b = host_builder(0);
+
+    b.root = root;
+    return b;
+}
+
+Test(paging, stub_maps_low_memory_and_the_core)
+{
+    uint64_t limit = 3 * PAGE_SIZE_1G + PAGE_SIZE, core_virt = 0xffffffff80000000ull;
+    struct paging_pool tables = stub_pool(paging_tables_needed(limit, 5));
+    void *block = (void *)(uintptr_t)tables.next;
+    uint64_t pa, flags;
+
+    uint64_t pml4 = paging_build(&tables, limit, core_virt, 0x1000000, 5);
+    cr_assert_neq(pml4, 0);
+    struct pt_builder b = walker_of(pml4);
+    cr_assert(pt_translate(&b, 3 * PAGE_SIZE_1G + 0x1234, &pa, &flags), "rounded up to 2 MiB");
+    cr_assert_eq(pa, 3 * PAGE_SIZE_1G + 0x1234);
+    cr_assert_eq(flags & (PTE_LARGE | PTE_WRITABLE), PTE_LARGE | PTE_WRITABLE);
+    cr_assert_not(pt_translate(&b, 3 * PAGE_SIZE_1G + PAGE_SIZE_2M, &pa, &flags));
+    cr_assert(pt_translate(&b, core_virt + 4 * PAGE_SIZE + 8, &pa, &flags));
+    cr_assert_eq(pa, 0x1004008);
+    cr_assert_eq(flags & PTE_LARGE, 0, "the core in 4 KiB pages");
+    cr_assert_not(pt_translate(&b, core_virt + 5 * PAGE_SIZE, &pa, &flags));
+    cr_assert_leq(tables.next, tables.end, "within the bound paging_tables_needed gave");
+    free(block);
+}
+
+Test(paging, stub_reports_a_pool_that_runs_dry)
+{
+    struct paging_pool tables = stub_pool(4);
+    void *block = (void *)(uintptr_t)tables.next;
+
+    cr_assert_eq(paging_build(&tables, PAGE_SIZE_1G, 0xffffffff80000000ull, 0x1000000, 1), 0);
+    free(block);
+}
+
+Test(paging, stub_keeps_the_two_maps_in_their_halves)
+{
+    struct paging_pool tables = stub_pool(8);
+    void *block = (void *)(uintptr_t)tables.next;
+
+    cr_assert_eq(paging_build(&tables, PAGE_SIZE_2M, 0x40000000, 0x1000000, 1), 0);
+    cr_assert_eq(paging_build(&tables, PAGING_IDENTITY_LIMIT_MAX + PAGE_SIZE_2M,
+                              0xffffffff80000000ull, 0x1000000, 1),
+                 0);
+    free(block);
+}
+
+/* ---- a guest extending its own tables (guests/lib/paging.c) --------------- */
+
+/* The guest maps 2 MiB pages into the tables it runs on and takes "already
+ * mapped" (alone or inside a 1 GiB page) as done. */
+Test(paging, guest_additions_leave_existing_mappings_alone)
+{
+    struct pt_builder b = host_builder(PAGE_SIZE_1G);
+    uint64_t pa, flags;
+
+    cr_assert_eq(pt_map(&b, 0, 0, PAGE_SIZE_1G, PTE_PRESENT | PTE_WRITABLE), PT_OK);
+    b.large_sizes = PAGE_SIZE_2M;
+    cr_assert_eq(pt_map(&b, 0x40000000 - PAGE_SIZE_2M, 0x40000000 - PAGE_SIZE_2M, PAGE_SIZE_2M,
+                        PTE_PRESENT | PTE_PCD),
+                 PT_ERR_ALREADY_MAPPED, "inside the 1 GiB page");
+    cr_assert_eq(pt_map(&b, 0xfe000000, 0xfe000000, PAGE_SIZE_2M,
+                        PTE_PRESENT | PTE_WRITABLE | PTE_PWT | PTE_PCD),
+                 PT_OK);
+    cr_assert(pt_translate(&b, 0xfe123456, &pa, &flags));
+    cr_assert_eq(pa, 0xfe123456);
+    cr_assert_eq(flags & (PTE_LARGE | PTE_PWT | PTE_PCD), PTE_LARGE | PTE_PWT | PTE_PCD);
+    cr_assert_eq(pt_map(&b, 0xfe000000, 0xfe000000, PAGE_SIZE_2M, PTE_PRESENT),
+                 PT_ERR_ALREADY_MAPPED, "a second call finds it mapped");
 }

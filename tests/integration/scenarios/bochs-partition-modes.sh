@@ -44,7 +44,7 @@ check() {
         expect_line "bulkhead: [$who] PASS leaf1.ecx & CPUID_1_ECX_VMX == 0"
         expect_line "bulkhead: [$who] PASS before == 0"
         expect_line "bulkhead: [$who] PASS count_nonzero_words((uint64_t)__guest_end, info->memory_bytes) == 0"
-        expect_line "bulkhead: [$who] PASS xmm0_read() == PATTERN"
+        expect_line "bulkhead: [$who] PASS cpu_read_xmm0() == PATTERN"
     done
     expect_partition_passed pv
     expect_partition_summary 3 3 0 "legacy:0,full:0,pv:0"

@@ -40,8 +40,8 @@ check() {
     expect_line "bulkhead: [uart] PASS received[0] == 'Z'"
     expect_line "bulkhead: [uart] PASS r.count == 77"
     expect_line "bulkhead: [uart] PASS all_ones(dwords, LONG_COUNT)"
-    expect_line "bulkhead: [uart] PASS rep_insb(COM1_SCRATCH, (void *)UNMAPPED, 4) raises #PF"
-    expect_line "bulkhead: [uart] PASS rep_outsb(COM1_SCRATCH, (const void *)UNMAPPED, 4) raises #PF"
+    expect_line "bulkhead: [uart] PASS cpu_rep_insb(COM1_SCRATCH, (void *)UNMAPPED, 4) raises #PF"
+    expect_line "bulkhead: [uart] PASS cpu_rep_outsb(COM1_SCRATCH, (const void *)UNMAPPED, 4) raises #PF"
     expect_line "bulkhead: [uart] PASS fault_catcher.error_code == PF_WRITE"
     expect_count "^bulkhead: \[uart\] PASS " "$(grep -c "^ *EXPECT_" guests/uart-string/main.c)"
     expect_partition_passed uart

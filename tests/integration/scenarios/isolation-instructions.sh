@@ -28,20 +28,20 @@ CFG
 check() {
     expect_exit 0
     expect_healthy_partition healthy
-    expect_line "bulkhead: [vmx] PASS vmxon(region) raises #UD"
-    expect_line "bulkhead: [vmx] PASS vmread(VMCS_GUEST_RIP) raises #UD"
-    expect_line "bulkhead: [vmx] PASS invept(INVEPT_ALL_CONTEXTS, &all) raises #UD"
+    expect_line "bulkhead: [vmx] PASS vmx_on(region) raises #UD"
+    expect_line "bulkhead: [vmx] PASS vmx_read_safe(VMCS_GUEST_RIP, &value) raises #UD"
+    expect_line "bulkhead: [vmx] PASS vmx_invept(INVEPT_ALL_CONTEXTS, 0) raises #UD"
     expect_partition_passed vmx
     local msr
     for msr in FEATURE_CONTROL VMX_BASIC APIC_BASE SMRR_PHYSBASE MTRR_DEF_TYPE BIOS_UPDT_TRIG; do
-        expect_prefix_with "bulkhead: [msr] PASS wrmsr(MSR_IA32_$msr," "raises #GP"
+        expect_prefix_with "bulkhead: [msr] PASS cpu_write_msr(MSR_IA32_$msr," "raises #GP"
     done
-    expect_line "bulkhead: [msr] PASS wrmsr(MSR_IA32_EFER, efer | EFER_RESERVED_BIT) raises #GP"
-    expect_line "bulkhead: [msr] PASS wrmsr(MSR_IA32_EFER, efer ^ EFER_NXE) does not fault"
+    expect_line "bulkhead: [msr] PASS cpu_write_msr(MSR_IA32_EFER, efer | EFER_RESERVED_BIT) raises #GP"
+    expect_line "bulkhead: [msr] PASS cpu_write_msr(MSR_IA32_EFER, efer ^ EFER_NXE) does not fault"
     expect_partition_passed msr
-    expect_line "bulkhead: [cr] PASS write_cr4(read_cr4() | CR4_VMXE) raises #GP"
-    expect_line "bulkhead: [cr] PASS read_cr4() & CR4_VMXE == 0"
-    expect_line "bulkhead: [cr] PASS xsetbv(XCR0, 0) raises #GP"
+    expect_line "bulkhead: [cr] PASS cpu_write_cr4(cpu_read_cr4() | CR4_VMXE) raises #GP"
+    expect_line "bulkhead: [cr] PASS cpu_read_cr4() & CR4_VMXE == 0"
+    expect_line "bulkhead: [cr] PASS cpu_xsetbv(XCR0, 0) raises #GP"
     expect_line "bulkhead: [cr] hostile-cr: still running after invd"
     expect_partition_passed cr
     expect_partition_summary 4 4 0 "healthy:0,vmx:0,msr:0,cr:0"

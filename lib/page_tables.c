@@ -1,4 +1,4 @@
-#include "arch/x86_64/paging.h"
+#include "lib/page_tables.h"
 
 #define LEVELS  4
 #define ENTRIES 512

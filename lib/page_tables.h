@@ -1,11 +1,14 @@
 /*
- * A builder for x86-64 four-level page tables, used for the hypervisor's own
- * address space and (with EPT entry bits) for guest-physical address spaces.
- * It takes table pages from a callback and reaches them through another, so
- * host unit tests run it on ordinary heap memory.
+ * The one builder of x86-64 four-level page tables: the stub's hand-off
+ * tables (boot/paging.c), the hypervisor's own address space and (with EPT
+ * entry bits) guest-physical address spaces (arch/x86_64/), and the tables a
+ * guest extends for itself (guests/lib/paging.c). It takes table pages from
+ * a callback and reaches them through another, so each user brings its own
+ * allocator and its own view of physical memory, and host unit tests run it
+ * on ordinary heap memory.
  */
-#ifndef ARCH_X86_64_PAGING_H
-#define ARCH_X86_64_PAGING_H
+#ifndef LIB_PAGE_TABLES_H
+#define LIB_PAGE_TABLES_H
 
 #include <stdbool.h>
 #include <stdint.h>

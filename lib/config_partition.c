@@ -1,0 +1,274 @@
+/*
+ * The [partition NAME] sections: the name, the CPU list, the memory size,
+ * the image and the partition's options. Checks that need the other
+ * partitions read so far (a CPU given twice, two privileged partitions) are
+ * made as each key is read, so the error names the line at fault.
+ */
+#include "lib/config_reader.h"
+
+#define PAGE_SIZE            (4 * KIB)
+#define PARTITION_MEMORY_MIN MIB
+#define PARTITION_MEMORY_MAX (64 * GIB)
+#define TIME_LIMIT_MAX       3600 /* seconds: an hour is plenty for a watchdog */
+
+static bool is_partition_name(struct span name)
+{
+    if (name.len == 0 || name.len >= CONFIG_PARTITION_NAME_LEN)
+        return false;
+    for (size_t i = 0; i < name.len; i++) {
+        char c = name.ptr[i];
+        if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+              c == '_' || c == '-'))
+            return false;
+    }
+    return true;
+}
+
+static const struct config_partition *find_partition(const struct config *config, struct span name)
+{
+    for (unsigned i = 0; i < config->partition_count; i++) {
+        if (span_equals(name, config->partitions[i].name))
+            return &config->partitions[i];
+    }
+    return NULL;
+}
+
+static void partition_set_defaults(struct config_partition *partition, struct span name,
+                                   unsigned line)
+{
+    for (size_t i = 0; i < name.len; i++)
+        partition->name[i] = name.ptr[i];
+    partition->name[name.len] = '\0';
+    for (size_t i = 0; i < CONFIG_MAX_CPUS / 64; i++)
+        partition->cpus[i] = 0;
+    partition->cpu_count = 0;
+    partition->memory = 0;
+    partition->image[0] = '\0';
+    partition->mode = CONFIG_MODE_FULL;
+    partition->privileged = false;
+    partition->on_crash = CONFIG_ON_CRASH_STOP;
+    partition->console = CONFIG_CONSOLE_DEBUGCON;
+    partition->time_limit_seconds = 0;
+    partition->script[0] = '\0';
+    partition->line = line;
+    partition->cpus_line = 0;
+    partition->memory_line = 0;
+    partition->image_line = 0;
+    partition->device_count = 0;
+    partition->devices_line = 0;
+}
+
+static bool enter_partition(struct config_reader *reader, struct span name)
+{
+    struct config *config = reader->config;
+    const struct config_partition *same = find_partition(config, name);
+
+    if (!is_partition_name(name))
+        return reader_fail(
+            reader, "bad partition name %q; expected 1 to 31 characters of A-Z, a-z, 0-9, _ and -",
+            name);
+    if (same != NULL)
+        return reader_fail(reader, "partition '%s' is given twice (first on line %u)", same->name,
+                           same->line);
+    if (config->partition_count == CONFIG_MAX_PARTITIONS)
+        return reader_fail(reader, "too many partitions: at most %u are allowed",
+                           CONFIG_MAX_PARTITIONS);
+    reader->partition = &config->partitions[config->partition_count++];
+    partition_set_defaults(reader->partition, name, reader->line);
+    return true;
+}
+
+/* The partition that owns cpu, or NULL. */
+static const struct config_partition *find_cpu_owner(const struct config *config, unsigned cpu)
+{
+    for (unsigned i = 0; i < config->partition_count; i++) {
+        if (config_partition_has_cpu(&config->partitions[i], cpu))
+            return &config->partitions[i];
+    }
+    return NULL;
+}
+
+static bool add_cpu(struct config_reader *reader, unsigned cpu)
+{
+    struct config_partition *partition = reader->partition;
+    const struct config_partition *owner = find_cpu_owner(reader->config, cpu);
+
+    if (owner == partition)
+        return reader_fail(reader, "cpu %u is given twice in the cpus of partition '%s'", cpu,
+                           partition->name);
+    if (owner != NULL)
+        return reader_fail(reader, "cpu %u is already given to partition '%s' (line %u)", cpu,
+                           owner->name, owner->cpus_line);
+    partition->cpus[cpu / 64] |= 1ull << (cpu % 64);
+    partition->cpu_count++;
+    return true;
+}
+
+static bool parse_cpu_number(struct span s, uint64_t *cpu)
+{
+    return span_to_u64(span_trim(s), cpu) && *cpu < CONFIG_MAX_CPUS;
+}
+
+/* One item of the list: "2" or "1-3". */
+static bool add_cpu_item(struct config_reader *reader, struct span item)
+{
+    size_t dash = span_find(item, '-');
+    uint64_t first, last;
+
+    if (!parse_cpu_number(span_head(item, dash), &first))
+        return false;
+    last = first;
+    if (dash < item.len && !parse_cpu_number(span_tail(item, dash + 1), &last))
+        return false;
+    if (last < first)
+        return false;
+    for (uint64_t cpu = first; cpu <= last; cpu++) {
+        if (!add_cpu(reader, (unsigned)cpu))
+            return false;
+    }
+    return true;
+}
+
+static bool parse_cpus(struct config_reader *reader, struct span value)
+{
+    reader->partition->cpus_line = reader->line;
+    for (;;) {
+        size_t comma = span_find(value, ',');
+
+        if (!add_cpu_item(reader, span_head(value, comma)))
+            return false;
+        if (comma == value.len)
+            return true;
+        value = span_tail(value, comma + 1);
+    }
+}
+
+static bool parse_memory(struct config_reader *reader, struct span value)
+{
+    uint64_t bytes;
+
+    reader->partition->memory_line = reader->line;
+    if (!span_to_size(value, &bytes) || bytes % PAGE_SIZE != 0 || bytes < PARTITION_MEMORY_MIN ||
+        bytes > PARTITION_MEMORY_MAX)
+        return false;
+    reader->partition->memory = bytes;
+    return true;
+}
+
+static bool parse_image(struct config_reader *reader, struct span value)
+{
+    reader->partition->image_line = reader->line;
+    return parse_file_name(value, reader->partition->image);
+}
+
+static bool parse_mode(struct config_reader *reader, struct span value)
+{
+    bool pv;
+
+    if (!parse_one_of_two(value, "full", "pv", &pv))
+        return false;
+    reader->partition->mode = pv ? CONFIG_MODE_PV : CONFIG_MODE_FULL;
+    return true;
+}
+
+/* Another privileged partition than this one, or NULL. */
+static const struct config_partition *find_other_privileged(const struct config *config,
+                                                            const struct config_partition *self)
+{
+    for (unsigned i = 0; i < config->partition_count; i++) {
+        const struct config_partition *other = &config->partitions[i];
+        if (other != self && other->privileged)
+            return other;
+    }
+    return NULL;
+}
+
+static bool parse_privileged(struct config_reader *reader, struct span value)
+{
+    struct config_partition *partition = reader->partition;
+    const struct config_partition *other;
+
+    if (!parse_yes_no(value, &partition->privileged))
+        return false;
+    other = find_other_privileged(reader->config, partition);
+    if (partition->privileged && other != NULL)
+        return reader_fail(reader,
+                           "only one partition may be privileged, and partition '%s' (line %u) is",
+                           other->name, other->line);
+    return true;
+}
+
+static bool parse_on_crash(struct config_reader *reader, struct span value)
+{
+    bool restart;
+
+    if (!parse_one_of_two(value, "stop", "restart", &restart))
+        return false;
+    reader->partition->on_crash = restart ? CONFIG_ON_CRASH_RESTART : CONFIG_ON_CRASH_STOP;
+    return true;
+}
+
+static bool parse_console(struct config_reader *reader, struct span value)
+{
+    bool none;
+
+    if (!parse_one_of_two(value, "debugcon", "none", &none))
+        return false;
+    reader->partition->console = none ? CONFIG_CONSOLE_NONE : CONFIG_CONSOLE_DEBUGCON;
+    return true;
+}
+
+static bool parse_time_limit(struct config_reader *reader, struct span value)
+{
+    uint64_t seconds;
+
+    if (!span_to_u64(value, &seconds) || seconds > TIME_LIMIT_MAX)
+        return false;
+    reader->partition->time_limit_seconds = (unsigned)seconds;
+    return true;
+}
+
+/* Commands for the partition to run at start (dom0's boot script):
+ * printable text, ';' between commands. */
+static bool parse_script(struct config_reader *reader, struct span value)
+{
+    if (value.len >= CONFIG_SCRIPT_LEN)
+        return false;
+    for (size_t i = 0; i < value.len; i++) {
+        if (value.ptr[i] < ' ' || value.ptr[i] >= 0x7f)
+            return false;
+        reader->partition->script[i] = value.ptr[i];
+    }
+    reader->partition->script[value.len] = '\0';
+    return true;
+}
+
+static bool parse_devices(struct config_reader *reader, struct span value)
+{
+    reader->partition->devices_line = reader->line;
+    return config_parse_devices(reader->partition, value, reader->error);
+}
+
+static const struct key_handler partition_keys[] = {
+    {"cpus", parse_cpus, "CPU numbers from 0 to 255 as a list and/or ranges, as in 0, 2-3",
+     KEY_REQUIRED},
+    {"memory", parse_memory, "a multiple of 4K from 1M to 64G, in bytes or with a K, M or G suffix",
+     KEY_REQUIRED},
+    {"image", parse_image, "a file name of 1 to 63 characters without spaces or path separators",
+     KEY_REQUIRED},
+    {"mode", parse_mode, "full or pv", KEY_OPTIONAL},
+    {"privileged", parse_privileged, "yes or no", KEY_OPTIONAL},
+    {"on_crash", parse_on_crash, "stop or restart", KEY_OPTIONAL},
+    {"console", parse_console, "debugcon or none", KEY_OPTIONAL},
+    {"time_limit", parse_time_limit, "seconds from 1 to 3600, or 0 for no limit", KEY_OPTIONAL},
+    {"script", parse_script, "commands separated by ';', up to 255 printable characters",
+     KEY_OPTIONAL},
+    {"devices", parse_devices, "a list such as serial 0x2f8, framebuffer, pci 00:02.0",
+     KEY_OPTIONAL},
+};
+
+_Static_assert(ARRAY_LENGTH(partition_keys) <= CONFIG_MAX_KEYS, "raise CONFIG_MAX_KEYS");
+
+const struct section_type config_partition_section = {
+    "partition", true, enter_partition, partition_keys, ARRAY_LENGTH(partition_keys),
+};
