@@ -20,8 +20,8 @@
 #include "include/bulkhead/guest_abi.h"
 #include "hv/guest_memory.h"
 #include "hv/spinlock.h"
-#include "hv/vapic.h"
-#include "hv/vpic.h"
+#include "arch/x86_64/vplatform/vapic.h"
+#include "arch/x86_64/vplatform/vpic.h"
 
 enum partition_state {
     PARTITION_RUNNING = 0,

@@ -36,11 +36,11 @@ UNIT_SOURCES_fbcon  := drivers/fbcon.c
 UNIT_SOURCES_memmap := boot/memmap.c
 UNIT_SOURCES_ring   := guests/lib/ring.c
 UNIT_SOURCES_console_ring := guests/lib/console_ring.c
-UNIT_SOURCES_vapic  := hv/vapic.c
-UNIT_SOURCES_vpic   := hv/vpic.c
+UNIT_SOURCES_vapic  := arch/x86_64/vplatform/vapic.c
+UNIT_SOURCES_vpic   := arch/x86_64/vplatform/vpic.c
 UNIT_SOURCES_uart   := guests/dom0/uart.c
-UNIT_SOURCES_x86_decode := hv/x86_decode.c
-UNIT_SOURCES_guest_paging := hv/guest_paging.c hv/guest_memory.c
+UNIT_SOURCES_x86_decode := arch/x86_64/x86_decode.c
+UNIT_SOURCES_guest_paging := arch/x86_64/guest_paging.c hv/guest_memory.c
 UNIT_SOURCES_hypercall := tests/hypercall_world.c hv/hypercall.c hv/event.c hv/grant.c \
                           hv/guest_memory.c hv/partition_info.c hv/ioreq.c hv/console_server.c hv/log_ring.c lib/format.c \
                           hv/device_irq.c $(CONFIG_SOURCES)

@@ -10,7 +10,7 @@
 #include "arch/x86_64/exits.h"
 #include "arch/x86_64/string_io.h"
 #include "arch/x86_64/vmx_ops.h"
-#include "hv/guest_paging.h"
+#include "arch/x86_64/guest_paging.h"
 #include "hv/partition.h"
 
 /* Exit qualification for I/O instructions, SDM Vol. 3C Table 28-5. */

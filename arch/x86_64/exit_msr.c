@@ -8,7 +8,7 @@
 #include "arch/x86_64/exits.h"
 #include "arch/x86_64/vmx_ops.h"
 #include "hv/partition.h"
-#include "hv/vapic.h"
+#include "arch/x86_64/vplatform/vapic.h"
 
 #define MSR_IA32_TSC         0x10
 #define MSR_IA32_MTRRCAP     0xfe

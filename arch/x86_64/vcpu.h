@@ -6,8 +6,8 @@
 #include <stdint.h>
 
 #include "arch/x86_64/vmcs.h"
-#include "hv/vapic.h"
-#include "hv/vpic.h"
+#include "arch/x86_64/vplatform/vapic.h"
+#include "arch/x86_64/vplatform/vpic.h"
 
 /* Guest general-purpose registers saved by vmexit.asm (RSP is in the VMCS). */
 struct guest_regs {
