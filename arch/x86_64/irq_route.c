@@ -1,7 +1,9 @@
 #include "arch/x86_64/irq_route.h"
 
+#include "arch/x86_64/guest_bitmaps.h"
 #include "arch/x86_64/percpu.h"
 #include "drivers/ioapic.h"
+#include "hv/arch.h"
 #include "hv/device_irq.h"
 #include "hv/log.h"
 #include "hv/memory.h"
@@ -87,4 +89,11 @@ bool irq_route_handle(uint8_t vector)
         return false;
     device_irq_raised(vector - IRQ_ROUTE_VECTOR_BASE);
     return true;
+}
+
+void arch_platform_init(uint64_t ioapic_address, const struct ioapic_isa_override *overrides)
+{
+    irq_route_init(ioapic_address, overrides);
+    if (!guest_bitmaps_init())
+        log_error("out of memory for the I/O and MSR bitmaps");
 }

@@ -25,19 +25,19 @@ static bool vcpu_interrupts_enabled(void)
  * almost every entry. */
 static void set_interrupt_window_exiting(struct vcpu *vcpu, bool on)
 {
-    if (vcpu->interrupt_window == on)
+    if (vcpu->arch.interrupt_window == on)
         return;
     uint64_t controls = vmcs_read(VMCS_PROC_BASED_CONTROLS);
 
     controls = on ? controls | PROC_INTERRUPT_WINDOW_EXITING
                   : controls & ~(uint64_t)PROC_INTERRUPT_WINDOW_EXITING;
     vmcs_write(VMCS_PROC_BASED_CONTROLS, controls);
-    vcpu->interrupt_window = on;
+    vcpu->arch.interrupt_window = on;
 }
 
-bool vcpu_interrupt_pending(struct vcpu *vcpu)
+bool arch_vcpu_interrupt_pending(struct vcpu *vcpu)
 {
-    return vapic_pending(&vcpu->apic) >= 0 || (vcpu->pic && vpic_pending(vcpu->pic));
+    return vapic_pending(&vcpu->arch.apic) >= 0 || (vcpu->arch.pic && vpic_pending(vcpu->arch.pic));
 }
 
 /* The vector to inject now, taken from its controller; -1 if none. The
@@ -45,20 +45,20 @@ bool vcpu_interrupt_pending(struct vcpu *vcpu)
  * lowest of its sources. */
 static int take_interrupt(struct vcpu *vcpu)
 {
-    int vector = vapic_pending(&vcpu->apic);
+    int vector = vapic_pending(&vcpu->arch.apic);
 
     if (vector >= 0) {
-        vapic_deliver(&vcpu->apic, (uint8_t)vector);
+        vapic_deliver(&vcpu->arch.apic, (uint8_t)vector);
         return vector;
     }
-    return vcpu->pic ? vpic_acknowledge(vcpu->pic) : -1;
+    return vcpu->arch.pic ? vpic_acknowledge(vcpu->arch.pic) : -1;
 }
 
 /* One event per entry: a fault the exit handler injected goes first, and
  * the interrupt waits for the window after it (SDM Vol. 3C 27.6). */
-void vcpu_inject_pending_interrupt(struct vcpu *vcpu)
+void arch_vcpu_inject_pending(struct vcpu *vcpu)
 {
-    if (!vcpu_interrupt_pending(vcpu)) {
+    if (!arch_vcpu_interrupt_pending(vcpu)) {
         set_interrupt_window_exiting(vcpu, false);
         return;
     }
@@ -74,7 +74,14 @@ void vcpu_inject_pending_interrupt(struct vcpu *vcpu)
     set_interrupt_window_exiting(vcpu, false);
 }
 
-void vcpu_kick(const struct vcpu *vcpu)
+bool arch_vcpu_quiet(const struct vcpu *v)
+{
+    return !v->arch.init_pending && !vapic_timer_deadline(&v->arch.apic) &&
+           v->arch.preemption_parked && !v->arch.interrupt_window &&
+           vapic_irr_empty(&v->arch.apic) && (!v->arch.pic || vpic_quiet(v->arch.pic));
+}
+
+void arch_vcpu_kick(const struct vcpu *vcpu)
 {
     lapic_send_vector(percpus[vcpu->cpu_index].apic_id, LAPIC_VECTOR_KICK);
 }
