@@ -100,6 +100,10 @@ bool arch_run_probe_guest(const void *image, uint64_t size, struct probe_report 
  * interrupt source overrides (or NULL); builds what every guest shares. */
 void arch_platform_init(uint64_t ioapic_address, const struct ioapic_isa_override *overrides);
 
+/* Device IRQs the platform routes: ISA IRQ n is IOAPIC pin n, the first
+ * IOAPIC's pins. */
+#define ARCH_DEVICE_IRQS 24
+
 /* Routes a device IRQ's pin to the hypervisor on this CPU, unmasked, edge-
  * triggered active high (ISA) or level-triggered active low (PCI INTx);
  * false when no IOAPIC serves it. hv/device_irq.c decides what goes where. */

@@ -14,9 +14,11 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "hv/arch.h"
+
 struct partition;
 
-#define DEVICE_IRQ_COUNT 24 /* ISA IRQ n is IOAPIC pin n: the first IOAPIC's pins */
+#define DEVICE_IRQ_COUNT ARCH_DEVICE_IRQS
 
 /* HC_DEVICE_IRQ_BIND: vector 32-255 binds, 0 unbinds. Returns 0 or an
  * HC_E* error. */

@@ -22,7 +22,6 @@ struct vcpu {
     unsigned index;              /* within its partition */
     struct partition *partition; /* 0 for the probe guest */
     enum vcpu_state state;
-    uint64_t deadline_tsc; /* the partition's time limit; 0 = none */
     volatile uint64_t ept_generation_seen; /* see partition_flush_ept() */
     uint64_t exits_total;
     struct vcpu_arch arch;

@@ -334,23 +334,3 @@ int vmexit_dispatch(struct vcpu *vcpu)
         resume = partition_vcpu_before_entry(vcpu);
     return resume;
 }
-
-/* The exit reasons behind the guest ABI's counters (HC_PARTITION_LIST). */
-void arch_vcpu_count_exits(const struct vcpu *v, uint64_t *counters)
-{
-    static const struct {
-        unsigned counter, reason;
-    } counted[] = {
-        {HC_EXITS_CPUID, EXIT_REASON_CPUID},
-        {HC_EXITS_IO, EXIT_REASON_IO},
-        {HC_EXITS_MSR, EXIT_REASON_RDMSR},
-        {HC_EXITS_MSR, EXIT_REASON_WRMSR},
-        {HC_EXITS_HLT, EXIT_REASON_HLT},
-        {HC_EXITS_VMCALL, EXIT_REASON_VMCALL},
-        {HC_EXITS_EPT, EXIT_REASON_EPT_VIOLATION},
-        {HC_EXITS_INTERRUPT, EXIT_REASON_EXTERNAL_INTERRUPT},
-    };
-
-    for (unsigned c = 0; c < sizeof(counted) / sizeof(counted[0]); c++)
-        counters[counted[c].counter] += v->arch.exit_counts[counted[c].reason];
-}

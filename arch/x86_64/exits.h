@@ -34,5 +34,6 @@ int exit_handle_cr_access(struct vcpu *vcpu);
 int exit_handle_xsetbv(struct vcpu *vcpu);
 int exit_handle_io(struct vcpu *vcpu);
 int exit_handle_ept_violation(struct vcpu *vcpu);
+int exit_handle_external_interrupt(struct vcpu *vcpu); /* interrupts.c */
 
 #endif

@@ -1,6 +1,5 @@
 #include "arch/x86_64/vcpu_irq.h"
 
-#include "arch/x86_64/irq_route.h"
 #include "arch/x86_64/lapic.h"
 #include "arch/x86_64/percpu.h"
 #include "arch/x86_64/vmx_ops.h"
@@ -84,21 +83,6 @@ bool arch_vcpu_quiet(const struct vcpu *v)
 void arch_vcpu_kick(const struct vcpu *vcpu)
 {
     lapic_send_vector(percpus[vcpu->cpu_index].apic_id, LAPIC_VECTOR_KICK);
-}
-
-/* With "acknowledge interrupt on exit" the host interrupt was taken at the
- * exit. A device IRQ becomes its owner's virtual interrupt; the kick and
- * the timer only mean "look at your pending work", which the code before
- * the next entry does. */
-int exit_handle_external_interrupt(struct vcpu *vcpu)
-{
-    uint8_t vector = (uint8_t)vmcs_read(VMCS_EXIT_INTERRUPTION_INFO);
-
-    (void)vcpu;
-    irq_route_handle(vector);
-    if (vector != LAPIC_VECTOR_SPURIOUS)
-        lapic_eoi();
-    return 1;
 }
 
 int exit_handle_interrupt_window(struct vcpu *vcpu)

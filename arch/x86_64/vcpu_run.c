@@ -9,6 +9,7 @@
 #include "hv/log.h"
 #include "hv/partition.h"
 #include "include/bulkhead/guest_abi.h"
+#include "include/bulkhead/hypercall.h"
 
 #define VMX_MISC_PREEMPTION_RATE_MASK 0x1f
 
@@ -115,4 +116,24 @@ bool arch_vcpu_prepare_secondary(struct vcpu *v)
 
     v->arch.sipi_vector = -1;
     return vcpu_prepare(v, &entry, v->partition->arch.ept.pointer, true);
+}
+
+/* The exit reasons behind the guest ABI's counters (HC_PARTITION_LIST). */
+void arch_vcpu_count_exits(const struct vcpu *v, uint64_t *counters)
+{
+    static const struct {
+        unsigned counter, reason;
+    } counted[] = {
+        {HC_EXITS_CPUID, EXIT_REASON_CPUID},
+        {HC_EXITS_IO, EXIT_REASON_IO},
+        {HC_EXITS_MSR, EXIT_REASON_RDMSR},
+        {HC_EXITS_MSR, EXIT_REASON_WRMSR},
+        {HC_EXITS_HLT, EXIT_REASON_HLT},
+        {HC_EXITS_VMCALL, EXIT_REASON_VMCALL},
+        {HC_EXITS_EPT, EXIT_REASON_EPT_VIOLATION},
+        {HC_EXITS_INTERRUPT, EXIT_REASON_EXTERNAL_INTERRUPT},
+    };
+
+    for (unsigned c = 0; c < sizeof(counted) / sizeof(counted[0]); c++)
+        counters[counted[c].counter] += v->arch.exit_counts[counted[c].reason];
 }

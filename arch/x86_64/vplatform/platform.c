@@ -13,10 +13,12 @@
 void arch_vcpu_reset(struct vcpu *v)
 {
     vapic_reset(&v->arch.apic, v->index);
-    /* The legacy PIC's output wire reaches the first CPU only, as on a PC. */
-    v->arch.pic = v->index == 0 && !partition_is_pv(v->partition) ? &v->partition->arch.pic : 0;
-    v->arch.apic_base =
-        APIC_BASE_DEFAULT | APIC_BASE_ENABLE | (v->index == 0 ? APIC_BASE_BSP : 0);
+    /* The legacy PIC's output wire reaches the first CPU only, as on a PC,
+     * and only full partitions have one. */
+    bool full = v->partition->config->mode == CONFIG_MODE_FULL;
+
+    v->arch.pic = v->index == 0 && full ? &v->partition->arch.pic : 0;
+    v->arch.apic_base = APIC_BASE_DEFAULT | APIC_BASE_ENABLE | (v->index == 0 ? APIC_BASE_BSP : 0);
     v->arch.init_pending = false;
     v->arch.sipi_vector = -1;
 }
