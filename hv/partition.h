@@ -125,7 +125,6 @@ void partition_pci_config_access(struct partition *p, uint16_t port, unsigned si
 /* For the exit handlers. */
 const char *partition_name(const struct partition *partition);
 bool partition_is_pv(const struct partition *partition);
-struct cpuid_regs partition_cpuid_leaf(uint32_t leaf);
 
 /* Before every VM entry of a partition's vCPU: acts on stop requests, INIT,
  * the time limit and the APIC timer, injects a pending interrupt and sets

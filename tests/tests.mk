@@ -7,6 +7,7 @@
 #   make check-config CONFIG=file.cfg
 #   make format-check      clang-format over every tracked C file
 #   make format            reformats every tracked C file
+#   make layer-check       hv/ reaches x86 only through hv/arch.h
 
 TEST_DIR    := $(BUILD)/tests
 RESULTS_DIR := $(TEST_DIR)/results
@@ -179,6 +180,10 @@ $(CHECK_CONFIG): tools/check-config.c lib/config.c lib/config_text.c lib/config_
 check-config: $(CHECK_CONFIG)
 	@$(CHECK_CONFIG) $(CHECK_CONFIG_ARGS) $(CONFIG)
 
+# The core's contract with the arch (tools/layer-report.sh prints the counts).
+layer-check:
+	@tools/layer-report.sh --check
+
 format-check:
 	git ls-files -z '*.c' '*.h' | xargs -0 -r clang-format --dry-run -Werror
 
@@ -188,4 +193,4 @@ format:
 
 FORCE:
 
-.PHONY: test test-unit test-fuzz test-integration check-config format-check format FORCE
+.PHONY: test test-unit test-fuzz test-integration check-config layer-check format-check format FORCE

@@ -4,10 +4,12 @@
 # uses that its contract header hv/arch.h does not declare. Read from the
 # sources and from the core's objects (built here first if needed).
 #   tools/layer-report.sh [-v]     -v also lists the names behind each count
+#   tools/layer-report.sh --check  fails when hv/ reaches x86 past hv/arch.h
 set -eu
 cd "$(dirname "$0")/.."
 BUILD=${BUILD:-build}
 verbose=${1:-}
+CONTRACT_INCLUDE='hv/arch.h:#include "arch/x86_64/arch_types.h"'
 make -s -j2 "$BUILD/core.elf" >/dev/null
 
 tmp=$(mktemp -d)
@@ -44,6 +46,7 @@ comm -12 "$tmp/hv_defined" "$tmp/arch_undefined" > "$tmp/arch_to_hv"
 
 count() { wc -l < "$1" | tr -d ' '; }
 grep -rn --include='*.[ch]' '#include "arch/' hv/ > "$tmp/hv_includes" || true
+sed 's/:[0-9]*:/:/' "$tmp/hv_includes" | grep -vxF "$CONTRACT_INCLUDE" > "$tmp/hv_includes_outside" || true
 grep -rn --include='*.[ch]' --include='*.asm' '#include "hv/' arch/ > "$tmp/arch_includes" || true
 
 show() {
@@ -57,3 +60,12 @@ show 'arch symbols hv/ uses outside hv/arch.h (linked):' "$tmp/outside_linked"
 show 'inline arch functions hv/ names outside hv/arch.h:' "$tmp/outside_inline"
 show 'arch names hv/ uses outside hv/arch.h (both):' "$tmp/outside"
 show 'hv symbols arch/ uses:' "$tmp/arch_to_hv"
+
+if [ "$verbose" = --check ]; then
+    if [ -s "$tmp/hv_includes_outside" ] || [ -s "$tmp/outside" ]; then
+        echo "hv/ reaches x86 past hv/arch.h:"
+        cat "$tmp/hv_includes_outside" "$tmp/outside"
+        exit 1
+    fi
+    echo "the contract holds: hv/ reaches x86 only through hv/arch.h"
+fi
