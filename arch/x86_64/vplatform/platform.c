@@ -1,6 +1,5 @@
 #include "arch/x86_64/vplatform/platform.h"
 
-#include "arch/x86_64/cpu.h"
 #include "arch/x86_64/vplatform/vpic.h"
 #include "hv/arch.h"
 #include "hv/partition.h"
