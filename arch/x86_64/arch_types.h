@@ -1,7 +1,8 @@
 /*
  * The x86 part of a vCPU and of a partition, embedded in the generic
  * structures of hv/ (hv/vcpu.h, hv/partition.h) as `arch`. This is the one
- * arch header hv/arch.h includes; hv/ code does not look inside these.
+ * arch header hv/arch.h includes; hv/ code works on these through the
+ * arch_*() calls, the PCI CONFIG_ADDRESS latch of hv/partition_pci.c aside.
  */
 #ifndef ARCH_X86_64_ARCH_TYPES_H
 #define ARCH_X86_64_ARCH_TYPES_H
@@ -52,7 +53,7 @@ struct partition_arch {
     uint64_t ept_pages;          /* EPT tables, for the overhead report */
     bool long_mode;              /* ELF64 image: enter in long mode */
     uint64_t io_bitmaps;         /* its own when it owns ports; 0: the shared ones */
-    uint32_t pci_config_address; /* its own CONFIG_ADDRESS (hv/partition_pci.c) */
+    uint32_t pci_config_address; /* its own CONFIG_ADDRESS, latched by hv/partition_pci.c */
     struct vpic pic;             /* full partitions: the legacy interrupt controller */
 };
 
