@@ -29,7 +29,8 @@ CORE_CFLAGS := -std=c11 -O2 -g -ffreestanding -fno-pic -fno-pie -mcmodel=kernel 
                -fno-asynchronous-unwind-tables -fno-stack-protector -fstack-clash-protection \
                -fno-builtin -nostdinc -isystem $(shell $(CC) -print-file-name=include) \
                -I. $(WARNINGS) -MMD -MP
-CORE_C   := $(filter-out arch/x86_64/asm_offsets.c,$(wildcard arch/x86_64/*.c hv/*.c lib/*.c drivers/*.c))
+CORE_C   := $(filter-out arch/x86_64/asm_offsets.c,$(wildcard arch/x86_64/*.c arch/x86_64/vplatform/*.c \
+                                                        hv/*.c lib/*.c drivers/*.c))
 CORE_ASM := $(wildcard arch/x86_64/*.asm)
 CORE_OBJ := $(CORE_C:%.c=$(BUILD)/core/%.o) $(CORE_ASM:%.asm=$(BUILD)/core/%.o) \
             $(BUILD)/core/font.o
@@ -66,7 +67,8 @@ $(BUILD)/core/%.o: %.asm $(BUILD)/asm_offsets.inc
 	$(NASM) -f elf64 -I$(BUILD)/ -I$(dir $<) -MD $(@:.o=.d) -o $@ $<
 
 # Structure offsets for NASM, generated from the C definitions.
-$(BUILD)/asm_offsets.inc: arch/x86_64/asm_offsets.c $(wildcard arch/x86_64/*.h hv/*.h)
+$(BUILD)/asm_offsets.inc: arch/x86_64/asm_offsets.c \
+                          $(wildcard arch/x86_64/*.h arch/x86_64/vplatform/*.h hv/*.h)
 	@mkdir -p $(dir $@)
 	$(CC) $(CORE_CFLAGS) -MF /dev/null -S $< -o $(BUILD)/asm_offsets.s
 	sed -n 's/.*->\([A-Za-z_0-9]*\) \$$\{0,1\}\([-0-9]*\).*/%define \1 \2/p' \

@@ -1,6 +1,8 @@
 /*
  * The contract between the architecture-neutral core (hv/) and the x86-64
- * code (arch/x86_64/). hv/ calls only these arch_*() functions.
+ * code (arch/x86_64/). hv/ calls only these arch_*() functions, and includes
+ * no other arch header than the one that defines the arch parts of its
+ * vCPU and partition structures.
  */
 #ifndef HV_ARCH_H
 #define HV_ARCH_H
@@ -8,7 +10,12 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "arch/x86_64/arch_types.h"
 #include "hv/boot_info.h"
+
+struct partition;
+struct vcpu;
+struct ioapic_isa_override;
 
 /* Index of the running CPU (0 = the boot CPU), usable from the first line. */
 unsigned arch_cpu_index(void);
@@ -85,5 +92,108 @@ struct probe_report {
 #define PROBE_RAM_SIZE 0x10000
 #define PROBE_ENTRY    0x1000
 bool arch_run_probe_guest(const void *image, uint64_t size, struct probe_report *report);
+
+/* ---- the machine's interrupts and what every partition shares ---------- */
+
+/* Boot CPU, before any partition: finds the IOAPIC (the MADT's address, or
+ * 0 for the PC's standard one) and masks every pin, keeping the MADT's
+ * interrupt source overrides (or NULL); builds what every guest shares. */
+void arch_platform_init(uint64_t ioapic_address, const struct ioapic_isa_override *overrides);
+
+/* Device IRQs the platform routes: ISA IRQ n is IOAPIC pin n, the first
+ * IOAPIC's pins. */
+#define ARCH_DEVICE_IRQS 24
+
+/* Routes a device IRQ's pin to the hypervisor on this CPU, unmasked, edge-
+ * triggered active high (ISA) or level-triggered active low (PCI INTx);
+ * false when no IOAPIC serves it. hv/device_irq.c decides what goes where. */
+bool arch_irq_route(unsigned irq, unsigned cpu, bool level);
+void arch_irq_mask(unsigned irq);
+void arch_irq_unmask(unsigned irq); /* a pin arch_irq_route() set up */
+
+/* ---- a partition's address space ---------------------------------------- */
+
+enum arch_memory_kind {
+    ARCH_MEMORY_RAM,         /* read, write, execute, write-back */
+    ARCH_MEMORY_DEVICE,      /* registers: read, write, uncached */
+    ARCH_MEMORY_FRAMEBUFFER, /* read, write, write-combining */
+    ARCH_MEMORY_SHARED,      /* granted by another partition: read, write */
+    ARCH_MEMORY_SHARED_READ, /* granted read-only */
+};
+
+struct arch_memory_region {
+    uint64_t guest_phys, host_phys, size;
+    enum arch_memory_kind kind;
+};
+
+/* An empty guest-physical address space; false when out of memory. */
+bool arch_partition_init(struct partition *p);
+/* False when table memory ran out half way (the part mapped stays). */
+bool arch_map_memory_region(struct partition *p, const struct arch_memory_region *region);
+void arch_unmap_memory_region(struct partition *p, uint64_t guest_phys, uint64_t size);
+/* Whether nothing is mapped anywhere in [guest_phys, guest_phys + size). */
+bool arch_memory_region_unmapped(const struct partition *p, uint64_t guest_phys, uint64_t size);
+/* Drops this CPU's cached translations of the partition's address space. */
+void arch_flush_memory_this_cpu(const struct partition *p);
+/* Logs what the partition costs the hypervisor (tables, per-vCPU state). */
+void arch_partition_report_overhead(const struct partition *p);
+
+/* ---- a partition's platform ----------------------------------------------- */
+
+/* The image is in RAM (guest-physical 0 at `ram`); a 64-bit kernel gets the
+ * tables it needs at entry written beside it. */
+void arch_partition_image_loaded(struct partition *p, uint8_t *ram, bool kernel_64bit);
+/* Lets the partition reach ports [first, first + count) without exits;
+ * false when out of memory. */
+bool arch_partition_open_ports(struct partition *p, uint16_t first, uint32_t count);
+/* Every run starts with the emulated platform devices as after a reset. */
+void arch_partition_reset_platform(struct partition *p);
+/* A device model's interrupt line (0-15) into a full partition's legacy
+ * interrupt controller; true when vCPU 0 has to look at it. */
+bool arch_partition_set_irq_line(struct partition *p, unsigned line, bool high);
+/* A port of the emulated platform (the PIC); false when it is none of them. */
+bool arch_platform_port_access(struct vcpu *v, uint16_t port, unsigned size, bool out,
+                               uint32_t *value);
+
+/* ---- vCPUs ------------------------------------------------------------------ */
+
+/* Once, when the vCPU's CPU, index and partition are set. */
+void arch_vcpu_create(struct vcpu *v);
+/* Registers and local interrupt controller as after a reset. */
+void arch_vcpu_reset(struct vcpu *v);
+/* The boot vCPU, at the partition's entry point; false when the CPU
+ * refuses the state. */
+bool arch_vcpu_prepare_boot(struct vcpu *v);
+/* A secondary vCPU: whether another vCPU has signalled it to start, and
+ * preparing it where that signal says (the signal is used up). */
+bool arch_vcpu_start_requested(const struct vcpu *v);
+bool arch_vcpu_prepare_secondary(struct vcpu *v);
+/* Runs the vCPU until it halts, stops or crashes; false when the entry
+ * itself failed (reported). */
+bool arch_vcpu_run(struct vcpu *v);
+/* From any CPU: makes the vCPU's CPU leave the guest (or its wait) and look
+ * at its pending work. */
+void arch_vcpu_kick(const struct vcpu *v);
+
+/* For the exit fast path: nothing arch-side waits (no reset request, timer,
+ * interrupt or interrupt window). */
+bool arch_vcpu_quiet(const struct vcpu *v);
+/* A reset (INIT) arrived: true once, and the vCPU has to wait for a start. */
+bool arch_vcpu_take_reset(struct vcpu *v);
+/* Its local timer's deadline (TSC, 0 = none), and firing it when due. */
+uint64_t arch_vcpu_timer_deadline(const struct vcpu *v);
+void arch_vcpu_timer_tick(struct vcpu *v, uint64_t now);
+
+/* Before an entry on the vCPU's own CPU: injects the highest pending
+ * interrupt if the guest can take it now, else asks to exit when it can. */
+void arch_vcpu_inject_pending(struct vcpu *v);
+/* Whether an interrupt waits for it. */
+bool arch_vcpu_interrupt_pending(struct vcpu *v);
+/* From any CPU: marks `vector` pending at the vCPU (the caller kicks it). */
+void arch_vcpu_raise(struct vcpu *v, uint8_t vector);
+/* Leaves the guest after about `ticks` TSC ticks (UINT64_MAX: never). */
+void arch_vcpu_set_timer(struct vcpu *v, uint64_t ticks);
+/* Adds its exits to the HC_EXITS_* counters of the guest ABI. */
+void arch_vcpu_count_exits(const struct vcpu *v, uint64_t *counters);
 
 #endif

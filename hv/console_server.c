@@ -22,7 +22,7 @@ _Static_assert(CONFIG_MAX_PARTITIONS < 32, "the mapped ids fit a 32-bit mask");
 
 static bool has_ring(const struct partition *p)
 {
-    return partition_is_pv(p) && !partition_is_privileged(p) && p->long_mode &&
+    return partition_is_pv(p) && !partition_is_privileged(p) && p->kernel_64bit &&
            p->config->console == CONFIG_CONSOLE_DEBUGCON &&
            partition_range_in_ram(p, GUEST_CONSOLE_RING_ADDRESS, PAGE);
 }

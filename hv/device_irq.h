@@ -14,9 +14,11 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "hv/arch.h"
+
 struct partition;
 
-#define DEVICE_IRQ_COUNT 24 /* ISA IRQ n is IOAPIC pin n: the first IOAPIC's pins */
+#define DEVICE_IRQ_COUNT ARCH_DEVICE_IRQS
 
 /* HC_DEVICE_IRQ_BIND: vector 32-255 binds, 0 unbinds. Returns 0 or an
  * HC_E* error. */
@@ -35,12 +37,6 @@ void device_irq_release(struct partition *p);
 /* From the arch's interrupt handler, on the CPU the IRQ was routed to. */
 void device_irq_raised(unsigned irq);
 
-/* Implemented by the arch (arch/x86_64/irq_route.c). */
-/* Routes the IRQ's pin to the hypervisor on this CPU, unmasked, edge-
- * triggered active high (ISA) or level-triggered active low (PCI INTx);
- * false when no IOAPIC serves it. */
-bool arch_irq_route(unsigned irq, unsigned cpu, bool level);
-void arch_irq_mask(unsigned irq);
-void arch_irq_unmask(unsigned irq); /* a pin arch_irq_route() set up */
+/* The pins are routed through arch_irq_route() and its kin (hv/arch.h). */
 
 #endif

@@ -6,8 +6,6 @@
 #include "drivers/acpi.h"
 #include "drivers/fbcon.h"
 #include "drivers/pic8259.h"
-#include "arch/x86_64/guest_bitmaps.h"
-#include "arch/x86_64/irq_route.h"
 #include "hv/arch.h"
 #include "hv/boot_info.h"
 #include "lib/config.h"
@@ -140,7 +138,7 @@ static void secondary_cpu_main(void *arg)
 {
     cpu_work(arg);
     while (!__atomic_load_n(&partitions_released, __ATOMIC_ACQUIRE))
-        cpu_pause();
+        spin_relax();
     partitions_run_on_this_cpu((unsigned)(uintptr_t)arg);
     arch_halt_forever();
 }
@@ -285,12 +283,9 @@ static void boot_cpu_main(void *arg)
     if (acpi.present)
         log_line("acpi: %u CPUs and %u IOAPICs in the MADT, power-off %s", acpi.madt_cpus,
                  acpi.madt_ioapics, acpi.s5_found ? "via FADT" : "not described");
-    irq_route_init(acpi.ioapic_address, acpi.present ? acpi.isa_overrides : 0);
+    arch_platform_init(acpi.ioapic_address, acpi.present ? acpi.isa_overrides : 0);
     tsc_hz = arch_calibrate_tsc();
     log_line("tsc: %llu kHz", (unsigned long long)(tsc_hz / 1000));
-
-    if (!guest_bitmaps_init())
-        log_error("out of memory for the I/O and MSR bitmaps");
     start_secondary_cpus();
     cpu_work((void *)0);
     wait_for_cpus();

@@ -1,8 +1,5 @@
 #include "hv/partition.h"
 
-#include "arch/x86_64/guest_boot.h"
-#include "arch/x86_64/percpu.h"
-#include "arch/x86_64/vcpu_run.h"
 #include "hv/arch.h"
 #include "hv/console_server.h"
 #include "hv/device_irq.h"
@@ -11,12 +8,11 @@
 #include "hv/log.h"
 #include "hv/memory.h"
 #include "hv/partition_image.h"
-#include "arch/x86_64/vcpu_irq.h"
 #include "lib/string.h"
 
 static struct partition partitions[CONFIG_MAX_PARTITIONS];
 static unsigned partition_count;
-static struct vcpu vcpus[MAX_CPUS]; /* indexed by physical CPU */
+static struct vcpu vcpus[CONFIG_MAX_CPUS]; /* indexed by physical CPU */
 static volatile unsigned partitions_active;
 static uint64_t tsc_ticks_per_second;
 /* HC_MACHINE_CONTROL: every partition stops for good, none starts again. */
@@ -40,16 +36,6 @@ static unsigned lowest_cpu(const struct config_partition *c)
     return 0;
 }
 
-/* EPT table pages are counted through the allocator's context. */
-static uint64_t counting_table_alloc(void *ctx)
-{
-    uint64_t phys = memory_alloc_pages(1);
-
-    if (phys)
-        ++*(uint64_t *)ctx;
-    return phys;
-}
-
 /* RAM in one piece, on a 2 MiB boundary when there is one, so that the EPT
  * can use large pages throughout. */
 static bool allocate_ram(struct partition *p)
@@ -67,12 +53,9 @@ static const char *build_address_space(struct partition *p)
 {
     if (!allocate_ram(p))
         return "not enough memory for its RAM";
-    if (!ept_create(&p->ept))
-        return "not enough memory for its EPT";
-    p->ept.tables.alloc_table = counting_table_alloc;
-    p->ept.tables.ctx = &p->ept_pages;
-    p->ept_pages = 1;
-    if (ept_map_ram(&p->ept, 0, p->ram_phys, p->ram_size) != PT_OK)
+    struct arch_memory_region ram = {0, p->ram_phys, p->ram_size, ARCH_MEMORY_RAM};
+
+    if (!arch_partition_init(p) || !arch_map_memory_region(p, &ram))
         return "not enough memory for its EPT";
     return 0;
 }
@@ -96,11 +79,9 @@ static bool create_one(struct partition *p, unsigned id, const struct config_par
     log_line("partition %s: id %u, %u cpu(s) from cpu%u, %llu MiB at 0x%llx, %s image %s, "
              "entry 0x%llx",
              c->name, id, c->cpu_count, p->boot_cpu, (unsigned long long)(p->ram_size >> 20),
-             (unsigned long long)p->ram_phys, p->long_mode ? "long-mode" : "real-mode", c->image,
+             (unsigned long long)p->ram_phys, p->kernel_64bit ? "long-mode" : "real-mode", c->image,
              (unsigned long long)p->entry);
-    log_line("partition %s: hypervisor overhead %llu bytes (EPT %llu, VMCS %u per vCPU)", c->name,
-             (unsigned long long)((p->ept_pages + c->cpu_count) * PAGE_SIZE),
-             (unsigned long long)(p->ept_pages * PAGE_SIZE), (unsigned)PAGE_SIZE);
+    arch_partition_report_overhead(p);
     return true;
 }
 
@@ -135,53 +116,13 @@ static unsigned vcpu_index_of(const struct partition *p, unsigned cpu)
     return index;
 }
 
-#define APIC_BASE_DEFAULT 0xfee00000ull
-#define APIC_BASE_ENABLE  (1ull << 11)
-#define APIC_BASE_BSP     (1ull << 8)
-
-/* Registers and local APIC as after a reset (or an INIT). */
-static void reset_vcpu_platform(struct vcpu *v)
-{
-    vapic_reset(&v->apic, v->index);
-    /* The legacy PIC's output wire reaches the first CPU only, as on a PC. */
-    v->pic = v->index == 0 && !partition_is_pv(v->partition) ? &v->partition->pic : 0;
-    v->apic_base = APIC_BASE_DEFAULT | APIC_BASE_ENABLE | (v->index == 0 ? APIC_BASE_BSP : 0);
-    v->init_pending = false;
-    v->sipi_vector = -1;
-}
-
-static bool start_boot_vcpu(struct partition *p, struct vcpu *v)
-{
-    struct vcpu_entry entry = {
-        .long_mode = p->long_mode,
-        .rip = p->entry,
-        .rsp = p->long_mode ? GUEST_STACK_TOP : 0,
-        .rdi = p->long_mode ? GUEST_BOOT_INFO_ADDRESS : 0,
-        .page_tables = GUEST_PAGE_TABLES_ADDRESS,
-        .gdt_base = GUEST_GDT_ADDRESS,
-        .gdt_limit = GUEST_GDT_LIMIT,
-    };
-
-    reset_vcpu_platform(v);
-    return vcpu_prepare(v, &entry, p->ept.pointer, true);
-}
-
-/* An AP starts in real mode at the start-up IPI's page (SDM Vol. 3A 9.4.4):
- * CS = vector << 8, IP = 0. */
-static bool start_application_vcpu(struct partition *p, struct vcpu *v, uint8_t vector)
-{
-    struct vcpu_entry entry = {.real_mode_cs = (uint16_t)(vector << 8)};
-
-    return vcpu_prepare(v, &entry, p->ept.pointer, true);
-}
-
 /* Runs the vCPU once it has been prepared; a crash ends the run of the
  * whole partition. */
 static void run_vcpu(struct partition *p, struct vcpu *v)
 {
     __atomic_add_fetch(&p->vcpus_running, 1, __ATOMIC_ACQ_REL);
     if (partition_vcpu_before_entry(v))
-        vcpu_run(v);
+        arch_vcpu_run(v);
     if (v->state == VCPU_CRASHED) {
         p->crashed = true;
         partition_stop_all(p);
@@ -243,7 +184,7 @@ static bool should_restart(struct partition *p)
 static void wait_for_all_vcpus(struct partition *p)
 {
     while (__atomic_load_n(&p->vcpus_running, __ATOMIC_ACQUIRE))
-        cpu_pause();
+        spin_relax();
 }
 
 static void begin_run(struct partition *p)
@@ -252,7 +193,7 @@ static void begin_run(struct partition *p)
 
     p->stopping = false;
     p->crashed = false;
-    vpic_reset(&p->pic);
+    arch_partition_reset_platform(p);
     p->deadline_tsc = seconds ? arch_read_tsc() + seconds * tsc_ticks_per_second : 0;
 }
 
@@ -262,7 +203,8 @@ static void run_once(struct partition *p, struct vcpu *v)
 {
     for (;;) {
         begin_run(p);
-        if (!start_boot_vcpu(p, v)) {
+        arch_vcpu_reset(v);
+        if (!arch_vcpu_prepare_boot(v)) {
             log_error("partition %s: the CPU refused its VMCS", p->config->name);
             p->crashed = true;
         } else {
@@ -344,7 +286,7 @@ static void release_waiters(const struct partition *p)
     for (unsigned i = 0; i < partition_count; i++) {
         struct partition *q = &partitions[i];
         if (q != p && q->vcpu_count && q->vcpus[0]->cpu_index != arch_cpu_index())
-            vcpu_kick(q->vcpus[0]);
+            arch_vcpu_kick(q->vcpus[0]);
     }
 }
 
@@ -389,7 +331,7 @@ int64_t partition_command(struct partition *target, enum partition_command comma
     if (target->state == PARTITION_RUNNING)
         partition_stop_all(target);
     else if (target->vcpus[0]->cpu_index != arch_cpu_index())
-        vcpu_kick(target->vcpus[0]);
+        arch_vcpu_kick(target->vcpus[0]);
     return 0;
 }
 
@@ -415,19 +357,17 @@ void partitions_shut_down(struct partition *by, const char *action)
     release_waiters(by);
 }
 
-/* Further vCPUs wait for INIT-SIPI from a vCPU of their partition, as APs
- * on a PC do, and go back to waiting after each run. */
+/* Further vCPUs wait until a vCPU of their partition starts them (INIT-SIPI
+ * on a PC), and go back to waiting after each run. */
 static void run_application_vcpu(struct partition *p, struct vcpu *v)
 {
     for (;;) {
         v->state = VCPU_WAIT_SIPI;
-        while (!p->finished && v->sipi_vector < 0)
+        while (!p->finished && !arch_vcpu_start_requested(v))
             arch_wait_for_interrupt(0);
         if (p->finished)
             return;
-        uint8_t vector = (uint8_t)v->sipi_vector;
-        v->sipi_vector = -1;
-        if (!start_application_vcpu(p, v, vector)) {
+        if (!arch_vcpu_prepare_secondary(v)) {
             log_error("partition %s: the CPU refused the VMCS of vcpu%u", p->config->name,
                       v->index);
             continue;
@@ -439,16 +379,12 @@ static void run_application_vcpu(struct partition *p, struct vcpu *v)
 /* Every vCPU exists before any runs, so an early start-up IPI finds it. */
 static void create_vcpus(struct partition *p)
 {
-    for (unsigned cpu = 0; cpu < MAX_CPUS; cpu++) {
+    for (unsigned cpu = 0; cpu < CONFIG_MAX_CPUS; cpu++) {
         if (!config_partition_has_cpu(p->config, cpu))
             continue;
         struct vcpu *v = &vcpus[cpu];
-        *v = (struct vcpu){.cpu_index = cpu,
-                           .partition = p,
-                           .vpid = (uint16_t)(cpu + 1),
-                           .io_bitmaps = p->io_bitmaps};
-        v->index = vcpu_index_of(p, cpu);
-        reset_vcpu_platform(v);
+        *v = (struct vcpu){.cpu_index = cpu, .partition = p, .index = vcpu_index_of(p, cpu)};
+        arch_vcpu_create(v);
         p->vcpus[v->index] = v;
         p->vcpu_count++;
     }
@@ -485,7 +421,7 @@ void partitions_run_on_this_cpu(unsigned cpu)
 void partitions_wait(void)
 {
     while (__atomic_load_n(&partitions_active, __ATOMIC_ACQUIRE))
-        cpu_pause();
+        spin_relax();
 }
 
 const struct partition *partition_at(unsigned index)

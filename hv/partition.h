@@ -10,9 +10,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "arch/x86_64/cpu.h"
-#include "arch/x86_64/ept.h"
-#include "arch/x86_64/vcpu.h"
+#include "hv/arch.h"
 #include "hv/boot_info.h"
 #include "lib/config.h"
 #include "hv/event.h"
@@ -20,8 +18,7 @@
 #include "include/bulkhead/guest_abi.h"
 #include "hv/guest_memory.h"
 #include "hv/spinlock.h"
-#include "hv/vapic.h"
-#include "hv/vpic.h"
+#include "hv/vcpu.h"
 
 enum partition_state {
     PARTITION_RUNNING = 0,
@@ -46,11 +43,9 @@ struct partition {
     const struct config_partition *config;
     const struct boot_module *image;
     uint64_t ram_phys, ram_size;
-    struct ept ept;
-    uint64_t ept_pages; /* EPT tables, for the overhead report */
-    bool long_mode;     /* ELF64 image: enter in long mode */
-    uint64_t entry;     /* guest-physical entry point */
-    unsigned boot_cpu;  /* the physical CPU of vCPU 0 */
+    bool kernel_64bit; /* an ELF64 image (a flat one is a legacy 16-bit image) */
+    uint64_t entry;    /* guest-physical entry point */
+    unsigned boot_cpu; /* the physical CPU of vCPU 0 */
     volatile enum partition_state state;
     const char *stop_cause;
     uint32_t exit_status;
@@ -77,18 +72,16 @@ struct partition {
     struct spinlock console_lock;
     char console_line[PARTITION_CONSOLE_LINE + 1];
     unsigned console_len;
-    struct vpic pic; /* full partitions: the legacy interrupt controller */
     /* Devices it owns (config `devices`), as its boot-info page lists them. */
-    uint64_t io_bitmaps; /* its own when it owns ports; 0: the shared ones */
     uint32_t device_count;
     struct guest_device devices[GUEST_MAX_DEVICES];
     struct guest_framebuffer framebuffer;
     uint32_t range_count;
     struct guest_device_range ranges[GUEST_MAX_DEVICE_RANGES];
-    uint32_t pci_config_address; /* its own CONFIG_ADDRESS (partition_pci.c) */
     /* The IRQ of config->devices[i] as attached (0: none); a PCI
      * function's interrupt line register is read once, at boot. */
     uint8_t device_irqs[CONFIG_MAX_DEVICES];
+    struct partition_arch arch; /* the EPT, I/O bitmaps, emulated PIC, ... */
 };
 
 struct partition_counts {
@@ -132,7 +125,6 @@ void partition_pci_config_access(struct partition *p, uint16_t port, unsigned si
 /* For the exit handlers. */
 const char *partition_name(const struct partition *partition);
 bool partition_is_pv(const struct partition *partition);
-struct cpuid_regs partition_cpuid_leaf(uint32_t leaf);
 
 /* Before every VM entry of a partition's vCPU: acts on stop requests, INIT,
  * the time limit and the APIC timer, injects a pending interrupt and sets
@@ -142,10 +134,6 @@ int partition_vcpu_before_entry(struct vcpu *vcpu);
 /* The guest executed HLT with interrupts on: sleeps until it has an
  * interrupt to take (or must stop). Returns nonzero to resume it. */
 int partition_vcpu_wait(struct vcpu *vcpu);
-
-/* An IPI from the vCPU's local APIC: delivered to vCPUs of the same
- * partition only; anything aimed elsewhere is dropped. */
-void partition_send_ipi(struct vcpu *from, const struct vapic_ipi *ipi);
 
 /* Ends the current run of the partition on every one of its vCPUs. */
 void partition_stop_all(struct partition *partition);

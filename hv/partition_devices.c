@@ -7,7 +7,7 @@
  * keeps the shared bitmaps, in which every port exits, and has none of this
  * memory in its EPT.
  */
-#include "arch/x86_64/guest_bitmaps.h"
+#include "hv/arch.h"
 #include "drivers/pci.h"
 #include "hv/log.h"
 #include "hv/memory.h"
@@ -75,11 +75,8 @@ static const char *open_ports(struct partition *p, uint32_t first, uint32_t coun
     if (!console && ports_kept(first, count))
         return "its ports include ones the hypervisor keeps (its console, 0xe9, 0xf4, "
                "0xcf8-0xcff)";
-    if (!p->io_bitmaps)
-        p->io_bitmaps = io_bitmaps_create();
-    if (!p->io_bitmaps)
+    if (!arch_partition_open_ports(p, (uint16_t)first, count))
         return "not enough memory for its I/O bitmaps";
-    io_bitmaps_open(p->io_bitmaps, (uint16_t)first, count);
     return 0;
 }
 
@@ -112,9 +109,12 @@ static const char *map_device_memory(struct partition *p, const struct boot_info
         return "it overlaps the partition's RAM (guest-physical 0 up)";
     if (overlaps_machine_ram(boot, start, end))
         return "it overlaps RAM of the machine";
-    if (!pt_range_unmapped(&p->ept.tables, start, end - start))
+    struct arch_memory_region region = {
+        start, start, end - start, write_combining ? ARCH_MEMORY_FRAMEBUFFER : ARCH_MEMORY_DEVICE};
+
+    if (!arch_memory_region_unmapped(p, start, end - start))
         return "it overlaps device memory mapped already";
-    if (ept_map_mmio(&p->ept, start, start, end - start, write_combining) != PT_OK)
+    if (!arch_map_memory_region(p, &region))
         return "not enough memory for its EPT";
     return 0;
 }

@@ -1,7 +1,7 @@
 /* Putting a partition's image into its zeroed RAM. */
 #include "hv/partition_image.h"
 
-#include "arch/x86_64/guest_boot.h"
+#include "hv/arch.h"
 #include "hv/console_server.h"
 #include "lib/elf.h"
 #include "hv/event.h"
@@ -28,8 +28,8 @@ static const char *load_elf(struct partition *p, const uint8_t *file, uint64_t s
         image.vaddr_end > GUEST_IDENTITY_MAP_SIZE)
         return "its segments lie outside the partition's RAM (from 1 MiB up)";
     elf_copy_segments(file, &image, ram + image.vaddr_start);
-    guest_boot_write_tables(ram);
-    p->long_mode = true;
+    p->kernel_64bit = true;
+    arch_partition_image_loaded(p, ram, true);
     p->entry = image.entry;
     return 0;
 }
@@ -41,7 +41,8 @@ static const char *load_flat(struct partition *p, const uint8_t *file, uint64_t 
     if (end > FLAT_IMAGE_END || end > p->ram_size)
         return "a flat image must fit between 4 KiB and 640 KiB";
     memcpy(ram + GUEST_FLAT_LOAD_ADDRESS, file, size);
-    p->long_mode = false;
+    p->kernel_64bit = false;
+    arch_partition_image_loaded(p, ram, false);
     p->entry = GUEST_FLAT_LOAD_ADDRESS;
     return 0;
 }
@@ -94,7 +95,7 @@ const char *partition_image_load(struct partition *p)
         problem = load_elf(p, file, p->image->size, ram);
     else
         problem = load_flat(p, file, p->image->size, ram);
-    if (!problem && p->long_mode) {
+    if (!problem && p->kernel_64bit) {
         fill_boot_info(p, ram);
         console_prepare_ring(p);
     }

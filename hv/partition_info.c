@@ -56,24 +56,10 @@ static uint32_t entry_state(const struct partition *p)
 /* Exit reasons by counter, summed over the partition's vCPUs. */
 static void sum_exits(const struct partition *p, uint64_t exits[HC_EXIT_COUNTERS])
 {
-    static const struct {
-        unsigned counter, reason;
-    } counted[] = {
-        {HC_EXITS_CPUID, EXIT_REASON_CPUID},
-        {HC_EXITS_IO, EXIT_REASON_IO},
-        {HC_EXITS_MSR, EXIT_REASON_RDMSR},
-        {HC_EXITS_MSR, EXIT_REASON_WRMSR},
-        {HC_EXITS_HLT, EXIT_REASON_HLT},
-        {HC_EXITS_VMCALL, EXIT_REASON_VMCALL},
-        {HC_EXITS_EPT, EXIT_REASON_EPT_VIOLATION},
-        {HC_EXITS_INTERRUPT, EXIT_REASON_EXTERNAL_INTERRUPT},
-    };
-
     for (unsigned i = 0; i < p->vcpu_count; i++) {
         const struct vcpu *v = p->vcpus[i];
         exits[HC_EXITS_TOTAL] += v->exits_total;
-        for (unsigned c = 0; c < sizeof(counted) / sizeof(counted[0]); c++)
-            exits[counted[c].counter] += v->exit_counts[counted[c].reason];
+        arch_vcpu_count_exits(v, exits);
     }
 }
 

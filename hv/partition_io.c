@@ -1,16 +1,12 @@
 /* What a partition's vCPUs reach through exits: its console and exit ports,
  * the hypervisor CPUID leaves (pv only), its time limit. */
-#include "arch/x86_64/vcpu_irq.h"
-#include "arch/x86_64/vcpu_run.h"
 #include "hv/arch.h"
 #include "include/bulkhead/guest_abi.h"
 #include "hv/ioreq.h"
 #include "hv/log.h"
 #include "hv/partition.h"
 
-#define CPUID_SIGNATURE_LEAF 0x40000000u
-#define CPUID_VERSION_LEAF   0x40000001u
-#define DEBUGCON_READBACK    0xe9 /* what Bochs and QEMU answer, so guests can probe it */
+#define DEBUGCON_READBACK 0xe9 /* what Bochs and QEMU answer, so guests can probe it */
 
 const char *partition_name(const struct partition *partition)
 {
@@ -22,24 +18,12 @@ bool partition_is_pv(const struct partition *partition)
     return partition->config->mode == CONFIG_MODE_PV;
 }
 
-/* "BulkheadHV\0\0" in EBX, ECX, EDX, as KVM and Xen sign their leaves. */
-struct cpuid_regs partition_cpuid_leaf(uint32_t leaf)
-{
-    if (leaf == CPUID_SIGNATURE_LEAF)
-        return (struct cpuid_regs){CPUID_VERSION_LEAF, 0x6b6c7542, 0x64616568, 0x00005648};
-    if (leaf == CPUID_VERSION_LEAF)
-        return (struct cpuid_regs){
-            HC_ABI_VERSION,
-            HC_FEATURE_EVENTS | HC_FEATURE_GRANTS | HC_FEATURE_TIMER | HC_FEATURE_CONTROL, 0, 0};
-    return (struct cpuid_regs){0, 0, 0, 0};
-}
-
 void partition_stop_all(struct partition *p)
 {
     p->stopping = true;
     for (unsigned i = 0; i < p->vcpu_count; i++) {
         if (p->vcpus[i]->cpu_index != arch_cpu_index())
-            vcpu_kick(p->vcpus[i]);
+            arch_vcpu_kick(p->vcpus[i]);
     }
 }
 
@@ -65,7 +49,7 @@ static uint64_t next_deadline(const struct vcpu *v)
 {
     const struct partition *p = v->partition;
 
-    return earliest(earliest(p->deadline_tsc, vapic_timer_deadline(&v->apic)), p->timer_deadline);
+    return earliest(earliest(p->deadline_tsc, arch_vcpu_timer_deadline(v)), p->timer_deadline);
 }
 
 /* HC_TIMER_SET's one-shot timer: whichever vCPU sees it due fires it once. */
@@ -93,14 +77,11 @@ static bool vcpu_may_run(struct vcpu *v, uint64_t now)
             v->state = VCPU_STOPPED;
         return false;
     }
-    if (v->init_pending) {
-        v->init_pending = false;
+    if (arch_vcpu_take_reset(v)) {
         v->state = VCPU_WAIT_SIPI;
         return false;
     }
-    uint64_t timer = vapic_timer_deadline(&v->apic);
-    if (timer && now >= timer)
-        vapic_timer_tick(&v->apic, now);
+    arch_vcpu_timer_tick(v, now);
     fire_partition_timer(v->partition, now);
     partition_vcpu_flush_ept(v);
     return true;
@@ -114,10 +95,8 @@ static bool nothing_to_do(const struct vcpu *v)
     const struct partition *p = v->partition;
 
     return !p->stopping && !p->stop_requested && p->command == PARTITION_COMMAND_NONE &&
-           !v->init_pending && !p->deadline_tsc && !p->timer_deadline &&
-           !vapic_timer_deadline(&v->apic) && v->preemption_parked && !v->interrupt_window &&
-           v->ept_generation_seen == p->ept_generation && vapic_irr_empty(&v->apic) &&
-           (!v->pic || vpic_quiet(v->pic));
+           !p->deadline_tsc && !p->timer_deadline && v->ept_generation_seen == p->ept_generation &&
+           arch_vcpu_quiet(v);
 }
 
 int partition_vcpu_before_entry(struct vcpu *v)
@@ -128,9 +107,9 @@ int partition_vcpu_before_entry(struct vcpu *v)
 
     if (!vcpu_may_run(v, now))
         return 0;
-    vcpu_inject_pending_interrupt(v);
+    arch_vcpu_inject_pending(v);
     uint64_t deadline = next_deadline(v);
-    vcpu_set_preemption_timer(v, deadline > now ? deadline - now : (deadline ? 0 : UINT64_MAX));
+    arch_vcpu_set_timer(v, deadline > now ? deadline - now : (deadline ? 0 : UINT64_MAX));
     return 1;
 }
 
@@ -140,7 +119,7 @@ int partition_vcpu_block(struct vcpu *v, uint64_t tsc_deadline)
         uint64_t now = arch_read_tsc();
         if (!vcpu_may_run(v, now))
             return 0;
-        if (vcpu_interrupt_pending(v) || (tsc_deadline && now >= tsc_deadline))
+        if (arch_vcpu_interrupt_pending(v) || (tsc_deadline && now >= tsc_deadline))
             return 1;
         arch_wait_for_interrupt(earliest(next_deadline(v), tsc_deadline));
     }
@@ -159,61 +138,12 @@ bool partition_vcpu_wait_for(struct vcpu *v, volatile bool *busy)
 void partition_wake_vcpu(struct vcpu *v)
 {
     if (v->cpu_index != arch_cpu_index())
-        vcpu_kick(v);
+        arch_vcpu_kick(v);
 }
 
 int partition_vcpu_wait(struct vcpu *v)
 {
     return partition_vcpu_block(v, 0);
-}
-
-static void deliver_ipi(struct vcpu *from, struct vcpu *to, const struct vapic_ipi *ipi)
-{
-    switch (ipi->kind) {
-    case VAPIC_IPI_FIXED:
-        vapic_accept(&to->apic, ipi->vector);
-        break;
-    case VAPIC_IPI_INIT:
-        to->init_pending = true;
-        break;
-    case VAPIC_IPI_STARTUP:
-        if (to->state == VCPU_WAIT_SIPI)
-            to->sipi_vector = ipi->vector;
-        break;
-    default:
-        return; /* NMIs are not emulated: dropped */
-    }
-    if (to != from)
-        vcpu_kick(to);
-}
-
-static bool ipi_reaches(const struct vcpu *from, const struct vcpu *to, const struct vapic_ipi *ipi)
-{
-    switch (ipi->shorthand) {
-    case VAPIC_DEST_SELF:
-        return to == from;
-    case VAPIC_DEST_ALL_INCLUDING_SELF:
-        return true;
-    case VAPIC_DEST_ALL_EXCLUDING_SELF:
-        return to != from;
-    default:
-        return ipi->destination == 0xffffffffu || ipi->destination == to->index;
-    }
-}
-
-void partition_send_ipi(struct vcpu *from, const struct vapic_ipi *ipi)
-{
-    struct partition *p = from->partition;
-    bool delivered = false;
-
-    for (unsigned i = 0; i < p->vcpu_count; i++) {
-        if (ipi_reaches(from, p->vcpus[i], ipi)) {
-            deliver_ipi(from, p->vcpus[i], ipi);
-            delivered = true;
-        }
-    }
-    if (!delivered)
-        __atomic_add_fetch(&p->dropped_ipis, 1, __ATOMIC_RELAXED);
 }
 
 static void console_flush(struct partition *p)
@@ -245,28 +175,8 @@ void partition_console_write(struct partition *p, const char *text, unsigned len
  * when its HLT wait ends. */
 void partition_set_irq_line(struct partition *target, unsigned line, bool high)
 {
-    if (vpic_set_line(&target->pic, line, high) && target->vcpu_count)
+    if (arch_partition_set_irq_line(target, line, high) && target->vcpu_count)
         partition_wake_vcpu(target->vcpus[0]);
-}
-
-/* A wider access covers the next ports too, byte by byte; bytes on ports
- * the PIC does not have read all ones. */
-static void pic_port_access(struct vpic *pic, uint16_t port, unsigned size, bool out,
-                            uint32_t *value)
-{
-    uint32_t read = 0;
-
-    for (unsigned i = 0; i < size; i++) {
-        uint16_t byte_port = (uint16_t)(port + i);
-        if (!vpic_owns_port(byte_port))
-            read |= 0xffu << (8 * i);
-        else if (out)
-            vpic_write(pic, byte_port, (uint8_t)(*value >> (8 * i)));
-        else
-            read |= (uint32_t)vpic_read(pic, byte_port) << (8 * i);
-    }
-    if (!out)
-        *value = read;
 }
 
 bool partition_mmio_claimed(const struct partition *p, uint64_t address)
@@ -318,10 +228,8 @@ bool partition_port_access(struct vcpu *vcpu, uint16_t port, unsigned size, bool
         partition_stop_all(p);
         return false;
     }
-    if (vcpu->pic && vpic_owns_port(port)) {
-        pic_port_access(vcpu->pic, port, size, out, value);
+    if (arch_platform_port_access(vcpu, port, size, out, value))
         return true;
-    }
     /* PCI configuration space of the functions a partition owns. */
     if (partition_pci_config_port(p, port)) {
         partition_pci_config_access(p, port, size, out, value);

@@ -1,6 +1,5 @@
 /* A partition's guest-physical space beyond its RAM: pages other partitions
  * granted to it, and taking them away again on every one of its CPUs. */
-#include "arch/x86_64/vcpu_irq.h"
 #include "hv/arch.h"
 #include "hv/log.h"
 #include "hv/partition.h"
@@ -20,15 +19,17 @@ bool partition_map_foreign(struct partition *grantee, uint64_t address,
 
     /* Only an empty window is taken: a failed map must never touch what
      * other grants mapped there. */
+    struct arch_memory_region region = {address, granter->ram_phys + granter_address, size,
+                                        writable ? ARCH_MEMORY_SHARED : ARCH_MEMORY_SHARED_READ};
+
     spin_lock(&grantee->ept_lock);
-    if (pt_range_unmapped(&grantee->ept.tables, address, size)) {
-        mapped = ept_map_shared(&grantee->ept, address, granter->ram_phys + granter_address, size,
-                                writable) == PT_OK;
+    if (arch_memory_region_unmapped(grantee, address, size)) {
+        mapped = arch_map_memory_region(grantee, &region);
         if (!mapped) {
             /* Out of table memory half way: take back what this call mapped
              * (the window was empty); the caller flushes, as a vCPU may have
              * used it meanwhile. */
-            ept_unmap(&grantee->ept, address, size);
+            arch_unmap_memory_region(grantee, address, size);
             __atomic_add_fetch(&grantee->ept_generation, 1, __ATOMIC_ACQ_REL);
         }
     }
@@ -39,7 +40,7 @@ bool partition_map_foreign(struct partition *grantee, uint64_t address,
 void partition_unmap_foreign(struct partition *grantee, uint64_t address, uint64_t size)
 {
     spin_lock(&grantee->ept_lock);
-    ept_unmap(&grantee->ept, address, size);
+    arch_unmap_memory_region(grantee, address, size);
     __atomic_add_fetch(&grantee->ept_generation, 1, __ATOMIC_ACQ_REL);
     spin_unlock(&grantee->ept_lock);
 }
@@ -51,7 +52,7 @@ void partition_vcpu_flush_ept(struct vcpu *v)
 
     if (v->ept_generation_seen == generation)
         return;
-    ept_flush_this_cpu(&v->partition->ept);
+    arch_flush_memory_this_cpu(v->partition);
     __atomic_store_n(&v->ept_generation_seen, generation, __ATOMIC_RELEASE);
 }
 
@@ -71,7 +72,7 @@ void partition_flush_ept(struct partition *p)
         if (v->cpu_index == arch_cpu_index())
             partition_vcpu_flush_ept(v);
         else
-            vcpu_kick(v);
+            arch_vcpu_kick(v);
     }
     for (unsigned i = 0; i < p->vcpu_count; i++) {
         struct vcpu *v = p->vcpus[i];
@@ -82,7 +83,7 @@ void partition_flush_ept(struct partition *p)
                           v->cpu_index);
                 break;
             }
-            cpu_pause();
+            spin_relax();
         }
     }
 }
@@ -93,7 +94,7 @@ void partition_deliver_interrupt(struct partition *p, unsigned vcpu, uint8_t vec
 
     if (!v)
         return;
-    vapic_accept(&v->apic, vector);
+    arch_vcpu_raise(v, vector);
     if (v->cpu_index != arch_cpu_index())
-        vcpu_kick(v);
+        arch_vcpu_kick(v);
 }

@@ -41,9 +41,9 @@ static void address_access(struct partition *p, uint16_t port, unsigned size, bo
     bool latch = port == PCI_CONFIG_ADDRESS_PORT && size == 4;
 
     if (latch && out)
-        p->pci_config_address = *value;
+        p->arch.pci_config_address = *value;
     else if (!out)
-        *value = latch ? p->pci_config_address : all_ones;
+        *value = latch ? p->arch.pci_config_address : all_ones;
 }
 
 static void data_access(struct partition *p, unsigned byte, unsigned size, bool out,
@@ -52,7 +52,7 @@ static void data_access(struct partition *p, unsigned byte, unsigned size, bool 
     struct pci_function f;
     uint8_t offset;
 
-    if (byte + size > 4 || !pci_decode_address(p->pci_config_address, &f, &offset) ||
+    if (byte + size > 4 || !pci_decode_address(p->arch.pci_config_address, &f, &offset) ||
         !owns_function(p, f)) {
         if (!out)
             *value = all_ones;

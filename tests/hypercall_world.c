@@ -309,6 +309,13 @@ void arch_irq_mask(unsigned irq)
     world.pins[irq].masks++;
 }
 
+/* No vCPU of this world runs: it has no exits of the arch's kinds. */
+void arch_vcpu_count_exits(const struct vcpu *v, uint64_t *counters)
+{
+    (void)v;
+    (void)counters;
+}
+
 /* I/O requests are never forwarded here (no vCPU runs): waiting is over at
  * once and waking is a no-op. */
 bool partition_vcpu_wait_for(struct vcpu *vcpu, volatile bool *busy)

@@ -3,7 +3,7 @@
 #include <stddef.h>
 
 #include "arch/x86_64/trampoline.h"
-#include "arch/x86_64/vcpu.h"
+#include "hv/vcpu.h"
 
 #define DEFINE(sym, val) __asm__ volatile("\n->" #sym " %0" ::"i"(val))
 
@@ -19,21 +19,21 @@ void asm_offsets(void)
     DEFINE(TP_ENTRY, offsetof(struct trampoline_params, entry));
     DEFINE(TP_ARG, offsetof(struct trampoline_params, arg));
 
-    DEFINE(VCPU_RAX, offsetof(struct vcpu, regs.rax));
-    DEFINE(VCPU_RCX, offsetof(struct vcpu, regs.rcx));
-    DEFINE(VCPU_RDX, offsetof(struct vcpu, regs.rdx));
-    DEFINE(VCPU_RBX, offsetof(struct vcpu, regs.rbx));
-    DEFINE(VCPU_RBP, offsetof(struct vcpu, regs.rbp));
-    DEFINE(VCPU_RSI, offsetof(struct vcpu, regs.rsi));
-    DEFINE(VCPU_RDI, offsetof(struct vcpu, regs.rdi));
-    DEFINE(VCPU_R8, offsetof(struct vcpu, regs.r8));
-    DEFINE(VCPU_R9, offsetof(struct vcpu, regs.r9));
-    DEFINE(VCPU_R10, offsetof(struct vcpu, regs.r10));
-    DEFINE(VCPU_R11, offsetof(struct vcpu, regs.r11));
-    DEFINE(VCPU_R12, offsetof(struct vcpu, regs.r12));
-    DEFINE(VCPU_R13, offsetof(struct vcpu, regs.r13));
-    DEFINE(VCPU_R14, offsetof(struct vcpu, regs.r14));
-    DEFINE(VCPU_R15, offsetof(struct vcpu, regs.r15));
-    DEFINE(VCPU_LAUNCHED, offsetof(struct vcpu, launched));
+    DEFINE(VCPU_RAX, offsetof(struct vcpu, arch.regs.rax));
+    DEFINE(VCPU_RCX, offsetof(struct vcpu, arch.regs.rcx));
+    DEFINE(VCPU_RDX, offsetof(struct vcpu, arch.regs.rdx));
+    DEFINE(VCPU_RBX, offsetof(struct vcpu, arch.regs.rbx));
+    DEFINE(VCPU_RBP, offsetof(struct vcpu, arch.regs.rbp));
+    DEFINE(VCPU_RSI, offsetof(struct vcpu, arch.regs.rsi));
+    DEFINE(VCPU_RDI, offsetof(struct vcpu, arch.regs.rdi));
+    DEFINE(VCPU_R8, offsetof(struct vcpu, arch.regs.r8));
+    DEFINE(VCPU_R9, offsetof(struct vcpu, arch.regs.r9));
+    DEFINE(VCPU_R10, offsetof(struct vcpu, arch.regs.r10));
+    DEFINE(VCPU_R11, offsetof(struct vcpu, arch.regs.r11));
+    DEFINE(VCPU_R12, offsetof(struct vcpu, arch.regs.r12));
+    DEFINE(VCPU_R13, offsetof(struct vcpu, arch.regs.r13));
+    DEFINE(VCPU_R14, offsetof(struct vcpu, arch.regs.r14));
+    DEFINE(VCPU_R15, offsetof(struct vcpu, arch.regs.r15));
+    DEFINE(VCPU_LAUNCHED, offsetof(struct vcpu, arch.launched));
     DEFINE(VMCS_HOST_RSP_FIELD, VMCS_HOST_RSP);
 }

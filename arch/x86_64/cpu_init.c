@@ -7,8 +7,6 @@
 #include "hv/arch.h"
 #include "hv/log.h"
 
-struct percpu percpus[MAX_CPUS];
-
 /*
  * Each CPU's stacks sit in their own slot of the stack area, every stack
  * between unmapped guard pages, so an overflow faults instead of silently
@@ -18,16 +16,6 @@ struct percpu percpus[MAX_CPUS];
 #define STACK_SLOT_PAGES 64
 #define MAIN_STACK_PAGES 8
 #define IST_STACK_PAGES  2
-
-struct percpu *this_cpu(void)
-{
-    return (struct percpu *)cpu_read_gs_pointer();
-}
-
-unsigned arch_cpu_index(void)
-{
-    return this_cpu()->index;
-}
 
 static void set_this_cpu(struct percpu *cpu)
 {
@@ -94,14 +82,4 @@ bool stack_guard_contains(uint64_t va)
     uint64_t pa, flags;
 
     return va >= STACK_AREA_BASE && va < end && !pt_translate(&host_tables, va, &pa, &flags);
-}
-
-void arch_halt_forever(void)
-{
-    cpu_stop();
-}
-
-uint64_t arch_read_tsc(void)
-{
-    return cpu_rdtsc();
 }

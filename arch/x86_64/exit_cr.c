@@ -69,9 +69,9 @@ static int access_cr8(struct vcpu *vcpu, unsigned type, unsigned reg)
             exit_inject_fault_with_code(VECTOR_GP, 0);
             return 1;
         }
-        vcpu->tpr = (uint8_t)value;
+        vcpu->arch.tpr = (uint8_t)value;
     } else {
-        exit_write_register(vcpu, reg, vcpu->tpr);
+        exit_write_register(vcpu, reg, vcpu->arch.tpr);
     }
     exit_skip_instruction();
     return 1;
@@ -121,9 +121,9 @@ static bool xcr0_valid(uint64_t value)
  * hypervisor itself uses no extended state. */
 int exit_handle_xsetbv(struct vcpu *vcpu)
 {
-    uint64_t value = (vcpu->regs.rdx << 32) | (uint32_t)vcpu->regs.rax;
+    uint64_t value = (vcpu->arch.regs.rdx << 32) | (uint32_t)vcpu->arch.regs.rax;
 
-    if ((uint32_t)vcpu->regs.rcx != 0 || !xcr0_valid(value)) {
+    if ((uint32_t)vcpu->arch.regs.rcx != 0 || !xcr0_valid(value)) {
         exit_inject_fault_with_code(VECTOR_GP, 0);
         return 1;
     }

@@ -10,7 +10,7 @@
 #include "arch/x86_64/exits.h"
 #include "arch/x86_64/string_io.h"
 #include "arch/x86_64/vmx_ops.h"
-#include "hv/guest_paging.h"
+#include "arch/x86_64/guest_paging.h"
 #include "hv/partition.h"
 
 /* Exit qualification for I/O instructions, SDM Vol. 3C Table 28-5. */
@@ -61,18 +61,18 @@ static bool port_access(struct vcpu *vcpu, uint16_t port, unsigned size, bool ou
 static int emulate_in_out(struct vcpu *vcpu, uint16_t port, unsigned size, bool out)
 {
     uint32_t mask = size_mask(size);
-    uint32_t value = (uint32_t)vcpu->regs.rax & mask;
+    uint32_t value = (uint32_t)vcpu->arch.regs.rax & mask;
 
-    vcpu->probe.io_port = port;
-    vcpu->probe.io_out = out;
+    vcpu->arch.probe.io_port = port;
+    vcpu->arch.probe.io_out = out;
     if (out)
-        vcpu->probe.io_value = value;
+        vcpu->arch.probe.io_value = value;
     bool resume = port_access(vcpu, port, size, out, &value, 0);
     /* A 32-bit IN clears the upper half of RAX, as any 32-bit register write. */
     if (!out && size == 4)
-        vcpu->regs.rax = value;
+        vcpu->arch.regs.rax = value;
     else if (!out)
-        vcpu->regs.rax = (vcpu->regs.rax & ~(uint64_t)mask) | (value & mask);
+        vcpu->arch.regs.rax = (vcpu->arch.regs.rax & ~(uint64_t)mask) | (value & mask);
     exit_skip_instruction();
     return resume;
 }
@@ -191,7 +191,7 @@ static enum element_result move_element(struct vcpu *vcpu, const struct string_i
                                         uint32_t rep_count)
 {
     struct guest_memory memory = partition_guest_memory(vcpu->partition);
-    uint64_t index = s->in ? vcpu->regs.rdi : vcpu->regs.rsi;
+    uint64_t index = s->in ? vcpu->arch.regs.rdi : vcpu->arch.regs.rsi;
     uint64_t physical[4], fault_linear = 0;
     uint8_t bytes[4] = {0};
     enum element_reach reach =
@@ -214,10 +214,10 @@ static enum element_result move_element(struct vcpu *vcpu, const struct string_i
 static void advance_registers(struct vcpu *vcpu, const struct string_io *s)
 {
     if (s->in)
-        vcpu->regs.rdi = string_io_next_index(s, vcpu->regs.rdi);
+        vcpu->arch.regs.rdi = string_io_next_index(s, vcpu->arch.regs.rdi);
     else
-        vcpu->regs.rsi = string_io_next_index(s, vcpu->regs.rsi);
-    vcpu->regs.rcx = string_io_next_count(s, vcpu->regs.rcx);
+        vcpu->arch.regs.rsi = string_io_next_index(s, vcpu->arch.regs.rsi);
+    vcpu->arch.regs.rcx = string_io_next_count(s, vcpu->arch.regs.rcx);
 }
 
 /* What struct hc_ioreq's rep_count tells a device model. */
@@ -237,7 +237,7 @@ static int emulate_string_io(struct vcpu *vcpu, uint16_t port, uint64_t q)
     if (why)
         return exit_crash_guest(vcpu, EXIT_REASON_IO, why);
     for (unsigned done = 0; done < STRING_IO_BATCH; done++) {
-        uint64_t remaining = string_io_remaining(&s, vcpu->regs.rcx);
+        uint64_t remaining = string_io_remaining(&s, vcpu->arch.regs.rcx);
         if (!remaining || (!s.rep && done)) {
             exit_skip_instruction();
             return 1;
@@ -248,7 +248,7 @@ static int emulate_string_io(struct vcpu *vcpu, uint16_t port, uint64_t q)
         advance_registers(vcpu, &s);
     }
     /* RIP stays while elements are left: the guest runs the rest of the REP. */
-    if (!string_io_remaining(&s, vcpu->regs.rcx))
+    if (!string_io_remaining(&s, vcpu->arch.regs.rcx))
         exit_skip_instruction();
     return 1;
 }

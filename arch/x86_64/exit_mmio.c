@@ -1,15 +1,15 @@
 /*
  * EPT violations. A full partition's load or store at an address that a
  * device model claims is emulated: the instruction is fetched through the
- * guest's own page tables, decoded (hv/x86_decode.h), handed to the model
+ * guest's own page tables, decoded (arch/x86_64/x86_decode.h), handed to the model
  * as an I/O request, and retired. Every other EPT violation is a touch of
  * memory the partition does not own, and stops it.
  */
 #include "arch/x86_64/exits.h"
 #include "arch/x86_64/vmx_ops.h"
-#include "hv/guest_paging.h"
+#include "arch/x86_64/guest_paging.h"
 #include "hv/partition.h"
-#include "hv/x86_decode.h"
+#include "arch/x86_64/x86_decode.h"
 
 #define CR0_PG           (1ull << 31)
 #define EFER_LMA         (1ull << 10)

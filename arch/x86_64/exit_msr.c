@@ -8,7 +8,8 @@
 #include "arch/x86_64/exits.h"
 #include "arch/x86_64/vmx_ops.h"
 #include "hv/partition.h"
-#include "hv/vapic.h"
+#include "arch/x86_64/vplatform/platform.h"
+#include "arch/x86_64/vplatform/vapic.h"
 
 #define MSR_IA32_TSC         0x10
 #define MSR_IA32_MTRRCAP     0xfe
@@ -34,26 +35,26 @@ static bool is_x2apic_register(uint32_t msr)
  * mode, as on hardware (SDM Vol. 3A 11.12.1). Only partitions have one. */
 static bool x2apic_on(const struct vcpu *vcpu)
 {
-    return vcpu->partition && (vcpu->apic_base & APIC_BASE_X2APIC);
+    return vcpu->partition && (vcpu->arch.apic_base & APIC_BASE_X2APIC);
 }
 
 /* The guest may only turn x2APIC mode on; moving or disabling its APIC is
  * refused. */
 static bool write_apic_base(struct vcpu *vcpu, uint64_t value)
 {
-    if (value != vcpu->apic_base && value != (vcpu->apic_base | APIC_BASE_X2APIC))
+    if (value != vcpu->arch.apic_base && value != (vcpu->arch.apic_base | APIC_BASE_X2APIC))
         return false;
-    vcpu->apic_base = value;
+    vcpu->arch.apic_base = value;
     return true;
 }
 
 static bool read_x2apic(const struct vcpu *vcpu, uint32_t msr, uint64_t *value)
 {
     if (msr == MSR_IA32_TSC_DEADLINE) {
-        *value = vapic_read_tsc_deadline(&vcpu->apic);
+        *value = vapic_read_tsc_deadline(&vcpu->arch.apic);
         return vcpu->partition != 0;
     }
-    return x2apic_on(vcpu) && vapic_read(&vcpu->apic, msr, cpu_rdtsc(), value);
+    return x2apic_on(vcpu) && vapic_read(&vcpu->arch.apic, msr, cpu_rdtsc(), value);
 }
 
 static bool write_x2apic(struct vcpu *vcpu, uint32_t msr, uint64_t value)
@@ -61,11 +62,11 @@ static bool write_x2apic(struct vcpu *vcpu, uint32_t msr, uint64_t value)
     struct vapic_ipi ipi = {0};
 
     if (msr == MSR_IA32_TSC_DEADLINE)
-        return vcpu->partition && vapic_write_tsc_deadline(&vcpu->apic, value);
-    if (!x2apic_on(vcpu) || !vapic_write(&vcpu->apic, msr, value, cpu_rdtsc(), &ipi))
+        return vcpu->partition && vapic_write_tsc_deadline(&vcpu->arch.apic, value);
+    if (!x2apic_on(vcpu) || !vapic_write(&vcpu->arch.apic, msr, value, cpu_rdtsc(), &ipi))
         return false;
     if (ipi.kind != VAPIC_IPI_NONE)
-        partition_send_ipi(vcpu, &ipi);
+        vplatform_send_ipi(vcpu, &ipi);
     return true;
 }
 
@@ -79,7 +80,7 @@ static bool read_msr(const struct vcpu *vcpu, uint32_t msr, uint64_t *value)
         *value = FEATURE_CONTROL_LOCKED; /* locked, VMX off: consistent with CPUID */
         return true;
     case MSR_IA32_APIC_BASE:
-        *value = vcpu->apic_base;
+        *value = vcpu->arch.apic_base;
         return true;
     case MSR_IA32_DEBUGCTL:
         *value = 0;
@@ -118,21 +119,21 @@ int exit_handle_rdmsr(struct vcpu *vcpu)
 {
     uint64_t value;
 
-    if (!read_msr(vcpu, (uint32_t)vcpu->regs.rcx, &value)) {
+    if (!read_msr(vcpu, (uint32_t)vcpu->arch.regs.rcx, &value)) {
         exit_inject_fault_with_code(VECTOR_GP, 0);
         return 1;
     }
-    vcpu->regs.rax = (uint32_t)value;
-    vcpu->regs.rdx = value >> 32;
+    vcpu->arch.regs.rax = (uint32_t)value;
+    vcpu->arch.regs.rdx = value >> 32;
     exit_skip_instruction();
     return 1;
 }
 
 int exit_handle_wrmsr(struct vcpu *vcpu)
 {
-    uint64_t value = (vcpu->regs.rdx << 32) | (uint32_t)vcpu->regs.rax;
+    uint64_t value = (vcpu->arch.regs.rdx << 32) | (uint32_t)vcpu->arch.regs.rax;
 
-    if (!write_msr(vcpu, (uint32_t)vcpu->regs.rcx, value)) {
+    if (!write_msr(vcpu, (uint32_t)vcpu->arch.regs.rcx, value)) {
         exit_inject_fault_with_code(VECTOR_GP, 0);
         return 1;
     }

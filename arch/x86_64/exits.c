@@ -11,6 +11,7 @@
 #include "hv/log.h"
 #include "hv/hypercall_dispatch.h"
 #include "hv/partition.h"
+#include "include/bulkhead/hypercall.h"
 
 #define CPUID_1_ECX_VMX         (1u << 5)
 #define CPUID_1_ECX_HYPERVISOR  (1u << 31)
@@ -42,10 +43,22 @@ void exit_inject_fault_with_code(uint8_t vector, uint32_t error_code)
 static uint64_t *guest_register(struct vcpu *vcpu, unsigned index)
 {
     uint64_t *by_number[16] = {
-        &vcpu->regs.rax, &vcpu->regs.rcx, &vcpu->regs.rdx, &vcpu->regs.rbx, 0,
-        &vcpu->regs.rbp, &vcpu->regs.rsi, &vcpu->regs.rdi, &vcpu->regs.r8,  &vcpu->regs.r9,
-        &vcpu->regs.r10, &vcpu->regs.r11, &vcpu->regs.r12, &vcpu->regs.r13, &vcpu->regs.r14,
-        &vcpu->regs.r15,
+        &vcpu->arch.regs.rax,
+        &vcpu->arch.regs.rcx,
+        &vcpu->arch.regs.rdx,
+        &vcpu->arch.regs.rbx,
+        0,
+        &vcpu->arch.regs.rbp,
+        &vcpu->arch.regs.rsi,
+        &vcpu->arch.regs.rdi,
+        &vcpu->arch.regs.r8,
+        &vcpu->arch.regs.r9,
+        &vcpu->arch.regs.r10,
+        &vcpu->arch.regs.r11,
+        &vcpu->arch.regs.r12,
+        &vcpu->arch.regs.r13,
+        &vcpu->arch.regs.r14,
+        &vcpu->arch.regs.r15,
     };
     return by_number[index & 0xf];
 }
@@ -95,7 +108,7 @@ static const char *vcpu_owner_name(const struct vcpu *vcpu)
 int exit_crash_guest(struct vcpu *vcpu, uint32_t reason, const char *why)
 {
     vcpu->state = VCPU_CRASHED;
-    vcpu->stop_reason = reason;
+    vcpu->arch.stop_reason = reason;
     log_error("cpu%u: %s vcpu%u stopped: exit reason %u (%s)%s%s, qualification 0x%llx, guest "
               "rip 0x%llx",
               vcpu->cpu_index, vcpu_owner_name(vcpu), vcpu->index, reason & 0xffff,
@@ -106,11 +119,12 @@ int exit_crash_guest(struct vcpu *vcpu, uint32_t reason, const char *why)
         log_line("  guest-physical address 0x%llx",
                  (unsigned long long)vmcs_read(VMCS_GUEST_PHYSICAL_ADDRESS));
     log_line("  rax=%016llx rbx=%016llx rcx=%016llx rdx=%016llx",
-             (unsigned long long)vcpu->regs.rax, (unsigned long long)vcpu->regs.rbx,
-             (unsigned long long)vcpu->regs.rcx, (unsigned long long)vcpu->regs.rdx);
+             (unsigned long long)vcpu->arch.regs.rax, (unsigned long long)vcpu->arch.regs.rbx,
+             (unsigned long long)vcpu->arch.regs.rcx, (unsigned long long)vcpu->arch.regs.rdx);
     log_line("  rsi=%016llx rdi=%016llx rbp=%016llx rsp=%016llx",
-             (unsigned long long)vcpu->regs.rsi, (unsigned long long)vcpu->regs.rdi,
-             (unsigned long long)vcpu->regs.rbp, (unsigned long long)vmcs_read(VMCS_GUEST_RSP));
+             (unsigned long long)vcpu->arch.regs.rsi, (unsigned long long)vcpu->arch.regs.rdi,
+             (unsigned long long)vcpu->arch.regs.rbp,
+             (unsigned long long)vmcs_read(VMCS_GUEST_RSP));
     log_line("  cr0=%016llx cr3=%016llx cr4=%016llx", (unsigned long long)vmcs_read(VMCS_GUEST_CR0),
              (unsigned long long)vmcs_read(VMCS_GUEST_CR3),
              (unsigned long long)vmcs_read(VMCS_GUEST_CR4));
@@ -122,8 +136,22 @@ static int handle_unknown(struct vcpu *vcpu)
     return exit_crash_guest(vcpu, (uint32_t)vmcs_read(VMCS_EXIT_REASON), 0);
 }
 
-#define CPUID_1_ECX_X2APIC  (1u << 21)
-#define CPUID_TOPOLOGY_LEAF 0xb
+#define CPUID_1_ECX_X2APIC   (1u << 21)
+#define CPUID_TOPOLOGY_LEAF  0xb
+#define CPUID_SIGNATURE_LEAF 0x40000000u
+#define CPUID_VERSION_LEAF   0x40000001u
+
+/* "BulkheadHV\0\0" in EBX, ECX, EDX, as KVM and Xen sign their leaves. */
+static struct cpuid_regs hypervisor_leaf(uint32_t leaf)
+{
+    if (leaf == CPUID_SIGNATURE_LEAF)
+        return (struct cpuid_regs){CPUID_VERSION_LEAF, 0x6b6c7542, 0x64616568, 0x00005648};
+    if (leaf == CPUID_VERSION_LEAF)
+        return (struct cpuid_regs){
+            HC_ABI_VERSION,
+            HC_FEATURE_EVENTS | HC_FEATURE_GRANTS | HC_FEATURE_TIMER | HC_FEATURE_CONTROL, 0, 0};
+    return (struct cpuid_regs){0, 0, 0, 0};
+}
 
 /* A partition's vCPUs have x2APICs numbered from 0, whatever the host's
  * APIC IDs are. */
@@ -141,9 +169,9 @@ static void show_virtual_apic(const struct vcpu *vcpu, uint32_t leaf, struct cpu
  * para-virtualized partition learns that it runs on a hypervisor. */
 static int handle_cpuid(struct vcpu *vcpu)
 {
-    uint32_t leaf = (uint32_t)vcpu->regs.rax;
+    uint32_t leaf = (uint32_t)vcpu->arch.regs.rax;
     bool pv = vcpu->partition && partition_is_pv(vcpu->partition);
-    struct cpuid_regs r = cpu_cpuid(leaf, (uint32_t)vcpu->regs.rcx);
+    struct cpuid_regs r = cpu_cpuid(leaf, (uint32_t)vcpu->arch.regs.rcx);
 
     if (leaf == 1) {
         r.ecx &= ~CPUID_1_ECX_VMX;
@@ -152,11 +180,11 @@ static int handle_cpuid(struct vcpu *vcpu)
     if (vcpu->partition)
         show_virtual_apic(vcpu, leaf, &r);
     if ((leaf & 0xf0000000u) == CPUID_HYPERVISOR_LEAVES)
-        r = pv ? partition_cpuid_leaf(leaf) : (struct cpuid_regs){0, 0, 0, 0};
-    vcpu->regs.rax = r.eax;
-    vcpu->regs.rbx = r.ebx;
-    vcpu->regs.rcx = r.ecx;
-    vcpu->regs.rdx = r.edx;
+        r = pv ? hypervisor_leaf(leaf) : (struct cpuid_regs){0, 0, 0, 0};
+    vcpu->arch.regs.rax = r.eax;
+    vcpu->arch.regs.rbx = r.ebx;
+    vcpu->arch.regs.rcx = r.ecx;
+    vcpu->arch.regs.rdx = r.edx;
     exit_skip_instruction();
     return 1;
 }
@@ -172,9 +200,9 @@ static unsigned guest_cpl(void)
 /* The probe guest reports its findings through VMCALL. */
 static int probe_vmcall(struct vcpu *vcpu)
 {
-    vcpu->probe.vmcall_rax = vcpu->regs.rax;
-    vcpu->probe.vmcall_rbx = vcpu->regs.rbx;
-    vcpu->regs.rax = 0;
+    vcpu->arch.probe.vmcall_rax = vcpu->arch.regs.rax;
+    vcpu->arch.probe.vmcall_rbx = vcpu->arch.regs.rbx;
+    vcpu->arch.regs.rax = 0;
     exit_skip_instruction();
     return 1;
 }
@@ -191,10 +219,10 @@ static int handle_vmcall(struct vcpu *vcpu)
         exit_inject_fault(VECTOR_UD);
         return 1;
     }
-    const uint64_t args[6] = {vcpu->regs.rdi, vcpu->regs.rsi, vcpu->regs.rdx,
-                              vcpu->regs.r10, vcpu->regs.r8,  vcpu->regs.r9};
+    const uint64_t args[6] = {vcpu->arch.regs.rdi, vcpu->arch.regs.rsi, vcpu->arch.regs.rdx,
+                              vcpu->arch.regs.r10, vcpu->arch.regs.r8,  vcpu->arch.regs.r9};
     struct hypercall_caller caller = {vcpu, p, partition_guest_memory(p)};
-    vcpu->regs.rax = (uint64_t)hypercall_dispatch(&caller, vcpu->regs.rax, args);
+    vcpu->arch.regs.rax = (uint64_t)hypercall_dispatch(&caller, vcpu->arch.regs.rax, args);
     exit_skip_instruction();
     return vcpu->state == VCPU_RUNNING;
 }
@@ -299,7 +327,7 @@ int vmexit_dispatch(struct vcpu *vcpu)
     vcpu->exits_total++;
     if (reason & EXIT_REASON_ENTRY_FAILED || basic >= EXIT_REASON_COUNT)
         return exit_crash_guest(vcpu, reason, 0);
-    vcpu->exit_counts[basic]++;
+    vcpu->arch.exit_counts[basic]++;
     exit_handler handler = exit_handlers[basic] ? exit_handlers[basic] : handle_unknown;
     int resume = handler(vcpu);
     if (resume && vcpu->partition)

@@ -4,10 +4,13 @@
 
 #include <stdint.h>
 
-#include "arch/x86_64/vcpu.h"
+#include "hv/vcpu.h"
 
 /* Returns nonzero to resume the guest. */
 typedef int (*exit_handler)(struct vcpu *vcpu);
+
+/* Called by vmexit.asm on every exit; returns nonzero to resume the guest. */
+int vmexit_dispatch(struct vcpu *vcpu);
 
 /* Moves the guest past the instruction that exited. */
 void exit_skip_instruction(void);
@@ -31,5 +34,6 @@ int exit_handle_cr_access(struct vcpu *vcpu);
 int exit_handle_xsetbv(struct vcpu *vcpu);
 int exit_handle_io(struct vcpu *vcpu);
 int exit_handle_ept_violation(struct vcpu *vcpu);
+int exit_handle_external_interrupt(struct vcpu *vcpu); /* interrupts.c */
 
 #endif

@@ -1,8 +1,10 @@
 #include "arch/x86_64/guest_bitmaps.h"
 
 #include "arch/x86_64/cpu.h"
+#include "hv/arch.h"
 #include "lib/page_tables.h"
 #include "hv/memory.h"
+#include "hv/partition.h"
 #include "lib/string.h"
 
 #define MSR_IA32_SYSENTER_CS  0x174
@@ -90,4 +92,15 @@ void io_bitmaps_open(uint64_t io_bitmaps, uint16_t first, uint32_t count)
 const struct guest_bitmaps *guest_bitmaps(void)
 {
     return &bitmaps;
+}
+
+/* A partition gets its own bitmaps with the first port it owns. */
+bool arch_partition_open_ports(struct partition *p, uint16_t first, uint32_t count)
+{
+    if (!p->arch.io_bitmaps)
+        p->arch.io_bitmaps = io_bitmaps_create();
+    if (!p->arch.io_bitmaps)
+        return false;
+    io_bitmaps_open(p->arch.io_bitmaps, first, count);
+    return true;
 }

@@ -1,5 +1,7 @@
 #include "arch/x86_64/guest_boot.h"
 
+#include "hv/arch.h"
+#include "hv/partition.h"
 #include "lib/page_tables.h"
 #include "include/bulkhead/guest_abi.h"
 
@@ -21,4 +23,11 @@ void guest_boot_write_tables(uint8_t *ram)
     pdpt[0] = (GUEST_PAGE_TABLES_ADDRESS + 2 * PAGE_SIZE) | table;
     for (uint64_t i = 0; i < GUEST_IDENTITY_MAP_SIZE / PAGE_SIZE_2M; i++)
         pd[i] = i * PAGE_SIZE_2M | table | PTE_LARGE;
+}
+
+void arch_partition_image_loaded(struct partition *p, uint8_t *ram, bool kernel_64bit)
+{
+    if (kernel_64bit)
+        guest_boot_write_tables(ram);
+    p->arch.long_mode = kernel_64bit;
 }

@@ -1,8 +1,9 @@
 #include "arch/x86_64/irq_route.h"
 
+#include "arch/x86_64/guest_bitmaps.h"
 #include "arch/x86_64/percpu.h"
 #include "drivers/ioapic.h"
-#include "hv/device_irq.h"
+#include "hv/arch.h"
 #include "hv/log.h"
 #include "hv/memory.h"
 
@@ -53,7 +54,7 @@ static unsigned pin_of(unsigned irq)
 {
     unsigned pin = ioapic_irq_wiring(irq, false, isa_overrides).pin;
 
-    return pin < DEVICE_IRQ_COUNT ? pin : ioapic.pin_count;
+    return pin < ARCH_DEVICE_IRQS ? pin : ioapic.pin_count;
 }
 
 /* hv/device_irq.c calls these under its lock: the IOAPIC's window is one
@@ -65,7 +66,7 @@ bool arch_irq_route(unsigned irq, unsigned cpu, bool level)
                                  (uint8_t)percpus[cpu < MAX_CPUS ? cpu : 0].apic_id, wiring.level,
                                  wiring.active_low};
 
-    if (irq >= DEVICE_IRQ_COUNT || cpu >= MAX_CPUS || percpus[cpu].apic_id > XAPIC_MAX_ID ||
+    if (irq >= ARCH_DEVICE_IRQS || cpu >= MAX_CPUS || percpus[cpu].apic_id > XAPIC_MAX_ID ||
         pin_of(irq) >= ioapic.pin_count)
         return false;
     return ioapic_route_pin(&ioapic, wiring.pin, route);
@@ -81,10 +82,9 @@ void arch_irq_mask(unsigned irq)
     ioapic_mask_pin(&ioapic, pin_of(irq));
 }
 
-bool irq_route_handle(uint8_t vector)
+void arch_platform_init(uint64_t ioapic_address, const struct ioapic_isa_override *overrides)
 {
-    if (vector < IRQ_ROUTE_VECTOR_BASE || vector >= IRQ_ROUTE_VECTOR_BASE + DEVICE_IRQ_COUNT)
-        return false;
-    device_irq_raised(vector - IRQ_ROUTE_VECTOR_BASE);
-    return true;
+    irq_route_init(ioapic_address, overrides);
+    if (!guest_bitmaps_init())
+        log_error("out of memory for the I/O and MSR bitmaps");
 }

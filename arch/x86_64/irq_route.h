@@ -1,6 +1,6 @@
 /* Device IRQs: ISA IRQ n is IOAPIC pin n (unless the MADT overrides it) and host vector
  * IRQ_ROUTE_VECTOR_BASE + n on the CPU it is routed to (hv/device_irq.h
- * decides which IRQ goes where). */
+ * decides which IRQ goes where; interrupts.c hands each one to it). */
 #ifndef ARCH_X86_64_IRQ_ROUTE_H
 #define ARCH_X86_64_IRQ_ROUTE_H
 
@@ -16,9 +16,5 @@ struct ioapic_isa_override;
  * interrupt source overrides (IOAPIC_ISA_IRQS of them, or NULL), which
  * move an ISA IRQ to another pin or change its trigger and polarity. */
 void irq_route_init(uint64_t madt_ioapic_address, const struct ioapic_isa_override *overrides);
-
-/* A host interrupt: when it is a device IRQ's vector, hands the IRQ to
- * hv/device_irq.c and returns true. The caller sends the EOI. */
-bool irq_route_handle(uint8_t vector);
 
 #endif

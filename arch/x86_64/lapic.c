@@ -3,6 +3,7 @@
 #include <stdbool.h>
 
 #include "arch/x86_64/cpu.h"
+#include "hv/arch.h"
 #include "hv/memory.h"
 
 #define APIC_BASE_X2APIC_ENABLE (1ull << 10)
@@ -112,4 +113,17 @@ void lapic_send_init(uint32_t apic_id)
 void lapic_send_startup(uint32_t apic_id, uint8_t vector_page)
 {
     lapic_send_ipi(apic_id, ICR_DELIVERY_STARTUP | ICR_LEVEL_ASSERT | vector_page);
+}
+
+/* Without a TSC-deadline timer a deadline cannot wake HLT: poll instead. */
+void arch_wait_for_interrupt(uint64_t tsc_deadline)
+{
+    if (tsc_deadline && !lapic_arm_timer(tsc_deadline)) {
+        cpu_pause();
+        return;
+    }
+    cpu_enable_interrupts_and_halt();
+    cpu_disable_interrupts();
+    if (tsc_deadline)
+        lapic_arm_timer(0);
 }

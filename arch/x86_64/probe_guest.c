@@ -2,7 +2,7 @@
 #include "arch/x86_64/cpu.h"
 #include "arch/x86_64/ept.h"
 #include "arch/x86_64/percpu.h"
-#include "arch/x86_64/vcpu.h"
+#include "hv/vcpu.h"
 #include "arch/x86_64/vcpu_run.h"
 #include "arch/x86_64/vmx_ops.h"
 #include "hv/arch.h"
@@ -32,16 +32,16 @@ static bool probe_memory(struct ept *ept, const void *image, uint64_t size)
 static void fill_report(const struct vcpu *vcpu, struct probe_report *report)
 {
     report->halted = vcpu->state == VCPU_HALTED;
-    report->exits_cpuid = vcpu->exit_counts[EXIT_REASON_CPUID];
-    report->exits_vmcall = vcpu->exit_counts[EXIT_REASON_VMCALL];
-    report->exits_io = vcpu->exit_counts[EXIT_REASON_IO];
-    report->exits_hlt = vcpu->exit_counts[EXIT_REASON_HLT];
+    report->exits_cpuid = vcpu->arch.exit_counts[EXIT_REASON_CPUID];
+    report->exits_vmcall = vcpu->arch.exit_counts[EXIT_REASON_VMCALL];
+    report->exits_io = vcpu->arch.exit_counts[EXIT_REASON_IO];
+    report->exits_hlt = vcpu->arch.exit_counts[EXIT_REASON_HLT];
     report->exits_total = vcpu->exits_total;
-    report->vmcall_rax = vcpu->probe.vmcall_rax;
-    report->vmcall_rbx = vcpu->probe.vmcall_rbx;
-    report->io_port = vcpu->probe.io_port;
-    report->io_value = vcpu->probe.io_value;
-    report->io_out = vcpu->probe.io_out;
+    report->vmcall_rax = vcpu->arch.probe.vmcall_rax;
+    report->vmcall_rbx = vcpu->arch.probe.vmcall_rbx;
+    report->io_port = vcpu->arch.probe.io_port;
+    report->io_value = vcpu->arch.probe.io_value;
+    report->io_out = vcpu->arch.probe.io_out;
 }
 
 bool arch_run_probe_guest(const void *image, uint64_t size, struct probe_report *report)
@@ -53,12 +53,12 @@ bool arch_run_probe_guest(const void *image, uint64_t size, struct probe_report 
     *report = (struct probe_report){0};
     struct vcpu_entry entry = {.rip = PROBE_ENTRY, .rsp = PROBE_RAM_SIZE - 0x10};
 
-    *vcpu = (struct vcpu){.cpu_index = index, .vpid = probe_vpid(index)};
+    *vcpu = (struct vcpu){.cpu_index = index, .arch.vpid = probe_vpid(index)};
     if (!probe_memory(&ept, image, size) || !vcpu_prepare(vcpu, &entry, ept.pointer, false))
         return false;
 
     report->first_entry_tsc = cpu_rdtsc();
-    report->entry_failed = !vcpu_run(vcpu);
+    report->entry_failed = !arch_vcpu_run(vcpu);
     fill_report(vcpu, report);
     return true;
 }

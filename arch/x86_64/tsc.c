@@ -10,6 +10,11 @@ static uint64_t tsc_now(void)
     return cpu_rdtsc();
 }
 
+uint64_t arch_read_tsc(void)
+{
+    return cpu_rdtsc();
+}
+
 /* Best of three: an SMI or emulator hiccup only ever lengthens a run. */
 uint64_t arch_calibrate_tsc(void)
 {

@@ -1,6 +1,5 @@
 #include "arch/x86_64/vcpu_irq.h"
 
-#include "arch/x86_64/irq_route.h"
 #include "arch/x86_64/lapic.h"
 #include "arch/x86_64/percpu.h"
 #include "arch/x86_64/vmx_ops.h"
@@ -25,19 +24,19 @@ static bool vcpu_interrupts_enabled(void)
  * almost every entry. */
 static void set_interrupt_window_exiting(struct vcpu *vcpu, bool on)
 {
-    if (vcpu->interrupt_window == on)
+    if (vcpu->arch.interrupt_window == on)
         return;
     uint64_t controls = vmcs_read(VMCS_PROC_BASED_CONTROLS);
 
     controls = on ? controls | PROC_INTERRUPT_WINDOW_EXITING
                   : controls & ~(uint64_t)PROC_INTERRUPT_WINDOW_EXITING;
     vmcs_write(VMCS_PROC_BASED_CONTROLS, controls);
-    vcpu->interrupt_window = on;
+    vcpu->arch.interrupt_window = on;
 }
 
-bool vcpu_interrupt_pending(struct vcpu *vcpu)
+bool arch_vcpu_interrupt_pending(struct vcpu *vcpu)
 {
-    return vapic_pending(&vcpu->apic) >= 0 || (vcpu->pic && vpic_pending(vcpu->pic));
+    return vapic_pending(&vcpu->arch.apic) >= 0 || (vcpu->arch.pic && vpic_pending(vcpu->arch.pic));
 }
 
 /* The vector to inject now, taken from its controller; -1 if none. The
@@ -45,20 +44,20 @@ bool vcpu_interrupt_pending(struct vcpu *vcpu)
  * lowest of its sources. */
 static int take_interrupt(struct vcpu *vcpu)
 {
-    int vector = vapic_pending(&vcpu->apic);
+    int vector = vapic_pending(&vcpu->arch.apic);
 
     if (vector >= 0) {
-        vapic_deliver(&vcpu->apic, (uint8_t)vector);
+        vapic_deliver(&vcpu->arch.apic, (uint8_t)vector);
         return vector;
     }
-    return vcpu->pic ? vpic_acknowledge(vcpu->pic) : -1;
+    return vcpu->arch.pic ? vpic_acknowledge(vcpu->arch.pic) : -1;
 }
 
 /* One event per entry: a fault the exit handler injected goes first, and
  * the interrupt waits for the window after it (SDM Vol. 3C 27.6). */
-void vcpu_inject_pending_interrupt(struct vcpu *vcpu)
+void arch_vcpu_inject_pending(struct vcpu *vcpu)
 {
-    if (!vcpu_interrupt_pending(vcpu)) {
+    if (!arch_vcpu_interrupt_pending(vcpu)) {
         set_interrupt_window_exiting(vcpu, false);
         return;
     }
@@ -74,24 +73,16 @@ void vcpu_inject_pending_interrupt(struct vcpu *vcpu)
     set_interrupt_window_exiting(vcpu, false);
 }
 
-void vcpu_kick(const struct vcpu *vcpu)
+bool arch_vcpu_quiet(const struct vcpu *v)
 {
-    lapic_send_vector(percpus[vcpu->cpu_index].apic_id, LAPIC_VECTOR_KICK);
+    return !v->arch.init_pending && !vapic_timer_deadline(&v->arch.apic) &&
+           v->arch.preemption_parked && !v->arch.interrupt_window &&
+           vapic_irr_empty(&v->arch.apic) && (!v->arch.pic || vpic_quiet(v->arch.pic));
 }
 
-/* With "acknowledge interrupt on exit" the host interrupt was taken at the
- * exit. A device IRQ becomes its owner's virtual interrupt; the kick and
- * the timer only mean "look at your pending work", which the code before
- * the next entry does. */
-int exit_handle_external_interrupt(struct vcpu *vcpu)
+void arch_vcpu_kick(const struct vcpu *vcpu)
 {
-    uint8_t vector = (uint8_t)vmcs_read(VMCS_EXIT_INTERRUPTION_INFO);
-
-    (void)vcpu;
-    irq_route_handle(vector);
-    if (vector != LAPIC_VECTOR_SPURIOUS)
-        lapic_eoi();
-    return 1;
+    lapic_send_vector(percpus[vcpu->cpu_index].apic_id, LAPIC_VECTOR_KICK);
 }
 
 int exit_handle_interrupt_window(struct vcpu *vcpu)

@@ -2,10 +2,14 @@
 
 #include "arch/x86_64/cpu.h"
 #include "arch/x86_64/fpu.h"
+#include "arch/x86_64/guest_boot.h"
 #include "arch/x86_64/guest_bitmaps.h"
 #include "arch/x86_64/vmcs_setup.h"
 #include "arch/x86_64/vmx_ops.h"
 #include "hv/log.h"
+#include "hv/partition.h"
+#include "include/bulkhead/guest_abi.h"
+#include "include/bulkhead/hypercall.h"
 
 #define VMX_MISC_PREEMPTION_RATE_MASK 0x1f
 
@@ -14,18 +18,18 @@ bool vcpu_prepare(struct vcpu *vcpu, const struct vcpu_entry *entry, uint64_t ep
     const struct guest_bitmaps *bitmaps = guest_bitmaps();
     struct vmcs_guest_controls controls = {
         .eptp = eptp,
-        .vpid = vcpu->vpid,
-        .io_bitmaps = vcpu->io_bitmaps ? vcpu->io_bitmaps : bitmaps->io,
+        .vpid = vcpu->arch.vpid,
+        .io_bitmaps = vcpu->arch.io_bitmaps ? vcpu->arch.io_bitmaps : bitmaps->io,
         .msr_bitmap = bitmaps->msr,
         .long_mode = entry->long_mode,
         .preemption_timer = time_limit,
     };
 
-    if (!vcpu->vmcs_phys)
-        vcpu->vmcs_phys = vmcs_create();
-    else if (!vmx_clear(vcpu->vmcs_phys) || !vmx_load(vcpu->vmcs_phys))
+    if (!vcpu->arch.vmcs_phys)
+        vcpu->arch.vmcs_phys = vmcs_create();
+    else if (!vmx_clear(vcpu->arch.vmcs_phys) || !vmx_load(vcpu->arch.vmcs_phys))
         return false;
-    if (!vcpu->vmcs_phys || !vmcs_setup_controls(&controls))
+    if (!vcpu->arch.vmcs_phys || !vmcs_setup_controls(&controls))
         return false;
     vmcs_setup_host();
     if (entry->long_mode)
@@ -34,11 +38,11 @@ bool vcpu_prepare(struct vcpu *vcpu, const struct vcpu_entry *entry, uint64_t ep
     else
         vmcs_setup_real_mode_guest(entry->real_mode_cs, entry->rip, entry->rsp);
     fpu_reset_guest_state();
-    vcpu->regs = (struct guest_regs){.rdi = entry->rdi, .rsi = entry->rsi};
-    vcpu->launched = 0;
-    vcpu->tpr = 0;
-    vcpu->preemption_parked = false;
-    vcpu->interrupt_window = false;
+    vcpu->arch.regs = (struct guest_regs){.rdi = entry->rdi, .rsi = entry->rsi};
+    vcpu->arch.launched = 0;
+    vcpu->arch.tpr = 0;
+    vcpu->arch.preemption_parked = false;
+    vcpu->arch.interrupt_window = false;
     vcpu->state = VCPU_RUNNING;
     return true;
 }
@@ -57,18 +61,18 @@ static unsigned preemption_timer_rate(void)
 /* Without a deadline the timer is parked at its largest value, written
  * once: it then takes minutes of guest time to expire, and its exit is
  * harmless. */
-void vcpu_set_preemption_timer(struct vcpu *vcpu, uint64_t ticks)
+void arch_vcpu_set_timer(struct vcpu *vcpu, uint64_t ticks)
 {
     bool parked = ticks == UINT64_MAX;
     uint64_t value = ticks >> preemption_timer_rate();
 
-    if (parked && vcpu->preemption_parked)
+    if (parked && vcpu->arch.preemption_parked)
         return;
-    vcpu->preemption_parked = parked;
+    vcpu->arch.preemption_parked = parked;
     vmcs_write(VMCS_GUEST_PREEMPTION_TIMER, value > 0xffffffffu ? 0xffffffffu : value);
 }
 
-bool vcpu_run(struct vcpu *vcpu)
+bool arch_vcpu_run(struct vcpu *vcpu)
 {
     if (vmx_enter_guest(vcpu) == 0)
         return true;
@@ -76,4 +80,60 @@ bool vcpu_run(struct vcpu *vcpu)
               (unsigned long long)vmcs_read(VMCS_INSTRUCTION_ERROR));
     vcpu->state = VCPU_CRASHED;
     return false;
+}
+
+void arch_vcpu_create(struct vcpu *v)
+{
+    v->arch.vpid = (uint16_t)(v->cpu_index + 1);
+    v->arch.io_bitmaps = v->partition->arch.io_bitmaps;
+    arch_vcpu_reset(v);
+}
+
+/* A 64-bit kernel starts in long mode with the boot-info page in RDI;
+ * a flat image in real mode (include/bulkhead/guest_abi.h). */
+bool arch_vcpu_prepare_boot(struct vcpu *v)
+{
+    const struct partition *p = v->partition;
+    struct vcpu_entry entry = {
+        .long_mode = p->arch.long_mode,
+        .rip = p->entry,
+        .rsp = p->arch.long_mode ? GUEST_STACK_TOP : 0,
+        .rdi = p->arch.long_mode ? GUEST_BOOT_INFO_ADDRESS : 0,
+        .page_tables = GUEST_PAGE_TABLES_ADDRESS,
+        .gdt_base = GUEST_GDT_ADDRESS,
+        .gdt_limit = GUEST_GDT_LIMIT,
+    };
+
+    return vcpu_prepare(v, &entry, p->arch.ept.pointer, true);
+}
+
+/* An AP starts in real mode at the start-up IPI's page (SDM Vol. 3A 9.4.4):
+ * CS = vector << 8, IP = 0. */
+bool arch_vcpu_prepare_secondary(struct vcpu *v)
+{
+    uint8_t vector = (uint8_t)v->arch.sipi_vector;
+    struct vcpu_entry entry = {.real_mode_cs = (uint16_t)(vector << 8)};
+
+    v->arch.sipi_vector = -1;
+    return vcpu_prepare(v, &entry, v->partition->arch.ept.pointer, true);
+}
+
+/* The exit reasons behind the guest ABI's counters (HC_PARTITION_LIST). */
+void arch_vcpu_count_exits(const struct vcpu *v, uint64_t *counters)
+{
+    static const struct {
+        unsigned counter, reason;
+    } counted[] = {
+        {HC_EXITS_CPUID, EXIT_REASON_CPUID},
+        {HC_EXITS_IO, EXIT_REASON_IO},
+        {HC_EXITS_MSR, EXIT_REASON_RDMSR},
+        {HC_EXITS_MSR, EXIT_REASON_WRMSR},
+        {HC_EXITS_HLT, EXIT_REASON_HLT},
+        {HC_EXITS_VMCALL, EXIT_REASON_VMCALL},
+        {HC_EXITS_EPT, EXIT_REASON_EPT_VIOLATION},
+        {HC_EXITS_INTERRUPT, EXIT_REASON_EXTERNAL_INTERRUPT},
+    };
+
+    for (unsigned c = 0; c < sizeof(counted) / sizeof(counted[0]); c++)
+        counters[counted[c].counter] += v->arch.exit_counts[counted[c].reason];
 }

@@ -1,11 +1,13 @@
-/* Preparing and running one vCPU on the current physical CPU. */
+/* Preparing and running one vCPU on the current physical CPU (with the
+ * arch_vcpu_*() of hv/arch.h that start, run and time it). */
 #ifndef ARCH_X86_64_VCPU_RUN_H
 #define ARCH_X86_64_VCPU_RUN_H
 
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "arch/x86_64/vcpu.h"
+#include "hv/arch.h"
+#include "hv/vcpu.h"
 
 struct vcpu_entry {
     bool long_mode;        /* else 16-bit real mode */
@@ -23,12 +25,8 @@ struct vcpu_entry {
 bool vcpu_prepare(struct vcpu *vcpu, const struct vcpu_entry *entry, uint64_t eptp,
                   bool time_limit);
 
-/* Runs the vCPU until it halts, stops or crashes; returns false when the VM
- * entry itself failed (reported). */
-bool vcpu_run(struct vcpu *vcpu);
-
-/* Programs the preemption timer to fire after about `ticks` TSC ticks
- * (UINT64_MAX: no deadline). */
-void vcpu_set_preemption_timer(struct vcpu *vcpu, uint64_t ticks);
+/* vmexit.asm: enters the guest and returns when an exit handler asks to stop
+ * (0) or when VMLAUNCH/VMRESUME itself failed (1). */
+int vmx_enter_guest(struct vcpu *vcpu);
 
 #endif

@@ -1,9 +1,9 @@
-/* Walking a guest's long-mode page tables (hv/guest_paging.c) in a fake
+/* Walking a guest's long-mode page tables (arch/x86_64/guest_paging.c) in a fake
  * guest RAM. */
 #include <criterion/criterion.h>
 #include <string.h>
 
-#include "hv/guest_paging.h"
+#include "arch/x86_64/guest_paging.h"
 
 #define RAM_SIZE (64u * 4096)
 #define PML4     0x1000

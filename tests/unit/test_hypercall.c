@@ -627,8 +627,8 @@ Test(hypercall, restarting_releases_grants_both_ways)
 /* The guests' console rings exist for long-mode images only. */
 static uint64_t console_window(void)
 {
-    world_partition(GUEST)->long_mode = true;
-    world_partition(OTHER)->long_mode = true;
+    world_partition(GUEST)->kernel_64bit = true;
+    world_partition(OTHER)->kernel_64bit = true;
     return RAM;
 }
 

@@ -1,7 +1,7 @@
 /*
  * Unit tests of handing devices to a partition (hv/partition_devices.c),
- * with the real config reader and stand-ins for what it drives: the I/O
- * bitmaps, the EPT, the PCI driver and the log. The framebuffer's path is
+ * with the real config reader and stand-ins for what it drives: the
+ * arch's ports and address space (hv/arch.h), the PCI driver and the log. The framebuffer's path is
  * tested here because the emulators with VT-x have no firmware framebuffer.
  */
 #include <criterion/criterion.h>
@@ -9,14 +9,13 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "arch/x86_64/guest_bitmaps.h"
 #include "drivers/pci.h"
+#include "hv/arch.h"
 #include "hv/log.h"
 #include "hv/partition.h"
 
 #define MAX_MAPPINGS 8
 #define LOG_SIZE     4096
-#define IO_BITMAPS   0x7000ull /* the fake's handle */
 
 struct mapping {
     uint64_t guest, host, size;
@@ -27,7 +26,7 @@ static struct config config;
 static struct boot_info boot;
 static struct partition partition;
 static bool port_open[0x10000];
-static unsigned bitmaps_created;
+static unsigned port_ranges_opened;
 static struct mapping mappings[MAX_MAPPINGS];
 static unsigned mapping_count;
 static struct pci_bar fake_bars[PCI_MAX_BARS];
@@ -40,31 +39,28 @@ static char log_text[LOG_SIZE];
 
 /* ---- stand-ins ----------------------------------------------------------- */
 
-uint64_t io_bitmaps_create(void)
+bool arch_partition_open_ports(struct partition *p, uint16_t first, uint32_t count)
 {
-    bitmaps_created++;
-    return IO_BITMAPS;
-}
-
-void io_bitmaps_open(uint64_t io_bitmaps, uint16_t first, uint32_t count)
-{
-    cr_assert_eq(io_bitmaps, IO_BITMAPS);
+    cr_assert_eq(p, &partition);
+    port_ranges_opened++;
     for (uint32_t port = first; port < first + count; port++)
         port_open[port] = true;
+    return true;
 }
 
-enum pt_status ept_map_mmio(struct ept *ept, uint64_t guest_phys, uint64_t host_phys, uint64_t size,
-                            bool write_combining)
+bool arch_map_memory_region(struct partition *p, const struct arch_memory_region *r)
 {
-    (void)ept;
+    cr_assert_eq(p, &partition);
+    cr_assert(r->kind == ARCH_MEMORY_DEVICE || r->kind == ARCH_MEMORY_FRAMEBUFFER);
     cr_assert_lt(mapping_count, MAX_MAPPINGS);
-    mappings[mapping_count++] = (struct mapping){guest_phys, host_phys, size, write_combining};
-    return PT_OK;
+    mappings[mapping_count++] =
+        (struct mapping){r->guest_phys, r->host_phys, r->size, r->kind == ARCH_MEMORY_FRAMEBUFFER};
+    return true;
 }
 
-bool pt_range_unmapped(const struct pt_builder *b, uint64_t va, uint64_t size)
+bool arch_memory_region_unmapped(const struct partition *p, uint64_t va, uint64_t size)
 {
-    (void)b;
+    cr_assert_eq(p, &partition);
     for (unsigned i = 0; i < mapping_count; i++) {
         if (va < mappings[i].guest + mappings[i].size && mappings[i].guest < va + size)
             return false;
@@ -145,7 +141,7 @@ static void reset(void)
     memset(&boot, 0, sizeof(boot));
     memset(port_open, 0, sizeof(port_open));
     memset(log_text, 0, sizeof(log_text));
-    bitmaps_created = mapping_count = fake_bar_count = 0;
+    port_ranges_opened = mapping_count = fake_bar_count = 0;
     decoding_enabled = false;
     fake_line_and_pin = 0x010b; /* INTA#, IRQ 11 */
     written_interrupt_line = -1;
@@ -188,8 +184,7 @@ Test(partition_devices, serial_ports_open_exactly)
     cr_assert_null(attach("serial 0x2f8"));
     for (unsigned port = 0x2f0; port < 0x308; port++)
         cr_expect_eq(port_open[port], port >= 0x2f8 && port <= 0x2ff, "port 0x%x", port);
-    cr_expect_eq(partition.io_bitmaps, IO_BITMAPS);
-    cr_expect_eq(bitmaps_created, 1);
+    cr_expect_eq(port_ranges_opened, 1);
     cr_expect_eq(partition.device_count, 1);
     cr_expect_eq(partition.devices[0].kind, GUEST_DEVICE_SERIAL);
     cr_expect_eq(partition.devices[0].id, 0x2f8);
@@ -199,11 +194,10 @@ Test(partition_devices, serial_ports_open_exactly)
     expect_logged("partition dom0: owns serial 0x2f8: ports 0x2f8-0x2ff open\n");
 }
 
-Test(partition_devices, no_ports_no_own_bitmaps)
+Test(partition_devices, no_ports_none_opened)
 {
     cr_assert_null(attach("framebuffer"));
-    cr_expect_eq(partition.io_bitmaps, 0);
-    cr_expect_eq(bitmaps_created, 0);
+    cr_expect_eq(port_ranges_opened, 0);
 }
 
 Test(partition_devices, framebuffer_mapped_write_combining_and_handed_over)

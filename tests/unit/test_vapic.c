@@ -1,7 +1,7 @@
 #include <criterion/criterion.h>
 #include <pthread.h>
 
-#include "hv/vapic.h"
+#include "arch/x86_64/vplatform/vapic.h"
 
 #define APIC_ID 0x35
 #define NOW     1000

@@ -1,6 +1,6 @@
 #include <criterion/criterion.h>
 
-#include "hv/vpic.h"
+#include "arch/x86_64/vplatform/vpic.h"
 
 static struct vpic pic;
 

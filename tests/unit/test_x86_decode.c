@@ -1,8 +1,8 @@
-/* The MMIO instruction decoder (hv/x86_decode.c), on encodings checked
+/* The MMIO instruction decoder (arch/x86_64/x86_decode.c), on encodings checked
  * against an assembler's output. */
 #include <criterion/criterion.h>
 
-#include "hv/x86_decode.h"
+#include "arch/x86_64/x86_decode.h"
 
 static struct x86_mmio_access access;
 

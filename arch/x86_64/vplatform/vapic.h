@@ -13,8 +13,8 @@
  * the divide value, and the TSC-deadline register compares against the same
  * clock.
  */
-#ifndef HV_VAPIC_H
-#define HV_VAPIC_H
+#ifndef ARCH_X86_64_VPLATFORM_VAPIC_H
+#define ARCH_X86_64_VPLATFORM_VAPIC_H
 
 #include <stdbool.h>
 #include <stdint.h>

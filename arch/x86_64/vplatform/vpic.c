@@ -5,7 +5,7 @@
  * ICW1 asked for it); afterwards the data port is the mask (OCW1) and the
  * command port takes EOIs (OCW2) and read selects (OCW3).
  */
-#include "hv/vpic.h"
+#include "arch/x86_64/vplatform/vpic.h"
 
 #define ICW1_INIT      0x10
 #define ICW1_NEED_ICW4 0x01

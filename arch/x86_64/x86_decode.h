@@ -13,8 +13,8 @@
  *
  * Pure logic over a byte buffer: unit-tested on the host.
  */
-#ifndef HV_X86_DECODE_H
-#define HV_X86_DECODE_H
+#ifndef ARCH_X86_64_X86_DECODE_H
+#define ARCH_X86_64_X86_DECODE_H
 
 #include <stdbool.h>
 #include <stdint.h>

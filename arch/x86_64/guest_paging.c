@@ -1,4 +1,4 @@
-#include "hv/guest_paging.h"
+#include "arch/x86_64/guest_paging.h"
 
 #define PAGE_SIZE     4096ull
 #define ENTRY_PRESENT 0x1ull

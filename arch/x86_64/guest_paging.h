@@ -5,8 +5,8 @@
  * The tables are read through guest_memory, so tables outside the
  * partition's RAM end the walk instead of reaching anything else.
  */
-#ifndef HV_GUEST_PAGING_H
-#define HV_GUEST_PAGING_H
+#ifndef ARCH_X86_64_GUEST_PAGING_H
+#define ARCH_X86_64_GUEST_PAGING_H
 
 #include <stdbool.h>
 #include <stdint.h>

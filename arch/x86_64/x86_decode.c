@@ -3,7 +3,7 @@
  * mode only, right before the opcode), opcode, ModRM, SIB, displacement,
  * immediate.
  */
-#include "hv/x86_decode.h"
+#include "arch/x86_64/x86_decode.h"
 
 #define PREFIX_OPERAND_SIZE 0x66
 #define PREFIX_ADDRESS_SIZE 0x67

@@ -15,8 +15,8 @@
  * the vCPU's own CPU reads ports and acknowledges interrupts. It runs
  * unchanged in host unit tests.
  */
-#ifndef HV_VPIC_H
-#define HV_VPIC_H
+#ifndef ARCH_X86_64_VPLATFORM_VPIC_H
+#define ARCH_X86_64_VPLATFORM_VPIC_H
 
 #include <stdbool.h>
 #include <stdint.h>

@@ -2,7 +2,7 @@
  * Virtual x2APIC register logic. Section numbers are from the Intel SDM
  * Vol. 3A, chapter 11.
  */
-#include "hv/vapic.h"
+#include "arch/x86_64/vplatform/vapic.h"
 
 /* Vectors 0-15 are reserved for exceptions; an APIC never delivers them
  * (11.5.2). */

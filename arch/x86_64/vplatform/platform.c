@@ -1,0 +1,142 @@
+#include "arch/x86_64/vplatform/platform.h"
+
+#include "arch/x86_64/vplatform/vpic.h"
+#include "hv/arch.h"
+#include "hv/partition.h"
+
+#define APIC_BASE_DEFAULT 0xfee00000ull
+#define APIC_BASE_ENABLE  (1ull << 11)
+#define APIC_BASE_BSP     (1ull << 8)
+
+/* Registers and local APIC as after a reset (or an INIT). */
+void arch_vcpu_reset(struct vcpu *v)
+{
+    vapic_reset(&v->arch.apic, v->index);
+    /* The legacy PIC's output wire reaches the first CPU only, as on a PC,
+     * and only full partitions have one. */
+    bool full = v->partition->config->mode == CONFIG_MODE_FULL;
+
+    v->arch.pic = v->index == 0 && full ? &v->partition->arch.pic : 0;
+    v->arch.apic_base = APIC_BASE_DEFAULT | APIC_BASE_ENABLE | (v->index == 0 ? APIC_BASE_BSP : 0);
+    v->arch.init_pending = false;
+    v->arch.sipi_vector = -1;
+}
+
+void arch_partition_reset_platform(struct partition *p)
+{
+    vpic_reset(&p->arch.pic);
+}
+
+bool arch_partition_set_irq_line(struct partition *p, unsigned line, bool high)
+{
+    return vpic_set_line(&p->arch.pic, line, high);
+}
+
+/* A wider access covers the next ports too, byte by byte; bytes on ports
+ * the PIC does not have read all ones. */
+static void pic_port_access(struct vpic *pic, uint16_t port, unsigned size, bool out,
+                            uint32_t *value)
+{
+    uint32_t read = 0;
+
+    for (unsigned i = 0; i < size; i++) {
+        uint16_t byte_port = (uint16_t)(port + i);
+        if (!vpic_owns_port(byte_port))
+            read |= 0xffu << (8 * i);
+        else if (out)
+            vpic_write(pic, byte_port, (uint8_t)(*value >> (8 * i)));
+        else
+            read |= (uint32_t)vpic_read(pic, byte_port) << (8 * i);
+    }
+    if (!out)
+        *value = read;
+}
+
+bool arch_platform_port_access(struct vcpu *v, uint16_t port, unsigned size, bool out,
+                               uint32_t *value)
+{
+    if (!v->arch.pic || !vpic_owns_port(port))
+        return false;
+    pic_port_access(v->arch.pic, port, size, out, value);
+    return true;
+}
+
+void arch_vcpu_raise(struct vcpu *v, uint8_t vector)
+{
+    vapic_accept(&v->arch.apic, vector);
+}
+
+uint64_t arch_vcpu_timer_deadline(const struct vcpu *v)
+{
+    return vapic_timer_deadline(&v->arch.apic);
+}
+
+void arch_vcpu_timer_tick(struct vcpu *v, uint64_t now)
+{
+    uint64_t timer = vapic_timer_deadline(&v->arch.apic);
+
+    if (timer && now >= timer)
+        vapic_timer_tick(&v->arch.apic, now);
+}
+
+bool arch_vcpu_take_reset(struct vcpu *v)
+{
+    if (!v->arch.init_pending)
+        return false;
+    v->arch.init_pending = false;
+    return true;
+}
+
+bool arch_vcpu_start_requested(const struct vcpu *v)
+{
+    return v->arch.sipi_vector >= 0;
+}
+
+static void deliver_ipi(struct vcpu *from, struct vcpu *to, const struct vapic_ipi *ipi)
+{
+    switch (ipi->kind) {
+    case VAPIC_IPI_FIXED:
+        vapic_accept(&to->arch.apic, ipi->vector);
+        break;
+    case VAPIC_IPI_INIT:
+        to->arch.init_pending = true;
+        break;
+    case VAPIC_IPI_STARTUP:
+        if (to->state == VCPU_WAIT_SIPI)
+            to->arch.sipi_vector = ipi->vector;
+        break;
+    default:
+        return; /* NMIs are not emulated: dropped */
+    }
+    if (to != from)
+        arch_vcpu_kick(to);
+}
+
+static bool ipi_reaches(const struct vcpu *from, const struct vcpu *to, const struct vapic_ipi *ipi)
+{
+    switch (ipi->shorthand) {
+    case VAPIC_DEST_SELF:
+        return to == from;
+    case VAPIC_DEST_ALL_INCLUDING_SELF:
+        return true;
+    case VAPIC_DEST_ALL_EXCLUDING_SELF:
+        return to != from;
+    default:
+        return ipi->destination == 0xffffffffu || ipi->destination == to->index;
+    }
+}
+
+void vplatform_send_ipi(struct vcpu *from, const struct vapic_ipi *ipi)
+{
+    struct partition *p = from->partition;
+    bool delivered = false;
+
+    for (unsigned i = 0; i < p->vcpu_count; i++) {
+        if (ipi_reaches(from, p->vcpus[i], ipi)) {
+            deliver_ipi(from, p->vcpus[i], ipi);
+            delivered = true;
+        }
+    }
+    if (!delivered)
+        __atomic_add_fetch(&p->dropped_ipis, 1, __ATOMIC_RELAXED);
+}

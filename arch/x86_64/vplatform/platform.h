@@ -1,0 +1,16 @@
+/*
+ * The emulated PC platform of a partition as the core reaches it (the
+ * vCPU and partition platform calls of hv/arch.h): each vCPU's local APIC,
+ * the legacy PIC of a full partition, and the IPIs between the vCPUs.
+ */
+#ifndef ARCH_X86_64_VPLATFORM_PLATFORM_H
+#define ARCH_X86_64_VPLATFORM_PLATFORM_H
+
+#include "arch/x86_64/vplatform/vapic.h"
+#include "hv/vcpu.h"
+
+/* An IPI from the vCPU's local APIC: delivered to vCPUs of the same
+ * partition only; anything aimed elsewhere is dropped and counted. */
+void vplatform_send_ipi(struct vcpu *from, const struct vapic_ipi *ipi);
+
+#endif
