@@ -19,7 +19,7 @@ SANITIZE    := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-
 # UNIT_CFLAGS_<unit> may add flags for that unit only, e.g. a shim header
 # (-include tests/unit/shim_cpu.h) that stands in for the hardware.
 # The config reader, in every test that needs it.
-CONFIG_SOURCES := lib/config.c lib/config_text.c lib/config_devices.c
+CONFIG_SOURCES := lib/config.c lib/config_text.c lib/config_devices.c lib/config_emulate.c
 UNIT_SOURCES_config := $(CONFIG_SOURCES)
 UNIT_SOURCES_config_devices := $(CONFIG_SOURCES)
 UNIT_SOURCES_pci    := drivers/pci.c
@@ -43,7 +43,7 @@ UNIT_SOURCES_x86_decode := hv/x86_decode.c
 UNIT_SOURCES_guest_paging := hv/guest_paging.c hv/guest_memory.c
 UNIT_SOURCES_hypercall := tests/hypercall_world.c hv/hypercall.c hv/event.c hv/grant.c \
                           hv/guest_memory.c hv/partition_info.c hv/ioreq.c hv/console_server.c hv/log_ring.c lib/format.c \
-                          hv/device_irq.c $(CONFIG_SOURCES)
+                          hv/device_irq.c hv/device_model.c $(CONFIG_SOURCES)
 UNIT_SOURCES_hypercall_log := $(UNIT_SOURCES_hypercall)
 UNIT_SOURCES_ioreq := $(UNIT_SOURCES_hypercall)
 UNIT_SOURCES_hypercall_irq := $(UNIT_SOURCES_hypercall)
@@ -172,9 +172,9 @@ sum_counts = passed=0; failed=0; \
 # ---- tools and checks --------------------------------------------------------
 CHECK_CONFIG := $(BUILD)/tools/check-config
 
-$(CHECK_CONFIG): tools/check-config.c lib/config.c lib/config_text.c lib/config_devices.c lib/config.h lib/config_text.h
+$(CHECK_CONFIG): tools/check-config.c lib/config.c lib/config_text.c lib/config_devices.c lib/config_emulate.c lib/config.h lib/config_text.h
 	@mkdir -p $(dir $@)
-	$(CC) -std=c11 -O2 -g -I. $(WARNINGS) -o $@ tools/check-config.c lib/config.c lib/config_text.c lib/config_devices.c
+	$(CC) -std=c11 -O2 -g -I. $(WARNINGS) -o $@ tools/check-config.c lib/config.c lib/config_text.c lib/config_devices.c lib/config_emulate.c
 
 check-config: $(CHECK_CONFIG)
 	@$(CHECK_CONFIG) $(CHECK_CONFIG_ARGS) $(CONFIG)
