@@ -37,7 +37,8 @@ bool device_table_claim(struct device_table *table, enum device_space space, uin
 
     if (!count || first + (count - 1) < first || *used == DEVICE_CLAIMS_PER_SPACE)
         return false;
-    table->claims[space][(*used)++] = (struct device_claim){first, first + (count - 1), model, state};
+    table->claims[space][(*used)++] =
+        (struct device_claim){first, first + (count - 1), model, state};
     return true;
 }
 

@@ -39,7 +39,8 @@ static bool write_register(struct vcpu *vcpu, uint32_t msr, uint64_t value)
 static enum device_result vapic_msr_access(struct vcpu *vcpu, void *state, struct device_access *a)
 {
     uint32_t msr = (uint32_t)a->address;
-    bool done = a->write ? write_register(vcpu, msr, a->value) : read_register(vcpu, msr, &a->value);
+    bool done =
+        a->write ? write_register(vcpu, msr, a->value) : read_register(vcpu, msr, &a->value);
 
     (void)state;
     return done ? DEVICE_DONE : DEVICE_REFUSED;

@@ -86,8 +86,10 @@ static bool parse_item(struct span item, unsigned line, struct config_emulated *
         return config_fail_at(error, line, "bad address %q for model '%s'; expected %s, as in %s",
                               address, models[m].word, models[m].address_text, EMULATE_EXAMPLE);
     }
-    return config_fail_at(error, line, "unknown device model %q; known models are uart PORT, "
-                          "uart-mmio ADDRESS, pci BB:DD.F", word);
+    return config_fail_at(error, line,
+                          "unknown device model %q; known models are uart PORT, "
+                          "uart-mmio ADDRESS, pci BB:DD.F",
+                          word);
 }
 
 static bool overlap(uint64_t first_a, uint64_t length_a, uint64_t first_b, uint64_t length_b)
@@ -155,8 +157,7 @@ bool config_parse_emulate(struct config_partition *partition, struct span value,
             return config_fail_at(error, line,
                                   "empty entry in 'emulate'; expected a list such as %s",
                                   EMULATE_EXAMPLE);
-        if (!parse_item(item, line, &emulated, error) ||
-            !add_emulated(partition, &emulated, error))
+        if (!parse_item(item, line, &emulated, error) || !add_emulated(partition, &emulated, error))
             return false;
         if (comma == value.len)
             return true;

@@ -22,6 +22,7 @@ SANITIZE    := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-
 CONFIG_SOURCES := lib/config.c lib/config_text.c lib/config_devices.c lib/config_emulate.c
 UNIT_SOURCES_config := $(CONFIG_SOURCES)
 UNIT_SOURCES_config_devices := $(CONFIG_SOURCES)
+UNIT_SOURCES_config_emulate := $(CONFIG_SOURCES)
 UNIT_SOURCES_pci    := drivers/pci.c
 UNIT_SOURCES_ioapic := drivers/ioapic.c
 UNIT_CFLAGS_ioapic  := -include tests/unit/shim_ioapic.h
@@ -38,6 +39,7 @@ UNIT_SOURCES_ring   := guests/lib/ring.c
 UNIT_SOURCES_console_ring := guests/lib/console_ring.c
 UNIT_SOURCES_vapic  := hv/vapic.c
 UNIT_SOURCES_vpic   := hv/vpic.c
+UNIT_SOURCES_device_model := hv/device_model.c
 UNIT_SOURCES_uart   := guests/dom0/uart.c
 UNIT_SOURCES_x86_decode := hv/x86_decode.c
 UNIT_SOURCES_guest_paging := hv/guest_paging.c hv/guest_memory.c
