@@ -2,10 +2,11 @@
  * PCI configuration space as a partition that owns devices, or gets a
  * function dom0 models, sees it. Ports 0xcf8-0xcff always exit; the
  * partition has its own CONFIG_ADDRESS latch, and its data-port accesses
- * reach the hardware only for the functions it owns, through the write
- * filter of drivers/pci.c (BARs stay where they were handed over, bus
- * mastering stays off). Any other function reads as absent (all ones) and
- * takes no write; in a partition with neither, the ports themselves do.
+ * reach the hardware for the functions it owns, through the write filter
+ * of drivers/pci.c (BARs stay where they were handed over, bus mastering
+ * stays off), and dom0 for the ones its config names (`emulate = pci`).
+ * Any other function reads as absent (all ones) and takes no write; in a
+ * partition with neither, the ports themselves do.
  */
 #include "drivers/pci.h"
 #include "hv/device_model.h"

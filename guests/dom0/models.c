@@ -76,8 +76,7 @@ static void report_line(unsigned m, uint32_t partition_id)
     const struct dom0_model *model = models[m];
     bool line = model->interrupt_line(model_state(model, partition_id));
 
-    if (line != reported_lines[m][partition_id] &&
-        hc_irq_line(partition_id, model->irq, line) == 0)
+    if (line != reported_lines[m][partition_id] && hc_irq_line(partition_id, model->irq, line) == 0)
         reported_lines[m][partition_id] = line;
 }
 

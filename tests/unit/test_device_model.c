@@ -33,8 +33,7 @@ Test(device_model, finds_the_claim_that_covers_the_whole_access)
     cr_expect_eq(device_table_find(&table, DEVICE_SPACE_MMIO, 0x100c, 4)->state, &state_a);
     cr_expect_eq(device_table_find(&table, DEVICE_SPACE_MMIO, 0x100d, 4)->model,
                  &device_bare_metal);
-    cr_expect_eq(device_table_find(&table, DEVICE_SPACE_MMIO, 0xfff, 2)->model,
-                 &device_bare_metal);
+    cr_expect_eq(device_table_find(&table, DEVICE_SPACE_MMIO, 0xfff, 2)->model, &device_bare_metal);
     /* Another space does not see the claim. */
     cr_expect_eq(device_table_find(&table, DEVICE_SPACE_PORT, 0x1000, 1)->model,
                  &device_bare_metal);
@@ -92,10 +91,10 @@ Test(device_model, a_pci_function_is_256_addresses)
 {
     uint64_t function = DEVICE_PCI_ADDRESS(0, 5, 1, 0);
 
-    cr_assert(device_table_claim(&table, DEVICE_SPACE_PCI, function, DEVICE_PCI_CONFIG_SIZE,
-                                 &model, &state_a));
+    cr_assert(device_table_claim(&table, DEVICE_SPACE_PCI, function, DEVICE_PCI_CONFIG_SIZE, &model,
+                                 &state_a));
     cr_expect_eq(device_table_find(&table, DEVICE_SPACE_PCI, function + 0xfc, 4)->state, &state_a);
-    cr_expect_eq(device_table_find(&table, DEVICE_SPACE_PCI, DEVICE_PCI_ADDRESS(0, 5, 2, 0), 4)
-                     ->model,
-                 &device_bare_metal);
+    cr_expect_eq(
+        device_table_find(&table, DEVICE_SPACE_PCI, DEVICE_PCI_ADDRESS(0, 5, 2, 0), 4)->model,
+        &device_bare_metal);
 }
