@@ -23,7 +23,7 @@ static enum device_result bare_metal_access(struct vcpu *vcpu, void *state,
 
 const struct device_model device_bare_metal = {"bare metal", bare_metal_access};
 
-static const struct device_claim unclaimed = {0, UINT64_MAX, &device_bare_metal, 0};
+const struct device_claim device_unclaimed = {0, UINT64_MAX, &device_bare_metal, 0};
 
 void device_table_clear(struct device_table *table)
 {
@@ -40,30 +40,4 @@ bool device_table_claim(struct device_table *table, enum device_space space, uin
     table->claims[space][(*used)++] =
         (struct device_claim){first, first + (count - 1), model, state};
     return true;
-}
-
-const struct device_claim *device_table_find(const struct device_table *table,
-                                             enum device_space space, uint64_t address,
-                                             unsigned size)
-{
-    uint64_t last = address + (size - 1);
-    const struct device_claim *claim = table->claims[space];
-
-    for (unsigned i = table->counts[space]; i; i--, claim++) {
-        if (address >= claim->first && last <= claim->last && last >= address)
-            return claim;
-    }
-    return &unclaimed;
-}
-
-/* A port or MSR access belongs to the model of its (first) address, which
- * answers any bytes beyond as it can; MMIO and PCI bytes must all be its. */
-enum device_result device_table_access(const struct device_table *table, struct vcpu *vcpu,
-                                       struct device_access *access)
-{
-    bool whole = access->space == DEVICE_SPACE_MMIO || access->space == DEVICE_SPACE_PCI;
-    const struct device_claim *claim =
-        device_table_find(table, access->space, access->address, whole ? access->size : 1);
-
-    return claim->model->access(vcpu, claim->state, access);
 }

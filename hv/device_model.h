@@ -78,15 +78,39 @@ void device_table_clear(struct device_table *table);
 bool device_table_claim(struct device_table *table, enum device_space space, uint64_t first,
                         uint64_t count, const struct device_model *model, void *state);
 
-/* The claim that covers [address, address + size), the earliest added
- * first; the bare-metal entry when none does. Never 0. */
-const struct device_claim *device_table_find(const struct device_table *table,
-                                             enum device_space space, uint64_t address,
-                                             unsigned size);
+/* The claim of a lookup that finds none. */
+extern const struct device_claim device_unclaimed;
 
-/* Looks the access up and lets the claiming model answer it. */
-enum device_result device_table_access(const struct device_table *table, struct vcpu *vcpu,
-                                       struct device_access *access);
+/* The claim that covers [address, address + size), the earliest added
+ * first; the bare-metal entry when none does. Never 0. Inline, as the
+ * lookup below: every port, MMIO and MSR exit takes it. */
+static inline const struct device_claim *device_table_find(const struct device_table *table,
+                                                           enum device_space space,
+                                                           uint64_t address, unsigned size)
+{
+    uint64_t last = address + (size - 1);
+    const struct device_claim *claim = table->claims[space];
+
+    for (unsigned i = table->counts[space]; i; i--, claim++) {
+        if (address >= claim->first && last <= claim->last && last >= address)
+            return claim;
+    }
+    return &device_unclaimed;
+}
+
+/* Looks the access up and lets the claiming model answer it. A port or
+ * MSR access belongs to the model of its (first) address, which answers
+ * any bytes beyond as it can; MMIO and PCI bytes must all be its. */
+static inline enum device_result device_table_access(const struct device_table *table,
+                                                     struct vcpu *vcpu,
+                                                     struct device_access *access)
+{
+    bool whole = access->space == DEVICE_SPACE_MMIO || access->space == DEVICE_SPACE_PCI;
+    const struct device_claim *claim =
+        device_table_find(table, access->space, access->address, whole ? access->size : 1);
+
+    return claim->model->access(vcpu, claim->state, access);
+}
 
 /* The answer of a read nobody models: all ones in `size` bytes. */
 uint64_t device_all_ones(unsigned size);
