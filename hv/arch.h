@@ -151,9 +151,10 @@ void arch_partition_reset_platform(struct partition *p);
 /* A device model's interrupt line (0-15) into a full partition's legacy
  * interrupt controller; true when vCPU 0 has to look at it. */
 bool arch_partition_set_irq_line(struct partition *p, unsigned line, bool high);
-/* A port of the emulated platform (the PIC); false when it is none of them. */
-bool arch_platform_port_access(struct vcpu *v, uint16_t port, unsigned size, bool out,
-                               uint32_t *value);
+/* Claims, in the partition's device table, the emulated platform devices
+ * its mode gets (the PIC of a full partition, the x2APIC MSRs of every
+ * vCPU); false when the table is full. */
+bool arch_partition_register_platform(struct partition *p);
 
 /* ---- vCPUs ------------------------------------------------------------------ */
 

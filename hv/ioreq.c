@@ -1,5 +1,6 @@
 #include "hv/ioreq.h"
 
+#include "hv/device_model.h"
 #include "hv/event.h"
 #include "hv/partition.h"
 #include "hv/spinlock.h"
@@ -188,6 +189,63 @@ bool ioreq_forward_mmio(struct vcpu *vcpu, uint64_t address, unsigned size, bool
 
     return forward(vcpu, what, value);
 }
+
+/* Whether a server registered and has not gone for good. */
+static bool serving(void)
+{
+    return __atomic_load_n(&server.claims_owner, __ATOMIC_ACQUIRE) != 0;
+}
+
+static bool forward_pci_config(struct vcpu *vcpu, const struct device_access *a, uint32_t *value)
+{
+    struct hc_ioreq what = {.kind = HC_IOREQ_PCI_CONFIG,
+                            .address = a->address,
+                            .size = (uint8_t)a->size,
+                            .write = a->write};
+
+    return forward(vcpu, what, value);
+}
+
+/* Whether the server said it serves the address, which the partition's
+ * config names: only then does the access become a request. */
+static bool server_claimed(const struct device_access *a)
+{
+    switch (a->space) {
+    case DEVICE_SPACE_PORT:
+        return ioreq_port_claimed((uint16_t)a->address);
+    case DEVICE_SPACE_MMIO:
+        return ioreq_mmio_claimed(a->address, a->size);
+    case DEVICE_SPACE_PCI:
+        return serving(); /* the config names the function; the server answers it */
+    default:
+        return false;
+    }
+}
+
+static bool forward_access(struct vcpu *vcpu, const struct device_access *a, uint32_t *value)
+{
+    if (a->space == DEVICE_SPACE_PORT)
+        return ioreq_forward(vcpu, (uint16_t)a->address, a->size, a->write, value, a->rep_count);
+    if (a->space == DEVICE_SPACE_MMIO)
+        return ioreq_forward_mmio(vcpu, a->address, a->size, a->write, value);
+    return forward_pci_config(vcpu, a, value);
+}
+
+static enum device_result forward_model_access(struct vcpu *vcpu, void *state,
+                                               struct device_access *a)
+{
+    uint32_t value = (uint32_t)a->value;
+
+    if (!server_claimed(a))
+        return device_bare_metal.access(vcpu, state, a);
+    if (!forward_access(vcpu, a, &value))
+        return DEVICE_STOP_VCPU;
+    if (!a->write)
+        a->value = value;
+    return DEVICE_DONE;
+}
+
+const struct device_model ioreq_forward_model = {"forward to the I/O server", forward_model_access};
 
 int64_t ioreq_complete(struct partition *caller, uint64_t slot, uint64_t value)
 {

@@ -1,6 +1,9 @@
 /*
- * I/O requests: port accesses of full partitions that a device model in the
- * privileged partition (the server) emulates. The hypervisor keeps the
+ * I/O requests: accesses of full partitions that a device model in the
+ * privileged partition (the server) emulates. A partition reaches the
+ * server only in the ranges its config names (`emulate`), through the
+ * forward entries of its device table, and only where the server claimed
+ * the range (PCI functions need no claim); elsewhere bare metal answers. The hypervisor keeps the
  * authoritative copy of every request; the server's page only tells it what
  * to do, and its answers come back through HC_IOREQ_COMPLETE, checked
  * against that copy.
@@ -13,8 +16,13 @@
 
 #include "include/bulkhead/hypercall.h"
 
+struct device_model;
 struct partition;
 struct vcpu;
+
+/* The device-table model that turns an access into a request (or, where
+ * the server claims nothing, gives the bare-metal answer). */
+extern const struct device_model ioreq_forward_model;
 
 int64_t ioreq_register_server(struct partition *caller, uint64_t page, uint64_t port);
 int64_t ioreq_claim(struct partition *caller, uint64_t first_port, uint64_t count);

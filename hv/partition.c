@@ -71,6 +71,8 @@ static bool create_one(struct partition *p, unsigned id, const struct config_par
     if (!problem && c->device_count)
         problem = partition_devices_attach(p, boot);
     if (!problem)
+        problem = partition_models_register(p);
+    if (!problem)
         problem = partition_image_load(p);
     if (problem) {
         log_error("partition %s: cannot be built: %s", c->name, problem);

@@ -13,6 +13,7 @@
 #include "hv/arch.h"
 #include "hv/boot_info.h"
 #include "lib/config.h"
+#include "hv/device_model.h"
 #include "hv/event.h"
 #include "hv/grant.h"
 #include "include/bulkhead/guest_abi.h"
@@ -78,6 +79,7 @@ struct partition {
     struct guest_framebuffer framebuffer;
     uint32_t range_count;
     struct guest_device_range ranges[GUEST_MAX_DEVICE_RANGES];
+    struct device_table device_models; /* what its exits reach (partition_models.c) */
     /* The IRQ of config->devices[i] as attached (0: none); a PCI
      * function's interrupt line register is read once, at boot. */
     uint8_t device_irqs[CONFIG_MAX_DEVICES];
@@ -116,11 +118,13 @@ bool partition_devices_present(const struct config *config, const struct boot_in
 /* Gives a partition the devices its config names: ports opened in its own
  * I/O bitmaps, device memory mapped in its EPT. Returns 0 or the problem. */
 const char *partition_devices_attach(struct partition *p, const struct boot_info *boot);
-/* partition_pci.c: whether the port is one of PCI configuration space that
- * the partition reaches for the functions it owns, and that access. */
-bool partition_pci_config_port(const struct partition *p, uint16_t port);
-void partition_pci_config_access(struct partition *p, uint16_t port, unsigned size, bool out,
-                                 uint32_t *value);
+/* partition_models.c: fills the partition's device table from its mode
+ * and config. Returns 0 or the problem. */
+const char *partition_models_register(struct partition *p);
+/* The core's models the tables hold: partition_io.c, partition_pci.c (the
+ * emulated platform's are the arch's: arch_partition_register_platform). */
+extern const struct device_model partition_debugcon_model, partition_exit_port_model,
+    partition_pci_config_model, partition_owned_pci_model;
 
 /* For the exit handlers. */
 const char *partition_name(const struct partition *partition);
@@ -193,6 +197,11 @@ int64_t partition_command(struct partition *target, enum partition_command comma
 int64_t partition_request_stop(struct partition *target, const struct partition *by);
 /* A device model's interrupt line into a full partition's PIC (line 0-15). */
 void partition_set_irq_line(struct partition *target, unsigned line, bool high);
+/* An RDMSR (write false) or WRMSR of the guest, as its device table
+ * routes it: DEVICE_DONE, DEVICE_REFUSED (#GP), or DEVICE_NO_MODEL for an
+ * MSR no model claims. */
+enum device_result partition_msr_access(struct vcpu *vcpu, uint32_t msr, bool write,
+                                        uint64_t *value);
 /* Whether a device model emulates this guest-physical address for p. */
 bool partition_mmio_claimed(const struct partition *p, uint64_t address);
 /* A load or store of 1, 2, 4 or 8 bytes at a claimed address: *value in

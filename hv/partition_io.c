@@ -1,8 +1,7 @@
-/* What a partition's vCPUs reach through exits: its console and exit ports,
- * the hypervisor CPUID leaves (pv only), its time limit. */
+/* What a partition's vCPUs reach through exits: its device table (and in
+ * it the console and exit ports), its time limit. */
 #include "hv/arch.h"
 #include "include/bulkhead/guest_abi.h"
-#include "hv/ioreq.h"
 #include "hv/log.h"
 #include "hv/partition.h"
 
@@ -179,12 +178,43 @@ void partition_set_irq_line(struct partition *target, unsigned line, bool high)
         partition_wake_vcpu(target->vcpus[0]);
 }
 
-bool partition_mmio_claimed(const struct partition *p, uint64_t address)
+static enum device_result debugcon_access(struct vcpu *vcpu, void *state, struct device_access *a)
 {
-    return !partition_is_pv(p) && ioreq_mmio_claimed(address, 1);
+    (void)state;
+    if (a->write)
+        console_byte(vcpu->partition, (uint8_t)a->value);
+    else
+        a->value = DEBUGCON_READBACK;
+    return DEVICE_DONE;
 }
 
-/* Requests carry up to 4 bytes: an 8-byte access is two, low half first.
+const struct device_model partition_debugcon_model = {"debug console", debugcon_access};
+
+/* The isa-debug-exit port: a write ends the partition's run with its value
+ * as exit status; a read finds nothing there. */
+static enum device_result exit_port_access(struct vcpu *vcpu, void *state, struct device_access *a)
+{
+    struct partition *p = vcpu->partition;
+
+    if (!a->write)
+        return device_bare_metal.access(vcpu, state, a);
+    p->exit_status = (uint32_t)a->value;
+    p->has_exit_status = true;
+    p->stop_cause = "exit port";
+    vcpu->state = VCPU_STOPPED;
+    partition_stop_all(p);
+    return DEVICE_STOP_VCPU;
+}
+
+const struct device_model partition_exit_port_model = {"exit port", exit_port_access};
+
+bool partition_mmio_claimed(const struct partition *p, uint64_t address)
+{
+    return device_table_find(&p->device_models, DEVICE_SPACE_MMIO, address, 1)->model !=
+           &device_bare_metal;
+}
+
+/* Models answer up to 4 bytes: an 8-byte access is two, low half first.
  * The part that leaves the claimed range gets the bare-metal answer. */
 bool partition_mmio_access(struct vcpu *vcpu, uint64_t address, unsigned size, bool write,
                            uint64_t *value)
@@ -192,15 +222,14 @@ bool partition_mmio_access(struct vcpu *vcpu, uint64_t address, unsigned size, b
     uint64_t result = 0;
 
     for (unsigned done = 0; done < size; done += 4) {
-        unsigned part = size - done < 4 ? size - done : 4;
-        uint32_t data = (uint32_t)(*value >> (8 * done));
-        if (!ioreq_mmio_claimed(address + done, part)) {
-            vcpu->partition->unowned_accesses++;
-            data = 0xffffffffu;
-        } else if (!ioreq_forward_mmio(vcpu, address + done, part, write, &data)) {
+        struct device_access a = {.space = DEVICE_SPACE_MMIO,
+                                  .address = address + done,
+                                  .size = size - done < 4 ? size - done : 4,
+                                  .write = write,
+                                  .value = (uint32_t)(*value >> (8 * done))};
+        if (device_table_access(&vcpu->partition->device_models, vcpu, &a) != DEVICE_DONE)
             return false;
-        }
-        result |= (uint64_t)data << (8 * done);
+        result |= (a.value & 0xffffffffu) << (8 * done);
     }
     if (!write)
         *value = result;
@@ -210,37 +239,27 @@ bool partition_mmio_access(struct vcpu *vcpu, uint64_t address, unsigned size, b
 bool partition_port_access(struct vcpu *vcpu, uint16_t port, unsigned size, bool out,
                            uint32_t *value, uint32_t rep_count)
 {
-    struct partition *p = vcpu->partition;
-    uint32_t all_ones = size == 4 ? 0xffffffffu : (1u << (size * 8)) - 1;
+    struct device_access a = {.space = DEVICE_SPACE_PORT,
+                              .address = port,
+                              .size = size,
+                              .write = out,
+                              .value = *value,
+                              .rep_count = rep_count};
+    enum device_result result = device_table_access(&vcpu->partition->device_models, vcpu, &a);
 
-    if (port == GUEST_CONSOLE_PORT && p->config->console == CONFIG_CONSOLE_DEBUGCON) {
-        if (out)
-            console_byte(p, (uint8_t)*value);
-        else
-            *value = DEBUGCON_READBACK;
-        return true;
-    }
-    if (port == GUEST_EXIT_PORT && out) {
-        p->exit_status = *value;
-        p->has_exit_status = true;
-        p->stop_cause = "exit port";
-        vcpu->state = VCPU_STOPPED;
-        partition_stop_all(p);
-        return false;
-    }
-    if (arch_platform_port_access(vcpu, port, size, out, value))
-        return true;
-    /* PCI configuration space of the functions a partition owns. */
-    if (partition_pci_config_port(p, port)) {
-        partition_pci_config_access(p, port, size, out, value);
-        return true;
-    }
-    /* A device model of the I/O server emulates it for full partitions. */
-    if (!partition_is_pv(p) && ioreq_port_claimed(port))
-        return ioreq_forward(vcpu, port, size, out, value, rep_count);
-    /* Nobody owns this port: the bare-metal answer, and a count. */
-    p->unowned_accesses++;
     if (!out)
-        *value = all_ones;
-    return true;
+        *value = (uint32_t)a.value;
+    return result == DEVICE_DONE;
+}
+
+enum device_result partition_msr_access(struct vcpu *vcpu, uint32_t msr, bool write,
+                                        uint64_t *value)
+{
+    struct device_access a = {
+        .space = DEVICE_SPACE_MSR, .address = msr, .size = 8, .write = write, .value = *value};
+    enum device_result result = device_table_access(&vcpu->partition->device_models, vcpu, &a);
+
+    if (!write)
+        *value = a.value;
+    return result;
 }

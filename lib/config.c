@@ -289,7 +289,8 @@ int config_parse(const char *text, size_t len, const char *file_name, struct con
         if (!next_line(&reader, &line) || !read_line(&reader, line))
             return -1;
     }
-    if (!leave_section(&reader) || !config_check_device_owners(config, error))
+    if (!leave_section(&reader) || !config_check_device_owners(config, error) ||
+        !config_check_emulated(config, error))
         return -1;
     return 0;
 }

@@ -21,6 +21,7 @@
  *   console    = debugcon      # debugcon | none
  *   time_limit = 0             # seconds until the partition is stopped, 0 = never
  *   devices    = serial 0x2f8, framebuffer, pci 00:02.0   # privileged partition only
+ *   emulate    = uart 0x3f8, uart-mmio 0xfe000000  # full partitions: models dom0 serves
  *
  * docs/config.md is the full reference.
  *
@@ -95,6 +96,30 @@ struct config_device {
                     the function's interrupt line register decides */
 };
 
+/* A device model the privileged partition serves for a full partition (the
+ * `emulate` key): the range the partition's accesses are forwarded from. */
+enum config_emulated_model {
+    CONFIG_EMULATED_UART = 0,  /* a 16550 at 8 I/O ports */
+    CONFIG_EMULATED_UART_MMIO, /* a memory-mapped 16550 in one 4 KiB page */
+    CONFIG_EMULATED_PCI,       /* a PCI function's configuration space */
+};
+
+enum config_emulated_space {
+    CONFIG_EMULATED_PORTS = 0,
+    CONFIG_EMULATED_MMIO,
+    CONFIG_EMULATED_PCI_FUNCTION,
+};
+
+struct config_emulated {
+    enum config_emulated_model model;
+    enum config_emulated_space space;
+    uint64_t base;               /* ports: the first; mmio: the guest-physical address */
+    uint64_t length;             /* ports, or bytes */
+    uint8_t bus, slot, function; /* pci */
+};
+
+#define CONFIG_MAX_EMULATED 8
+
 #define CONFIG_IRQ_MAX     23 /* the pins of the first IOAPIC */
 #define CONFIG_IRQ_CASCADE 2  /* the legacy PICs' cascade: no device has it */
 
@@ -112,8 +137,10 @@ struct config_partition {
     char script[CONFIG_SCRIPT_LEN]; /* commands run at start; empty: none */
     struct config_device devices[CONFIG_MAX_DEVICES];
     unsigned device_count;
+    struct config_emulated emulated[CONFIG_MAX_EMULATED];
+    unsigned emulated_count;
     /* Where things were written, for errors found later (config_check_machine). */
-    unsigned line, cpus_line, memory_line, image_line, devices_line;
+    unsigned line, cpus_line, memory_line, image_line, devices_line, emulate_line;
 };
 
 struct config {
@@ -191,6 +218,10 @@ const char *config_kept_ports_overlap(unsigned first, unsigned last);
 /* "serial 0x2f8", "framebuffer" or "pci 00:02.0" into buf (NUL-terminated). */
 #define CONFIG_DEVICE_NAME_LEN 24 /* room for config_device_name's longest */
 void config_device_name(const struct config_device *device, char *buf, size_t size);
+
+/* "uart 0x3f8", "uart-mmio 0xfe000000" or "pci 00:05.0" into buf. */
+#define CONFIG_EMULATED_NAME_LEN 32
+void config_emulated_name(const struct config_emulated *emulated, char *buf, size_t size);
 
 bool config_partition_has_cpu(const struct config_partition *partition, unsigned cpu);
 

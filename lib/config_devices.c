@@ -105,8 +105,7 @@ static bool parse_hex_field(struct span s, unsigned max, uint8_t *out)
     return true;
 }
 
-/* "BB:DD.F", as lspci prints it. */
-static bool parse_pci_address(struct span s, struct config_device *device)
+bool config_parse_pci_address(struct span s, struct config_device *device)
 {
     size_t colon = span_find(s, ':');
     struct span rest;
@@ -156,22 +155,11 @@ static bool parse_irq(struct span s, uint8_t *irq)
     return true;
 }
 
-/* The first word of s and the rest after blanks. */
-static struct span split_word(struct span s, struct span *rest)
-{
-    size_t blank = 0;
-
-    while (blank < s.len && s.ptr[blank] != ' ' && s.ptr[blank] != '\t')
-        blank++;
-    *rest = span_trim(span_tail(s, blank));
-    return span_head(s, blank);
-}
-
 /* "irq N" after a device's address (rest, maybe empty); false when
  * something else follows it. */
 static bool split_irq_clause(struct span rest, struct span *irq_value)
 {
-    struct span irq_word = split_word(rest, irq_value);
+    struct span irq_word = span_split_word(rest, irq_value);
 
     return rest.len == 0 || span_equals(irq_word, "irq");
 }
@@ -193,7 +181,7 @@ static bool parse_serial(struct span argument, unsigned line, struct config_devi
                          struct config_error *error)
 {
     struct span rest, irq_value;
-    struct span port = split_word(argument, &rest);
+    struct span port = span_split_word(argument, &rest);
 
     if (!parse_serial_port(port, device) || !split_irq_clause(rest, &irq_value))
         return config_fail_at(error, line,
@@ -212,9 +200,9 @@ static bool parse_pci(struct span argument, unsigned line, struct config_device 
                       struct config_error *error)
 {
     struct span rest, irq_value;
-    struct span address = split_word(argument, &rest);
+    struct span address = span_split_word(argument, &rest);
 
-    if (!parse_pci_address(address, device) || !split_irq_clause(rest, &irq_value))
+    if (!config_parse_pci_address(address, device) || !split_irq_clause(rest, &irq_value))
         return config_fail_at(error, line,
                               "bad PCI address %q; expected BUS:DEVICE.FUNCTION in hex, as in "
                               "pci 00:02.0 (device up to 1f, function up to 7), or pci 00:02.0 "
@@ -230,7 +218,7 @@ static bool parse_item(struct span item, unsigned line, struct config_device *de
                        struct config_error *error)
 {
     struct span argument;
-    struct span kind = split_word(item, &argument);
+    struct span kind = span_split_word(item, &argument);
 
     if (span_equals(kind, "framebuffer")) {
         device->kind = CONFIG_DEVICE_FRAMEBUFFER;

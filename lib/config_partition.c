@@ -56,6 +56,8 @@ static void partition_set_defaults(struct config_partition *partition, struct sp
     partition->image_line = 0;
     partition->device_count = 0;
     partition->devices_line = 0;
+    partition->emulated_count = 0;
+    partition->emulate_line = 0;
 }
 
 static bool enter_partition(struct config_reader *reader, struct span name)
@@ -249,6 +251,12 @@ static bool parse_devices(struct config_reader *reader, struct span value)
     return config_parse_devices(reader->partition, value, reader->error);
 }
 
+static bool parse_emulate(struct config_reader *reader, struct span value)
+{
+    reader->partition->emulate_line = reader->line;
+    return config_parse_emulate(reader->partition, value, reader->error);
+}
+
 static const struct key_handler partition_keys[] = {
     {"cpus", parse_cpus, "CPU numbers from 0 to 255 as a list and/or ranges, as in 0, 2-3",
      KEY_REQUIRED},
@@ -265,6 +273,7 @@ static const struct key_handler partition_keys[] = {
      KEY_OPTIONAL},
     {"devices", parse_devices, "a list such as serial 0x2f8, framebuffer, pci 00:02.0",
      KEY_OPTIONAL},
+    {"emulate", parse_emulate, "a list such as uart 0x3f8, uart-mmio 0xfe000000", KEY_OPTIONAL},
 };
 
 _Static_assert(ARRAY_LENGTH(partition_keys) <= CONFIG_MAX_KEYS, "raise CONFIG_MAX_KEYS");

@@ -67,6 +67,17 @@ struct span span_tail(struct span s, size_t start)
     return (struct span){s.ptr + start, s.len - start};
 }
 
+/* The first word of s and the rest after blanks. */
+struct span span_split_word(struct span s, struct span *rest)
+{
+    size_t blank = 0;
+
+    while (blank < s.len && s.ptr[blank] != ' ' && s.ptr[blank] != '\t')
+        blank++;
+    *rest = span_trim(span_tail(s, blank));
+    return span_head(s, blank);
+}
+
 bool span_to_u64(struct span s, uint64_t *out)
 {
     unsigned base = 10;

@@ -31,6 +31,9 @@ struct span span_trim(struct span s);
 size_t span_find(struct span s, char c);
 struct span span_head(struct span s, size_t end);
 struct span span_tail(struct span s, size_t start);
+/* The first word of s (up to a blank) and, in *rest, what follows it
+ * without the blanks. */
+struct span span_split_word(struct span s, struct span *rest);
 /* Decimal, or hexadecimal with a 0x prefix; false on anything else or overflow. */
 bool span_to_u64(struct span s, uint64_t *out);
 /* Bytes, or a number with a K, M or G suffix; false on anything else or overflow. */
@@ -82,5 +85,16 @@ bool config_parse_devices(struct config_partition *partition, struct span value,
 /* config_devices.c: the checks that need the whole file (who is privileged,
  * the hypervisor's console port). */
 bool config_check_device_owners(const struct config *config, struct config_error *error);
+
+/* config_devices.c: "BB:DD.F", as lspci prints it, into device's bus,
+ * slot and function. */
+bool config_parse_pci_address(struct span s, struct config_device *device);
+
+/* config_emulate.c: the value of a partition's `emulate` key (its line is
+ * partition->emulate_line), and the checks that need the whole section (the
+ * partition's mode and memory). */
+bool config_parse_emulate(struct config_partition *partition, struct span value,
+                          struct config_error *error);
+bool config_check_emulated(const struct config *config, struct config_error *error);
 
 #endif

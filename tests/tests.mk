@@ -23,6 +23,7 @@ SANITIZE    := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-
 # defines it, as the stub and check-config use it too).
 UNIT_SOURCES_config := $(CONFIG_SOURCES)
 UNIT_SOURCES_config_devices := $(CONFIG_SOURCES)
+UNIT_SOURCES_config_emulate := $(CONFIG_SOURCES)
 UNIT_SOURCES_pci    := drivers/pci.c
 UNIT_SOURCES_ioapic := drivers/ioapic.c
 UNIT_CFLAGS_ioapic  := -include tests/unit/shim_ioapic.h
@@ -39,12 +40,13 @@ UNIT_SOURCES_ring   := guests/lib/ring.c
 UNIT_SOURCES_console_ring := guests/lib/console_ring.c
 UNIT_SOURCES_vapic  := arch/x86_64/vplatform/vapic.c
 UNIT_SOURCES_vpic   := arch/x86_64/vplatform/vpic.c
+UNIT_SOURCES_device_model := hv/device_model.c
 UNIT_SOURCES_uart   := guests/dom0/uart.c
 UNIT_SOURCES_x86_decode := arch/x86_64/x86_decode.c
 UNIT_SOURCES_guest_paging := arch/x86_64/guest_paging.c hv/guest_memory.c
 UNIT_SOURCES_hypercall := tests/hypercall_world.c hv/hypercall.c hv/event.c hv/grant.c \
                           hv/guest_memory.c hv/partition_info.c hv/ioreq.c hv/console_server.c hv/log_ring.c lib/format.c \
-                          hv/device_irq.c $(CONFIG_SOURCES)
+                          hv/device_irq.c hv/device_model.c $(CONFIG_SOURCES)
 UNIT_SOURCES_hypercall_log := $(UNIT_SOURCES_hypercall)
 UNIT_SOURCES_ioreq := $(UNIT_SOURCES_hypercall)
 UNIT_SOURCES_hypercall_irq := $(UNIT_SOURCES_hypercall)

@@ -8,8 +8,6 @@
 #include "arch/x86_64/exits.h"
 #include "arch/x86_64/vmx_ops.h"
 #include "hv/partition.h"
-#include "arch/x86_64/vplatform/platform.h"
-#include "arch/x86_64/vplatform/vapic.h"
 
 #define MSR_IA32_TSC         0x10
 #define MSR_IA32_MTRRCAP     0xfe
@@ -18,24 +16,11 @@
 #define MSR_IA32_MTRR_FIRST  0x200
 #define MSR_IA32_MTRR_LAST   0x2ff
 
-#define MSR_IA32_TSC_DEADLINE 0x6e0
-#define APIC_BASE_X2APIC      (1ull << 10)
+#define APIC_BASE_X2APIC (1ull << 10)
 
 static bool is_mtrr(uint32_t msr)
 {
     return msr == MSR_IA32_MTRRCAP || (msr >= MSR_IA32_MTRR_FIRST && msr <= MSR_IA32_MTRR_LAST);
-}
-
-static bool is_x2apic_register(uint32_t msr)
-{
-    return msr >= VAPIC_MSR_FIRST && msr <= VAPIC_MSR_LAST;
-}
-
-/* The x2APIC registers exist once the guest switched its APIC to x2APIC
- * mode, as on hardware (SDM Vol. 3A 11.12.1). Only partitions have one. */
-static bool x2apic_on(const struct vcpu *vcpu)
-{
-    return vcpu->partition && (vcpu->arch.apic_base & APIC_BASE_X2APIC);
 }
 
 /* The guest may only turn x2APIC mode on; moving or disabling its APIC is
@@ -48,33 +33,23 @@ static bool write_apic_base(struct vcpu *vcpu, uint64_t value)
     return true;
 }
 
-static bool read_x2apic(const struct vcpu *vcpu, uint32_t msr, uint64_t *value)
+/* The MSRs of a partition's device models (its x2APIC), as its device
+ * table routes them; DEVICE_NO_MODEL for every other MSR and for the probe
+ * guest, which has no devices. */
+static enum device_result model_msr(struct vcpu *vcpu, uint32_t msr, bool write, uint64_t *value)
 {
-    if (msr == MSR_IA32_TSC_DEADLINE) {
-        *value = vapic_read_tsc_deadline(&vcpu->arch.apic);
-        return vcpu->partition != 0;
-    }
-    return x2apic_on(vcpu) && vapic_read(&vcpu->arch.apic, msr, cpu_rdtsc(), value);
-}
-
-static bool write_x2apic(struct vcpu *vcpu, uint32_t msr, uint64_t value)
-{
-    struct vapic_ipi ipi = {0};
-
-    if (msr == MSR_IA32_TSC_DEADLINE)
-        return vcpu->partition && vapic_write_tsc_deadline(&vcpu->arch.apic, value);
-    if (!x2apic_on(vcpu) || !vapic_write(&vcpu->arch.apic, msr, value, cpu_rdtsc(), &ipi))
-        return false;
-    if (ipi.kind != VAPIC_IPI_NONE)
-        vplatform_send_ipi(vcpu, &ipi);
-    return true;
+    if (!vcpu->partition)
+        return DEVICE_NO_MODEL;
+    return partition_msr_access(vcpu, msr, write, value);
 }
 
 /* Returns false when the MSR is not readable by guests. */
-static bool read_msr(const struct vcpu *vcpu, uint32_t msr, uint64_t *value)
+static bool read_msr(struct vcpu *vcpu, uint32_t msr, uint64_t *value)
 {
-    if (is_x2apic_register(msr) || msr == MSR_IA32_TSC_DEADLINE)
-        return read_x2apic(vcpu, msr, value);
+    enum device_result model = model_msr(vcpu, msr, false, value);
+
+    if (model != DEVICE_NO_MODEL)
+        return model == DEVICE_DONE;
     switch (msr) {
     case MSR_IA32_FEATURE_CONTROL:
         *value = FEATURE_CONTROL_LOCKED; /* locked, VMX off: consistent with CPUID */
@@ -101,8 +76,10 @@ static bool read_msr(const struct vcpu *vcpu, uint32_t msr, uint64_t *value)
 /* Returns false when the write is refused. */
 static bool write_msr(struct vcpu *vcpu, uint32_t msr, uint64_t value)
 {
-    if (is_x2apic_register(msr) || msr == MSR_IA32_TSC_DEADLINE)
-        return write_x2apic(vcpu, msr, value);
+    enum device_result model = model_msr(vcpu, msr, true, &value);
+
+    if (model != DEVICE_NO_MODEL)
+        return model == DEVICE_DONE;
     switch (msr) {
     case MSR_IA32_APIC_BASE:
         return write_apic_base(vcpu, value);

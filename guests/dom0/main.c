@@ -1,7 +1,8 @@
 /*
  * dom0, the management partition (privileged, pv). It serves the I/O
- * requests of full partitions: it emulates a 16550 UART at COM1 for each of
- * them and prints their lines with their names in front; it is the console
+ * requests of full partitions with the device models of models.c (a 16550
+ * at COM1 and a memory-mapped one, for each partition that names them),
+ * printing their lines with their names in front; it is the console
  * backend of pv partitions, printing the lines of their console rings the
  * same way (guests/dom0/console.c); it runs the management commands of its
  * boot script (the config's `script` line). It ends once every other
@@ -12,9 +13,9 @@
  * all ones and counted.
  */
 #include "guests/dom0/console.h"
+#include "guests/dom0/models.h"
 #include "guests/dom0/operator.h"
 #include "guests/dom0/shell.h"
-#include "guests/dom0/uart.h"
 #include "guests/lib/event.h"
 #include "guests/lib/guest.h"
 #include "guests/lib/hypercall.h"
@@ -27,15 +28,8 @@
 /* Typed bytes that do not interrupt must be taken before the UART's
  * 16-byte FIFO overflows. */
 #define OPERATOR_POLL_TICKS 500000ull
-/* A memory-mapped 16550 (registers a byte apart) for full partitions, in a
- * page no PC device uses, interrupting on IRQ3. */
-#define MMIO_UART_BASE 0xfe000000ull
-#define MMIO_UART_PAGE 4096
-#define MMIO_UART_IRQ  3
 
 static struct hc_ioreq_page requests __attribute__((aligned(4096)));
-static struct uart uarts[MAX_PARTITIONS + 1];      /* at COM1, by partition id */
-static struct uart mmio_uarts[MAX_PARTITIONS + 1]; /* at MMIO_UART_BASE */
 static struct hc_partition_entry partitions[MAX_PARTITIONS];
 static unsigned partition_count;
 static volatile uint32_t wakeups, console_events;
@@ -71,63 +65,10 @@ static const char *name_of(uint32_t id)
     return "?";
 }
 
-/* The model a request reaches, with the register offset and interrupt
- * line: COM1's ports, or the page of the memory-mapped UART. 0 for a
- * request that makes no sense. */
-static struct uart *model_of(const struct hc_ioreq *r, unsigned *offset, unsigned *irq)
+void dom0_print_line(uint32_t partition_id, const char *line)
 {
-    if (r->partition_id < 1 || r->partition_id > MAX_PARTITIONS ||
-        !(r->size == 1 || r->size == 2 || r->size == 4))
-        return 0;
-    if (r->kind == HC_IOREQ_PORT && r->port >= UART_COM1_BASE &&
-        r->port < UART_COM1_BASE + UART_PORTS) {
-        *offset = r->port - UART_COM1_BASE;
-        *irq = UART_COM1_IRQ;
-        return &uarts[r->partition_id];
-    }
-    if (r->kind == HC_IOREQ_MMIO && r->address >= MMIO_UART_BASE &&
-        r->address < MMIO_UART_BASE + UART_PORTS) {
-        *offset = (unsigned)(r->address - MMIO_UART_BASE);
-        *irq = MMIO_UART_IRQ;
-        return &mmio_uarts[r->partition_id];
-    }
-    return 0;
-}
-
-/* One request, on a private copy: returns the value a read gets. */
-static uint32_t emulate(const struct hc_ioreq *r, struct uart *uart, unsigned offset)
-{
-    bool line_done;
-
-    if (!r->write)
-        return uart_read(uart, offset);
-    uart_write(uart, offset, (uint8_t)r->data, &line_done);
-    if (line_done) {
-        refresh_partitions();
-        printf("[%s] %s\n", name_of(r->partition_id), uart->line);
-        uart_line_taken(uart);
-    }
-    return 0;
-}
-
-/* The guest's PIC sees every change of the UART's interrupt output, before
- * the vCPU resumes, so an edge is never lost. */
-static void report_interrupt_line(uint32_t partition_id, struct uart *uart, unsigned irq)
-{
-    bool line = uart_interrupt_line(uart);
-
-    if (line != uart->irq_line && hc_irq_line(partition_id, irq, line) == 0)
-        uart->irq_line = line;
-}
-
-bool dom0_serial_input(uint32_t partition_id, uint8_t byte)
-{
-    if (partition_id < 1 || partition_id > MAX_PARTITIONS)
-        return false;
-    struct uart *uart = &uarts[partition_id];
-    bool taken = uart_receive(uart, byte);
-    report_interrupt_line(partition_id, uart, UART_COM1_IRQ);
-    return taken;
+    refresh_partitions();
+    printf("[%s] %s\n", name_of(partition_id), line);
 }
 
 static void serve_slot(unsigned slot)
@@ -138,12 +79,7 @@ static void serve_slot(unsigned slot)
     if (request.state != HC_IOREQ_PENDING)
         return;
     uint32_t value = 0xffffffffu;
-    unsigned offset, irq;
-    struct uart *uart = model_of(&request, &offset, &irq);
-    if (uart) {
-        value = emulate(&request, uart, offset);
-        report_interrupt_line(request.partition_id, uart, irq);
-    } else
+    if (!models_serve(&request, &value))
         rejected++;
     requests.slots[slot].state = HC_IOREQ_FREE;
     hc_ioreq_complete(slot, value);
@@ -188,14 +124,9 @@ static bool start_serving(const struct bulkhead_boot_info *info)
     if (!console_backend_start(info->memory_bytes, CONSOLE_VECTOR, on_console))
         return false;
     int64_t port = event_bind(REQUEST_VECTOR, 0, on_wakeup);
-    if (port < 0 || hc_ioreq_server(&requests, (uint32_t)port) != 0 ||
-        hc_ioreq_claim(UART_COM1_BASE, UART_PORTS) != 0 ||
-        hc_ioreq_claim_mmio(MMIO_UART_BASE, MMIO_UART_PAGE) != 0)
+    if (port < 0 || hc_ioreq_server(&requests, (uint32_t)port) != 0 || !models_claim())
         return false;
-    for (unsigned id = 0; id <= MAX_PARTITIONS; id++) {
-        uart_reset(&uarts[id]);
-        uart_reset(&mmio_uarts[id]);
-    }
+    models_reset();
     return true;
 }
 

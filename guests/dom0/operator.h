@@ -40,7 +40,7 @@ void operator_console_show_log(void);
 /* `console NAME`: what the operator types goes to partition p's UART. */
 void operator_console_attach(const struct hc_partition_entry *p);
 
-/* Implemented by the device models (main.c): a byte arrives on partition
+/* Implemented by the device models (uart_models.c): a byte arrives on partition
  * id's emulated serial line. False when it has none. */
 bool dom0_serial_input(uint32_t partition_id, uint8_t byte);
 

@@ -18,7 +18,6 @@ struct uart {
     bool thr_empty_event; /* the THR-empty interrupt, until IIR shows it or THR is written */
     uint8_t rx[UART_FIFO_SIZE];
     unsigned rx_head, rx_count;
-    bool irq_line; /* the level last reported to the interrupt controller */
     char line[UART_LINE_MAX + 1];
     unsigned line_length;
 };

@@ -169,8 +169,11 @@ enum hc_ioreq_state {
 };
 
 enum hc_ioreq_kind {
-    HC_IOREQ_PORT = 0, /* an IN or OUT: `port` */
-    HC_IOREQ_MMIO = 1, /* a load or store: `address` */
+    HC_IOREQ_PORT = 0,       /* an IN or OUT: `port` */
+    HC_IOREQ_MMIO = 1,       /* a load or store: `address` */
+    HC_IOREQ_PCI_CONFIG = 2, /* a configuration cycle of a PCI function the partition's config
+                                names: `address` = bus << 16 | device << 11 | function << 8 |
+                                register offset */
 };
 
 struct hc_ioreq {

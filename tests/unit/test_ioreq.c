@@ -7,6 +7,7 @@
 #include <criterion/criterion.h>
 #include <string.h>
 
+#include "hv/device_model.h"
 #include "hv/ioreq.h"
 #include "tests/hypercall_world.h"
 
@@ -82,4 +83,65 @@ Test(ioreq, the_appended_count_keeps_the_layout_of_the_fields_before_it)
     cr_assert_eq(offsetof(struct hc_ioreq, rep_count), 40);
     cr_assert_eq(sizeof(struct hc_ioreq), 48);
     cr_assert_leq(sizeof(struct hc_ioreq_page), WORLD_PAGE);
+}
+
+/* The forward entry of a partition's device table, for one access. */
+static enum device_result through_forward_entry(struct vcpu *vcpu, struct device_access *a)
+{
+    return ioreq_forward_model.access(vcpu, 0, a);
+}
+
+Test(ioreq, a_forward_entry_turns_a_claimed_port_into_a_request)
+{
+    struct vcpu *vcpu = world_partition(GUEST)->vcpus[0];
+    struct device_access a = {
+        .space = DEVICE_SPACE_PORT, .address = COM1 + 7, .size = 1, .write = true, .value = 'x'};
+
+    cr_assert_eq(through_forward_entry(vcpu, &a), DEVICE_DONE);
+    struct hc_ioreq request = posted_for(vcpu);
+    cr_expect_eq(request.state, HC_IOREQ_PENDING);
+    cr_expect_eq(request.port, COM1 + 7);
+    cr_expect_eq(request.data, 'x');
+    cr_expect_eq(world_partition(GUEST)->unowned_accesses, 0);
+}
+
+/* The config names ranges the server never claimed: bare metal answers. */
+Test(ioreq, a_forward_entry_the_server_did_not_claim_answers_as_bare_metal)
+{
+    struct vcpu *vcpu = world_partition(GUEST)->vcpus[0];
+    struct device_access port = {.space = DEVICE_SPACE_PORT, .address = 0x2f8, .size = 1};
+    struct device_access load = {.space = DEVICE_SPACE_MMIO, .address = 0xfe000000, .size = 4};
+
+    cr_assert_eq(through_forward_entry(vcpu, &port), DEVICE_DONE);
+    cr_expect_eq(port.value, 0xff);
+    cr_assert_eq(through_forward_entry(vcpu, &load), DEVICE_DONE);
+    cr_expect_eq(load.value, 0xffffffff);
+    cr_expect_eq(posted_for(vcpu).state, HC_IOREQ_FREE);
+    cr_expect_eq(world_partition(GUEST)->unowned_accesses, 2);
+}
+
+Test(ioreq, a_forward_entry_of_a_pci_function_posts_its_configuration_cycle)
+{
+    struct vcpu *vcpu = world_partition(GUEST)->vcpus[1];
+    struct device_access a = {
+        .space = DEVICE_SPACE_PCI, .address = DEVICE_PCI_ADDRESS(0, 5, 1, 0x3c), .size = 2};
+
+    cr_assert_eq(through_forward_entry(vcpu, &a), DEVICE_DONE);
+    struct hc_ioreq request = posted_for(vcpu);
+    cr_expect_eq(request.kind, HC_IOREQ_PCI_CONFIG);
+    cr_expect_eq(request.address, (5u << 11) | (1u << 8) | 0x3c);
+    cr_expect_eq(request.size, 2);
+    cr_expect_eq(request.write, 0);
+}
+
+Test(ioreq, without_a_server_a_pci_function_answers_as_bare_metal)
+{
+    struct vcpu *vcpu = world_partition(GUEST)->vcpus[1];
+    struct device_access a = {
+        .space = DEVICE_SPACE_PCI, .address = DEVICE_PCI_ADDRESS(0, 5, 1, 0), .size = 4};
+
+    ioreq_server_gone(world_partition(WORLD_DOM0));
+    cr_assert_eq(through_forward_entry(vcpu, &a), DEVICE_DONE);
+    cr_expect_eq(a.value, 0xffffffff);
+    cr_expect_eq(posted_for(vcpu).state, HC_IOREQ_FREE);
 }

@@ -7,6 +7,7 @@
 #define APIC_BASE_DEFAULT 0xfee00000ull
 #define APIC_BASE_ENABLE  (1ull << 11)
 #define APIC_BASE_BSP     (1ull << 8)
+#define VPIC_PORTS        2 /* command and data */
 
 /* Registers and local APIC as after a reset (or an INIT). */
 void arch_vcpu_reset(struct vcpu *v)
@@ -33,32 +34,48 @@ bool arch_partition_set_irq_line(struct partition *p, unsigned line, bool high)
 }
 
 /* A wider access covers the next ports too, byte by byte; bytes on ports
- * the PIC does not have read all ones. */
-static void pic_port_access(struct vpic *pic, uint16_t port, unsigned size, bool out,
-                            uint32_t *value)
+ * the PIC does not have read all ones. Only vCPU 0 reaches the PIC (the
+ * one its output wire reaches); the others read nothing there. */
+static enum device_result pic_access(struct vcpu *v, void *state, struct device_access *a)
 {
     uint32_t read = 0;
 
-    for (unsigned i = 0; i < size; i++) {
-        uint16_t byte_port = (uint16_t)(port + i);
+    if (!v->arch.pic)
+        return device_bare_metal.access(v, state, a);
+    for (unsigned i = 0; i < a->size; i++) {
+        uint16_t byte_port = (uint16_t)(a->address + i);
         if (!vpic_owns_port(byte_port))
             read |= 0xffu << (8 * i);
-        else if (out)
-            vpic_write(pic, byte_port, (uint8_t)(*value >> (8 * i)));
+        else if (a->write)
+            vpic_write(v->arch.pic, byte_port, (uint8_t)(a->value >> (8 * i)));
         else
-            read |= (uint32_t)vpic_read(pic, byte_port) << (8 * i);
+            read |= (uint32_t)vpic_read(v->arch.pic, byte_port) << (8 * i);
     }
-    if (!out)
-        *value = read;
+    if (!a->write)
+        a->value = read;
+    return DEVICE_DONE;
 }
 
-bool arch_platform_port_access(struct vcpu *v, uint16_t port, unsigned size, bool out,
-                               uint32_t *value)
+static const struct device_model pic_model = {"8259 PIC", pic_access};
+
+static bool claim(struct partition *p, enum device_space space, uint64_t first, uint64_t count,
+                  const struct device_model *model)
 {
-    if (!v->arch.pic || !vpic_owns_port(port))
-        return false;
-    pic_port_access(v->arch.pic, port, size, out, value);
-    return true;
+    return device_table_claim(&p->device_models, space, first, count, model, 0);
+}
+
+bool arch_partition_register_platform(struct partition *p)
+{
+    bool fits = true;
+
+    if (p->config->mode == CONFIG_MODE_FULL) {
+        fits &= claim(p, DEVICE_SPACE_PORT, VPIC_MASTER_COMMAND, VPIC_PORTS, &pic_model);
+        fits &= claim(p, DEVICE_SPACE_PORT, VPIC_SLAVE_COMMAND, VPIC_PORTS, &pic_model);
+    }
+    fits &= claim(p, DEVICE_SPACE_MSR, VAPIC_MSR_FIRST, VAPIC_MSR_LAST - VAPIC_MSR_FIRST + 1,
+                  &vapic_msr_model);
+    fits &= claim(p, DEVICE_SPACE_MSR, MSR_IA32_TSC_DEADLINE, 1, &vapic_msr_model);
+    return fits;
 }
 
 void arch_vcpu_raise(struct vcpu *v, uint8_t vector)

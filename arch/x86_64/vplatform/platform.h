@@ -7,10 +7,14 @@
 #define ARCH_X86_64_VPLATFORM_PLATFORM_H
 
 #include "arch/x86_64/vplatform/vapic.h"
+#include "hv/device_model.h"
 #include "hv/vcpu.h"
 
 /* An IPI from the vCPU's local APIC: delivered to vCPUs of the same
  * partition only; anything aimed elsewhere is dropped and counted. */
 void vplatform_send_ipi(struct vcpu *from, const struct vapic_ipi *ipi);
+
+/* vapic_msr.c: the x2APIC MSRs and IA32_TSC_DEADLINE of each vCPU. */
+extern const struct device_model vapic_msr_model;
 
 #endif

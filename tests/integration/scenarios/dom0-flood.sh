@@ -14,6 +14,7 @@ $(dom0_partition 'time_limit = 120' 'script = wait flood stopped; start flood')
 cpus = 1
 memory = 4M
 image = uart-flood.elf
+emulate = uart 0x3f8
 mode = full
 console = none
 time_limit = 1
@@ -22,6 +23,7 @@ time_limit = 1
 cpus = 2
 memory = 4M
 image = uart-irq.elf
+emulate = uart 0x3f8
 mode = full
 console = none
 time_limit = 120

@@ -18,6 +18,7 @@ $(dom0_partition 'devices = serial 0x3f8, framebuffer' 'time_limit = 300')
 cpus = 1
 memory = 4M
 image = uart-hello.elf
+emulate = uart 0x3f8
 mode = full
 console = none
 time_limit = 300

@@ -13,6 +13,7 @@ $(dom0_partition 'on_crash = restart' 'time_limit = 120' 'script = crash')
 cpus = 1
 memory = 4M
 image = uart-hello.elf
+emulate = uart 0x3f8
 mode = full
 console = none
 time_limit = 120

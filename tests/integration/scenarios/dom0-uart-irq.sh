@@ -14,6 +14,7 @@ $(dom0_partition 'time_limit = 120')
 cpus = 1
 memory = 4M
 image = uart-irq.elf
+emulate = uart 0x3f8
 mode = full
 console = none
 time_limit = 120

@@ -13,6 +13,7 @@ $(dom0_partition 'time_limit = 120')
 cpus = 1
 memory = 4M
 image = uart-mmio.elf
+emulate = uart-mmio 0xfe000000
 mode = full
 console = none
 time_limit = 120

@@ -1,9 +1,12 @@
 # A full-virtualization guest that knows nothing of Bulkhead prints through
 # a 16550 at COM1: each port access becomes an I/O request that dom0's
 # device model answers, and dom0 prints the guest's lines with its name.
-# The guest reports success through the isa-debug-exit port 0xf4.
+# The guest reports success through the isa-debug-exit port 0xf4. A second
+# full partition runs the same guest without naming the model (`emulate`):
+# its COM1 is bare metal's empty bus, so it finds no UART and exits with 1,
+# and none of its accesses reaches dom0.
 EMU=bochs
-CPUS=2
+CPUS=3
 
 prepare() {
     config_with_partitions <<CFG
@@ -11,6 +14,15 @@ $(dom0_partition 'time_limit = 120')
 
 [partition uart]
 cpus = 1
+memory = 4M
+image = uart-hello.elf
+emulate = uart 0x3f8
+mode = full
+console = none
+time_limit = 120
+
+[partition plain]
+cpus = 2
 memory = 4M
 image = uart-hello.elf
 mode = full
@@ -25,7 +37,9 @@ check() {
     expect_line "bulkhead: [dom0] [uart] uart-hello: hello from a full-virtualization guest"
     expect_line "bulkhead: [dom0] [uart] uart-hello: polled output through an emulated 16550"
     expect_line "bulkhead: partition uart: stopped (exit status 0)"
+    expect_line "bulkhead: partition plain: stopped (exit status 1)"
+    expect_no_prefix "bulkhead: [dom0] [plain]"
     expect_line "bulkhead: [dom0] dom0: every other partition has stopped; 0 bad requests refused"
     expect_partition_passed dom0
-    expect_partition_summary 2 2 0 "dom0:0,uart:0"
+    expect_partition_summary 3 3 0 "dom0:0,uart:0,plain:1"
 }

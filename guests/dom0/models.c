@@ -1,0 +1,107 @@
+/*
+ * The table of dom0's device models and what every model shares: the
+ * lookup of a request by kind and range, the per-partition states, and
+ * reporting each change of a model's interrupt line to the partition's
+ * PIC before the vCPU resumes, so an edge is never lost.
+ */
+#include "guests/dom0/models.h"
+
+#include "guests/dom0/uart_models.h"
+#include "guests/lib/hypercall.h"
+
+static const struct dom0_model *const models[] = {
+    &uart_com1_model,
+    &uart_mmio_model,
+};
+
+#define MODEL_COUNT (sizeof(models) / sizeof(models[0]))
+
+/* The level each model's line last had at the PIC, by partition id. */
+static bool reported_lines[MODEL_COUNT][MODEL_MAX_PARTITION + 1];
+
+bool models_claim(void)
+{
+    for (unsigned m = 0; m < MODEL_COUNT; m++) {
+        const struct dom0_model *model = models[m];
+        int64_t result = model->kind == HC_IOREQ_PORT
+                             ? hc_ioreq_claim((uint16_t)model->base, model->claim_length)
+                             : hc_ioreq_claim_mmio(model->base, model->claim_length);
+        if (result != 0)
+            return false;
+    }
+    return true;
+}
+
+void *model_state(const struct dom0_model *model, uint32_t partition_id)
+{
+    return (char *)model->states + partition_id * model->state_size;
+}
+
+void models_reset(void)
+{
+    for (unsigned m = 0; m < MODEL_COUNT; m++) {
+        for (uint32_t id = 0; id <= MODEL_MAX_PARTITION; id++) {
+            models[m]->reset(model_state(models[m], id));
+            reported_lines[m][id] = false;
+        }
+    }
+}
+
+static uint64_t request_address(const struct hc_ioreq *r)
+{
+    return r->kind == HC_IOREQ_PORT ? r->port : r->address;
+}
+
+/* The index of the model a request reaches, with the register offset; -1
+ * for a request that makes no sense. */
+static int model_of(const struct hc_ioreq *r, unsigned *offset)
+{
+    if (r->partition_id < 1 || r->partition_id > MODEL_MAX_PARTITION ||
+        !(r->size == 1 || r->size == 2 || r->size == 4))
+        return -1;
+    uint64_t address = request_address(r);
+    for (unsigned m = 0; m < MODEL_COUNT; m++) {
+        const struct dom0_model *model = models[m];
+        if (r->kind == model->kind && address >= model->base &&
+            address - model->base < model->registers) {
+            *offset = (unsigned)(address - model->base);
+            return (int)m;
+        }
+    }
+    return -1;
+}
+
+static void report_line(unsigned m, uint32_t partition_id)
+{
+    const struct dom0_model *model = models[m];
+    bool line = model->interrupt_line(model_state(model, partition_id));
+
+    if (line != reported_lines[m][partition_id] && hc_irq_line(partition_id, model->irq, line) == 0)
+        reported_lines[m][partition_id] = line;
+}
+
+void model_state_changed(const struct dom0_model *model, uint32_t partition_id)
+{
+    for (unsigned m = 0; m < MODEL_COUNT; m++) {
+        if (models[m] == model)
+            report_line(m, partition_id);
+    }
+}
+
+bool models_serve(const struct hc_ioreq *r, uint32_t *value)
+{
+    unsigned offset;
+    int m = model_of(r, &offset);
+
+    if (m < 0)
+        return false;
+    const struct dom0_model *model = models[m];
+    void *state = model_state(model, r->partition_id);
+    *value = 0;
+    if (r->write)
+        model->write(state, r->partition_id, offset, r->data);
+    else
+        *value = model->read(state, offset);
+    report_line((unsigned)m, r->partition_id);
+    return true;
+}

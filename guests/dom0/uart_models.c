@@ -1,0 +1,82 @@
+/*
+ * The two 16550s as dom0 models: COM1 (ports 0x3f8-0x3ff, IRQ 4) and a
+ * memory-mapped one (registers a byte apart) in a page no PC device uses,
+ * interrupting on IRQ3. A partition's lines go to dom0's console under its
+ * name. Every access reaches one byte register, whatever its width, as
+ * the bus of a byte-wide part answers.
+ */
+#include "guests/dom0/operator.h"
+#include "guests/dom0/uart.h"
+#include "guests/dom0/uart_models.h"
+
+#define MMIO_UART_BASE 0xfe000000ull
+#define MMIO_UART_PAGE 4096
+#define MMIO_UART_IRQ  3
+
+static struct uart com1_uarts[MODEL_MAX_PARTITION + 1];
+static struct uart mmio_uarts[MODEL_MAX_PARTITION + 1];
+
+static void reset(void *state)
+{
+    uart_reset(state);
+}
+
+static uint32_t read(void *state, unsigned offset)
+{
+    return uart_read(state, offset);
+}
+
+static void write(void *state, uint32_t partition_id, unsigned offset, uint32_t value)
+{
+    struct uart *uart = state;
+    bool line_done;
+
+    uart_write(uart, offset, (uint8_t)value, &line_done);
+    if (line_done) {
+        dom0_print_line(partition_id, uart->line);
+        uart_line_taken(uart);
+    }
+}
+
+static bool interrupt_line(const void *state)
+{
+    return uart_interrupt_line(state);
+}
+
+const struct dom0_model uart_com1_model = {
+    .kind = HC_IOREQ_PORT,
+    .base = UART_COM1_BASE,
+    .claim_length = UART_PORTS,
+    .registers = UART_PORTS,
+    .irq = UART_COM1_IRQ,
+    .states = com1_uarts,
+    .state_size = sizeof(com1_uarts[0]),
+    .reset = reset,
+    .read = read,
+    .write = write,
+    .interrupt_line = interrupt_line,
+};
+
+const struct dom0_model uart_mmio_model = {
+    .kind = HC_IOREQ_MMIO,
+    .base = MMIO_UART_BASE,
+    .claim_length = MMIO_UART_PAGE,
+    .registers = UART_PORTS,
+    .irq = MMIO_UART_IRQ,
+    .states = mmio_uarts,
+    .state_size = sizeof(mmio_uarts[0]),
+    .reset = reset,
+    .read = read,
+    .write = write,
+    .interrupt_line = interrupt_line,
+};
+
+/* The operator types at an attached full partition: its COM1 receives. */
+bool dom0_serial_input(uint32_t partition_id, uint8_t byte)
+{
+    if (partition_id < 1 || partition_id > MODEL_MAX_PARTITION)
+        return false;
+    bool taken = uart_receive(&com1_uarts[partition_id], byte);
+    model_state_changed(&uart_com1_model, partition_id);
+    return taken;
+}
