@@ -192,10 +192,9 @@ expect_partition_crashed() {
     expect_prefix "bulkhead: error: cpu$2: $1 vcpu0 stopped: exit reason $3"
     expect_line "bulkhead: partition $1: crashed"
     guest=$(partition_guest "$1")
-    if [ -z "$guest" ] || ! grep -rqF "\"$guest: still running" "guests/$guest" 2>/dev/null; then
-        fail "partition $1 runs '$guest', whose source prints no '$guest: still running' line"
-        return
-    fi
+    [ -n "$guest" ] || { fail "no image for partition $1 in $CONFIG"; return; }
+    grep -rqF "\"$guest: still running" "guests/$guest" 2>/dev/null ||
+        { fail "partition $1 runs $guest, whose source prints no '$guest: still running' line"; return; }
     went_on=$(partition_output "$1" | G="$guest: still running" awk 'index($0, ENVIRON["G"]) == 1 && !line { line = $0 }
         END { print line }')
     [ -z "$went_on" ] || fail "partition $1 went on: '$went_on'"
