@@ -1,3 +1,4 @@
+#include <stddef.h>
 #include <stdint.h>
 
 #include "arch/x86_64/cpu.h"
@@ -12,6 +13,65 @@ struct exception_frame {
     uint64_t vector, error_code;
     uint64_t rip, cs, rflags, rsp, ss;
 };
+
+/* Every word of the frame in the order it is pushed: the CPU's own frame,
+ * then what isr.asm pushes with the macros of exception_stubs.inc (the
+ * error code and vector, then PUSH_GENERAL_REGISTERS). Change the pushes,
+ * change this list: the asserts below tie the structure to it. */
+enum exception_push {
+    PUSHED_SS,
+    PUSHED_RSP,
+    PUSHED_RFLAGS,
+    PUSHED_CS,
+    PUSHED_RIP,
+    PUSHED_ERROR_CODE,
+    PUSHED_VECTOR,
+    PUSHED_RAX,
+    PUSHED_RBX,
+    PUSHED_RCX,
+    PUSHED_RDX,
+    PUSHED_RSI,
+    PUSHED_RDI,
+    PUSHED_RBP,
+    PUSHED_R8,
+    PUSHED_R9,
+    PUSHED_R10,
+    PUSHED_R11,
+    PUSHED_R12,
+    PUSHED_R13,
+    PUSHED_R14,
+    PUSHED_R15,
+    PUSHED_WORDS,
+};
+
+/* Each push lands one word below the one before: the last is at offset 0. */
+#define PUSHED_AT(field, push)                                                                     \
+    _Static_assert(offsetof(struct exception_frame, field) == (PUSHED_WORDS - 1 - (push)) * 8,     \
+                   #field " is not where exception_stubs.inc pushes it")
+
+PUSHED_AT(ss, PUSHED_SS);
+PUSHED_AT(rsp, PUSHED_RSP);
+PUSHED_AT(rflags, PUSHED_RFLAGS);
+PUSHED_AT(cs, PUSHED_CS);
+PUSHED_AT(rip, PUSHED_RIP);
+PUSHED_AT(error_code, PUSHED_ERROR_CODE);
+PUSHED_AT(vector, PUSHED_VECTOR);
+PUSHED_AT(rax, PUSHED_RAX);
+PUSHED_AT(rbx, PUSHED_RBX);
+PUSHED_AT(rcx, PUSHED_RCX);
+PUSHED_AT(rdx, PUSHED_RDX);
+PUSHED_AT(rsi, PUSHED_RSI);
+PUSHED_AT(rdi, PUSHED_RDI);
+PUSHED_AT(rbp, PUSHED_RBP);
+PUSHED_AT(r8, PUSHED_R8);
+PUSHED_AT(r9, PUSHED_R9);
+PUSHED_AT(r10, PUSHED_R10);
+PUSHED_AT(r11, PUSHED_R11);
+PUSHED_AT(r12, PUSHED_R12);
+PUSHED_AT(r13, PUSHED_R13);
+PUSHED_AT(r14, PUSHED_R14);
+PUSHED_AT(r15, PUSHED_R15);
+_Static_assert(sizeof(struct exception_frame) == PUSHED_WORDS * 8, "the frame is the pushes only");
 
 void exception_report(const struct exception_frame *f);
 

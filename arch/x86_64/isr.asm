@@ -13,6 +13,8 @@ section .text
 
 EXCEPTION_STUBS
 
+; The frame is struct exception_frame: exceptions.c asserts its layout
+; against these pushes (enum exception_push).
 exception_common:
     PUSH_GENERAL_REGISTERS
     mov rdi, rsp                ; struct exception_frame *

@@ -19,5 +19,6 @@ check() {
     expect_prefix "bulkhead: loaded bulkhead.elf "
     expect_line "bulkhead: [spin] hostile-spin: interrupts off, spinning forever"
     expect_line "bulkhead: partition spin: stopped (time limit reached)"
+    expect_partition_summary 1 1 0 "spin:-"
     expect_screen_shows_console
 }

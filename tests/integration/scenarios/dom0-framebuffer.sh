@@ -56,5 +56,6 @@ check() {
     expect_line "bulkhead: [dom0] [hello] uart-hello: hello from a full-virtualization guest"
     expect_line "bulkhead: [dom0] [pvcon] pv-console: done"
     expect_line "bulkhead: partition hello: stopped (exit status 0)"
+    expect_partition_summary 3 3 0 "dom0:-,hello:0,pvcon:0"
     expect_screen_shows_console --console
 }

@@ -45,6 +45,9 @@ check() {
     expect_line "bulkhead: partition dom0: stopped by dom0"
     expect_no_prefix "bulkhead: [dom0] dom0: poweroff:"
     expect_order "bulkhead: partition spin: stopped by dom0" "bulkhead: summary "
-    expect_no_prefix "bulkhead: [spin] hostile-spin: still running"
+    # spin was spinning when the power-off came, and nothing failed on the way.
+    expect_order "bulkhead: [spin] hostile-spin: interrupts off, spinning forever" \
+        "bulkhead: partition dom0: power-off requested: stopping every partition"
+    expect_no_prefix "bulkhead: error: "
     expect_partition_summary 3 3 0 "dom0:-,legacy:0,spin:-"
 }

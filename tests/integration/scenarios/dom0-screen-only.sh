@@ -22,5 +22,7 @@ check() {
     expect_prefix "bulkhead: [dom0] dom0: framebuffer: drew "
     expect_line "bulkhead: partition spin: stopped (time limit reached)"
     expect_no_prefix "bulkhead: console: partition dom0 prints the log"
+    expect_partition_passed dom0
+    expect_partition_summary 2 2 0 "dom0:0,spin:-"
     expect_screen_shows_console --console
 }

@@ -13,6 +13,7 @@ prepare() {
 
 check() {
     expect_exit 124
+    expect_line "bulkhead: summary cpus=$CPUS vmx=0 guests=0 ok=0 failed=0 partitions=0 running=0 stopped=0 crashed=0"
     expect_line "bulkhead: crash test: overflowing the stack into its guard page"
     expect_line "bulkhead: error: cpu0: exception 8 (#DF double fault), error code 0x0"
     expect_line "bulkhead: error: cpu0: stack overflow (cr2 is in a stack guard page)"
