@@ -4,41 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "lib/config.h"
-
-static struct config config;
-static struct config_error error;
-
-static int parse_n(const char *text, size_t len)
-{
-    return config_parse(text, len, "test.cfg", &config, &error);
-}
-
-static int parse(const char *text)
-{
-    return parse_n(text, strlen(text));
-}
-
-static void expect_ok(const char *text)
-{
-    cr_assert_eq(parse(text), 0, "rejected: %u: %s", error.line, error.message);
-}
-
-/* The parse must fail on exactly this line, with a message containing fragment. */
-static void expect_error_n(const char *text, size_t len, unsigned line, const char *fragment)
-{
-    cr_assert_eq(parse_n(text, len), -1, "accepted a bad config");
-    cr_expect_eq(error.line, line, "error on line %u, expected %u (%s)", error.line, line,
-                 error.message);
-    cr_expect(strstr(error.message, fragment) != NULL, "message \"%s\" lacks \"%s\"", error.message,
-              fragment);
-    cr_expect_str_eq(error.file, "test.cfg");
-}
-
-static void expect_error(const char *text, unsigned line, const char *fragment)
-{
-    expect_error_n(text, strlen(text), line, fragment);
-}
+#include "tests/unit/config_expect.h"
 
 static char *repeat(char c, size_t n)
 {

@@ -3,32 +3,9 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "lib/config.h"
-
-static struct config config;
-static struct config_error error;
+#include "tests/unit/config_expect.h"
 
 #define DOM0_HEAD "[partition dom0]\ncpus = 0\nmemory = 4M\nimage = dom0.elf\nprivileged = yes\n"
-
-static int parse(const char *text)
-{
-    return config_parse(text, strlen(text), "test.cfg", &config, &error);
-}
-
-static void expect_ok(const char *text)
-{
-    cr_assert_eq(parse(text), 0, "rejected: %u: %s", error.line, error.message);
-}
-
-static void expect_error(const char *text, unsigned line, const char *fragment)
-{
-    cr_assert_eq(parse(text), -1, "accepted a bad config");
-    cr_expect_eq(error.line, line, "error on line %u, expected %u (%s)", error.line, line,
-                 error.message);
-    cr_expect(strstr(error.message, fragment) != NULL, "message \"%s\" lacks \"%s\"", error.message,
-              fragment);
-    cr_expect_str_eq(error.file, "test.cfg");
-}
 
 /* dom0 with `devices = value` on line 6. */
 static void expect_devices_error(const char *value, const char *fragment)
