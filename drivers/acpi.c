@@ -30,11 +30,15 @@ struct __attribute__((packed)) acpi_header {
 #define FADT_DSDT             40
 #define FADT_PM1A_CONTROL     64
 #define FADT_PM1B_CONTROL     68
+#define FADT_PM_TIMER         76
 #define FADT_FLAGS            112
 #define FADT_RESET_REGISTER   116 /* a Generic Address Structure */
 #define FADT_RESET_VALUE      128
 #define FADT_X_DSDT           140
 #define FADT_RESET_REG_SUP    (1u << 10)
+#define FADT_TMR_VAL_EXT      (1u << 8)
+#define HPET_ADDRESS          44 /* a Generic Address Structure */
+#define GAS_SYSTEM_MEMORY     0
 #define GAS_SYSTEM_IO         1
 #define MADT_ENTRIES          44
 #define MADT_LOCAL_APIC       0
@@ -195,6 +199,11 @@ static void parse_fadt(const struct acpi_header *fadt, acpi_map_fn map, struct a
     parse_reset_register(fadt, info);
     info->pm1a_control = read32(fadt, FADT_PM1A_CONTROL);
     info->pm1b_control = read32(fadt, FADT_PM1B_CONTROL);
+    uint32_t pm_timer = read32(fadt, FADT_PM_TIMER);
+    if (pm_timer <= 0xffff) {
+        info->pm_timer_port = (uint16_t)pm_timer;
+        info->pm_timer_32bit = read32(fadt, FADT_FLAGS) & FADT_TMR_VAL_EXT;
+    }
 
     uint64_t dsdt_phys = read64(fadt, FADT_X_DSDT);
     if (!dsdt_phys)
@@ -205,6 +214,13 @@ static void parse_fadt(const struct acpi_header *fadt, acpi_map_fn map, struct a
                                       &info->s5_type_a, &info->s5_type_b);
 }
 
+static void parse_hpet(const struct acpi_header *hpet, struct acpi_info *info)
+{
+    if (hpet->length >= HPET_ADDRESS + 12 &&
+        ((const uint8_t *)hpet)[HPET_ADDRESS] == GAS_SYSTEM_MEMORY)
+        info->hpet_address = read64(hpet, HPET_ADDRESS + 4);
+}
+
 static void parse_table(uint64_t phys, acpi_map_fn map, struct acpi_info *info)
 {
     const struct acpi_header *h = map_table(phys, map);
@@ -213,6 +229,8 @@ static void parse_table(uint64_t phys, acpi_map_fn map, struct acpi_info *info)
         parse_madt(h, info);
     else if (h && signature_is(h->signature, "FACP", 4))
         parse_fadt(h, map, info);
+    else if (h && signature_is(h->signature, "HPET", 4))
+        parse_hpet(h, info);
 }
 
 bool acpi_parse(uint64_t rsdp_phys, acpi_map_fn map, struct acpi_info *info)
