@@ -14,9 +14,9 @@
 
 /* Bits 0-31 the APIC id, 32-39 the state, 40-63 a sequence number that makes
  * every start's token different from any earlier one. */
-#define AP_TOKEN_OPEN       1
-#define AP_TOKEN_CLAIMED    2
-#define AP_TOKEN_GIVEN_UP   3
+#define AP_TOKEN_OPEN        1
+#define AP_TOKEN_CLAIMED     2
+#define AP_TOKEN_GIVEN_UP    3
 #define AP_TOKEN_STATE_SHIFT 32
 
 static inline uint64_t ap_token_open(uint32_t sequence, uint32_t apic_id)

@@ -2,11 +2,11 @@
 
 #include "lib/format.h"
 
-#define APART_CAP_BP     1000000u /* 10000% */
-#define CRYSTAL_24MHZ    24000000u
-#define CRYSTAL_25MHZ    25000000u
-#define CRYSTAL_19_2MHZ  19200000u
-#define TRUST_PER_MILLE  1 /* the ends may blur a window by 0.1% */
+#define APART_CAP_BP    1000000u /* 10000% */
+#define CRYSTAL_24MHZ   24000000u
+#define CRYSTAL_25MHZ   25000000u
+#define CRYSTAL_19_2MHZ 19200000u
+#define TRUST_PER_MILLE 1 /* the ends may blur a window by 0.1% */
 
 uint64_t tsc_median(uint64_t *values, unsigned count)
 {
@@ -45,7 +45,10 @@ bool tsc_window_trusted(uint64_t start_spread, uint64_t end_spread, uint64_t tsc
 static uint32_t known_crystal_hz(uint32_t model)
 {
     switch (model) {
-    case 0x4e: case 0x5e: case 0x8e: case 0x9e: /* Skylake and Kaby Lake clients */
+    case 0x4e:
+    case 0x5e:
+    case 0x8e:
+    case 0x9e: /* Skylake and Kaby Lake clients */
         return CRYSTAL_24MHZ;
     case 0x5f: /* Goldmont server (Denverton) */
         return CRYSTAL_25MHZ;
@@ -110,7 +113,8 @@ static void set_choice(struct tsc_choice *choice, const uint64_t figures[], enum
     choice->source = source;
     choice->hz = figures[source];
     choice->check = check;
-    choice->apart_bp = check == TSC_FROM_NOTHING ? 0 : tsc_apart_bp(figures[source], figures[check]);
+    choice->apart_bp =
+        check == TSC_FROM_NOTHING ? 0 : tsc_apart_bp(figures[source], figures[check]);
 }
 
 bool tsc_choose(const uint64_t figures[TSC_SOURCE_COUNT], struct tsc_choice *choice)

@@ -23,8 +23,8 @@ enum tsc_source {
 
 /* A TSC outside these bounds is a failed measurement, not a CPU. The low
  * end admits emulators whose TSC counts instructions. */
-#define TSC_MIN_HZ 10000000ull     /* 10 MHz */
-#define TSC_MAX_HZ 10000000000ull  /* 10 GHz */
+#define TSC_MIN_HZ 10000000ull    /* 10 MHz */
+#define TSC_MAX_HZ 10000000000ull /* 10 GHz */
 
 #define TSC_AGREE_BP 200 /* two figures agree within 2% (basis points) */
 

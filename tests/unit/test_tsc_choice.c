@@ -69,8 +69,8 @@ Test(tsc_choice, cpuid15_arithmetic)
 
 Test(tsc_choice, cpuid_taken_when_a_timer_agrees)
 {
-    uint64_t f[TSC_SOURCE_COUNT] = {[TSC_FROM_CPUID] = 2100 * MHZ, [TSC_FROM_HPET] = 2108 * MHZ,
-                                    [TSC_FROM_PIT] = 2090 * MHZ};
+    uint64_t f[TSC_SOURCE_COUNT] = {
+        [TSC_FROM_CPUID] = 2100 * MHZ, [TSC_FROM_HPET] = 2108 * MHZ, [TSC_FROM_PIT] = 2090 * MHZ};
     struct tsc_choice c;
     cr_assert_str_eq(chosen(f, &c), "2100.0 MHz from cpuid 0x15 (hpet agrees within 0.4%)");
     cr_assert_eq(c.hz, 2100 * MHZ);
