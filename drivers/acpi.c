@@ -37,7 +37,7 @@ struct __attribute__((packed)) acpi_header {
 #define FADT_X_DSDT           140
 #define FADT_RESET_REG_SUP    (1u << 10)
 #define FADT_TMR_VAL_EXT      (1u << 8)
-#define HPET_ADDRESS          44 /* a Generic Address Structure */
+#define HPET_ADDRESS          40 /* a Generic Address Structure */
 #define GAS_SYSTEM_MEMORY     0
 #define GAS_SYSTEM_IO         1
 #define MADT_ENTRIES          44

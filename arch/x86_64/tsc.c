@@ -142,7 +142,7 @@ uint64_t arch_calibrate_tsc(const struct acpi_info *acpi)
     struct ref_clock clocks[TSC_SOURCE_COUNT];
     uint64_t figures[TSC_SOURCE_COUNT] = {0};
     struct tsc_choice choice;
-    char text[96];
+    char text[128];
 
     unsigned count = find_clocks(acpi, clocks);
     figures[TSC_FROM_CPUID] = cpuid_figure();

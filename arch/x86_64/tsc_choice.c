@@ -115,6 +115,7 @@ static void set_choice(struct tsc_choice *choice, const uint64_t figures[], enum
     choice->check = check;
     choice->apart_bp =
         check == TSC_FROM_NOTHING ? 0 : tsc_apart_bp(figures[source], figures[check]);
+    choice->cpuid_hz = figures[TSC_FROM_CPUID];
 }
 
 bool tsc_choose(const uint64_t figures[TSC_SOURCE_COUNT], struct tsc_choice *choice)
@@ -128,7 +129,8 @@ bool tsc_choose(const uint64_t figures[TSC_SOURCE_COUNT], struct tsc_choice *cho
         return true;
     }
     if (timer == TSC_FROM_NOTHING) {
-        *choice = (struct tsc_choice){TSC_FROM_NOTHING, 0, TSC_FROM_NOTHING, 0};
+        *choice =
+            (struct tsc_choice){TSC_FROM_NOTHING, 0, TSC_FROM_NOTHING, 0, figures[TSC_FROM_CPUID]};
         return false;
     }
     set_choice(choice, figures, timer, second_opinion(figures, timer));
@@ -142,16 +144,35 @@ const char *tsc_source_name(enum tsc_source source)
     return source <= TSC_FROM_NOTHING ? names[source] : "?";
 }
 
-size_t tsc_choice_format(const struct tsc_choice *c, char *to, size_t size)
+static size_t format_mhz(char *to, size_t size, uint64_t hz)
 {
-    uint64_t tenths_mhz = (c->hz + 50000) / 100000;
+    uint64_t tenths = (hz + 50000) / 100000;
+
+    return format(to, size, "%llu.%llu MHz", (unsigned long long)(tenths / 10),
+                  (unsigned long long)(tenths % 10));
+}
+
+static size_t format_check(const struct tsc_choice *c, char *to, size_t size)
+{
     uint32_t tenths_pct = (c->apart_bp + 5) / 10;
-    size_t len = format(to, size, "%llu.%llu MHz from %s", (unsigned long long)(tenths_mhz / 10),
-                        (unsigned long long)(tenths_mhz % 10), tsc_source_name(c->source));
 
     if (c->check == TSC_FROM_NOTHING)
-        return len + format(to + len, size - len, " (no timer to check it against)");
-    return len + format(to + len, size - len, " (%s %s %u.%u%%)", tsc_source_name(c->check),
-                        c->apart_bp <= TSC_AGREE_BP ? "agrees within" : "disagrees by",
-                        tenths_pct / 10, tenths_pct % 10);
+        return format(to, size, "no timer to check it against");
+    return format(to, size, "%s %s %u.%u%%", tsc_source_name(c->check),
+                  c->apart_bp <= TSC_AGREE_BP ? "agrees within" : "disagrees by", tenths_pct / 10,
+                  tenths_pct % 10);
+}
+
+/* A CPUID figure that was not taken is named, for a reader comparing. */
+size_t tsc_choice_format(const struct tsc_choice *c, char *to, size_t size)
+{
+    size_t len = format_mhz(to, size, c->hz);
+
+    len += format(to + len, size - len, " from %s (", tsc_source_name(c->source));
+    len += format_check(c, to + len, size - len);
+    if (c->cpuid_hz && c->source != TSC_FROM_CPUID) {
+        len += format(to + len, size - len, "; cpuid 0x15 says ");
+        len += format_mhz(to + len, size - len, c->cpuid_hz);
+    }
+    return len + format(to + len, size - len, ")");
 }

@@ -33,6 +33,7 @@ struct tsc_choice {
     uint64_t hz;
     enum tsc_source check; /* the second opinion, TSC_FROM_NOTHING if none */
     uint32_t apart_bp;     /* how far source and check are apart */
+    uint64_t cpuid_hz;     /* what CPUID 0x15 said, believed or not; 0: nothing */
 };
 
 /* Sorts values[0..count) and returns the middle one (0 when count is 0). */

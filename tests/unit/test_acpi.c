@@ -198,7 +198,7 @@ Test(acpi, finds_pm_timer_and_hpet)
     put32(fadt + 112, 1u << 8);
     set_checksum(fadt, 244, 9);
     header(hpet, "HPET", 56);
-    put64(hpet + 48, 0xfed00000);
+    put64(hpet + 44, 0xfed00000); /* the address of the GAS at 40 */
     set_checksum(hpet, 56, 9);
     header(xsdt, "XSDT", 36 + 24);
     put64(xsdt + 52, 0x1800);
