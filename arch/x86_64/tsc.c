@@ -67,22 +67,36 @@ static struct stamp take_stamp(const struct ref_clock *clock)
     return best;
 }
 
-/* One window of WINDOW_MS; 0 when it cannot be trusted. */
+/* The reference ticks since *last, which moves on. A step of more than
+ * half the counter's range may hide a wrap (a 16-bit PIT wraps every 55 ms,
+ * and an emulator's thread can sleep longer): UINT64_MAX then. */
+static uint64_t ticks_since(const struct ref_clock *clock, uint64_t *last, uint64_t now)
+{
+    uint64_t step = (now - *last) & clock->mask;
+
+    *last = now;
+    return step > clock->mask / 2 ? UINT64_MAX : step;
+}
+
+/* One window of at least WINDOW_MS; 0 when it cannot be trusted. */
 static uint64_t measure_window(const struct ref_clock *clock)
 {
-    uint64_t window = clock->hz * WINDOW_MS / 1000;
+    uint64_t window = clock->hz * WINDOW_MS / 1000, elapsed = 0, step;
     struct stamp start = take_stamp(clock);
-    uint32_t polls = 0;
+    uint64_t last = start.ref;
 
-    while (((clock->read() - start.ref) & clock->mask) < window) {
-        if (++polls == MAX_POLLS)
-            return 0; /* the clock does not move */
+    for (uint32_t polls = 0; elapsed < window; polls++) {
+        step = ticks_since(clock, &last, clock->read());
+        if (step == UINT64_MAX || polls == MAX_POLLS)
+            return 0; /* the clock jumped, or it does not move */
+        elapsed += step;
     }
     struct stamp end = take_stamp(clock);
+    step = ticks_since(clock, &last, end.ref);
     uint64_t tsc_ticks = end.tsc - start.tsc;
-    if (!tsc_window_trusted(start.spread, end.spread, tsc_ticks))
+    if (step == UINT64_MAX || !tsc_window_trusted(start.spread, end.spread, tsc_ticks))
         return 0;
-    return tsc_hz_from_window(tsc_ticks, (end.ref - start.ref) & clock->mask, clock->hz);
+    return tsc_hz_from_window(tsc_ticks, elapsed + step, clock->hz);
 }
 
 static uint64_t measure_against(const struct ref_clock *clock)
