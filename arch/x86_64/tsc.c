@@ -67,15 +67,13 @@ static struct stamp take_stamp(const struct ref_clock *clock)
     return best;
 }
 
-/* The reference ticks since *last, which moves on. A step of more than
- * half the counter's range may hide a wrap (a 16-bit PIT wraps every 55 ms,
- * and an emulator's thread can sleep longer): UINT64_MAX then. */
+/* The reference ticks since *last, which moves on to now. */
 static uint64_t ticks_since(const struct ref_clock *clock, uint64_t *last, uint64_t now)
 {
-    uint64_t step = (now - *last) & clock->mask;
+    uint64_t step = tsc_ref_step(*last, now, clock->mask);
 
     *last = now;
-    return step > clock->mask / 2 ? UINT64_MAX : step;
+    return step;
 }
 
 /* One window of at least WINDOW_MS; 0 when it cannot be trusted. */

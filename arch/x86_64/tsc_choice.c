@@ -36,6 +36,13 @@ uint64_t tsc_hz_from_window(uint64_t tsc_ticks, uint64_t ref_ticks, uint64_t ref
     return tsc_ticks * ref_hz / ref_ticks;
 }
 
+uint64_t tsc_ref_step(uint64_t from, uint64_t to, uint64_t mask)
+{
+    uint64_t step = (to - from) & mask;
+
+    return step > mask / 2 ? UINT64_MAX : step;
+}
+
 bool tsc_window_trusted(uint64_t start_spread, uint64_t end_spread, uint64_t tsc_ticks)
 {
     return tsc_ticks && (start_spread + end_spread) * 1000 <= tsc_ticks * TRUST_PER_MILLE;

@@ -46,6 +46,11 @@ uint32_t tsc_apart_bp(uint64_t a, uint64_t b);
  * ref_hz counted ref_ticks. 0 when the window is empty or overflows. */
 uint64_t tsc_hz_from_window(uint64_t tsc_ticks, uint64_t ref_ticks, uint64_t ref_hz);
 
+/* The ticks a counter of width mask moved from one reading to the next;
+ * UINT64_MAX for a step of more than half its range, which may hide a wrap
+ * (a 16-bit PIT wraps every 55 ms, and an emulator's thread can sleep longer). */
+uint64_t tsc_ref_step(uint64_t from, uint64_t to, uint64_t mask);
+
 /* A window is trusted when the uncertainty of its two ends (the TSC ticks
  * spent reading the reference clock there) is below 0.1% of its length. */
 bool tsc_window_trusted(uint64_t start_spread, uint64_t end_spread, uint64_t tsc_ticks);

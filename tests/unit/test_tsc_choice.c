@@ -46,6 +46,17 @@ Test(tsc_choice, window_arithmetic)
     cr_assert_eq(tsc_hz_from_window(UINT64_MAX / 2, 10, 100000000), 0, "overflow is refused");
 }
 
+/* The PIT's 16-bit count: a step across the wrap counts, a step of more
+ * than half the range may be a wrap in disguise and is refused. */
+Test(tsc_choice, reference_steps_and_wraps)
+{
+    cr_assert_eq(tsc_ref_step(100, 300, 0xffff), 200);
+    cr_assert_eq(tsc_ref_step(0xfff0, 0x10, 0xffff), 0x20);
+    cr_assert_eq(tsc_ref_step(0, 0x8000, 0xffff), UINT64_MAX);
+    cr_assert_eq(tsc_ref_step(5, 4, 0xffff), UINT64_MAX, "backwards is a near-full wrap");
+    cr_assert_eq(tsc_ref_step(0xfffffff0, 0x20, 0xffffffff), 0x30);
+}
+
 Test(tsc_choice, blurred_windows_are_not_trusted)
 {
     cr_assert(tsc_window_trusted(100, 100, 1000000));
