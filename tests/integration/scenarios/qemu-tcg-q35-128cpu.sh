@@ -5,7 +5,7 @@ EMU=qemu-tcg
 MACHINE=q35
 CPUS=128
 MEM=16384
-TIMEOUT=900
+TIMEOUT=600
 
 check() {
     expect_big_machine_boot

@@ -6,7 +6,7 @@ EMU=qemu-tcg
 MACHINE=q35
 CPUS=64
 MEM=16384
-TIMEOUT=600
+TIMEOUT=300
 
 check() {
     expect_big_machine_boot
