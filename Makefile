@@ -143,6 +143,14 @@ clean:
 
 .PHONY: all image run clean
 
+# ---- boot statistics ----------------------------------------------------------
+# Boots the big q35 machines ten times each (RUNS=N to change) and prints
+# the spread of the TSC frequency and of the CPUs that came up.
+boot-stats: all
+	tools/boot-stats.sh
+
+.PHONY: boot-stats
+
 # ---- benchmarks ------------------------------------------------------------
 bench: all
 	tools/bench.sh $(BUILD)/BOOTX64.EFI $(BUILD)/core.elf $(BUILD)/guests

@@ -6,11 +6,15 @@
 #define FADT_DSDT            40
 #define FADT_PM1A_CONTROL    64
 #define FADT_PM1B_CONTROL    68
+#define FADT_PM_TIMER        76
 #define FADT_FLAGS           112
 #define FADT_RESET_REGISTER  116 /* a Generic Address Structure */
 #define FADT_RESET_VALUE     128
 #define FADT_X_DSDT          140
 #define FADT_RESET_REG_SUP   (1u << 10)
+#define FADT_TMR_VAL_EXT     (1u << 8)
+#define HPET_ADDRESS         40 /* a Generic Address Structure */
+#define GAS_SYSTEM_MEMORY    0
 #define GAS_SYSTEM_IO        1
 #define MADT_IOAPIC_LENGTH   12
 #define MADT_IOAPIC_ADDRESS  4
@@ -124,6 +128,11 @@ static void parse_fadt(const struct acpi_header *fadt, acpi_map_fn map, struct a
     parse_reset_register(fadt, info);
     info->pm1a_control = acpi_read32(fadt, FADT_PM1A_CONTROL);
     info->pm1b_control = acpi_read32(fadt, FADT_PM1B_CONTROL);
+    uint32_t pm_timer = acpi_read32(fadt, FADT_PM_TIMER);
+    if (pm_timer <= 0xffff) {
+        info->pm_timer_port = (uint16_t)pm_timer;
+        info->pm_timer_32bit = acpi_read32(fadt, FADT_FLAGS) & FADT_TMR_VAL_EXT;
+    }
 
     uint64_t dsdt_phys = acpi_read64(fadt, FADT_X_DSDT);
     if (!dsdt_phys)
@@ -134,6 +143,13 @@ static void parse_fadt(const struct acpi_header *fadt, acpi_map_fn map, struct a
                                       &info->s5_type_a, &info->s5_type_b);
 }
 
+static void parse_hpet(const struct acpi_header *hpet, struct acpi_info *info)
+{
+    if (hpet->length >= HPET_ADDRESS + 12 &&
+        ((const uint8_t *)hpet)[HPET_ADDRESS] == GAS_SYSTEM_MEMORY)
+        info->hpet_address = acpi_read64(hpet, HPET_ADDRESS + 4);
+}
+
 static void parse_table(const struct acpi_header *table, void *context)
 {
     struct parse_context *parse = context;
@@ -142,6 +158,8 @@ static void parse_table(const struct acpi_header *table, void *context)
         acpi_walk_madt(table, note_madt_entry, parse->info);
     else if (acpi_table_is(table, "FACP"))
         parse_fadt(table, parse->map, parse->info);
+    else if (acpi_table_is(table, "HPET"))
+        parse_hpet(table, parse->info);
 }
 
 bool acpi_parse(uint64_t rsdp_phys, acpi_map_fn map, struct acpi_info *info)

@@ -27,6 +27,10 @@ struct acpi_info {
     bool reset_register_found; /* the FADT's reset register, in I/O space */
     uint16_t reset_port;
     uint8_t reset_value;
+    /* Clocks to measure the TSC against: 0 when absent. */
+    uint64_t hpet_address;  /* the HPET table's register block, in memory space */
+    uint16_t pm_timer_port; /* the FADT's PM_TMR_BLK */
+    bool pm_timer_32bit;    /* TMR_VAL_EXT: 32 bits wide rather than 24 */
 };
 
 /* Returns false (and present = false) when there is no valid RSDP. */

@@ -1,15 +1,18 @@
-/* The 8254 PIT, used once as a known clock to measure the TSC. */
+/* The 8254 PIT's channel 2 as a free-running counter: a known clock to
+ * measure the TSC against, and a wall clock for hardware time-outs. */
 #ifndef DRIVERS_PIT_H
 #define DRIVERS_PIT_H
 
-#include <stdbool.h>
 #include <stdint.h>
 
-#define PIT_HZ 1193182u
+#define PIT_HZ   1193182u
+#define PIT_MASK 0xffffu
 
-/* Busy-waits `ticks` PIT ticks on channel 2 and returns the TSC cycles that
- * passed, or 0 when the PIT never signalled. read_tsc is passed in so this
- * file stays free of hypervisor state. */
-uint64_t pit_measure(uint16_t ticks, uint64_t (*read_tsc)(void));
+/* Channel 2 counts down from 65536 again and again (mode 2), gated on with
+ * the speaker off. */
+void pit_counter_start(void);
+
+/* Ticks since some point, modulo 65536: rises by one per PIT tick. */
+uint64_t pit_counter_read(void);
 
 #endif

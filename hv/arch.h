@@ -35,8 +35,11 @@ void arch_paging_report(void);
 __attribute__((noreturn)) void arch_cpu_init(unsigned index, uint32_t apic_id, void (*fn)(void *),
                                              void *arg);
 
-/* TSC ticks per second, measured against the PIT. */
-uint64_t arch_calibrate_tsc(void);
+struct acpi_info;
+
+/* TSC ticks per second: CPUID 0x15 where a timer agrees, else measured
+ * against the HPET, the ACPI PM timer or the PIT; logs where it came from. */
+uint64_t arch_calibrate_tsc(const struct acpi_info *acpi);
 uint64_t arch_read_tsc(void);
 
 /* Sleeps with interrupts on until an interrupt arrives (a kick from another
@@ -47,8 +50,16 @@ void arch_wait_for_interrupt(uint64_t tsc_deadline);
 void arch_smp_init(uint64_t trampoline_phys, uint64_t tsc_hz);
 
 /* Starts the CPU with this APIC id; it calls fn(index) on its own stack.
- * Returns false when it did not come up in time. */
+ * Returns false when it did not come up in time; if it comes later, it
+ * parks itself without touching anything. */
 bool arch_start_cpu(unsigned index, uint32_t apic_id, void (*fn)(void *));
+
+/* Test hook: the CPU with this APIC id waits in its start-up until the boot
+ * CPU has given up on it, as a late CPU would. */
+void arch_smp_hold_cpu(uint32_t apic_id);
+
+/* Logs, once each, the CPUs that came after their time-out and parked. */
+void arch_smp_report_late(void);
 
 /* Outcome of turning VT-x on, one per CPU. */
 enum vmx_status {

@@ -158,6 +158,11 @@ static void sort_boot_cpu_first(void)
 static void start_secondary_cpus(void)
 {
     arch_smp_init(boot.trampoline_phys, tsc_hz);
+    unsigned delayed = config.hypervisor.delay_ap;
+    if (delayed && delayed < boot.cpu_count) {
+        log_line("delay_ap: cpu%u holds back until its start is given up", delayed);
+        arch_smp_hold_cpu(boot.cpus[delayed].apic_id);
+    }
     /* A CPU that came up is counted from here on, so the boot CPU waits for
      * its report even when it is slow to start its work. */
     for (unsigned i = 1; i < boot.cpu_count; i++) {
@@ -235,25 +240,52 @@ static void report_summary(void)
              statuses);
 }
 
-/* Partitions start only on a machine where every CPU runs VT-x and the
- * config fits; otherwise none does, and the log says why. */
+/* The first CPU the partition needs that did not start; -1 when none. */
+static int missing_cpu_of(const struct config_partition *partition)
+{
+    for (unsigned cpu = 0; cpu < boot.cpu_count; cpu++) {
+        if ((partition->cpus[cpu / 64] >> (cpu % 64) & 1) && !outcomes[cpu].online)
+            return (int)cpu;
+    }
+    return -1;
+}
+
+/* A CPU that did not start takes only the partitions that need it along. */
+static void refuse_partitions_missing_cpus(void)
+{
+    unsigned kept = 0;
+
+    for (unsigned i = 0; i < config.partition_count; i++) {
+        int missing = missing_cpu_of(&config.partitions[i]);
+        if (missing >= 0)
+            log_error("partition %s is refused: it needs cpu%d, which did not start",
+                      config.partitions[i].name, missing);
+        else
+            config.partitions[kept++] = config.partitions[i];
+    }
+    config.partition_count = kept;
+}
+
+/* Partitions start only on a machine where every CPU that came up runs
+ * VT-x and the config fits; otherwise none does, and the log says why. */
 static bool machine_takes_partitions(void)
 {
     struct config_error error;
     char message[CONFIG_MESSAGE_LEN + CONFIG_NAME_LEN + 16];
 
     for (unsigned i = 0; i < boot.cpu_count; i++) {
-        if (!outcomes[i].online || outcomes[i].vmx != VMX_OK) {
+        if (outcomes[i].online && outcomes[i].vmx != VMX_OK) {
             log_error("no partition starts: cpu%u cannot run guests", i);
             return false;
         }
     }
+    refuse_partitions_missing_cpus();
     if (config_check_machine(&config, boot.cpu_count, frames.free_pages * FRAME_SIZE, &error)) {
         config_format_error(&error, message, sizeof(message));
         log_error("%s", message);
         return false;
     }
-    return true;
+    return config.partition_count > 0;
 }
 
 static void start_partitions(void)
@@ -284,11 +316,11 @@ static void boot_cpu_main(void *arg)
         log_line("acpi: %u CPUs and %u IOAPICs in the MADT, power-off %s", acpi.madt_cpus,
                  acpi.madt_ioapics, acpi.s5_found ? "via FADT" : "not described");
     arch_platform_init(acpi.ioapic_address, acpi.present ? acpi.isa_overrides : 0);
-    tsc_hz = arch_calibrate_tsc();
-    log_line("tsc: %llu kHz", (unsigned long long)(tsc_hz / 1000));
+    tsc_hz = arch_calibrate_tsc(&acpi);
     start_secondary_cpus();
     cpu_work((void *)0);
     wait_for_cpus();
+    arch_smp_report_late();
     report_vmx_problems();
     start_partitions();
     report_summary();

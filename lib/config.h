@@ -10,6 +10,7 @@
  *   probe       = probe.bin    # tiny guest run on every CPU as a VMX self-test
  *   on_finish   = poweroff     # poweroff | halt, once every guest has stopped
  *   crash_test  = none         # none | page-fault | stack-overflow (diagnostic)
+ *   delay_ap    = none         # none | CPU number started late on purpose (diagnostic)
  *
  *   [partition web]            # one section per partition, NAME unique
  *   cpus       = 1-2           # Bulkhead CPU numbers, cpu0 = the boot CPU
@@ -64,6 +65,7 @@ struct config_hypervisor {
     char probe_image[CONFIG_NAME_LEN]; /* empty when no probe guest is wanted */
     enum config_on_finish on_finish;
     enum config_crash_test crash_test;
+    unsigned delay_ap; /* a CPU that starts too late on purpose; 0: none */
 };
 
 enum config_mode {

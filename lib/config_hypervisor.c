@@ -60,6 +60,21 @@ static bool parse_crash_test(struct config_reader *reader, struct span value)
     return true;
 }
 
+/* cpu0 is the boot CPU, which is running already. */
+static bool parse_delay_ap(struct config_reader *reader, struct span value)
+{
+    uint64_t cpu;
+
+    if (span_equals(value, "none")) {
+        reader->config->hypervisor.delay_ap = 0;
+        return true;
+    }
+    if (!span_to_u64(value, &cpu) || cpu == 0 || cpu >= CONFIG_MAX_CPUS)
+        return false;
+    reader->config->hypervisor.delay_ap = (unsigned)cpu;
+    return true;
+}
+
 static const struct key_handler hypervisor_keys[] = {
     {"serial", parse_serial, "none or an I/O port from 0x1 to 0xffff, in hex or decimal",
      KEY_OPTIONAL},
@@ -68,6 +83,7 @@ static const struct key_handler hypervisor_keys[] = {
      "none or a file name of 1 to 63 characters without spaces or path separators", KEY_OPTIONAL},
     {"on_finish", parse_on_finish, "poweroff or halt", KEY_OPTIONAL},
     {"crash_test", parse_crash_test, "none, page-fault or stack-overflow", KEY_OPTIONAL},
+    {"delay_ap", parse_delay_ap, "none or a CPU number from 1 to 255", KEY_OPTIONAL},
 };
 
 _Static_assert(ARRAY_LENGTH(hypervisor_keys) <= CONFIG_MAX_KEYS, "raise CONFIG_MAX_KEYS");

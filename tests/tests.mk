@@ -53,6 +53,8 @@ UNIT_SOURCES_hypercall_irq := $(UNIT_SOURCES_hypercall)
 UNIT_SOURCES_guest_memory := hv/guest_memory.c
 UNIT_SOURCES_log_ring := hv/log_ring.c
 UNIT_SOURCES_string_io := arch/x86_64/string_io.c
+UNIT_SOURCES_tsc_choice := arch/x86_64/tsc_choice.c lib/format.c
+UNIT_SOURCES_ap_token :=
 
 UNIT_NAMES  := $(patsubst tests/unit/test_%.c,%,$(wildcard tests/unit/test_*.c))
 UNIT_CFLAGS := -std=c11 -g -O1 -I. $(WARNINGS) $(SANITIZE) -MMD -MP

@@ -2,6 +2,7 @@
  * build/asm_offsets.inc so that nothing is counted by hand. */
 #include <stddef.h>
 
+#include "arch/x86_64/ap_token.h"
 #include "arch/x86_64/trampoline.h"
 #include "hv/vcpu.h"
 
@@ -17,7 +18,13 @@ void asm_offsets(void)
     DEFINE(TP_CR3, offsetof(struct trampoline_params, cr3));
     DEFINE(TP_STACK_TOP, offsetof(struct trampoline_params, stack_top));
     DEFINE(TP_ENTRY, offsetof(struct trampoline_params, entry));
-    DEFINE(TP_ARG, offsetof(struct trampoline_params, arg));
+    DEFINE(TP_TOKEN, offsetof(struct trampoline_params, token));
+    DEFINE(TP_HOLD_APIC_ID, offsetof(struct trampoline_params, hold_apic_id));
+    DEFINE(TP_LATE_COUNT, offsetof(struct trampoline_params, late_count));
+    DEFINE(TP_LATE_APIC_IDS, offsetof(struct trampoline_params, late_apic_ids));
+    DEFINE(TRAMPOLINE_LATE_SLOTS_ASM, TRAMPOLINE_LATE_SLOTS);
+    DEFINE(AP_TOKEN_OPEN_ASM, AP_TOKEN_OPEN);
+    DEFINE(AP_TOKEN_CLAIMED_ASM, AP_TOKEN_CLAIMED);
 
     DEFINE(VCPU_RAX, offsetof(struct vcpu, arch.regs.rax));
     DEFINE(VCPU_RCX, offsetof(struct vcpu, arch.regs.rcx));

@@ -290,3 +290,44 @@ expect_screen_shows_console() {
     verdict=$(tools/fbcheck.py "$@" "$WORK/screen.ppm" build/font.bin "$WORK/screen.ppm.console" \
         2>&1) || fail "the screen does not show the console: $verdict"
 }
+
+# The hypervisor's TSC line: "bulkhead: tsc: 2096.1 MHz from SOURCE (...)".
+TSC_RE='^bulkhead: tsc: ([0-9]+\.[0-9]) MHz from (cpuid 0x15|hpet|pm-timer|pit) \((.*)\)$'
+
+# host_tsc_mhz: this host's TSC frequency (tools/host-tsc-mhz.c), which is
+# what QEMU without KVM hands its guests.
+host_tsc_mhz() {
+    local tool=build/tools/host-tsc-mhz
+    if [ ! -x "$tool" ] || [ tools/host-tsc-mhz.c -nt "$tool" ]; then
+        mkdir -p build/tools && cc -O2 -o "$tool" tools/host-tsc-mhz.c || return 1
+    fi
+    "$tool"
+}
+
+# expect_tsc_near_host PERCENT: the TSC line names a source and lies within
+# PERCENT of the host's own figure.
+expect_tsc_near_host() {
+    local line mhz host
+    line=$(first_match "$TSC_RE")
+    [ -n "$line" ] || { fail "no 'bulkhead: tsc: N MHz from SOURCE (...)' line"; return; }
+    mhz=$(sed -E "s/$TSC_RE/\\1/" <<<"$line")
+    host=$(host_tsc_mhz) || { fail "cannot measure the host's TSC"; return; }
+    awk -v g="$mhz" -v h="$host" -v p="$1" 'BEGIN { d = (g - h) / h * 100; exit !(d <= p && d >= -p) }' ||
+        fail "the TSC was measured at $mhz MHz, the host's is $host MHz (more than $1% apart)"
+}
+
+# A q35 boot without VT-x on a big machine: every CPU started exactly once,
+# nothing failed, and the TSC from a timer that a second one agrees with,
+# within 2% of the host's figure (QEMU without KVM hands over the host's TSC).
+expect_big_machine_boot() {
+    expect_clean_no_vmx_run
+    expect_count "$CAPABILITY_RE" "$CPUS"
+    expect_distinct "$CAPABILITY_RE.*" "$CPUS"
+    expect_prefix_with "bulkhead: acpi: $CPUS CPUs" "in the MADT"
+    expect_no_prefix "bulkhead: error: cpu"
+    expect_no_prefix "bulkhead: error: out of memory"
+    expect_no_prefix "bulkhead: smp:"
+    expect_count "$TSC_RE" 1
+    expect_prefix_with "bulkhead: tsc: " "agrees within"
+    expect_tsc_near_host 2
+}

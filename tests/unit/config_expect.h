@@ -30,8 +30,7 @@ static inline void expect_ok(const char *text)
 }
 
 /* The parse must fail on exactly this line, with a message containing fragment. */
-static inline void expect_error_n(const char *text, size_t len, unsigned line,
-                                  const char *fragment)
+static inline void expect_error_n(const char *text, size_t len, unsigned line, const char *fragment)
 {
     cr_assert_eq(parse_n(text, len), -1, "accepted a bad config");
     cr_expect_eq(error.line, line, "error on line %u, expected %u (%s)", error.line, line,

@@ -286,3 +286,36 @@ Test(acpi, madt_entries_past_the_table_end_are_not_visited)
     acpi_walk_madt(madt, note_cpu, &list);
     cr_assert_eq(list.count, 2, "the cut x2APIC entry is not read");
 }
+
+/* The clocks the TSC is measured against: the FADT's PM timer (32 bits wide
+ * by TMR_VAL_EXT) and the HPET table's register block, as QEMU's q35 has. */
+Test(acpi, finds_pm_timer_and_hpet)
+{
+    struct acpi_info info;
+    build_tables();
+    uint8_t *xsdt = memory + 0x200, *fadt = memory + 0x800, *hpet = memory + 0x1800;
+
+    put32(fadt + 76, 0x608);
+    put32(fadt + 112, 1u << 8);
+    set_checksum(fadt, 244, 9);
+    header(hpet, "HPET", 56);
+    put64(hpet + 44, 0xfed00000); /* the address of the GAS at 40 */
+    set_checksum(hpet, 56, 9);
+    header(xsdt, "XSDT", 36 + 24);
+    put64(xsdt + 52, 0x1800);
+    set_checksum(xsdt, 36 + 24, 9);
+
+    cr_assert(acpi_parse(0x100, fake_map, &info));
+    cr_assert_eq(info.pm_timer_port, 0x608);
+    cr_assert(info.pm_timer_32bit);
+    cr_assert_eq(info.hpet_address, 0xfed00000);
+}
+
+Test(acpi, no_timers_described)
+{
+    struct acpi_info info;
+    build_tables();
+    cr_assert(acpi_parse(0x100, fake_map, &info));
+    cr_assert_eq(info.pm_timer_port, 0);
+    cr_assert_eq(info.hpet_address, 0);
+}

@@ -82,6 +82,21 @@ Test(config, crash_test_values)
     cr_expect_eq(error.line, 2);
 }
 
+Test(config, delay_ap_values)
+{
+    expect_ok("[hypervisor]\ndelay_ap = 3\n");
+    cr_expect_eq(config.hypervisor.delay_ap, 3);
+    expect_ok("[hypervisor]\ndelay_ap = none\n");
+    cr_expect_eq(config.hypervisor.delay_ap, 0);
+    expect_ok("[hypervisor]\n");
+    cr_expect_eq(config.hypervisor.delay_ap, 0, "off unless asked for");
+    const char *boot_cpu = "[hypervisor]\ndelay_ap = 0\n",
+               *too_big = "[hypervisor]\ndelay_ap = 256\n";
+    cr_expect_eq(parse_n(boot_cpu, strlen(boot_cpu)), -1, "cpu0 is running already");
+    cr_expect_eq(parse_n(too_big, strlen(too_big)), -1);
+    cr_expect_eq(error.line, 2);
+}
+
 Test(config, shipped_default_config)
 {
     FILE *file = fopen("config/bulkhead.cfg", "rb");

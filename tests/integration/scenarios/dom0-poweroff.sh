@@ -23,7 +23,7 @@ CFG
 
 check() {
     local tsc_line
-    tsc_line=$(first_match '^bulkhead: tsc: [0-9]+ kHz$')
+    tsc_line=$(first_match "$TSC_RE")
 
     expect_exit 0
     expect_line "bulkhead: [dom0] dom0: legacy is stopped"
