@@ -313,10 +313,11 @@ bool config_parse_devices(struct config_partition *partition, struct span value,
                           struct config_error *error)
 {
     unsigned line = partition->devices_line;
+    struct span_list list = {value, false};
+    struct span entry;
 
-    for (;;) {
-        size_t comma = span_find(value, ',');
-        struct span item = span_trim(span_head(value, comma));
+    while (span_list_next(&list, &entry)) {
+        struct span item = span_trim(entry);
         struct config_device device = {0};
 
         if (item.len == 0)
@@ -325,10 +326,8 @@ bool config_parse_devices(struct config_partition *partition, struct span value,
                                   "serial 0x2f8, framebuffer, pci 00:02.0");
         if (!parse_item(item, line, &device, error) || !add_device(partition, &device, error))
             return false;
-        if (comma == value.len)
-            return true;
-        value = span_tail(value, comma + 1);
     }
+    return true;
 }
 
 /* The hypervisor's own console port is handed over whole (its owner takes

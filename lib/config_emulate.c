@@ -147,10 +147,11 @@ bool config_parse_emulate(struct config_partition *partition, struct span value,
                           struct config_error *error)
 {
     unsigned line = partition->emulate_line;
+    struct span_list list = {value, false};
+    struct span entry;
 
-    for (;;) {
-        size_t comma = span_find(value, ',');
-        struct span item = span_trim(span_head(value, comma));
+    while (span_list_next(&list, &entry)) {
+        struct span item = span_trim(entry);
         struct config_emulated emulated;
 
         if (item.len == 0)
@@ -159,10 +160,8 @@ bool config_parse_emulate(struct config_partition *partition, struct span value,
                                   EMULATE_EXAMPLE);
         if (!parse_item(item, line, &emulated, error) || !add_emulated(partition, &emulated, error))
             return false;
-        if (comma == value.len)
-            return true;
-        value = span_tail(value, comma + 1);
     }
+    return true;
 }
 
 /* Once the whole section is read: models reach full partitions only, and

@@ -133,16 +133,15 @@ static bool add_cpu_item(struct config_reader *reader, struct span item)
 
 static bool parse_cpus(struct config_reader *reader, struct span value)
 {
-    reader->partition->cpus_line = reader->line;
-    for (;;) {
-        size_t comma = span_find(value, ',');
+    struct span_list list = {value, false};
+    struct span item;
 
-        if (!add_cpu_item(reader, span_head(value, comma)))
+    reader->partition->cpus_line = reader->line;
+    while (span_list_next(&list, &item)) {
+        if (!add_cpu_item(reader, item))
             return false;
-        if (comma == value.len)
-            return true;
-        value = span_tail(value, comma + 1);
     }
+    return true;
 }
 
 static bool parse_memory(struct config_reader *reader, struct span value)

@@ -57,6 +57,20 @@ size_t span_find(struct span s, char c)
     return i;
 }
 
+bool span_list_next(struct span_list *list, struct span *item)
+{
+    size_t comma = span_find(list->rest, ',');
+
+    if (list->done)
+        return false;
+    *item = span_head(list->rest, comma);
+    if (comma == list->rest.len)
+        list->done = true;
+    else
+        list->rest = span_tail(list->rest, comma + 1);
+    return true;
+}
+
 struct span span_head(struct span s, size_t end)
 {
     return (struct span){s.ptr, end};

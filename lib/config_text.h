@@ -31,6 +31,15 @@ struct span span_trim(struct span s);
 size_t span_find(struct span s, char c);
 struct span span_head(struct span s, size_t end);
 struct span span_tail(struct span s, size_t start);
+/* The items of a comma-separated list, one at a time. An empty value holds
+ * one empty item and "a," holds "a" and an empty one, so that a caller can
+ * refuse empty entries. */
+struct span_list {
+    struct span rest;
+    bool done;
+};
+/* The next item, untrimmed; false once the list is used up. */
+bool span_list_next(struct span_list *list, struct span *item);
 /* The first word of s (up to a blank) and, in *rest, what follows it
  * without the blanks. */
 struct span span_split_word(struct span s, struct span *rest);
