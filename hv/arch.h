@@ -187,9 +187,6 @@ bool arch_vcpu_run(struct vcpu *v);
  * at its pending work. */
 void arch_vcpu_kick(const struct vcpu *v);
 
-/* For the exit fast path: nothing arch-side waits (no reset request, timer,
- * interrupt or interrupt window). */
-bool arch_vcpu_quiet(const struct vcpu *v);
 /* A reset (INIT) arrived: true once, and the vCPU has to wait for a start. */
 bool arch_vcpu_take_reset(struct vcpu *v);
 /* Its local timer's deadline (TSC, 0 = none), and firing it when due. */
@@ -197,8 +194,9 @@ uint64_t arch_vcpu_timer_deadline(const struct vcpu *v);
 void arch_vcpu_timer_tick(struct vcpu *v, uint64_t now);
 
 /* Before an entry on the vCPU's own CPU: injects the highest pending
- * interrupt if the guest can take it now, else asks to exit when it can. */
-void arch_vcpu_inject_pending(struct vcpu *v);
+ * interrupt if the guest can take it now, else asks to exit when it can.
+ * Returns whether an interrupt still waits for a later entry. */
+bool arch_vcpu_inject_pending(struct vcpu *v);
 /* Whether an interrupt waits for it. */
 bool arch_vcpu_interrupt_pending(struct vcpu *v);
 /* From any CPU: marks `vector` pending at the vCPU (the caller kicks it). */

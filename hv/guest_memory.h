@@ -25,4 +25,14 @@ bool guest_copy_from(const struct guest_memory *memory, void *to, uint64_t addre
 bool guest_copy_to(const struct guest_memory *memory, uint64_t address, const void *from,
                    uint64_t length);
 
+/* A naturally aligned 64-bit word the guest shares with the hypervisor on
+ * purpose (the pending bits of an I/O request page), for atomic updates
+ * only, never for a value the hypervisor acts on; 0 outside the RAM. */
+static inline uint64_t *guest_shared_word(const struct guest_memory *memory, uint64_t address)
+{
+    if (address % sizeof(uint64_t) || !guest_range_valid(memory, address, sizeof(uint64_t)))
+        return 0;
+    return (uint64_t *)(memory->ram + address);
+}
+
 #endif

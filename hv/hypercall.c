@@ -60,7 +60,9 @@ static int64_t hc_yield(struct hypercall_caller *caller, const uint64_t *args)
 
 static int64_t hc_block(struct hypercall_caller *caller, const uint64_t *args)
 {
-    return partition_vcpu_block(caller->vcpu, args[0]) ? 0 : HC_EBUSY;
+    if (!partition_vcpu_block(caller->vcpu, args[0]))
+        return HC_EBUSY;
+    return ioreq_server_has_work(caller->vcpu) ? HC_BLOCK_REQUESTS : 0;
 }
 
 static int64_t hc_self_info(struct hypercall_caller *caller, const uint64_t *args)
@@ -251,7 +253,7 @@ static int64_t hc_machine_control(struct hypercall_caller *caller, const uint64_
 
 static int64_t hc_ioreq_server(struct hypercall_caller *caller, const uint64_t *args)
 {
-    return ioreq_register_server(caller->partition, args[0], args[1]);
+    return ioreq_register_server(caller->vcpu, args[0]);
 }
 
 static int64_t hc_ioreq_claim(struct hypercall_caller *caller, const uint64_t *args)
@@ -266,7 +268,7 @@ static int64_t hc_ioreq_claim_mmio(struct hypercall_caller *caller, const uint64
 
 static int64_t hc_ioreq_complete(struct hypercall_caller *caller, const uint64_t *args)
 {
-    return ioreq_complete(caller->partition, args[0], args[1]);
+    return ioreq_complete(caller->partition, args[0], args[1], args[2]);
 }
 
 static int64_t hc_console_server(struct hypercall_caller *caller, const uint64_t *args)

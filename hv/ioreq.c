@@ -1,7 +1,8 @@
 #include "hv/ioreq.h"
 
+#include <stddef.h>
+
 #include "hv/device_model.h"
-#include "hv/event.h"
 #include "hv/partition.h"
 #include "hv/spinlock.h"
 
@@ -25,8 +26,9 @@ static struct {
     struct spinlock lock;
     struct partition *partition;          /* 0: no server (or it is restarting) */
     const struct partition *claims_owner; /* whose claims stand */
+    struct vcpu *vcpu;                    /* the server's vCPU, woken for requests */
     uint64_t page;
-    unsigned port;
+    unsigned outstanding; /* requests posted and not yet completed */
     unsigned claim_count, mmio_claim_count;
     struct port_range claims[HC_IOREQ_CLAIMS];
     struct mmio_range mmio_claims[HC_IOREQ_CLAIMS];
@@ -36,7 +38,7 @@ static struct {
 
 #define PAGE 4096ull
 
-static bool post(struct partition *to, uint64_t slot, const struct hc_ioreq *request);
+static bool post(struct partition *to, unsigned slot, const struct hc_ioreq *request);
 
 /* A server that starts (again) learns of the requests still waiting: their
  * vCPUs have been paused since the previous server went away. */
@@ -48,27 +50,33 @@ static void repost_pending(struct partition *to)
     }
 }
 
-int64_t ioreq_register_server(struct partition *caller, uint64_t page, uint64_t port)
+/* The requests still waiting appear in the new page, and the server finds
+ * them before it sleeps. */
+int64_t ioreq_register_server(struct vcpu *caller, uint64_t page)
 {
+    struct partition *p = caller->partition;
+
     if (page % PAGE)
         return HC_EINVAL;
-    if (!partition_range_in_ram(caller, page, sizeof(struct hc_ioreq_page)))
+    if (!partition_range_in_ram(p, page, sizeof(struct hc_ioreq_page)))
         return HC_EFAULT;
-    if (port >= HC_EVENT_PORTS || !caller->events.ports[port].bound)
-        return HC_ENOENT;
     spin_lock(&server.lock);
-    int64_t result = server.partition && server.partition != caller ? HC_EBUSY : 0;
+    int64_t result = server.partition && server.partition != p ? HC_EBUSY : 0;
     if (!result) {
-        server.partition = caller;
-        server.claims_owner = caller;
+        server.partition = p;
+        server.claims_owner = p;
+        server.vcpu = caller;
         server.page = page;
-        server.port = (unsigned)port;
-        repost_pending(caller);
+        repost_pending(p);
     }
     spin_unlock(&server.lock);
-    if (!result)
-        event_raise(caller, (unsigned)port);
     return result;
+}
+
+bool ioreq_server_has_work(const struct vcpu *v)
+{
+    return v == __atomic_load_n(&server.vcpu, __ATOMIC_RELAXED) &&
+           __atomic_load_n(&server.outstanding, __ATOMIC_SEQ_CST) != 0;
 }
 
 /* Under the lock: whether the caller serves and has room for a claim. */
@@ -124,28 +132,42 @@ bool ioreq_port_claimed(uint16_t port)
     return false;
 }
 
-/* The server's copy of the slot: what it needs to emulate the access. */
-static bool post(struct partition *to, uint64_t slot, const struct hc_ioreq *request)
+/* The server's copy of the slot, then its bit: whoever sees the bit finds
+ * the request in place. */
+static bool post(struct partition *to, unsigned slot, const struct hc_ioreq *request)
 {
     struct guest_memory memory = partition_guest_memory(to);
+    uint64_t at = server.page + offsetof(struct hc_ioreq_page, slots) + slot * sizeof(*request);
+    uint64_t *pending = guest_shared_word(
+        &memory, server.page + offsetof(struct hc_ioreq_page, pending) + slot / 64 * 8);
 
-    return guest_copy_to(&memory, server.page + slot * sizeof(*request), request, sizeof(*request));
+    if (!pending || !guest_copy_to(&memory, at, request, sizeof(*request)))
+        return false;
+    __atomic_fetch_or(pending, 1ull << (slot % 64), __ATOMIC_SEQ_CST);
+    return true;
 }
+
+/* A server that is awake finds the request before it sleeps again: only a
+ * sleeping one is woken (see partition_vcpu_block). */
+static void wake_server(struct vcpu *server_vcpu)
+{
+    if (server_vcpu && __atomic_load_n(&server_vcpu->blocked, __ATOMIC_SEQ_CST))
+        partition_wake_vcpu(server_vcpu);
+}
+
+_Static_assert(HC_IOREQ_SLOTS >= CONFIG_MAX_CPUS, "a request slot for every CPU");
 
 /* Posts the request the caller filled in (kind, port or address, size,
  * direction, data) and waits for its answer. */
 static bool forward(struct vcpu *vcpu, struct hc_ioreq what, uint32_t *value)
 {
-    unsigned slot = vcpu->cpu_index;
+    unsigned slot = vcpu->cpu_index; /* below HC_IOREQ_SLOTS: see the assertion above */
     struct request *r = &server.requests[slot];
     bool out = what.write;
 
-    if (slot >= HC_IOREQ_SLOTS) {
-        *value = out ? *value : 0xffffffffu;
-        return true; /* no slot for this CPU: the bare-metal answer */
-    }
     spin_lock(&server.lock);
     *r = (struct request){.pending = true, .vcpu = vcpu};
+    __atomic_add_fetch(&server.outstanding, 1, __ATOMIC_SEQ_CST);
     what.state = HC_IOREQ_PENDING;
     what.partition_id = vcpu->partition->id;
     what.vcpu = vcpu->index;
@@ -157,11 +179,10 @@ static bool forward(struct vcpu *vcpu, struct hc_ioreq what, uint32_t *value)
     struct partition *to = server.partition;
     if (to)
         post(to, slot, &r->posted);
-    unsigned event_port = server.port;
+    struct vcpu *server_vcpu = to ? server.vcpu : 0;
     spin_unlock(&server.lock);
 
-    if (to)
-        event_raise(to, event_port);
+    wake_server(server_vcpu);
     if (!partition_vcpu_wait_for(vcpu, &r->pending))
         return false;
     if (!out)
@@ -247,20 +268,29 @@ static enum device_result forward_model_access(struct vcpu *vcpu, void *state,
 
 const struct device_model ioreq_forward_model = {"forward to the I/O server", forward_model_access};
 
-int64_t ioreq_complete(struct partition *caller, uint64_t slot, uint64_t value)
+/* Under the lock: the waiting request is done. */
+static struct vcpu *finish(struct request *r, uint32_t data)
+{
+    r->data = data;
+    __atomic_sub_fetch(&server.outstanding, 1, __ATOMIC_SEQ_CST);
+    __atomic_store_n(&r->pending, false, __ATOMIC_RELEASE);
+    return r->vcpu;
+}
+
+int64_t ioreq_complete(struct partition *caller, uint64_t slot, uint64_t value, uint64_t sequence)
 {
     if (slot >= HC_IOREQ_SLOTS)
         return HC_EINVAL;
     spin_lock(&server.lock);
     struct request *r = &server.requests[slot];
-    int64_t result = server.partition != caller ? HC_EPERM : !r->pending ? HC_ENOENT : 0;
-    struct vcpu *waiting = r->vcpu;
-    if (!result) {
-        r->data = (uint32_t)value;
-        __atomic_store_n(&r->pending, false, __ATOMIC_RELEASE);
-    }
-    spin_unlock(&server.lock);
+    int64_t result = server.partition != caller                      ? HC_EPERM
+                     : !r->pending || r->posted.sequence != sequence ? HC_ENOENT
+                                                                     : 0;
+    struct vcpu *waiting = 0;
     if (!result)
+        waiting = finish(r, (uint32_t)value);
+    spin_unlock(&server.lock);
+    if (waiting)
         partition_wake_vcpu(waiting);
     return result;
 }
@@ -268,8 +298,10 @@ int64_t ioreq_complete(struct partition *caller, uint64_t slot, uint64_t value)
 void ioreq_server_suspend(const struct partition *server_partition)
 {
     spin_lock(&server.lock);
-    if (server.partition == server_partition)
+    if (server.partition == server_partition) {
         server.partition = 0;
+        server.vcpu = 0;
+    }
     spin_unlock(&server.lock);
 }
 
@@ -283,15 +315,12 @@ void ioreq_server_gone(const struct partition *gone)
     if (server.partition == gone || server.claims_owner == gone) {
         server.partition = 0;
         server.claims_owner = 0;
+        server.vcpu = 0;
         server.claim_count = 0;
         server.mmio_claim_count = 0;
         for (unsigned slot = 0; slot < HC_IOREQ_SLOTS; slot++) {
-            struct request *r = &server.requests[slot];
-            if (!r->pending)
-                continue;
-            r->data = 0xffffffffu;
-            __atomic_store_n(&r->pending, false, __ATOMIC_RELEASE);
-            to_wake[wakes++] = r->vcpu;
+            if (server.requests[slot].pending)
+                to_wake[wakes++] = finish(&server.requests[slot], 0xffffffffu);
         }
     }
     spin_unlock(&server.lock);

@@ -24,9 +24,12 @@ struct vcpu;
  * the server claims nothing, gives the bare-metal answer). */
 extern const struct device_model ioreq_forward_model;
 
-int64_t ioreq_register_server(struct partition *caller, uint64_t page, uint64_t port);
+int64_t ioreq_register_server(struct vcpu *caller, uint64_t page);
 int64_t ioreq_claim(struct partition *caller, uint64_t first_port, uint64_t count);
-int64_t ioreq_complete(struct partition *caller, uint64_t slot, uint64_t value);
+int64_t ioreq_complete(struct partition *caller, uint64_t slot, uint64_t value, uint64_t sequence);
+
+/* Whether v serves I/O requests and some wait for it: its HC_BLOCK returns. */
+bool ioreq_server_has_work(const struct vcpu *v);
 int64_t ioreq_claim_mmio(struct partition *caller, uint64_t base, uint64_t length);
 
 /* Claims lie below the largest guest-physical address EPT can map. */

@@ -385,7 +385,10 @@ static void create_vcpus(struct partition *p)
         if (!config_partition_has_cpu(p->config, cpu))
             continue;
         struct vcpu *v = &vcpus[cpu];
-        *v = (struct vcpu){.cpu_index = cpu, .partition = p, .index = vcpu_index_of(p, cpu)};
+        *v = (struct vcpu){.cpu_index = cpu,
+                           .partition = p,
+                           .index = vcpu_index_of(p, cpu),
+                           .pv = partition_is_pv(p)};
         arch_vcpu_create(v);
         p->vcpus[v->index] = v;
         p->vcpu_count++;

@@ -130,10 +130,18 @@ extern const struct device_model partition_debugcon_model, partition_exit_port_m
 const char *partition_name(const struct partition *partition);
 bool partition_is_pv(const struct partition *partition);
 
-/* Before every VM entry of a partition's vCPU: acts on stop requests, INIT,
- * the time limit and the APIC timer, injects a pending interrupt and sets
- * the preemption timer. Returns nonzero to enter the guest. */
+/* Before a VM entry of a partition's vCPU that has work noted
+ * (vcpu_note_work): acts on stop requests, INIT, the time limit and the
+ * APIC timer, injects a pending interrupt and sets the preemption timer.
+ * Returns nonzero to enter the guest. */
 int partition_vcpu_before_entry(struct vcpu *vcpu);
+
+/* vcpu_note_work() for every vCPU of the partition. */
+static inline void partition_note_work(struct partition *p)
+{
+    for (unsigned i = 0; i < p->vcpu_count; i++)
+        vcpu_note_work(p->vcpus[i]);
+}
 
 /* The guest executed HLT with interrupts on: sleeps until it has an
  * interrupt to take (or must stop). Returns nonzero to resume it. */

@@ -93,6 +93,7 @@ int64_t partition_set_timer(struct partition *p, uint64_t tsc_deadline, uint64_t
     p->timer_deadline = 0;
     p->timer_port = (unsigned)port;
     __atomic_store_n(&p->timer_deadline, tsc_deadline, __ATOMIC_RELEASE);
+    partition_note_work(p);
     return 0;
 }
 

@@ -2,6 +2,7 @@
  * it the console and exit ports), its time limit. */
 #include "hv/arch.h"
 #include "include/bulkhead/guest_abi.h"
+#include "hv/ioreq.h"
 #include "hv/log.h"
 #include "hv/partition.h"
 
@@ -20,6 +21,7 @@ bool partition_is_pv(const struct partition *partition)
 void partition_stop_all(struct partition *p)
 {
     p->stopping = true;
+    partition_note_work(p);
     for (unsigned i = 0; i < p->vcpu_count; i++) {
         if (p->vcpus[i]->cpu_index != arch_cpu_index())
             arch_vcpu_kick(p->vcpus[i]);
@@ -86,42 +88,44 @@ static bool vcpu_may_run(struct vcpu *v, uint64_t now)
     return true;
 }
 
-/* Most exits leave nothing to do before the next entry: no request, no
- * deadline of any kind, no interrupt, no stale translation. Checking that
- * first keeps the common round trip short. */
-static bool nothing_to_do(const struct vcpu *v)
-{
-    const struct partition *p = v->partition;
-
-    return !p->stopping && !p->stop_requested && p->command == PARTITION_COMMAND_NONE &&
-           !p->deadline_tsc && !p->timer_deadline && v->ept_generation_seen == p->ept_generation &&
-           arch_vcpu_quiet(v);
-}
-
+/* A deadline or an interrupt that still waits keeps the work noted, so the
+ * next entry looks again; everything else is noted by whoever changes it. */
 int partition_vcpu_before_entry(struct vcpu *v)
 {
-    if (nothing_to_do(v))
-        return 1;
+    vcpu_take_work(v);
     uint64_t now = arch_read_tsc();
 
     if (!vcpu_may_run(v, now))
         return 0;
-    arch_vcpu_inject_pending(v);
+    bool interrupt_waits = arch_vcpu_inject_pending(v);
     uint64_t deadline = next_deadline(v);
     arch_vcpu_set_timer(v, deadline > now ? deadline - now : (deadline ? 0 : UINT64_MAX));
+    if (interrupt_waits || deadline)
+        vcpu_note_work(v);
     return 1;
 }
 
-int partition_vcpu_block(struct vcpu *v, uint64_t tsc_deadline)
+static int sleep_until_woken(struct vcpu *v, uint64_t tsc_deadline)
 {
     for (;;) {
         uint64_t now = arch_read_tsc();
         if (!vcpu_may_run(v, now))
             return 0;
-        if (arch_vcpu_interrupt_pending(v) || (tsc_deadline && now >= tsc_deadline))
+        if (arch_vcpu_interrupt_pending(v) || ioreq_server_has_work(v) ||
+            (tsc_deadline && now >= tsc_deadline))
             return 1;
         arch_wait_for_interrupt(earliest(next_deadline(v), tsc_deadline));
     }
+}
+
+/* Whoever gives a blocked vCPU work kicks it; one that is awake finds the
+ * work before it sleeps, as `blocked` is set before it looks. */
+int partition_vcpu_block(struct vcpu *v, uint64_t tsc_deadline)
+{
+    __atomic_store_n(&v->blocked, true, __ATOMIC_SEQ_CST);
+    int woken = sleep_until_woken(v, tsc_deadline);
+    __atomic_store_n(&v->blocked, false, __ATOMIC_RELEASE);
+    return woken;
 }
 
 bool partition_vcpu_wait_for(struct vcpu *v, volatile bool *busy)
@@ -174,7 +178,12 @@ void partition_console_write(struct partition *p, const char *text, unsigned len
  * when its HLT wait ends. */
 void partition_set_irq_line(struct partition *target, unsigned line, bool high)
 {
-    if (arch_partition_set_irq_line(target, line, high) && target->vcpu_count)
+    bool pending = arch_partition_set_irq_line(target, line, high);
+
+    if (!target->vcpu_count)
+        return;
+    vcpu_note_work(target->vcpus[0]);
+    if (pending)
         partition_wake_vcpu(target->vcpus[0]);
 }
 

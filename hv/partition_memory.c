@@ -11,6 +11,13 @@ bool partition_range_in_ram(const struct partition *p, uint64_t address, uint64_
     return address <= p->ram_size && length <= p->ram_size - address;
 }
 
+/* Every vCPU must drop its translations before it enters again. */
+static void retire_translations(struct partition *p)
+{
+    __atomic_add_fetch(&p->ept_generation, 1, __ATOMIC_ACQ_REL);
+    partition_note_work(p);
+}
+
 bool partition_map_foreign(struct partition *grantee, uint64_t address,
                            const struct partition *granter, uint64_t granter_address, uint64_t size,
                            bool writable)
@@ -30,7 +37,7 @@ bool partition_map_foreign(struct partition *grantee, uint64_t address,
              * (the window was empty); the caller flushes, as a vCPU may have
              * used it meanwhile. */
             arch_unmap_memory_region(grantee, address, size);
-            __atomic_add_fetch(&grantee->ept_generation, 1, __ATOMIC_ACQ_REL);
+            retire_translations(grantee);
         }
     }
     spin_unlock(&grantee->ept_lock);
@@ -41,7 +48,7 @@ void partition_unmap_foreign(struct partition *grantee, uint64_t address, uint64
 {
     spin_lock(&grantee->ept_lock);
     arch_unmap_memory_region(grantee, address, size);
-    __atomic_add_fetch(&grantee->ept_generation, 1, __ATOMIC_ACQ_REL);
+    retire_translations(grantee);
     spin_unlock(&grantee->ept_lock);
 }
 

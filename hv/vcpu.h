@@ -21,10 +21,32 @@ struct vcpu {
     unsigned cpu_index;          /* the physical CPU it is pinned to */
     unsigned index;              /* within its partition */
     struct partition *partition; /* 0 for the probe guest */
+    bool pv;                     /* the partition's mode, for the exit path */
     enum vcpu_state state;
     volatile uint64_t ept_generation_seen; /* see partition_flush_ept() */
+    volatile uint32_t work;                /* see vcpu_note_work() */
+    volatile bool blocked;                 /* asleep in HC_BLOCK or HLT: needs a kick */
     uint64_t exits_total;
     struct vcpu_arch arch;
 };
+
+/* Whoever changes what a vCPU must act on before its next entry (an
+ * interrupt, a stop, a deadline, a stale translation) says so here, after
+ * the change: while the word is clear, the entry path looks at nothing
+ * else. The entry path clears it before it looks, so nothing is missed. */
+static inline void vcpu_note_work(struct vcpu *v)
+{
+    __atomic_store_n(&v->work, 1, __ATOMIC_RELEASE);
+}
+
+static inline bool vcpu_has_work(const struct vcpu *v)
+{
+    return __atomic_load_n(&v->work, __ATOMIC_RELAXED) != 0;
+}
+
+static inline bool vcpu_take_work(struct vcpu *v)
+{
+    return __atomic_exchange_n(&v->work, 0, __ATOMIC_ACQ_REL) != 0;
+}
 
 #endif

@@ -35,6 +35,7 @@ struct vcpu_arch {
     uint16_t vpid;
     uint64_t vmcs_phys;
     uint64_t io_bitmaps;    /* its partition's own; 0: the shared ones */
+    uint32_t exit_reason;   /* of the exit being handled, read once */
     uint32_t stop_reason;   /* exit reason that stopped it */
     uint8_t tpr;            /* CR8 as the guest sees it */
     bool preemption_parked; /* the VMCS holds the no-deadline timer value */

@@ -70,6 +70,7 @@ static int access_cr8(struct vcpu *vcpu, unsigned type, unsigned reg)
             return 1;
         }
         vcpu->arch.tpr = (uint8_t)value;
+        vcpu_note_work(vcpu); /* a lower priority may free an interrupt */
     } else {
         exit_write_register(vcpu, reg, vcpu->arch.tpr);
     }

@@ -133,7 +133,7 @@ int exit_crash_guest(struct vcpu *vcpu, uint32_t reason, const char *why)
 
 static int handle_unknown(struct vcpu *vcpu)
 {
-    return exit_crash_guest(vcpu, (uint32_t)vmcs_read(VMCS_EXIT_REASON), 0);
+    return exit_crash_guest(vcpu, vcpu->arch.exit_reason, 0);
 }
 
 #define CPUID_1_ECX_X2APIC   (1u << 21)
@@ -170,7 +170,7 @@ static void show_virtual_apic(const struct vcpu *vcpu, uint32_t leaf, struct cpu
 static int handle_cpuid(struct vcpu *vcpu)
 {
     uint32_t leaf = (uint32_t)vcpu->arch.regs.rax;
-    bool pv = vcpu->partition && partition_is_pv(vcpu->partition);
+    bool pv = vcpu->pv;
     struct cpuid_regs r = cpu_cpuid(leaf, (uint32_t)vcpu->arch.regs.rcx);
 
     if (leaf == 1) {
@@ -213,10 +213,17 @@ static int handle_vmcall(struct vcpu *vcpu)
 {
     struct partition *p = vcpu->partition;
 
+    int64_t answer;
+
     if (!p)
         return probe_vmcall(vcpu);
-    if (!partition_is_pv(p) || guest_cpl() != 0) {
+    if (!vcpu->pv || guest_cpl() != 0) {
         exit_inject_fault(VECTOR_UD);
+        return 1;
+    }
+    if (hypercall_answer_plain(vcpu->arch.regs.rax, &answer)) {
+        vcpu->arch.regs.rax = (uint64_t)answer;
+        exit_skip_instruction();
         return 1;
     }
     const uint64_t args[6] = {vcpu->arch.regs.rdi, vcpu->arch.regs.rsi, vcpu->arch.regs.rdx,
@@ -324,13 +331,14 @@ int vmexit_dispatch(struct vcpu *vcpu)
     uint32_t reason = (uint32_t)vmcs_read(VMCS_EXIT_REASON);
     uint32_t basic = reason & 0xffff;
 
+    vcpu->arch.exit_reason = reason;
     vcpu->exits_total++;
     if (reason & EXIT_REASON_ENTRY_FAILED || basic >= EXIT_REASON_COUNT)
         return exit_crash_guest(vcpu, reason, 0);
     vcpu->arch.exit_counts[basic]++;
     exit_handler handler = exit_handlers[basic] ? exit_handlers[basic] : handle_unknown;
     int resume = handler(vcpu);
-    if (resume && vcpu->partition)
+    if (resume && vcpu->partition && vcpu_has_work(vcpu))
         resume = partition_vcpu_before_entry(vcpu);
     return resume;
 }

@@ -55,29 +55,23 @@ static int take_interrupt(struct vcpu *vcpu)
 
 /* One event per entry: a fault the exit handler injected goes first, and
  * the interrupt waits for the window after it (SDM Vol. 3C 27.6). */
-void arch_vcpu_inject_pending(struct vcpu *vcpu)
+bool arch_vcpu_inject_pending(struct vcpu *vcpu)
 {
     if (!arch_vcpu_interrupt_pending(vcpu)) {
         set_interrupt_window_exiting(vcpu, false);
-        return;
+        return false;
     }
     bool event_queued = vmcs_read(VMCS_ENTRY_INTERRUPTION_INFO) & INTERRUPTION_VALID;
     if (event_queued || !vcpu_interrupts_enabled()) {
         set_interrupt_window_exiting(vcpu, true);
-        return;
+        return true;
     }
     int vector = take_interrupt(vcpu);
     if (vector >= 0)
         vmcs_write(VMCS_ENTRY_INTERRUPTION_INFO,
                    INTERRUPTION_VALID | INTERRUPTION_TYPE_EXTERNAL | (uint32_t)vector);
     set_interrupt_window_exiting(vcpu, false);
-}
-
-bool arch_vcpu_quiet(const struct vcpu *v)
-{
-    return !v->arch.init_pending && !vapic_timer_deadline(&v->arch.apic) &&
-           v->arch.preemption_parked && !v->arch.interrupt_window &&
-           vapic_irr_empty(&v->arch.apic) && (!v->arch.pic || vpic_quiet(v->arch.pic));
+    return arch_vcpu_interrupt_pending(vcpu); /* a PIC in auto-EOI mode may have more */
 }
 
 void arch_vcpu_kick(const struct vcpu *vcpu)

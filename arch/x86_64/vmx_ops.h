@@ -120,14 +120,14 @@ void vmcs_access_failed(const char *op, enum vmcs_field field, const void *calle
 static inline uint64_t vmcs_read(enum vmcs_field field)
 {
     uint64_t value = 0;
-    if (!vmx_read_safe(field, &value))
+    if (__builtin_expect(!vmx_read_safe(field, &value), 0))
         vmcs_access_failed("vmread", field, __builtin_return_address(0));
     return value;
 }
 
 static inline void vmcs_write(enum vmcs_field field, uint64_t value)
 {
-    if (!vmx_write_safe(field, value))
+    if (__builtin_expect(!vmx_write_safe(field, value), 0))
         vmcs_access_failed("vmwrite", field, __builtin_return_address(0));
 }
 

@@ -10,7 +10,8 @@
  *
  * Everything in the request page is treated as hostile: each slot is copied
  * before it is looked at, and one that does not make sense is answered with
- * all ones and counted.
+ * all ones and counted. Requests wake dom0 without an interrupt: HC_BLOCK
+ * returns when they wait, and their bits in the page say which slots.
  */
 #include "guests/dom0/console.h"
 #include "guests/dom0/models.h"
@@ -21,7 +22,6 @@
 #include "guests/lib/hypercall.h"
 #include "lib/string.h"
 
-#define REQUEST_VECTOR  0x40
 #define CONSOLE_VECTOR  0x41
 #define MAX_PARTITIONS  8
 #define IDLE_POLL_TICKS 20000000ull
@@ -35,7 +35,7 @@ static unsigned partition_count;
 static volatile uint32_t wakeups, console_events;
 static unsigned rejected;
 
-/* An I/O request came, or a byte typed at the operator's console. */
+/* A byte typed at the operator's console. */
 static void on_wakeup(uint8_t vector)
 {
     (void)vector;
@@ -74,15 +74,12 @@ void dom0_print_line(uint32_t partition_id, const char *line)
 static void serve_slot(unsigned slot)
 {
     struct hc_ioreq request;
+    uint32_t value = 0xffffffffu;
 
     memcpy(&request, (const void *)&requests.slots[slot], sizeof(request));
-    if (request.state != HC_IOREQ_PENDING)
-        return;
-    uint32_t value = 0xffffffffu;
     if (!models_serve(&request, &value))
         rejected++;
-    requests.slots[slot].state = HC_IOREQ_FREE;
-    hc_ioreq_complete(slot, value);
+    hc_ioreq_complete(slot, value, request.sequence);
 }
 
 static bool others_running(const struct bulkhead_boot_info *info)
@@ -95,10 +92,21 @@ static bool others_running(const struct bulkhead_boot_info *info)
     return false;
 }
 
+/* Only the slots whose bits it takes; a request that comes meanwhile is
+ * found by the next round, before dom0 sleeps. */
 static void serve_requests(void)
 {
-    for (unsigned slot = 0; slot < HC_IOREQ_SLOTS; slot++)
-        serve_slot(slot);
+    bool any;
+
+    do {
+        any = false;
+        for (unsigned word = 0; word < HC_IOREQ_SLOTS / 64; word++) {
+            uint64_t bits = __atomic_exchange_n(&requests.pending[word], 0, __ATOMIC_ACQUIRE);
+            any |= bits != 0;
+            for (; bits; bits &= bits - 1)
+                serve_slot(word * 64 + (unsigned)__builtin_ctzll(bits));
+        }
+    } while (any);
 }
 
 /* With a fresh partition list: names, and the rings of partitions gone. */
@@ -123,8 +131,7 @@ static bool start_serving(const struct bulkhead_boot_info *info)
     event_enable_x2apic();
     if (!console_backend_start(info->memory_bytes, CONSOLE_VECTOR, on_console))
         return false;
-    int64_t port = event_bind(REQUEST_VECTOR, 0, on_wakeup);
-    if (port < 0 || hc_ioreq_server(&requests, (uint32_t)port) != 0 || !models_claim())
+    if (hc_ioreq_server(&requests) != 0 || !models_claim())
         return false;
     models_reset();
     return true;

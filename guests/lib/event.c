@@ -65,11 +65,13 @@ static bool deadline_passed(uint64_t tsc_deadline)
 
 bool event_wait(volatile uint32_t *count, uint32_t at_least, uint64_t tsc_deadline)
 {
+    bool requests = false;
+
     cpu_disable_interrupts();
-    while (*count < at_least && !deadline_passed(tsc_deadline)) {
-        hc_block(tsc_deadline);
+    while (*count < at_least && !requests && !deadline_passed(tsc_deadline)) {
+        requests = hc_block(tsc_deadline) == HC_BLOCK_REQUESTS;
         cpu_interrupt_window(); /* the handler of what woke us runs here */
     }
     cpu_enable_interrupts();
-    return *count >= at_least;
+    return *count >= at_least || requests;
 }

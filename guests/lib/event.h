@@ -37,7 +37,8 @@ int64_t event_connect_retrying(uint32_t peer_id, uint32_t peer_port, unsigned at
  * Sleeps in HC_BLOCK until *count reaches at_least or the TSC passes
  * tsc_deadline (0: no deadline). Interrupts are off between the check and the
  * block, so an event that comes in between still wakes it. Returns whether
- * the count was reached. Interrupts are on afterwards.
+ * the count was reached, or, for an I/O server, whether requests wait (they
+ * end the wait too). Interrupts are on afterwards.
  */
 bool event_wait(volatile uint32_t *count, uint32_t at_least, uint64_t tsc_deadline);
 

@@ -203,9 +203,9 @@ const char *hc_error_name(int64_t result)
     return "unknown error";
 }
 
-int64_t hc_ioreq_server(struct hc_ioreq_page *page, uint32_t port)
+int64_t hc_ioreq_server(struct hc_ioreq_page *page)
 {
-    return hypercall(HC_IOREQ_SERVER, (uint64_t)page, port, 0, 0);
+    return hypercall(HC_IOREQ_SERVER, (uint64_t)page, 0, 0, 0);
 }
 
 int64_t hc_ioreq_claim(uint16_t first_port, uint32_t count)
@@ -218,9 +218,9 @@ int64_t hc_ioreq_claim_mmio(uint64_t base, uint64_t length)
     return hypercall(HC_IOREQ_CLAIM_MMIO, base, length, 0, 0);
 }
 
-int64_t hc_ioreq_complete(uint32_t slot, uint32_t value)
+int64_t hc_ioreq_complete(uint32_t slot, uint32_t value, uint64_t sequence)
 {
-    return hypercall(HC_IOREQ_COMPLETE, slot, value, 0, 0);
+    return hypercall(HC_IOREQ_COMPLETE, slot, value, sequence, 0);
 }
 
 int64_t hc_console_server(uint64_t window, uint32_t port)

@@ -59,9 +59,9 @@ int64_t hc_console_take(uint16_t serial_port);
 int64_t hc_device_irq_bind(unsigned irq, uint8_t vector);
 int64_t hc_device_irq_unmask(unsigned irq);
 
-int64_t hc_ioreq_server(struct hc_ioreq_page *page, uint32_t port);
+int64_t hc_ioreq_server(struct hc_ioreq_page *page);
 int64_t hc_ioreq_claim(uint16_t first_port, uint32_t count);
-int64_t hc_ioreq_complete(uint32_t slot, uint32_t value);
+int64_t hc_ioreq_complete(uint32_t slot, uint32_t value, uint64_t sequence);
 int64_t hc_ioreq_claim_mmio(uint64_t base, uint64_t length);
 
 int64_t hc_console_server(uint64_t window, uint32_t port);

@@ -30,8 +30,8 @@
 #define HC_CPUID_SIGNATURE 0x40000000u
 #define HC_CPUID_VERSION   0x40000001u
 #define HC_ABI_VERSION                                                                             \
-    ((1u << 16) | 1u) /* 1.1: the I/O, console, log, machine and device calls (45-58); structures  \
-                         grew only at their ends */
+    ((2u << 16) | 0u) /* 2.0: I/O requests found through a pending bitmap, completed by sequence   \
+                         number; HC_BLOCK tells a server of them */
 
 #define HC_FEATURE_EVENTS  (1u << 0)
 #define HC_FEATURE_GRANTS  (1u << 1)
@@ -44,7 +44,8 @@ enum hypercall_number {
     HC_CONSOLE_WRITE = 2, /* (buffer, length <= HC_CONSOLE_MAX) -> bytes written */
     HC_YIELD = 3,         /* () -> 0: gives up the CPU for a moment */
     HC_BLOCK = 4,         /* (tsc_deadline or 0) -> 0: sleeps until an event is pending
-                             for this vCPU or the deadline passes */
+                             for this vCPU or the deadline passes; HC_BLOCK_REQUESTS to
+                             an I/O server whose requests wait (at once if they do) */
     HC_SELF_INFO = 5,     /* (struct hc_self_info *) -> 0 */
 
     HC_EVENT_BIND = 10,    /* (vector, peer partition id or 0) -> port */
@@ -86,12 +87,14 @@ enum hypercall_number {
     HC_IOREQ_CLAIM_MMIO = 48, /* (guest-physical base, length) -> 0 (privileged): loads and
                                  stores of full partitions there become requests */
 
-    HC_IOREQ_SERVER = 50,   /* (request page address, event port) -> 0 (privileged): the
-                               caller serves I/O requests of full partitions */
+    HC_IOREQ_SERVER = 50,   /* (page-aligned struct hc_ioreq_page address) -> 0
+                               (privileged): the calling vCPU serves I/O requests of full
+                               partitions */
     HC_IOREQ_CLAIM = 51,    /* (first port, count) -> 0 (privileged): accesses of full
                                partitions to these ports become requests */
-    HC_IOREQ_COMPLETE = 52, /* (slot, value read) -> 0 (privileged): the request in
-                               `slot` is done; its vCPU resumes */
+    HC_IOREQ_COMPLETE = 52, /* (slot, value read, sequence) -> 0 (privileged): the request
+                               in `slot` with that sequence number is done; its vCPU
+                               resumes */
 
     HC_CONSOLE_SERVER = 53,  /* (window address, event port) -> bit mask of the partition ids
                                 whose console rings now appear in the window (privileged):
@@ -154,14 +157,17 @@ enum hc_machine_action {
 };
 
 /*
- * I/O requests. When a vCPU of a full partition touches a claimed port, the
- * hypervisor pauses it, fills the slot of its physical CPU in the server's
- * request page and raises the server's event port; the server answers with
- * HC_IOREQ_COMPLETE (and marks its copy of the slot free itself). The
- * sequence number tells a new request from an old one.
+ * I/O requests (ABI 2). When a vCPU of a full partition touches a range the
+ * server claimed, the hypervisor pauses it, copies the request into the
+ * slot of its physical CPU in the server's request page, sets that slot's
+ * bit in `pending` and, if the server sleeps in HC_BLOCK, wakes it:
+ * HC_BLOCK then returns HC_BLOCK_REQUESTS. No event, no interrupt. The
+ * server takes the words of `pending` with an atomic exchange, serves the
+ * slots whose bits were set and answers each with HC_IOREQ_COMPLETE(slot,
+ * value, sequence); an answer whose sequence is not the slot's is refused.
  */
-#define HC_IOREQ_SLOTS  64
-#define HC_IOREQ_CLAIMS 8 /* port ranges, and MMIO ranges, a server may claim */
+#define HC_IOREQ_SLOTS  256 /* one per physical CPU the hypervisor can run */
+#define HC_IOREQ_CLAIMS 8   /* port ranges, and MMIO ranges, a server may claim */
 
 enum hc_ioreq_state {
     HC_IOREQ_FREE = 0,
@@ -196,8 +202,12 @@ struct hc_ioreq {
 };
 
 struct hc_ioreq_page {
+    uint64_t pending[HC_IOREQ_SLOTS / 64]; /* bit n % 64 of word n / 64: slot n waits */
+    uint64_t reserved[4];
     struct hc_ioreq slots[HC_IOREQ_SLOTS];
 };
+
+#define HC_BLOCK_REQUESTS 1 /* HC_BLOCK's answer to a server that has I/O requests waiting */
 
 struct hc_self_info {
     uint32_t partition_id;

@@ -19,9 +19,7 @@ static void setup(void)
 {
     world_reset();
     world_make_full(GUEST);
-    int64_t port = world_call2(WORLD_DOM0, HC_EVENT_BIND, 0x40, 0);
-    cr_assert_geq(port, 0);
-    cr_assert_eq(world_call2(WORLD_DOM0, HC_IOREQ_SERVER, SERVER_PAGE, (uint64_t)port), 0);
+    cr_assert_eq(world_call2(WORLD_DOM0, HC_IOREQ_SERVER, SERVER_PAGE, 0), 0);
     cr_assert_eq(world_call2(WORLD_DOM0, HC_IOREQ_CLAIM, COM1, 8), 0);
 }
 
@@ -33,13 +31,19 @@ static void teardown(void)
 
 TestSuite(ioreq, .init = setup, .fini = teardown);
 
+static struct hc_ioreq_page *server_page(void)
+{
+    return (struct hc_ioreq_page *)(world_ram(WORLD_DOM0) + SERVER_PAGE);
+}
+
 static struct hc_ioreq posted_for(const struct vcpu *vcpu)
 {
-    struct hc_ioreq request;
+    return server_page()->slots[vcpu->cpu_index];
+}
 
-    memcpy(&request, world_ram(WORLD_DOM0) + SERVER_PAGE + vcpu->cpu_index * sizeof(request),
-           sizeof(request));
-    return request;
+static bool pending_bit(const struct vcpu *vcpu)
+{
+    return server_page()->pending[vcpu->cpu_index / 64] >> (vcpu->cpu_index % 64) & 1;
 }
 
 Test(ioreq, an_element_of_a_rep_string_instruction_carries_its_count)
@@ -82,7 +86,47 @@ Test(ioreq, the_appended_count_keeps_the_layout_of_the_fields_before_it)
     cr_assert_eq(offsetof(struct hc_ioreq, address), 32);
     cr_assert_eq(offsetof(struct hc_ioreq, rep_count), 40);
     cr_assert_eq(sizeof(struct hc_ioreq), 48);
-    cr_assert_leq(sizeof(struct hc_ioreq_page), WORLD_PAGE);
+    cr_assert_eq(offsetof(struct hc_ioreq_page, slots), 64);
+}
+
+Test(ioreq, a_request_sets_the_bit_of_its_slot_and_only_that)
+{
+    struct vcpu *vcpu = world_partition(GUEST)->vcpus[1];
+    uint32_t value = 0;
+
+    cr_assert(ioreq_forward(vcpu, COM1 + 5, 1, false, &value, 0));
+    cr_assert(pending_bit(vcpu));
+    uint64_t others = 0;
+    for (unsigned word = 0; word < HC_IOREQ_SLOTS / 64; word++)
+        others |= server_page()->pending[word];
+    cr_assert_eq(others, 1ull << (vcpu->cpu_index % 64));
+}
+
+/* The server's vCPU learns of it from HC_BLOCK, without an event. */
+Test(ioreq, block_tells_the_server_that_requests_wait)
+{
+    struct vcpu *vcpu = world_partition(GUEST)->vcpus[0];
+    uint32_t value = 0;
+
+    cr_assert_eq(world_call1(WORLD_DOM0, HC_BLOCK, 0), 0);
+    cr_assert(ioreq_forward(vcpu, COM1 + 5, 1, false, &value, 0));
+    cr_assert_eq(world_call1(WORLD_DOM0, HC_BLOCK, 0), HC_BLOCK_REQUESTS);
+    cr_assert_eq(world_call1(GUEST, HC_BLOCK, 0), 0, "only the server hears of requests");
+}
+
+Test(ioreq, an_answer_must_name_the_sequence_of_the_request_it_completes)
+{
+    struct vcpu *vcpu = world_partition(GUEST)->vcpus[0];
+    uint32_t value = 0;
+
+    cr_assert(ioreq_forward(vcpu, COM1 + 5, 1, false, &value, 0));
+    uint64_t sequence = posted_for(vcpu).sequence;
+    cr_assert_eq(world_call3(WORLD_DOM0, HC_IOREQ_COMPLETE, vcpu->cpu_index, 0x60, sequence - 1),
+                 HC_ENOENT);
+    cr_assert_eq(world_call3(WORLD_DOM0, HC_IOREQ_COMPLETE, vcpu->cpu_index, 0x60, sequence), 0);
+    cr_assert_eq(world_call3(WORLD_DOM0, HC_IOREQ_COMPLETE, vcpu->cpu_index, 0x60, sequence),
+                 HC_ENOENT, "done already");
+    cr_assert_eq(world_call1(WORLD_DOM0, HC_BLOCK, 0), 0, "nothing waits any more");
 }
 
 /* The forward entry of a partition's device table, for one access. */

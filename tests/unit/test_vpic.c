@@ -71,18 +71,6 @@ Test(vpic, request_outlives_a_falling_line_until_taken)
     cr_assert_eq(vpic_acknowledge(&pic), 0x24);
 }
 
-Test(vpic, quiet_until_an_unmasked_request)
-{
-    initialize(0xf7, 0xff, 0x01);
-    cr_assert(vpic_quiet(&pic));
-    vpic_set_line(&pic, 4, true);
-    cr_assert(vpic_quiet(&pic), "IRQ4 is masked");
-    vpic_set_line(&pic, 3, true);
-    cr_assert_not(vpic_quiet(&pic));
-    vpic_acknowledge(&pic);
-    cr_assert(vpic_quiet(&pic), "taken: in service, no longer requested");
-}
-
 Test(vpic, masked_request_waits_for_unmask)
 {
     initialize(0xff, 0xff, 0x01);

@@ -51,7 +51,9 @@ static enum device_result pic_access(struct vcpu *v, void *state, struct device_
         else
             read |= (uint32_t)vpic_read(v->arch.pic, byte_port) << (8 * i);
     }
-    if (!a->write)
+    if (a->write)
+        vcpu_note_work(v); /* a mask or an EOI may free a request */
+    else
         a->value = read;
     return DEVICE_DONE;
 }
@@ -81,6 +83,7 @@ bool arch_partition_register_platform(struct partition *p)
 void arch_vcpu_raise(struct vcpu *v, uint8_t vector)
 {
     vapic_accept(&v->arch.apic, vector);
+    vcpu_note_work(v);
 }
 
 uint64_t arch_vcpu_timer_deadline(const struct vcpu *v)
@@ -125,6 +128,7 @@ static void deliver_ipi(struct vcpu *from, struct vcpu *to, const struct vapic_i
     default:
         return; /* NMIs are not emulated: dropped */
     }
+    vcpu_note_work(to);
     if (to != from)
         arch_vcpu_kick(to);
 }

@@ -157,17 +157,6 @@ void vapic_accept_level(struct vapic *apic, uint8_t vector);
  * software disabled, though IRR keeps accumulating. */
 int vapic_pending(const struct vapic *apic);
 
-/* Whether no interrupt at all is requested (IRR empty): a cheap test for the
- * hypervisor's fast path, before vapic_pending(). */
-static inline bool vapic_irr_empty(const struct vapic *apic)
-{
-    uint32_t any = 0;
-
-    for (unsigned i = 0; i < 8; i++)
-        any |= __atomic_load_n(&apic->irr[i], __ATOMIC_RELAXED);
-    return any == 0;
-}
-
 /* The caller injected `vector`: moves it from IRR to ISR. */
 void vapic_deliver(struct vapic *apic, uint8_t vector);
 

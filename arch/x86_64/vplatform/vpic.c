@@ -162,17 +162,6 @@ bool vpic_set_line(struct vpic *pic, unsigned line, bool high)
     return pending;
 }
 
-static uint8_t unmasked_requests(const struct vpic_chip *chip)
-{
-    return __atomic_load_n(&chip->irr, __ATOMIC_RELAXED) &
-           (uint8_t)~__atomic_load_n(&chip->imr, __ATOMIC_RELAXED);
-}
-
-bool vpic_quiet(const struct vpic *pic)
-{
-    return !unmasked_requests(&pic->master) && !unmasked_requests(&pic->slave);
-}
-
 bool vpic_pending(struct vpic *pic)
 {
     spin_lock(&pic->lock);

@@ -61,11 +61,6 @@ bool vpic_set_line(struct vpic *pic, unsigned line, bool high);
  * higher or equal priority in service). */
 bool vpic_pending(struct vpic *pic);
 
-/* Without the lock, for the exit fast path: false when no unmasked request
- * is there at all. A request another CPU raises also kicks the vCPU, so a
- * stale answer costs nothing but a look at the next exit. */
-bool vpic_quiet(const struct vpic *pic);
-
 /* The CPU takes the interrupt (the INTA cycle): returns its vector and marks
  * it in service, or -1 when none waits any more. */
 int vpic_acknowledge(struct vpic *pic);
