@@ -28,7 +28,7 @@ CORE_CFLAGS := -std=c11 -O2 -g -ffreestanding -fno-pic -fno-pie -mcmodel=kernel 
                -mno-red-zone -mgeneral-regs-only -fno-common \
                -fno-asynchronous-unwind-tables -fno-stack-protector -fstack-clash-protection \
                -fno-builtin -nostdinc -isystem $(shell $(CC) -print-file-name=include) \
-               -I. $(WARNINGS) -MMD -MP
+               -I. $(WARNINGS) -MMD -MP $(CORE_DEFINES)
 CORE_C   := $(filter-out arch/x86_64/asm_offsets.c,$(wildcard arch/x86_64/*.c arch/x86_64/vplatform/*.c \
                                                         hv/*.c lib/*.c drivers/*.c))
 CORE_ASM := $(wildcard arch/x86_64/*.asm)
@@ -152,7 +152,9 @@ boot-stats: all
 .PHONY: boot-stats
 
 # ---- benchmarks ------------------------------------------------------------
+# The trace core is the same core with its I/O request steps stamped (hv/trace.h).
 bench: all
-	tools/bench.sh $(BUILD)/BOOTX64.EFI $(BUILD)/core.elf $(BUILD)/guests
+	$(MAKE) BUILD=$(BUILD)/trace CORE_DEFINES=-DBULKHEAD_TRACE $(BUILD)/trace/core.elf
+	tools/bench.sh $(BUILD)/BOOTX64.EFI $(BUILD)/core.elf $(BUILD)/guests $(BUILD)/trace/core.elf
 
 .PHONY: bench

@@ -40,6 +40,8 @@ struct device_access {
     bool write;
     uint64_t value;     /* the value written, or the value read once done */
     uint32_t rep_count; /* ports: what struct hc_ioreq's rep_count says, else 0 */
+    uint32_t count;     /* ports: a block of a REP INS/OUTS, these many elements */
+    uint64_t buffer;    /* at this guest-physical address (only with count) */
 };
 
 enum device_result {

@@ -60,9 +60,15 @@ static int64_t hc_yield(struct hypercall_caller *caller, const uint64_t *args)
 
 static int64_t hc_block(struct hypercall_caller *caller, const uint64_t *args)
 {
+    uint64_t called = TRACE_ON ? arch_read_tsc() : 0;
+
+    ioreq_server_poll(caller->vcpu);
     if (!partition_vcpu_block(caller->vcpu, args[0]))
         return HC_EBUSY;
-    return ioreq_server_has_work(caller->vcpu) ? HC_BLOCK_REQUESTS : 0;
+    if (!ioreq_server_has_work(caller->vcpu))
+        return 0;
+    ioreq_trace_server_woken(called);
+    return HC_BLOCK_REQUESTS;
 }
 
 static int64_t hc_self_info(struct hypercall_caller *caller, const uint64_t *args)
@@ -258,12 +264,19 @@ static int64_t hc_ioreq_server(struct hypercall_caller *caller, const uint64_t *
 
 static int64_t hc_ioreq_claim(struct hypercall_caller *caller, const uint64_t *args)
 {
-    return ioreq_claim(caller->partition, args[0], args[1]);
+    return ioreq_claim(caller->partition, args[0], args[1], args[2]);
 }
 
 static int64_t hc_ioreq_claim_mmio(struct hypercall_caller *caller, const uint64_t *args)
 {
-    return ioreq_claim_mmio(caller->partition, args[0], args[1]);
+    return ioreq_claim_mmio(caller->partition, args[0], args[1], args[2]);
+}
+
+static int64_t hc_ioreq_copy(struct hypercall_caller *caller, const uint64_t *args)
+{
+    struct ioreq_copy copy = {args[0], args[1], args[2], args[3], args[4]};
+
+    return ioreq_copy(caller->partition, &copy);
 }
 
 static int64_t hc_ioreq_complete(struct hypercall_caller *caller, const uint64_t *args)
@@ -322,6 +335,7 @@ static const struct hypercall hypercalls[HC_CALL_COUNT] = {
     [HC_IOREQ_SERVER] = {hc_ioreq_server, true},
     [HC_IOREQ_CLAIM] = {hc_ioreq_claim, true},
     [HC_IOREQ_COMPLETE] = {hc_ioreq_complete, true},
+    [HC_IOREQ_COPY] = {hc_ioreq_copy, true},
     [HC_CONSOLE_SERVER] = {hc_console_server, true},
     [HC_CONSOLE_RELEASE] = {hc_console_release, true},
     [HC_DEVICE_IRQ_BIND] = {hc_device_irq_bind, true},

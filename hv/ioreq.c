@@ -3,16 +3,15 @@
 #include <stddef.h>
 
 #include "hv/device_model.h"
+#include "hv/ioreq_poll.h"
+#include "hv/ioreq_posted.h"
 #include "hv/partition.h"
 #include "hv/spinlock.h"
+#include "lib/string.h"
 
-struct port_range {
-    uint16_t first;
-    uint32_t count;
-};
-
-struct mmio_range {
-    uint64_t base, length;
+struct claim {
+    uint64_t first, length; /* ports, or guest-physical bytes */
+    uint32_t flags;         /* HC_IOREQ_POSTED_WRITES */
 };
 
 struct request {
@@ -29,9 +28,10 @@ static struct {
     struct vcpu *vcpu;                    /* the server's vCPU, woken for requests */
     uint64_t page;
     unsigned outstanding; /* requests posted and not yet completed */
+    struct posted_ring posted;
     unsigned claim_count, mmio_claim_count;
-    struct port_range claims[HC_IOREQ_CLAIMS];
-    struct mmio_range mmio_claims[HC_IOREQ_CLAIMS];
+    struct claim claims[HC_IOREQ_CLAIMS];
+    struct claim mmio_claims[HC_IOREQ_CLAIMS];
     struct request requests[HC_IOREQ_SLOTS];
     uint64_t sequence;
 } server;
@@ -48,6 +48,12 @@ static void repost_pending(struct partition *to)
         if (server.requests[slot].pending)
             post(to, slot, &server.requests[slot].posted);
     }
+}
+
+/* Where the server's ring of posted writes lives. */
+static struct posted_page posted_page(const struct partition *to)
+{
+    return (struct posted_page){partition_guest_memory(to), server.page};
 }
 
 /* The requests still waiting appear in the new page, and the server finds
@@ -67,6 +73,8 @@ int64_t ioreq_register_server(struct vcpu *caller, uint64_t page)
         server.claims_owner = p;
         server.vcpu = caller;
         server.page = page;
+        struct posted_page ring = posted_page(p);
+        posted_ring_move_to(&server.posted, &ring);
         repost_pending(p);
     }
     spin_unlock(&server.lock);
@@ -75,8 +83,12 @@ int64_t ioreq_register_server(struct vcpu *caller, uint64_t page)
 
 bool ioreq_server_has_work(const struct vcpu *v)
 {
-    return v == __atomic_load_n(&server.vcpu, __ATOMIC_RELAXED) &&
-           __atomic_load_n(&server.outstanding, __ATOMIC_SEQ_CST) != 0;
+    if (v != __atomic_load_n(&server.vcpu, __ATOMIC_RELAXED))
+        return false;
+    if (__atomic_load_n(&server.outstanding, __ATOMIC_SEQ_CST))
+        return true;
+    struct posted_page ring = posted_page(v->partition);
+    return posted_ring_unread(&server.posted, &ring);
 }
 
 /* Under the lock: whether the caller serves and has room for a claim. */
@@ -85,51 +97,47 @@ static int64_t may_claim(const struct partition *caller, unsigned claims_made)
     return server.partition != caller ? HC_EPERM : claims_made == HC_IOREQ_CLAIMS ? HC_ENOSPC : 0;
 }
 
-int64_t ioreq_claim(struct partition *caller, uint64_t first_port, uint64_t count)
+static int64_t add_claim(struct partition *caller, struct claim *claims, unsigned *count,
+                         struct claim claim)
 {
-    if (!count || first_port > 0xffff || count > 0x10000 - first_port)
+    if (claim.flags & ~(uint32_t)HC_IOREQ_POSTED_WRITES)
         return HC_EINVAL;
     spin_lock(&server.lock);
-    int64_t result = may_claim(caller, server.claim_count);
+    int64_t result = may_claim(caller, *count);
     if (!result)
-        server.claims[server.claim_count++] =
-            (struct port_range){(uint16_t)first_port, (uint32_t)count};
+        claims[(*count)++] = claim;
     spin_unlock(&server.lock);
     return result;
 }
 
-int64_t ioreq_claim_mmio(struct partition *caller, uint64_t base, uint64_t length)
+int64_t ioreq_claim(struct partition *caller, uint64_t first_port, uint64_t count, uint64_t flags)
+{
+    if (!count || first_port > 0xffff || count > 0x10000 - first_port || flags > UINT32_MAX)
+        return HC_EINVAL;
+    return add_claim(caller, server.claims, &server.claim_count,
+                     (struct claim){first_port, count, (uint32_t)flags});
+}
+
+int64_t ioreq_claim_mmio(struct partition *caller, uint64_t base, uint64_t length, uint64_t flags)
 {
     if (!length || base % PAGE || length % PAGE || base >= IOREQ_MMIO_LIMIT ||
-        length > IOREQ_MMIO_LIMIT - base)
+        length > IOREQ_MMIO_LIMIT - base || flags > UINT32_MAX)
         return HC_EINVAL;
-    spin_lock(&server.lock);
-    int64_t result = may_claim(caller, server.mmio_claim_count);
-    if (!result)
-        server.mmio_claims[server.mmio_claim_count++] = (struct mmio_range){base, length};
-    spin_unlock(&server.lock);
-    return result;
+    return add_claim(caller, server.mmio_claims, &server.mmio_claim_count,
+                     (struct claim){base, length, (uint32_t)flags});
 }
 
-bool ioreq_mmio_claimed(uint64_t address, unsigned size)
+/* The claim that covers [address, address + size) wholly, or 0. */
+static const struct claim *find_claim(const struct claim *claims, unsigned count, uint64_t address,
+                                      unsigned size)
 {
-    for (unsigned i = 0; i < server.mmio_claim_count; i++) {
-        const struct mmio_range *claim = &server.mmio_claims[i];
-        if (address >= claim->base && address - claim->base < claim->length &&
-            size <= claim->length - (address - claim->base))
-            return true;
+    for (unsigned i = 0; i < count; i++) {
+        const struct claim *c = &claims[i];
+        if (address >= c->first && address - c->first < c->length &&
+            size <= c->length - (address - c->first))
+            return c;
     }
-    return false;
-}
-
-bool ioreq_port_claimed(uint16_t port)
-{
-    for (unsigned i = 0; i < server.claim_count; i++) {
-        if (port >= server.claims[i].first &&
-            (uint32_t)(port - server.claims[i].first) < server.claims[i].count)
-            return true;
-    }
-    return false;
+    return 0;
 }
 
 /* The server's copy of the slot, then its bit: whoever sees the bit finds
@@ -157,8 +165,34 @@ static void wake_server(struct vcpu *server_vcpu)
 
 _Static_assert(HC_IOREQ_SLOTS >= CONFIG_MAX_CPUS, "a request slot for every CPU");
 
+static bool answered(const void *request)
+{
+    return !__atomic_load_n(&((const struct request *)request)->pending, __ATOMIC_ACQUIRE);
+}
+
+static bool has_work(const void *vcpu)
+{
+    return ioreq_server_has_work(vcpu);
+}
+
+void ioreq_server_poll(const struct vcpu *v)
+{
+    if (v == __atomic_load_n(&server.vcpu, __ATOMIC_RELAXED))
+        ioreq_poll(has_work, v, IOREQ_POLL_SERVER);
+}
+
+/* Under the lock: who asks, the value written, and the next number. */
+static void stamp(struct vcpu *vcpu, struct hc_ioreq *what, uint32_t written)
+{
+    what->state = HC_IOREQ_PENDING;
+    what->partition_id = vcpu->partition->id;
+    what->vcpu = vcpu->index;
+    what->data = what->write ? written : 0;
+    what->sequence = ++server.sequence;
+}
+
 /* Posts the request the caller filled in (kind, port or address, size,
- * direction, data) and waits for its answer. */
+ * direction) and waits for its answer. */
 static bool forward(struct vcpu *vcpu, struct hc_ioreq what, uint32_t *value)
 {
     unsigned slot = vcpu->cpu_index; /* below HC_IOREQ_SLOTS: see the assertion above */
@@ -168,11 +202,7 @@ static bool forward(struct vcpu *vcpu, struct hc_ioreq what, uint32_t *value)
     spin_lock(&server.lock);
     *r = (struct request){.pending = true, .vcpu = vcpu};
     __atomic_add_fetch(&server.outstanding, 1, __ATOMIC_SEQ_CST);
-    what.state = HC_IOREQ_PENDING;
-    what.partition_id = vcpu->partition->id;
-    what.vcpu = vcpu->index;
-    what.data = out ? *value : 0;
-    what.sequence = ++server.sequence;
+    stamp(vcpu, &what, *value);
     r->posted = what;
     /* While the server restarts there is nobody to tell yet: the request
      * waits, and the server hears of it when it registers again. */
@@ -183,32 +213,47 @@ static bool forward(struct vcpu *vcpu, struct hc_ioreq what, uint32_t *value)
     spin_unlock(&server.lock);
 
     wake_server(server_vcpu);
+    trace_posted(vcpu->trace);
+    ioreq_poll(answered, r, IOREQ_POLL_WAITER);
     if (!partition_vcpu_wait_for(vcpu, &r->pending))
         return false;
+    trace_stamp(vcpu->trace, TRACE_RUNNING);
     if (!out)
         *value = r->data;
     return true;
 }
 
-bool ioreq_forward(struct vcpu *vcpu, uint16_t port, unsigned size, bool out, uint32_t *value,
-                   uint32_t rep_count)
+/* A write that needs no answer: the vCPU goes on at once. Without a server
+ * or room it waits as any request, which also keeps it behind the ring. */
+static bool post_write(struct vcpu *vcpu, struct hc_ioreq what, uint32_t value)
 {
-    struct hc_ioreq what = {.kind = HC_IOREQ_PORT,
-                            .port = port,
-                            .size = (uint8_t)size,
-                            .write = out,
-                            .rep_count = rep_count};
-
-    return forward(vcpu, what, value);
+    spin_lock(&server.lock);
+    struct partition *to = server.partition;
+    bool posted = false;
+    if (to) {
+        struct posted_page ring = posted_page(to);
+        stamp(vcpu, &what, value);
+        posted = posted_ring_append(&server.posted, &ring, &what);
+    }
+    struct vcpu *server_vcpu = posted ? server.vcpu : 0;
+    spin_unlock(&server.lock);
+    wake_server(server_vcpu);
+    return posted;
 }
 
-bool ioreq_forward_mmio(struct vcpu *vcpu, uint64_t address, unsigned size, bool write,
-                        uint32_t *value)
+void ioreq_trace_server_woken(uint64_t asleep_since)
 {
-    struct hc_ioreq what = {
-        .kind = HC_IOREQ_MMIO, .address = address, .size = (uint8_t)size, .write = write};
-
-    return forward(vcpu, what, value);
+    if (!TRACE_ON)
+        return;
+    spin_lock(&server.lock);
+    for (unsigned slot = 0; slot < HC_IOREQ_SLOTS; slot++) {
+        if (!server.requests[slot].pending)
+            continue;
+        uint64_t *stamps = server.requests[slot].vcpu->trace;
+        if (stamps[TRACE_POSTED] > asleep_since && !stamps[TRACE_WOKEN])
+            trace_stamp(stamps, TRACE_WOKEN);
+    }
+    spin_unlock(&server.lock);
 }
 
 /* Whether a server registered and has not gone for good. */
@@ -217,49 +262,60 @@ static bool serving(void)
     return __atomic_load_n(&server.claims_owner, __ATOMIC_ACQUIRE) != 0;
 }
 
-static bool forward_pci_config(struct vcpu *vcpu, const struct device_access *a, uint32_t *value)
+/* The flags of the server's claim that covers the access (the partition's
+ * config named the range already), or -1 when the server serves none.
+ * PCI functions need no claim: the server answers every one. */
+static int64_t claim_flags(const struct device_access *a)
 {
-    struct hc_ioreq what = {.kind = HC_IOREQ_PCI_CONFIG,
-                            .address = a->address,
-                            .size = (uint8_t)a->size,
-                            .write = a->write};
+    const struct claim *c = 0;
 
-    return forward(vcpu, what, value);
-}
-
-/* Whether the server said it serves the address, which the partition's
- * config names: only then does the access become a request. */
-static bool server_claimed(const struct device_access *a)
-{
     switch (a->space) {
     case DEVICE_SPACE_PORT:
-        return ioreq_port_claimed((uint16_t)a->address);
+        c = find_claim(server.claims, server.claim_count, a->address, 1);
+        break;
     case DEVICE_SPACE_MMIO:
-        return ioreq_mmio_claimed(a->address, a->size);
+        c = find_claim(server.mmio_claims, server.mmio_claim_count, a->address, a->size);
+        break;
     case DEVICE_SPACE_PCI:
-        return serving(); /* the config names the function; the server answers it */
+        return serving() ? 0 : -1;
     default:
-        return false;
+        break;
     }
+    return c ? (int64_t)c->flags : -1;
 }
 
-static bool forward_access(struct vcpu *vcpu, const struct device_access *a, uint32_t *value)
+static struct hc_ioreq request_for(const struct device_access *a)
 {
-    if (a->space == DEVICE_SPACE_PORT)
-        return ioreq_forward(vcpu, (uint16_t)a->address, a->size, a->write, value, a->rep_count);
-    if (a->space == DEVICE_SPACE_MMIO)
-        return ioreq_forward_mmio(vcpu, a->address, a->size, a->write, value);
-    return forward_pci_config(vcpu, a, value);
+    struct hc_ioreq what = {.size = (uint8_t)a->size,
+                            .write = a->write,
+                            .rep_count = a->rep_count,
+                            .count = a->count,
+                            .address = a->buffer};
+
+    if (a->space == DEVICE_SPACE_PORT) {
+        what.kind = HC_IOREQ_PORT;
+        what.port = (uint16_t)a->address;
+    } else {
+        what.kind = a->space == DEVICE_SPACE_MMIO ? HC_IOREQ_MMIO : HC_IOREQ_PCI_CONFIG;
+        what.address = a->address;
+    }
+    return what;
 }
 
 static enum device_result forward_model_access(struct vcpu *vcpu, void *state,
                                                struct device_access *a)
 {
     uint32_t value = (uint32_t)a->value;
+    int64_t flags = claim_flags(a);
 
-    if (!server_claimed(a))
-        return device_bare_metal.access(vcpu, state, a);
-    if (!forward_access(vcpu, a, &value))
+    if (flags < 0) /* a block goes element by element to bare metal */
+        return a->count ? DEVICE_NO_MODEL : device_bare_metal.access(vcpu, state, a);
+    /* A block's bytes stay in guest memory, which may change once the
+     * instruction is done: never posted. */
+    if (a->write && !a->count && (flags & HC_IOREQ_POSTED_WRITES) &&
+        post_write(vcpu, request_for(a), value))
+        return DEVICE_DONE;
+    if (!forward(vcpu, request_for(a), &value))
         return DEVICE_STOP_VCPU;
     if (!a->write)
         a->value = value;
@@ -277,6 +333,34 @@ static struct vcpu *finish(struct request *r, uint32_t data)
     return r->vcpu;
 }
 
+/* Only the RAM of a running full partition whose config names a model the
+ * server serves; nothing is read or written unless both ranges are whole. */
+int64_t ioreq_copy(struct partition *caller, const struct ioreq_copy *c)
+{
+    struct partition *target = partition_by_id(c->partition_id);
+
+    if (c->flags & ~(uint64_t)HC_IOREQ_COPY_TO_PARTITION || c->length > HC_IOREQ_COPY_MAX)
+        return HC_EINVAL;
+    if (__atomic_load_n(&server.partition, __ATOMIC_ACQUIRE) != caller)
+        return HC_EPERM;
+    if (!target || target == caller)
+        return HC_ENOENT;
+    if (!target->config->emulated_count)
+        return HC_EPERM;
+    if (target->state != PARTITION_RUNNING)
+        return HC_EBUSY;
+    struct guest_memory own = partition_guest_memory(caller);
+    struct guest_memory served = partition_guest_memory(target);
+    if (!guest_range_valid(&own, c->buffer, c->length) ||
+        !guest_range_valid(&served, c->address, c->length))
+        return HC_EFAULT;
+    if (c->flags & HC_IOREQ_COPY_TO_PARTITION)
+        memcpy(served.ram + c->address, own.ram + c->buffer, c->length);
+    else
+        memcpy(own.ram + c->buffer, served.ram + c->address, c->length);
+    return 0;
+}
+
 int64_t ioreq_complete(struct partition *caller, uint64_t slot, uint64_t value, uint64_t sequence)
 {
     if (slot >= HC_IOREQ_SLOTS)
@@ -287,8 +371,10 @@ int64_t ioreq_complete(struct partition *caller, uint64_t slot, uint64_t value, 
                      : !r->pending || r->posted.sequence != sequence ? HC_ENOENT
                                                                      : 0;
     struct vcpu *waiting = 0;
-    if (!result)
+    if (!result) {
+        trace_stamp(r->vcpu->trace, TRACE_ANSWERED);
         waiting = finish(r, (uint32_t)value);
+    }
     spin_unlock(&server.lock);
     if (waiting)
         partition_wake_vcpu(waiting);
@@ -299,6 +385,8 @@ void ioreq_server_suspend(const struct partition *server_partition)
 {
     spin_lock(&server.lock);
     if (server.partition == server_partition) {
+        struct posted_page ring = posted_page(server.partition);
+        posted_ring_server_left(&server.posted, &ring);
         server.partition = 0;
         server.vcpu = 0;
     }
@@ -316,6 +404,7 @@ void ioreq_server_gone(const struct partition *gone)
         server.partition = 0;
         server.claims_owner = 0;
         server.vcpu = 0;
+        posted_ring_drop(&server.posted);
         server.claim_count = 0;
         server.mmio_claim_count = 0;
         for (unsigned slot = 0; slot < HC_IOREQ_SLOTS; slot++) {

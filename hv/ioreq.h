@@ -25,29 +25,30 @@ struct vcpu;
 extern const struct device_model ioreq_forward_model;
 
 int64_t ioreq_register_server(struct vcpu *caller, uint64_t page);
-int64_t ioreq_claim(struct partition *caller, uint64_t first_port, uint64_t count);
+int64_t ioreq_claim(struct partition *caller, uint64_t first_port, uint64_t count, uint64_t flags);
 int64_t ioreq_complete(struct partition *caller, uint64_t slot, uint64_t value, uint64_t sequence);
+
+struct ioreq_copy {
+    uint64_t partition_id, address, buffer, length, flags; /* as HC_IOREQ_COPY takes them */
+};
+
+/* HC_IOREQ_COPY: the server reaches the RAM of a partition it serves. */
+int64_t ioreq_copy(struct partition *caller, const struct ioreq_copy *copy);
 
 /* Whether v serves I/O requests and some wait for it: its HC_BLOCK returns. */
 bool ioreq_server_has_work(const struct vcpu *v);
-int64_t ioreq_claim_mmio(struct partition *caller, uint64_t base, uint64_t length);
+
+/* In HC_BLOCK, before the server sleeps: spins while polling is on
+ * (hv/ioreq_poll.h). */
+void ioreq_server_poll(const struct vcpu *v);
+
+/* Trace mode (hv/trace.h): the server's HC_BLOCK, called at asleep_since,
+ * returned for requests; those posted while it slept are stamped woken. */
+void ioreq_trace_server_woken(uint64_t asleep_since);
+int64_t ioreq_claim_mmio(struct partition *caller, uint64_t base, uint64_t length, uint64_t flags);
 
 /* Claims lie below the largest guest-physical address EPT can map. */
 #define IOREQ_MMIO_LIMIT (1ull << 48)
-
-/* Whether a running server models this port. */
-bool ioreq_port_claimed(uint16_t port);
-/* Whether [address, address + size) lies wholly in a claimed MMIO range. */
-bool ioreq_mmio_claimed(uint64_t address, unsigned size);
-
-/* Hands the access to the server and waits for its answer; *value is the
- * value written (out) or receives the value read (in); rep_count as in
- * struct hc_ioreq. Returns false when the vCPU has to stop meanwhile. */
-bool ioreq_forward(struct vcpu *vcpu, uint16_t port, unsigned size, bool out, uint32_t *value,
-                   uint32_t rep_count);
-/* The same for a load or store of 1, 2 or 4 bytes at a claimed address. */
-bool ioreq_forward_mmio(struct vcpu *vcpu, uint64_t address, unsigned size, bool write,
-                        uint32_t *value);
 
 /* The server restarts: its claims stand and requests wait for it to
  * register again. */

@@ -11,6 +11,7 @@
 #include "lib/config.h"
 #include "hv/crash_test.h"
 #include "lib/format.h"
+#include "hv/ioreq_poll.h"
 #include "hv/log.h"
 #include "hv/memory.h"
 #include "hv/partition.h"
@@ -290,6 +291,7 @@ static bool machine_takes_partitions(void)
 
 static void start_partitions(void)
 {
+    ioreq_set_poll(tsc_hz * config.hypervisor.ioreq_poll_us / 1000000);
     if (config.partition_count && machine_takes_partitions() &&
         !partitions_create(&config, &boot, tsc_hz))
         log_error("no partition starts");

@@ -5,6 +5,7 @@
 #include "hv/device_irq.h"
 #include "include/bulkhead/guest_abi.h"
 #include "hv/ioreq.h"
+#include "hv/ioreq_poll.h"
 #include "hv/log.h"
 #include "hv/memory.h"
 #include "hv/partition_image.h"
@@ -219,6 +220,8 @@ static void run_once(struct partition *p, struct vcpu *v)
             break;
     }
     p->state = p->crashed ? PARTITION_CRASHED : PARTITION_STOPPED;
+    trace_report(p);
+    ioreq_report_polling();
     ioreq_server_gone(p);
     give_back_console(p);
     device_irq_release(p);
@@ -244,17 +247,17 @@ static enum partition_command wait_for_command(struct partition *p)
 {
     while (p->command == PARTITION_COMMAND_NONE && commander_alive(p))
         arch_wait_for_interrupt(0);
-    enum partition_command command = p->command;
-    p->command = PARTITION_COMMAND_NONE;
-    return command;
+    return p->command;
 }
 
-/* A run on command starts from a fresh copy of the image. */
+/* A run on command starts from a fresh copy of the image; the partition
+ * is running from here on, and the command that started it is done. */
 static bool prepare_new_run(struct partition *p)
 {
+    p->state = PARTITION_RUNNING;
+    p->command = PARTITION_COMMAND_NONE;
     forget_previous_run(p);
     p->restarts = 0;
-    p->state = PARTITION_RUNNING;
     return partition_image_load(p) == 0;
 }
 
@@ -307,9 +310,12 @@ static void run_boot_vcpu(struct partition *p, struct vcpu *v)
         p->stop_requested = false;
         p->stopped_by = 0;
         command = p->command != PARTITION_COMMAND_NONE ? p->command : wait_for_command(p);
-        p->command = PARTITION_COMMAND_NONE;
         if (shutting_down)
             command = PARTITION_COMMAND_NONE;
+        /* A start or restart stays visible until the new run begins (a
+         * partition list shows it running from the command on). */
+        if (command != PARTITION_COMMAND_START && command != PARTITION_COMMAND_RESTART)
+            p->command = PARTITION_COMMAND_NONE;
         if (command == PARTITION_COMMAND_DESTROY)
             destroy(p);
         if (command == PARTITION_COMMAND_NONE || command == PARTITION_COMMAND_DESTROY)

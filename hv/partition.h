@@ -222,4 +222,11 @@ bool partition_mmio_access(struct vcpu *vcpu, uint64_t address, unsigned size, b
 bool partition_port_access(struct vcpu *vcpu, uint16_t port, unsigned size, bool out,
                            uint32_t *value, uint32_t rep_count);
 
+/* `count` elements of a REP INS/OUTS whose bytes lie together at the
+ * guest-physical `buffer`, as one request to the I/O server: DEVICE_DONE,
+ * DEVICE_STOP_VCPU, or DEVICE_NO_MODEL when the port's model takes single
+ * elements only (then they go one by one). */
+enum device_result partition_port_block(struct vcpu *vcpu, uint16_t port, unsigned size, bool in,
+                                        uint64_t buffer, uint32_t count, uint32_t rep_count);
+
 #endif

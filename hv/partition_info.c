@@ -41,6 +41,10 @@ void partition_describe_self(const struct partition *p, const struct vcpu *vcpu,
 
 static uint32_t entry_state(const struct partition *p)
 {
+    enum partition_command command = p->command;
+
+    if (command == PARTITION_COMMAND_START || command == PARTITION_COMMAND_RESTART)
+        return HC_PARTITION_RUNNING; /* its CPU takes the command next */
     switch (p->state) {
     case PARTITION_RUNNING:
         return HC_PARTITION_RUNNING;

@@ -261,6 +261,24 @@ bool partition_port_access(struct vcpu *vcpu, uint16_t port, unsigned size, bool
     return result == DEVICE_DONE;
 }
 
+enum device_result partition_port_block(struct vcpu *vcpu, uint16_t port, unsigned size, bool in,
+                                        uint64_t buffer, uint32_t count, uint32_t rep_count)
+{
+    const struct device_claim *claim =
+        device_table_find(&vcpu->partition->device_models, DEVICE_SPACE_PORT, port, 1);
+    struct device_access a = {.space = DEVICE_SPACE_PORT,
+                              .address = port,
+                              .size = size,
+                              .write = !in,
+                              .rep_count = rep_count,
+                              .count = count,
+                              .buffer = buffer};
+
+    if (claim->model != &ioreq_forward_model)
+        return DEVICE_NO_MODEL;
+    return claim->model->access(vcpu, claim->state, &a);
+}
+
 enum device_result partition_msr_access(struct vcpu *vcpu, uint32_t msr, bool write,
                                         uint64_t *value)
 {

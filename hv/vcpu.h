@@ -6,6 +6,7 @@
 #include <stdint.h>
 
 #include "hv/arch.h"
+#include "hv/trace.h"
 
 enum vcpu_state {
     VCPU_RUNNING = 0,
@@ -27,6 +28,7 @@ struct vcpu {
     volatile uint32_t work;                /* see vcpu_note_work() */
     volatile bool blocked;                 /* asleep in HC_BLOCK or HLT: needs a kick */
     uint64_t exits_total;
+    uint64_t trace[TRACE_STEPS]; /* hv/trace.h: the steps of its last I/O request */
     struct vcpu_arch arch;
 };
 

@@ -11,6 +11,7 @@
  *   on_finish   = poweroff     # poweroff | halt, once every guest has stopped
  *   crash_test  = none         # none | page-fault | stack-overflow (diagnostic)
  *   delay_ap    = none         # none | CPU number started late on purpose (diagnostic)
+ *   ioreq_poll  = 0            # microseconds both ends of an I/O request spin before sleeping
  *
  *   [partition web]            # one section per partition, NAME unique
  *   cpus       = 1-2           # Bulkhead CPU numbers, cpu0 = the boot CPU
@@ -65,7 +66,8 @@ struct config_hypervisor {
     char probe_image[CONFIG_NAME_LEN]; /* empty when no probe guest is wanted */
     enum config_on_finish on_finish;
     enum config_crash_test crash_test;
-    unsigned delay_ap; /* a CPU that starts too late on purpose; 0: none */
+    unsigned delay_ap;      /* a CPU that starts too late on purpose; 0: none */
+    unsigned ioreq_poll_us; /* how long a waiting vCPU and the I/O server spin first */
 };
 
 enum config_mode {

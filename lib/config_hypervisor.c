@@ -75,6 +75,18 @@ static bool parse_delay_ap(struct config_reader *reader, struct span value)
     return true;
 }
 
+#define IOREQ_POLL_MAX_US 1000
+
+static bool parse_ioreq_poll(struct config_reader *reader, struct span value)
+{
+    uint64_t us;
+
+    if (!span_to_u64(value, &us) || us > IOREQ_POLL_MAX_US)
+        return false;
+    reader->config->hypervisor.ioreq_poll_us = (unsigned)us;
+    return true;
+}
+
 static const struct key_handler hypervisor_keys[] = {
     {"serial", parse_serial, "none or an I/O port from 0x1 to 0xffff, in hex or decimal",
      KEY_OPTIONAL},
@@ -84,6 +96,7 @@ static const struct key_handler hypervisor_keys[] = {
     {"on_finish", parse_on_finish, "poweroff or halt", KEY_OPTIONAL},
     {"crash_test", parse_crash_test, "none, page-fault or stack-overflow", KEY_OPTIONAL},
     {"delay_ap", parse_delay_ap, "none or a CPU number from 1 to 255", KEY_OPTIONAL},
+    {"ioreq_poll", parse_ioreq_poll, "microseconds from 0 to 1000", KEY_OPTIONAL},
 };
 
 _Static_assert(ARRAY_LENGTH(hypervisor_keys) <= CONFIG_MAX_KEYS, "raise CONFIG_MAX_KEYS");

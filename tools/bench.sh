@@ -11,16 +11,25 @@
 #     message through a shared ring, measured by guests/hc-ping
 #     (config/bench-pv.cfg);
 #   - one console byte through the 16550 that dom0 emulates (a full guest's
-#     LSR poll and THR write, guests/bench-uart) and through the PV console
-#     ring dom0 serves (a 64-byte line and a single byte, each with its
+#     LSR poll and THR write, guests/bench-uart), a port read its model
+#     answers (dom0 awake, and asleep), a posted port write, and a byte
+#     through the PV console ring dom0 serves (a 64-byte line and a single byte, each with its
 #     event, guests/bench-pvcon), in config/bench-console.cfg;
 #   - a log line drawn by dom0 on the framebuffer it owns (800x600, Bochs's
 #     Cirrus card), config/bench-screen.cfg.
 #
-# Usage: tools/bench.sh BOOTX64_EFI CORE_ELF GUESTS_DIR
+#   - the steps of one I/O request dom0's model answers (exit, posted,
+#     dom0 woken, answered, vCPU running, VM entry), with dom0 awake and
+#     asleep, from TRACE_CORE_ELF: the same core built with BULKHEAD_TRACE
+#     (hv/trace.h), booted on config/bench-console.cfg once more;
+#   - the same dom0-served port reads with ioreq_poll = 20 (both ends spin
+#     20 us before they sleep) and what the spinning cost over the whole run
+#     (config/bench-console-poll.cfg).
+#
+# Usage: tools/bench.sh BOOTX64_EFI CORE_ELF GUESTS_DIR TRACE_CORE_ELF
 set -euo pipefail
 
-stub=$1 core=$2 guests=$3
+stub=$1 core=$2 guests=$3 trace_core=$4
 root=$(cd "$(dirname "$0")/.." && pwd)
 out=$root/build/bench
 mkdir -p "$out"
@@ -35,8 +44,8 @@ loaded_size() {
     echo "$sum"
 }
 
-image_for() { # image_for NAME CONFIG
-    "$root/tools/mkimage.sh" --out "$out/$1.img" --config "$2" --efi "$stub" --core "$core" \
+image_for() { # image_for NAME CONFIG [CORE]
+    "$root/tools/mkimage.sh" --out "$out/$1.img" --config "$2" --efi "$stub" --core "${3:-$core}" \
         --guests "$guests" >/dev/null
 }
 
@@ -69,6 +78,8 @@ image_for exits "$root/config/bench.cfg"
 image_for pv "$root/config/bench-pv.cfg"
 image_for console "$root/config/bench-console.cfg"
 image_for screen "$root/config/bench-screen.cfg"
+image_for console-trace "$root/config/bench-console.cfg" "$trace_core"
+image_for console-poll "$root/config/bench-console-poll.cfg"
 {
     echo "Bulkhead benchmarks ($(date -u +%Y-%m-%d), Bochs $(dpkg-query -W -f='${Version}' bochs 2>/dev/null))"
     row "core image file (bulkhead.elf)" "$(stat -c %s "$core")" bytes
@@ -100,12 +111,37 @@ image_for screen "$root/config/bench-screen.cfg"
     log=$out/console-3cpu.log
     row "console byte via emulated 16550 (LSR poll + THR)" \
         "$(figure "$log" 's/.*bench-uart: bench 16550 byte \(LSR poll \+ THR write\) ([0-9]+) ticks.*/\1/p')" ticks
+    row "port read served by dom0's model, back to back" \
+        "$(figure "$log" 's/.*bench-uart: bench port read served by dom0, back to back ([0-9]+) ticks.*/\1/p')" ticks
+    row "port read served by dom0's model, dom0 asleep" \
+        "$(figure "$log" 's/.*bench-uart: bench port read served by dom0, dom0 asleep ([0-9]+) ticks.*/\1/p')" ticks
+    row "port write posted to dom0's model" \
+        "$(figure "$log" 's/.*bench-uart: bench posted port write ([0-9]+) ticks.*/\1/p')" ticks
     row "console byte via PV ring, single byte + event" \
         "$(figure "$log" 's/.*bench-pvcon: bench ring single byte with its event ([0-9]+) ticks.*/\1/p')" ticks
     row "console 64-byte line via PV ring, with its event" \
         "$(figure "$log" 's/.*bench-pvcon: bench ring 64-byte line with its event ([0-9]+) ticks.*/\1/p')" ticks
     row "console byte via PV ring, amortized over the line" \
         "$(figure "$log" 's/.*bench-pvcon: bench ring byte amortized over a 64-byte line ([0-9]+) ticks.*/\1/p')" ticks
+    boot console-trace 3 >/dev/null
+    log=$out/console-trace-3cpu.log
+    for server in awake asleep; do
+        line=$(figure "$log" "s/.*trace: I\/O request, dom0 $server: (.*) ticks.*/\\1/p")
+        for step in "exit to posted" "posted to woken" "to answered" "answered to running" \
+            "running to entry" "total"; do
+            row "  traced request, dom0 $server: $step" \
+                "$(sed -nE "s/.*(^|, )$step ([0-9]+).*/\\2/p" <<<"$line")" ticks
+        done
+    done
+    boot console-poll 3 >/dev/null
+    log=$out/console-poll-3cpu.log
+    row "with ioreq_poll = 20: port read served, back to back" \
+        "$(figure "$log" 's/.*bench-uart: bench port read served by dom0, back to back ([0-9]+) ticks.*/\1/p')" ticks
+    row "with ioreq_poll = 20: port read served, dom0 asleep" \
+        "$(figure "$log" 's/.*bench-uart: bench port read served by dom0, dom0 asleep ([0-9]+) ticks.*/\1/p')" ticks
+    polled=$(figure "$log" 's/.*ioreq: polling [0-9]+ ticks, server: ([0-9]+) polls, ([0-9]+) found what they waited for, ([0-9]+) ticks spent.*/\1 \2 \3/p')
+    row "with ioreq_poll = 20: dom0 polls that found no request" "$(awk '{ print $1 - $2 }' <<<"$polled")" polls
+    row "with ioreq_poll = 20: ticks dom0 spent polling, run" "$(awk '{ print $3 }' <<<"$polled")" ticks
     boot screen 1 --display x >/dev/null
     log=$out/screen-1cpu.log
     row "dom0 screen: log line drawn, 800x600 (scrolls incl.)" \

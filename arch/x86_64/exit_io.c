@@ -1,10 +1,12 @@
 /*
  * Port I/O exits: every port traps (the I/O bitmaps are all ones). IN and
- * OUT are one port access each. INS and OUTS are emulated element by
- * element: each element is a port access of its own (an I/O request when a
- * device model claims the port), its bytes reached through the guest's
- * page tables, and RSI/RDI/RCX move after each one as on the CPU, so a
- * stop between elements leaves the guest where the CPU would have.
+ * OUT are one port access each. A REP INS or OUTS to a port the I/O server
+ * models moves the elements that lie together in one guest page as one
+ * request (a block). Otherwise INS and OUTS are emulated element by
+ * element: each element is a port access of its own, its bytes reached
+ * through the guest's page tables, and RSI/RDI/RCX move after each one as
+ * on the CPU, so a stop between elements leaves the guest where the CPU
+ * would have.
  */
 #include "arch/x86_64/cpu.h"
 #include "arch/x86_64/exits.h"
@@ -228,6 +230,58 @@ static uint32_t request_rep_count(const struct string_io *s, uint64_t remaining)
     return remaining > 0xffffffffu ? 0xffffffffu : (uint32_t)remaining;
 }
 
+#define PAGE 4096ull
+
+static uint64_t smallest(uint64_t a, uint64_t b)
+{
+    return a < b ? a : b;
+}
+
+/* How many elements from the current one on lie together in one page of
+ * guest memory, up to the count left: 0 when fewer than two. */
+static uint64_t block_elements(struct vcpu *vcpu, const struct string_io *s, uint64_t linear)
+{
+    uint64_t index = s->in ? vcpu->arch.regs.rdi : vcpu->arch.regs.rsi;
+    uint64_t left = string_io_remaining(s, vcpu->arch.regs.rcx);
+    uint64_t elements = smallest(smallest(left, (PAGE - linear % PAGE) / s->size),
+                                 string_io_elements_before_wrap(s, index));
+
+    return s->rep && !s->backward && elements >= 2 ? elements : 0;
+}
+
+/* The elements that lie together in one page go to the I/O server as one
+ * request. false: not here (no server model, a fault to come, fewer than
+ * two): the elements go one by one. */
+static bool move_block(struct vcpu *vcpu, const struct string_io *s, uint16_t port, int *resume)
+{
+    struct guest_memory memory = partition_guest_memory(vcpu->partition);
+    uint64_t index = s->in ? vcpu->arch.regs.rdi : vcpu->arch.regs.rsi;
+    uint64_t linear = string_io_linear(s, index), physical[4], fault_linear;
+    uint64_t elements = block_elements(vcpu, s, linear);
+
+    if (!elements ||
+        reach_element(&memory, s, linear, physical, &fault_linear) != ELEMENT_REACHED ||
+        !guest_range_valid(&memory, physical[0], elements * s->size))
+        return false;
+    enum device_result result =
+        partition_port_block(vcpu, port, s->size, s->in, physical[0], (uint32_t)elements,
+                             request_rep_count(s, string_io_remaining(s, vcpu->arch.regs.rcx)));
+    if (result == DEVICE_NO_MODEL)
+        return false;
+    *resume = result == DEVICE_DONE;
+    if (!*resume)
+        return true;
+    if (s->in)
+        vcpu->arch.regs.rdi = string_io_advance_index(s, vcpu->arch.regs.rdi, elements);
+    else
+        vcpu->arch.regs.rsi = string_io_advance_index(s, vcpu->arch.regs.rsi, elements);
+    vcpu->arch.regs.rcx = string_io_advance_count(s, vcpu->arch.regs.rcx, elements);
+    /* RIP stays while elements are left: the guest runs the rest. */
+    if (!string_io_remaining(s, vcpu->arch.regs.rcx))
+        exit_skip_instruction();
+    return true;
+}
+
 static int emulate_string_io(struct vcpu *vcpu, uint16_t port, uint64_t q)
 {
     struct string_io s;
@@ -236,6 +290,9 @@ static int emulate_string_io(struct vcpu *vcpu, uint16_t port, uint64_t q)
 
     if (why)
         return exit_crash_guest(vcpu, EXIT_REASON_IO, why);
+    int resume;
+    if (move_block(vcpu, &s, port, &resume))
+        return resume;
     for (unsigned done = 0; done < STRING_IO_BATCH; done++) {
         uint64_t remaining = string_io_remaining(&s, vcpu->arch.regs.rcx);
         if (!remaining || (!s.rep && done)) {

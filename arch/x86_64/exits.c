@@ -331,6 +331,7 @@ int vmexit_dispatch(struct vcpu *vcpu)
     uint32_t reason = (uint32_t)vmcs_read(VMCS_EXIT_REASON);
     uint32_t basic = reason & 0xffff;
 
+    trace_stamp(vcpu->trace, TRACE_EXIT);
     vcpu->arch.exit_reason = reason;
     vcpu->exits_total++;
     if (reason & EXIT_REASON_ENTRY_FAILED || basic >= EXIT_REASON_COUNT)
@@ -340,5 +341,6 @@ int vmexit_dispatch(struct vcpu *vcpu)
     int resume = handler(vcpu);
     if (resume && vcpu->partition && vcpu_has_work(vcpu))
         resume = partition_vcpu_before_entry(vcpu);
+    trace_before_entry(vcpu->trace);
     return resume;
 }

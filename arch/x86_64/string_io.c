@@ -34,11 +34,17 @@ static uint64_t update_register(const struct string_io *s, uint64_t reg, uint64_
     return value & s->address_mask;
 }
 
-uint64_t string_io_next_index(const struct string_io *s, uint64_t index)
+uint64_t string_io_advance_index(const struct string_io *s, uint64_t index, uint64_t elements)
 {
-    uint64_t moved = s->backward ? index - s->size : index + s->size;
+    uint64_t bytes = elements * s->size;
+    uint64_t moved = s->backward ? index - bytes : index + bytes;
 
     return update_register(s, index, moved);
+}
+
+uint64_t string_io_next_index(const struct string_io *s, uint64_t index)
+{
+    return string_io_advance_index(s, index, 1);
 }
 
 uint64_t string_io_remaining(const struct string_io *s, uint64_t rcx)
@@ -46,7 +52,20 @@ uint64_t string_io_remaining(const struct string_io *s, uint64_t rcx)
     return s->rep ? rcx & s->address_mask : 1;
 }
 
+uint64_t string_io_advance_count(const struct string_io *s, uint64_t rcx, uint64_t elements)
+{
+    return s->rep ? update_register(s, rcx, rcx - elements) : rcx;
+}
+
 uint64_t string_io_next_count(const struct string_io *s, uint64_t rcx)
 {
-    return s->rep ? update_register(s, rcx, rcx - 1) : rcx;
+    return string_io_advance_count(s, rcx, 1);
+}
+
+uint64_t string_io_elements_before_wrap(const struct string_io *s, uint64_t index)
+{
+    uint64_t offset = index & s->address_mask;
+    uint64_t left = s->backward ? offset : s->address_mask - offset;
+
+    return left / s->size + 1;
 }

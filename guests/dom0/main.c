@@ -33,7 +33,7 @@ static struct hc_ioreq_page requests __attribute__((aligned(4096)));
 static struct hc_partition_entry partitions[MAX_PARTITIONS];
 static unsigned partition_count;
 static volatile uint32_t wakeups, console_events;
-static unsigned rejected;
+static unsigned rejected, served, blocks;
 
 /* A byte typed at the operator's console. */
 static void on_wakeup(uint8_t vector)
@@ -79,6 +79,8 @@ static void serve_slot(unsigned slot)
     memcpy(&request, (const void *)&requests.slots[slot], sizeof(request));
     if (!models_serve(&request, &value))
         rejected++;
+    served++;
+    blocks += request.count != 0;
     hc_ioreq_complete(slot, value, request.sequence);
 }
 
@@ -92,18 +94,42 @@ static bool others_running(const struct bulkhead_boot_info *info)
     return false;
 }
 
-/* Only the slots whose bits it takes; a request that comes meanwhile is
- * found by the next round, before dom0 sleeps. */
+/* Every posted write came before any request whose bit was taken first:
+ * the hypervisor publishes a write before it sets a later bit. */
+static void serve_posted(void)
+{
+    uint64_t head = __atomic_load_n(&requests.posted_head, __ATOMIC_ACQUIRE);
+    uint64_t tail = requests.posted_tail;
+
+    if (head - tail > HC_IOREQ_POSTED)
+        tail = head - HC_IOREQ_POSTED; /* never from an honest hypervisor */
+    for (; tail != head; tail++) {
+        struct hc_ioreq request;
+        uint32_t ignored;
+        memcpy(&request, (const void *)&requests.posted[tail % HC_IOREQ_POSTED], sizeof(request));
+        if (!models_serve(&request, &ignored))
+            rejected++;
+        __atomic_store_n(&requests.posted_tail, tail + 1, __ATOMIC_RELEASE);
+    }
+}
+
+/* The bits first, then the posted writes, then the slots whose bits were
+ * taken; a request that comes meanwhile is found by the next round, before
+ * dom0 sleeps. */
 static void serve_requests(void)
 {
     bool any;
 
     do {
+        uint64_t taken[HC_IOREQ_SLOTS / 64];
         any = false;
         for (unsigned word = 0; word < HC_IOREQ_SLOTS / 64; word++) {
-            uint64_t bits = __atomic_exchange_n(&requests.pending[word], 0, __ATOMIC_ACQUIRE);
-            any |= bits != 0;
-            for (; bits; bits &= bits - 1)
+            taken[word] = __atomic_exchange_n(&requests.pending[word], 0, __ATOMIC_ACQUIRE);
+            any |= taken[word] != 0;
+        }
+        serve_posted();
+        for (unsigned word = 0; word < HC_IOREQ_SLOTS / 64; word++) {
+            for (uint64_t bits = taken[word]; bits; bits &= bits - 1)
                 serve_slot(word * 64 + (unsigned)__builtin_ctzll(bits));
         }
     } while (any);
@@ -168,8 +194,10 @@ int guest_main(const struct bulkhead_boot_info *info)
         if (idle)
             running = others_running(info);
     }
+    serve_requests(); /* writes they posted before they stopped */
     serve_consoles(); /* what the last of them wrote before it stopped */
     printf("dom0: every other partition has stopped; %u bad requests refused\n", rejected);
+    printf("dom0: %u requests answered, %u of them string blocks\n", served, blocks);
     printf("dom0: console rings: %u lines printed, %u bad indices reset\n", console_backend_lines(),
            console_backend_bad_indices());
     operator_console_show_log(); /* the screen shows these lines too */

@@ -19,14 +19,35 @@ static const struct dom0_model *const models[] = {
 /* The level each model's line last had at the PIC, by partition id. */
 static bool reported_lines[MODEL_COUNT][MODEL_MAX_PARTITION + 1];
 
+static uint32_t claim_flags(const struct dom0_model *model, unsigned offset)
+{
+    return offset < 32 && (model->posted_writes >> offset & 1) ? HC_IOREQ_POSTED_WRITES : 0;
+}
+
+/* One claim per run of ports whose writes are posted alike. */
+static bool claim_ports(const struct dom0_model *model)
+{
+    unsigned first = 0;
+
+    for (unsigned offset = 1; offset <= model->claim_length; offset++) {
+        if (offset < model->claim_length && claim_flags(model, offset) == claim_flags(model, first))
+            continue;
+        if (hc_ioreq_claim((uint16_t)(model->base + first), offset - first,
+                           claim_flags(model, first)) != 0)
+            return false;
+        first = offset;
+    }
+    return true;
+}
+
 bool models_claim(void)
 {
     for (unsigned m = 0; m < MODEL_COUNT; m++) {
         const struct dom0_model *model = models[m];
-        int64_t result = model->kind == HC_IOREQ_PORT
-                             ? hc_ioreq_claim((uint16_t)model->base, model->claim_length)
-                             : hc_ioreq_claim_mmio(model->base, model->claim_length);
-        if (result != 0)
+        bool claimed = model->kind == HC_IOREQ_PORT
+                           ? claim_ports(model)
+                           : hc_ioreq_claim_mmio(model->base, model->claim_length, 0) == 0;
+        if (!claimed)
             return false;
     }
     return true;
@@ -88,6 +109,44 @@ void model_state_changed(const struct dom0_model *model, uint32_t partition_id)
     }
 }
 
+static uint32_t element_at(const uint8_t *bytes, unsigned size)
+{
+    uint32_t value = 0;
+
+    for (unsigned i = 0; i < size; i++)
+        value |= (uint32_t)bytes[i] << (8 * i);
+    return value;
+}
+
+static void store_element(uint8_t *bytes, unsigned size, uint32_t value)
+{
+    for (unsigned i = 0; i < size; i++)
+        bytes[i] = (uint8_t)(value >> (8 * i));
+}
+
+/* A block of a REP INS/OUTS: every element reaches the model in turn, and
+ * their bytes cross between the partition's RAM and dom0 in one copy. */
+static bool serve_block(const struct dom0_model *model, void *state, const struct hc_ioreq *r,
+                        unsigned offset)
+{
+    static uint8_t bytes[HC_IOREQ_COPY_MAX];
+    uint64_t length = (uint64_t)r->count * r->size;
+
+    if (r->kind != HC_IOREQ_PORT || length > sizeof(bytes))
+        return false;
+    if (r->write && hc_ioreq_copy(r->partition_id, r->address, bytes, length, 0) != 0)
+        return false;
+    for (uint32_t i = 0; i < r->count; i++) {
+        uint8_t *element = bytes + i * r->size;
+        if (r->write)
+            model->write(state, r->partition_id, offset, element_at(element, r->size));
+        else
+            store_element(element, r->size, model->read(state, offset));
+    }
+    return r->write || hc_ioreq_copy(r->partition_id, r->address, bytes, length,
+                                     HC_IOREQ_COPY_TO_PARTITION) == 0;
+}
+
 bool models_serve(const struct hc_ioreq *r, uint32_t *value)
 {
     unsigned offset;
@@ -97,11 +156,14 @@ bool models_serve(const struct hc_ioreq *r, uint32_t *value)
         return false;
     const struct dom0_model *model = models[m];
     void *state = model_state(model, r->partition_id);
+    bool served = true;
     *value = 0;
-    if (r->write)
+    if (r->count)
+        served = serve_block(model, state, r, offset);
+    else if (r->write)
         model->write(state, r->partition_id, offset, r->data);
     else
         *value = model->read(state, offset);
     report_line((unsigned)m, r->partition_id);
-    return true;
+    return served;
 }

@@ -22,7 +22,11 @@ struct dom0_model {
     uint64_t claim_length; /* what dom0 claims from base: ports, or MMIO bytes */
     unsigned registers;    /* the offsets from base that answer; others are refused */
     unsigned irq;          /* its interrupt line into the partition's PIC */
-    void *states;          /* MODEL_MAX_PARTITION + 1 of them, by partition id */
+    /* Bit n: a write to port base + n has no effect the guest could see at
+     * once (no interrupt, no status), so it is posted and the vCPU does
+     * not wait for it. MMIO ranges are claimed by the page: never posted. */
+    uint32_t posted_writes;
+    void *states; /* MODEL_MAX_PARTITION + 1 of them, by partition id */
     size_t state_size;
     void (*reset)(void *state);
     /* An access of 1, 2 or 4 bytes at `offset`: reads return the value. */

@@ -5,9 +5,11 @@
  * name. Every access reaches one byte register, whatever its width, as
  * the bus of a byte-wide part answers.
  */
+#include "guests/dom0/uart_models.h"
+
+#include "drivers/uart16550.h"
 #include "guests/dom0/operator.h"
 #include "guests/dom0/uart.h"
-#include "guests/dom0/uart_models.h"
 
 #define MMIO_UART_BASE 0xfe000000ull
 #define MMIO_UART_PAGE 4096
@@ -49,6 +51,9 @@ const struct dom0_model uart_com1_model = {
     .claim_length = UART_PORTS,
     .registers = UART_PORTS,
     .irq = UART_COM1_IRQ,
+    /* The transmitter (or the divisor's low byte) and the scratch register:
+     * a byte written there raises nothing at once. */
+    .posted_writes = 1u << UART_DATA | 1u << UART_SCRATCH,
     .states = com1_uarts,
     .state_size = sizeof(com1_uarts[0]),
     .reset = reset,

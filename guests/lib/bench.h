@@ -16,4 +16,8 @@ typedef bool (*bench_operation)(uint32_t run);
  * failed. */
 uint64_t bench_smallest(bench_operation operation, uint32_t runs);
 
+/* The same with a pause of pause_ticks before each run, outside the
+ * measurement: whoever serves the operation has gone back to sleep. */
+uint64_t bench_smallest_after_pause(bench_operation operation, uint32_t runs, uint64_t pause_ticks);
+
 #endif

@@ -208,19 +208,25 @@ int64_t hc_ioreq_server(struct hc_ioreq_page *page)
     return hypercall(HC_IOREQ_SERVER, (uint64_t)page, 0, 0, 0);
 }
 
-int64_t hc_ioreq_claim(uint16_t first_port, uint32_t count)
+int64_t hc_ioreq_claim(uint16_t first_port, uint32_t count, uint32_t flags)
 {
-    return hypercall(HC_IOREQ_CLAIM, first_port, count, 0, 0);
+    return hypercall(HC_IOREQ_CLAIM, first_port, count, flags, 0);
 }
 
-int64_t hc_ioreq_claim_mmio(uint64_t base, uint64_t length)
+int64_t hc_ioreq_claim_mmio(uint64_t base, uint64_t length, uint32_t flags)
 {
-    return hypercall(HC_IOREQ_CLAIM_MMIO, base, length, 0, 0);
+    return hypercall(HC_IOREQ_CLAIM_MMIO, base, length, flags, 0);
 }
 
 int64_t hc_ioreq_complete(uint32_t slot, uint32_t value, uint64_t sequence)
 {
     return hypercall(HC_IOREQ_COMPLETE, slot, value, sequence, 0);
+}
+
+int64_t hc_ioreq_copy(uint32_t partition_id, uint64_t address, void *buffer, uint64_t length,
+                      uint32_t flags)
+{
+    return vmx_call(HC_IOREQ_COPY, partition_id, address, (uint64_t)buffer, length, flags, 0);
 }
 
 int64_t hc_console_server(uint64_t window, uint32_t port)

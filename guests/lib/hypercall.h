@@ -60,9 +60,11 @@ int64_t hc_device_irq_bind(unsigned irq, uint8_t vector);
 int64_t hc_device_irq_unmask(unsigned irq);
 
 int64_t hc_ioreq_server(struct hc_ioreq_page *page);
-int64_t hc_ioreq_claim(uint16_t first_port, uint32_t count);
+int64_t hc_ioreq_claim(uint16_t first_port, uint32_t count, uint32_t flags);
 int64_t hc_ioreq_complete(uint32_t slot, uint32_t value, uint64_t sequence);
-int64_t hc_ioreq_claim_mmio(uint64_t base, uint64_t length);
+int64_t hc_ioreq_claim_mmio(uint64_t base, uint64_t length, uint32_t flags);
+int64_t hc_ioreq_copy(uint32_t partition_id, uint64_t address, void *buffer, uint64_t length,
+                      uint32_t flags);
 
 int64_t hc_console_server(uint64_t window, uint32_t port);
 int64_t hc_console_release(uint32_t id);

@@ -84,14 +84,15 @@ enum hypercall_number {
                                  hypervisor log on it from now on */
     HC_IRQ_LINE = 47,         /* (partition id, line 0-15, level 0 or 1) -> 0 (privileged): a
                                  device model's interrupt line into a full partition's PIC */
-    HC_IOREQ_CLAIM_MMIO = 48, /* (guest-physical base, length) -> 0 (privileged): loads and
-                                 stores of full partitions there become requests */
+    HC_IOREQ_CLAIM_MMIO = 48, /* (guest-physical base, length, flags) -> 0 (privileged):
+                                 loads and stores of full partitions there become
+                                 requests */
 
     HC_IOREQ_SERVER = 50,   /* (page-aligned struct hc_ioreq_page address) -> 0
                                (privileged): the calling vCPU serves I/O requests of full
                                partitions */
-    HC_IOREQ_CLAIM = 51,    /* (first port, count) -> 0 (privileged): accesses of full
-                               partitions to these ports become requests */
+    HC_IOREQ_CLAIM = 51,    /* (first port, count, flags) -> 0 (privileged): accesses of
+                               full partitions to these ports become requests */
     HC_IOREQ_COMPLETE = 52, /* (slot, value read, sequence) -> 0 (privileged): the request
                                in `slot` with that sequence number is done; its vCPU
                                resumes */
@@ -109,7 +110,12 @@ enum hypercall_number {
                                   a level-triggered (PCI) IRQ; its line, masked at each
                                   interrupt, may interrupt again */
 
-    HC_CALL_COUNT = 59,
+    HC_IOREQ_COPY = 59, /* (partition id, guest-physical address, buffer, length, flags)
+                           -> 0 (privileged): the I/O server copies length <=
+                           HC_IOREQ_COPY_MAX bytes from the RAM of a running full
+                           partition it serves into its buffer, or with
+                           HC_IOREQ_COPY_TO_PARTITION from its buffer into it */
+    HC_CALL_COUNT = 60,
 };
 
 enum hypercall_error {
@@ -196,15 +202,35 @@ struct hc_ioreq {
     /* Appended in ABI 1.0 (the fields above keep their offsets): for one
      * element of a REP INS or REP OUTS, the elements the instruction still
      * has to move including this one (its RCX, at most 0xffffffff); 0 for
-     * every other access. Each element is a request of its own. */
+     * every other access. */
     uint32_t rep_count;
-    uint32_t reserved;
+    /* ABI 2.0: a block of `count` elements of a REP INS or REP OUTS whose
+     * bytes lie one after the other at the guest-physical `address` (never
+     * across a page): the server moves them with HC_IOREQ_COPY and answers
+     * once. 0: one access, `data` holds the value. */
+    uint32_t count;
 };
+
+#define HC_IOREQ_COPY_MAX          4096
+#define HC_IOREQ_COPY_TO_PARTITION (1u << 0)
+
+/* Writes to a range claimed with HC_IOREQ_POSTED_WRITES need no answer:
+ * the vCPU goes on at once and the write is appended to the ring `posted`
+ * (entry n % HC_IOREQ_POSTED), in order. The hypervisor advances
+ * posted_head, the server posted_tail once it has taken an entry; a full
+ * ring makes the write an ordinary request. Every posted write came before
+ * any request whose bit the server takes after it: take the bits, then
+ * the ring, then serve the slots. */
+#define HC_IOREQ_POSTED        64
+#define HC_IOREQ_POSTED_WRITES (1u << 0) /* claim flag */
 
 struct hc_ioreq_page {
     uint64_t pending[HC_IOREQ_SLOTS / 64]; /* bit n % 64 of word n / 64: slot n waits */
-    uint64_t reserved[4];
+    uint64_t posted_head;                  /* written by the hypervisor */
+    uint64_t posted_tail;                  /* written by the server */
+    uint64_t reserved[2];
     struct hc_ioreq slots[HC_IOREQ_SLOTS];
+    struct hc_ioreq posted[HC_IOREQ_POSTED];
 };
 
 #define HC_BLOCK_REQUESTS 1 /* HC_BLOCK's answer to a server that has I/O requests waiting */

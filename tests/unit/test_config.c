@@ -97,6 +97,19 @@ Test(config, delay_ap_values)
     cr_expect_eq(error.line, 2);
 }
 
+Test(config, ioreq_poll_values)
+{
+    expect_ok("[hypervisor]\n");
+    cr_expect_eq(config.hypervisor.ioreq_poll_us, 0, "off unless asked for");
+    expect_ok("[hypervisor]\nioreq_poll = 50\n");
+    cr_expect_eq(config.hypervisor.ioreq_poll_us, 50);
+    const char *too_long = "[hypervisor]\n\nioreq_poll = 1001\n",
+               *word = "[hypervisor]\nioreq_poll = on\n";
+    cr_expect_eq(parse_n(too_long, strlen(too_long)), -1);
+    cr_expect_eq(error.line, 3);
+    cr_expect_eq(parse_n(word, strlen(word)), -1);
+}
+
 Test(config, shipped_default_config)
 {
     FILE *file = fopen("config/bulkhead.cfg", "rb");

@@ -100,3 +100,22 @@ Test(string_io, without_rep_one_element_moves_and_rcx_stays)
     cr_assert_eq(string_io_remaining(&s, 99), 1);
     cr_assert_eq(string_io_next_count(&s, 99), 99);
 }
+
+Test(string_io, a_block_moves_the_index_and_the_count_as_that_many_elements)
+{
+    struct string_io s = outs(2, MASK_16);
+
+    cr_assert_eq(string_io_advance_index(&s, 0xabcd0100ull, 256), 0xabcd0300ull);
+    cr_assert_eq(string_io_advance_count(&s, 0x12340300ull, 256), 0x12340200ull);
+    cr_assert_eq(string_io_advance_index(&s, 0x10ull, 3), string_io_next_index(&s, 0x14ull));
+}
+
+Test(string_io, a_block_ends_where_the_index_register_wraps)
+{
+    struct string_io s16 = outs(2, MASK_16), s32 = outs(4, MASK_32), s64 = outs(1, MASK_64);
+
+    cr_assert_eq(string_io_elements_before_wrap(&s16, 0x5fffeull), 1);
+    cr_assert_eq(string_io_elements_before_wrap(&s16, 0xfff0ull), 8);
+    cr_assert_eq(string_io_elements_before_wrap(&s32, 0xfffffff0ull), 4);
+    cr_assert_geq(string_io_elements_before_wrap(&s64, 0x1000ull), 0x1000000ull);
+}
