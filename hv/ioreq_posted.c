@@ -18,9 +18,8 @@ static uint64_t first_untaken(const struct posted_ring *ring, const struct poste
                     page->address + offsetof(struct hc_ioreq_page, posted_tail), sizeof(tail));
     uint64_t first = ring->base + tail;
     if (first > ring->total || ring->total - first > HC_IOREQ_POSTED)
-        return ring->total - (ring->total - ring->base < HC_IOREQ_POSTED
-                                  ? ring->total - ring->base
-                                  : HC_IOREQ_POSTED);
+        return ring->total - (ring->total - ring->base < HC_IOREQ_POSTED ? ring->total - ring->base
+                                                                         : HC_IOREQ_POSTED);
     return first;
 }
 

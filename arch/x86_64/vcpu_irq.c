@@ -42,10 +42,11 @@ bool arch_vcpu_interrupt_pending(struct vcpu *vcpu)
 /* The vector to inject now, taken from its controller; -1 if none. The
  * local APIC goes first: the PIC reaches the CPU through its LINT0, the
  * lowest of its sources. */
-static int take_interrupt(struct vcpu *vcpu)
+static int take_interrupt(struct vcpu *vcpu, bool *from_pic)
 {
     int vector = vapic_pending(&vcpu->arch.apic);
 
+    *from_pic = vector < 0;
     if (vector >= 0) {
         vapic_deliver(&vcpu->arch.apic, (uint8_t)vector);
         return vector;
@@ -66,12 +67,15 @@ bool arch_vcpu_inject_pending(struct vcpu *vcpu)
         set_interrupt_window_exiting(vcpu, true);
         return true;
     }
-    int vector = take_interrupt(vcpu);
+    bool from_pic;
+    int vector = take_interrupt(vcpu, &from_pic);
     if (vector >= 0)
         vmcs_write(VMCS_ENTRY_INTERRUPTION_INFO,
                    INTERRUPTION_VALID | INTERRUPTION_TYPE_EXTERNAL | (uint32_t)vector);
     set_interrupt_window_exiting(vcpu, false);
-    return arch_vcpu_interrupt_pending(vcpu); /* a PIC in auto-EOI mode may have more */
+    /* The local APIC's next request waits for this one's EOI, which notes
+     * work; a PIC in auto-EOI mode may have the next one ready at once. */
+    return from_pic && vcpu->arch.pic && vpic_pending(vcpu->arch.pic);
 }
 
 void arch_vcpu_kick(const struct vcpu *vcpu)

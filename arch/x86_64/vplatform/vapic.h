@@ -148,6 +148,16 @@ bool vapic_write_tsc_deadline(struct vapic *apic, uint64_t value);
  * dropped. */
 void vapic_accept(struct vapic *apic, uint8_t vector);
 
+/* Whether any interrupt is requested at all (IRR not empty). */
+static inline bool vapic_requested(const struct vapic *apic)
+{
+    uint32_t any = 0;
+
+    for (unsigned i = 0; i < 8; i++)
+        any |= __atomic_load_n(&apic->irr[i], __ATOMIC_RELAXED);
+    return any != 0;
+}
+
 /* As vapic_accept() for a level-triggered interrupt: also sets the TMR bit,
  * which the EOI for it clears again. */
 void vapic_accept_level(struct vapic *apic, uint8_t vector);

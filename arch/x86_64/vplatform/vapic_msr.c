@@ -44,8 +44,8 @@ static enum device_result vapic_msr_access(struct vcpu *vcpu, void *state, struc
         a->write ? write_register(vcpu, msr, a->value) : read_register(vcpu, msr, &a->value);
 
     (void)state;
-    if (a->write)
-        vcpu_note_work(vcpu); /* an EOI, a TPR, a timer or an IPI to self */
+    if (a->write && (msr != VAPIC_MSR_EOI || vapic_requested(&vcpu->arch.apic)))
+        vcpu_note_work(vcpu); /* a TPR, a timer, an IPI to self, an EOI that frees a request */
     return done ? DEVICE_DONE : DEVICE_REFUSED;
 }
 
