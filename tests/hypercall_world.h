@@ -108,6 +108,17 @@ void world_restart(unsigned id);
  * finds it. */
 void world_destroy(unsigned id);
 
+/* A Criterion test whose body runs first, then `check`: inside the test,
+ * where a failed check counts (in a suite's .fini it is only a warning). */
+#define WORLD_TEST(suite, name, check)                                                             \
+    static void suite##_##name##_body(void);                                                       \
+    Test(suite, name)                                                                              \
+    {                                                                                              \
+        suite##_##name##_body();                                                                   \
+        check;                                                                                     \
+    }                                                                                              \
+    static void suite##_##name##_body(void)
+
 /* Hypercall `number` from vCPU `vcpu` of partition `id`. */
 int64_t world_call(unsigned id, unsigned vcpu, uint64_t number, const uint64_t args[6]);
 int64_t world_call0(unsigned id, uint64_t number);

@@ -23,18 +23,15 @@ static void setup(void)
 
 TestSuite(hypercall, .init = setup);
 
-/* Every test leaves the tables consistent and the fakes unoffended. The
- * check runs inside the test (a failure in a suite's .fini would only be a
- * warning). */
-#define HYPERCALL_TEST(name)                                                                       \
-    static void name##_body(void);                                                                 \
-    Test(hypercall, name)                                                                          \
-    {                                                                                              \
-        name##_body();                                                                             \
-        const char *problem = world_check();                                                       \
-        cr_assert_null(problem, "%s", problem);                                                    \
-    }                                                                                              \
-    static void name##_body(void)
+/* Every test leaves the tables consistent and the fakes unoffended. */
+static void expect_consistent_world(void)
+{
+    const char *problem = world_check();
+
+    cr_assert_null(problem, "%s", problem);
+}
+
+#define HYPERCALL_TEST(name) WORLD_TEST(hypercall, name, expect_consistent_world())
 
 static unsigned delivered(unsigned id, unsigned vcpu, unsigned vector)
 {

@@ -20,16 +20,9 @@ static void setup(void)
 
 TestSuite(hypercall_irq, .init = setup);
 
-/* The fakes must stay unoffended; checked inside the test (a failure in a
- * suite's .fini would only be a warning). */
+/* The fakes must stay unoffended. */
 #define IRQ_TEST(name)                                                                             \
-    static void name##_body(void);                                                                 \
-    Test(hypercall_irq, name)                                                                      \
-    {                                                                                              \
-        name##_body();                                                                             \
-        cr_expect_null(world.violation, "%s", world.violation);                                    \
-    }                                                                                              \
-    static void name##_body(void)
+    WORLD_TEST(hypercall_irq, name, cr_expect_null(world.violation, "%s", world.violation))
 
 static int64_t bind(unsigned id, uint64_t irq, uint64_t vector)
 {
