@@ -56,6 +56,7 @@ UNIT_SOURCES_string_io := arch/x86_64/string_io.c
 UNIT_SOURCES_tsc_choice := arch/x86_64/tsc_choice.c lib/format.c
 UNIT_SOURCES_ap_token :=
 UNIT_SOURCES_string := lib/string.c
+UNIT_SOURCES_guest_policy := arch/x86_64/guest_policy.c
 UNIT_CFLAGS_string  := -include tests/unit/shim_string.h
 
 UNIT_NAMES  := $(patsubst tests/unit/test_%.c,%,$(wildcard tests/unit/test_*.c))

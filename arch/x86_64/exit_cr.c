@@ -2,6 +2,7 @@
  * CR8 (a virtual TPR) and XSETBV. */
 #include "arch/x86_64/cpu.h"
 #include "arch/x86_64/exits.h"
+#include "arch/x86_64/guest_policy.h"
 #include "arch/x86_64/vmx_ops.h"
 
 /* Exit qualification for control-register accesses, SDM Vol. 3C Table 28-3. */
@@ -94,28 +95,12 @@ int exit_handle_cr_access(struct vcpu *vcpu)
     return 1;
 }
 
-#define XCR0_X87     (1ull << 0)
-#define XCR0_SSE     (1ull << 1)
-#define XCR0_AVX     (1ull << 2)
-#define XCR0_BNDREGS (1ull << 3)
-#define XCR0_BNDCSR  (1ull << 4)
-#define XCR0_AVX512  (7ull << 5)
-
-/* The XCR0 rules of SDM Vol. 1 13.3, against what this CPU supports. */
-static bool xcr0_valid(uint64_t value)
+/* The components this CPU supports, from CPUID leaf 0xD. */
+static uint64_t xcr0_supported(void)
 {
     struct cpuid_regs leaf = cpu_cpuid(0xd, 0);
-    uint64_t supported = ((uint64_t)leaf.edx << 32) | leaf.eax;
 
-    if ((value & ~supported) || !(value & XCR0_X87))
-        return false;
-    if ((value & XCR0_AVX) && !(value & XCR0_SSE))
-        return false;
-    if (!!(value & XCR0_BNDREGS) != !!(value & XCR0_BNDCSR))
-        return false;
-    if ((value & XCR0_AVX512) && ((value & XCR0_AVX512) != XCR0_AVX512 || !(value & XCR0_AVX)))
-        return false;
-    return true;
+    return ((uint64_t)leaf.edx << 32) | leaf.eax;
 }
 
 /* The guest's XCR0 is the CPU's own while its vCPU is pinned here; the
@@ -124,7 +109,7 @@ int exit_handle_xsetbv(struct vcpu *vcpu)
 {
     uint64_t value = (vcpu->arch.regs.rdx << 32) | (uint32_t)vcpu->arch.regs.rax;
 
-    if ((uint32_t)vcpu->arch.regs.rcx != 0 || !xcr0_valid(value)) {
+    if ((uint32_t)vcpu->arch.regs.rcx != 0 || !policy_xcr0_valid(value, xcr0_supported())) {
         exit_inject_fault_with_code(VECTOR_GP, 0);
         return 1;
     }

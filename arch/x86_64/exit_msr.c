@@ -6,21 +6,28 @@
  */
 #include "arch/x86_64/cpu.h"
 #include "arch/x86_64/exits.h"
+#include "arch/x86_64/guest_policy.h"
 #include "arch/x86_64/vmx_ops.h"
 #include "hv/partition.h"
 
 #define MSR_IA32_TSC         0x10
-#define MSR_IA32_MTRRCAP     0xfe
 #define MSR_IA32_MISC_ENABLE 0x1a0
 #define MSR_IA32_DEBUGCTL    0x1d9
-#define MSR_IA32_MTRR_FIRST  0x200
-#define MSR_IA32_MTRR_LAST   0x2ff
 
 #define APIC_BASE_X2APIC (1ull << 10)
 
+/* Only the MTRRs this CPU has (guest_policy.h); its MTRRCAP does not
+ * change, so it is read once. */
 static bool is_mtrr(uint32_t msr)
 {
-    return msr == MSR_IA32_MTRRCAP || (msr >= MSR_IA32_MTRR_FIRST && msr <= MSR_IA32_MTRR_LAST);
+    static uint64_t mtrrcap;
+    static bool known;
+
+    if (!known) {
+        mtrrcap = cpu_read_msr(MSR_IA32_MTRRCAP);
+        known = true;
+    }
+    return policy_mtrr_readable(msr, mtrrcap);
 }
 
 /* The guest may only turn x2APIC mode on; moving or disabling its APIC is
