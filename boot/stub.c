@@ -13,6 +13,7 @@
 #include "boot/cpus.h"
 #include "boot/framebuffer.h"
 #include "boot/handoff.h"
+#include "boot/last_crash.h"
 #include "boot/loader.h"
 #include "boot/memmap.h"
 #include "boot/pages.h"
@@ -177,6 +178,8 @@ static EFI_STATUS prepare(EFI_HANDLE image, struct stub *s)
         Print(L"bulkhead: loading from %s\r\n", s->dir.path);
         status = allocate_boot_info(&s->info);
     }
+    if (!EFI_ERROR(status))
+        last_crash_take(&s->dir, s->info);
     if (!EFI_ERROR(status))
         status = load_files(s);
     if (!EFI_ERROR(status))

@@ -10,6 +10,7 @@
  *   probe       = probe.bin    # tiny guest run on every CPU as a VMX self-test
  *   on_finish   = poweroff     # poweroff | halt, once every guest has stopped
  *   crash_test  = none         # none | page-fault | stack-overflow (diagnostic)
+ *   on_fault    = stop         # stop | reboot, when the hypervisor itself faults
  *   delay_ap    = none         # none | CPU number started late on purpose (diagnostic)
  *
  *   [partition web]            # one section per partition, NAME unique
@@ -59,12 +60,19 @@ enum config_crash_test {
     CONFIG_CRASH_TEST_STACK_OVERFLOW,
 };
 
+/* What follows a fault of the hypervisor itself, once its report is out. */
+enum config_on_fault {
+    CONFIG_FAULT_STOP = 0, /* that CPU stops, the others go on */
+    CONFIG_FAULT_REBOOT,   /* the machine resets; the next boot shows the report */
+};
+
 struct config_hypervisor {
     uint16_t serial_port; /* 0 when "none" */
     bool framebuffer;
     char probe_image[CONFIG_NAME_LEN]; /* empty when no probe guest is wanted */
     enum config_on_finish on_finish;
     enum config_crash_test crash_test;
+    enum config_on_fault on_fault;
     unsigned delay_ap; /* a CPU that starts too late on purpose; 0: none */
 };
 

@@ -103,10 +103,12 @@ size_t crash_page_read_text(const struct crash_page *page, char *to, size_t size
     uint64_t from = end > CRASH_PAGE_TEXT_SIZE ? end - CRASH_PAGE_TEXT_SIZE : 0;
     size_t count = 0;
 
-    /* A wrapped ring starts mid-line: skip to the first whole one. */
+    /* A wrapped ring most likely starts mid-line, and the byte before it is
+     * gone, so it cannot tell: skip to just after its first line end. */
     if (from > 0) {
-        while (from < end && page->text[(from - 1) % CRASH_PAGE_TEXT_SIZE] != '\n')
+        while (from < end && page->text[from % CRASH_PAGE_TEXT_SIZE] != '\n')
             from++;
+        from++;
     }
     for (; from < end && count < size; from++)
         to[count++] = page->text[from % CRASH_PAGE_TEXT_SIZE];

@@ -331,3 +331,17 @@ expect_big_machine_boot() {
     expect_prefix_with "bulkhead: tsc: " "agrees within"
     expect_tsc_near_host 2
 }
+
+# Files the machine writes to its own stick (the crash log, the survey):
+# the scenario asks run.sh for the disk as the run left it with
+# RUN_ARGS=(--keep-image "$WORK/after.img"), and reads files off it here.
+# image_file PATH: prints \EFI\BOOT\PATH from that disk (mtools), fails when
+# it is not there.
+image_file() {
+    MTOOLS_SKIP_CHECK=1 mcopy -n -i "$WORK/after.img@@1M" "::/EFI/BOOT/$1" - 2>/dev/null | sed 's/\r$//'
+}
+
+# expect_image_file_line PATH TEXT: the file holds a line that is exactly TEXT.
+expect_image_file_line() {
+    image_file "$1" | grep -xF -- "$2" >/dev/null || fail "$1 on the stick has no line '$2'"
+}

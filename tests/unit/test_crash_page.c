@@ -82,38 +82,40 @@ Test(crash_page, text_reads_back_in_order)
     cr_expect_arr_eq(to, "first\nsecond\n", 13);
 }
 
-/* Numbered 32-byte lines, far more than the ring holds: what comes back is
- * the newest lines, whole, ending with the last one. */
+/* Numbered 30-byte lines (the ring's size is no multiple of 30), far more
+ * than the ring holds: what comes back is the newest lines, whole, ending
+ * with the last one. */
 Test(crash_page, wrapped_ring_keeps_newest_whole_lines)
 {
     static char to[CRASH_PAGE_TEXT_SIZE];
     char line[40];
-    unsigned lines = 3 * CRASH_PAGE_TEXT_SIZE / 32;
+    unsigned lines = 3 * CRASH_PAGE_TEXT_SIZE / 30;
 
     for (unsigned n = 0; n < lines; n++) {
-        snprintf(line, sizeof(line), "line %08u..................\n", n);
+        snprintf(line, sizeof(line), "line %08u................\n", n);
         append(line);
     }
     size_t count = crash_page_read_text(&page, to, sizeof(to));
-    cr_expect_eq(count % 32, 0, "the text starts mid-line");
+    cr_expect_eq(count % 30, 0, "the text starts mid-line");
     cr_expect_eq(memcmp(to, "line ", 5), 0);
-    snprintf(line, sizeof(line), "line %08u..................\n", lines - 1);
-    cr_expect_eq(memcmp(to + count - 32, line, 32), 0);
-    cr_expect(count > CRASH_PAGE_TEXT_SIZE - 32);
+    snprintf(line, sizeof(line), "line %08u................\n", lines - 1);
+    cr_expect_eq(memcmp(to + count - 30, line, 30), 0);
+    cr_expect(count > CRASH_PAGE_TEXT_SIZE - 2 * 30);
     cr_expect(crash_page_valid(&page));
 }
 
+/* 100-byte lines in one append longer than the ring: the ring holds the
+ * text from byte 100 on, and reading skips the line cut at its start. */
 Test(crash_page, one_long_text_keeps_its_tail)
 {
     static char big[CRASH_PAGE_TEXT_SIZE + 100];
     static char to[CRASH_PAGE_TEXT_SIZE];
 
-    memset(big, 'x', sizeof(big));
-    big[99] = '\n';
-    big[sizeof(big) - 1] = '\n';
+    for (size_t i = 0; i < sizeof(big); i++)
+        big[i] = i % 100 == 99 ? '\n' : 'x';
     crash_page_append_text(&page, big, sizeof(big));
     cr_expect_eq(page.text_end, sizeof(big));
-    cr_expect_eq(crash_page_read_text(&page, to, sizeof(to)), CRASH_PAGE_TEXT_SIZE);
+    cr_expect_eq(crash_page_read_text(&page, to, sizeof(to)), sizeof(big) - 200);
     cr_expect(crash_page_valid(&page));
 }
 
