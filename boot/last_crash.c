@@ -23,7 +23,8 @@ static char file_text[CRASH_PAGE_SIZE + 1024];
 static EFI_PHYSICAL_ADDRESS claim_page(void)
 {
     for (UINTN i = 0; i < sizeof(crash_page_candidates) / sizeof(crash_page_candidates[0]); i++) {
-        if (!EFI_ERROR(pages_allocate_at(EFI_MEMORY_BULKHEAD_CRASH_PAGE, 1, crash_page_candidates[i])))
+        if (!EFI_ERROR(
+                pages_allocate_at(EFI_MEMORY_BULKHEAD_CRASH_PAGE, 1, crash_page_candidates[i])))
             return crash_page_candidates[i];
     }
     return 0;
@@ -71,7 +72,8 @@ static const char *ending_of(const struct crash_page *page)
 {
     if (page->state == CRASH_PAGE_FAULTED)
         return "the hypervisor faulted (its report follows)";
-    return "it was still running when the machine was reset (no power-off, halt or reboot of its own)";
+    return "it was still running when the machine was reset (no power-off, halt or reboot of its "
+           "own)";
 }
 
 static void append_bytes(struct format_text *out, const char *bytes, UINTN length)

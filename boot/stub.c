@@ -19,6 +19,7 @@
 #include "boot/pages.h"
 #include "boot/paging.h"
 #include "boot/pci_dma.h"
+#include "boot/survey.h"
 
 /* Long enough to read an error before the firmware moves on to the next boot option. */
 #define ERROR_PAUSE_MICROSECONDS 3000000
@@ -188,6 +189,8 @@ static EFI_STATUS prepare(EFI_HANDLE image, struct stub *s)
         return status;
     collect_platform(s);
     status = handoff_prepare_memory_map(&s->map);
+    if (!EFI_ERROR(status) && s->config.hypervisor.survey)
+        survey_run(&s->dir, s->info, &s->map);
     if (!EFI_ERROR(status))
         status = loader_check_machine(&s->config, s->info->cpu_count, &s->map);
     if (!EFI_ERROR(status))

@@ -270,6 +270,7 @@ void config_set_defaults(struct config *config)
     config->hypervisor.on_finish = CONFIG_FINISH_POWEROFF;
     config->hypervisor.crash_test = CONFIG_CRASH_TEST_NONE;
     config->hypervisor.on_fault = CONFIG_FAULT_STOP;
+    config->hypervisor.survey = false;
     config->hypervisor.delay_ap = 0;
     config->file_name[0] = '\0';
     config->partition_count = 0;

@@ -11,6 +11,7 @@
  *   on_finish   = poweroff     # poweroff | halt, once every guest has stopped
  *   crash_test  = none         # none | page-fault | stack-overflow (diagnostic)
  *   on_fault    = stop         # stop | reboot, when the hypervisor itself faults
+ *   survey      = no           # yes: describe the machine in files on the stick first
  *   delay_ap    = none         # none | CPU number started late on purpose (diagnostic)
  *
  *   [partition web]            # one section per partition, NAME unique
@@ -73,6 +74,7 @@ struct config_hypervisor {
     enum config_on_finish on_finish;
     enum config_crash_test crash_test;
     enum config_on_fault on_fault;
+    bool survey;       /* the stub writes bulkhead-survey.txt and bulkhead.cfg.suggested */
     unsigned delay_ap; /* a CPU that starts too late on purpose; 0: none */
 };
 

@@ -73,6 +73,11 @@ static bool parse_on_fault(struct config_reader *reader, struct span value)
     return true;
 }
 
+static bool parse_survey(struct config_reader *reader, struct span value)
+{
+    return parse_yes_no(value, &reader->config->hypervisor.survey);
+}
+
 /* cpu0 is the boot CPU, which is running already. */
 static bool parse_delay_ap(struct config_reader *reader, struct span value)
 {
@@ -97,6 +102,7 @@ static const struct key_handler hypervisor_keys[] = {
     {"on_finish", parse_on_finish, "poweroff or halt", KEY_OPTIONAL},
     {"crash_test", parse_crash_test, "none, page-fault or stack-overflow", KEY_OPTIONAL},
     {"on_fault", parse_on_fault, "stop or reboot", KEY_OPTIONAL},
+    {"survey", parse_survey, "yes or no", KEY_OPTIONAL},
     {"delay_ap", parse_delay_ap, "none or a CPU number from 1 to 255", KEY_OPTIONAL},
 };
 

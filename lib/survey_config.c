@@ -84,7 +84,8 @@ static void append_hypervisor(struct format_text *out, const struct survey_machi
 static void append_dom0(struct format_text *out, const struct survey_machine *machine,
                         const unsigned *core_of)
 {
-    format_append(out, "# The management partition, on the boot CPU's core; it owns the consoles.\n");
+    format_append(out,
+                  "# The management partition, on the boot CPU's core; it owns the consoles.\n");
     format_append(out, "[partition dom0]\ncpus = ");
     append_cpu_list(out, core_of, machine->cpu_count, 0, 1);
     format_append(out, "memory = %uM\nimage = dom0.elf\nmode = pv\nprivileged = yes\n",
@@ -131,8 +132,8 @@ static void append_guests(struct format_text *out, const struct survey_machine *
         /* Cores 1..cores-1 split into `partitions` runs of whole cores. */
         unsigned first = 1 + p * (cores - 1) / partitions;
         unsigned end = 1 + (p + 1) * (cores - 1) / partitions;
-        format_append(out, "\n# Replace the image with your guest.\n[partition guest%u]\ncpus = ",
-                      p + 1);
+        format_append(
+            out, "\n# Replace the image with your guest.\n[partition guest%u]\ncpus = ", p + 1);
         append_cpu_list(out, core_of, machine->cpu_count, first, end);
         format_append(out, "memory = %lluM\nimage = %s\n", (unsigned long long)memory,
                       SURVEY_GUEST_IMAGE);
@@ -151,8 +152,9 @@ size_t survey_suggest_config(const struct survey_machine *machine, char *buf, si
         numbered.cpu_count = SURVEY_MAX_CPUS;
     number_cpus(machine, numbered.cpus, numbered.cpu_count);
     cores = group_by_core(numbered.cpus, numbered.cpu_count, core_of);
-    format_append(&out, "# Suggested by the Bulkhead survey for this machine. Check it with\n"
-                        "# make check-config, then save it as bulkhead.cfg beside BOOTX64.EFI.\n\n");
+    format_append(&out,
+                  "# Suggested by the Bulkhead survey for this machine. Check it with\n"
+                  "# make check-config, then save it as bulkhead.cfg beside BOOTX64.EFI.\n\n");
     append_hypervisor(&out, &numbered);
     if (numbered.cpu_count == 0)
         return out.length;

@@ -95,6 +95,16 @@ Test(config, on_fault_values)
     cr_expect_eq(error.line, 2);
 }
 
+Test(config, survey_values)
+{
+    expect_ok("[hypervisor]\n");
+    cr_expect_not(config.hypervisor.survey);
+    expect_ok("[hypervisor]\nsurvey = yes\n");
+    cr_expect(config.hypervisor.survey);
+    cr_expect_eq(parse_n("[hypervisor]\nsurvey = 1\n", strlen("[hypervisor]\nsurvey = 1\n")), -1);
+    cr_expect_eq(error.line, 2);
+}
+
 Test(config, delay_ap_values)
 {
     expect_ok("[hypervisor]\ndelay_ap = 3\n");

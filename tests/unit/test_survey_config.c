@@ -44,8 +44,8 @@ static void suggest_and_read(void)
 
     cr_assert_lt(length, sizeof(text) - 1, "the suggestion was cut off");
     config_set_defaults(&config);
-    cr_assert_eq(config_parse(text, length, "suggested.cfg", &config, &error), 0,
-                 "line %u: %s\n%s", error.line, error.message, text);
+    cr_assert_eq(config_parse(text, length, "suggested.cfg", &config, &error), 0, "line %u: %s\n%s",
+                 error.line, error.message, text);
     cr_assert_eq(config_check_machine(&config, machine.cpu_count, machine.usable_bytes, &error), 0,
                  "line %u: %s\n%s", error.line, error.message, text);
 }
