@@ -100,6 +100,7 @@ FUZZ_SOURCES_config := $(CONFIG_SOURCES)
 FUZZ_SOURCES_elf    := lib/elf.c
 FUZZ_SOURCES_acpi   := $(UNIT_SOURCES_acpi)
 FUZZ_SOURCES_hypercall := $(UNIT_SOURCES_hypercall)
+FUZZ_SOURCES_crash_page := lib/crash_page.c
 
 FUZZ_CC     := clang
 FUZZ_RUNS   ?= 200000
