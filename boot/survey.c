@@ -2,8 +2,8 @@
 
 #include <efilib.h>
 
-#define SURVEY_TEXT_SIZE     (64 * 1024)
-#define SUGGESTED_TEXT_SIZE  (8 * 1024)
+#define SURVEY_TEXT_SIZE    (64 * 1024)
+#define SUGGESTED_TEXT_SIZE (8 * 1024)
 
 static char survey_text[SURVEY_TEXT_SIZE];
 static char suggested_text[SUGGESTED_TEXT_SIZE];
@@ -33,8 +33,8 @@ static void print_summary(const struct survey *s)
           yes_no(s->x2apic));
     Print(L"bulkhead: survey: %d CPUs in %d package%a, %d cores\r\n", s->machine.cpu_count,
           s->packages, s->packages == 1 ? "" : "s", s->cores);
-    Print(L"bulkhead: survey: %ld MiB usable; ACPI tables: %a\r\n",
-          s->machine.usable_bytes >> 20, s->acpi_tables[0] ? s->acpi_tables : "none");
+    Print(L"bulkhead: survey: %ld MiB usable; ACPI tables: %a\r\n", s->machine.usable_bytes >> 20,
+          s->acpi_tables[0] ? s->acpi_tables : "none");
     Print(L"bulkhead: survey: %d PCI functions, %d serial port%a, framebuffer %a\r\n",
           s->pci_functions, s->machine.serial_count, s->machine.serial_count == 1 ? "" : "s",
           yes_no(s->machine.has_framebuffer));

@@ -46,8 +46,7 @@ static void describe_model(struct format_text *out)
         }
     }
     format_append(out, "vendor: %s, family %u model %u stepping %u\nbrand: %s\n",
-                  (const char *)vendor,
-                  ((one.eax >> 8) & 0xf) + ((one.eax >> 20) & 0xff),
+                  (const char *)vendor, ((one.eax >> 8) & 0xf) + ((one.eax >> 20) & 0xff),
                   ((one.eax >> 4) & 0xf) | ((one.eax >> 12) & 0xf0), one.eax & 0xf,
                   (const char *)brand);
     format_append(out, "running under a hypervisor: %s\n",
@@ -65,8 +64,9 @@ static void describe_feature_control(struct survey *s)
     format_append(&s->text, "IA32_FEATURE_CONTROL: 0x%llx (locked %s, VMX outside SMX %s): %s\n",
                   (unsigned long long)value, yes_no(locked), yes_no(enabled),
                   enabled ? "VT-x is on"
-                  : locked ? "VT-x is OFF in the firmware setup: turn on Intel Virtualization Technology"
-                           : "unlocked: Bulkhead turns VT-x on itself");
+                  : locked
+                      ? "VT-x is OFF in the firmware setup: turn on Intel Virtualization Technology"
+                      : "unlocked: Bulkhead turns VT-x on itself");
 }
 
 /* A control MSR: allowed-0 settings in the low half, allowed-1 in the high. */
@@ -88,7 +88,8 @@ static void describe_vmx_controls(struct survey *s)
 
     format_append(out, "IA32_VMX_BASIC: 0x%016llx (revision 0x%x, true controls %s)\n",
                   (unsigned long long)basic, (uint32_t)basic & 0x7fffffff, yes_no(true_controls));
-    describe_controls(out, true_controls ? "IA32_VMX_TRUE_PINBASED_CTLS:" : "IA32_VMX_PINBASED_CTLS:",
+    describe_controls(out,
+                      true_controls ? "IA32_VMX_TRUE_PINBASED_CTLS:" : "IA32_VMX_PINBASED_CTLS:",
                       true_controls ? MSR_IA32_VMX_TRUE_PINBASED_CTLS : MSR_IA32_VMX_PINBASED_CTLS);
     primary = describe_controls(
         out, true_controls ? "IA32_VMX_TRUE_PROCBASED_CTLS:" : "IA32_VMX_PROCBASED_CTLS:",
@@ -98,7 +99,8 @@ static void describe_vmx_controls(struct survey *s)
     describe_controls(out, true_controls ? "IA32_VMX_TRUE_ENTRY_CTLS:" : "IA32_VMX_ENTRY_CTLS:",
                       true_controls ? MSR_IA32_VMX_TRUE_ENTRY_CTLS : MSR_IA32_VMX_ENTRY_CTLS);
     if (primary & (1u << 31))
-        secondary = describe_controls(out, "IA32_VMX_PROCBASED_CTLS2:", MSR_IA32_VMX_PROCBASED_CTLS2);
+        secondary =
+            describe_controls(out, "IA32_VMX_PROCBASED_CTLS2:", MSR_IA32_VMX_PROCBASED_CTLS2);
     s->ept = secondary & SECONDARY_EPT;
     s->vpid = secondary & SECONDARY_VPID;
     s->unrestricted_guest = secondary & SECONDARY_UNRESTRICTED;
@@ -188,7 +190,8 @@ static void count_places(struct survey *s)
         bool new_package = true, new_core = true;
         for (unsigned j = 0; j < i; j++) {
             new_package &= m->cpus[j].package != m->cpus[i].package;
-            new_core &= m->cpus[j].package != m->cpus[i].package || m->cpus[j].core != m->cpus[i].core;
+            new_core &=
+                m->cpus[j].package != m->cpus[i].package || m->cpus[j].core != m->cpus[i].core;
         }
         s->packages += new_package;
         s->cores += new_core;
@@ -211,12 +214,14 @@ static void describe_topology(struct survey *s, const struct boot_info *info)
     format_append(&s->text, "%u CPUs, %u packages, %u cores, SMT %s\n", s->machine.cpu_count,
                   s->packages, s->cores, s->cores < s->machine.cpu_count ? "on" : "off");
     if (core_type)
-        format_append(&s->text, "hybrid CPU: the boot CPU is a %s; the others' types are "
-                                "known only once they run\n", core_type);
+        format_append(&s->text,
+                      "hybrid CPU: the boot CPU is a %s; the others' types are "
+                      "known only once they run\n",
+                      core_type);
     for (unsigned i = 0; i < s->machine.cpu_count; i++) {
         const struct survey_cpu *c = &s->machine.cpus[i];
-        format_append(&s->text, "apic %u: package %u core %u thread %u%s\n", c->apic_id,
-                      c->package, c->core, c->thread, c->bsp ? " (boot CPU)" : "");
+        format_append(&s->text, "apic %u: package %u core %u thread %u%s\n", c->apic_id, c->package,
+                      c->core, c->thread, c->bsp ? " (boot CPU)" : "");
     }
 }
 

@@ -16,22 +16,27 @@
 #define HPET_ADDRESS       44 /* the address field of its base address */
 #define DMAR_ADDRESS_WIDTH 36
 
-#define PCI_ID            0x00
-#define PCI_CLASS         0x08
-#define PCI_INTERRUPT     0x3c
-#define UART_SCRATCH      7
-#define UART_LINE_STATUS  5
+#define PCI_ID           0x00
+#define PCI_CLASS        0x08
+#define PCI_INTERRUPT    0x3c
+#define UART_SCRATCH     7
+#define UART_LINE_STATUS 5
 
 static struct boot_memory_region regions[BOOT_MAX_MEMORY_REGIONS];
 
 static const char *region_name(uint32_t type)
 {
     static const char *const names[] = {
-        [BOOT_MEM_USABLE] = "usable",       [BOOT_MEM_RESERVED] = "reserved",
-        [BOOT_MEM_ACPI_RECLAIM] = "acpi",   [BOOT_MEM_ACPI_NVS] = "acpi-nvs",
-        [BOOT_MEM_MMIO] = "mmio",           [BOOT_MEM_CORE] = "bulkhead core",
-        [BOOT_MEM_MODULE] = "bulkhead file", [BOOT_MEM_BOOT_DATA] = "bulkhead boot data",
-        [BOOT_MEM_TRAMPOLINE] = "bulkhead AP start", [BOOT_MEM_CRASH_PAGE] = "bulkhead crash page",
+        [BOOT_MEM_USABLE] = "usable",
+        [BOOT_MEM_RESERVED] = "reserved",
+        [BOOT_MEM_ACPI_RECLAIM] = "acpi",
+        [BOOT_MEM_ACPI_NVS] = "acpi-nvs",
+        [BOOT_MEM_MMIO] = "mmio",
+        [BOOT_MEM_CORE] = "bulkhead core",
+        [BOOT_MEM_MODULE] = "bulkhead file",
+        [BOOT_MEM_BOOT_DATA] = "bulkhead boot data",
+        [BOOT_MEM_TRAMPOLINE] = "bulkhead AP start",
+        [BOOT_MEM_CRASH_PAGE] = "bulkhead crash page",
     };
 
     return type < sizeof(names) / sizeof(names[0]) && names[type] ? names[type] : "unknown";
@@ -84,12 +89,13 @@ static void describe_table_contents(struct survey *s, const struct acpi_header *
         format_append(out, "  MADT: %u enabled CPUs, %u IOAPICs\n", counts.cpus, counts.ioapics);
     } else if (acpi_table_is(table, "MCFG")) {
         for (uint32_t at = MCFG_FIRST_ENTRY; at + 16 <= table->length; at += 16)
-            format_append(out, "  MCFG: ECAM at 0x%llx, segment %u, buses %u-%u\n",
-                          (unsigned long long)acpi_read64(table, at),
-                          acpi_read32(table, at + 8) & 0xffff, (acpi_read32(table, at + 8) >> 16) & 0xff,
-                          acpi_read32(table, at + 8) >> 24);
+            format_append(
+                out, "  MCFG: ECAM at 0x%llx, segment %u, buses %u-%u\n",
+                (unsigned long long)acpi_read64(table, at), acpi_read32(table, at + 8) & 0xffff,
+                (acpi_read32(table, at + 8) >> 16) & 0xff, acpi_read32(table, at + 8) >> 24);
     } else if (acpi_table_is(table, "HPET")) {
-        format_append(out, "  HPET at 0x%llx\n", (unsigned long long)acpi_read64(table, HPET_ADDRESS));
+        format_append(out, "  HPET at 0x%llx\n",
+                      (unsigned long long)acpi_read64(table, HPET_ADDRESS));
     } else if (acpi_table_is(table, "DMAR")) {
         s->dmar = true;
         format_append(out, "  DMAR: VT-d described, host address width %u bits\n",
@@ -202,7 +208,8 @@ static void describe_serial(struct survey *s)
     s->machine.serial_count = 0;
     for (unsigned i = 0; i < sizeof(legacy_ports) / sizeof(legacy_ports[0]); i++) {
         bool present = uart_answers(legacy_ports[i]);
-        format_append(&s->text, "16550 at 0x%x: %s\n", legacy_ports[i], present ? "present" : "absent");
+        format_append(&s->text, "16550 at 0x%x: %s\n", legacy_ports[i],
+                      present ? "present" : "absent");
         if (present && s->machine.serial_count < SURVEY_MAX_SERIALS)
             s->machine.serial_ports[s->machine.serial_count++] = legacy_ports[i];
     }
