@@ -211,8 +211,9 @@ static void describe_topology(struct survey *s, const struct boot_info *info)
     place_cpus(s, info, smt, pkg);
     count_places(s);
     format_append(&s->text, "APIC ID bits: SMT %u, package %u\n", smt, pkg);
-    format_append(&s->text, "%u CPUs, %u packages, %u cores, SMT %s\n", s->machine.cpu_count,
-                  s->packages, s->cores, s->cores < s->machine.cpu_count ? "on" : "off");
+    format_append(&s->text, "%u CPUs, %u package%s, %u cores, SMT %s\n", s->machine.cpu_count,
+                  s->packages, s->packages == 1 ? "" : "s", s->cores,
+                  s->cores < s->machine.cpu_count ? "on" : "off");
     if (core_type)
         format_append(&s->text,
                       "hybrid CPU: the boot CPU is a %s; the others' types are "

@@ -347,7 +347,8 @@ expect_image_file_line() {
 }
 
 # expect_survey_files: survey mode wrote bulkhead-survey.txt, with every
-# section and this machine's CPUs and COM1, and a bulkhead.cfg.suggested
+# section and this machine's CPUs and COM1 (the scenario checks what the
+# firmware's ACPI tables say: Bochs's firmware has none), and a bulkhead.cfg.suggested
 # that check-config accepts for this machine (its CPUs, the usable memory
 # the survey found), with dom0 owning COM1. The summary line's PCI count
 # is the file's number of PCI functions.
@@ -361,7 +362,6 @@ expect_survey_files() {
     done
     grep -qE "^$CPUS CPUs, [0-9]+ packages?, [0-9]+ cores, SMT (on|off)$" "$survey" ||
         fail "bulkhead-survey.txt does not count $CPUS CPUs"
-    grep -qx "  MADT: $CPUS enabled CPUs, 1 IOAPICs" "$survey" || fail "bulkhead-survey.txt: no MADT line"
     grep -qx "16550 at 0x3f8: present" "$survey" || fail "bulkhead-survey.txt does not find COM1"
     pci=$(grep -cE '^[0-9a-f]{4}:[0-9a-f]{2}:[0-9a-f]{2}\.[0-7] [0-9a-f]{4}:[0-9a-f]{4} class ' "$survey")
     [ "$pci" -gt 0 ] || fail "bulkhead-survey.txt lists no PCI function"

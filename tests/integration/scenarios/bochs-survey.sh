@@ -14,6 +14,7 @@ check() {
     expect_line "bulkhead: survey: partitions can run here: yes: VT-x with EPT and unrestricted guest on the boot CPU"
     expect_order "bulkhead: survey: wrote " "bulkhead: core started: "
     expect_survey_files
+    expect_prefix_with "bulkhead: survey: " "ACPI tables: none"
     grep -qE "^IA32_VMX_BASIC: 0x[0-9a-f]{16} \(revision 0x[0-9a-f]+, true controls (yes|no)\)$" "$WORK/survey.txt" ||
         fail "bulkhead-survey.txt: no IA32_VMX_BASIC line"
     grep -qE "^IA32_VMX_(TRUE_)?PROCBASED_CTLS: 0x" "$WORK/survey.txt" ||

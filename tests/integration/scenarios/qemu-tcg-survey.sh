@@ -12,12 +12,15 @@ RUN_ARGS=(--keep-image "$WORK/after.img")
 
 check() {
     expect_clean_no_vmx_run
-    expect_line "bulkhead: survey: VT-x no, EPT no, VPID no, unrestricted guest no, x2APIC yes"
+    expect_line "bulkhead: survey: VT-x no, EPT no, VPID no, unrestricted guest no, x2APIC no"
     expect_line "bulkhead: survey: partitions can run here: no: the CPU reports no VT-x (or the firmware hides it)"
     expect_order "bulkhead: survey: wrote " "bulkhead: core started: "
     expect_survey_files
+    grep -qx "  MADT: $CPUS enabled CPUs, 1 IOAPICs" "$WORK/survey.txt" || fail "bulkhead-survey.txt: no MADT line"
     grep -qx "  MCFG: ECAM at 0xb0000000, segment 0, buses 0-255" "$WORK/survey.txt" ||
         fail "bulkhead-survey.txt: no q35 MCFG line"
     grep -qx "  HPET at 0xfed00000" "$WORK/survey.txt" || fail "bulkhead-survey.txt: no HPET line"
     grep -qx "VMX in CPUID: no" "$WORK/survey.txt" || fail "bulkhead-survey.txt: VMX not reported absent"
+    grep -qx "$CPUS CPUs, 1 package, $CPUS cores, SMT off" "$WORK/survey.txt" ||
+        fail "bulkhead-survey.txt: not $CPUS cores in one package"
 }
