@@ -33,6 +33,9 @@ static void print_summary(const struct survey *s)
           yes_no(s->x2apic));
     Print(L"bulkhead: survey: %d CPUs in %d package%a, %d cores\r\n", s->machine.cpu_count,
           s->packages, s->packages == 1 ? "" : "s", s->cores);
+    if (s->p_cores || s->e_cores)
+        Print(L"bulkhead: survey: hybrid: %d P-core CPUs, %d E-core CPUs\r\n", s->p_cores,
+              s->e_cores);
     Print(L"bulkhead: survey: %ld MiB usable; ACPI tables: %a\r\n", s->machine.usable_bytes >> 20,
           s->acpi_tables[0] ? s->acpi_tables : "none");
     Print(L"bulkhead: survey: %d PCI functions, %d serial port%a, framebuffer %a\r\n",

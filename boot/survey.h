@@ -26,6 +26,7 @@ struct survey {
     struct survey_machine machine;
     bool vmx, feature_control_ok, ept, vpid, unrestricted_guest, x2apic;
     unsigned packages, cores;
+    unsigned p_cores, e_cores; /* CPUs of each type, on a hybrid CPU */
     unsigned pci_functions;
     char acpi_tables[64]; /* the signatures found, space-separated */
     bool dmar;

@@ -5,6 +5,7 @@
  * thread.
  */
 #include "arch/x86_64/cpu.h"
+#include "boot/mp_services.h"
 #include "boot/survey.h"
 
 #include <efilib.h>
@@ -25,6 +26,17 @@
 #define SECONDARY_VPID          (1u << 5)
 #define SECONDARY_UNRESTRICTED  (1u << 7)
 #define APIC_BASE_X2APIC_ON     (1ull << 10)
+#define AP_ANSWER_MICROSECONDS  1000000
+
+/* What each CPU says of itself when the firmware runs the question on it. */
+struct cpu_answer {
+    uint32_t apic_id;
+    uint8_t core_type; /* CPUID 0x1a EAX[31:24]; 0 on a CPU that is not hybrid */
+};
+
+static EFI_GUID mp_services_guid = EFI_MP_SERVICES_PROTOCOL_GUID;
+static struct cpu_answer answers[SURVEY_MAX_CPUS];
+static uint32_t answer_count;
 
 static const char *yes_no(bool value)
 {
@@ -151,18 +163,68 @@ static bool topology_shifts(uint32_t *smt_shift, uint32_t *package_shift)
     return true;
 }
 
-static const char *boot_cpu_core_type(void)
+static uint32_t this_cpu_apic_id(void)
+{
+    if (cpu_cpuid(0, 0).eax >= CPUID_TOPOLOGY_LEAF &&
+        (cpu_cpuid(CPUID_TOPOLOGY_LEAF, 0).ebx & 0xffff))
+        return cpu_cpuid(CPUID_TOPOLOGY_LEAF, 0).edx;
+    return cpu_cpuid(1, 0).ebx >> 24;
+}
+
+static uint8_t this_cpu_core_type(void)
 {
     if (cpu_cpuid(0, 0).eax < CPUID_HYBRID_LEAF || !(cpu_cpuid(7, 0).edx & CPUID_7_EDX_HYBRID))
         return 0;
-    switch (cpu_cpuid(CPUID_HYBRID_LEAF, 0).eax >> 24) {
-    case CORE_TYPE_CORE:
-        return "P-core";
-    case CORE_TYPE_ATOM:
-        return "E-core";
-    default:
-        return "unknown type";
+    return (uint8_t)(cpu_cpuid(CPUID_HYBRID_LEAF, 0).eax >> 24);
+}
+
+/* Runs on every CPU at once: CPUID only, no firmware call. */
+static VOID EFIAPI answer_on_this_cpu(VOID *unused)
+{
+    uint32_t slot = __atomic_fetch_add(&answer_count, 1, __ATOMIC_RELAXED);
+
+    (void)unused;
+    if (slot < SURVEY_MAX_CPUS) {
+        answers[slot].apic_id = this_cpu_apic_id();
+        answers[slot].core_type = this_cpu_core_type();
     }
+}
+
+/* The boot CPU answers itself; the others through MP Services, when the
+ * firmware has it. Returns how many CPUs answered. */
+static unsigned ask_every_cpu(void)
+{
+    EFI_MP_SERVICES_PROTOCOL *mp;
+
+    answer_count = 0;
+    answer_on_this_cpu(NULL);
+    if (!EFI_ERROR(BS->LocateProtocol(&mp_services_guid, NULL, (void **)&mp)))
+        mp->StartupAllAPs(mp, answer_on_this_cpu, FALSE, NULL, AP_ANSWER_MICROSECONDS, NULL, NULL);
+    return answer_count < SURVEY_MAX_CPUS ? answer_count : SURVEY_MAX_CPUS;
+}
+
+static const char *core_type_name(uint8_t type)
+{
+    switch (type) {
+    case 0:
+        return "";
+    case CORE_TYPE_CORE:
+        return " P-core";
+    case CORE_TYPE_ATOM:
+        return " E-core";
+    default:
+        return " core of an unknown type";
+    }
+}
+
+/* The type the CPU with this APIC ID gave; 0 when it did not answer. */
+static uint8_t core_type_of(uint32_t apic_id, unsigned answered)
+{
+    for (unsigned i = 0; i < answered; i++) {
+        if (answers[i].apic_id == apic_id)
+            return answers[i].core_type;
+    }
+    return 0;
 }
 
 static void place_cpus(struct survey *s, const struct boot_info *info, uint32_t smt, uint32_t pkg)
@@ -198,10 +260,23 @@ static void count_places(struct survey *s)
     }
 }
 
+static void list_cpus(struct survey *s, unsigned answered)
+{
+    for (unsigned i = 0; i < s->machine.cpu_count; i++) {
+        const struct survey_cpu *c = &s->machine.cpus[i];
+        uint8_t type = core_type_of(c->apic_id, answered);
+        s->p_cores += type == CORE_TYPE_CORE;
+        s->e_cores += type == CORE_TYPE_ATOM;
+        format_append(&s->text, "apic %u: package %u core %u thread %u%s%s\n", c->apic_id,
+                      c->package, c->core, c->thread, core_type_name(type),
+                      c->bsp ? " (boot CPU)" : "");
+    }
+}
+
 static void describe_topology(struct survey *s, const struct boot_info *info)
 {
     uint32_t smt = 0, pkg = 0;
-    const char *core_type = boot_cpu_core_type();
+    unsigned answered = ask_every_cpu();
 
     format_append(&s->text, "\n[topology]\n");
     if (!topology_shifts(&smt, &pkg) || pkg < smt || pkg > 31) {
@@ -214,16 +289,11 @@ static void describe_topology(struct survey *s, const struct boot_info *info)
     format_append(&s->text, "%u CPUs, %u package%s, %u cores, SMT %s\n", s->machine.cpu_count,
                   s->packages, s->packages == 1 ? "" : "s", s->cores,
                   s->cores < s->machine.cpu_count ? "on" : "off");
-    if (core_type)
-        format_append(&s->text,
-                      "hybrid CPU: the boot CPU is a %s; the others' types are "
-                      "known only once they run\n",
-                      core_type);
-    for (unsigned i = 0; i < s->machine.cpu_count; i++) {
-        const struct survey_cpu *c = &s->machine.cpus[i];
-        format_append(&s->text, "apic %u: package %u core %u thread %u%s\n", c->apic_id, c->package,
-                      c->core, c->thread, c->bsp ? " (boot CPU)" : "");
-    }
+    format_append(&s->text, "%u of them answered CPUID questions; hybrid: %s\n", answered,
+                  this_cpu_core_type() ? "yes" : "no");
+    list_cpus(s, answered);
+    if (this_cpu_core_type())
+        format_append(&s->text, "%u P-core CPUs, %u E-core CPUs\n", s->p_cores, s->e_cores);
 }
 
 void survey_cpu(struct survey *s, const struct boot_info *info)

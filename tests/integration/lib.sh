@@ -362,6 +362,8 @@ expect_survey_files() {
     done
     grep -qE "^$CPUS CPUs, [0-9]+ packages?, [0-9]+ cores, SMT (on|off)$" "$survey" ||
         fail "bulkhead-survey.txt does not count $CPUS CPUs"
+    grep -qx "$CPUS of them answered CPUID questions; hybrid: no" "$survey" ||
+        fail "bulkhead-survey.txt: not every CPU answered"
     grep -qx "16550 at 0x3f8: present" "$survey" || fail "bulkhead-survey.txt does not find COM1"
     pci=$(grep -cE '^[0-9a-f]{4}:[0-9a-f]{2}:[0-9a-f]{2}\.[0-7] [0-9a-f]{4}:[0-9a-f]{4} class ' "$survey")
     [ "$pci" -gt 0 ] || fail "bulkhead-survey.txt lists no PCI function"
