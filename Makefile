@@ -1,12 +1,19 @@
 # Bulkhead build. Everything built lands in build/.
 #   make            core, UEFI stub and guests
 #   make image      the bootable disk image build/bulkhead.img
+#   make image SURVEY=1  build/bulkhead-survey.img: describes the machine it boots on
 #   make run        boot it in an emulator (EMU=bochs|qemu-tcg|qemu-kvm, CPUS=, MEM=, CONFIG=)
 #   make test       unit tests, fuzz smoke runs and integration scenarios
 #   make bench      benchmark report (emulated instructions under Bochs)
 
 BUILD   ?= build
+ifeq ($(SURVEY),1)
+CONFIG  ?= config/survey.cfg
+IMAGE   := $(BUILD)/bulkhead-survey.img
+else
 CONFIG  ?= config/bulkhead.cfg
+IMAGE   := $(BUILD)/bulkhead.img
+endif
 EMU     ?= bochs
 CPUS    ?= 4
 MEM     ?= 512
@@ -46,7 +53,8 @@ STUB_CFLAGS := -std=c11 -O2 -ffreestanding -fpic -fshort-wchar -mno-red-zone \
                -maccumulate-outgoing-args -fno-stack-protector -fno-strict-aliasing \
                -DGNU_EFI_USE_MS_ABI -isystem $(EFI_INC) -isystem $(EFI_INC)/x86_64 -I. \
                $(WARNINGS) -Wno-strict-prototypes -Wno-missing-prototypes -MMD -MP
-STUB_C   := $(wildcard boot/*.c) $(CONFIG_SOURCES) lib/elf.c lib/acpi.c lib/page_tables.c
+STUB_C   := $(wildcard boot/*.c) $(CONFIG_SOURCES) lib/elf.c lib/acpi.c lib/page_tables.c \
+            lib/format.c lib/crash_page.c lib/survey_config.c
 STUB_OBJ := $(STUB_C:%.c=$(BUILD)/stub/%.o)
 
 # Flat real-mode guests: one .asm file in guests/<name>/. Directories with a
@@ -121,15 +129,15 @@ $(BUILD)/guests/%.bin: guests/%/*.asm
 	$(NASM) -f bin -o $@ $<
 
 # ---- image and runs --------------------------------------------------------
-image: $(BUILD)/bulkhead.img
+image: $(IMAGE)
 
-$(BUILD)/bulkhead.img: all $(CONFIG) tools/mkimage.sh
+$(IMAGE): all $(CONFIG) tools/mkimage.sh
 	tools/mkimage.sh --out $@ --config $(CONFIG) --efi $(BUILD)/BOOTX64.EFI \
 		--core $(BUILD)/core.elf --guests $(BUILD)/guests
 
 run: image
 	tools/run.sh --emu $(EMU) --cpus $(CPUS) --mem $(MEM) --timeout $(TIMEOUT) \
-		--image $(BUILD)/bulkhead.img --log $(BUILD)/run-$(EMU).log
+		--image $(IMAGE) --log $(BUILD)/run-$(EMU).log
 
 # ---- tests -----------------------------------------------------------------
 include tests/tests.mk

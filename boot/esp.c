@@ -186,3 +186,52 @@ EFI_STATUS esp_load_file(const struct esp_dir *dir, const char *name, UINT32 mem
     handle->Close(handle);
     return status;
 }
+
+/* An old file of that name goes first: opening it for writing would keep
+ * its length, and a shorter text would leave the old tail behind. */
+static void delete_if_present(const struct esp_dir *dir, CHAR16 *path)
+{
+    EFI_FILE_HANDLE handle;
+
+    if (!EFI_ERROR(
+            dir->root->Open(dir->root, &handle, path, EFI_FILE_MODE_READ | EFI_FILE_MODE_WRITE, 0)))
+        handle->Delete(handle); /* closes the handle too */
+}
+
+static EFI_STATUS write_all(EFI_FILE_HANDLE handle, const char *text, UINTN length)
+{
+    for (UINTN done = 0; done < length;) {
+        UINTN chunk = length - done;
+        EFI_STATUS status = handle->Write(handle, &chunk, (void *)(text + done));
+        if (EFI_ERROR(status))
+            return status;
+        if (chunk == 0)
+            return EFI_VOLUME_FULL;
+        done += chunk;
+    }
+    return handle->Flush(handle);
+}
+
+EFI_STATUS esp_write_file(const struct esp_dir *dir, const char *name, const char *text,
+                          UINTN length)
+{
+    CHAR16 path[ESP_PATH_LEN];
+    EFI_FILE_HANDLE handle;
+    EFI_STATUS status = EFI_INVALID_PARAMETER;
+
+    if (build_path(dir, name, path)) {
+        delete_if_present(dir, path);
+        status =
+            dir->root->Open(dir->root, &handle, path,
+                            EFI_FILE_MODE_READ | EFI_FILE_MODE_WRITE | EFI_FILE_MODE_CREATE, 0);
+    }
+    if (!EFI_ERROR(status)) {
+        status = write_all(handle, text, length);
+        EFI_STATUS closed = handle->Close(handle);
+        if (!EFI_ERROR(status))
+            status = closed;
+    }
+    if (EFI_ERROR(status))
+        Print(L"bulkhead: warning: cannot write %a: %r\r\n", name, status);
+    return status;
+}

@@ -32,4 +32,10 @@ EFI_STATUS esp_open_own_dir(EFI_HANDLE image, struct esp_dir *dir);
 EFI_STATUS esp_load_file(const struct esp_dir *dir, const char *name, UINT32 memory_type,
                          struct esp_file *file);
 
+/* Writes length bytes of text to the file name (relative to dir), replacing
+ * any file of that name. Prints one warning sentence on failure: a stick
+ * that cannot be written to is no reason not to boot. */
+EFI_STATUS esp_write_file(const struct esp_dir *dir, const char *name, const char *text,
+                          UINTN length);
+
 #endif

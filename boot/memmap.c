@@ -55,6 +55,8 @@ uint32_t memmap_boot_type(uint32_t efi_type)
         return BOOT_MEM_BOOT_DATA;
     case EFI_MEMORY_BULKHEAD_TRAMPOLINE:
         return BOOT_MEM_TRAMPOLINE;
+    case EFI_MEMORY_BULKHEAD_CRASH_PAGE:
+        return BOOT_MEM_CRASH_PAGE;
     default:
         return BOOT_MEM_RESERVED;
     }
@@ -70,6 +72,7 @@ static unsigned restrictiveness(uint32_t boot_type)
     case BOOT_MEM_MODULE:
     case BOOT_MEM_BOOT_DATA:
     case BOOT_MEM_TRAMPOLINE:
+    case BOOT_MEM_CRASH_PAGE:
         return 1;
     case BOOT_MEM_ACPI_RECLAIM:
         return 2;

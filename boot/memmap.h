@@ -20,6 +20,7 @@
 #define EFI_MEMORY_BULKHEAD_MODULE     0x80000002u
 #define EFI_MEMORY_BULKHEAD_BOOT_DATA  0x80000003u
 #define EFI_MEMORY_BULKHEAD_TRAMPOLINE 0x80000004u
+#define EFI_MEMORY_BULKHEAD_CRASH_PAGE 0x80000005u
 
 /* The UEFI types the conversion cares about (UEFI spec, EFI_MEMORY_TYPE). */
 enum efi_memory_type {

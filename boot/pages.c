@@ -13,31 +13,41 @@ struct allocation {
 static struct allocation allocations[PAGES_MAX_ALLOCATIONS];
 static UINTN allocation_count;
 
-static EFI_STATUS allocate(UINT32 memory_type, UINT64 pages, EFI_PHYSICAL_ADDRESS max_address,
+static void remember(EFI_PHYSICAL_ADDRESS phys, UINT64 pages)
+{
+    allocations[allocation_count].phys = phys;
+    allocations[allocation_count].pages = pages;
+    allocation_count++;
+}
+
+static EFI_STATUS allocate(EFI_ALLOCATE_TYPE how, UINT32 memory_type, UINT64 pages,
                            EFI_PHYSICAL_ADDRESS *phys)
 {
-    EFI_ALLOCATE_TYPE how = max_address ? AllocateMaxAddress : AllocateAnyPages;
-
-    *phys = max_address;
+    if (allocation_count >= PAGES_MAX_ALLOCATIONS)
+        return EFI_OUT_OF_RESOURCES;
     /* UEFI takes OS-defined types (0x80000000 and up) through the enum parameter. */
-    return BS->AllocatePages(how, (EFI_MEMORY_TYPE)memory_type, pages, phys);
+    EFI_STATUS status = BS->AllocatePages(how, (EFI_MEMORY_TYPE)memory_type, pages, phys);
+    if (!EFI_ERROR(status))
+        remember(*phys, pages);
+    return status;
 }
 
 EFI_STATUS pages_allocate(UINT32 memory_type, UINT64 pages, EFI_PHYSICAL_ADDRESS max_address,
                           const CHAR16 *what, EFI_PHYSICAL_ADDRESS *phys)
 {
-    EFI_STATUS status = EFI_OUT_OF_RESOURCES;
+    EFI_STATUS status;
 
-    if (allocation_count < PAGES_MAX_ALLOCATIONS)
-        status = allocate(memory_type, pages, max_address, phys);
-    if (EFI_ERROR(status)) {
+    *phys = max_address;
+    status =
+        allocate(max_address ? AllocateMaxAddress : AllocateAnyPages, memory_type, pages, phys);
+    if (EFI_ERROR(status))
         Print(L"bulkhead: error: cannot allocate %ld KiB for %s: %r\r\n", pages * 4, what, status);
-        return status;
-    }
-    allocations[allocation_count].phys = *phys;
-    allocations[allocation_count].pages = pages;
-    allocation_count++;
-    return EFI_SUCCESS;
+    return status;
+}
+
+EFI_STATUS pages_allocate_at(UINT32 memory_type, UINT64 pages, EFI_PHYSICAL_ADDRESS phys)
+{
+    return allocate(AllocateAddress, memory_type, pages, &phys);
 }
 
 void pages_free(EFI_PHYSICAL_ADDRESS phys)

@@ -16,6 +16,10 @@
 EFI_STATUS pages_allocate(UINT32 memory_type, UINT64 pages, EFI_PHYSICAL_ADDRESS max_address,
                           const CHAR16 *what, EFI_PHYSICAL_ADDRESS *phys);
 
+/* Allocates pages of memory_type at exactly phys; silent, since a taken
+ * address is an expected outcome for the caller. */
+EFI_STATUS pages_allocate_at(UINT32 memory_type, UINT64 pages, EFI_PHYSICAL_ADDRESS phys);
+
 /* Gives back one allocation made by pages_allocate(). */
 void pages_free(EFI_PHYSICAL_ADDRESS phys);
 

@@ -13,11 +13,13 @@
 #include "boot/cpus.h"
 #include "boot/framebuffer.h"
 #include "boot/handoff.h"
+#include "boot/last_crash.h"
 #include "boot/loader.h"
 #include "boot/memmap.h"
 #include "boot/pages.h"
 #include "boot/paging.h"
 #include "boot/pci_dma.h"
+#include "boot/survey.h"
 
 /* Long enough to read an error before the firmware moves on to the next boot option. */
 #define ERROR_PAUSE_MICROSECONDS 3000000
@@ -178,6 +180,8 @@ static EFI_STATUS prepare(EFI_HANDLE image, struct stub *s)
         status = allocate_boot_info(&s->info);
     }
     if (!EFI_ERROR(status))
+        last_crash_take(&s->dir, s->info);
+    if (!EFI_ERROR(status))
         status = load_files(s);
     if (!EFI_ERROR(status))
         status = reserve_trampoline(s->info);
@@ -185,6 +189,8 @@ static EFI_STATUS prepare(EFI_HANDLE image, struct stub *s)
         return status;
     collect_platform(s);
     status = handoff_prepare_memory_map(&s->map);
+    if (!EFI_ERROR(status) && s->config.hypervisor.survey)
+        survey_run(&s->dir, s->info, &s->map);
     if (!EFI_ERROR(status))
         status = loader_check_machine(&s->config, s->info->cpu_count, &s->map);
     if (!EFI_ERROR(status))

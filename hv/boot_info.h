@@ -11,7 +11,7 @@
 #include <stdint.h>
 
 #define BOOT_INFO_MAGIC   0x4f464e494b4c4842ull /* "BHLKINFO" */
-#define BOOT_INFO_VERSION 1
+#define BOOT_INFO_VERSION 2
 
 #define BOOT_MAX_CPUS           256
 #define BOOT_MAX_MODULES        16
@@ -29,6 +29,7 @@ enum boot_memory_type {
     BOOT_MEM_MODULE,     /* config text and guest images loaded by the stub */
     BOOT_MEM_BOOT_DATA,  /* boot_info and the stub's page tables */
     BOOT_MEM_TRAMPOLINE, /* the page below 1 MiB kept for AP start-up */
+    BOOT_MEM_CRASH_PAGE, /* lib/crash_page.h: the log kept across a warm reset */
 };
 
 struct boot_memory_region {
@@ -77,6 +78,7 @@ struct boot_info {
     uint64_t core_phys; /* where the core image was loaded */
     uint64_t core_pages;
     uint64_t trampoline_phys; /* one 4 KiB page below 1 MiB */
+    uint64_t crash_page_phys; /* lib/crash_page.h, at a fixed address; 0 when none was free */
 
     /* The config file, copied verbatim; its name is used in error messages. */
     char config_name[BOOT_NAME_LEN];

@@ -4,6 +4,7 @@
 
 #include "drivers/uart16550.h"
 #include "hv/arch.h"
+#include "lib/crash_page.h"
 #include "lib/format.h"
 #include "hv/log_ring.h"
 #include "hv/spinlock.h"
@@ -22,6 +23,10 @@ static struct log_ring ring;
  * it has read. */
 static const void *console_owner;
 static uint64_t printed;
+/* The copy that survives a warm reset (lib/crash_page.h), and the CPU whose
+ * fault report goes into its report too; NO_OWNER when none does. */
+static struct crash_page *crash_page;
+static int reporting_cpu = NO_OWNER;
 
 void log_use_serial(uint16_t port)
 {
@@ -54,6 +59,15 @@ static void log_release(bool acquired)
     spin_unlock(&log_lock);
 }
 
+static void keep_in_crash_page(const char *line, size_t len)
+{
+    if (!crash_page)
+        return;
+    crash_page_append_text(crash_page, line, len);
+    if (reporting_cpu == (int)arch_cpu_index())
+        crash_page_append_report(crash_page, line, len);
+}
+
 static void log_emit(const char *prefix, const char *fmt, va_list args)
 {
     char line[LOG_LINE_MAX];
@@ -64,6 +78,7 @@ static void log_emit(const char *prefix, const char *fmt, va_list args)
 
     bool acquired = log_acquire();
     log_ring_append(&ring, line, len);
+    keep_in_crash_page(line, len);
     if (serial_port && !console_owner)
         uart16550_write(serial_port, line, (unsigned)len);
     if (framebuffer)
@@ -149,4 +164,50 @@ bool log_take_back_console(const void *owner)
     }
     log_release(acquired);
     return taken;
+}
+
+void log_keep_in_crash_page(void *page)
+{
+    char chunk[256];
+    uint64_t cursor = 0, start, count;
+    bool acquired = log_acquire();
+
+    crash_page_init(page);
+    /* What was logged before the page could be reached goes in first. */
+    while ((count = log_ring_read(&ring, cursor, chunk, sizeof(chunk), &start)) != 0) {
+        crash_page_append_text(page, chunk, count);
+        cursor = start + count;
+    }
+    crash_page = page;
+    log_release(acquired);
+}
+
+void log_fault_report_begin(void)
+{
+    bool acquired = log_acquire();
+
+    /* The first fault is the one worth reading: later ones follow from it. */
+    if (crash_page && crash_page->state == CRASH_PAGE_RUNNING && reporting_cpu == NO_OWNER)
+        reporting_cpu = (int)arch_cpu_index();
+    log_release(acquired);
+}
+
+void log_fault_report_end(void)
+{
+    bool acquired = log_acquire();
+
+    if (crash_page && reporting_cpu == (int)arch_cpu_index()) {
+        crash_page_set_state(crash_page, CRASH_PAGE_FAULTED);
+        reporting_cpu = NO_OWNER;
+    }
+    log_release(acquired);
+}
+
+void log_ended_cleanly(void)
+{
+    bool acquired = log_acquire();
+
+    if (crash_page && crash_page->state == CRASH_PAGE_RUNNING)
+        crash_page_set_state(crash_page, CRASH_PAGE_CLEAN);
+    log_release(acquired);
 }

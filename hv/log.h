@@ -42,6 +42,20 @@ bool log_hand_over_console(const void *owner, uint64_t *from);
  * have it. */
 bool log_take_back_console(const void *owner);
 
+/* From here on the log's newest lines are also kept in `page` (a struct
+ * crash_page at a fixed address, lib/crash_page.h), which the next boot's
+ * stub reads after a warm reset; what the ring holds already goes in first. */
+void log_keep_in_crash_page(void *page);
+
+/* Around the lines of a hypervisor fault's report: the first fault's lines
+ * are kept apart in the crash page, which then says the boot faulted. */
+void log_fault_report_begin(void);
+void log_fault_report_end(void);
+
+/* The machine powers off, halts or resets on purpose: the crash page says
+ * so, unless it holds a fault already. */
+void log_ended_cleanly(void);
+
 /* Marks where an error is born: file and line, then the message. */
 #define log_trace_error(fmt, ...) log_error("%s:%d: " fmt, __FILE__, __LINE__, ##__VA_ARGS__)
 

@@ -319,6 +319,8 @@ static void boot_cpu_main(void *arg)
                  acpi.madt_ioapics, acpi.s5_found ? "via FADT" : "not described");
     arch_platform_init(acpi.ioapic_address, acpi.present ? acpi.isa_overrides : 0);
     tsc_hz = arch_calibrate_tsc(&acpi);
+    if (config.hypervisor.on_fault == CONFIG_FAULT_REBOOT)
+        power_reboot_on_fault(&acpi, tsc_hz);
     start_secondary_cpus();
     cpu_work((void *)0);
     wait_for_cpus();
@@ -330,6 +332,7 @@ static void boot_cpu_main(void *arg)
     finish_as_requested();
     if (config.hypervisor.on_finish == CONFIG_FINISH_HALT) {
         log_line("halted (on_finish = halt)");
+        log_ended_cleanly();
         arch_halt_forever();
     }
     power_off(&acpi, tsc_hz);
@@ -356,6 +359,8 @@ void core_main(uint64_t boot_info_phys)
     if (framebuffer_console.pixels)
         framebuffer_console.pixels = phys_to_virt(boot.framebuffer.phys);
     arch_paging_report();
+    if (boot.crash_page_phys)
+        log_keep_in_crash_page(phys_to_virt(boot.crash_page_phys));
     sort_boot_cpu_first();
     arch_cpu_init(0, boot.cpus[0].apic_id, boot_cpu_main, 0);
 }

@@ -19,6 +19,7 @@ static const char *memory_type_name(uint32_t type)
         [BOOT_MEM_MODULE] = "module",
         [BOOT_MEM_BOOT_DATA] = "boot-data",
         [BOOT_MEM_TRAMPOLINE] = "trampoline",
+        [BOOT_MEM_CRASH_PAGE] = "crash-page",
     };
 
     if (type < sizeof(names) / sizeof(names[0]) && names[type])

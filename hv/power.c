@@ -6,6 +6,10 @@
 #include "hv/log.h"
 
 static enum power_action requested = POWER_NONE;
+/* What a fault of the hypervisor leads to; a reset needs the FADT and the TSC. */
+static bool reboot_on_fault;
+static const struct acpi_info *fault_acpi;
+static uint64_t fault_tsc_hz;
 
 bool power_request(enum power_action action)
 {
@@ -32,6 +36,7 @@ static void wait_briefly(uint64_t tsc_hz)
 
 void power_off(const struct acpi_info *acpi, uint64_t tsc_hz)
 {
+    log_ended_cleanly();
     if (acpi->fadt_found && acpi->s5_found) {
         log_line("powering off (acpi)");
         acpi_power_off(acpi);
@@ -46,6 +51,7 @@ void power_off(const struct acpi_info *acpi, uint64_t tsc_hz)
 
 void power_reset(const struct acpi_info *acpi, uint64_t tsc_hz)
 {
+    log_ended_cleanly();
     pc_reset_prepare_chipset();
     if (acpi->reset_register_found) {
         log_line("resetting (acpi)");
@@ -60,4 +66,19 @@ void power_reset(const struct acpi_info *acpi, uint64_t tsc_hz)
     wait_briefly(tsc_hz);
     log_error("reset failed; halting");
     arch_halt_forever();
+}
+
+void power_reboot_on_fault(const struct acpi_info *acpi, uint64_t tsc_hz)
+{
+    fault_acpi = acpi;
+    fault_tsc_hz = tsc_hz;
+    reboot_on_fault = true;
+}
+
+void power_after_fault(void)
+{
+    if (!reboot_on_fault)
+        return;
+    log_line("resetting the machine after the fault (on_fault = reboot)");
+    power_reset(fault_acpi, fault_tsc_hz);
 }

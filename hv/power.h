@@ -26,4 +26,12 @@ __attribute__((noreturn)) void power_off(const struct acpi_info *acpi, uint64_t 
  * if none worked. */
 __attribute__((noreturn)) void power_reset(const struct acpi_info *acpi, uint64_t tsc_hz);
 
+/* on_fault = reboot: from now on a fault of the hypervisor resets the
+ * machine once its report is out (the next boot shows it again). */
+void power_reboot_on_fault(const struct acpi_info *acpi, uint64_t tsc_hz);
+
+/* Called once a hypervisor fault has been reported: resets the machine
+ * when power_reboot_on_fault() asked for it, else returns. */
+void power_after_fault(void);
+
 #endif

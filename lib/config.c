@@ -269,6 +269,8 @@ void config_set_defaults(struct config *config)
     config->hypervisor.probe_image[0] = '\0';
     config->hypervisor.on_finish = CONFIG_FINISH_POWEROFF;
     config->hypervisor.crash_test = CONFIG_CRASH_TEST_NONE;
+    config->hypervisor.on_fault = CONFIG_FAULT_STOP;
+    config->hypervisor.survey = false;
     config->hypervisor.delay_ap = 0;
     config->hypervisor.ioreq_poll_us = 0;
     config->file_name[0] = '\0';

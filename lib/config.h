@@ -10,6 +10,8 @@
  *   probe       = probe.bin    # tiny guest run on every CPU as a VMX self-test
  *   on_finish   = poweroff     # poweroff | halt, once every guest has stopped
  *   crash_test  = none         # none | page-fault | stack-overflow (diagnostic)
+ *   on_fault    = stop         # stop | reboot, when the hypervisor itself faults
+ *   survey      = no           # yes: describe the machine in files on the stick first
  *   delay_ap    = none         # none | CPU number started late on purpose (diagnostic)
  *   ioreq_poll  = 0            # microseconds both ends of an I/O request spin before sleeping
  *
@@ -60,12 +62,20 @@ enum config_crash_test {
     CONFIG_CRASH_TEST_STACK_OVERFLOW,
 };
 
+/* What follows a fault of the hypervisor itself, once its report is out. */
+enum config_on_fault {
+    CONFIG_FAULT_STOP = 0, /* that CPU stops, the others go on */
+    CONFIG_FAULT_REBOOT,   /* the machine resets; the next boot shows the report */
+};
+
 struct config_hypervisor {
     uint16_t serial_port; /* 0 when "none" */
     bool framebuffer;
     char probe_image[CONFIG_NAME_LEN]; /* empty when no probe guest is wanted */
     enum config_on_finish on_finish;
     enum config_crash_test crash_test;
+    enum config_on_fault on_fault;
+    bool survey;            /* the stub writes bulkhead-survey.txt and bulkhead.cfg.suggested */
     unsigned delay_ap;      /* a CPU that starts too late on purpose; 0: none */
     unsigned ioreq_poll_us; /* how long a waiting vCPU and the I/O server spin first */
 };

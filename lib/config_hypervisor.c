@@ -60,6 +60,24 @@ static bool parse_crash_test(struct config_reader *reader, struct span value)
     return true;
 }
 
+static bool parse_on_fault(struct config_reader *reader, struct span value)
+{
+    enum config_on_fault *on_fault = &reader->config->hypervisor.on_fault;
+
+    if (span_equals(value, "stop"))
+        *on_fault = CONFIG_FAULT_STOP;
+    else if (span_equals(value, "reboot"))
+        *on_fault = CONFIG_FAULT_REBOOT;
+    else
+        return false;
+    return true;
+}
+
+static bool parse_survey(struct config_reader *reader, struct span value)
+{
+    return parse_yes_no(value, &reader->config->hypervisor.survey);
+}
+
 /* cpu0 is the boot CPU, which is running already. */
 static bool parse_delay_ap(struct config_reader *reader, struct span value)
 {
@@ -95,6 +113,8 @@ static const struct key_handler hypervisor_keys[] = {
      "none or a file name of 1 to 63 characters without spaces or path separators", KEY_OPTIONAL},
     {"on_finish", parse_on_finish, "poweroff or halt", KEY_OPTIONAL},
     {"crash_test", parse_crash_test, "none, page-fault or stack-overflow", KEY_OPTIONAL},
+    {"on_fault", parse_on_fault, "stop or reboot", KEY_OPTIONAL},
+    {"survey", parse_survey, "yes or no", KEY_OPTIONAL},
     {"delay_ap", parse_delay_ap, "none or a CPU number from 1 to 255", KEY_OPTIONAL},
     {"ioreq_poll", parse_ioreq_poll, "microseconds from 0 to 1000", KEY_OPTIONAL},
 };

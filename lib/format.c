@@ -179,3 +179,14 @@ size_t format(char *buf, size_t size, const char *fmt, ...)
     va_end(args);
     return n;
 }
+
+void format_append(struct format_text *text, const char *fmt, ...)
+{
+    va_list args;
+
+    if (text->length >= text->size)
+        return;
+    va_start(args, fmt);
+    text->length += format_v(text->buf + text->length, text->size - text->length, fmt, args);
+    va_end(args);
+}

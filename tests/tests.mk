@@ -52,6 +52,8 @@ UNIT_SOURCES_ioreq := $(UNIT_SOURCES_hypercall)
 UNIT_SOURCES_hypercall_irq := $(UNIT_SOURCES_hypercall)
 UNIT_SOURCES_guest_memory := hv/guest_memory.c
 UNIT_SOURCES_log_ring := hv/log_ring.c
+UNIT_SOURCES_crash_page := lib/crash_page.c
+UNIT_SOURCES_survey_config := lib/survey_config.c lib/format.c $(CONFIG_SOURCES)
 UNIT_SOURCES_string_io := arch/x86_64/string_io.c
 UNIT_SOURCES_tsc_choice := arch/x86_64/tsc_choice.c lib/format.c
 UNIT_SOURCES_ap_token :=
@@ -101,6 +103,7 @@ FUZZ_SOURCES_config := $(CONFIG_SOURCES)
 FUZZ_SOURCES_elf    := lib/elf.c
 FUZZ_SOURCES_acpi   := $(UNIT_SOURCES_acpi)
 FUZZ_SOURCES_hypercall := $(UNIT_SOURCES_hypercall)
+FUZZ_SOURCES_crash_page := lib/crash_page.c
 
 FUZZ_CC     := clang
 FUZZ_RUNS   ?= 200000

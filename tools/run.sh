@@ -8,7 +8,7 @@
 #            [--cpus N] [--mem MiB] [--timeout SECONDS] [--machine q35|pc]
 #            [--bochs-cpu MODEL] [--expect-exit CODE|any] [--screenshot FILE]
 #            [--serial-script FILE] [--display none|x]
-#            [--com2 FILE] [--e1000 yes]
+#            [--com2 FILE] [--e1000 yes] [--reboot yes] [--keep-image FILE]
 #
 #   bochs     Bochs 2.7 with emulated VT-x and EPT (the default test bed);
 #             --bochs-cpu picks the CPU model (default corei7_skylake_x).
@@ -31,6 +31,10 @@
 #   --e1000   Bochs only: an Intel 82540EM network card at PCI 00:02.0 with
 #             no network behind it (registers behind a memory BAR and an
 #             I/O BAR, for a partition that owns the function).
+#   --reboot  QEMU only: a reset of the machine boots it again, from the
+#             same disk, instead of ending the run (Bochs always does so).
+#   --keep-image  copy the run's disk, with whatever the machine wrote to
+#             it, to FILE once the run is over.
 #   --expect-exit  the emulator's own exit status the run must end with
 #             (default any: Bochs always exits 1 after a guest power-off).
 #
@@ -59,7 +63,7 @@ die() {
 }
 
 emu= image= log= cpus=1 mem=512 timeout=300 machine=q35
-bochs_cpu=corei7_skylake_x expect_exit=any screenshot= serial_script= com2= e1000=no display=none
+bochs_cpu=corei7_skylake_x expect_exit=any screenshot= serial_script= com2= e1000=no display=none reboot=no keep_image=
 while [ $# -gt 0 ]; do
     [ $# -ge 2 ] || case "$1" in -h | --help) usage 0 ;; *) die "$1 wants a value" ;; esac
     case "$1" in
@@ -77,6 +81,8 @@ while [ $# -gt 0 ]; do
     --display) display=$2 ;;
     --com2) com2=$2 ;;
     --e1000) e1000=$2 ;;
+    --reboot) reboot=$2 ;;
+    --keep-image) keep_image=$2 ;;
     *) echo "run: unknown argument '$1'" >&2; usage ;;
     esac
     shift 2
@@ -90,6 +96,7 @@ done
 case "$machine" in q35 | pc) ;; *) die "--machine wants q35 or pc, got '$machine'" ;; esac
 [ -z "$serial_script" ] || [ -f "$serial_script" ] || die "no such serial script: $serial_script"
 case "$e1000" in yes | no) ;; *) die "--e1000 wants yes or no, got '$e1000'" ;; esac
+case "$reboot" in yes | no) ;; *) die "--reboot wants yes or no, got '$reboot'" ;; esac
 case "$display" in none | x) ;; *) die "--display wants none or x, got '$display'" ;; esac
 [ "$display" = none ] || [ "$emu" = bochs ] || die "--display x needs Bochs"
 
@@ -233,7 +240,8 @@ qemu-tcg | qemu-kvm)
     emu_cmd=(qemu-system-x86_64 "${accel[@]}" -smp "$cpus" -m "$mem"
         -bios "$OVMF" -drive "file=$disk,format=raw"
         -device isa-debug-exit,iobase=0xf4,iosize=0x04
-        -display none "${qemu_serial[@]}" -net none -no-reboot)
+        -display none "${qemu_serial[@]}" -net none)
+    [ "$reboot" = yes ] || emu_cmd+=(-no-reboot)
     # The power-off pauses QEMU instead of ending it, so that the screen can
     # still be read; qemu-screenshot.py then ends it.
     if [ -n "$screenshot" ]; then
@@ -331,6 +339,8 @@ fi
 if [ "$emu" = bochs ] && grep -v 'Shutdown port' "$run_dir/bochs.log" 2>/dev/null | grep '>>PANIC<<' >/dev/null; then
     echo "run: bochs reported a panic, see $run_dir/bochs.log"
 fi
+[ -z "$keep_image" ] || cp --sparse=always "$disk" "$keep_image" ||
+    echo "run: cannot copy the disk to $keep_image"
 # The image copy is only worth keeping to look into a failed run.
 [ "$status" -ne 0 ] || rm -f "$disk"
 echo "run: $emu finished in $elapsed s, exit $status"

@@ -5,6 +5,7 @@
 #include "arch/x86_64/percpu.h"
 #include "hv/arch.h"
 #include "hv/log.h"
+#include "hv/power.h"
 
 /* Layout pushed by isr.asm, lowest address first. */
 struct exception_frame {
@@ -122,6 +123,7 @@ void exception_report(const struct exception_frame *f)
     }
     /* A hypervisor fault is never left to a partition to print. */
     log_take_back_console(0);
+    log_fault_report_begin();
     log_error("cpu%u: exception %llu (%s), error code 0x%llx", arch_cpu_index(),
               (unsigned long long)f->vector, exception_name(f->vector),
               (unsigned long long)f->error_code);
@@ -139,5 +141,7 @@ void exception_report(const struct exception_frame *f)
     if (stack_guard_contains(cpu_read_cr2()))
         log_error("cpu%u: stack overflow (cr2 is in a stack guard page)", arch_cpu_index());
     log_error("cpu%u stopped", arch_cpu_index());
+    log_fault_report_end();
+    power_after_fault();
     cpu_stop();
 }

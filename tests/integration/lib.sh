@@ -331,3 +331,52 @@ expect_big_machine_boot() {
     expect_prefix_with "bulkhead: tsc: " "agrees within"
     expect_tsc_near_host 2
 }
+
+# Files the machine writes to its own stick (the crash log, the survey):
+# the scenario asks run.sh for the disk as the run left it with
+# RUN_ARGS=(--keep-image "$WORK/after.img"), and reads files off it here.
+# image_file PATH: prints \EFI\BOOT\PATH from that disk (mtools), fails when
+# it is not there.
+image_file() {
+    MTOOLS_SKIP_CHECK=1 mcopy -n -i "$WORK/after.img@@1M" "::/EFI/BOOT/$1" - 2>/dev/null | sed 's/\r$//'
+}
+
+# expect_image_file_line PATH TEXT: the file holds a line that is exactly TEXT.
+expect_image_file_line() {
+    image_file "$1" | grep -xF -- "$2" >/dev/null || fail "$1 on the stick has no line '$2'"
+}
+
+# expect_survey_files: survey mode wrote bulkhead-survey.txt, with every
+# section and this machine's CPUs and COM1 (the scenario checks what the
+# firmware's ACPI tables say: Bochs's firmware has none), and a bulkhead.cfg.suggested
+# that check-config accepts for this machine (its CPUs, the usable memory
+# the survey found), with dom0 owning COM1. The summary line's PCI count
+# is the file's number of PCI functions.
+expect_survey_files() {
+    local survey=$WORK/survey.txt suggested=$WORK/suggested.cfg section usable pci verdict
+    image_file bulkhead-survey.txt >"$survey"
+    image_file bulkhead.cfg.suggested >"$suggested"
+    [ -s "$survey" ] || { fail "no bulkhead-survey.txt on the stick"; return; }
+    for section in cpu vt-x topology "memory map" acpi pci serial framebuffer verdict; do
+        grep -q "^\[$section\]" "$survey" || fail "bulkhead-survey.txt has no [$section] section"
+    done
+    grep -qE "^$CPUS CPUs, [0-9]+ packages?, [0-9]+ cores, SMT (on|off)$" "$survey" ||
+        fail "bulkhead-survey.txt does not count $CPUS CPUs"
+    grep -qx "$CPUS of them answered CPUID questions; hybrid: no" "$survey" ||
+        fail "bulkhead-survey.txt: not every CPU answered"
+    grep -qx "16550 at 0x3f8: present" "$survey" || fail "bulkhead-survey.txt does not find COM1"
+    pci=$(grep -cE '^[0-9a-f]{4}:[0-9a-f]{2}:[0-9a-f]{2}\.[0-7] [0-9a-f]{4}:[0-9a-f]{4} class ' "$survey")
+    [ "$pci" -gt 0 ] || fail "bulkhead-survey.txt lists no PCI function"
+    expect_prefix_with "bulkhead: survey: $pci PCI functions, " "serial port"
+    verdict=$(sed -n 's/^partitions can run here: //p' "$survey")
+    expect_line "bulkhead: survey: partitions can run here: $verdict"
+    expect_line "bulkhead: survey: wrote \\EFI\\BOOT\\bulkhead-survey.txt and bulkhead.cfg.suggested"
+    usable=$(sed -nE 's/^usable: ([0-9]+) MiB in [0-9]+ regions$/\1/p' "$survey")
+    [ -n "$usable" ] || { fail "bulkhead-survey.txt gives no usable memory"; return; }
+    [ -s "$suggested" ] || { fail "no bulkhead.cfg.suggested on the stick"; return; }
+    make -s build/tools/check-config >/dev/null 2>&1 || { fail "check-config did not build"; return; }
+    build/tools/check-config --cpus "$CPUS" --memory "${usable}M" "$suggested" >"$WORK/check-config.out" 2>&1 ||
+        fail "check-config refuses bulkhead.cfg.suggested: $(head -n 1 "$WORK/check-config.out")"
+    awk '/^\[partition dom0\]/ { d = 1 } d && /^devices = serial 0x3f8/ { ok = 1 } END { exit !ok }' \
+        "$suggested" || fail "bulkhead.cfg.suggested: dom0 does not own COM1"
+}

@@ -82,6 +82,29 @@ Test(config, crash_test_values)
     cr_expect_eq(error.line, 2);
 }
 
+Test(config, on_fault_values)
+{
+    expect_ok("[hypervisor]\n");
+    cr_expect_eq(config.hypervisor.on_fault, CONFIG_FAULT_STOP);
+    expect_ok("[hypervisor]\non_fault = reboot\n");
+    cr_expect_eq(config.hypervisor.on_fault, CONFIG_FAULT_REBOOT);
+    expect_ok("[hypervisor]\non_fault = stop\n");
+    cr_expect_eq(config.hypervisor.on_fault, CONFIG_FAULT_STOP);
+    cr_expect_eq(
+        parse_n("[hypervisor]\non_fault = halt\n", strlen("[hypervisor]\non_fault = halt\n")), -1);
+    cr_expect_eq(error.line, 2);
+}
+
+Test(config, survey_values)
+{
+    expect_ok("[hypervisor]\n");
+    cr_expect_not(config.hypervisor.survey);
+    expect_ok("[hypervisor]\nsurvey = yes\n");
+    cr_expect(config.hypervisor.survey);
+    cr_expect_eq(parse_n("[hypervisor]\nsurvey = 1\n", strlen("[hypervisor]\nsurvey = 1\n")), -1);
+    cr_expect_eq(error.line, 2);
+}
+
 Test(config, delay_ap_values)
 {
     expect_ok("[hypervisor]\ndelay_ap = 3\n");

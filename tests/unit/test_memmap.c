@@ -41,6 +41,7 @@ Test(memmap, types_are_simplified)
     cr_assert_eq(memmap_boot_type(EFI_MEMORY_MAPPED_IO), BOOT_MEM_MMIO);
     cr_assert_eq(memmap_boot_type(EFI_MEMORY_BULKHEAD_CORE), BOOT_MEM_CORE);
     cr_assert_eq(memmap_boot_type(EFI_MEMORY_BULKHEAD_TRAMPOLINE), BOOT_MEM_TRAMPOLINE);
+    cr_assert_eq(memmap_boot_type(EFI_MEMORY_BULKHEAD_CRASH_PAGE), BOOT_MEM_CRASH_PAGE);
     cr_assert_eq(memmap_boot_type(5 /* runtime services code */), BOOT_MEM_RESERVED);
     cr_assert_eq(memmap_boot_type(0x7fffffff), BOOT_MEM_RESERVED, "unknown types are reserved");
 }
