@@ -9,7 +9,7 @@
  *   framebuffer = yes          # mirror the log on the GOP framebuffer
  *   probe       = probe.bin    # tiny guest run on every CPU as a VMX self-test
  *   on_finish   = poweroff     # poweroff | halt, once every guest has stopped
- *   crash_test  = none         # none | page-fault | stack-overflow (diagnostic)
+ *   crash_test  = none         # none | page-fault | stack-overflow | nmi (diagnostic)
  *   delay_ap    = none         # none | CPU number started late on purpose (diagnostic)
  *
  *   [partition web]            # one section per partition, NAME unique
@@ -52,11 +52,13 @@ enum config_on_finish {
 
 /* A deliberate fault on the boot CPU once every CPU has reported, to check
  * on a given machine that the hypervisor's exception report reaches the
- * consoles (and, for stack-overflow, that the guard page catches it). */
+ * consoles (and, for stack-overflow, that the guard page catches it); or,
+ * for nmi, real NMIs sent to the CPUs of running partitions. */
 enum config_crash_test {
     CONFIG_CRASH_TEST_NONE = 0,
     CONFIG_CRASH_TEST_PAGE_FAULT,
     CONFIG_CRASH_TEST_STACK_OVERFLOW,
+    CONFIG_CRASH_TEST_NMI,
 };
 
 struct config_hypervisor {
