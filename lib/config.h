@@ -21,7 +21,7 @@
  *   on_crash   = stop          # stop | restart
  *   console    = debugcon      # debugcon | none
  *   time_limit = 0             # seconds until the partition is stopped, 0 = never
- *   devices    = serial 0x2f8, framebuffer, pci 00:02.0   # privileged partition only
+ *   devices    = serial 0x2f8, framebuffer, keyboard, pci 00:02.0   # privileged only
  *   emulate    = uart 0x3f8, uart-mmio 0xfe000000  # full partitions: models dom0 serves
  *
  * docs/config.md is the full reference.
@@ -90,6 +90,7 @@ enum config_device_kind {
     CONFIG_DEVICE_SERIAL = 0,  /* a 16550 UART: its 8 I/O ports */
     CONFIG_DEVICE_FRAMEBUFFER, /* the firmware's (GOP) framebuffer */
     CONFIG_DEVICE_PCI,         /* a PCI function: the ranges of its BARs */
+    CONFIG_DEVICE_KEYBOARD,    /* the PS/2 controller (i8042): ports 0x60, 0x64, IRQ 1 */
 };
 
 struct config_device {

@@ -24,8 +24,8 @@ static void nmi_arrived(const char *running, bool may_wake)
     uint64_t seen = __atomic_add_fetch(&cpu->nmis, 1, __ATOMIC_RELAXED);
     const char *taker = platform_nmi_raised(may_wake);
     if (taker)
-        log_line("cpu%u: NMI %llu while %s ran: passed to %s", cpu->index,
-                 (unsigned long long)seen, running, taker);
+        log_line("cpu%u: NMI %llu while %s ran: passed to %s", cpu->index, (unsigned long long)seen,
+                 running, taker);
     else
         log_line("cpu%u: NMI %llu while %s ran: no partition owns the platform, counted",
                  cpu->index, (unsigned long long)seen, running);
