@@ -62,8 +62,8 @@ static bool send(uint16_t port, uint8_t value)
 
 static void flush_output(void)
 {
-    for (unsigned i = 0; i < FLUSH_LIMIT && (cpu_inb(I8042_COMMAND_PORT) & I8042_STATUS_OUTPUT_FULL);
-         i++)
+    for (unsigned i = 0;
+         i < FLUSH_LIMIT && (cpu_inb(I8042_COMMAND_PORT) & I8042_STATUS_OUTPUT_FULL); i++)
         (void)cpu_inb(I8042_DATA_PORT);
 }
 

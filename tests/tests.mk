@@ -56,6 +56,7 @@ UNIT_SOURCES_string_io := arch/x86_64/string_io.c
 UNIT_SOURCES_tsc_choice := arch/x86_64/tsc_choice.c lib/format.c
 UNIT_SOURCES_mce_policy := arch/x86_64/mce_policy.c
 UNIT_SOURCES_i8042 := drivers/i8042.c
+UNIT_SOURCES_scancode := guests/dom0/scancode.c
 UNIT_SOURCES_ap_token :=
 
 UNIT_NAMES  := $(patsubst tests/unit/test_%.c,%,$(wildcard tests/unit/test_*.c))
