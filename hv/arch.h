@@ -83,6 +83,11 @@ const char *arch_vmx_status_text(enum vmx_status status);
 
 void arch_halt_forever(void) __attribute__((noreturn));
 
+/* A real NMI to the CPU (crash_test = nmi), and the NMIs a CPU has taken
+ * so far, in a guest or in the hypervisor. */
+void arch_send_nmi(unsigned cpu);
+uint64_t arch_nmis_taken(unsigned cpu);
+
 /* What a first tiny guest did, as seen through its VM exits. */
 struct probe_report {
     bool halted;       /* it reached HLT */
@@ -201,6 +206,10 @@ bool arch_vcpu_inject_pending(struct vcpu *v);
 bool arch_vcpu_interrupt_pending(struct vcpu *v);
 /* From any CPU: marks `vector` pending at the vCPU (the caller kicks it). */
 void arch_vcpu_raise(struct vcpu *v, uint8_t vector);
+/* Queues a virtual NMI for the vCPU, callable from any CPU, also inside an
+ * NMI; each one queued is delivered, one at a time, as the guest's NMI
+ * handling allows (its IRET ends one before the next comes). */
+void arch_vcpu_raise_nmi(struct vcpu *v);
 /* Leaves the guest after about `ticks` TSC ticks (UINT64_MAX: never). */
 void arch_vcpu_set_timer(struct vcpu *v, uint64_t ticks);
 /* Adds its exits to the HC_EXITS_* counters of the guest ABI. */

@@ -2,7 +2,9 @@
 
 #include <stdint.h>
 
+#include "hv/arch.h"
 #include "hv/log.h"
+#include "hv/partition.h"
 
 /* Page 1 lies in no mapping of the hypervisor's own address space (physical
  * memory is reached through the direct map only). */
@@ -33,6 +35,7 @@ void crash_test_run(enum config_crash_test test)
 {
     switch (test) {
     case CONFIG_CRASH_TEST_NONE:
+    case CONFIG_CRASH_TEST_NMI: /* crash_test_nmi_from_idle_cpu() */
         return;
     case CONFIG_CRASH_TEST_PAGE_FAULT:
         log_line("crash test: reading unmapped address 0x%x", UNMAPPED_ADDRESS);
@@ -44,4 +47,64 @@ void crash_test_run(enum config_crash_test test)
         break;
     }
     log_error("crash test: the fault did not happen");
+}
+
+#define NMI_TEST_COUNT         2
+#define NMI_TEST_SETTLE_DIV    20 /* 50 ms: the exit before is handled */
+#define NMI_TEST_TAKEN_SECONDS 5
+
+static void wait_ticks(uint64_t ticks)
+{
+    uint64_t until = arch_read_tsc() + ticks;
+
+    while (arch_read_tsc() < until)
+        spin_relax();
+}
+
+/* Sends one NMI and waits until the target has taken it. */
+static void send_test_nmi(unsigned cpu, unsigned number)
+{
+    uint64_t before = arch_nmis_taken(cpu);
+    uint64_t deadline = arch_read_tsc() + NMI_TEST_TAKEN_SECONDS * partition_tsc_hz();
+
+    arch_send_nmi(cpu);
+    while (arch_nmis_taken(cpu) == before && arch_read_tsc() < deadline)
+        spin_relax();
+    if (arch_nmis_taken(cpu) == before)
+        log_error("crash test: NMI %u of %u to cpu%u was not taken in %u s", number, NMI_TEST_COUNT,
+                  cpu, NMI_TEST_TAKEN_SECONDS);
+    else
+        log_line("crash test: NMI %u of %u to cpu%u taken", number, NMI_TEST_COUNT, cpu);
+}
+
+/* Once the vCPU runs its guest (it made its first exit), NMI_TEST_COUNT
+ * NMIs, each a while after the one before was taken, when the guest runs
+ * again. */
+static void nmi_vcpu(const struct vcpu *v)
+{
+    while (!__atomic_load_n(&v->exits_total, __ATOMIC_ACQUIRE))
+        spin_relax();
+    for (unsigned n = 1; n <= NMI_TEST_COUNT; n++) {
+        wait_ticks(partition_tsc_hz() / NMI_TEST_SETTLE_DIV);
+        send_test_nmi(v->cpu_index, n);
+    }
+}
+
+void crash_test_nmi_from_idle_cpu(const struct config *config, unsigned cpu, unsigned cpu_count)
+{
+    const struct partition *p;
+
+    if (config->hypervisor.crash_test != CONFIG_CRASH_TEST_NMI || cpu + 1 != cpu_count)
+        return;
+    for (unsigned i = 0; i < config->partition_count; i++) {
+        if (config_partition_has_cpu(&config->partitions[i], cpu)) {
+            log_error("crash test: cpu%u sends no NMI: partition %s has it", cpu,
+                      config->partitions[i].name);
+            return;
+        }
+    }
+    for (unsigned i = 0; (p = partition_at(i)) != 0; i++) {
+        for (unsigned v = 0; !p->config->privileged && v < p->vcpu_count; v++)
+            nmi_vcpu(p->vcpus[v]);
+    }
 }

@@ -141,6 +141,7 @@ static void secondary_cpu_main(void *arg)
     while (!__atomic_load_n(&partitions_released, __ATOMIC_ACQUIRE))
         spin_relax();
     partitions_run_on_this_cpu((unsigned)(uintptr_t)arg);
+    crash_test_nmi_from_idle_cpu(&config, (unsigned)(uintptr_t)arg, boot.cpu_count);
     arch_halt_forever();
 }
 

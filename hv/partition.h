@@ -13,6 +13,7 @@
 #include "hv/arch.h"
 #include "hv/boot_info.h"
 #include "lib/config.h"
+#include "drivers/i8042.h"
 #include "hv/device_model.h"
 #include "hv/event.h"
 #include "hv/grant.h"
@@ -79,7 +80,9 @@ struct partition {
     struct guest_framebuffer framebuffer;
     uint32_t range_count;
     struct guest_device_range ranges[GUEST_MAX_DEVICE_RANGES];
-    struct device_table device_models; /* what its exits reach (partition_models.c) */
+    struct device_table device_models;   /* what its exits reach (partition_models.c) */
+    struct i8042_filter keyboard_filter; /* an owned PS/2 controller's (partition_keyboard.c) */
+    uint64_t keyboard_refused;           /* its writes the filter kept from the controller */
     /* The IRQ of config->devices[i] as attached (0: none); a PCI
      * function's interrupt line register is read once, at boot. */
     uint8_t device_irqs[CONFIG_MAX_DEVICES];
@@ -124,7 +127,7 @@ const char *partition_models_register(struct partition *p);
 /* The core's models the tables hold: partition_io.c, partition_pci.c (the
  * emulated platform's are the arch's: arch_partition_register_platform). */
 extern const struct device_model partition_debugcon_model, partition_exit_port_model,
-    partition_pci_config_model, partition_owned_pci_model;
+    partition_pci_config_model, partition_owned_pci_model, partition_keyboard_model;
 
 /* For the exit handlers. */
 const char *partition_name(const struct partition *partition);

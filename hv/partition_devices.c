@@ -3,7 +3,8 @@
  * ports of an owned UART or PCI I/O BAR are opened in an I/O bitmap of its
  * own, so it reaches them without an exit; an owned PCI function's memory
  * BARs (uncached) and the firmware framebuffer (write-combining) are mapped
- * into its EPT at their host-physical addresses. Every other partition
+ * into its EPT at their host-physical addresses; an owned PS/2 controller
+ * stays trapped, for the hypervisor to filter. Every other partition
  * keeps the shared bitmaps, in which every port exits, and has none of this
  * memory in its EPT.
  */
@@ -179,6 +180,17 @@ static const char *attach_framebuffer(struct partition *p, const struct boot_inf
     return 0;
 }
 
+/* The ports stay trapped: hv/partition_keyboard.c passes every access on
+ * but the reset and A20 commands. */
+static void attach_keyboard(struct partition *p)
+{
+    p->keyboard_filter = (struct i8042_filter){false};
+    list_device(p, GUEST_DEVICE_KEYBOARD, I8042_DATA_PORT);
+    log_line("partition %s: owns keyboard: ports 0x%x and 0x%x trapped (reset and A20 commands "
+             "kept by the hypervisor), IRQ 1",
+             p->config->name, I8042_DATA_PORT, I8042_COMMAND_PORT);
+}
+
 static const char *attach_bar(struct partition *p, const struct boot_info *boot,
                               const char *device_name, const struct pci_bar *bar)
 {
@@ -261,6 +273,10 @@ static const char *attach_one(struct partition *p, const struct boot_info *boot,
         return attach_serial(p, d);
     case CONFIG_DEVICE_FRAMEBUFFER:
         return attach_framebuffer(p, boot);
+    case CONFIG_DEVICE_KEYBOARD:
+        *irq = d->irq;
+        attach_keyboard(p);
+        return 0;
     case CONFIG_DEVICE_PCI:
         return attach_pci(p, boot, d, irq);
     }

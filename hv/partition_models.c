@@ -4,8 +4,8 @@
  * the partition owns devices (and the functions it owns), the emulated
  * platform the arch claims (the PIC of a full partition, the vCPUs' x2APIC
  * MSRs), and a forward entry for each model of dom0 its config names
- * (`emulate`). A new device model of the core is one more claim here; one
- * of the emulated x86 platform is one more claim in
+ * (`emulate`), and the filter of an owned PS/2 controller. A new device model of the core is one
+ * more claim here; one of the emulated x86 platform is one more claim in
  * arch_partition_register_platform().
  */
 #include "drivers/pci.h"
@@ -28,6 +28,12 @@ static bool register_ports(struct partition *p)
     if (p->config->console == CONFIG_CONSOLE_DEBUGCON)
         fits &= claim(p, DEVICE_SPACE_PORT, GUEST_CONSOLE_PORT, 1, &partition_debugcon_model);
     fits &= claim(p, DEVICE_SPACE_PORT, GUEST_EXIT_PORT, 1, &partition_exit_port_model);
+    for (unsigned i = 0; i < p->config->device_count; i++) {
+        if (p->config->devices[i].kind != CONFIG_DEVICE_KEYBOARD)
+            continue;
+        fits &= claim(p, DEVICE_SPACE_PORT, I8042_DATA_PORT, 1, &partition_keyboard_model);
+        fits &= claim(p, DEVICE_SPACE_PORT, I8042_COMMAND_PORT, 1, &partition_keyboard_model);
+    }
     return fits;
 }
 

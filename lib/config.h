@@ -9,7 +9,7 @@
  *   framebuffer = yes          # mirror the log on the GOP framebuffer
  *   probe       = probe.bin    # tiny guest run on every CPU as a VMX self-test
  *   on_finish   = poweroff     # poweroff | halt, once every guest has stopped
- *   crash_test  = none         # none | page-fault | stack-overflow (diagnostic)
+ *   crash_test  = none         # none | page-fault | stack-overflow | nmi (diagnostic)
  *   on_fault    = stop         # stop | reboot, when the hypervisor itself faults
  *   survey      = no           # yes: describe the machine in files on the stick first
  *   delay_ap    = none         # none | CPU number started late on purpose (diagnostic)
@@ -24,7 +24,7 @@
  *   on_crash   = stop          # stop | restart
  *   console    = debugcon      # debugcon | none
  *   time_limit = 0             # seconds until the partition is stopped, 0 = never
- *   devices    = serial 0x2f8, framebuffer, pci 00:02.0   # privileged partition only
+ *   devices    = serial 0x2f8, framebuffer, keyboard, pci 00:02.0   # privileged only
  *   emulate    = uart 0x3f8, uart-mmio 0xfe000000  # full partitions: models dom0 serves
  *
  * docs/config.md is the full reference.
@@ -55,11 +55,13 @@ enum config_on_finish {
 
 /* A deliberate fault on the boot CPU once every CPU has reported, to check
  * on a given machine that the hypervisor's exception report reaches the
- * consoles (and, for stack-overflow, that the guard page catches it). */
+ * consoles (and, for stack-overflow, that the guard page catches it); or,
+ * for nmi, real NMIs sent to the CPUs of running partitions. */
 enum config_crash_test {
     CONFIG_CRASH_TEST_NONE = 0,
     CONFIG_CRASH_TEST_PAGE_FAULT,
     CONFIG_CRASH_TEST_STACK_OVERFLOW,
+    CONFIG_CRASH_TEST_NMI,
 };
 
 /* What follows a fault of the hypervisor itself, once its report is out. */
@@ -100,6 +102,7 @@ enum config_device_kind {
     CONFIG_DEVICE_SERIAL = 0,  /* a 16550 UART: its 8 I/O ports */
     CONFIG_DEVICE_FRAMEBUFFER, /* the firmware's (GOP) framebuffer */
     CONFIG_DEVICE_PCI,         /* a PCI function: the ranges of its BARs */
+    CONFIG_DEVICE_KEYBOARD,    /* the PS/2 controller (i8042): ports 0x60, 0x64, IRQ 1 */
 };
 
 struct config_device {

@@ -6,6 +6,10 @@
  *   serial PORT irq N   the same with its ISA IRQ (1-23, not 2); COM1 (0x3f8)
  *                    and COM2 (0x2f8) have 4 and 3 without it, others none
  *   framebuffer      the firmware's (GOP) framebuffer
+ *   keyboard         the PS/2 controller (i8042, ports 0x60 and 0x64, IRQ 1),
+ *                    which firmware also emulates for USB keyboards; its
+ *                    commands that reset the machine or move A20 stay the
+ *                    hypervisor's (hv/partition_keyboard.c)
  *   pci BB:DD.F      a PCI function: bus, device and function in hex; its
  *                    INTx IRQ is what the firmware wrote into its interrupt
  *                    line register (checked once the core can read it)
@@ -21,11 +25,12 @@
 #define PCI_MAX_BUS       0xffu
 #define PCI_MAX_SLOT      0x1fu
 #define PCI_MAX_FUNCTION  7u
-#define DEVICE_KINDS_TEXT "serial PORT [irq N], framebuffer, pci BB:DD.F [irq N]"
+#define DEVICE_KINDS_TEXT "serial PORT [irq N], framebuffer, keyboard, pci BB:DD.F [irq N]"
 #define COM1_PORT         0x3f8
 #define COM1_IRQ          4
 #define COM2_PORT         0x2f8
 #define COM2_IRQ          3
+#define KEYBOARD_IRQ      1 /* the PC's: the i8042's keyboard output */
 
 /* Ports every partition needs the hypervisor to keep, whoever owns what. */
 static const struct {
@@ -45,6 +50,9 @@ void config_device_name(const struct config_device *device, char *buf, size_t si
         break;
     case CONFIG_DEVICE_FRAMEBUFFER:
         config_text_format(buf, size, "framebuffer");
+        break;
+    case CONFIG_DEVICE_KEYBOARD:
+        config_text_format(buf, size, "keyboard");
         break;
     case CONFIG_DEVICE_PCI:
         config_text_format(buf, size, "pci %x:%x.%u", (unsigned)device->bus, (unsigned)device->slot,
@@ -220,12 +228,14 @@ static bool parse_item(struct span item, unsigned line, struct config_device *de
     struct span argument;
     struct span kind = span_split_word(item, &argument);
 
-    if (span_equals(kind, "framebuffer")) {
-        device->kind = CONFIG_DEVICE_FRAMEBUFFER;
+    if (span_equals(kind, "framebuffer") || span_equals(kind, "keyboard")) {
+        bool keyboard = span_equals(kind, "keyboard");
+        device->kind = keyboard ? CONFIG_DEVICE_KEYBOARD : CONFIG_DEVICE_FRAMEBUFFER;
+        device->irq = keyboard ? KEYBOARD_IRQ : 0;
         if (argument.len == 0)
             return true;
-        return config_fail_at(
-            error, line, "device 'framebuffer' takes no argument, but %q follows it", argument);
+        return config_fail_at(error, line, "device '%s' takes no argument, but %q follows it",
+                              keyboard ? "keyboard" : "framebuffer", argument);
     }
     if (span_equals(kind, "serial")) {
         device->kind = CONFIG_DEVICE_SERIAL;
@@ -323,7 +333,7 @@ bool config_parse_devices(struct config_partition *partition, struct span value,
         if (item.len == 0)
             return config_fail_at(error, line,
                                   "empty entry in 'devices'; expected a list such as %s",
-                                  "serial 0x2f8, framebuffer, pci 00:02.0");
+                                  "serial 0x2f8, framebuffer, keyboard, pci 00:02.0");
         if (!parse_item(item, line, &device, error) || !add_device(partition, &device, error))
             return false;
     }

@@ -40,6 +40,8 @@ struct vcpu_arch {
     uint8_t tpr;            /* CR8 as the guest sees it */
     bool preemption_parked; /* the VMCS holds the no-deadline timer value */
     bool interrupt_window;  /* interrupt-window exiting is on */
+    bool nmi_window;        /* NMI-window exiting is on */
+    uint32_t nmis_pending;  /* virtual NMIs not yet delivered (atomic) */
     struct vapic apic;      /* its local APIC (x2APIC mode only) */
     struct vpic *pic;       /* the legacy PIC it takes interrupts from, or 0 */
     uint64_t apic_base;     /* IA32_APIC_BASE as the guest sees it */

@@ -210,6 +210,27 @@ static inline void cpu_pause(void)
     __asm__ volatile("pause" ::: "memory");
 }
 
+/* An IRETQ to the next instruction, on the same stack: ends the NMI
+ * blocking that a VM exit caused by an NMI leaves behind, as only IRET
+ * does (SDM Vol. 3A 6.7.1, Vol. 3C 24.1 and the VM-exit chapter). */
+static inline void cpu_iret_to_self(void)
+{
+    __asm__ volatile("mov %%ss, %%eax\n\t"
+                     "mov %%rsp, %%rcx\n\t"
+                     "push %%rax\n\t"
+                     "push %%rcx\n\t"
+                     "pushfq\n\t"
+                     "mov %%cs, %%eax\n\t"
+                     "push %%rax\n\t"
+                     "lea 1f(%%rip), %%rax\n\t"
+                     "push %%rax\n\t"
+                     "iretq\n"
+                     "1:"
+                     :
+                     :
+                     : "rax", "rcx", "memory");
+}
+
 /* Stops this CPU for good: interrupts off, halt forever (NMIs return to hlt). */
 static inline __attribute__((noreturn)) void cpu_stop(void)
 {

@@ -6,6 +6,8 @@
 #include "arch/x86_64/exits.h"
 
 #include "arch/x86_64/cpu.h"
+#include "arch/x86_64/machine_check.h"
+#include "arch/x86_64/nmi.h"
 #include "arch/x86_64/vcpu_irq.h"
 #include "arch/x86_64/vmx_ops.h"
 #include "hv/log.h"
@@ -95,6 +97,8 @@ static const char *exit_reason_name(uint32_t reason)
         return "I/O instruction";
     case EXIT_REASON_INIT:
         return "INIT signal";
+    case EXIT_REASON_MACHINE_CHECK:
+        return "machine check during VM entry";
     default:
         return "unhandled";
     }
@@ -134,6 +138,21 @@ int exit_crash_guest(struct vcpu *vcpu, uint32_t reason, const char *why)
 static int handle_unknown(struct vcpu *vcpu)
 {
     return exit_crash_guest(vcpu, vcpu->arch.exit_reason, 0);
+}
+
+/* Exit reason 0: an NMI that came while the guest ran (NMI exiting), or
+ * an exception the bitmap intercepts (only #MC). */
+static int handle_exception_or_nmi(struct vcpu *vcpu)
+{
+    uint32_t info = (uint32_t)vmcs_read(VMCS_EXIT_INTERRUPTION_INFO);
+    uint32_t type = info & INTERRUPTION_TYPE_MASK;
+
+    if (type == INTERRUPTION_TYPE_NMI)
+        return nmi_exit(vcpu);
+    if (type == INTERRUPTION_TYPE_HARDWARE_EXCEPTION &&
+        (info & INTERRUPTION_VECTOR_MASK) == VECTOR_MC)
+        return machine_check_exit(vcpu);
+    return handle_unknown(vcpu);
 }
 
 #define CPUID_1_ECX_X2APIC   (1u << 21)
@@ -294,6 +313,9 @@ static int handle_preemption_timer(struct vcpu *vcpu)
 }
 
 static const exit_handler exit_handlers[EXIT_REASON_COUNT] = {
+    [EXIT_REASON_EXCEPTION_NMI] = handle_exception_or_nmi,
+    [EXIT_REASON_NMI_WINDOW] = exit_handle_nmi_window,
+    [EXIT_REASON_MACHINE_CHECK] = machine_check_exit,
     [EXIT_REASON_EXTERNAL_INTERRUPT] = exit_handle_external_interrupt,
     [EXIT_REASON_INTERRUPT_WINDOW] = exit_handle_interrupt_window,
     [EXIT_REASON_CPUID] = handle_cpuid,
@@ -334,7 +356,10 @@ int vmexit_dispatch(struct vcpu *vcpu)
     trace_stamp(vcpu->trace, TRACE_EXIT);
     vcpu->arch.exit_reason = reason;
     vcpu->exits_total++;
-    if (reason & EXIT_REASON_ENTRY_FAILED || basic >= EXIT_REASON_COUNT)
+    /* A machine check during VM entry is the one failed entry with a
+     * handler of its own. */
+    bool entry_failed = reason & EXIT_REASON_ENTRY_FAILED && basic != EXIT_REASON_MACHINE_CHECK;
+    if (entry_failed || basic >= EXIT_REASON_COUNT)
         return exit_crash_guest(vcpu, reason, 0);
     vcpu->arch.exit_counts[basic]++;
     exit_handler handler = exit_handlers[basic] ? exit_handlers[basic] : handle_unknown;

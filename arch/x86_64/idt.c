@@ -14,6 +14,7 @@
 /* Entry stubs in isr.asm, one per exception vector. */
 extern const uint64_t exception_stubs[EXCEPTION_VECTORS];
 extern const uint64_t interrupt_stubs[256 - EXCEPTION_VECTORS];
+extern const char nmi_entry[], machine_check_entry[]; /* they return */
 
 static uint64_t idt[256 * 2];
 static bool idt_built;
@@ -32,6 +33,15 @@ static unsigned ist_for_vector(unsigned vector)
     }
 }
 
+static uint64_t exception_entry(unsigned vector)
+{
+    if (vector == VECTOR_NMI)
+        return (uint64_t)(uintptr_t)nmi_entry;
+    if (vector == VECTOR_MACHINE_CHECK)
+        return (uint64_t)(uintptr_t)machine_check_entry;
+    return exception_stubs[vector];
+}
+
 static void idt_set_gate(unsigned vector, uint64_t handler, unsigned ist)
 {
     idt[vector * 2] = (handler & 0xffff) | ((uint64_t)SELECTOR_CODE << 16) | ((uint64_t)ist << 32) |
@@ -44,7 +54,7 @@ void idt_load(void)
 {
     if (!idt_built) {
         for (unsigned v = 0; v < EXCEPTION_VECTORS; v++)
-            idt_set_gate(v, exception_stubs[v], ist_for_vector(v));
+            idt_set_gate(v, exception_entry(v), ist_for_vector(v));
         for (unsigned v = EXCEPTION_VECTORS; v < 256; v++)
             idt_set_gate(v, interrupt_stubs[v - EXCEPTION_VECTORS], 0);
         idt_built = true;

@@ -1,6 +1,7 @@
 ; Exception entry stubs: push a uniform frame (vector, error code, all
 ; general-purpose registers) and hand it to exception_report() in C, which
-; prints it and stops this CPU. Exceptions never return into the core.
+; prints it and stops this CPU. Exceptions never return into the core; the
+; NMI and the machine check have entries of their own, which do.
 
 bits 64
 default rel
@@ -24,6 +25,47 @@ exception_common:
     cli
     hlt
     jmp .stop
+
+; NMIs and machine checks return to the interrupted code, in the hypervisor
+; as in the partition it was about to run: their handlers in C decide, and
+; stop the CPU themselves when nothing may go on. The caller-saved
+; registers are all the C call can change.
+extern nmi_handle_root
+extern machine_check_handle_root
+
+%macro RETURNING_HANDLER 2
+global %1
+%1:
+    push rax
+    push rcx
+    push rdx
+    push rsi
+    push rdi
+    push r8
+    push r9
+    push r10
+    push r11
+    push rbx
+    mov rbx, rsp                ; callee-saved: it survives the call
+    and rsp, -16
+    cld
+    call %2
+    mov rsp, rbx
+    pop rbx
+    pop r11
+    pop r10
+    pop r9
+    pop r8
+    pop rdi
+    pop rsi
+    pop rdx
+    pop rcx
+    pop rax
+    iretq
+%endmacro
+
+RETURNING_HANDLER nmi_entry, nmi_handle_root
+RETURNING_HANDLER machine_check_entry, machine_check_handle_root
 
 section .rodata
 global exception_stubs

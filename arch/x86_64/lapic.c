@@ -26,6 +26,7 @@
 #define CPUID_1_ECX_TSC_DEADLINE (1u << 24)
 
 #define ICR_DELIVERY_FIXED   (0u << 8)
+#define ICR_DELIVERY_NMI     (4u << 8)
 #define ICR_DELIVERY_INIT    (5u << 8)
 #define ICR_DELIVERY_STARTUP (6u << 8)
 #define ICR_DELIVERY_PENDING (1u << 12)
@@ -103,6 +104,11 @@ static void lapic_send_ipi(uint32_t apic_id, uint32_t command)
 void lapic_send_vector(uint32_t apic_id, uint8_t vector)
 {
     lapic_send_ipi(apic_id, ICR_DELIVERY_FIXED | ICR_LEVEL_ASSERT | vector);
+}
+
+void lapic_send_nmi(uint32_t apic_id)
+{
+    lapic_send_ipi(apic_id, ICR_DELIVERY_NMI | ICR_LEVEL_ASSERT);
 }
 
 void lapic_send_init(uint32_t apic_id)

@@ -18,6 +18,9 @@ void lapic_send_vector(uint32_t apic_id, uint8_t vector);
 /* Interrupts this CPU with LAPIC_VECTOR_TIMER at the TSC value; false when
  * the CPU has no TSC-deadline timer. */
 bool lapic_arm_timer(uint64_t tsc_deadline);
+/* An NMI reaches the CPU whatever it runs, with interrupts off or in a guest
+ * (arch/x86_64/nmi.c receives it). */
+void lapic_send_nmi(uint32_t apic_id);
 void lapic_send_init(uint32_t apic_id);
 void lapic_send_startup(uint32_t apic_id, uint8_t vector_page);
 

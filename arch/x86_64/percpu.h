@@ -16,6 +16,7 @@ struct percpu {
     uint64_t stack_top;
     struct cpu_descriptors descriptors;
     uint64_t vmxon_phys;
+    uint64_t nmis; /* NMIs taken (atomic) */
 };
 
 extern struct percpu percpus[MAX_CPUS];

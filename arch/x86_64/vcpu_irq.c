@@ -7,6 +7,7 @@
 #define RFLAGS_IF                     (1ull << 9)
 #define INTERRUPTIBILITY_STI          (1u << 0)
 #define INTERRUPTIBILITY_MOV_SS       (1u << 1)
+#define INTERRUPTIBILITY_NMI          (1u << 3) /* with virtual NMIs: the guest's own */
 #define INTERRUPTION_TYPE_EXTERNAL    (0u << 8)
 #define PROC_INTERRUPT_WINDOW_EXITING (1u << 2)
 
@@ -22,21 +23,35 @@ static bool vcpu_interrupts_enabled(void)
 
 /* The control only changes when the wish changes: a VMCS access less on
  * almost every entry. */
-static void set_interrupt_window_exiting(struct vcpu *vcpu, bool on)
+static void set_exiting_control(bool *state, uint32_t control, bool on)
 {
-    if (vcpu->arch.interrupt_window == on)
+    if (*state == on)
         return;
     uint64_t controls = vmcs_read(VMCS_PROC_BASED_CONTROLS);
 
-    controls = on ? controls | PROC_INTERRUPT_WINDOW_EXITING
-                  : controls & ~(uint64_t)PROC_INTERRUPT_WINDOW_EXITING;
+    controls = on ? controls | control : controls & ~(uint64_t)control;
     vmcs_write(VMCS_PROC_BASED_CONTROLS, controls);
-    vcpu->arch.interrupt_window = on;
+    *state = on;
+}
+
+static void set_interrupt_window_exiting(struct vcpu *vcpu, bool on)
+{
+    set_exiting_control(&vcpu->arch.interrupt_window, PROC_INTERRUPT_WINDOW_EXITING, on);
+}
+
+static void set_nmi_window_exiting(struct vcpu *vcpu, bool on)
+{
+    set_exiting_control(&vcpu->arch.nmi_window, PROC_NMI_WINDOW_EXITING, on);
+}
+
+static bool maskable_pending(struct vcpu *vcpu)
+{
+    return vapic_pending(&vcpu->arch.apic) >= 0 || (vcpu->arch.pic && vpic_pending(vcpu->arch.pic));
 }
 
 bool arch_vcpu_interrupt_pending(struct vcpu *vcpu)
 {
-    return vapic_pending(&vcpu->arch.apic) >= 0 || (vcpu->arch.pic && vpic_pending(vcpu->arch.pic));
+    return __atomic_load_n(&vcpu->arch.nmis_pending, __ATOMIC_ACQUIRE) || maskable_pending(vcpu);
 }
 
 /* The vector to inject now, taken from its controller; -1 if none. The
@@ -54,28 +69,71 @@ static int take_interrupt(struct vcpu *vcpu, bool *from_pic)
     return vcpu->arch.pic ? vpic_acknowledge(vcpu->arch.pic) : -1;
 }
 
-/* One event per entry: a fault the exit handler injected goes first, and
- * the interrupt waits for the window after it (SDM Vol. 3C 27.6). */
-bool arch_vcpu_inject_pending(struct vcpu *vcpu)
+static bool event_queued(void)
 {
-    if (!arch_vcpu_interrupt_pending(vcpu)) {
-        set_interrupt_window_exiting(vcpu, false);
-        return false;
-    }
-    bool event_queued = vmcs_read(VMCS_ENTRY_INTERRUPTION_INFO) & INTERRUPTION_VALID;
-    if (event_queued || !vcpu_interrupts_enabled()) {
-        set_interrupt_window_exiting(vcpu, true);
-        return true;
-    }
+    return vmcs_read(VMCS_ENTRY_INTERRUPTION_INFO) & INTERRUPTION_VALID;
+}
+
+enum nmi_outcome {
+    NMI_NONE,         /* none pending, or none can be delivered */
+    NMI_INJECTED,     /* one goes in with this entry */
+    NMI_AFTER_WINDOW, /* the guest blocks NMIs: an NMI-window exit comes when it stops */
+    NMI_AFTER_STI,    /* only the STI shadow blocks it: an interrupt window serves */
+};
+
+/* An NMI goes in when the guest blocks none (no NMI in service, no STI or
+ * MOV SS shadow, no other event this entry). The NMI window cannot be used
+ * for the STI shadow, which some CPUs ignore there; IF is set under that
+ * shadow, so the interrupt window ends with it. */
+static enum nmi_outcome inject_nmi(struct vcpu *vcpu)
+{
+    if (!__atomic_load_n(&vcpu->arch.nmis_pending, __ATOMIC_ACQUIRE) ||
+        !(vmcs_read(VMCS_PIN_BASED_CONTROLS) & PIN_VIRTUAL_NMIS))
+        return NMI_NONE;
+    uint64_t blocking = vmcs_read(VMCS_GUEST_INTERRUPTIBILITY);
+    if (event_queued() || (blocking & (INTERRUPTIBILITY_MOV_SS | INTERRUPTIBILITY_NMI)))
+        return NMI_AFTER_WINDOW;
+    if (blocking & INTERRUPTIBILITY_STI)
+        return NMI_AFTER_STI;
+    __atomic_sub_fetch(&vcpu->arch.nmis_pending, 1, __ATOMIC_ACQ_REL);
+    vmcs_write(VMCS_ENTRY_INTERRUPTION_INFO,
+               INTERRUPTION_VALID | INTERRUPTION_TYPE_NMI | VECTOR_NMI);
+    return NMI_INJECTED;
+}
+
+/* Whether an interrupt waits for a window: the one it goes in at, or none
+ * when it is injected now. *more: another is ready at once, which only a
+ * PIC in auto-EOI mode has (the local APIC's next one waits for the EOI of
+ * this one, and the EOI notes work). */
+static bool inject_interrupt(struct vcpu *vcpu, bool *more)
+{
     bool from_pic;
+
+    if (!maskable_pending(vcpu))
+        return false;
+    if (event_queued() || !vcpu_interrupts_enabled())
+        return true;
     int vector = take_interrupt(vcpu, &from_pic);
     if (vector >= 0)
         vmcs_write(VMCS_ENTRY_INTERRUPTION_INFO,
                    INTERRUPTION_VALID | INTERRUPTION_TYPE_EXTERNAL | (uint32_t)vector);
-    set_interrupt_window_exiting(vcpu, false);
-    /* The local APIC's next request waits for this one's EOI, which notes
-     * work; a PIC in auto-EOI mode may have the next one ready at once. */
-    return from_pic && vcpu->arch.pic && vpic_pending(vcpu->arch.pic);
+    *more = from_pic && vcpu->arch.pic && vpic_pending(vcpu->arch.pic);
+    return false;
+}
+
+/* One event per entry: a fault the exit handler injected goes first, then
+ * an NMI, and an interrupt waits for the window after them (SDM Vol. 3C
+ * 27.6). Returns whether anything still waits for a later entry. */
+bool arch_vcpu_inject_pending(struct vcpu *vcpu)
+{
+    enum nmi_outcome nmi = inject_nmi(vcpu);
+    bool interrupt_waits = nmi == NMI_AFTER_STI, more = false;
+
+    set_nmi_window_exiting(vcpu, nmi == NMI_AFTER_WINDOW);
+    interrupt_waits |= inject_interrupt(vcpu, &more);
+    set_interrupt_window_exiting(vcpu, interrupt_waits);
+    return interrupt_waits || more || nmi == NMI_AFTER_WINDOW ||
+           __atomic_load_n(&vcpu->arch.nmis_pending, __ATOMIC_ACQUIRE) != 0;
 }
 
 void arch_vcpu_kick(const struct vcpu *vcpu)
@@ -86,5 +144,11 @@ void arch_vcpu_kick(const struct vcpu *vcpu)
 int exit_handle_interrupt_window(struct vcpu *vcpu)
 {
     set_interrupt_window_exiting(vcpu, false);
+    return 1;
+}
+
+int exit_handle_nmi_window(struct vcpu *vcpu)
+{
+    set_nmi_window_exiting(vcpu, false);
     return 1;
 }

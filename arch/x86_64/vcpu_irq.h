@@ -8,5 +8,6 @@
 #include "hv/vcpu.h"
 
 int exit_handle_interrupt_window(struct vcpu *vcpu);
+int exit_handle_nmi_window(struct vcpu *vcpu);
 
 #endif

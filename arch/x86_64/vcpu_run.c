@@ -43,6 +43,7 @@ bool vcpu_prepare(struct vcpu *vcpu, const struct vcpu_entry *entry, uint64_t ep
     vcpu->arch.tpr = 0;
     vcpu->arch.preemption_parked = false;
     vcpu->arch.interrupt_window = false;
+    vcpu->arch.nmi_window = false;
     vcpu->state = VCPU_RUNNING;
     vcpu_note_work(vcpu); /* the first entry looks at everything */
     return true;

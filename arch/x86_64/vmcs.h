@@ -128,6 +128,7 @@ enum vmx_exit_reason {
     EXIT_REASON_INIT = 3,
     EXIT_REASON_SIPI = 4,
     EXIT_REASON_INTERRUPT_WINDOW = 7,
+    EXIT_REASON_NMI_WINDOW = 8,
     EXIT_REASON_TASK_SWITCH = 9,
     EXIT_REASON_CPUID = 10,
     EXIT_REASON_HLT = 12,
@@ -173,6 +174,7 @@ enum vmx_exit_reason {
 /* Pin-based controls */
 #define PIN_EXTERNAL_INTERRUPT_EXITING (1u << 0)
 #define PIN_NMI_EXITING                (1u << 3)
+#define PIN_VIRTUAL_NMIS               (1u << 5)
 #define PIN_PREEMPTION_TIMER           (1u << 6)
 
 /* Primary processor-based controls */
@@ -180,6 +182,7 @@ enum vmx_exit_reason {
 #define PROC_MWAIT_EXITING            (1u << 10)
 #define PROC_RDPMC_EXITING            (1u << 11)
 #define PROC_CR8_LOAD_EXITING         (1u << 19)
+#define PROC_NMI_WINDOW_EXITING       (1u << 22)
 #define PROC_CR8_STORE_EXITING        (1u << 20)
 #define PROC_UNCONDITIONAL_IO_EXITING (1u << 24)
 #define PROC_USE_IO_BITMAPS           (1u << 25)
@@ -208,12 +211,17 @@ enum vmx_exit_reason {
 
 /* VM-entry interruption information (SDM Vol. 3C 25.8.3) */
 #define INTERRUPTION_VALID                   (1u << 31)
+#define INTERRUPTION_TYPE_NMI                (2u << 8)
 #define INTERRUPTION_TYPE_HARDWARE_EXCEPTION (3u << 8)
+#define INTERRUPTION_TYPE_MASK               (7u << 8)
+#define INTERRUPTION_VECTOR_MASK             0xffu
 #define INTERRUPTION_DELIVER_ERROR_CODE      (1u << 11)
 
-#define VECTOR_UD 6
-#define VECTOR_GP 13
-#define VECTOR_PF 14
+#define VECTOR_NMI 2
+#define VECTOR_UD  6
+#define VECTOR_GP  13
+#define VECTOR_PF  14
+#define VECTOR_MC  18
 
 /* IA32_VMX_EPT_VPID_CAP */
 #define EPT_CAP_WALK_LENGTH_4         (1ull << 6)

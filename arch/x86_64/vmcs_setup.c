@@ -32,9 +32,19 @@ static bool write_control(enum vmcs_field field, uint32_t msr, uint32_t wanted)
     return true;
 }
 
+/* Those of `bits` the CPU allows to be set. */
+static uint32_t allowed_controls(uint32_t msr, uint32_t bits)
+{
+    return (uint32_t)(cpu_read_msr(vmx_control_msr(msr)) >> 32) & bits;
+}
+
+/* Virtual NMIs let the hypervisor hand NMIs to a guest and know when the
+ * guest's IRET ends one (arch/x86_64/vcpu_irq.c); every VT-x CPU since the
+ * first with EPT has them. */
 static bool setup_execution_controls(const struct vmcs_guest_controls *c)
 {
     uint32_t pin = PIN_EXTERNAL_INTERRUPT_EXITING | PIN_NMI_EXITING |
+                   allowed_controls(MSR_IA32_VMX_PINBASED_CTLS, PIN_VIRTUAL_NMIS) |
                    (c->preemption_timer ? PIN_PREEMPTION_TIMER : 0);
     uint32_t primary = PROC_HLT_EXITING | PROC_MWAIT_EXITING | PROC_RDPMC_EXITING |
                        PROC_CR8_LOAD_EXITING | PROC_CR8_STORE_EXITING | PROC_USE_IO_BITMAPS |
@@ -64,7 +74,9 @@ bool vmcs_setup_controls(const struct vmcs_guest_controls *c)
 {
     if (!setup_execution_controls(c) || !setup_transition_controls(c))
         return false;
-    vmcs_write(VMCS_EXCEPTION_BITMAP, 0);
+    /* A machine check is the hypervisor's to handle, never the guest's
+     * (arch/x86_64/machine_check.c). */
+    vmcs_write(VMCS_EXCEPTION_BITMAP, 1u << VECTOR_MC);
     vmcs_write(VMCS_CR3_TARGET_COUNT, 0);
     vmcs_write(VMCS_EXIT_MSR_STORE_COUNT, 0);
     vmcs_write(VMCS_EXIT_MSR_LOAD_COUNT, 0);

@@ -32,7 +32,8 @@
 static struct hc_ioreq_page requests __attribute__((aligned(4096)));
 static struct hc_partition_entry partitions[MAX_PARTITIONS];
 static unsigned partition_count;
-static volatile uint32_t wakeups, console_events;
+static volatile uint32_t wakeups, console_events, nmis;
+static uint32_t nmis_reported;
 static unsigned rejected, served, blocks;
 
 /* A byte typed at the operator's console. */
@@ -47,6 +48,21 @@ static void on_console(uint8_t vector)
     (void)vector;
     console_events++;
     wakeups++;
+}
+
+/* The platform's NMIs come to dom0, which owns the platform: each is
+ * counted and named on the console, and dom0 goes on. */
+static void on_nmi(uint8_t vector)
+{
+    (void)vector;
+    nmis++;
+    wakeups++;
+}
+
+static void report_nmis(void)
+{
+    while (nmis_reported != nmis)
+        printf("dom0: NMI %u taken\n", ++nmis_reported);
 }
 
 static void refresh_partitions(void)
@@ -166,6 +182,7 @@ static bool start_serving(const struct bulkhead_boot_info *info)
 int guest_main(const struct bulkhead_boot_info *info)
 {
     exceptions_init();
+    interrupt_set_handler(VECTOR_NMI, on_nmi);
     EXPECT_TRUE(start_serving(info));
     printf("dom0: serving a 16550 at COM1 for full partitions\n");
     printf("dom0: console backend for %u pv partition(s)\n", console_backend_rings());
@@ -190,6 +207,7 @@ int guest_main(const struct bulkhead_boot_info *info)
             serve_consoles();
         }
         operator_console_poll();
+        report_nmis();
         idle = !event_wait(&wakeups, seen + 1, tsc_after(poll_ticks));
         if (idle)
             running = others_running(info);

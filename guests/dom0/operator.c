@@ -4,13 +4,16 @@
  * with drivers/uart16550.c, the same driver the hypervisor uses, and drawn
  * on the framebuffer when dom0 owns it (guests/dom0/screen.c); input is
  * read from the UART when its interrupt says a byte came (or polled, on a
- * UART without an IRQ). Typed characters are echoed, and a command runs
+ * UART without an IRQ), and from dom0's PS/2 keyboard when it owns one:
+ * with no serial console (`serial = none`) the screen and the keyboard are
+ * the operator's console. Typed characters are echoed, and a command runs
  * when Enter is pressed.
  */
 #include "guests/dom0/operator.h"
 
 #include "drivers/uart16550.h"
 #include "guests/dom0/console.h"
+#include "guests/dom0/keyboard.h"
 #include "guests/dom0/screen.h"
 #include "guests/dom0/shell.h"
 #include "guests/lib/guest.h"
@@ -26,6 +29,7 @@
 static uint16_t port;      /* 0: dom0 does not have the serial console */
 static unsigned input_irq; /* 0: typed bytes are polled for */
 static bool screen_on;     /* dom0 draws the console on its framebuffer */
+static bool keyboard_on;   /* the operator types on dom0's PS/2 keyboard */
 static uint64_t log_position;
 static char command[COMMAND_LEN];
 static unsigned command_length;
@@ -157,6 +161,14 @@ static uint64_t draw_earlier_log(uint64_t end)
     return at;
 }
 
+static void report_serial_input(void)
+{
+    if (input_irq)
+        printf("dom0: console input: IRQ %u\n", input_irq);
+    else
+        printf("dom0: console input: polled (the UART has no IRQ)\n");
+}
+
 bool operator_console_start(const struct bulkhead_boot_info *info, event_handler wake)
 {
     unsigned device = 0;
@@ -168,17 +180,17 @@ bool operator_console_start(const struct bulkhead_boot_info *info, event_handler
         draw_earlier_log(log_position);
     else if (screen_on)
         log_position = draw_earlier_log(~0ull);
-    if (!port) {
+    keyboard_on = keyboard_start(info, wake);
+    if (!port && !keyboard_on) {
         if (screen_on)
             print_log();
         return false;
     }
-    input_irq = bind_input_interrupt(info->device_irqs[device], wake);
+    if (port)
+        input_irq = bind_input_interrupt(info->device_irqs[device], wake);
     printf("dom0: the console is dom0's now: type 'help' for the commands\n");
-    if (input_irq)
-        printf("dom0: console input: IRQ %u\n", input_irq);
-    else
-        printf("dom0: console input: polled (the UART has no IRQ)\n");
+    if (port)
+        report_serial_input();
     print_log();
     show_prompt();
     return true;
@@ -186,7 +198,7 @@ bool operator_console_start(const struct bulkhead_boot_info *info, event_handler
 
 bool operator_console_input_interrupts(void)
 {
-    return input_irq != 0;
+    return (!port || input_irq != 0) && (!keyboard_on || keyboard_interrupts());
 }
 
 static void run_typed_command(void)
@@ -219,9 +231,9 @@ static void edit_command(uint8_t byte)
 
 void operator_console_attach(const struct hc_partition_entry *p)
 {
-    if (!port) {
+    if (!port && !keyboard_on) {
         printf("dom0: console: the serial console is not dom0's (give it the [hypervisor] "
-               "serial port in its devices)\n");
+               "serial port in its devices) and it has no keyboard\n");
         return;
     }
     if (p->mode != GUEST_MODE_FULL && !console_backend_has_ring(p->id)) {
@@ -255,15 +267,22 @@ void operator_console_show_log(void)
         print_log();
 }
 
+static void take_typed(uint8_t byte)
+{
+    if (attached.id)
+        forward(byte);
+    else
+        edit_command(byte);
+}
+
 void operator_console_poll(void)
 {
     uint8_t byte;
+    char c;
 
     operator_console_show_log();
-    while (port && uart16550_read(port, &byte)) {
-        if (attached.id)
-            forward(byte);
-        else
-            edit_command(byte);
-    }
+    while (port && uart16550_read(port, &byte))
+        take_typed(byte);
+    while (keyboard_on && keyboard_read(&c))
+        take_typed((uint8_t)c);
 }

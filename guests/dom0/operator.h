@@ -7,7 +7,10 @@
  * emulated UART until Ctrl-] detaches it. When dom0 owns the framebuffer,
  * the console is drawn there as well, from the start of the log ring on
  * (guests/dom0/screen.h); with the framebuffer but not the serial port,
- * the screen shows the log and the hypervisor keeps the serial line.
+ * the screen shows the log and the hypervisor keeps the serial line. When
+ * dom0 owns a PS/2 keyboard (devices = keyboard), what is typed there goes
+ * to the shell too: with `serial = none` in [hypervisor], the screen and
+ * the keyboard are the operator's console.
  */
 #ifndef GUESTS_DOM0_OPERATOR_H
 #define GUESTS_DOM0_OPERATOR_H
@@ -20,10 +23,11 @@
 
 #define OPERATOR_DETACH_KEY 0x1d /* Ctrl-] */
 
-/* Takes the console if one of dom0's serial ports is the hypervisor's and
- * starts the screen if dom0 owns the framebuffer. True when the operator
- * can type at dom0 (it took the serial console). A typed byte calls wake
- * when the UART has an IRQ. */
+/* Takes the console if one of dom0's serial ports is the hypervisor's,
+ * starts the screen if dom0 owns the framebuffer and the keyboard if it
+ * owns one. True when the operator can type at dom0 (it took the serial
+ * console, or has a keyboard). A typed byte calls wake when the UART or
+ * the keyboard has an IRQ. */
 bool operator_console_start(const struct bulkhead_boot_info *info, event_handler wake);
 
 /* Whether typed bytes interrupt (else the caller polls often enough that

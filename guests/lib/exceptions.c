@@ -125,7 +125,8 @@ void interrupt_set_handler(uint8_t vector, interrupt_handler handler)
 
 void exception_dispatch(struct exception_frame *frame)
 {
-    if (frame->vector >= EXCEPTION_VECTORS && interrupt_handlers[frame->vector]) {
+    bool interrupt = frame->vector >= EXCEPTION_VECTORS || frame->vector == VECTOR_NMI;
+    if (interrupt && interrupt_handlers[frame->vector]) {
         interrupt_handlers[frame->vector]((uint8_t)frame->vector);
         return;
     }

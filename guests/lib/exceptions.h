@@ -21,6 +21,7 @@
 
 #define VECTOR_DE         0
 #define VECTOR_DB         1
+#define VECTOR_NMI        2
 #define VECTOR_BP         3
 #define VECTOR_UD         6
 #define VECTOR_DF         8
@@ -61,8 +62,8 @@ extern struct fault_catcher fault_catcher;
 /* Builds the IDT and loads it. */
 void exceptions_init(void);
 
-/* Interrupts (vectors 32-255) go to the handler set for their vector; one
- * without a handler is reported like an unexpected exception. */
+/* Interrupts (vectors 32-255) and the NMI go to the handler set for their
+ * vector; one without a handler is reported like an unexpected exception. */
 typedef void (*interrupt_handler)(uint8_t vector);
 void interrupt_set_handler(uint8_t vector, interrupt_handler handler);
 

@@ -89,6 +89,7 @@ enum guest_device_kind {
     GUEST_DEVICE_SERIAL = 1,      /* id: its first I/O port; its 8 ports are open */
     GUEST_DEVICE_FRAMEBUFFER = 2, /* id 0; see struct guest_framebuffer */
     GUEST_DEVICE_PCI = 3,         /* id: bus << 8 | device << 3 | function */
+    GUEST_DEVICE_KEYBOARD = 4,    /* id 0x60: the PS/2 controller at 0x60/0x64, trapped */
 };
 
 struct guest_device {

@@ -76,6 +76,8 @@ Test(config, crash_test_values)
     cr_expect_eq(config.hypervisor.crash_test, CONFIG_CRASH_TEST_PAGE_FAULT);
     expect_ok("[hypervisor]\ncrash_test = none\n");
     cr_expect_eq(config.hypervisor.crash_test, CONFIG_CRASH_TEST_NONE);
+    expect_ok("[hypervisor]\ncrash_test = nmi\n");
+    cr_expect_eq(config.hypervisor.crash_test, CONFIG_CRASH_TEST_NMI);
     cr_expect_eq(
         parse_n("[hypervisor]\ncrash_test = yes\n", strlen("[hypervisor]\ncrash_test = yes\n")),
         -1);

@@ -86,7 +86,8 @@ Test(config_devices, unknown_kind)
 {
     expect_devices_error("serial 0x2f8, usb 1", "unknown device kind 'usb'");
     expect_devices_error("Serial 0x2f8", "unknown device kind 'Serial'");
-    expect_devices_error("0x2f8", "known kinds are serial PORT [irq N], framebuffer, pci BB:DD.F");
+    expect_devices_error("0x2f8",
+                         "known kinds are serial PORT [irq N], framebuffer, keyboard, pci BB:DD.F");
 }
 
 Test(config_devices, bad_serial_ports)
@@ -108,6 +109,19 @@ Test(config_devices, bad_pci_addresses)
 
     for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
         expect_devices_error(bad[i], "bad PCI address");
+}
+
+/* The PS/2 controller has fixed ports and the PC's IRQ 1. */
+Test(config_devices, keyboard)
+{
+    expect_ok(DOM0_HEAD "devices = framebuffer, keyboard\n");
+    cr_assert_eq(config.partitions[0].device_count, 2);
+    cr_expect_eq(device(1)->kind, CONFIG_DEVICE_KEYBOARD);
+    cr_expect_eq(device(1)->irq, 1);
+    expect_name(1, "keyboard");
+    expect_devices_error("keyboard 0x60", "device 'keyboard' takes no argument");
+    expect_devices_error("keyboard, keyboard", "device 'keyboard' is given twice");
+    expect_devices_error("serial 0x2f8 irq 1, keyboard", "would share IRQ 1");
 }
 
 Test(config_devices, framebuffer_takes_no_argument)

@@ -3,10 +3,10 @@
 
 #include "arch/x86_64/guest_policy.h"
 
-#define MTRRCAP_8_VARIABLE_FIXED  0x508ull /* WC, fixed, 8 variable pairs */
-#define MTRRCAP_10_VARIABLE       0x40aull /* WC, no fixed, 10 pairs */
-#define XCR0_AMX_CPU              0x602e7ull /* x87 SSE AVX AVX-512 PKRU TILECFG TILEDATA */
-#define XCR0_SSE_ONLY_CPU         0x3ull
+#define MTRRCAP_8_VARIABLE_FIXED 0x508ull   /* WC, fixed, 8 variable pairs */
+#define MTRRCAP_10_VARIABLE      0x40aull   /* WC, no fixed, 10 pairs */
+#define XCR0_AMX_CPU             0x602e7ull /* x87 SSE AVX AVX-512 PKRU TILECFG TILEDATA */
+#define XCR0_SSE_ONLY_CPU        0x3ull
 
 Test(guest_policy, only_the_variable_mtrrs_mtrrcap_counts_are_read)
 {

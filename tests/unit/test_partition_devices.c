@@ -194,6 +194,19 @@ Test(partition_devices, serial_ports_open_exactly)
     expect_logged("partition dom0: owns serial 0x2f8: ports 0x2f8-0x2ff open\n");
 }
 
+/* The controller's ports stay trapped for the hypervisor's filter. */
+Test(partition_devices, keyboard_ports_stay_trapped)
+{
+    cr_assert_null(attach("keyboard"));
+    cr_expect_eq(port_ranges_opened, 0);
+    cr_expect(!port_open[0x60] && !port_open[0x64]);
+    cr_expect_eq(partition.device_count, 1);
+    cr_expect_eq(partition.devices[0].kind, GUEST_DEVICE_KEYBOARD);
+    cr_expect_eq(partition.devices[0].id, 0x60);
+    cr_expect_eq(partition.device_irqs[0], 1);
+    expect_logged("partition dom0: owns keyboard: ports 0x60 and 0x64 trapped");
+}
+
 Test(partition_devices, no_ports_none_opened)
 {
     cr_assert_null(attach("framebuffer"));

@@ -21,6 +21,7 @@ void arch_vcpu_reset(struct vcpu *v)
     v->arch.apic_base = APIC_BASE_DEFAULT | APIC_BASE_ENABLE | (v->index == 0 ? APIC_BASE_BSP : 0);
     v->arch.init_pending = false;
     v->arch.sipi_vector = -1;
+    __atomic_store_n(&v->arch.nmis_pending, 0, __ATOMIC_RELAXED);
 }
 
 void arch_partition_reset_platform(struct partition *p)
@@ -86,6 +87,12 @@ void arch_vcpu_raise(struct vcpu *v, uint8_t vector)
     vcpu_note_work(v);
 }
 
+void arch_vcpu_raise_nmi(struct vcpu *v)
+{
+    __atomic_add_fetch(&v->arch.nmis_pending, 1, __ATOMIC_RELEASE);
+    vcpu_note_work(v);
+}
+
 uint64_t arch_vcpu_timer_deadline(const struct vcpu *v)
 {
     return vapic_timer_deadline(&v->arch.apic);
@@ -118,6 +125,9 @@ static void deliver_ipi(struct vcpu *from, struct vcpu *to, const struct vapic_i
     case VAPIC_IPI_FIXED:
         vapic_accept(&to->arch.apic, ipi->vector);
         break;
+    case VAPIC_IPI_NMI:
+        arch_vcpu_raise_nmi(to);
+        break;
     case VAPIC_IPI_INIT:
         to->arch.init_pending = true;
         break;
@@ -126,7 +136,7 @@ static void deliver_ipi(struct vcpu *from, struct vcpu *to, const struct vapic_i
             to->arch.sipi_vector = ipi->vector;
         break;
     default:
-        return; /* NMIs are not emulated: dropped */
+        return;
     }
     vcpu_note_work(to);
     if (to != from)
