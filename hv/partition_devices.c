@@ -175,8 +175,8 @@ static const char *attach_framebuffer(struct partition *p, const struct boot_inf
              p->config->name, (unsigned long long)fb->phys,
              (unsigned long long)(fb->phys + fb->size - 1), fb->width, fb->height);
     log_use_framebuffer(0);
-    log_line("framebuffer: handed over to partition %s; the log goes on on serial only",
-             p->config->name);
+    log_line("framebuffer: handed over to partition %s; the log goes on %s", p->config->name,
+             console_port ? "on serial only" : "in the log ring only (serial = none)");
     return 0;
 }
 

@@ -24,8 +24,11 @@
 #   --display x  Bochs only: a screen. A PCI Cirrus card (for which the
 #             firmware offers a GOP framebuffer, 800x600) shown in Bochs's X
 #             window on a private virtual X server (Xvfb); a serial script's
-#             `screenshot FILE` saves it (tools/bochs-screenshot.py). The
-#             default, none, has the standard VGA card and no window.
+#             `screenshot FILE` saves it (tools/bochs-screenshot.py), its
+#             `key TEXT` types at the machine's PS/2 keyboard
+#             (tools/bochs-keyboard.py) and `screen TEXT` waits for the
+#             screen to show TEXT. The default, none, has the standard VGA
+#             card and no window.
 #   --com2    Bochs only: a second 16550 at 0x2f8 whose output goes to FILE
 #             (a UART for a partition that owns it).
 #   --e1000   Bochs only: an Intel 82540EM network card at PCI 00:02.0 with
@@ -155,11 +158,12 @@ start_x_server() {
 stop_x_server() {
     [ -z "$x_pid" ] || { kill "$x_pid" 2>/dev/null; wait "$x_pid" 2>/dev/null; }
 }
-screenshot_command=
+screenshot_command= keyboard_command=
 if [ "$display" = x ]; then
     trap 'stop_x_server; exit 130' INT TERM HUP
     start_x_server
     screenshot_command=$(printf '%q --display %q' "$root/tools/bochs-screenshot.py" "$DISPLAY")
+    keyboard_command=$(printf '%q --display %q' "$root/tools/bochs-keyboard.py" "$DISPLAY")
 fi
 
 # The serial console: a file, or the console tool that types the script at
@@ -170,6 +174,7 @@ console_pid=
 if [ -n "$serial_script" ]; then
     "$root/tools/serial-console.py" --port-file "$run_dir/console.port" --log "$log" \
         --script "$serial_script" --screenshot-command "$screenshot_command" \
+        --keyboard-command "$keyboard_command" --font "$root/build/font.bin" \
         2>"$run_dir/console.err" &
     console_pid=$!
     await_ready "$run_dir/console.port" "$console_pid" "the serial console" "$run_dir/console.err"

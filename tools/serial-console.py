@@ -12,6 +12,11 @@ the script: one step a line,
                   save the machine's screen to FILE with --screenshot-command
                   (tools/run.sh --display x gives it), and what the console
                   has printed so far to FILE.console
+    key TEXT      type TEXT at the machine's own keyboard with
+                  --keyboard-command (tools/run.sh --display x gives it)
+    screen TEXT   wait until the screen shows TEXT: screenshots are read
+                  with the console font (--font, tools/fbtext.py) until one
+                  does; for machines whose console is their screen
 
 with \\r, \\n, \\t, \\\\ and \\xHH escapes in TEXT ("send list\\r",
 "send \\x1d" for Ctrl-]); empty lines and lines starting with # are skipped.
@@ -28,6 +33,9 @@ import socket
 import subprocess
 import sys
 import time
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import fbtext  # noqa: E402
 
 TYPING_PAUSE = 0.002  # between two typed bytes, so no receive FIFO overruns
 
@@ -48,20 +56,23 @@ def read_script(path):
                 continue
             verb, _, text = line.partition(" ")
             where = f"{path}:{number}"
-            if verb not in ("expect", "send", "screenshot") or not text:
-                print(f"serial-console: {where}: want 'expect TEXT', 'send TEXT' or "
-                      f"'screenshot FILE'", file=sys.stderr)
+            if verb not in ("expect", "send", "screenshot", "key", "screen") or not text:
+                print(f"serial-console: {where}: want 'expect TEXT', 'send TEXT', "
+                      f"'screenshot FILE', 'key TEXT' or 'screen TEXT'", file=sys.stderr)
                 sys.exit(3)
             steps.append((verb, unescape(text, where)))
     return steps
 
 
 class Console:
-    def __init__(self, connection, log, steps, screenshot_command):
+    def __init__(self, connection, log, steps, args):
         self.connection = connection
         self.log = log
         self.steps = steps
-        self.screenshot_command = screenshot_command
+        self.screenshot_command = args.screenshot_command
+        self.keyboard_command = args.keyboard_command
+        self.font = args.font
+        self.screen_file = args.port_file + ".screen.ppm"
         self.next_step = 0
         self.unmatched = b""  # output since the last match
         self.printed = b""  # all the output
@@ -99,6 +110,40 @@ class Console:
         self.screenshot = None
         return True
 
+    def press_keys(self, text):
+        """Types at the machine's keyboard; the console waits meanwhile."""
+        if not self.keyboard_command:
+            print("serial-console: 'key' needs --keyboard-command", file=sys.stderr)
+            self.failed = True
+            return
+        command = shlex.split(self.keyboard_command) + [text.decode("latin-1")]
+        if subprocess.run(command, check=False).returncode != 0:
+            print(f"serial-console: typing {text!r} at the keyboard failed", file=sys.stderr)
+            self.failed = True
+
+    def screen_shows(self, text):
+        """Whether the screen step is over: one screenshot after another is
+        read until one shows text, or the screen cannot be read."""
+        if not self.font:
+            print("serial-console: 'screen' needs --font", file=sys.stderr)
+            self.failed = True
+            return True
+        if self.screenshot is None:
+            self.screenshot = self.start_screenshot(self.screen_file)
+            if self.screenshot is None:
+                self.failed = True
+                return True
+        if self.screenshot.poll() is None:
+            return False
+        taken = self.screenshot.returncode == 0
+        self.screenshot = None
+        if not taken:
+            print("serial-console: the screen could not be read", file=sys.stderr)
+            self.failed = True
+            return True
+        rows = fbtext.screen_text(self.screen_file, self.font)
+        return text.decode("latin-1") in "\n".join(rows)
+
     def stop_screenshot(self):
         if self.screenshot is not None:
             self.screenshot.kill()
@@ -111,6 +156,11 @@ class Console:
             verb, text = self.steps[self.next_step]
             if verb == "send":
                 self.type(text)
+            elif verb == "key":
+                self.press_keys(text)
+            elif verb == "screen":
+                if not self.screen_shows(text):
+                    return
             elif verb == "screenshot":
                 if not self.screenshot_taken(text.decode("latin-1")):
                     return
@@ -143,7 +193,8 @@ class Console:
         self.stop_screenshot()
         if self.next_step < len(self.steps):
             verb, text = self.steps[self.next_step]
-            what = "the screen was saved to" if verb == "screenshot" else "the console showed"
+            what = {"screenshot": "the screen was saved to",
+                    "screen": "the screen showed"}.get(verb, "the console showed")
             print(f"serial-console: the machine ended before {what} "
                   f"{text.decode('latin-1')!r}", file=sys.stderr)
             return 1
@@ -157,6 +208,9 @@ def main():
     parser.add_argument("--script", required=True)
     parser.add_argument("--screenshot-command", default="",
                         help="a command that saves the screen to the file named after it")
+    parser.add_argument("--keyboard-command", default="",
+                        help="a command that types the text named after it at the keyboard")
+    parser.add_argument("--font", default="", help="the console font, to read the screen")
     args = parser.parse_args()
     steps = read_script(args.script)
 
@@ -170,7 +224,7 @@ def main():
     connection, _ = server.accept()
     server.close()
     with open(args.log, "ab") as log:
-        console = Console(connection, log, steps, args.screenshot_command)
+        console = Console(connection, log, steps, args)
 
         def stopped(signum, _frame):  # the runner gave up: no screenshot outlives it
             console.stop_screenshot()

@@ -12,6 +12,7 @@ packages=(
     clang-format               # make format-check
     bochs bochsbios vgabios    # the test bed: emulated VT-x with EPT
     bochs-x xvfb x11-apps      # a Bochs screen: its X window on a virtual X server, read by xwd
+    x11-utils libxtst6         # typing at that window: xwininfo finds it, XTEST presses the keys
     ovmf                       # UEFI firmware for Bochs and QEMU
     qemu-system-x86            # QEMU (TCG, and nested KVM where the host has VT-x)
     mtools fdisk dosfstools    # the disk image: FAT32 without root, GPT with sfdisk
