@@ -33,9 +33,9 @@ exception_common:
 extern nmi_handle_root
 extern machine_check_handle_root
 
-%macro RETURNING_HANDLER 2
-global %1
-%1:
+; The caller-saved registers, and rbx, which keeps the stack pointer
+; across the C call (it is callee-saved there) while rsp is aligned.
+%macro PUSH_CALLER_SAVED 0
     push rax
     push rcx
     push rdx
@@ -46,10 +46,9 @@ global %1
     push r10
     push r11
     push rbx
-    mov rbx, rsp                ; callee-saved: it survives the call
-    and rsp, -16
-    cld
-    call %2
+%endmacro
+
+%macro POP_CALLER_SAVED 0
     mov rsp, rbx
     pop rbx
     pop r11
@@ -61,6 +60,17 @@ global %1
     pop rdx
     pop rcx
     pop rax
+%endmacro
+
+%macro RETURNING_HANDLER 2
+global %1
+%1:
+    PUSH_CALLER_SAVED
+    mov rbx, rsp
+    and rsp, -16
+    cld
+    call %2
+    POP_CALLER_SAVED
     iretq
 %endmacro
 
@@ -98,31 +108,12 @@ interrupt_%1:
 %endrep
 
 interrupt_common:
-    push rax
-    push rcx
-    push rdx
-    push rsi
-    push rdi
-    push r8
-    push r9
-    push r10
-    push r11
-    push rbx
+    PUSH_CALLER_SAVED
     mov rdi, [rsp + 80]         ; the vector pushed by the stub
-    mov rbx, rsp                ; callee-saved: it survives the call
+    mov rbx, rsp
     and rsp, -16
     call interrupt_dispatch
-    mov rsp, rbx
-    pop rbx
-    pop r11
-    pop r10
-    pop r9
-    pop r8
-    pop rdi
-    pop rsi
-    pop rdx
-    pop rcx
-    pop rax
+    POP_CALLER_SAVED
     add rsp, 8                  ; the vector
     iretq
 
