@@ -40,6 +40,17 @@ static struct {
 
 static bool post(struct partition *to, unsigned slot, const struct hc_ioreq *request);
 
+/* Under the lock: the vCPU that serves, marked so that its HC_BLOCK knows
+ * without asking (vcpu.h). */
+static void set_server_vcpu(struct vcpu *v)
+{
+    if (server.vcpu)
+        __atomic_store_n(&server.vcpu->serves_io, false, __ATOMIC_RELEASE);
+    server.vcpu = v;
+    if (v)
+        __atomic_store_n(&v->serves_io, true, __ATOMIC_RELEASE);
+}
+
 /* A server that starts (again) learns of the requests still waiting: their
  * vCPUs have been paused since the previous server went away. */
 static void repost_pending(struct partition *to)
@@ -71,7 +82,7 @@ int64_t ioreq_register_server(struct vcpu *caller, uint64_t page)
     if (!result) {
         server.partition = p;
         server.claims_owner = p;
-        server.vcpu = caller;
+        set_server_vcpu(caller);
         server.page = page;
         struct posted_page ring = posted_page(p);
         posted_ring_move_to(&server.posted, &ring);
@@ -81,7 +92,7 @@ int64_t ioreq_register_server(struct vcpu *caller, uint64_t page)
     return result;
 }
 
-bool ioreq_server_has_work(const struct vcpu *v)
+bool ioreq_requests_wait(const struct vcpu *v)
 {
     if (v != __atomic_load_n(&server.vcpu, __ATOMIC_RELAXED))
         return false;
@@ -175,7 +186,7 @@ static bool has_work(const void *vcpu)
     return ioreq_server_has_work(vcpu);
 }
 
-void ioreq_server_poll(const struct vcpu *v)
+void ioreq_poll_for_requests(const struct vcpu *v)
 {
     if (v == __atomic_load_n(&server.vcpu, __ATOMIC_RELAXED))
         ioreq_poll(has_work, v, IOREQ_POLL_SERVER);
@@ -388,7 +399,7 @@ void ioreq_server_suspend(const struct partition *server_partition)
         struct posted_page ring = posted_page(server.partition);
         posted_ring_server_left(&server.posted, &ring);
         server.partition = 0;
-        server.vcpu = 0;
+        set_server_vcpu(0);
     }
     spin_unlock(&server.lock);
 }
@@ -403,7 +414,7 @@ void ioreq_server_gone(const struct partition *gone)
     if (server.partition == gone || server.claims_owner == gone) {
         server.partition = 0;
         server.claims_owner = 0;
-        server.vcpu = 0;
+        set_server_vcpu(0);
         posted_ring_drop(&server.posted);
         server.claim_count = 0;
         server.mmio_claim_count = 0;

@@ -14,6 +14,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "hv/vcpu.h"
 #include "include/bulkhead/hypercall.h"
 
 struct device_model;
@@ -35,12 +36,24 @@ struct ioreq_copy {
 /* HC_IOREQ_COPY: the server reaches the RAM of a partition it serves. */
 int64_t ioreq_copy(struct partition *caller, const struct ioreq_copy *copy);
 
-/* Whether v serves I/O requests and some wait for it: its HC_BLOCK returns. */
-bool ioreq_server_has_work(const struct vcpu *v);
+/* Whether v serves I/O requests and some wait for it: its HC_BLOCK returns.
+ * Only the serving vCPU pays for more than a flag. */
+bool ioreq_requests_wait(const struct vcpu *v);
+
+static inline bool ioreq_server_has_work(const struct vcpu *v)
+{
+    return __atomic_load_n(&v->serves_io, __ATOMIC_ACQUIRE) && ioreq_requests_wait(v);
+}
 
 /* In HC_BLOCK, before the server sleeps: spins while polling is on
  * (hv/ioreq_poll.h). */
-void ioreq_server_poll(const struct vcpu *v);
+void ioreq_poll_for_requests(const struct vcpu *v);
+
+static inline void ioreq_server_poll(const struct vcpu *v)
+{
+    if (__atomic_load_n(&v->serves_io, __ATOMIC_ACQUIRE))
+        ioreq_poll_for_requests(v);
+}
 
 /* Trace mode (hv/trace.h): the server's HC_BLOCK, called at asleep_since,
  * returned for requests; those posted while it slept are stamped woken. */

@@ -27,6 +27,7 @@ struct vcpu {
     volatile uint64_t ept_generation_seen; /* see partition_flush_ept() */
     volatile uint32_t work;                /* see vcpu_note_work() */
     volatile bool blocked;                 /* asleep in HC_BLOCK or HLT: needs a kick */
+    bool serves_io;                        /* the I/O server's vCPU (hv/ioreq.c) */
     uint64_t exits_total;
     uint64_t trace[TRACE_STEPS]; /* hv/trace.h: the steps of its last I/O request */
     struct vcpu_arch arch;
