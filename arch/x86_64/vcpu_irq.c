@@ -55,16 +55,13 @@ bool arch_vcpu_interrupt_pending(struct vcpu *vcpu)
 }
 
 /* The vector to inject now, taken from its controller; -1 if none. The
- * local APIC goes first: the PIC reaches the CPU through its LINT0, the
- * lowest of its sources. */
-static int take_interrupt(struct vcpu *vcpu, bool *from_pic)
+ * local APIC goes first (apic_vector: its request, or -1): the PIC reaches
+ * the CPU through its LINT0, the lowest of its sources. */
+static int take_interrupt(struct vcpu *vcpu, int apic_vector)
 {
-    int vector = vapic_pending(&vcpu->arch.apic);
-
-    *from_pic = vector < 0;
-    if (vector >= 0) {
-        vapic_deliver(&vcpu->arch.apic, (uint8_t)vector);
-        return vector;
+    if (apic_vector >= 0) {
+        vapic_deliver(&vcpu->arch.apic, (uint8_t)apic_vector);
+        return apic_vector;
     }
     return vcpu->arch.pic ? vpic_acknowledge(vcpu->arch.pic) : -1;
 }
@@ -107,13 +104,14 @@ static enum nmi_outcome inject_nmi(struct vcpu *vcpu)
  * this one, and the EOI notes work). */
 static bool inject_interrupt(struct vcpu *vcpu, bool *more)
 {
-    bool from_pic;
+    int apic_vector = vapic_pending(&vcpu->arch.apic); /* looked up once per entry */
+    bool from_pic = apic_vector < 0;
 
-    if (!maskable_pending(vcpu))
+    if (from_pic && !(vcpu->arch.pic && vpic_pending(vcpu->arch.pic)))
         return false;
     if (event_queued() || !vcpu_interrupts_enabled())
         return true;
-    int vector = take_interrupt(vcpu, &from_pic);
+    int vector = take_interrupt(vcpu, apic_vector);
     if (vector >= 0)
         vmcs_write(VMCS_ENTRY_INTERRUPTION_INFO,
                    INTERRUPTION_VALID | INTERRUPTION_TYPE_EXTERNAL | (uint32_t)vector);
