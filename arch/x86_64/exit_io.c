@@ -213,13 +213,14 @@ static enum element_result move_element(struct vcpu *vcpu, const struct string_i
     return ELEMENT_DONE;
 }
 
-static void advance_registers(struct vcpu *vcpu, const struct string_io *s)
+/* RSI or RDI and RCX after `elements` elements, as the CPU moves them. */
+static void advance_registers(struct vcpu *vcpu, const struct string_io *s, uint64_t elements)
 {
     if (s->in)
-        vcpu->arch.regs.rdi = string_io_next_index(s, vcpu->arch.regs.rdi);
+        vcpu->arch.regs.rdi = string_io_advance_index(s, vcpu->arch.regs.rdi, elements);
     else
-        vcpu->arch.regs.rsi = string_io_next_index(s, vcpu->arch.regs.rsi);
-    vcpu->arch.regs.rcx = string_io_next_count(s, vcpu->arch.regs.rcx);
+        vcpu->arch.regs.rsi = string_io_advance_index(s, vcpu->arch.regs.rsi, elements);
+    vcpu->arch.regs.rcx = string_io_advance_count(s, vcpu->arch.regs.rcx, elements);
 }
 
 /* What struct hc_ioreq's rep_count tells a device model. */
@@ -271,11 +272,7 @@ static bool move_block(struct vcpu *vcpu, const struct string_io *s, uint16_t po
     *resume = result == DEVICE_DONE;
     if (!*resume)
         return true;
-    if (s->in)
-        vcpu->arch.regs.rdi = string_io_advance_index(s, vcpu->arch.regs.rdi, elements);
-    else
-        vcpu->arch.regs.rsi = string_io_advance_index(s, vcpu->arch.regs.rsi, elements);
-    vcpu->arch.regs.rcx = string_io_advance_count(s, vcpu->arch.regs.rcx, elements);
+    advance_registers(vcpu, s, elements);
     /* RIP stays while elements are left: the guest runs the rest. */
     if (!string_io_remaining(s, vcpu->arch.regs.rcx))
         exit_skip_instruction();
@@ -302,7 +299,7 @@ static int emulate_string_io(struct vcpu *vcpu, uint16_t port, uint64_t q)
         enum element_result result = move_element(vcpu, &s, port, request_rep_count(&s, remaining));
         if (result != ELEMENT_DONE)
             return result == ELEMENT_FAULTED;
-        advance_registers(vcpu, &s);
+        advance_registers(vcpu, &s, 1);
     }
     /* RIP stays while elements are left: the guest runs the rest of the REP. */
     if (!string_io_remaining(&s, vcpu->arch.regs.rcx))
