@@ -31,11 +31,11 @@ WARNINGS := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototy
 # the core has no TLS/canary set up before per-CPU data exists, and its stacks
 # have guard pages instead; stack-clash protection makes every frame larger
 # than a page touch each page in turn, so no frame can jump over a guard.
-CORE_CFLAGS := -std=c11 -O2 -g -ffreestanding -fno-pic -fno-pie -mcmodel=kernel \
+CORE_CFLAGS := -std=gnu11 -O2 -g -ffreestanding -fno-pic -fno-pie -mcmodel=kernel \
                -mno-red-zone -mgeneral-regs-only -fno-common \
                -fno-asynchronous-unwind-tables -fno-stack-protector -fstack-clash-protection \
                -fno-builtin -nostdinc -isystem $(shell $(CC) -print-file-name=include) \
-               -I. $(WARNINGS) -MMD -MP $(CORE_DEFINES)
+               -I. $(WARNINGS) -MMD -MP -DBULKHEAD_CORE $(CORE_DEFINES)
 CORE_C   := $(filter-out arch/x86_64/asm_offsets.c,$(wildcard arch/x86_64/*.c arch/x86_64/vplatform/*.c \
                                                         hv/*.c lib/*.c drivers/*.c))
 CORE_ASM := $(wildcard arch/x86_64/*.asm)

@@ -1,5 +1,6 @@
 #include "hv/crash_test.h"
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "hv/arch.h"
@@ -31,11 +32,34 @@ __attribute__((noinline)) static unsigned overflow_stack(unsigned depth)
 }
 #pragma GCC diagnostic pop
 
+static enum config_crash_test armed;
+
+void crash_test_arm(enum config_crash_test test)
+{
+    armed = test;
+    if (test == CONFIG_CRASH_TEST_EXIT_FAULTS)
+        log_line("crash test: a CPUID of leaf 0x%x makes the exit handler fault",
+                 CRASH_TEST_CPUID_LEAF);
+}
+
+bool crash_test_armed(enum config_crash_test test)
+{
+    return armed == test;
+}
+
+void crash_test_fault_in_exit_handler(void)
+{
+    log_line("crash test: reading unmapped address 0x%x in an exit handler", UNMAPPED_ADDRESS);
+    read_unmapped_memory();
+    log_error("crash test: the fault did not happen");
+}
+
 void crash_test_run(enum config_crash_test test)
 {
     switch (test) {
     case CONFIG_CRASH_TEST_NONE:
     case CONFIG_CRASH_TEST_NMI: /* crash_test_nmi_from_idle_cpu() */
+    case CONFIG_CRASH_TEST_EXIT_FAULTS:
         return;
     case CONFIG_CRASH_TEST_PAGE_FAULT:
         log_line("crash test: reading unmapped address 0x%x", UNMAPPED_ADDRESS);

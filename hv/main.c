@@ -293,6 +293,7 @@ static bool machine_takes_partitions(void)
 static void start_partitions(void)
 {
     ioreq_set_poll(tsc_hz * config.hypervisor.ioreq_poll_us / 1000000);
+    crash_test_arm(config.hypervisor.crash_test);
     if (config.partition_count && machine_takes_partitions() &&
         !partitions_create(&config, &boot, tsc_hz))
         log_error("no partition starts");

@@ -9,7 +9,8 @@
  *   framebuffer = yes          # mirror the log on the GOP framebuffer
  *   probe       = probe.bin    # tiny guest run on every CPU as a VMX self-test
  *   on_finish   = poweroff     # poweroff | halt, once every guest has stopped
- *   crash_test  = none         # none | page-fault | stack-overflow | nmi (diagnostic)
+ *   crash_test  = none         # none | page-fault | stack-overflow | nmi | exit-faults
+ *                              # (diagnostic)
  *   on_fault    = stop         # stop | reboot, when the hypervisor itself faults
  *   survey      = no           # yes: describe the machine in files on the stick first
  *   delay_ap    = none         # none | CPU number started late on purpose (diagnostic)
@@ -56,17 +57,21 @@ enum config_on_finish {
 /* A deliberate fault on the boot CPU once every CPU has reported, to check
  * on a given machine that the hypervisor's exception report reaches the
  * consoles (and, for stack-overflow, that the guard page catches it); or,
- * for nmi, real NMIs sent to the CPUs of running partitions. */
+ * for nmi, real NMIs sent to the CPUs of running partitions; or faults the
+ * hypervisor must survive while it handles guests' exits (hv/crash_test.h). */
 enum config_crash_test {
     CONFIG_CRASH_TEST_NONE = 0,
     CONFIG_CRASH_TEST_PAGE_FAULT,
     CONFIG_CRASH_TEST_STACK_OVERFLOW,
     CONFIG_CRASH_TEST_NMI,
+    /* Guests' pass-through MSR reads hit an MSR the CPU refuses, and a
+     * CPUID of CRASH_TEST_CPUID_LEAF makes the exit handler fault. */
+    CONFIG_CRASH_TEST_EXIT_FAULTS,
 };
 
 /* What follows a fault of the hypervisor itself, once its report is out. */
 enum config_on_fault {
-    CONFIG_FAULT_STOP = 0, /* that CPU stops, the others go on */
+    CONFIG_FAULT_STOP = 0, /* every CPU stops */
     CONFIG_FAULT_REBOOT,   /* the machine resets; the next boot shows the report */
 };
 

@@ -57,6 +57,8 @@ static bool parse_crash_test(struct config_reader *reader, struct span value)
         *test = CONFIG_CRASH_TEST_STACK_OVERFLOW;
     else if (span_equals(value, "nmi"))
         *test = CONFIG_CRASH_TEST_NMI;
+    else if (span_equals(value, "exit-faults"))
+        *test = CONFIG_CRASH_TEST_EXIT_FAULTS;
     else
         return false;
     return true;
@@ -114,7 +116,8 @@ static const struct key_handler hypervisor_keys[] = {
     {"probe", parse_probe,
      "none or a file name of 1 to 63 characters without spaces or path separators", KEY_OPTIONAL},
     {"on_finish", parse_on_finish, "poweroff or halt", KEY_OPTIONAL},
-    {"crash_test", parse_crash_test, "none, page-fault, stack-overflow or nmi", KEY_OPTIONAL},
+    {"crash_test", parse_crash_test, "none, page-fault, stack-overflow, nmi or exit-faults",
+     KEY_OPTIONAL},
     {"on_fault", parse_on_fault, "stop or reboot", KEY_OPTIONAL},
     {"survey", parse_survey, "yes or no", KEY_OPTIONAL},
     {"delay_ap", parse_delay_ap, "none or a CPU number from 1 to 255", KEY_OPTIONAL},

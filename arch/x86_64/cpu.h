@@ -8,6 +8,7 @@
 #ifndef ARCH_X86_64_CPU_H
 #define ARCH_X86_64_CPU_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 struct cpuid_regs {
@@ -36,6 +37,42 @@ static inline void cpu_write_msr(uint32_t msr, uint64_t value)
 {
     __asm__ volatile("wrmsr" ::"c"(msr), "a"((uint32_t)value), "d"((uint32_t)(value >> 32))
                      : "memory");
+}
+
+/* The fault-tolerant forms, for operands a guest chose and the CPU may
+ * refuse. Each instruction that may fault gets an entry in .extable (the
+ * faulting address, then where to go on); the hypervisor's exception
+ * handler looks a #GP or #UD up there and resumes past the instruction
+ * instead of stopping, so these return false and change nothing. */
+#define CPU_FAULT_FIXUP(fault, resume)                                                             \
+    ".pushsection .extable, \"a\"\n\t.balign 8\n\t.quad " fault ", " resume "\n\t.popsection\n\t"
+
+static inline bool cpu_read_msr_safe(uint32_t msr, uint64_t *value)
+{
+    uint32_t lo = 0, hi = 0;
+    uint8_t done = 0;
+
+    __asm__ volatile("1: rdmsr\n\t"
+                     "movb $1, %2\n\t"
+                     "2:\n\t" CPU_FAULT_FIXUP("1b", "2b")
+                     : "+a"(lo), "+d"(hi), "+r"(done)
+                     : "c"(msr)
+                     : "memory");
+    *value = ((uint64_t)hi << 32) | lo;
+    return done;
+}
+
+static inline bool cpu_write_msr_safe(uint32_t msr, uint64_t value)
+{
+    uint8_t done = 0;
+
+    __asm__ volatile("1: wrmsr\n\t"
+                     "movb $1, %0\n\t"
+                     "2:\n\t" CPU_FAULT_FIXUP("1b", "2b")
+                     : "+r"(done)
+                     : "c"(msr), "a"((uint32_t)value), "d"((uint32_t)(value >> 32))
+                     : "memory");
+    return done;
 }
 
 #define CPU_CR_ACCESSORS(n)                                                                        \
@@ -307,6 +344,19 @@ static inline void cpu_xsetbv(uint32_t index, uint64_t value)
 {
     __asm__ volatile("xsetbv" ::"c"(index), "a"((uint32_t)value), "d"((uint32_t)(value >> 32))
                      : "memory");
+}
+
+static inline bool cpu_xsetbv_safe(uint32_t index, uint64_t value)
+{
+    uint8_t done = 0;
+
+    __asm__ volatile("1: xsetbv\n\t"
+                     "movb $1, %0\n\t"
+                     "2:\n\t" CPU_FAULT_FIXUP("1b", "2b")
+                     : "+r"(done)
+                     : "c"(index), "a"((uint32_t)value), "d"((uint32_t)(value >> 32))
+                     : "memory");
+    return done;
 }
 
 /* Loads x87/SSE/AVX state from a save area (XRSTOR, standard form). */

@@ -2,9 +2,13 @@
 #include <stdint.h>
 
 #include "arch/x86_64/cpu.h"
+#include "arch/x86_64/nmi.h"
 #include "arch/x86_64/percpu.h"
+#include "arch/x86_64/vmcs.h"
+#include "arch/x86_64/vmx_ops.h"
 #include "hv/arch.h"
 #include "hv/log.h"
+#include "hv/partition.h"
 #include "hv/power.h"
 
 /* Layout pushed by isr.asm, lowest address first. */
@@ -74,7 +78,17 @@ PUSHED_AT(r14, PUSHED_R14);
 PUSHED_AT(r15, PUSHED_R15);
 _Static_assert(sizeof(struct exception_frame) == PUSHED_WORDS * 8, "the frame is the pushes only");
 
-void exception_report(const struct exception_frame *f);
+void exception_handle(struct exception_frame *f);
+
+/* cpu.h's CPU_FAULT_FIXUP entries, gathered by linker.ld. */
+struct fault_fixup {
+    uint64_t fault, resume;
+};
+extern const struct fault_fixup __extable_start[], __extable_end[];
+
+/* vmexit.asm: leaves the exit handler's frames and returns from
+ * vmx_enter_guest with VMX_ENTER_CONTAINED. */
+extern const char vmx_exit_contained[];
 
 static const char *exception_name(uint64_t vector)
 {
@@ -108,22 +122,23 @@ static const char *exception_name(uint64_t vector)
     return "reserved";
 }
 
-/* The hypervisor itself faulted: that is a broken invariant, so report
- * everything a developer needs and stop this CPU (the others keep going). */
-void exception_report(const struct exception_frame *f)
+/* A #GP or #UD at an instruction cpu.h marked as one that may fault: it
+ * goes on at its resume address, and the wrapper reports the refusal. */
+static bool apply_fault_fixup(struct exception_frame *f)
 {
-    /* A fault while reporting a fault: the framebuffer is the likeliest
-     * culprit, so drop it, say so once on serial, and stop. */
-    static volatile int reporting[MAX_CPUS];
-    if (reporting[arch_cpu_index()]++) {
-        log_use_framebuffer(0);
-        log_error("cpu%u: fault while reporting a fault (vector %llu, rip %llx)", arch_cpu_index(),
-                  (unsigned long long)f->vector, (unsigned long long)f->rip);
-        cpu_stop();
+    if (f->vector != VECTOR_GP && f->vector != VECTOR_UD)
+        return false;
+    for (const struct fault_fixup *e = __extable_start; e < __extable_end; e++) {
+        if (e->fault == f->rip) {
+            f->rip = e->resume;
+            return true;
+        }
     }
-    /* A hypervisor fault is never left to a partition to print. */
-    log_take_back_console(0);
-    log_fault_report_begin();
+    return false;
+}
+
+static void report_registers(const struct exception_frame *f)
+{
     log_error("cpu%u: exception %llu (%s), error code 0x%llx", arch_cpu_index(),
               (unsigned long long)f->vector, exception_name(f->vector),
               (unsigned long long)f->error_code);
@@ -140,8 +155,60 @@ void exception_report(const struct exception_frame *f)
              (unsigned long long)f->r13, (unsigned long long)f->r14, (unsigned long long)f->r15);
     if (stack_guard_contains(cpu_read_cr2()))
         log_error("cpu%u: stack overflow (cr2 is in a stack guard page)", arch_cpu_index());
+}
+
+/* A fault while this CPU handled a partition's VM exit and held no lock:
+ * nothing shared is half-changed, so only that partition pays. Its vCPU
+ * leaves the exit handler's frames as if VM entry had failed (the frames
+ * below HOST_RSP are dropped), and the partition stops as crashed. */
+static bool contain_to_partition(struct exception_frame *f)
+{
+    struct percpu *cpu = this_cpu();
+    struct vcpu *v = cpu->handling_exit_of;
+
+    if (!v || !v->partition || cpu->locks_held != 0 || f->vector == VECTOR_DF ||
+        f->vector == VECTOR_MC)
+        return false;
+    cpu->handling_exit_of = 0;
+    log_fault_report_begin();
+    log_error("cpu%u: the hypervisor faulted handling an exit of partition %s: stopping it",
+              cpu->index, partition_name(v->partition));
+    report_registers(f);
+    log_fault_report_end();
+    f->rip = (uint64_t)(uintptr_t)vmx_exit_contained;
+    f->rsp = vmcs_read(VMCS_HOST_RSP);
+    return true;
+}
+
+/* Anything else is a broken invariant (a lock held, shared state half
+ * changed): report everything a developer needs on every console, then
+ * halt the whole machine (or reset it, with on_fault = reboot). */
+static __attribute__((noreturn)) void report_and_halt(const struct exception_frame *f)
+{
+    /* A fault while reporting a fault: the framebuffer is the likeliest
+     * culprit, so drop it, say so once on serial, and stop. */
+    static volatile int reporting[MAX_CPUS];
+    if (reporting[arch_cpu_index()]++) {
+        log_use_framebuffer(0);
+        log_error("cpu%u: fault while reporting a fault (vector %llu, rip %llx)", arch_cpu_index(),
+                  (unsigned long long)f->vector, (unsigned long long)f->rip);
+        nmi_halt_machine();
+    }
+    /* A hypervisor fault is never left to a partition to print. */
+    log_take_back_console(0);
+    log_fault_report_begin();
+    report_registers(f);
     log_error("cpu%u stopped", arch_cpu_index());
+    log_error("machine halted: the hypervisor faulted outside what one partition owns");
     log_fault_report_end();
     power_after_fault();
-    cpu_stop();
+    nmi_halt_machine();
+}
+
+/* From isr.asm; returning resumes at f->rip with f->rsp. */
+void exception_handle(struct exception_frame *f)
+{
+    if (apply_fault_fixup(f) || contain_to_partition(f))
+        return;
+    report_and_halt(f);
 }

@@ -113,7 +113,12 @@ int exit_handle_xsetbv(struct vcpu *vcpu)
         exit_inject_fault_with_code(VECTOR_GP, 0);
         return 1;
     }
-    cpu_xsetbv(0, value);
+    /* The policy follows the SDM's rules; should this CPU still refuse the
+     * value, the guest gets its #GP. */
+    if (!cpu_xsetbv_safe(0, value)) {
+        exit_inject_fault_with_code(VECTOR_GP, 0);
+        return 1;
+    }
     exit_skip_instruction();
     return 1;
 }

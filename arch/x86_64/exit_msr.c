@@ -8,6 +8,8 @@
 #include "arch/x86_64/exits.h"
 #include "arch/x86_64/guest_policy.h"
 #include "arch/x86_64/vmx_ops.h"
+#include "hv/crash_test.h"
+#include "hv/log.h"
 #include "hv/partition.h"
 
 #define MSR_IA32_TSC         0x10
@@ -24,10 +26,43 @@ static bool is_mtrr(uint32_t msr)
     static bool known;
 
     if (!known) {
-        mtrrcap = cpu_read_msr(MSR_IA32_MTRRCAP);
+        if (!cpu_read_msr_safe(MSR_IA32_MTRRCAP, &mtrrcap))
+            mtrrcap = 0; /* no MTRRs: none is readable */
         known = true;
     }
     return policy_mtrr_readable(msr, mtrrcap);
+}
+
+/* crash_test = exit-faults: the first of these MSRs the CPU refuses (an
+ * x2APIC register outside x2APIC mode, then registers x2APIC lacks). */
+static uint32_t msr_the_cpu_refuses(void)
+{
+    static const uint32_t candidates[] = {0x802, 0x809, 0x831, 0x80a};
+    static int64_t found = -1;
+    uint64_t value;
+
+    if (found >= 0)
+        return (uint32_t)found;
+    found = 0;
+    for (unsigned i = 0; !found && i < sizeof(candidates) / sizeof(candidates[0]); i++) {
+        if (!cpu_read_msr_safe(candidates[i], &value))
+            found = candidates[i];
+    }
+    if (found)
+        log_line("crash test: guarded MSR reads go to MSR 0x%x, which this CPU refuses",
+                 (unsigned)found);
+    else
+        log_error("crash test: this CPU refuses none of the MSRs tried");
+    return (uint32_t)found;
+}
+
+/* An MSR passed through to the hardware may still be refused by it: the
+ * guest then gets the #GP the CPU gave, never the hypervisor. */
+static bool read_hardware_msr(uint32_t msr, uint64_t *value)
+{
+    if (crash_test_armed(CONFIG_CRASH_TEST_EXIT_FAULTS))
+        msr = msr_the_cpu_refuses();
+    return cpu_read_msr_safe(msr, value);
 }
 
 /* The guest may only turn x2APIC mode on; moving or disabling its APIC is
@@ -69,14 +104,9 @@ static bool read_msr(struct vcpu *vcpu, uint32_t msr, uint64_t *value)
         return true;
     case MSR_IA32_TSC:
     case MSR_IA32_MISC_ENABLE:
-        *value = cpu_read_msr(msr);
-        return true;
+        return read_hardware_msr(msr, value);
     default:
-        if (is_mtrr(msr)) {
-            *value = cpu_read_msr(msr);
-            return true;
-        }
-        return false;
+        return is_mtrr(msr) && read_hardware_msr(msr, value);
     }
 }
 

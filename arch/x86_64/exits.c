@@ -8,8 +8,10 @@
 #include "arch/x86_64/cpu.h"
 #include "arch/x86_64/machine_check.h"
 #include "arch/x86_64/nmi.h"
+#include "arch/x86_64/percpu.h"
 #include "arch/x86_64/vcpu_irq.h"
 #include "arch/x86_64/vmx_ops.h"
+#include "hv/crash_test.h"
 #include "hv/log.h"
 #include "hv/hypercall_dispatch.h"
 #include "hv/partition.h"
@@ -190,6 +192,9 @@ static int handle_cpuid(struct vcpu *vcpu)
 {
     uint32_t leaf = (uint32_t)vcpu->arch.regs.rax;
     bool pv = vcpu->pv;
+
+    if (leaf == CRASH_TEST_CPUID_LEAF && crash_test_armed(CONFIG_CRASH_TEST_EXIT_FAULTS))
+        crash_test_fault_in_exit_handler();
     struct cpuid_regs r = cpu_cpuid(leaf, (uint32_t)vcpu->arch.regs.rcx);
 
     if (leaf == 1) {
@@ -348,6 +353,19 @@ static const exit_handler exit_handlers[EXIT_REASON_COUNT] = {
     /* triple fault, EPT violation, INIT and everything else: stop with a report */
 };
 
+/* An exit during the delivery of an event (an interrupt arriving while
+ * the guest's handler frame is pushed, an EPT violation on its stack)
+ * would lose that event: it goes in again with the next entry, unless the
+ * exit handler injects a fault of its own instead. */
+static void redeliver_interrupted_event(uint32_t vectoring)
+{
+    if (vectoring & INTERRUPTION_DELIVER_ERROR_CODE)
+        vmcs_write(VMCS_ENTRY_EXCEPTION_ERROR_CODE, vmcs_read(VMCS_IDT_VECTORING_ERROR));
+    if (interruption_needs_length(vectoring))
+        vmcs_write(VMCS_ENTRY_INSTRUCTION_LENGTH, vmcs_read(VMCS_EXIT_INSTRUCTION_LENGTH));
+    vmcs_write(VMCS_ENTRY_INTERRUPTION_INFO, vectoring & INTERRUPTION_REDELIVERED_BITS);
+}
+
 int vmexit_dispatch(struct vcpu *vcpu)
 {
     uint32_t reason = (uint32_t)vmcs_read(VMCS_EXIT_REASON);
@@ -362,10 +380,18 @@ int vmexit_dispatch(struct vcpu *vcpu)
     if (entry_failed || basic >= EXIT_REASON_COUNT)
         return exit_crash_guest(vcpu, reason, 0);
     vcpu->arch.exit_counts[basic]++;
+    uint32_t vectoring = (uint32_t)vmcs_read(VMCS_IDT_VECTORING_INFO);
+    if (__builtin_expect(vectoring & INTERRUPTION_VALID, 0))
+        redeliver_interrupted_event(vectoring);
     exit_handler handler = exit_handlers[basic] ? exit_handlers[basic] : handle_unknown;
+    /* A fault from here on can be contained to this vCPU's partition
+     * (exceptions.c). */
+    struct percpu *cpu = this_cpu();
+    cpu->handling_exit_of = vcpu;
     int resume = handler(vcpu);
     if (resume && vcpu->partition && vcpu_has_work(vcpu))
         resume = partition_vcpu_before_entry(vcpu);
+    cpu->handling_exit_of = 0;
     trace_before_entry(vcpu->trace);
     return resume;
 }

@@ -1,12 +1,13 @@
 ; Exception entry stubs: push a uniform frame (vector, error code, all
-; general-purpose registers) and hand it to exception_report() in C, which
-; prints it and stops this CPU. Exceptions never return into the core; the
-; NMI and the machine check have entries of their own, which do.
+; general-purpose registers) and hand it to exception_handle() in C. It
+; returns only where the fault is expected or contained, having changed
+; the frame's RIP (and RSP) to where the core goes on; otherwise it halts
+; the machine. The NMI and the machine check have entries of their own.
 
 bits 64
 default rel
 
-extern exception_report
+extern exception_handle
 
 section .text
 
@@ -19,12 +20,14 @@ EXCEPTION_STUBS
 exception_common:
     PUSH_GENERAL_REGISTERS
     mov rdi, rsp                ; struct exception_frame *
+    mov rbx, rsp                ; callee-saved: the frame across the call
     and rsp, -16
-    call exception_report
-.stop:
-    cli
-    hlt
-    jmp .stop
+    cld
+    call exception_handle
+    mov rsp, rbx
+    POP_GENERAL_REGISTERS
+    add rsp, 16                 ; the vector and the error code
+    iretq
 
 ; NMIs and machine checks return to the interrupted code, in the hypervisor
 ; as in the partition it was about to run: their handlers in C decide, and

@@ -13,11 +13,17 @@ struct percpu {
     struct percpu *self; /* must stay first: read as %gs:0 */
     uint32_t index;
     uint32_t apic_id;
+    int32_t locks_held;            /* hv/spinlock.h counts them here */
+    struct vcpu *handling_exit_of; /* the vCPU whose VM exit this CPU handles */
     uint64_t stack_top;
     struct cpu_descriptors descriptors;
     uint64_t vmxon_phys;
     uint64_t nmis; /* NMIs taken (atomic) */
 };
+
+#include "hv/spinlock.h"
+_Static_assert(__builtin_offsetof(struct percpu, locks_held) == SPIN_HELD_COUNT_OFFSET,
+               "hv/spinlock.h counts held locks at SPIN_HELD_COUNT_OFFSET");
 
 extern struct percpu percpus[MAX_CPUS];
 

@@ -76,11 +76,15 @@ void arch_vcpu_set_timer(struct vcpu *vcpu, uint64_t ticks)
 
 bool arch_vcpu_run(struct vcpu *vcpu)
 {
-    if (vmx_enter_guest(vcpu) == 0)
+    int result = vmx_enter_guest(vcpu);
+
+    if (result == VMX_ENTER_STOPPED)
         return true;
+    vcpu->state = VCPU_CRASHED;
+    if (result == VMX_ENTER_CONTAINED)
+        return false; /* exceptions.c has reported it */
     log_error("cpu%u: VM entry failed, instruction error %llu", vcpu->cpu_index,
               (unsigned long long)vmcs_read(VMCS_INSTRUCTION_ERROR));
-    vcpu->state = VCPU_CRASHED;
     return false;
 }
 

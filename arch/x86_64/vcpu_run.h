@@ -27,6 +27,13 @@ bool vcpu_prepare(struct vcpu *vcpu, const struct vcpu_entry *entry, uint64_t ep
 
 /* vmexit.asm: enters the guest and returns when an exit handler asks to stop
  * (0) or when VMLAUNCH/VMRESUME itself failed (1). */
+/* What vmx_enter_guest() returns (vmexit.asm). */
+enum vmx_enter_result {
+    VMX_ENTER_STOPPED = 0,   /* an exit handler stopped the vCPU */
+    VMX_ENTER_FAILED = 1,    /* VMLAUNCH or VMRESUME failed */
+    VMX_ENTER_CONTAINED = 2, /* the hypervisor faulted in an exit handler */
+};
+
 int vmx_enter_guest(struct vcpu *vcpu);
 
 #endif

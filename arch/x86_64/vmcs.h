@@ -5,6 +5,9 @@
 #ifndef ARCH_X86_64_VMCS_H
 #define ARCH_X86_64_VMCS_H
 
+#include <stdbool.h>
+#include <stdint.h>
+
 enum vmcs_field {
     /* 16-bit */
     VMCS_VPID = 0x0000,
@@ -55,6 +58,8 @@ enum vmcs_field {
     VMCS_EXIT_REASON = 0x4402,
     VMCS_EXIT_INTERRUPTION_INFO = 0x4404,
     VMCS_EXIT_INTERRUPTION_ERROR = 0x4406,
+    VMCS_IDT_VECTORING_INFO = 0x4408,
+    VMCS_IDT_VECTORING_ERROR = 0x440a,
     VMCS_EXIT_INSTRUCTION_LENGTH = 0x440c,
     VMCS_EXIT_INSTRUCTION_INFO = 0x440e,
     VMCS_GUEST_ES_LIMIT = 0x4800,
@@ -210,15 +215,35 @@ enum vmx_exit_reason {
 #define ENTRY_LOAD_IA32_EFER   (1u << 15)
 
 /* VM-entry interruption information (SDM Vol. 3C 25.8.3) */
-#define INTERRUPTION_VALID                   (1u << 31)
-#define INTERRUPTION_TYPE_NMI                (2u << 8)
-#define INTERRUPTION_TYPE_HARDWARE_EXCEPTION (3u << 8)
-#define INTERRUPTION_TYPE_MASK               (7u << 8)
-#define INTERRUPTION_VECTOR_MASK             0xffu
-#define INTERRUPTION_DELIVER_ERROR_CODE      (1u << 11)
+#define INTERRUPTION_VALID                              (1u << 31)
+#define INTERRUPTION_TYPE_NMI                           (2u << 8)
+#define INTERRUPTION_TYPE_HARDWARE_EXCEPTION            (3u << 8)
+#define INTERRUPTION_TYPE_MASK                          (7u << 8)
+#define INTERRUPTION_VECTOR_MASK                        0xffu
+#define INTERRUPTION_DELIVER_ERROR_CODE                 (1u << 11)
+#define INTERRUPTION_TYPE_SOFTWARE_INTERRUPT            (4u << 8)
+#define INTERRUPTION_TYPE_PRIVILEGED_SOFTWARE_EXCEPTION (5u << 8)
+#define INTERRUPTION_TYPE_SOFTWARE_EXCEPTION            (6u << 8)
+/* An event whose delivery a VM exit interrupted goes in again with the next
+ * entry: the IDT-vectoring information's vector, type, error-code flag and
+ * valid bit (its bit 12 is undefined; SDM Vol. 3C 27.2.4 and 28.6.1). */
+#define INTERRUPTION_REDELIVERED_BITS                                                              \
+    (INTERRUPTION_VALID | INTERRUPTION_DELIVER_ERROR_CODE | INTERRUPTION_TYPE_MASK |               \
+     INTERRUPTION_VECTOR_MASK)
+
+/* Software interrupts and exceptions need the instruction length again. */
+static inline bool interruption_needs_length(uint32_t info)
+{
+    uint32_t type = info & INTERRUPTION_TYPE_MASK;
+
+    return type == INTERRUPTION_TYPE_SOFTWARE_INTERRUPT ||
+           type == INTERRUPTION_TYPE_PRIVILEGED_SOFTWARE_EXCEPTION ||
+           type == INTERRUPTION_TYPE_SOFTWARE_EXCEPTION;
+}
 
 #define VECTOR_NMI 2
 #define VECTOR_UD  6
+#define VECTOR_DF  8
 #define VECTOR_GP  13
 #define VECTOR_PF  14
 #define VECTOR_MC  18

@@ -10,7 +10,7 @@ bits 64
 default rel
 
 extern vmexit_dispatch
-global vmx_enter_guest, vmx_exit_entry
+global vmx_enter_guest, vmx_exit_entry, vmx_exit_contained
 
 section .text
 
@@ -86,6 +86,12 @@ vmx_exit_entry:
     jmp unwind
 .stop:
     xor eax, eax
+    jmp unwind
+
+; exceptions.c resumes here, with RSP at HOST_RSP, when the hypervisor
+; faulted handling this vCPU's exit and the fault is contained.
+vmx_exit_contained:
+    mov eax, 2
 
 unwind:
     pop rdi

@@ -1,6 +1,6 @@
 # The hypervisor itself faults (crash_test = page-fault): the exception
-# report names the vector, error code, RIP, CR2 and registers, and only that
-# CPU stops. The boot CPU is the one that faults, so nothing powers the
+# report names the vector, error code, RIP, CR2 and registers, and the
+# machine halts (no partition owned what faulted). The boot CPU is the one that faults, so nothing powers the
 # machine off afterwards and the run ends at its timeout.
 EMU=qemu-tcg
 CPUS=2
@@ -21,5 +21,6 @@ check() {
     expect_prefix "bulkhead:   rax="
     expect_prefix "bulkhead:   r12="
     expect_line "bulkhead: error: cpu0 stopped"
+    expect_line "bulkhead: error: machine halted: the hypervisor faulted outside what one partition owns"
     expect_no_prefix "bulkhead: powering off"
 }

@@ -1,6 +1,6 @@
 # The hypervisor overflows a stack (crash_test = stack-overflow): the guard
 # page below the stack turns it into a fault, the double-fault handler runs
-# on its own stack, reports the overflow and stops only that CPU.
+# on its own stack, reports the overflow and halts the machine.
 EMU=qemu-tcg
 CPUS=2
 MEM=512
@@ -18,5 +18,6 @@ check() {
     expect_line "bulkhead: error: cpu0: exception 8 (#DF double fault), error code 0x0"
     expect_line "bulkhead: error: cpu0: stack overflow (cr2 is in a stack guard page)"
     expect_line "bulkhead: error: cpu0 stopped"
+    expect_line "bulkhead: error: machine halted: the hypervisor faulted outside what one partition owns"
     expect_no_prefix "bulkhead: powering off"
 }
