@@ -129,11 +129,10 @@ int64_t console_release(struct partition *caller, uint64_t id)
         console.kept[id] = 0;
     }
     spin_unlock(&console.lock);
-    if (!result) {
-        /* Freed only once no CPU of the backend can still reach it. */
-        partition_flush_ept(caller);
+    /* Freed only once no CPU of the backend can still reach it; kept for
+     * good when one did not confirm. */
+    if (!result && partition_flush_ept(caller))
         memory_free_pages(page, 1);
-    }
     return result;
 }
 

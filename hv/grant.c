@@ -104,10 +104,11 @@ static struct partition *take_back(struct partition *grantee, struct grant *g)
     return was_mapped ? grantee : 0;
 }
 
-static void flush_if_needed(struct partition *grantee)
+/* A grantee that did not confirm its flush in time is being stopped; the
+ * caller learns that the pages may still have been reachable. */
+static int64_t flush_if_needed(struct partition *grantee)
 {
-    if (grantee)
-        partition_flush_ept(grantee);
+    return !grantee || partition_flush_ept(grantee) ? 0 : HC_EBUSY;
 }
 
 int64_t grant_unmap(struct partition *self, uint64_t granter_id, uint64_t ref)
@@ -123,8 +124,7 @@ int64_t grant_unmap(struct partition *self, uint64_t granter_id, uint64_t ref)
         error = HC_ENOENT;
     struct partition *to_flush = error ? 0 : take_back(self, g);
     spin_unlock(&grants_lock);
-    flush_if_needed(to_flush);
-    return error;
+    return error ? error : flush_if_needed(to_flush);
 }
 
 int64_t grant_revoke(struct partition *self, uint64_t ref)
@@ -136,8 +136,7 @@ int64_t grant_revoke(struct partition *self, uint64_t ref)
     struct partition *to_flush = take_back(partition_by_id(g->grantee), g);
     *g = (struct grant){0};
     spin_unlock(&grants_lock);
-    flush_if_needed(to_flush);
-    return 0;
+    return flush_if_needed(to_flush);
 }
 
 /* The grants other partitions made to p and p mapped: unmapped, without a

@@ -168,9 +168,12 @@ bool partition_map_foreign(struct partition *grantee, uint64_t address,
                            bool writable);
 void partition_unmap_foreign(struct partition *grantee, uint64_t address, uint64_t size);
 
-/* Returns once no CPU of the partition can use a translation removed
- * before the call: each drops its cached EPT translations. */
-void partition_flush_ept(struct partition *p);
+/* True once no CPU of the partition can use a translation removed before
+ * the call: each drops its cached EPT translations. False when a CPU did
+ * not confirm in time: the partition is then stopped (a vCPU flushes
+ * before every entry, so it never runs on with the stale translation) and
+ * the caller must not hand out again what was unmapped. */
+bool partition_flush_ept(struct partition *p);
 
 /* Before its vCPU re-enters the guest: drops stale EPT translations. */
 void partition_vcpu_flush_ept(struct vcpu *v);

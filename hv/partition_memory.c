@@ -67,9 +67,10 @@ void partition_vcpu_flush_ept(struct vcpu *v)
  * A vCPU that is not running has no translations to drop that it could use
  * (it flushes before it starts); a running one is kicked out of its guest or
  * its HLT and flushes before it goes back. The wait is bounded so that a
- * broken CPU cannot hang the caller; that would be reported.
+ * broken CPU cannot hang the caller; that CPU's partition is then stopped
+ * and the caller told.
  */
-void partition_flush_ept(struct partition *p)
+bool partition_flush_ept(struct partition *p)
 {
     uint64_t generation = __atomic_load_n(&p->ept_generation, __ATOMIC_ACQUIRE);
     uint64_t give_up = arch_read_tsc() + FLUSH_WAIT_SECONDS * partition_tsc_hz();
@@ -86,13 +87,16 @@ void partition_flush_ept(struct partition *p)
         while (v->state == VCPU_RUNNING &&
                __atomic_load_n(&v->ept_generation_seen, __ATOMIC_ACQUIRE) < generation) {
             if (arch_read_tsc() > give_up) {
-                log_error("partition %s: cpu%u did not drop its EPT translations", p->config->name,
-                          v->cpu_index);
-                break;
+                log_error("partition %s: cpu%u did not drop its EPT translations in %u s: "
+                          "stopping the partition",
+                          p->config->name, v->cpu_index, FLUSH_WAIT_SECONDS);
+                partition_stop_all(p);
+                return false;
             }
             spin_relax();
         }
     }
+    return true;
 }
 
 void partition_deliver_interrupt(struct partition *p, unsigned vcpu, uint8_t vector)

@@ -226,10 +226,14 @@ void partition_unmap_foreign(struct partition *grantee, uint64_t address, uint64
     note("an unmap of a range that is not one mapping");
 }
 
-void partition_flush_ept(struct partition *p)
+bool partition_flush_ept(struct partition *p)
 {
-    world_record(p->id)->flushes++;
-    world_record(p->id)->unflushed_unmaps = 0;
+    struct world_partition_record *r = world_record(p->id);
+
+    r->flushes++;
+    r->unflushed_unmaps = 0;
+    r->flush_stops += r->flush_times_out;
+    return !r->flush_times_out;
 }
 
 /* ---- the rest of the partition layer ---------------------------------- */

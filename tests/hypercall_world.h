@@ -50,6 +50,8 @@ struct world_partition_record {
     unsigned interrupt_total;
     unsigned flushes;
     unsigned unflushed_unmaps; /* unmaps no flush has followed yet */
+    bool flush_times_out;      /* a CPU of this partition never confirms a flush */
+    unsigned flush_stops;      /* so the partition was stopped (no stale use left) */
     char console[HC_CONSOLE_MAX * 4];
     unsigned console_len;
     unsigned console_writes;

@@ -391,6 +391,10 @@ int vmexit_dispatch(struct vcpu *vcpu)
     int resume = handler(vcpu);
     if (resume && vcpu->partition && vcpu_has_work(vcpu))
         resume = partition_vcpu_before_entry(vcpu);
+    /* Every entry, work noted or not, re-checks the EPT generation: no vCPU
+     * enters with a translation removed before (docs/hypercalls.md, grants). */
+    if (resume && vcpu->partition)
+        partition_vcpu_flush_ept(vcpu);
     cpu->handling_exit_of = 0;
     trace_before_entry(vcpu->trace);
     return resume;

@@ -490,6 +490,23 @@ HYPERCALL_TEST(grant_create_map_unmap_revoke)
     cr_assert_eq(world_call1(GUEST, HC_GRANT_REVOKE, ref), HC_ENOENT);
 }
 
+/* A grantee CPU that never confirms its flush: the revoke and the unmap
+ * still take the mapping away, but never report success. */
+HYPERCALL_TEST(revoke_without_confirmed_flush_is_not_success)
+{
+    int64_t ref = grant(GUEST, OTHER, 0, 1, HC_GRANT_READ_WRITE);
+
+    cr_assert_eq(map(OTHER, GUEST, ref, RAM), 0);
+    world_record(OTHER)->flush_times_out = true;
+    cr_assert_eq(world_call2(OTHER, HC_GRANT_UNMAP, GUEST, ref), HC_EBUSY);
+    cr_assert_eq(world_mapping_count(), 0);
+    cr_assert_eq(map(OTHER, GUEST, ref, RAM), 0);
+    cr_assert_eq(world_call1(GUEST, HC_GRANT_REVOKE, ref), HC_EBUSY);
+    cr_assert_eq(world_mapping_count(), 0, "the mapping is gone all the same");
+    cr_assert_eq(world_call1(GUEST, HC_GRANT_REVOKE, ref), HC_ENOENT, "and the grant");
+    cr_assert_eq(world_record(OTHER)->flush_stops, 2, "the grantee is stopped each time");
+}
+
 HYPERCALL_TEST(read_only_and_read_write_grants)
 {
     int64_t read_only = grant(GUEST, OTHER, 0, 1, HC_GRANT_READ_ONLY);
