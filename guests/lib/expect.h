@@ -41,6 +41,10 @@ void expect_equal(uint64_t actual, uint64_t expected, const char *what);
 void expect_fault_seen(uint64_t vector, const char *what);
 void expect_no_fault_seen(const char *what);
 
+/* A loop that makes the same checks thousands of times prints only its
+ * failures, not every pass. */
+void expect_passes_quietly(bool quiet);
+
 /* GUEST_STATUS_PASS if no check failed so far, else GUEST_STATUS_FAIL. */
 int guest_exit_status(void);
 
