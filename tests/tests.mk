@@ -116,12 +116,14 @@ FUZZ_CFLAGS := -std=c11 -g -O1 -I. $(WARNINGS) -fsanitize=fuzzer,address,undefin
                -fno-sanitize-recover=all -MMD -MP
 FUZZ_COUNTS := $(FUZZ_NAMES:%=$(RESULTS_DIR)/fuzz-%.count)
 
-$(TEST_DIR)/fuzz/obj/%.o: %.c
-	@mkdir -p $(dir $@)
-	$(FUZZ_CC) $(FUZZ_CFLAGS) -c $< -o $@
-
+# Objects go to one directory per harness, so FUZZ_CFLAGS_<name> (a shim
+# header) applies to the real sources too without affecting other harnesses.
 define fuzz_harness_rule
-$(TEST_DIR)/fuzz/fuzz_$(1): $(patsubst %.c,$(TEST_DIR)/fuzz/obj/%.o,tests/fuzz/fuzz_$(1).c $(FUZZ_SOURCES_$(1)))
+$(TEST_DIR)/fuzz/obj/$(1)/%.o: %.c
+	@mkdir -p $$(dir $$@)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) $(FUZZ_CFLAGS_$(1)) -c $$< -o $$@
+
+$(TEST_DIR)/fuzz/fuzz_$(1): $(patsubst %.c,$(TEST_DIR)/fuzz/obj/$(1)/%.o,tests/fuzz/fuzz_$(1).c $(FUZZ_SOURCES_$(1)))
 	$(FUZZ_CC) $(FUZZ_CFLAGS) -o $$@ $$^
 endef
 $(foreach name,$(FUZZ_NAMES),$(eval $(call fuzz_harness_rule,$(name))))
