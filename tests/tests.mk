@@ -63,6 +63,13 @@ UNIT_SOURCES_ap_token :=
 UNIT_SOURCES_string := lib/string.c
 UNIT_SOURCES_guest_policy := arch/x86_64/guest_policy.c
 UNIT_CFLAGS_string  := -include tests/unit/shim_string.h
+# The exit handlers through the real dispatcher, on the fake CPU and VMCS.
+UNIT_SOURCES_exits := tests/fake_cpu.c tests/exit_world.c arch/x86_64/exits.c \
+                      arch/x86_64/exit_msr.c arch/x86_64/exit_cr.c arch/x86_64/exit_io.c \
+                      arch/x86_64/exit_mmio.c arch/x86_64/x86_decode.c arch/x86_64/string_io.c \
+                      arch/x86_64/guest_paging.c arch/x86_64/guest_policy.c \
+                      $(UNIT_SOURCES_hypercall)
+UNIT_CFLAGS_exits  := -include tests/fake_cpu.h
 
 UNIT_NAMES  := $(patsubst tests/unit/test_%.c,%,$(wildcard tests/unit/test_*.c))
 UNIT_CFLAGS := -std=c11 -g -O1 -I. $(WARNINGS) $(SANITIZE) -MMD -MP
