@@ -101,7 +101,8 @@ test-unit: $(UNIT_COUNTS)
 	@$(call sum_counts,unit tests: ,$(UNIT_COUNTS))
 
 # ---- fuzzing -----------------------------------------------------------------
-# Each harness tests/fuzz/fuzz_<name>.c is linked with FUZZ_SOURCES_<name> and
+# Each harness tests/fuzz/fuzz_<name>.c is linked with FUZZ_SOURCES_<name>
+# (compiled with FUZZ_CFLAGS_<name> added, if it is set) and
 # starts from the checked-in seeds in tests/fuzz/corpus/<name>/ (and the
 # dictionary tests/fuzz/<name>.dict if there is one). New inputs it finds go to
 # $(TEST_DIR)/fuzz/corpus/<name>/, crashes to $(TEST_DIR)/fuzz/artifacts/.
@@ -114,6 +115,8 @@ FUZZ_SOURCES_elf    := lib/elf.c
 FUZZ_SOURCES_acpi   := $(UNIT_SOURCES_acpi)
 FUZZ_SOURCES_hypercall := $(UNIT_SOURCES_hypercall)
 FUZZ_SOURCES_crash_page := lib/crash_page.c
+FUZZ_SOURCES_exits := $(UNIT_SOURCES_exits)
+FUZZ_CFLAGS_exits  := $(UNIT_CFLAGS_exits)
 
 FUZZ_CC     := clang
 FUZZ_RUNS   ?= 200000
