@@ -3,6 +3,7 @@
  * VMCS of tests/fake_cpu.h and the machine of tests/exit_world.h.
  */
 #include <criterion/criterion.h>
+#include <string.h>
 
 #include "tests/exit_world.h"
 
@@ -99,4 +100,54 @@ Test(exits, an_io_size_the_cpu_never_reports_stops_the_vcpu)
         cr_assert_eq(exit_world_vcpu()->state, real ? VCPU_RUNNING : VCPU_CRASHED);
         cr_assert_eq(exit_world.record.port_accesses, real);
     }
+}
+
+/* A long-mode guest with `code` at RIP under identity-mapped 4-level page
+ * tables at 0x1000, faulting on a claimed MMIO address. */
+static void start_mmio(uint64_t cs_base, const uint8_t *code, unsigned length)
+{
+    uint8_t *ram = world_ram(GUEST_A);
+
+    start(GUEST_A, 0, 0);
+    for (uint64_t level = 0; level < 3; level++) {
+        uint64_t next = (0x2000 + level * 0x1000) | 3;
+        memcpy(ram + 0x1000 + level * 0x1000, &next, sizeof(next));
+    }
+    for (uint64_t i = 0; i < 16; i++) {
+        uint64_t page = (i * 0x1000) | 3;
+        memcpy(ram + 0x4000 + i * 8, &page, sizeof(page));
+    }
+    memcpy(ram + RIP, code, length);
+    exit_world.answer.mmio_claimed = true;
+    fake_cpu.vmcs[VMCS_GUEST_CR0] = CR0_PE | CR0_NE | CR0_PG;
+    fake_cpu.vmcs[VMCS_GUEST_CR3] = 0x1000;
+    fake_cpu.vmcs[VMCS_GUEST_CR4] = CR4_PAE | CR4_VMXE;
+    fake_cpu.vmcs[VMCS_GUEST_IA32_EFER] = EFER_LME | EFER_LMA;
+    fake_cpu.vmcs[VMCS_GUEST_CS_ACCESS] = 0xa09b; /* present, 64-bit code */
+    fake_cpu.vmcs[VMCS_GUEST_CS_BASE] = cs_base;
+    fake_cpu.vmcs[VMCS_GUEST_PHYSICAL_ADDRESS] = 0xfee00300;
+}
+
+Test(exits, a_store_to_a_claimed_address_is_emulated)
+{
+    static const uint8_t store[] = {0x89, 0x08}; /* mov [rax], ecx */
+
+    start_mmio(0, store, sizeof(store));
+    exit_world_vcpu()->arch.regs.rax = 0xfee00300;
+    cr_assert_eq(exit_world_exit(EXIT_REASON_EPT_VIOLATION), 1);
+    cr_assert_eq(exit_world.record.mmio_accesses, 1);
+    cr_assert_eq(fake_cpu.vmcs[VMCS_GUEST_RIP], RIP + sizeof(store));
+}
+
+/* 64-bit code ignores the CS base: a descriptor's leftover base must not
+ * move the fetch of the instruction to decode (it used to: here onto
+ * zeros, which decode as no MMIO instruction, and the vCPU stopped). */
+Test(exits, mmio_decode_in_long_mode_ignores_the_cs_base)
+{
+    static const uint8_t store[] = {0x89, 0x08};
+
+    start_mmio(0x1000, store, sizeof(store));
+    cr_assert_eq(exit_world_exit(EXIT_REASON_EPT_VIOLATION), 1);
+    cr_assert_eq(exit_world.record.mmio_accesses, 1);
+    cr_assert_eq(exit_world_vcpu()->state, VCPU_RUNNING);
 }
