@@ -8,7 +8,8 @@
  * The input is a struct exit_input (below; a short input is padded with
  * zeros), then pokes of guest RAM, each a 16-bit offset, a length byte and
  * the bytes. Before the pokes the RAM holds 4-level page tables at 0x1000
- * that map the first 2 MiB one to one. Where the mode is not raw, CR0, CR3,
+ * that map the first 2 MiB one to one, and the input's instruction bytes
+ * at RIP. Where the mode is not raw, CR0, CR3,
  * CR4, EFER and the CS/SS access rights are the mode's values XOR the
  * input's, so zeros give a consistent guest.
  *
@@ -53,6 +54,7 @@ struct exit_input {
     uint64_t bases[6]; /* ES CS SS DS FS GS */
     uint64_t device_value;
     uint64_t regs[16]; /* by encoding number: rax rcx rdx rbx rsp rbp rsi rdi r8-r15 */
+    uint8_t code[16];  /* the instruction at RIP, when RIP is in RAM */
 } __attribute__((packed));
 
 static const uint32_t reasons[] = {
@@ -184,11 +186,15 @@ static unsigned ram_id(void)
     return v->partition ? v->partition->id : 2;
 }
 
-static void poke_ram(const uint8_t *data, size_t size)
+/* The page tables, the instruction at RIP (one to one under the tables,
+ * so MMIO decode finds it) and the input's pokes, in that order. */
+static void fill_ram(const struct exit_input *in, const uint8_t *data, size_t size)
 {
     uint8_t *ram = world_ram(ram_id());
 
     build_page_tables(ram);
+    if (in->rip <= WORLD_RAM_SIZE - sizeof(in->code))
+        memcpy(ram + in->rip, in->code, sizeof(in->code));
     while (size >= 3) {
         uint64_t offset = (data[0] | (uint64_t)data[1] << 8) % WORLD_RAM_SIZE;
         size_t length = data[2];
@@ -374,7 +380,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     setup_vcpu(&in);
     setup_host(&in);
     setup_vmcs(&in);
-    poke_ram(data + header, size - header);
+    fill_ram(&in, data + header, size - header);
     remember(&b, &in);
     check_exit(&b, exit_world_exit(b.reason));
     return 0;
