@@ -5,15 +5,12 @@
  */
 #include "tests/exit_world.h"
 
-#include <stdarg.h>
 #include <string.h>
 
 #include "arch/x86_64/exits.h"
 #include "arch/x86_64/machine_check.h"
 #include "arch/x86_64/nmi.h"
 #include "arch/x86_64/vcpu_irq.h"
-#include "hv/log.h"
-#include "lib/format.h"
 
 struct exit_world exit_world;
 
@@ -180,17 +177,4 @@ int exit_handle_nmi_window(struct vcpu *vcpu)
 int exit_handle_external_interrupt(struct vcpu *vcpu)
 {
     return other_exit(vcpu);
-}
-
-void log_error(const char *fmt, ...)
-{
-    char line[256];
-    va_list args;
-    size_t length = format(line, sizeof(line), "bulkhead: error: ");
-
-    va_start(args, fmt);
-    length += format_v(line + length, sizeof(line) - length - 1, fmt, args);
-    va_end(args);
-    line[length++] = '\n';
-    log_ring_append(&world.log, line, length);
 }
