@@ -401,17 +401,32 @@ uint64_t log_read(const void *reader, uint64_t cursor, char *to, uint64_t length
 
 /* The hypervisor's lines land in the fake log ring, prefixed as on the
  * console. */
-void log_line(const char *fmt, ...)
+static void log_append(const char *prefix, const char *fmt, va_list args)
 {
     char line[256];
-    va_list args;
-    size_t length = format(line, sizeof(line), "bulkhead: ");
+    size_t length = format(line, sizeof(line), "%s", prefix);
 
-    va_start(args, fmt);
     length += format_v(line + length, sizeof(line) - length - 1, fmt, args);
-    va_end(args);
     line[length++] = '\n';
     log_ring_append(&world.log, line, length);
+}
+
+void log_line(const char *fmt, ...)
+{
+    va_list args;
+
+    va_start(args, fmt);
+    log_append("bulkhead: ", fmt, args);
+    va_end(args);
+}
+
+void log_error(const char *fmt, ...)
+{
+    va_list args;
+
+    va_start(args, fmt);
+    log_append("bulkhead: error: ", fmt, args);
+    va_end(args);
 }
 
 const char *partition_name(const struct partition *partition)

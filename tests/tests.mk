@@ -63,6 +63,13 @@ UNIT_SOURCES_ap_token :=
 UNIT_SOURCES_string := lib/string.c
 UNIT_SOURCES_guest_policy := arch/x86_64/guest_policy.c
 UNIT_CFLAGS_string  := -include tests/unit/shim_string.h
+# The exit handlers through the real dispatcher, on the fake CPU and VMCS.
+UNIT_SOURCES_exits := tests/fake_cpu.c tests/exit_world.c arch/x86_64/exits.c \
+                      arch/x86_64/exit_msr.c arch/x86_64/exit_cr.c arch/x86_64/exit_io.c \
+                      arch/x86_64/exit_mmio.c arch/x86_64/x86_decode.c arch/x86_64/string_io.c \
+                      arch/x86_64/guest_paging.c arch/x86_64/guest_policy.c \
+                      $(UNIT_SOURCES_hypercall)
+UNIT_CFLAGS_exits  := -include tests/fake_cpu.h
 
 UNIT_NAMES  := $(patsubst tests/unit/test_%.c,%,$(wildcard tests/unit/test_*.c))
 UNIT_CFLAGS := -std=c11 -g -O1 -I. $(WARNINGS) $(SANITIZE) -MMD -MP
@@ -94,7 +101,8 @@ test-unit: $(UNIT_COUNTS)
 	@$(call sum_counts,unit tests: ,$(UNIT_COUNTS))
 
 # ---- fuzzing -----------------------------------------------------------------
-# Each harness tests/fuzz/fuzz_<name>.c is linked with FUZZ_SOURCES_<name> and
+# Each harness tests/fuzz/fuzz_<name>.c is linked with FUZZ_SOURCES_<name>
+# (compiled with FUZZ_CFLAGS_<name> added, if it is set) and
 # starts from the checked-in seeds in tests/fuzz/corpus/<name>/ (and the
 # dictionary tests/fuzz/<name>.dict if there is one). New inputs it finds go to
 # $(TEST_DIR)/fuzz/corpus/<name>/, crashes to $(TEST_DIR)/fuzz/artifacts/.
@@ -107,6 +115,8 @@ FUZZ_SOURCES_elf    := lib/elf.c
 FUZZ_SOURCES_acpi   := $(UNIT_SOURCES_acpi)
 FUZZ_SOURCES_hypercall := $(UNIT_SOURCES_hypercall)
 FUZZ_SOURCES_crash_page := lib/crash_page.c
+FUZZ_SOURCES_exits := $(UNIT_SOURCES_exits)
+FUZZ_CFLAGS_exits  := $(UNIT_CFLAGS_exits)
 
 FUZZ_CC     := clang
 FUZZ_RUNS   ?= 200000
@@ -116,12 +126,14 @@ FUZZ_CFLAGS := -std=c11 -g -O1 -I. $(WARNINGS) -fsanitize=fuzzer,address,undefin
                -fno-sanitize-recover=all -MMD -MP
 FUZZ_COUNTS := $(FUZZ_NAMES:%=$(RESULTS_DIR)/fuzz-%.count)
 
-$(TEST_DIR)/fuzz/obj/%.o: %.c
-	@mkdir -p $(dir $@)
-	$(FUZZ_CC) $(FUZZ_CFLAGS) -c $< -o $@
-
+# Objects go to one directory per harness, so FUZZ_CFLAGS_<name> (a shim
+# header) applies to the real sources too without affecting other harnesses.
 define fuzz_harness_rule
-$(TEST_DIR)/fuzz/fuzz_$(1): $(patsubst %.c,$(TEST_DIR)/fuzz/obj/%.o,tests/fuzz/fuzz_$(1).c $(FUZZ_SOURCES_$(1)))
+$(TEST_DIR)/fuzz/obj/$(1)/%.o: %.c
+	@mkdir -p $$(dir $$@)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) $(FUZZ_CFLAGS_$(1)) -c $$< -o $$@
+
+$(TEST_DIR)/fuzz/fuzz_$(1): $(patsubst %.c,$(TEST_DIR)/fuzz/obj/$(1)/%.o,tests/fuzz/fuzz_$(1).c $(FUZZ_SOURCES_$(1)))
 	$(FUZZ_CC) $(FUZZ_CFLAGS) -o $$@ $$^
 endef
 $(foreach name,$(FUZZ_NAMES),$(eval $(call fuzz_harness_rule,$(name))))

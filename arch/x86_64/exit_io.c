@@ -313,6 +313,10 @@ int exit_handle_io(struct vcpu *vcpu)
     unsigned size = (unsigned)(q & IO_SIZE_MASK) + 1;
     uint16_t port = (uint16_t)(q >> 16);
 
+    /* Sizes 3 and 5-8 are encodings the CPU never reports; the element
+     * buffers and masks below hold at most 4 bytes. */
+    if (size != 1 && size != 2 && size != 4)
+        return exit_crash_guest(vcpu, EXIT_REASON_IO, "an I/O size the CPU never reports");
     if (q & IO_STRING)
         return emulate_string_io(vcpu, port, q);
     return emulate_in_out(vcpu, port, size, !(q & IO_DIRECTION_IN));

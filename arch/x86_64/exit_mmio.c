@@ -16,6 +16,17 @@
 #define CS_ACCESS_LONG   (1u << 13)
 #define CS_ACCESS_32_BIT (1u << 14)
 
+/* Where the CPU fetched the instruction from: 64-bit code ignores the CS
+ * base (SDM Vol. 3A 3.4.4), 32-bit code wraps at 4 GiB. */
+static uint64_t instruction_linear(bool long_mode)
+{
+    uint64_t rip = vmcs_read(VMCS_GUEST_RIP);
+
+    if (long_mode)
+        return rip;
+    return (uint32_t)(vmcs_read(VMCS_GUEST_CS_BASE) + rip);
+}
+
 /* Decodes the instruction at CS:RIP; returns why it cannot, or 0. */
 static const char *decode_at_rip(struct vcpu *vcpu, struct x86_mmio_access *access)
 {
@@ -27,7 +38,7 @@ static const char *decode_at_rip(struct vcpu *vcpu, struct x86_mmio_access *acce
 
     if (!long_mode && (paged || !(cs & CS_ACCESS_32_BIT)))
         return "MMIO emulation needs long mode, or 32-bit code without paging";
-    uint64_t rip = vmcs_read(VMCS_GUEST_CS_BASE) + vmcs_read(VMCS_GUEST_RIP);
+    uint64_t rip = instruction_linear(long_mode);
     unsigned length = sizeof(bytes);
     /* An instruction near the end of RAM is shorter than 15 bytes. */
     while (length &&
