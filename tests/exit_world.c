@@ -8,8 +8,10 @@
 #include <string.h>
 
 #include "arch/x86_64/exits.h"
+#include "hv/crash_test.h"
 #include "arch/x86_64/machine_check.h"
 #include "arch/x86_64/nmi.h"
+#include "arch/x86_64/percpu.h"
 #include "arch/x86_64/vcpu_irq.h"
 
 struct exit_world exit_world;
@@ -145,6 +147,31 @@ int partition_vcpu_before_entry(struct vcpu *vcpu)
 {
     vcpu_take_work(vcpu);
     return vcpu->state == VCPU_RUNNING;
+}
+
+void partition_vcpu_flush_ept(struct vcpu *vcpu)
+{
+    (void)vcpu;
+    exit_world.record.ept_checks++;
+}
+
+/* One CPU, whose per-CPU block only says whose exit it handles. */
+struct percpu *this_cpu(void)
+{
+    static struct percpu cpu;
+
+    return &cpu;
+}
+
+/* No crash test is armed in the exit world. */
+bool crash_test_armed(enum config_crash_test test)
+{
+    return test == CONFIG_CRASH_TEST_NONE;
+}
+
+void crash_test_fault_in_exit_handler(void)
+{
+    note("the crash test's fault was asked for");
 }
 
 static int other_exit(struct vcpu *vcpu)

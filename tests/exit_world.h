@@ -30,6 +30,7 @@ struct exit_world_answer {
 /* What the handlers asked of the device models. */
 struct exit_world_record {
     unsigned port_accesses, port_ins, blocks, mmio_accesses, msr_accesses, other_exits;
+    unsigned ept_checks; /* entries that re-checked the EPT generation */
     uint16_t last_port;
     unsigned last_size;
     uint64_t last_mmio_address;

@@ -109,6 +109,15 @@ static uint64_t vmx_capability(uint32_t msr)
     }
 }
 
+static uint64_t host_msr_value(uint32_t msr)
+{
+    if (msr == MSR_IA32_MTRRCAP)
+        return FAKE_MTRRCAP;
+    if (in_range(msr, 0x480, 0x491))
+        return vmx_capability(msr);
+    return 0x5a5a0000ull + msr; /* a host value a test can recognise */
+}
+
 uint64_t cpu_read_msr(uint32_t msr)
 {
     fake_cpu.msr_reads++;
@@ -117,11 +126,27 @@ uint64_t cpu_read_msr(uint32_t msr)
         refuse("RDMSR of an MSR the host lacks");
         return 0;
     }
-    if (msr == MSR_IA32_MTRRCAP)
-        return FAKE_MTRRCAP;
-    if (in_range(msr, 0x480, 0x491))
-        return vmx_capability(msr);
-    return 0x5a5a0000ull + msr; /* a host value a test can recognise */
+    return host_msr_value(msr);
+}
+
+bool cpu_read_msr_safe(uint32_t msr, uint64_t *value)
+{
+    fake_cpu.msr_reads++;
+    fake_cpu.last_msr_read = msr;
+    if (!fake_cpu_has_msr(msr)) {
+        fake_cpu.refusals_caught++;
+        return false;
+    }
+    *value = host_msr_value(msr);
+    return true;
+}
+
+/* Nothing on the exit path writes the host's MSRs for a guest, guarded or
+ * not. */
+bool cpu_write_msr_safe(uint32_t msr, uint64_t value)
+{
+    cpu_write_msr(msr, value);
+    return false;
 }
 
 /* Nothing on the exit path writes the real CPU's MSRs for a guest. */
@@ -164,6 +189,17 @@ bool fake_cpu_xcr0_valid(uint64_t value)
         if (part && (!whole || (value & rules[i].needs) != rules[i].needs))
             return false;
     }
+    return true;
+}
+
+bool cpu_xsetbv_safe(uint32_t index, uint64_t value)
+{
+    fake_cpu.xsetbvs++;
+    if (index != 0 || !fake_cpu_xcr0_valid(value)) {
+        fake_cpu.refusals_caught++;
+        return false;
+    }
+    fake_cpu.xcr0 = value;
     return true;
 }
 

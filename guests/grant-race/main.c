@@ -10,15 +10,15 @@
 #include "guests/lib/guest.h"
 #include "guests/lib/hypercall.h"
 
-#define RACE_ROUNDS         100
-#define RACE_REPORT_EVERY   25
-#define RACE_PORT           0
-#define RACE_VECTOR         0x40
-#define RACE_REF            0 /* a revoke frees it, so every round's grant gets it again */
-#define RACE_ATTEMPTS       2000
-#define RACE_TIMEOUT_TICKS  20000000000ull
-#define RACE_PAGE_WORDS     512
-#define RACE_ACK_WORD       (RACE_PAGE_WORDS - 1)
+#define RACE_ROUNDS        100
+#define RACE_REPORT_EVERY  25
+#define RACE_PORT          0
+#define RACE_VECTOR        0x40
+#define RACE_REF           0 /* a revoke frees it, so every round's grant gets it again */
+#define RACE_ATTEMPTS      2000
+#define RACE_TIMEOUT_TICKS 20000000000ull
+#define RACE_PAGE_WORDS    512
+#define RACE_ACK_WORD      (RACE_PAGE_WORDS - 1)
 
 static volatile uint64_t page[RACE_PAGE_WORDS] __attribute__((aligned(4096)));
 static volatile uint32_t events;

@@ -151,3 +151,40 @@ Test(exits, mmio_decode_in_long_mode_ignores_the_cs_base)
     cr_assert_eq(exit_world.record.mmio_accesses, 1);
     cr_assert_eq(exit_world_vcpu()->state, VCPU_RUNNING);
 }
+
+/* An external interrupt arrived while the CPU delivered the guest's #PF:
+ * the #PF (vector, type, error code) goes in again with the next entry. */
+Test(exits, an_event_whose_delivery_an_exit_interrupted_is_delivered_again)
+{
+    start(GUEST_A, 0, 0);
+    fake_cpu.vmcs[VMCS_IDT_VECTORING_INFO] = INTERRUPTION_VALID | (1u << 12) |
+                                             INTERRUPTION_TYPE_HARDWARE_EXCEPTION |
+                                             INTERRUPTION_DELIVER_ERROR_CODE | VECTOR_PF;
+    fake_cpu.vmcs[VMCS_IDT_VECTORING_ERROR] = 0x6;
+    cr_assert_eq(exit_world_exit(EXIT_REASON_EXTERNAL_INTERRUPT), 1);
+    cr_assert_eq(injected(),
+                 INTERRUPTION_VALID | INTERRUPTION_TYPE_HARDWARE_EXCEPTION |
+                     INTERRUPTION_DELIVER_ERROR_CODE | VECTOR_PF,
+                 "bit 12 is not part of the entry's information");
+    cr_assert_eq(fake_cpu.vmcs[VMCS_ENTRY_EXCEPTION_ERROR_CODE], 0x6);
+    cr_assert_eq(fake_cpu.vmcs[VMCS_GUEST_RIP], RIP);
+}
+
+/* A software interrupt (INT n) needs its instruction length again. */
+Test(exits, a_software_interrupt_goes_in_again_with_its_length)
+{
+    start(GUEST_A, 0, 2);
+    fake_cpu.vmcs[VMCS_IDT_VECTORING_INFO] =
+        INTERRUPTION_VALID | INTERRUPTION_TYPE_SOFTWARE_INTERRUPT | 0x80;
+    cr_assert_eq(exit_world_exit(EXIT_REASON_EXTERNAL_INTERRUPT), 1);
+    cr_assert_eq(injected(), INTERRUPTION_VALID | INTERRUPTION_TYPE_SOFTWARE_INTERRUPT | 0x80);
+    cr_assert_eq(fake_cpu.vmcs[VMCS_ENTRY_INSTRUCTION_LENGTH], 2);
+}
+
+Test(exits, every_entry_rechecks_the_ept_generation)
+{
+    start(GUEST_A, 0, 2);
+    exit_world_vcpu()->arch.regs.rax = 0;
+    cr_assert_eq(exit_world_exit(EXIT_REASON_CPUID), 1);
+    cr_assert_eq(exit_world.record.ept_checks, 1, "no work was noted, the check ran all the same");
+}
