@@ -1,6 +1,6 @@
 # Partitions that try VMX instructions, dangerous MSRs (feature control, VMX,
 # APIC base, SMRR, MTRR, microcode, reserved EFER bits) and control-register
-# tricks (CR4.VMXE, bad XCR0, INVD) get the fault bare metal would give
+# tricks (CR4.VMXE, CR0 values no CPU accepts, bad XCR0, INVD) get the fault bare metal would give
 # (#UD or #GP) or a harmless emulation, and go on; a healthy partition
 # beside them runs to the end.
 EMU=bochs
@@ -41,6 +41,11 @@ check() {
     expect_partition_passed msr
     expect_line "bulkhead: [cr] PASS cpu_write_cr4(cpu_read_cr4() | CR4_VMXE) raises #GP"
     expect_line "bulkhead: [cr] PASS cpu_read_cr4() & CR4_VMXE == 0"
+    expect_line "bulkhead: [cr] PASS write_cr0_through_exit(cr0 & ~CR0_PE) raises #GP"
+    expect_line "bulkhead: [cr] PASS write_cr0_through_exit((cr0 & ~CR0_CD) | CR0_NW) raises #GP"
+    expect_line "bulkhead: [cr] PASS write_cr0_through_exit(cr0 & ~CR0_PG) raises #GP"
+    expect_line "bulkhead: [cr] PASS write_cr0_through_exit(cr0 | CR0_BIT_32) raises #GP"
+    expect_line "bulkhead: [cr] PASS cpu_read_cr0() == cr0"
     expect_line "bulkhead: [cr] PASS cpu_xsetbv(XCR0, 0) raises #GP"
     expect_line "bulkhead: [cr] hostile-cr: still running after invd"
     expect_partition_passed cr
