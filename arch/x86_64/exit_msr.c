@@ -2,32 +2,61 @@
  * RDMSR and WRMSR of the MSRs the bitmap does not pass through. What is
  * safe is emulated; what could reach past the partition (VMX, SMRR, MTRR
  * and microcode updates, debug controls that trace the host) raises #GP,
- * as an MSR the CPU lacks would.
+ * as an MSR the CPU lacks would. The MSRs of a CPU feature follow the
+ * feature table, which CPUID follows too (feature_policy.h).
  */
 #include "arch/x86_64/cpu.h"
 #include "arch/x86_64/exits.h"
+#include "arch/x86_64/feature_policy.h"
 #include "arch/x86_64/guest_policy.h"
 #include "arch/x86_64/vmx_ops.h"
 #include "hv/partition.h"
 
-#define MSR_IA32_TSC         0x10
 #define MSR_IA32_MISC_ENABLE 0x1a0
 #define MSR_IA32_DEBUGCTL    0x1d9
 
 #define APIC_BASE_X2APIC (1ull << 10)
 
-/* Only the MTRRs this CPU has (guest_policy.h); its MTRRCAP does not
- * change, so it is read once. */
-static bool is_mtrr(uint32_t msr)
+static struct cpuid_regs host_cpuid(uint32_t leaf, uint32_t subleaf)
 {
-    static uint64_t mtrrcap;
+    return cpu_cpuid(leaf, subleaf);
+}
+
+/* The CPU's reports for the feature table; its MTRRCAP does not change,
+ * so it is read once. */
+static const struct feature_host *this_host(void)
+{
+    static struct feature_host host = {.cpuid = host_cpuid};
     static bool known;
 
     if (!known) {
-        mtrrcap = cpu_read_msr(MSR_IA32_MTRRCAP);
+        host.mtrrcap = cpu_read_msr(MSR_IA32_MTRRCAP);
         known = true;
     }
-    return policy_mtrr_readable(msr, mtrrcap);
+    return &host;
+}
+
+/* The MSRs of a CPU feature, answered by the table that also filters
+ * CPUID (feature_policy.h), so that a hidden feature's MSR raises #GP and
+ * a given one's works; DEVICE_NO_MODEL for an MSR no row names. */
+static enum device_result feature_msr(uint32_t msr, bool write, uint64_t *value)
+{
+    struct feature_msr_answer answer = feature_policy_msr(msr, write, this_host());
+
+    switch (answer.verdict) {
+    case FEATURE_MSR_UNLISTED:
+        return DEVICE_NO_MODEL;
+    case FEATURE_MSR_REFUSED:
+        return DEVICE_REFUSED;
+    case FEATURE_MSR_HOST:
+        *value = cpu_read_msr(msr);
+        return DEVICE_DONE;
+    case FEATURE_MSR_VALUE:
+        *value = answer.value;
+        return DEVICE_DONE;
+    default:
+        return DEVICE_DONE; /* a write the feature ignores */
+    }
 }
 
 /* The guest may only turn x2APIC mode on; moving or disabling its APIC is
@@ -55,6 +84,8 @@ static bool read_msr(struct vcpu *vcpu, uint32_t msr, uint64_t *value)
 {
     enum device_result model = model_msr(vcpu, msr, false, value);
 
+    if (model == DEVICE_NO_MODEL)
+        model = feature_msr(msr, false, value);
     if (model != DEVICE_NO_MODEL)
         return model == DEVICE_DONE;
     switch (msr) {
@@ -67,15 +98,10 @@ static bool read_msr(struct vcpu *vcpu, uint32_t msr, uint64_t *value)
     case MSR_IA32_DEBUGCTL:
         *value = 0;
         return true;
-    case MSR_IA32_TSC:
     case MSR_IA32_MISC_ENABLE:
         *value = cpu_read_msr(msr);
         return true;
     default:
-        if (is_mtrr(msr)) {
-            *value = cpu_read_msr(msr);
-            return true;
-        }
         return false;
     }
 }
@@ -85,6 +111,8 @@ static bool write_msr(struct vcpu *vcpu, uint32_t msr, uint64_t value)
 {
     enum device_result model = model_msr(vcpu, msr, true, &value);
 
+    if (model == DEVICE_NO_MODEL)
+        model = feature_msr(msr, true, &value);
     if (model != DEVICE_NO_MODEL)
         return model == DEVICE_DONE;
     switch (msr) {
@@ -92,8 +120,6 @@ static bool write_msr(struct vcpu *vcpu, uint32_t msr, uint64_t value)
         return write_apic_base(vcpu, value);
     case MSR_IA32_DEBUGCTL:
         return value == 0;
-    case MSR_IA32_TSC:
-        return true; /* the TSC is shared time: a guest cannot move it */
     default:
         return false;
     }
