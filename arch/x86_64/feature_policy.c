@@ -6,8 +6,23 @@
 #define ALL_BITS      0xffffffffu
 #define CPUID_EXT_PMU 0x23u
 
-/* MSR ranges of a row. */
-#define REFUSED(first, count) {(first), (count), FEATURE_READ_REFUSED, FEATURE_WRITE_REFUSED, 0}
+/* A row, and the MSR ranges in it; a range of count 0 ends the list. */
+#define ROW(given, name, leaf, subleaf, reg, bits, ...)                                            \
+    {                                                                                              \
+        (name), (leaf), (subleaf), (reg), (bits), (given),                                         \
+        {                                                                                          \
+            __VA_ARGS__                                                                            \
+        }                                                                                          \
+    }
+#define HIDDEN(...) ROW(false, __VA_ARGS__)
+#define GIVEN(...)  ROW(true, __VA_ARGS__)
+#define MSRS(first, count, read, write, value)                                                     \
+    {                                                                                              \
+        (first), (count), (read), (write), (value)                                                 \
+    }
+#define REFUSED(first, count) MSRS(first, count, FEATURE_READ_REFUSED, FEATURE_WRITE_REFUSED, 0)
+#define NO_MSRS               REFUSED(0, 0)
+#define ANY                   CPUID_ANY_SUBLEAF
 
 /*
  * Hidden: what the hypervisor does not virtualize, so that a guest never
@@ -17,47 +32,46 @@
  * the whole package. Given: what works the same for every partition.
  */
 static const struct feature_row table[] = {
-    {"VMX", 1, CPUID_ANY_SUBLEAF, CPUID_ECX, BIT(5), false, {REFUSED(0x480, 0x12)}},
-    {"DS area (DTES64, DS-CPL)", 1, CPUID_ANY_SUBLEAF, CPUID_ECX, BIT(2) | BIT(4), false, {{0}}},
-    {"EST", 1, CPUID_ANY_SUBLEAF, CPUID_ECX, BIT(7), false, {REFUSED(0x198, 2)}},
-    {"TM2", 1, CPUID_ANY_SUBLEAF, CPUID_ECX, BIT(8), false, {{0}}},
-    {"PDCM", 1, CPUID_ANY_SUBLEAF, CPUID_ECX, BIT(15), false, {REFUSED(0x345, 1)}},
-    {"TSC", 1, CPUID_ANY_SUBLEAF, CPUID_EDX, BIT(4), true,
-     {{0x10, 1, FEATURE_READ_HOST, FEATURE_WRITE_IGNORED, 0}}},
-    {"MTRR", 1, CPUID_ANY_SUBLEAF, CPUID_EDX, BIT(12), true,
-     {{0xfe, 1, FEATURE_READ_HOST, FEATURE_WRITE_REFUSED, 0},
-      {0x200, 0x100, FEATURE_READ_MTRR, FEATURE_WRITE_REFUSED, 0}}},
-    {"MCA", 1, CPUID_ANY_SUBLEAF, CPUID_EDX, BIT(14), true,
-     {{0x179, 1, FEATURE_READ_VALUE, FEATURE_WRITE_REFUSED, 0}, /* MCG_CAP: no banks */
-      {0x17a, 1, FEATURE_READ_VALUE, FEATURE_WRITE_IGNORED, 0}}},
-    {"DS", 1, CPUID_ANY_SUBLEAF, CPUID_EDX, BIT(21), false, {REFUSED(0x600, 1)}},
-    {"ACPI thermal control", 1, CPUID_ANY_SUBLEAF, CPUID_EDX, BIT(22), false,
-     {REFUSED(0x19a, 1)}},
-    {"TM", 1, CPUID_ANY_SUBLEAF, CPUID_EDX, BIT(29), false, {REFUSED(0x19b, 2)}},
-    {"thermal and power (DTS, PTM, HWP, HDC)", 6, CPUID_ANY_SUBLEAF, CPUID_EAX, 0x000fbfc1u, false,
-     {REFUSED(0x1b1, 2), REFUSED(0x770, 8), REFUSED(0xdb0, 3)}},
-    {"APERF/MPERF", 6, CPUID_ANY_SUBLEAF, CPUID_ECX, BIT(0), false, {REFUSED(0xe7, 2)}},
-    {"ENERGY_PERF_BIAS", 6, CPUID_ANY_SUBLEAF, CPUID_ECX, BIT(3), false, {REFUSED(0x1b0, 1)}},
-    {"TSX_FORCE_ABORT", 7, 0, CPUID_EDX, BIT(13), false, {REFUSED(0x10f, 1)}},
-    {"IBRS and IBPB", 7, 0, CPUID_EDX, BIT(26), false, {REFUSED(0x48, 2)}},
-    {"STIBP, SSBD (bits of IA32_SPEC_CTRL)", 7, 0, CPUID_EDX, BIT(27) | BIT(31), false, {{0}}},
-    {"L1D_FLUSH", 7, 0, CPUID_EDX, BIT(28), false, {REFUSED(0x10b, 1)}},
-    {"ARCH_CAPABILITIES", 7, 0, CPUID_EDX, BIT(29), false, {REFUSED(0x10a, 1)}},
-    {"CORE_CAPABILITIES", 7, 0, CPUID_EDX, BIT(30), false, {REFUSED(0xcf, 1)}},
-    {"IA32_SPEC_CTRL controls (leaf 7.2)", 7, 2, CPUID_EDX, ALL_BITS, false, {{0}}},
-    {"architectural PMU", 0xa, CPUID_ANY_SUBLEAF, CPUID_EVERY_REGISTER, ALL_BITS, false,
-     {REFUSED(0xc1, 8), REFUSED(0x186, 8), REFUSED(0x309, 4), REFUSED(0x38d, 4),
-      REFUSED(0x3f1, 1), REFUSED(0x4c1, 8)}},
-    {"extended PMU leaf", CPUID_EXT_PMU, CPUID_ANY_SUBLEAF, CPUID_EVERY_REGISTER, ALL_BITS, false,
-     {{0}}},
-    {"XSAVES", 0xd, 1, CPUID_EAX, BIT(3), false, {REFUSED(0xda0, 1)}},
-    {"XFD", 0xd, 1, CPUID_EAX, BIT(4), false, {REFUSED(0x1c4, 2)}},
-    {"IA32_XSS components", 0xd, 1, CPUID_ECX, ALL_BITS, false, {{0}}},
-    {"IA32_XSS components (high)", 0xd, 1, CPUID_EDX, ALL_BITS, false, {{0}}},
-    {"speculation controls (leaf 0x80000008)", 0x80000008u, CPUID_ANY_SUBLEAF, CPUID_EBX,
-     BIT(12) | BIT(14) | BIT(15) | BIT(16) | BIT(17) | BIT(18) | BIT(19) | BIT(24) | BIT(25) |
-         BIT(28),
-     false, {REFUSED(0xc001011fu, 1)}},
+    HIDDEN("VMX", 1, ANY, CPUID_ECX, BIT(5), REFUSED(0x480, 0x12)),
+    HIDDEN("DS area (DTES64, DS-CPL)", 1, ANY, CPUID_ECX, BIT(2) | BIT(4), NO_MSRS),
+    HIDDEN("EST", 1, ANY, CPUID_ECX, BIT(7), REFUSED(0x198, 2)),
+    HIDDEN("TM2", 1, ANY, CPUID_ECX, BIT(8), NO_MSRS),
+    HIDDEN("PDCM", 1, ANY, CPUID_ECX, BIT(15), REFUSED(0x345, 1)),
+    GIVEN("TSC", 1, ANY, CPUID_EDX, BIT(4),
+          MSRS(0x10, 1, FEATURE_READ_HOST, FEATURE_WRITE_IGNORED, 0)),
+    GIVEN("MTRR", 1, ANY, CPUID_EDX, BIT(12),
+          MSRS(0xfe, 1, FEATURE_READ_HOST, FEATURE_WRITE_REFUSED, 0),
+          MSRS(0x200, 0x100, FEATURE_READ_MTRR, FEATURE_WRITE_REFUSED, 0)),
+    /* MCG_CAP 0: no banks, no MCG_CTL */
+    GIVEN("MCA", 1, ANY, CPUID_EDX, BIT(14),
+          MSRS(0x179, 1, FEATURE_READ_VALUE, FEATURE_WRITE_REFUSED, 0),
+          MSRS(0x17a, 1, FEATURE_READ_VALUE, FEATURE_WRITE_IGNORED, 0)),
+    HIDDEN("DS", 1, ANY, CPUID_EDX, BIT(21), REFUSED(0x600, 1)),
+    HIDDEN("ACPI thermal control", 1, ANY, CPUID_EDX, BIT(22), REFUSED(0x19a, 1)),
+    HIDDEN("TM", 1, ANY, CPUID_EDX, BIT(29), REFUSED(0x19b, 2)),
+    HIDDEN("thermal and power (DTS, PTM, HWP, HDC)", 6, ANY, CPUID_EAX, 0x000fbfc1u,
+           REFUSED(0x1b1, 2), REFUSED(0x770, 8), REFUSED(0xdb0, 3)),
+    HIDDEN("APERF/MPERF", 6, ANY, CPUID_ECX, BIT(0), REFUSED(0xe7, 2)),
+    HIDDEN("ENERGY_PERF_BIAS", 6, ANY, CPUID_ECX, BIT(3), REFUSED(0x1b0, 1)),
+    HIDDEN("TSX_FORCE_ABORT", 7, 0, CPUID_EDX, BIT(13), REFUSED(0x10f, 1)),
+    HIDDEN("IBRS and IBPB", 7, 0, CPUID_EDX, BIT(26), REFUSED(0x48, 2)),
+    HIDDEN("STIBP, SSBD (bits of IA32_SPEC_CTRL)", 7, 0, CPUID_EDX, BIT(27) | BIT(31), NO_MSRS),
+    HIDDEN("L1D_FLUSH", 7, 0, CPUID_EDX, BIT(28), REFUSED(0x10b, 1)),
+    HIDDEN("ARCH_CAPABILITIES", 7, 0, CPUID_EDX, BIT(29), REFUSED(0x10a, 1)),
+    HIDDEN("CORE_CAPABILITIES", 7, 0, CPUID_EDX, BIT(30), REFUSED(0xcf, 1)),
+    HIDDEN("IA32_SPEC_CTRL controls (leaf 7.2)", 7, 2, CPUID_EDX, ALL_BITS, NO_MSRS),
+    HIDDEN("architectural PMU", 0xa, ANY, CPUID_EVERY_REGISTER, ALL_BITS, REFUSED(0xc1, 8),
+           REFUSED(0x186, 8), REFUSED(0x309, 4), REFUSED(0x38d, 4), REFUSED(0x3f1, 1),
+           REFUSED(0x4c1, 8)),
+    HIDDEN("extended PMU leaf", CPUID_EXT_PMU, ANY, CPUID_EVERY_REGISTER, ALL_BITS, NO_MSRS),
+    HIDDEN("XSAVES", 0xd, 1, CPUID_EAX, BIT(3), REFUSED(0xda0, 1)),
+    HIDDEN("XFD", 0xd, 1, CPUID_EAX, BIT(4), REFUSED(0x1c4, 2)),
+    HIDDEN("IA32_XSS components", 0xd, 1, CPUID_ECX, ALL_BITS, NO_MSRS),
+    HIDDEN("IA32_XSS components (high)", 0xd, 1, CPUID_EDX, ALL_BITS, NO_MSRS),
+    HIDDEN("speculation controls (leaf 0x80000008)", 0x80000008u, ANY, CPUID_EBX,
+           BIT(12) | BIT(14) | BIT(15) | BIT(16) | BIT(17) | BIT(18) | BIT(19) | BIT(24) | BIT(25) |
+               BIT(28),
+           REFUSED(0xc001011fu, 1)),
 };
 
 #define TABLE_ROWS (sizeof(table) / sizeof(table[0]))

@@ -17,7 +17,7 @@
 
 enum cpuid_register { CPUID_EAX, CPUID_EBX, CPUID_ECX, CPUID_EDX, CPUID_EVERY_REGISTER };
 
-#define CPUID_ANY_SUBLEAF 0xffffffffu
+#define CPUID_ANY_SUBLEAF  0xffffffffu
 #define FEATURE_MSR_RANGES 6
 
 enum feature_msr_read {
@@ -45,7 +45,7 @@ struct feature_row {
     uint32_t leaf, subleaf;
     enum cpuid_register reg;
     uint32_t bits;
-    bool given; /* false: hidden */
+    bool given;                                   /* false: hidden */
     struct feature_msrs msrs[FEATURE_MSR_RANGES]; /* count 0 ends the list */
 };
 

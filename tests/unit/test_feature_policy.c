@@ -81,8 +81,8 @@ static void check_rows_agree(const struct feature_host *host)
     const struct feature_row *table = feature_table(&count);
 
     for (const struct feature_row *row = table; row < table + count; row++) {
-        for (const struct feature_msrs *m = row->msrs; m < row->msrs + FEATURE_MSR_RANGES && m->count;
-             m++) {
+        for (const struct feature_msrs *m = row->msrs;
+             m < row->msrs + FEATURE_MSR_RANGES && m->count; m++) {
             for (uint32_t msr = m->first; msr < m->first + m->count; msr++) {
                 if (!exists(msr, m, host))
                     continue;
@@ -112,8 +112,8 @@ Test(feature_policy, no_given_feature_faults_on_a_cpu_that_has_it)
             continue;
         given++;
         cr_assert(shown(row, &rich_cpu), "%s is given but hidden", row->name);
-        for (const struct feature_msrs *m = row->msrs; m < row->msrs + FEATURE_MSR_RANGES && m->count;
-             m++) {
+        for (const struct feature_msrs *m = row->msrs;
+             m < row->msrs + FEATURE_MSR_RANGES && m->count; m++) {
             cr_assert_not(read_refused(m->first, &rich_cpu), "%s: MSR 0x%x", row->name, m->first);
             enum feature_msr_verdict write = feature_policy_msr(m->first, true, &rich_cpu).verdict;
             cr_assert_eq(write == FEATURE_MSR_REFUSED, m->write == FEATURE_WRITE_REFUSED,
