@@ -62,6 +62,7 @@ UNIT_SOURCES_scancode := guests/dom0/scancode.c
 UNIT_SOURCES_ap_token :=
 UNIT_SOURCES_string := lib/string.c
 UNIT_SOURCES_guest_policy := arch/x86_64/guest_policy.c
+UNIT_SOURCES_feature_policy := arch/x86_64/feature_policy.c arch/x86_64/guest_policy.c
 UNIT_CFLAGS_string  := -include tests/unit/shim_string.h
 # The exit handlers through the real dispatcher, on the fake CPU and VMCS.
 UNIT_SOURCES_exits := tests/fake_cpu.c tests/exit_world.c arch/x86_64/exits.c \

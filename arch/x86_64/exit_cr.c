@@ -32,28 +32,53 @@ static void follow_long_mode(uint64_t old_cr0, uint64_t new_cr0)
     vmcs_write(VMCS_ENTRY_CONTROLS, entry);
 }
 
-/* Unrestricted guest exempts PE and PG from the fixed-1 bits. */
+#define CS_ACCESS_LONG (1u << 13)
+
+/* The guest's registers as it sees them, for the checks of a MOV to CR0
+ * or CR4 (guest_policy.h); the caller adds what VMX allows. */
+static struct cr_write_context guest_cr_context(void)
+{
+    uint64_t cr0 = vmcs_read(VMCS_GUEST_CR0) & ~CR0_NE;
+    uint64_t efer = vmcs_read(VMCS_GUEST_IA32_EFER);
+
+    return (struct cr_write_context){
+        .cr0 = cr0 | (vmcs_read(VMCS_CR0_READ_SHADOW) & CR0_NE),
+        .cr3 = vmcs_read(VMCS_GUEST_CR3),
+        .cr4 = vmcs_read(VMCS_GUEST_CR4) & ~CR4_VMXE,
+        .efer = efer,
+        .in_64bit_code = (efer & EFER_LMA) && (vmcs_read(VMCS_GUEST_CS_ACCESS) & CS_ACCESS_LONG),
+    };
+}
+
+/* Unrestricted guest exempts PE and PG from the fixed-1 bits, and NE is
+ * the hypervisor's to force (the guest sees its own through the shadow).
+ * A value the CPU or VM entry would refuse gets the #GP bare metal gives. */
 static void write_cr0(uint64_t value)
 {
     uint64_t fixed = cpu_read_msr(MSR_IA32_VMX_CR0_FIXED0) & ~(CR0_PE | CR0_PG);
+    struct cr_write_context context = guest_cr_context();
 
-    if (value >> 32) {
+    context.fixed0 = fixed & ~CR0_NE;
+    context.allowed_ones = cpu_read_msr(MSR_IA32_VMX_CR0_FIXED1);
+    if (!policy_cr0_write_valid(value, &context)) {
         exit_inject_fault_with_code(VECTOR_GP, 0);
         return;
     }
-    follow_long_mode(vmcs_read(VMCS_GUEST_CR0), value);
+    follow_long_mode(context.cr0, value);
     vmcs_write(VMCS_GUEST_CR0, value | fixed);
     vmcs_write(VMCS_CR0_READ_SHADOW, value);
     exit_skip_instruction();
 }
 
 /* CR4.VMXE does not exist for the guest (CPUID hides VMX), so setting it
- * faults as on a CPU without VMX; so does any bit the CPU lacks. */
+ * faults as on a CPU without VMX; so does any bit the CPU lacks. The
+ * hypervisor forces the fixed-1 bits (VMXE) behind the read shadow. */
 static void write_cr4(uint64_t value)
 {
-    uint64_t allowed = cpu_read_msr(MSR_IA32_VMX_CR4_FIXED1) & ~CR4_VMXE;
+    struct cr_write_context context = guest_cr_context();
 
-    if (value & ~allowed) {
+    context.allowed_ones = cpu_read_msr(MSR_IA32_VMX_CR4_FIXED1) & ~CR4_VMXE;
+    if (!policy_cr4_write_valid(value, &context)) {
         exit_inject_fault_with_code(VECTOR_GP, 0);
         return;
     }

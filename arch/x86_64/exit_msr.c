@@ -2,35 +2,41 @@
  * RDMSR and WRMSR of the MSRs the bitmap does not pass through. What is
  * safe is emulated; what could reach past the partition (VMX, SMRR, MTRR
  * and microcode updates, debug controls that trace the host) raises #GP,
- * as an MSR the CPU lacks would.
+ * as an MSR the CPU lacks would. The MSRs of a CPU feature follow the
+ * feature table, which CPUID follows too (feature_policy.h).
  */
 #include "arch/x86_64/cpu.h"
 #include "arch/x86_64/exits.h"
+#include "arch/x86_64/feature_policy.h"
 #include "arch/x86_64/guest_policy.h"
 #include "arch/x86_64/vmx_ops.h"
 #include "hv/crash_test.h"
 #include "hv/log.h"
 #include "hv/partition.h"
 
-#define MSR_IA32_TSC         0x10
 #define MSR_IA32_MISC_ENABLE 0x1a0
 #define MSR_IA32_DEBUGCTL    0x1d9
 
 #define APIC_BASE_X2APIC (1ull << 10)
 
-/* Only the MTRRs this CPU has (guest_policy.h); its MTRRCAP does not
- * change, so it is read once. */
-static bool is_mtrr(uint32_t msr)
+static struct cpuid_regs host_cpuid(uint32_t leaf, uint32_t subleaf)
 {
-    static uint64_t mtrrcap;
+    return cpu_cpuid(leaf, subleaf);
+}
+
+/* The CPU's reports for the feature table; its MTRRCAP does not change,
+ * so it is read once. */
+static const struct feature_host *this_host(void)
+{
+    static struct feature_host host = {.cpuid = host_cpuid};
     static bool known;
 
     if (!known) {
-        if (!cpu_read_msr_safe(MSR_IA32_MTRRCAP, &mtrrcap))
-            mtrrcap = 0; /* no MTRRs: none is readable */
+        if (!cpu_read_msr_safe(MSR_IA32_MTRRCAP, &host.mtrrcap))
+            host.mtrrcap = 0; /* no MTRRs: none is readable */
         known = true;
     }
-    return policy_mtrr_readable(msr, mtrrcap);
+    return &host;
 }
 
 /* crash_test = exit-faults: the first of these MSRs the CPU refuses (an
@@ -65,6 +71,28 @@ static bool read_hardware_msr(uint32_t msr, uint64_t *value)
     return cpu_read_msr_safe(msr, value);
 }
 
+/* The MSRs of a CPU feature, answered by the table that also filters
+ * CPUID (feature_policy.h), so that a hidden feature's MSR raises #GP and
+ * a given one's works; DEVICE_NO_MODEL for an MSR no row names. */
+static enum device_result feature_msr(uint32_t msr, bool write, uint64_t *value)
+{
+    struct feature_msr_answer answer = feature_policy_msr(msr, write, this_host());
+
+    switch (answer.verdict) {
+    case FEATURE_MSR_UNLISTED:
+        return DEVICE_NO_MODEL;
+    case FEATURE_MSR_REFUSED:
+        return DEVICE_REFUSED;
+    case FEATURE_MSR_HOST:
+        return read_hardware_msr(msr, value) ? DEVICE_DONE : DEVICE_REFUSED;
+    case FEATURE_MSR_VALUE:
+        *value = answer.value;
+        return DEVICE_DONE;
+    default:
+        return DEVICE_DONE; /* a write the feature ignores */
+    }
+}
+
 /* The guest may only turn x2APIC mode on; moving or disabling its APIC is
  * refused. */
 static bool write_apic_base(struct vcpu *vcpu, uint64_t value)
@@ -90,6 +118,8 @@ static bool read_msr(struct vcpu *vcpu, uint32_t msr, uint64_t *value)
 {
     enum device_result model = model_msr(vcpu, msr, false, value);
 
+    if (model == DEVICE_NO_MODEL)
+        model = feature_msr(msr, false, value);
     if (model != DEVICE_NO_MODEL)
         return model == DEVICE_DONE;
     switch (msr) {
@@ -102,11 +132,10 @@ static bool read_msr(struct vcpu *vcpu, uint32_t msr, uint64_t *value)
     case MSR_IA32_DEBUGCTL:
         *value = 0;
         return true;
-    case MSR_IA32_TSC:
     case MSR_IA32_MISC_ENABLE:
         return read_hardware_msr(msr, value);
     default:
-        return is_mtrr(msr) && read_hardware_msr(msr, value);
+        return false;
     }
 }
 
@@ -115,6 +144,8 @@ static bool write_msr(struct vcpu *vcpu, uint32_t msr, uint64_t value)
 {
     enum device_result model = model_msr(vcpu, msr, true, &value);
 
+    if (model == DEVICE_NO_MODEL)
+        model = feature_msr(msr, true, &value);
     if (model != DEVICE_NO_MODEL)
         return model == DEVICE_DONE;
     switch (msr) {
@@ -122,8 +153,6 @@ static bool write_msr(struct vcpu *vcpu, uint32_t msr, uint64_t value)
         return write_apic_base(vcpu, value);
     case MSR_IA32_DEBUGCTL:
         return value == 0;
-    case MSR_IA32_TSC:
-        return true; /* the TSC is shared time: a guest cannot move it */
     default:
         return false;
     }

@@ -6,6 +6,7 @@
 #include "arch/x86_64/exits.h"
 
 #include "arch/x86_64/cpu.h"
+#include "arch/x86_64/feature_policy.h"
 #include "arch/x86_64/machine_check.h"
 #include "arch/x86_64/nmi.h"
 #include "arch/x86_64/percpu.h"
@@ -17,7 +18,6 @@
 #include "hv/partition.h"
 #include "include/bulkhead/hypercall.h"
 
-#define CPUID_1_ECX_VMX         (1u << 5)
 #define CPUID_1_ECX_HYPERVISOR  (1u << 31)
 #define CPUID_HYPERVISOR_LEAVES 0x40000000u
 
@@ -186,21 +186,22 @@ static void show_virtual_apic(const struct vcpu *vcpu, uint32_t leaf, struct cpu
         r->edx = vcpu->index;
 }
 
-/* CPUID runs on the real CPU, with VMX hidden: guests may not nest. Only a
+/* CPUID runs on the real CPU, less the features the partition does not get
+ * (feature_policy.h: VMX, so guests may not nest, among others). Only a
  * para-virtualized partition learns that it runs on a hypervisor. */
 static int handle_cpuid(struct vcpu *vcpu)
 {
     uint32_t leaf = (uint32_t)vcpu->arch.regs.rax;
     bool pv = vcpu->pv;
+    uint32_t subleaf = (uint32_t)vcpu->arch.regs.rcx;
 
     if (leaf == CRASH_TEST_CPUID_LEAF && crash_test_armed(CONFIG_CRASH_TEST_EXIT_FAULTS))
         crash_test_fault_in_exit_handler();
-    struct cpuid_regs r = cpu_cpuid(leaf, (uint32_t)vcpu->arch.regs.rcx);
+    struct cpuid_regs r = cpu_cpuid(leaf, subleaf);
 
-    if (leaf == 1) {
-        r.ecx &= ~CPUID_1_ECX_VMX;
+    feature_policy_cpuid(leaf, subleaf, &r);
+    if (leaf == 1)
         r.ecx = pv ? (r.ecx | CPUID_1_ECX_HYPERVISOR) : (r.ecx & ~CPUID_1_ECX_HYPERVISOR);
-    }
     if (vcpu->partition)
         show_virtual_apic(vcpu, leaf, &r);
     if ((leaf & 0xf0000000u) == CPUID_HYPERVISOR_LEAVES)

@@ -1,6 +1,7 @@
 /*
  * What a vCPU sees of its CPU: the CPUID leaves of its mode (the hypervisor
- * leaves and the hypervisor bit only in pv mode, never VMX) and extended
+ * leaves and the hypervisor bit only in pv mode; in both modes no VMX, no
+ * speculation controls, no PMU, whose MSRs fault alike) and extended
  * register state that survives every exit, starting from its initial
  * values.
  */
@@ -12,6 +13,9 @@
 #define SIGNATURE_EBX          0x6b6c7542u /* "BulkheadHV\0\0" */
 #define SIGNATURE_ECX          0x64616568u
 #define SIGNATURE_EDX          0x00005648u
+#define CPUID_7_EDX_SPEC_CTRL  0xac000000u /* IBRS/IBPB, STIBP, ARCH_CAPABILITIES, SSBD */
+#define CPUID_PMU_LEAF         0xa
+#define MSR_IA32_SPEC_CTRL     0x48
 #define PATTERN                0x0123456789abcdefull
 #define EXITS_BETWEEN          100
 
@@ -30,6 +34,17 @@ static void check_cpuid(bool pv)
         EXPECT_EQ(leaf1.ecx & CPUID_1_ECX_HYPERVISOR, 0);
         EXPECT_EQ(hv.ebx | hv.ecx | hv.edx, 0);
     }
+}
+
+/* The feature table is the same for both modes: a hidden feature's MSR
+ * faults in either. */
+static void check_hidden_features(void)
+{
+    struct cpuid_regs pmu = cpu_cpuid(CPUID_PMU_LEAF, 0);
+
+    EXPECT_EQ(cpu_cpuid(7, 0).edx & CPUID_7_EDX_SPEC_CTRL, 0);
+    EXPECT_EQ(pmu.eax | pmu.ebx | pmu.ecx | pmu.edx, 0);
+    EXPECT_FAULT(VECTOR_GP, cpu_read_msr(MSR_IA32_SPEC_CTRL));
 }
 
 /* The SSE registers start cleared and keep what the guest put in them
@@ -69,6 +84,7 @@ int guest_main(const struct bulkhead_boot_info *info)
            pv ? "pv" : "full");
     EXPECT_EQ(count_nonzero_words((uint64_t)__guest_end, info->memory_bytes), 0);
     check_cpuid(pv);
+    check_hidden_features();
     check_sse_state();
     return guest_exit_status();
 }

@@ -3,7 +3,10 @@
  * memory types for everyone, hide memory from the host (SMRR) or load
  * microcode. The hypervisor must refuse each with #GP. It may hide
  * IA32_FEATURE_CONTROL (#GP) or show it with VMX disabled. EFER must behave
- * as on bare metal: a reserved bit raises #GP, NXE can be toggled.
+ * as on bare metal: a reserved bit raises #GP, NXE can be toggled. The
+ * MSRs of features CPUID hides (speculation controls, ARCH_CAPABILITIES,
+ * the PMU) raise #GP when read; machine-check architecture, where CPUID
+ * shows it, reads as a CPU without banks.
  */
 #include "guests/lib/guest.h"
 
@@ -16,6 +19,14 @@
 #define MTRR_DEF_TYPE_UNCACHED          0x0ull /* MTRRs off: all memory uncached */
 #define MICROCODE_UPDATE_ADDRESS        0x200000ull
 #define EFER_RESERVED_BIT               (1ull << 63)
+#define CPUID_1_EDX_MCA                 (1u << 14)
+#define CPUID_7_EDX_IBRS_IBPB           (1u << 26)
+#define CPUID_7_EDX_ARCH_CAPABILITIES   (1u << 29)
+#define CPUID_PMU_LEAF                  0xa
+#define MSR_IA32_SPEC_CTRL              0x48
+#define MSR_IA32_ARCH_CAPABILITIES      0x10a
+#define MSR_IA32_PERF_GLOBAL_CTRL       0x38f
+#define MSR_IA32_MCG_CAP                0x179
 
 static void refused_writes(void)
 {
@@ -60,12 +71,42 @@ static void efer_behaves(void)
     EXPECT_EQ(restored, efer);
 }
 
+/* Each feature is hidden in CPUID and its MSR faults, never one without
+ * the other. */
+static void hidden_features_fault(void)
+{
+    struct cpuid_regs leaf7 = cpu_cpuid(7, 0);
+    struct cpuid_regs pmu = cpu_cpuid(CPUID_PMU_LEAF, 0);
+
+    printf("hostile-msr: reading the MSRs of features CPUID hides\n");
+    EXPECT_EQ(leaf7.edx & (CPUID_7_EDX_IBRS_IBPB | CPUID_7_EDX_ARCH_CAPABILITIES), 0);
+    EXPECT_FAULT(VECTOR_GP, cpu_read_msr(MSR_IA32_SPEC_CTRL));
+    EXPECT_FAULT(VECTOR_GP, cpu_read_msr(MSR_IA32_ARCH_CAPABILITIES));
+    EXPECT_EQ(pmu.eax | pmu.ebx | pmu.ecx | pmu.edx, 0);
+    EXPECT_FAULT(VECTOR_GP, cpu_read_msr(MSR_IA32_PERF_GLOBAL_CTRL));
+}
+
+static void machine_check_architecture_agrees(void)
+{
+    if (!(cpu_cpuid(1, 0).edx & CPUID_1_EDX_MCA)) {
+        printf("hostile-msr: CPUID hides MCA\n");
+        EXPECT_FAULT(VECTOR_GP, cpu_read_msr(MSR_IA32_MCG_CAP));
+        return;
+    }
+    printf("hostile-msr: CPUID shows MCA\n");
+    volatile uint64_t cap = ~0ull; /* assigned inside EXPECT_NO_FAULT, as with setjmp() */
+    EXPECT_NO_FAULT(cap = cpu_read_msr(MSR_IA32_MCG_CAP));
+    EXPECT_EQ(cap, 0);
+}
+
 int guest_main(const struct bulkhead_boot_info *info)
 {
     (void)info;
     refused_writes();
     feature_control_hides_vmx();
     efer_behaves();
+    hidden_features_fault();
+    machine_check_architecture_agrees();
     printf("hostile-msr: done\n");
     return guest_exit_status();
 }

@@ -51,3 +51,103 @@ Test(guest_policy, xcr0_pairs_amx_and_groups_avx512)
     cr_assert_not(policy_xcr0_valid(0x3 | (7ull << 5), XCR0_AMX_CPU), "AVX-512 without AVX");
     cr_assert_not(policy_xcr0_valid(0x5, XCR0_AMX_CPU), "AVX without SSE");
 }
+
+#define CR0_FIXED1_ALL   0xffffffffull
+#define CR0_LONG_MODE    0x80050033ull /* PG WP NE ET MP PE */
+#define CR4_LONG_MODE    0x6a0ull      /* PAE PGE OSFXSR OSXMMEXCPT */
+#define EFER_LONG_MODE   0x500ull      /* LME LMA */
+#define CR4_FIXED1_NO_LA 0xb727ffull   /* up to CET, no LA57 */
+
+/* A 64-bit guest kernel: paging on, PAE, IA-32e mode active. */
+static struct cr_write_context long_mode(void)
+{
+    return (struct cr_write_context){.cr0 = CR0_LONG_MODE,
+                                     .cr4 = CR4_LONG_MODE,
+                                     .efer = EFER_LONG_MODE,
+                                     .in_64bit_code = true,
+                                     .allowed_ones = CR0_FIXED1_ALL};
+}
+
+Test(guest_policy, cr0_refuses_what_no_cpu_accepts)
+{
+    struct cr_write_context c = long_mode();
+
+    cr_assert(policy_cr0_write_valid(CR0_LONG_MODE, &c));
+    cr_assert(policy_cr0_write_valid(CR0_LONG_MODE | (1ull << 30), &c), "CD alone");
+    cr_assert(policy_cr0_write_valid(CR0_LONG_MODE | (3ull << 29), &c), "CD and NW");
+    cr_assert_not(policy_cr0_write_valid(CR0_LONG_MODE | (1ull << 29), &c), "NW without CD");
+    cr_assert_not(policy_cr0_write_valid(CR0_LONG_MODE & ~1ull, &c), "PG without PE");
+    cr_assert_not(policy_cr0_write_valid(CR0_LONG_MODE | (1ull << 32), &c), "bit 32");
+}
+
+Test(guest_policy, cr0_paging_stays_on_under_64bit_code_and_pcids)
+{
+    struct cr_write_context c = long_mode();
+
+    cr_assert_not(policy_cr0_write_valid(CR0_LONG_MODE & ~(1ull << 31), &c), "64-bit code");
+    c.in_64bit_code = false; /* compatibility mode may leave IA-32e mode */
+    cr_assert(policy_cr0_write_valid(CR0_LONG_MODE & ~(1ull << 31), &c));
+    c.cr4 |= 1ull << 17;
+    cr_assert_not(policy_cr0_write_valid(CR0_LONG_MODE & ~(1ull << 31), &c), "PCIDE set");
+}
+
+Test(guest_policy, cr0_paging_into_long_mode_needs_pae)
+{
+    struct cr_write_context c = {.cr0 = 0x11, .efer = 0x100, .allowed_ones = CR0_FIXED1_ALL};
+
+    cr_assert_not(policy_cr0_write_valid(0x80000011ull, &c), "LME without PAE");
+    c.cr4 = 1ull << 5;
+    cr_assert(policy_cr0_write_valid(0x80000011ull, &c));
+    c.cr4 = 0;
+    c.efer = 0;
+    cr_assert(policy_cr0_write_valid(0x80000011ull, &c), "32-bit paging without LME");
+}
+
+Test(guest_policy, cr0_follows_the_vmx_fixed_bits)
+{
+    struct cr_write_context c = long_mode();
+
+    c.allowed_ones = CR0_FIXED1_ALL & ~(1ull << 30); /* a CPU that could not disable caches */
+    cr_assert_not(policy_cr0_write_valid(CR0_LONG_MODE | (1ull << 30), &c));
+    c = long_mode();
+    c.fixed0 = 1ull << 16; /* a CPU that needs WP in VMX operation */
+    cr_assert_not(policy_cr0_write_valid(CR0_LONG_MODE & ~(1ull << 16), &c));
+    cr_assert(policy_cr0_write_valid(CR0_LONG_MODE, &c));
+}
+
+Test(guest_policy, cet_needs_wp_both_ways)
+{
+    struct cr_write_context c = long_mode();
+
+    c.cr4 |= 1ull << 23;
+    cr_assert_not(policy_cr0_write_valid(CR0_LONG_MODE & ~(1ull << 16), &c), "WP off under CET");
+    c = long_mode();
+    c.cr0 &= ~(1ull << 16);
+    c.allowed_ones = CR4_FIXED1_NO_LA;
+    cr_assert_not(policy_cr4_write_valid(CR4_LONG_MODE | (1ull << 23), &c), "CET without WP");
+}
+
+Test(guest_policy, cr4_keeps_ia32e_paging)
+{
+    struct cr_write_context c = long_mode();
+
+    c.allowed_ones = CR4_FIXED1_NO_LA;
+    cr_assert(policy_cr4_write_valid(CR4_LONG_MODE, &c));
+    cr_assert_not(policy_cr4_write_valid(CR4_LONG_MODE & ~(1ull << 5), &c), "PAE off");
+    cr_assert_not(policy_cr4_write_valid(CR4_LONG_MODE | (1ull << 12), &c), "LA57 it lacks");
+    c.allowed_ones |= 1ull << 12;
+    cr_assert_not(policy_cr4_write_valid(CR4_LONG_MODE | (1ull << 12), &c), "LA57 in IA-32e mode");
+}
+
+Test(guest_policy, pcids_need_long_mode_and_a_clean_cr3)
+{
+    struct cr_write_context c = long_mode();
+
+    c.allowed_ones = CR4_FIXED1_NO_LA;
+    cr_assert(policy_cr4_write_valid(CR4_LONG_MODE | (1ull << 17), &c));
+    c.cr3 = 0x1005;
+    cr_assert_not(policy_cr4_write_valid(CR4_LONG_MODE | (1ull << 17), &c), "CR3 names PCID 5");
+    c.cr3 = 0;
+    c.efer = 0;
+    cr_assert_not(policy_cr4_write_valid(CR4_LONG_MODE | (1ull << 17), &c), "not IA-32e mode");
+}

@@ -1,6 +1,7 @@
 # The entry states and CPU views partitions get: a flat legacy image starts
 # in 16-bit real mode and switches itself to protected mode; the same ELF64
 # image in a full and in a pv partition sees CPUID without VMX, the
+# speculation controls or the PMU (SPEC_CTRL raising #GP in both modes), the
 # hypervisor leaves and bit only in pv mode, and clean SSE state that
 # survives its exits.
 EMU=bochs
@@ -42,6 +43,9 @@ check() {
     local who
     for who in full pv; do
         expect_line "bulkhead: [$who] PASS leaf1.ecx & CPUID_1_ECX_VMX == 0"
+        expect_line "bulkhead: [$who] PASS cpu_cpuid(7, 0).edx & CPUID_7_EDX_SPEC_CTRL == 0"
+        expect_line "bulkhead: [$who] PASS pmu.eax | pmu.ebx | pmu.ecx | pmu.edx == 0"
+        expect_line "bulkhead: [$who] PASS cpu_read_msr(MSR_IA32_SPEC_CTRL) raises #GP"
         expect_line "bulkhead: [$who] PASS before == 0"
         expect_line "bulkhead: [$who] PASS count_nonzero_words((uint64_t)__guest_end, info->memory_bytes) == 0"
         expect_line "bulkhead: [$who] PASS cpu_read_xmm0() == PATTERN"
