@@ -68,7 +68,7 @@ UNIT_CFLAGS_string  := -include tests/unit/shim_string.h
 UNIT_SOURCES_exits := tests/fake_cpu.c tests/exit_world.c arch/x86_64/exits.c \
                       arch/x86_64/exit_msr.c arch/x86_64/exit_cr.c arch/x86_64/exit_io.c \
                       arch/x86_64/exit_mmio.c arch/x86_64/x86_decode.c arch/x86_64/string_io.c \
-                      arch/x86_64/guest_paging.c arch/x86_64/guest_policy.c \
+                      arch/x86_64/guest_paging.c arch/x86_64/guest_policy.c arch/x86_64/feature_policy.c \
                       $(UNIT_SOURCES_hypercall)
 UNIT_CFLAGS_exits  := -include tests/fake_cpu.h
 
