@@ -32,16 +32,6 @@
 #define COM2_IRQ          3
 #define KEYBOARD_IRQ      1 /* the PC's: the i8042's keyboard output */
 
-/* Ports every partition needs the hypervisor to keep, whoever owns what. */
-static const struct {
-    uint16_t first, last;
-    const char *what;
-} kept_ports[] = {
-    {0xe9, 0xe9, "the guest console port 0xe9"},
-    {0xf4, 0xf4, "the guest exit port 0xf4"},
-    {0xcf8, 0xcff, "the PCI configuration ports 0xcf8-0xcff"},
-};
-
 void config_device_name(const struct config_device *device, char *buf, size_t size)
 {
     switch (device->kind) {
@@ -249,15 +239,8 @@ static bool parse_item(struct span item, unsigned line, struct config_device *de
                           DEVICE_KINDS_TEXT);
 }
 
-const char *config_kept_ports_overlap(unsigned first, unsigned last)
-{
-    for (size_t i = 0; i < ARRAY_LENGTH(kept_ports); i++) {
-        if (ranges_overlap(first, last, kept_ports[i].first, kept_ports[i].last))
-            return kept_ports[i].what;
-    }
-    return NULL;
-}
-
+/* A UART's ports may be neither ones the hypervisor keeps nor a chipset
+ * register (config_ports.c). */
 static bool check_kept_ports(const struct config_device *device, unsigned line,
                              struct config_error *error)
 {
@@ -267,6 +250,8 @@ static bool check_kept_ports(const struct config_device *device, unsigned line,
     if (device->kind != CONFIG_DEVICE_SERIAL)
         return true;
     kept = config_kept_ports_overlap(device->port, serial_last_port(device));
+    if (kept == NULL)
+        kept = config_chipset_ports_overlap(device->port, serial_last_port(device));
     if (kept == NULL)
         return true;
     config_device_name(device, name, sizeof(name));

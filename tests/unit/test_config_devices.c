@@ -170,6 +170,44 @@ Test(config_devices, ports_the_hypervisor_keeps)
     expect_ok(DOM0_HEAD "devices = serial 0xcf0, serial 0xd00, serial 0xe1, serial 0xf5\n");
 }
 
+/* A UART's 8 ports over any register of the chipset are refused, each
+ * with its own words; ports next to them are not. */
+Test(config_devices, chipset_ports)
+{
+    static const struct {
+        const char *devices, *fragment;
+    } refused[] = {
+        {"serial 0x1", "serial 0x01 overlaps the DMA controller's ports 0x0-0x1f"},
+        {"serial 0x18", "the DMA controller's ports 0x0-0x1f"},
+        {"serial 0x20", "the master PIC's ports 0x20-0x21"},
+        {"serial 0x3c", "the PIT's ports 0x40-0x43"},
+        {"serial 0x43", "the PIT's ports 0x40-0x43"},
+        {"serial 0x59", "the keyboard controller's port 0x60"},
+        {"serial 0x61", "the speaker and NMI status port 0x61"},
+        {"serial 0x62", "the keyboard controller's port 0x64"},
+        {"serial 0x69", "the CMOS and NMI mask ports 0x70-0x71"},
+        {"serial 0x71", "the CMOS and NMI mask ports 0x70-0x71"},
+        {"serial 0x79", "the POST code and DMA page ports 0x80-0x8f"},
+        {"serial 0x88", "the POST code and DMA page ports 0x80-0x8f"},
+        {"serial 0x90", "the fast A20 and reset port 0x92"},
+        {"serial 0x92", "the fast A20 and reset port 0x92"},
+        {"serial 0x9a", "the slave PIC's ports 0xa0-0xa1"},
+        {"serial 0xb9", "the second DMA controller's ports 0xc0-0xdf"},
+        {"serial 0xdf", "the second DMA controller's ports 0xc0-0xdf"},
+        {"serial 0x4c9", "the interrupt trigger (ELCR) ports 0x4d0-0x4d1"},
+        {"serial 0x4d1", "the interrupt trigger (ELCR) ports 0x4d0-0x4d1"},
+        {"serial 0xcf2", "the PCI configuration ports 0xcf8-0xcff"}, /* reset control 0xcf9 */
+    };
+
+    for (size_t i = 0; i < sizeof(refused) / sizeof(refused[0]); i++) {
+        expect_devices_error(refused[i].devices, refused[i].fragment);
+        cr_expect(strstr(error.message, "which the hypervisor keeps"), "%s", error.message);
+    }
+    expect_ok(DOM0_HEAD "devices = serial 0x44, serial 0x72, serial 0xa2, serial 0xe0\n");
+    expect_ok(DOM0_HEAD "devices = serial 0x22, serial 0x2a, serial 0x4d2, serial 0x4c8\n");
+    expect_ok(DOM0_HEAD "devices = serial 0x2e8, serial 0x3e8, serial 0x93\n");
+}
+
 Test(config_devices, the_hypervisor_console_whole_or_not_at_all)
 {
     /* serial defaults to 0x3f8: owning it takes over the console */
