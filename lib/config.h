@@ -111,6 +111,7 @@ struct config_device {
     uint8_t bus, slot, function; /* pci */
     uint8_t irq; /* serial: its ISA IRQ, 0 when it has none; pci: the config's, 0 when
                     the function's interrupt line register decides */
+    bool dma;    /* pci: its owner may turn on bus mastering (no IOMMU confines it) */
 };
 
 /* A device model the privileged partition serves for a full partition (the
@@ -232,7 +233,8 @@ int config_check_devices(const struct config *config, const struct config_machin
  * overlaps, as words for a message; NULL when none. */
 const char *config_kept_ports_overlap(unsigned first, unsigned last);
 
-/* "serial 0x2f8", "framebuffer" or "pci 00:02.0" into buf (NUL-terminated). */
+/* "serial 0x2f8", "framebuffer", "pci 00:02.0" or "pci 00:02.0 dma" into buf
+ * (NUL-terminated). */
 #define CONFIG_DEVICE_NAME_LEN 24 /* room for config_device_name's longest */
 void config_device_name(const struct config_device *device, char *buf, size_t size);
 

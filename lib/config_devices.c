@@ -14,6 +14,8 @@
  *                    INTx IRQ is what the firmware wrote into its interrupt
  *                    line register (checked once the core can read it)
  *   pci BB:DD.F irq N   the same on IRQ N (1-23, not 2) whatever that says
+ *   pci BB:DD.F [irq N] dma   the same, and its owner may turn on its bus
+ *                    mastering: with no IOMMU its DMA reaches all memory
  *
  * Like the rest of the reader (config.c) this file calls no library
  * function: it is compiled into the core, the UEFI stub and host tools.
@@ -25,7 +27,7 @@
 #define PCI_MAX_BUS       0xffu
 #define PCI_MAX_SLOT      0x1fu
 #define PCI_MAX_FUNCTION  7u
-#define DEVICE_KINDS_TEXT "serial PORT [irq N], framebuffer, keyboard, pci BB:DD.F [irq N]"
+#define DEVICE_KINDS_TEXT "serial PORT [irq N], framebuffer, keyboard, pci BB:DD.F [irq N] [dma]"
 #define COM1_PORT         0x3f8
 #define COM1_IRQ          4
 #define COM2_PORT         0x2f8
@@ -45,8 +47,9 @@ void config_device_name(const struct config_device *device, char *buf, size_t si
         config_text_format(buf, size, "keyboard");
         break;
     case CONFIG_DEVICE_PCI:
-        config_text_format(buf, size, "pci %x:%x.%u", (unsigned)device->bus, (unsigned)device->slot,
-                           (unsigned)device->function);
+        config_text_format(buf, size, "pci %x:%x.%u%s", (unsigned)device->bus,
+                           (unsigned)device->slot, (unsigned)device->function,
+                           device->dma ? " dma" : "");
         break;
     }
 }
@@ -192,19 +195,35 @@ static bool parse_serial(struct span argument, unsigned line, struct config_devi
     return fail_bad_irq(error, line, irq_value, device, "serial 0x2f8 irq 3");
 }
 
-/* "BB:DD.F" or "BB:DD.F irq N"; without the clause the IRQ stays 0 and the
- * function's interrupt line register decides later. */
+/* Whether s ends in the word "dma"; s loses it then. */
+static bool split_dma_clause(struct span *s)
+{
+    static const char word[] = "dma";
+    size_t word_len = sizeof(word) - 1;
+    struct span text = span_trim(*s);
+
+    if (text.len <= word_len || !config_is_blank(text.ptr[text.len - word_len - 1]) ||
+        !span_equals(span_tail(text, text.len - word_len), word))
+        return false;
+    *s = span_trim(span_head(text, text.len - word_len));
+    return true;
+}
+
+/* "BB:DD.F", then "irq N" and "dma" if wanted; without the irq clause the
+ * IRQ stays 0 and the function's interrupt line register decides later. */
 static bool parse_pci(struct span argument, unsigned line, struct config_device *device,
                       struct config_error *error)
 {
-    struct span rest, irq_value;
-    struct span address = span_split_word(argument, &rest);
+    struct span rest, irq_value, clauses = argument;
+    struct span address;
 
+    device->dma = split_dma_clause(&clauses);
+    address = span_split_word(clauses, &rest);
     if (!config_parse_pci_address(address, device) || !split_irq_clause(rest, &irq_value))
         return config_fail_at(error, line,
-                              "bad PCI address %q; expected BUS:DEVICE.FUNCTION in hex, as in "
-                              "pci 00:02.0 (device up to 1f, function up to 7), or pci 00:02.0 "
-                              "irq 11",
+                              "bad PCI address %q; expected BUS:DEVICE.FUNCTION in hex (device up "
+                              "to 1f, function up to 7), as in pci 00:02.0 or pci 00:02.0 irq 11 "
+                              "dma",
                               argument);
     if (rest.len == 0 || parse_irq(irq_value, &device->irq))
         return true;

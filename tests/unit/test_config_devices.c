@@ -346,6 +346,41 @@ Test(config_devices, bad_pci_irqs)
     expect_devices_error("pci 00:02.0 irg 11", "bad PCI address '00:02.0 irg 11'");
 }
 
+/* `dma` lets the owner turn on bus mastering; it comes last, and the name
+ * says it wherever the device is named. */
+Test(config_devices, the_dma_opt_in)
+{
+    expect_ok(DOM0_HEAD "devices = pci 00:02.0 dma, pci 00:03.0, pci 00:04.0 irq 11\tdma ,"
+                        "pci 00:05.0 irq 5\n");
+    cr_expect(device(0)->dma);
+    cr_expect_not(device(1)->dma);
+    cr_expect(device(2)->dma);
+    cr_expect_eq(device(2)->irq, 11);
+    cr_expect_not(device(3)->dma);
+    cr_expect_eq(device(3)->irq, 5);
+    expect_name(0, "pci 00:02.0 dma");
+    expect_name(1, "pci 00:03.0");
+    expect_name(2, "pci 00:04.0 dma");
+    expect_name(3, "pci 00:05.0");
+}
+
+Test(config_devices, bad_dma_clauses)
+{
+    const char *bad[] = {"pci 00:02.0 dma irq 11",
+                         "pci 00:02.0 dma dma",
+                         "pci 00:02.0dma",
+                         "pci 00:02.0 DMA",
+                         "pci dma",
+                         "pci 00:02.0 dmax"};
+
+    for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+        expect_devices_error(bad[i], "bad PCI address");
+    expect_devices_error("pci 00:02.0 irq dma", "bad IRQ '' for pci 00:02.0 dma");
+    expect_devices_error("serial 0x2f8 dma", "bad serial port");
+    expect_devices_error("framebuffer dma", "takes no argument");
+    expect_devices_error("pci 00:02.0 dma, pci 00:02.0", "device 'pci 00:02.0' is given twice");
+}
+
 Test(config_devices, explicit_pci_irqs_may_not_be_shared)
 {
     expect_devices_error("serial 0x2f8, pci 00:02.0 irq 3",
