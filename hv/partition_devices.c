@@ -239,6 +239,21 @@ static void attach_pci_irq(struct partition *p, const struct config_device *d, u
                  name, *irq, d->irq ? "the config's" : "its interrupt line register");
 }
 
+/* With no IOMMU a device's DMA reaches any memory: bus mastering stays off
+ * unless the config trusts the owner with all of it (`dma`). */
+static void log_bus_mastering(const struct partition *p, const struct config_device *d,
+                              const char *name)
+{
+    if (d->dma)
+        log_line("partition %s: owns %s: bus mastering allowed: with no IOMMU its DMA reaches "
+                 "all memory, the hypervisor's and every partition's, so %s is trusted with all "
+                 "of it",
+                 p->config->name, name, p->config->name);
+    else
+        log_line("partition %s: owns %s: bus mastering off (no IOMMU to confine its DMA)",
+                 p->config->name, name);
+}
+
 static const char *attach_pci(struct partition *p, const struct boot_info *boot,
                               const struct config_device *d, uint8_t *irq)
 {
@@ -252,10 +267,10 @@ static const char *attach_pci(struct partition *p, const struct boot_info *boot,
         if (attach_bar(p, boot, name, &bars[i]))
             return "a BAR of an owned PCI function cannot be given to it";
     }
-    /* Its owner cannot reach configuration space, so the decoding of the
-     * ranges it was given is turned on here. Bus mastering stays off: with
-     * no IOMMU a device's DMA could reach any memory. */
-    pci_enable_decoding(f);
+    /* The owner reaches configuration space only through the filter, so
+     * the decoding of the ranges it was given is turned on here. */
+    pci_enable_for_owner(f, d->dma);
+    log_bus_mastering(p, d, name);
     if (count == 0)
         log_line("partition %s: owns %s: it has no BAR in use", p->config->name, name);
     attach_pci_irq(p, d, irq, name);

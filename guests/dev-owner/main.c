@@ -13,8 +13,8 @@
  *     answer, not the all-ones the hypervisor gives for a port nobody owns
  *     (Bochs's card answers 0 to every read of its I/O BAR);
  *   - PCI configuration space through ports 0xcf8/0xcfc: its own function
- *     answers, another one reads as absent, a write to its BAR is dropped
- *     and bus mastering cannot be turned on;
+ *     answers, another one reads as absent, a write to its BAR is dropped,
+ *     bus mastering is off when it starts and cannot be turned on;
  *   - the card's level-triggered INTx on the IRQ its interrupt line
  *     register names (pci_irq.c).
  */
@@ -192,6 +192,7 @@ static void check_pci_config(uint32_t bdf, uint64_t bar0)
     EXPECT_EQ(bar & ~0xfu, bar0);
     EXPECT_EQ(bar_after, bar);
     EXPECT_TRUE(command_after & COMMAND_MEMORY);
+    EXPECT_EQ(command & COMMAND_BUS_MASTER, 0);
     EXPECT_EQ(command_after & COMMAND_BUS_MASTER, 0);
     printf("dev-owner: pci config: own function id 0x%x, 00:00.0 reads 0x%x, BAR0 stays 0x%x, "
            "command 0x%x\n",

@@ -32,6 +32,7 @@ static unsigned mapping_count;
 static struct pci_bar fake_bars[PCI_MAX_BARS];
 static unsigned fake_bar_count;
 static bool decoding_enabled;
+static bool may_master;            /* what the hand-over left to the owner */
 static uint16_t fake_line_and_pin; /* config offset 0x3c: line, then pin */
 static int written_interrupt_line; /* -1: none written */
 static struct fbcon *log_framebuffer = (struct fbcon *)1;
@@ -96,10 +97,11 @@ void pci_config_write(struct pci_function f, uint8_t offset, unsigned size, uint
     written_interrupt_line = (int)value;
 }
 
-void pci_enable_decoding(struct pci_function f)
+void pci_enable_for_owner(struct pci_function f, bool bus_master)
 {
     cr_assert(pci_function_present(f));
     decoding_enabled = true;
+    may_master = bus_master;
 }
 
 static void log_append(const char *prefix, const char *fmt, va_list args)
@@ -142,7 +144,7 @@ static void reset(void)
     memset(port_open, 0, sizeof(port_open));
     memset(log_text, 0, sizeof(log_text));
     port_ranges_opened = mapping_count = fake_bar_count = 0;
-    decoding_enabled = false;
+    decoding_enabled = may_master = false;
     fake_line_and_pin = 0x010b; /* INTA#, IRQ 11 */
     written_interrupt_line = -1;
     log_framebuffer = (struct fbcon *)1;
@@ -275,6 +277,25 @@ Test(partition_devices, pci_bars_mapped_uncached_and_ports_opened)
     expect_logged("partition dom0: owns pci 00:02.0: BAR0 memory 0x80000000-0x8001ffff mapped "
                   "uncached\n");
     expect_logged("partition dom0: owns pci 00:02.0: BAR1 ports 0xc000-0xc03f open\n");
+}
+
+Test(partition_devices, pci_bus_mastering_off_by_default)
+{
+    may_master = true;
+    cr_assert_null(attach("pci 00:02.0"));
+    cr_expect(decoding_enabled);
+    cr_expect_not(may_master, "the hand-over left bus mastering to the owner");
+    expect_logged("partition dom0: owns pci 00:02.0: bus mastering off (no IOMMU to confine its "
+                  "DMA)\n");
+}
+
+Test(partition_devices, pci_bus_mastering_with_dma_says_what_it_trusts)
+{
+    cr_assert_null(attach("pci 00:02.0 dma"));
+    cr_expect(may_master);
+    expect_logged("partition dom0: owns pci 00:02.0 dma: bus mastering allowed: with no IOMMU its "
+                  "DMA reaches all memory, the hypervisor's and every partition's, so dom0 is "
+                  "trusted with all of it\n");
 }
 
 Test(partition_devices, a_sub_page_bar_maps_its_page)
