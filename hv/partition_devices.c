@@ -16,6 +16,7 @@
 
 #define PORT_COUNT_MAX         0x10000u
 #define PCI_INTERRUPT_LINE_REG 0x3c /* its byte 0x3d: the pin, 0 for none */
+#define PCI_CLASS_REG          0x08 /* bits 31:8 the class code, 7:0 the revision */
 
 /* The hypervisor's own UART (0: none): never opened to a partition, even
  * when a PCI I/O BAR claims it. */
@@ -36,6 +37,11 @@ static uint8_t pci_interrupt_line(uint8_t bus, uint8_t slot, uint8_t function)
     return (line_and_pin >> 8) == 0 ? CONFIG_PCI_NO_LINE : (uint8_t)line_and_pin;
 }
 
+static uint32_t pci_class(uint8_t bus, uint8_t slot, uint8_t function)
+{
+    return pci_config_read32((struct pci_function){bus, slot, function}, PCI_CLASS_REG) >> 8;
+}
+
 static bool has_framebuffer(const struct boot_info *boot)
 {
     return boot->framebuffer.format != BOOT_FB_NONE && boot->framebuffer.phys != 0;
@@ -43,8 +49,8 @@ static bool has_framebuffer(const struct boot_info *boot)
 
 bool partition_devices_present(const struct config *config, const struct boot_info *boot)
 {
-    struct config_machine_devices machine = {has_framebuffer(boot), pci_present,
-                                             pci_interrupt_line};
+    struct config_machine_devices machine = {has_framebuffer(boot), pci_present, pci_interrupt_line,
+                                             pci_class};
     struct config_error error;
     char message[CONFIG_MESSAGE_LEN + CONFIG_NAME_LEN + 16];
 

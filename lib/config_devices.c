@@ -12,7 +12,8 @@
  *                    hypervisor's (hv/partition_keyboard.c)
  *   pci BB:DD.F      a PCI function: bus, device and function in hex; its
  *                    INTx IRQ is what the firmware wrote into its interrupt
- *                    line register (checked once the core can read it)
+ *                    line register (checked once the core can read it), and
+ *                    it may not be a bridge (class 0x06, checked then too)
  *   pci BB:DD.F irq N   the same on IRQ N (1-23, not 2) whatever that says
  *   pci BB:DD.F [irq N] dma   the same, and its owner may turn on its bus
  *                    mastering: with no IOMMU its DMA reaches all memory
@@ -33,6 +34,13 @@
 #define COM2_PORT         0x2f8
 #define COM2_IRQ          3
 #define KEYBOARD_IRQ      1 /* the PC's: the i8042's keyboard output */
+
+/* PCI class codes (configuration offset 0x08, bits 31:8) of bridges. */
+#define PCI_CLASS_BRIDGE                         0x06
+#define PCI_SUBCLASS_HOST_BRIDGE                 0x00
+#define PCI_SUBCLASS_ISA_BRIDGE                  0x01
+#define PCI_SUBCLASS_PCI_BRIDGE                  0x04
+#define PCI_SUBCLASS_SEMI_TRANSPARENT_PCI_BRIDGE 0x09
 
 void config_device_name(const struct config_device *device, char *buf, size_t size)
 {
@@ -466,18 +474,65 @@ static bool check_resolved_irqs(const struct config_partition *partition,
     return true;
 }
 
-static bool check_present(const struct config_partition *partition,
+/* The words for a bridge of this subclass (an LPC bridge calls itself an
+ * ISA bridge). */
+static const char *bridge_kind(uint8_t subclass)
+{
+    switch (subclass) {
+    case PCI_SUBCLASS_HOST_BRIDGE:
+        return "a host bridge";
+    case PCI_SUBCLASS_ISA_BRIDGE:
+        return "an ISA or LPC bridge";
+    case PCI_SUBCLASS_PCI_BRIDGE:
+    case PCI_SUBCLASS_SEMI_TRANSPARENT_PCI_BRIDGE:
+        return "a PCI-PCI bridge";
+    default:
+        return "a bridge";
+    }
+}
+
+/* A bridge is the chipset's, not a device to drive: a host bridge holds the
+ * memory controller's registers, an ISA/LPC bridge the legacy devices, the
+ * firmware's flash and the reset and power lines, and a PCI-PCI bridge
+ * forwards other functions' accesses and DMA through windows it moves. */
+static bool check_not_bridge(const struct config_partition *partition,
+                             const struct config_device *device,
+                             const struct config_machine_devices *machine,
+                             struct config_error *error)
+{
+    char name[CONFIG_DEVICE_NAME_LEN];
+    uint32_t class_code;
+
+    if (device->kind != CONFIG_DEVICE_PCI)
+        return true;
+    class_code = machine->pci_class(device->bus, device->slot, device->function);
+    if (class_code >> 16 != PCI_CLASS_BRIDGE)
+        return true;
+    config_device_name(device, name, sizeof(name));
+    return config_fail_at(error, partition->devices_line,
+                          "device '%s' of partition '%s' is %s (class 0x%x%x), which no "
+                          "partition may own",
+                          name, partition->name, bridge_kind((uint8_t)(class_code >> 8)),
+                          (unsigned)(class_code >> 16), (unsigned)(class_code >> 8 & 0xff));
+}
+
+/* Every device there, and no PCI function a bridge. */
+static bool check_ownable(const struct config_partition *partition,
                           const struct config_machine_devices *machine, struct config_error *error)
 {
     char name[CONFIG_DEVICE_NAME_LEN];
 
     for (unsigned d = 0; d < partition->device_count; d++) {
-        if (device_present(&partition->devices[d], machine))
-            continue;
-        config_device_name(&partition->devices[d], name, sizeof(name));
-        return config_fail_at(error, partition->devices_line,
-                              "device '%s' of partition '%s' is not present on this machine", name,
-                              partition->name);
+        const struct config_device *device = &partition->devices[d];
+
+        if (!device_present(device, machine)) {
+            config_device_name(device, name, sizeof(name));
+            return config_fail_at(error, partition->devices_line,
+                                  "device '%s' of partition '%s' is not present on this machine",
+                                  name, partition->name);
+        }
+        if (!check_not_bridge(partition, device, machine, error))
+            return false;
     }
     return true;
 }
@@ -492,7 +547,7 @@ int config_check_devices(const struct config *config, const struct config_machin
     for (unsigned i = 0; i < config->partition_count; i++) {
         const struct config_partition *partition = &config->partitions[i];
 
-        if (!check_present(partition, machine, error) ||
+        if (!check_ownable(partition, machine, error) ||
             !check_resolved_irqs(partition, machine, error))
             return -1;
     }

@@ -237,9 +237,20 @@ static uint8_t line_register(uint8_t bus, uint8_t slot, uint8_t function)
     return firmware_line;
 }
 
+/* The class code of every function: a network controller unless a test
+ * says otherwise. */
+static uint32_t function_class = 0x020000;
+
+static uint32_t class_register(uint8_t bus, uint8_t slot, uint8_t function)
+{
+    cr_assert(only_00_02_0(bus, slot, function), "the class of an absent function was read");
+    return function_class;
+}
+
 static int check(bool has_framebuffer)
 {
-    struct config_machine_devices machine = {has_framebuffer, only_00_02_0, line_register};
+    struct config_machine_devices machine = {has_framebuffer, only_00_02_0, line_register,
+                                             class_register};
 
     return config_check_devices(&config, &machine, &error);
 }
@@ -258,6 +269,51 @@ Test(config_devices, absent_pci_function)
     cr_expect_str_eq(error.file, "test.cfg");
     cr_expect_str_eq(error.message,
                      "device 'pci 00:03.0' of partition 'dom0' is not present on this machine");
+}
+
+/* Bridges (class 0x06) belong to the chipset: refused with the function
+ * and its class, at the devices line, like an absent function. */
+Test(config_devices, bridges_are_refused)
+{
+    static const struct {
+        uint32_t class_code;
+        const char *message;
+    } bridges[] = {
+        {0x060000, "device 'pci 00:02.0 dma' of partition 'dom0' is a host bridge (class 0x0600), "
+                   "which no partition may own"},
+        {0x060100, "device 'pci 00:02.0 dma' of partition 'dom0' is an ISA or LPC bridge (class "
+                   "0x0601), which no partition may own"},
+        {0x060400,
+         "device 'pci 00:02.0 dma' of partition 'dom0' is a PCI-PCI bridge (class 0x0604), "
+         "which no partition may own"},
+        {0x060401, "a PCI-PCI bridge (class 0x0604)"},
+        {0x060940, "a PCI-PCI bridge (class 0x0609)"},
+        {0x068000, "device 'pci 00:02.0 dma' of partition 'dom0' is a bridge (class 0x0680), which "
+                   "no partition may own"},
+        {0x060700, "a bridge (class 0x0607)"},
+    };
+
+    expect_ok("\n" DOM0_HEAD "devices = serial 0x2f8, pci 00:02.0 dma\n");
+    for (size_t i = 0; i < sizeof(bridges) / sizeof(bridges[0]); i++) {
+        function_class = bridges[i].class_code;
+        cr_expect_eq(check(true), -1, "class 0x%06x accepted", bridges[i].class_code);
+        cr_expect_eq(error.line, 7);
+        cr_expect(strstr(error.message, bridges[i].message), "%s", error.message);
+    }
+    function_class = 0x020000;
+}
+
+Test(config_devices, devices_of_other_classes_pass)
+{
+    static const uint32_t classes[] = {0x010601, 0x020000, 0x030000, 0x050000,
+                                       0x070002, 0x0c0330, 0x000000, 0xff0000};
+
+    expect_ok(DOM0_HEAD "devices = pci 00:02.0\n");
+    for (size_t i = 0; i < sizeof(classes) / sizeof(classes[0]); i++) {
+        function_class = classes[i];
+        cr_expect_eq(check(true), 0, "class 0x%06x: %s", classes[i], error.message);
+    }
+    function_class = 0x020000;
 }
 
 Test(config_devices, absent_framebuffer)

@@ -34,6 +34,7 @@ static unsigned fake_bar_count;
 static bool decoding_enabled;
 static bool may_master;            /* what the hand-over left to the owner */
 static uint16_t fake_line_and_pin; /* config offset 0x3c: line, then pin */
+static uint32_t fake_class;        /* config offset 0x08, bits 31:8 */
 static int written_interrupt_line; /* -1: none written */
 static struct fbcon *log_framebuffer = (struct fbcon *)1;
 static char log_text[LOG_SIZE];
@@ -79,6 +80,13 @@ unsigned pci_read_bars(struct pci_function f, struct pci_bar *bars)
     cr_assert(pci_function_present(f));
     memcpy(bars, fake_bars, sizeof(fake_bars));
     return fake_bar_count;
+}
+
+uint32_t pci_config_read32(struct pci_function f, uint8_t offset)
+{
+    cr_assert(pci_function_present(f));
+    cr_assert_eq(offset, 0x08);
+    return fake_class << 8 | 0x03; /* revision 3 */
 }
 
 uint32_t pci_config_read(struct pci_function f, uint8_t offset, unsigned size)
@@ -146,6 +154,7 @@ static void reset(void)
     port_ranges_opened = mapping_count = fake_bar_count = 0;
     decoding_enabled = may_master = false;
     fake_line_and_pin = 0x010b; /* INTA#, IRQ 11 */
+    fake_class = 0x020000;      /* an Ethernet controller */
     written_interrupt_line = -1;
     log_framebuffer = (struct fbcon *)1;
     boot.framebuffer =
@@ -388,6 +397,21 @@ Test(partition_devices, the_firmwares_no_irq_values)
         cr_assert_null(attach("pci 00:02.0"));
         cr_expect_eq(partition.device_irqs[0], 0, "line register 0x%x", none[i]);
     }
+}
+
+/* The core reads the class code and refuses a bridge, as it refuses an
+ * absent function: nothing is handed over. */
+Test(partition_devices, a_bridge_stops_the_boot)
+{
+    char text[] = "[partition dom0]\ncpus = 0\nmemory = 4M\nimage = d\nprivileged = yes\n"
+                  "devices = serial 0x2f8, pci 00:02.0\n";
+    struct config_error error;
+
+    fake_class = 0x060100;
+    cr_assert_eq(config_parse(text, strlen(text), "test.cfg", &config, &error), 0);
+    cr_expect_not(partition_devices_present(&config, &boot));
+    expect_logged("error: test.cfg:6: device 'pci 00:02.0' of partition 'dom0' is an ISA or LPC "
+                  "bridge (class 0x0601), which no partition may own\n");
 }
 
 Test(partition_devices, a_line_register_on_an_owned_irq_stops_the_boot)
