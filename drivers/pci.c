@@ -75,14 +75,14 @@ bool pci_decode_address(uint32_t address, struct pci_function *f, uint8_t *offse
     return true;
 }
 
-bool pci_owner_write_filter(uint8_t offset, unsigned size, uint32_t *value)
+bool pci_owner_write_filter(uint8_t offset, unsigned size, uint32_t *value, bool may_master)
 {
     unsigned end = (unsigned)offset + size;
 
     if (offset < OFFSET_FIXED_END && end > OFFSET_FIXED_FIRST)
         return false;
     /* The command register's low byte holds the bus-master bit. */
-    if (offset <= OFFSET_COMMAND && end > OFFSET_COMMAND)
+    if (!may_master && offset <= OFFSET_COMMAND && end > OFFSET_COMMAND)
         *value &= ~(COMMAND_BUS_MASTER << ((OFFSET_COMMAND - offset) * 8));
     return true;
 }
@@ -168,10 +168,12 @@ static unsigned read_bars_decoding_off(struct pci_function f, unsigned count, st
     return filled;
 }
 
-void pci_enable_decoding(struct pci_function f)
+void pci_enable_for_owner(struct pci_function f, bool may_master)
 {
     uint32_t command = pci_config_read32(f, OFFSET_COMMAND) & 0xffffu;
 
+    if (!may_master)
+        command &= ~COMMAND_BUS_MASTER;
     pci_config_write32(f, OFFSET_COMMAND, command | COMMAND_DECODE);
 }
 
@@ -185,7 +187,7 @@ unsigned pci_read_bars(struct pci_function f, struct pci_bar *bars)
      * run meanwhile that could touch that range, and decoding stays off. */
     uint64_t flags = cpu_interrupts_save_disable();
     /* The status register shares the dword; its bits are cleared by writing
-     * ones, so only zeros go there (here and in pci_enable_decoding). */
+     * ones, so only zeros go there (here and in pci_enable_for_owner). */
     uint32_t command = pci_config_read32(f, OFFSET_COMMAND) & 0xffffu;
     pci_config_write32(f, OFFSET_COMMAND, command & ~COMMAND_DECODE);
     unsigned filled = read_bars_decoding_off(f, count, bars);

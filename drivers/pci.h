@@ -61,14 +61,16 @@ bool pci_decode_address(uint32_t address, struct pci_function *f, uint8_t *offse
 /*
  * What the owner of a function may write to its configuration space: not
  * the BARs, the expansion ROM or a bridge's windows (offsets 0x10-0x3b:
- * where the function decodes was fixed when it was handed over), and never
- * the bus-master enable (no DMA while there is no IOMMU). Returns false
- * when the write is dropped; clears the bus-master bit in *value.
+ * where the function decodes was fixed when it was handed over), and not
+ * the bus-master enable unless may_master (with no IOMMU, a device's DMA
+ * reaches all memory). Returns false when the write is dropped; clears the
+ * bus-master bit in *value unless may_master.
  */
-bool pci_owner_write_filter(uint8_t offset, unsigned size, uint32_t *value);
+bool pci_owner_write_filter(uint8_t offset, unsigned size, uint32_t *value, bool may_master);
 
-/* Turns on the function's memory and I/O decoding (and nothing else: bus
- * mastering, DMA, stays as it is). */
-void pci_enable_decoding(struct pci_function f);
+/* Readies a function for the partition it is handed to: memory and I/O
+ * decoding on, and bus mastering (DMA) off unless may_master, which leaves
+ * it as it is for the owner's driver to set. */
+void pci_enable_for_owner(struct pci_function f, bool may_master);
 
 #endif

@@ -127,7 +127,8 @@ const char *partition_models_register(struct partition *p);
 /* The core's models the tables hold: partition_io.c, partition_pci.c (the
  * emulated platform's are the arch's: arch_partition_register_platform). */
 extern const struct device_model partition_debugcon_model, partition_exit_port_model,
-    partition_pci_config_model, partition_owned_pci_model, partition_keyboard_model;
+    partition_pci_config_model, partition_owned_pci_model, partition_owned_pci_dma_model,
+    partition_keyboard_model;
 
 /* For the exit handlers. */
 const char *partition_name(const struct partition *partition);

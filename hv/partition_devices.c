@@ -16,6 +16,7 @@
 
 #define PORT_COUNT_MAX         0x10000u
 #define PCI_INTERRUPT_LINE_REG 0x3c /* its byte 0x3d: the pin, 0 for none */
+#define PCI_CLASS_REG          0x08 /* bits 31:8 the class code, 7:0 the revision */
 
 /* The hypervisor's own UART (0: none): never opened to a partition, even
  * when a PCI I/O BAR claims it. */
@@ -36,6 +37,11 @@ static uint8_t pci_interrupt_line(uint8_t bus, uint8_t slot, uint8_t function)
     return (line_and_pin >> 8) == 0 ? CONFIG_PCI_NO_LINE : (uint8_t)line_and_pin;
 }
 
+static uint32_t pci_class(uint8_t bus, uint8_t slot, uint8_t function)
+{
+    return pci_config_read32((struct pci_function){bus, slot, function}, PCI_CLASS_REG) >> 8;
+}
+
 static bool has_framebuffer(const struct boot_info *boot)
 {
     return boot->framebuffer.format != BOOT_FB_NONE && boot->framebuffer.phys != 0;
@@ -43,8 +49,8 @@ static bool has_framebuffer(const struct boot_info *boot)
 
 bool partition_devices_present(const struct config *config, const struct boot_info *boot)
 {
-    struct config_machine_devices machine = {has_framebuffer(boot), pci_present,
-                                             pci_interrupt_line};
+    struct config_machine_devices machine = {has_framebuffer(boot), pci_present, pci_interrupt_line,
+                                             pci_class};
     struct config_error error;
     char message[CONFIG_MESSAGE_LEN + CONFIG_NAME_LEN + 16];
 
@@ -239,6 +245,21 @@ static void attach_pci_irq(struct partition *p, const struct config_device *d, u
                  name, *irq, d->irq ? "the config's" : "its interrupt line register");
 }
 
+/* With no IOMMU a device's DMA reaches any memory: bus mastering stays off
+ * unless the config trusts the owner with all of it (`dma`). */
+static void log_bus_mastering(const struct partition *p, const struct config_device *d,
+                              const char *name)
+{
+    if (d->dma)
+        log_line("partition %s: owns %s: bus mastering allowed: with no IOMMU its DMA reaches "
+                 "all memory, the hypervisor's and every partition's, so %s is trusted with all "
+                 "of it",
+                 p->config->name, name, p->config->name);
+    else
+        log_line("partition %s: owns %s: bus mastering off (no IOMMU to confine its DMA)",
+                 p->config->name, name);
+}
+
 static const char *attach_pci(struct partition *p, const struct boot_info *boot,
                               const struct config_device *d, uint8_t *irq)
 {
@@ -252,10 +273,10 @@ static const char *attach_pci(struct partition *p, const struct boot_info *boot,
         if (attach_bar(p, boot, name, &bars[i]))
             return "a BAR of an owned PCI function cannot be given to it";
     }
-    /* Its owner cannot reach configuration space, so the decoding of the
-     * ranges it was given is turned on here. Bus mastering stays off: with
-     * no IOMMU a device's DMA could reach any memory. */
-    pci_enable_decoding(f);
+    /* The owner reaches configuration space only through the filter, so
+     * the decoding of the ranges it was given is turned on here. */
+    pci_enable_for_owner(f, d->dma);
+    log_bus_mastering(p, d, name);
     if (count == 0)
         log_line("partition %s: owns %s: it has no BAR in use", p->config->name, name);
     attach_pci_irq(p, d, irq, name);

@@ -62,7 +62,8 @@ static bool register_pci(struct partition *p)
         const struct config_device *d = &c->devices[i];
         if (d->kind == CONFIG_DEVICE_PCI)
             fits &= claim(p, DEVICE_SPACE_PCI, function_address(d->bus, d->slot, d->function),
-                          DEVICE_PCI_CONFIG_SIZE, &partition_owned_pci_model);
+                          DEVICE_PCI_CONFIG_SIZE,
+                          d->dma ? &partition_owned_pci_dma_model : &partition_owned_pci_model);
     }
     if (c->device_count || names_pci_function(c))
         fits &= claim(p, DEVICE_SPACE_PORT, PCI_CONFIG_ADDRESS_PORT, PCI_CONFIG_PORTS,

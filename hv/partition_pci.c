@@ -4,7 +4,8 @@
  * partition has its own CONFIG_ADDRESS latch, and its data-port accesses
  * reach the hardware for the functions it owns, through the write filter
  * of drivers/pci.c (BARs stay where they were handed over, bus mastering
- * stays off), and dom0 for the ones its config names (`emulate = pci`).
+ * stays off unless the config says `dma` for that function), and dom0 for
+ * the ones its config names (`emulate = pci`).
  * Any other function reads as absent (all ones) and takes no write; in a
  * partition with neither, the ports themselves do.
  */
@@ -74,21 +75,35 @@ static struct pci_function function_of(uint64_t address)
 
 /* A function the partition owns: the hardware's configuration space,
  * through the owner's write filter. */
-static enum device_result owned_function_access(struct vcpu *vcpu, void *state,
-                                                struct device_access *a)
+static enum device_result owned_function_access(struct device_access *a, bool may_master)
 {
     uint8_t offset = (uint8_t)a->address;
     uint32_t value = (uint32_t)a->value;
 
-    (void)vcpu;
-    (void)state;
     spin_lock(&pci_lock);
     if (!a->write)
         a->value = pci_config_read(function_of(a->address), offset, a->size);
-    else if (pci_owner_write_filter(offset, a->size, &value))
+    else if (pci_owner_write_filter(offset, a->size, &value, may_master))
         pci_config_write(function_of(a->address), offset, a->size, value);
     spin_unlock(&pci_lock);
     return DEVICE_DONE;
 }
 
-const struct device_model partition_owned_pci_model = {"owned PCI function", owned_function_access};
+static enum device_result owned_access(struct vcpu *vcpu, void *state, struct device_access *a)
+{
+    (void)vcpu;
+    (void)state;
+    return owned_function_access(a, false);
+}
+
+/* `pci BB:DD.F dma`: the owner may turn on the function's bus mastering. */
+static enum device_result owned_dma_access(struct vcpu *vcpu, void *state, struct device_access *a)
+{
+    (void)vcpu;
+    (void)state;
+    return owned_function_access(a, true);
+}
+
+const struct device_model partition_owned_pci_model = {"owned PCI function", owned_access};
+const struct device_model partition_owned_pci_dma_model = {"owned PCI function, DMA allowed",
+                                                           owned_dma_access};

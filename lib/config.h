@@ -116,6 +116,7 @@ struct config_device {
     uint8_t bus, slot, function; /* pci */
     uint8_t irq; /* serial: its ISA IRQ, 0 when it has none; pci: the config's, 0 when
                     the function's interrupt line register decides */
+    bool dma;    /* pci: its owner may turn on bus mastering (no IOMMU confines it) */
 };
 
 /* A device model the privileged partition serves for a full partition (the
@@ -201,6 +202,8 @@ int config_check_machine(const struct config *config, unsigned cpu_count, uint64
 
 /* What the machine has of the devices a config can name, for
  * config_check_devices(). pci_present is called for each owned function,
+ * pci_class for each one present: its class code register (offset 0x08,
+ * bits 31:8: base class, subclass, programming interface), and
  * pci_interrupt_line for each one the config gives no IRQ: the interrupt
  * line register (offset 0x3c) as the firmware left it, or
  * CONFIG_PCI_NO_LINE when the function has no interrupt pin. */
@@ -208,6 +211,7 @@ struct config_machine_devices {
     bool has_framebuffer;
     bool (*pci_present)(uint8_t bus, uint8_t slot, uint8_t function);
     uint8_t (*pci_interrupt_line)(uint8_t bus, uint8_t slot, uint8_t function);
+    uint32_t (*pci_class)(uint8_t bus, uint8_t slot, uint8_t function);
 };
 
 #define CONFIG_PCI_NO_LINE 0xff /* what PC firmware writes for "no IRQ" */
@@ -225,9 +229,11 @@ bool config_device_irq_is_level(const struct config_device *device);
 /*
  * The device checks that need the machine, run by the core once PCI
  * configuration space is readable: the framebuffer and every PCI function a
- * partition owns must exist, an interrupt line register the config relies
- * on must name a usable IRQ, and no two owned devices may end up on one
- * IRQ. Returns 0, or -1 and fills error (at the line of the `devices` key).
+ * partition owns must exist, no such function may be a bridge (class 0x06:
+ * host, ISA/LPC, PCI-PCI and others), an interrupt line register the config
+ * relies on must name a usable IRQ, and no two owned devices may end up on
+ * one IRQ. Returns 0, or -1 and fills error (at the line of the `devices`
+ * key).
  */
 int config_check_devices(const struct config *config, const struct config_machine_devices *machine,
                          struct config_error *error);
@@ -237,7 +243,8 @@ int config_check_devices(const struct config *config, const struct config_machin
  * overlaps, as words for a message; NULL when none. */
 const char *config_kept_ports_overlap(unsigned first, unsigned last);
 
-/* "serial 0x2f8", "framebuffer" or "pci 00:02.0" into buf (NUL-terminated). */
+/* "serial 0x2f8", "framebuffer", "pci 00:02.0" or "pci 00:02.0 dma" into buf
+ * (NUL-terminated). */
 #define CONFIG_DEVICE_NAME_LEN 24 /* room for config_device_name's longest */
 void config_device_name(const struct config_device *device, char *buf, size_t size);
 

@@ -12,8 +12,11 @@
  *                    hypervisor's (hv/partition_keyboard.c)
  *   pci BB:DD.F      a PCI function: bus, device and function in hex; its
  *                    INTx IRQ is what the firmware wrote into its interrupt
- *                    line register (checked once the core can read it)
+ *                    line register (checked once the core can read it), and
+ *                    it may not be a bridge (class 0x06, checked then too)
  *   pci BB:DD.F irq N   the same on IRQ N (1-23, not 2) whatever that says
+ *   pci BB:DD.F [irq N] dma   the same, and its owner may turn on its bus
+ *                    mastering: with no IOMMU its DMA reaches all memory
  *
  * Like the rest of the reader (config.c) this file calls no library
  * function: it is compiled into the core, the UEFI stub and host tools.
@@ -25,22 +28,19 @@
 #define PCI_MAX_BUS       0xffu
 #define PCI_MAX_SLOT      0x1fu
 #define PCI_MAX_FUNCTION  7u
-#define DEVICE_KINDS_TEXT "serial PORT [irq N], framebuffer, keyboard, pci BB:DD.F [irq N]"
+#define DEVICE_KINDS_TEXT "serial PORT [irq N], framebuffer, keyboard, pci BB:DD.F [irq N] [dma]"
 #define COM1_PORT         0x3f8
 #define COM1_IRQ          4
 #define COM2_PORT         0x2f8
 #define COM2_IRQ          3
 #define KEYBOARD_IRQ      1 /* the PC's: the i8042's keyboard output */
 
-/* Ports every partition needs the hypervisor to keep, whoever owns what. */
-static const struct {
-    uint16_t first, last;
-    const char *what;
-} kept_ports[] = {
-    {0xe9, 0xe9, "the guest console port 0xe9"},
-    {0xf4, 0xf4, "the guest exit port 0xf4"},
-    {0xcf8, 0xcff, "the PCI configuration ports 0xcf8-0xcff"},
-};
+/* PCI class codes (configuration offset 0x08, bits 31:8) of bridges. */
+#define PCI_CLASS_BRIDGE                         0x06
+#define PCI_SUBCLASS_HOST_BRIDGE                 0x00
+#define PCI_SUBCLASS_ISA_BRIDGE                  0x01
+#define PCI_SUBCLASS_PCI_BRIDGE                  0x04
+#define PCI_SUBCLASS_SEMI_TRANSPARENT_PCI_BRIDGE 0x09
 
 void config_device_name(const struct config_device *device, char *buf, size_t size)
 {
@@ -55,8 +55,9 @@ void config_device_name(const struct config_device *device, char *buf, size_t si
         config_text_format(buf, size, "keyboard");
         break;
     case CONFIG_DEVICE_PCI:
-        config_text_format(buf, size, "pci %x:%x.%u", (unsigned)device->bus, (unsigned)device->slot,
-                           (unsigned)device->function);
+        config_text_format(buf, size, "pci %x:%x.%u%s", (unsigned)device->bus,
+                           (unsigned)device->slot, (unsigned)device->function,
+                           device->dma ? " dma" : "");
         break;
     }
 }
@@ -202,19 +203,35 @@ static bool parse_serial(struct span argument, unsigned line, struct config_devi
     return fail_bad_irq(error, line, irq_value, device, "serial 0x2f8 irq 3");
 }
 
-/* "BB:DD.F" or "BB:DD.F irq N"; without the clause the IRQ stays 0 and the
- * function's interrupt line register decides later. */
+/* Whether s ends in the word "dma"; s loses it then. */
+static bool split_dma_clause(struct span *s)
+{
+    static const char word[] = "dma";
+    size_t word_len = sizeof(word) - 1;
+    struct span text = span_trim(*s);
+
+    if (text.len <= word_len || !config_is_blank(text.ptr[text.len - word_len - 1]) ||
+        !span_equals(span_tail(text, text.len - word_len), word))
+        return false;
+    *s = span_trim(span_head(text, text.len - word_len));
+    return true;
+}
+
+/* "BB:DD.F", then "irq N" and "dma" if wanted; without the irq clause the
+ * IRQ stays 0 and the function's interrupt line register decides later. */
 static bool parse_pci(struct span argument, unsigned line, struct config_device *device,
                       struct config_error *error)
 {
-    struct span rest, irq_value;
-    struct span address = span_split_word(argument, &rest);
+    struct span rest, irq_value, clauses = argument;
+    struct span address;
 
+    device->dma = split_dma_clause(&clauses);
+    address = span_split_word(clauses, &rest);
     if (!config_parse_pci_address(address, device) || !split_irq_clause(rest, &irq_value))
         return config_fail_at(error, line,
-                              "bad PCI address %q; expected BUS:DEVICE.FUNCTION in hex, as in "
-                              "pci 00:02.0 (device up to 1f, function up to 7), or pci 00:02.0 "
-                              "irq 11",
+                              "bad PCI address %q; expected BUS:DEVICE.FUNCTION in hex (device up "
+                              "to 1f, function up to 7), as in pci 00:02.0 or pci 00:02.0 irq 11 "
+                              "dma",
                               argument);
     if (rest.len == 0 || parse_irq(irq_value, &device->irq))
         return true;
@@ -249,15 +266,8 @@ static bool parse_item(struct span item, unsigned line, struct config_device *de
                           DEVICE_KINDS_TEXT);
 }
 
-const char *config_kept_ports_overlap(unsigned first, unsigned last)
-{
-    for (size_t i = 0; i < ARRAY_LENGTH(kept_ports); i++) {
-        if (ranges_overlap(first, last, kept_ports[i].first, kept_ports[i].last))
-            return kept_ports[i].what;
-    }
-    return NULL;
-}
-
+/* A UART's ports may be neither ones the hypervisor keeps nor a chipset
+ * register (config_ports.c). */
 static bool check_kept_ports(const struct config_device *device, unsigned line,
                              struct config_error *error)
 {
@@ -267,6 +277,8 @@ static bool check_kept_ports(const struct config_device *device, unsigned line,
     if (device->kind != CONFIG_DEVICE_SERIAL)
         return true;
     kept = config_kept_ports_overlap(device->port, serial_last_port(device));
+    if (kept == NULL)
+        kept = config_chipset_ports_overlap(device->port, serial_last_port(device));
     if (kept == NULL)
         return true;
     config_device_name(device, name, sizeof(name));
@@ -462,18 +474,65 @@ static bool check_resolved_irqs(const struct config_partition *partition,
     return true;
 }
 
-static bool check_present(const struct config_partition *partition,
+/* The words for a bridge of this subclass (an LPC bridge calls itself an
+ * ISA bridge). */
+static const char *bridge_kind(uint8_t subclass)
+{
+    switch (subclass) {
+    case PCI_SUBCLASS_HOST_BRIDGE:
+        return "a host bridge";
+    case PCI_SUBCLASS_ISA_BRIDGE:
+        return "an ISA or LPC bridge";
+    case PCI_SUBCLASS_PCI_BRIDGE:
+    case PCI_SUBCLASS_SEMI_TRANSPARENT_PCI_BRIDGE:
+        return "a PCI-PCI bridge";
+    default:
+        return "a bridge";
+    }
+}
+
+/* A bridge is the chipset's, not a device to drive: a host bridge holds the
+ * memory controller's registers, an ISA/LPC bridge the legacy devices, the
+ * firmware's flash and the reset and power lines, and a PCI-PCI bridge
+ * forwards other functions' accesses and DMA through windows it moves. */
+static bool check_not_bridge(const struct config_partition *partition,
+                             const struct config_device *device,
+                             const struct config_machine_devices *machine,
+                             struct config_error *error)
+{
+    char name[CONFIG_DEVICE_NAME_LEN];
+    uint32_t class_code;
+
+    if (device->kind != CONFIG_DEVICE_PCI)
+        return true;
+    class_code = machine->pci_class(device->bus, device->slot, device->function);
+    if (class_code >> 16 != PCI_CLASS_BRIDGE)
+        return true;
+    config_device_name(device, name, sizeof(name));
+    return config_fail_at(error, partition->devices_line,
+                          "device '%s' of partition '%s' is %s (class 0x%x%x), which no "
+                          "partition may own",
+                          name, partition->name, bridge_kind((uint8_t)(class_code >> 8)),
+                          (unsigned)(class_code >> 16), (unsigned)(class_code >> 8 & 0xff));
+}
+
+/* Every device there, and no PCI function a bridge. */
+static bool check_ownable(const struct config_partition *partition,
                           const struct config_machine_devices *machine, struct config_error *error)
 {
     char name[CONFIG_DEVICE_NAME_LEN];
 
     for (unsigned d = 0; d < partition->device_count; d++) {
-        if (device_present(&partition->devices[d], machine))
-            continue;
-        config_device_name(&partition->devices[d], name, sizeof(name));
-        return config_fail_at(error, partition->devices_line,
-                              "device '%s' of partition '%s' is not present on this machine", name,
-                              partition->name);
+        const struct config_device *device = &partition->devices[d];
+
+        if (!device_present(device, machine)) {
+            config_device_name(device, name, sizeof(name));
+            return config_fail_at(error, partition->devices_line,
+                                  "device '%s' of partition '%s' is not present on this machine",
+                                  name, partition->name);
+        }
+        if (!check_not_bridge(partition, device, machine, error))
+            return false;
     }
     return true;
 }
@@ -488,7 +547,7 @@ int config_check_devices(const struct config *config, const struct config_machin
     for (unsigned i = 0; i < config->partition_count; i++) {
         const struct config_partition *partition = &config->partitions[i];
 
-        if (!check_present(partition, machine, error) ||
+        if (!check_ownable(partition, machine, error) ||
             !check_resolved_irqs(partition, machine, error))
             return -1;
     }

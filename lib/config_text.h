@@ -99,6 +99,11 @@ bool config_check_device_owners(const struct config *config, struct config_error
  * slot and function. */
 bool config_parse_pci_address(struct span s, struct config_device *device);
 
+/* config_ports.c: which of the PC chipset's registers (PIC, PIT, keyboard
+ * controller, CMOS/NMI, reset and A20, ELCR, legacy DMA) [first, last]
+ * overlaps, as words for a message; NULL when none. */
+const char *config_chipset_ports_overlap(unsigned first, unsigned last);
+
 /* config_emulate.c: the value of a partition's `emulate` key (its line is
  * partition->emulate_line), and the checks that need the whole section (the
  * partition's mode and memory). */

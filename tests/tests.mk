@@ -29,6 +29,9 @@ UNIT_SOURCES_ioapic := drivers/ioapic.c
 UNIT_CFLAGS_ioapic  := -include tests/unit/shim_ioapic.h
 UNIT_CFLAGS_pci     := -include tests/unit/shim_pci.h
 UNIT_SOURCES_partition_devices := hv/partition_devices.c $(CONFIG_SOURCES)
+UNIT_SOURCES_partition_pci := hv/partition_pci.c hv/partition_models.c hv/device_model.c \
+                              drivers/pci.c $(CONFIG_SOURCES)
+UNIT_CFLAGS_partition_pci := -include tests/unit/shim_pci.h
 UNIT_SOURCES_elf    := lib/elf.c
 UNIT_SOURCES_frame  := hv/frame.c
 UNIT_SOURCES_paging := lib/page_tables.c boot/paging.c

@@ -54,7 +54,8 @@
  * identity map the hypervisor builds: the guest maps them itself.
  * Ports 0xcf8-0xcff always exit: a partition that owns PCI functions sees
  * their configuration space (writes to BARs and the expansion ROM are
- * dropped, bus mastering stays off) and every other function as absent.
+ * dropped, bus mastering stays off unless the config says `dma` for the
+ * function) and every other function as absent.
  */
 #ifndef BULKHEAD_GUEST_ABI_H
 #define BULKHEAD_GUEST_ABI_H

@@ -163,13 +163,31 @@ static uint8_t no_line(uint8_t bus, uint8_t slot, uint8_t function)
     return CONFIG_PCI_NO_LINE;
 }
 
+/* Any class, bridges among them: the slot number from the input. */
+static uint32_t class_from_slot(uint8_t bus, uint8_t slot, uint8_t function)
+{
+    (void)bus;
+    (void)function;
+    return (uint32_t)slot << 16;
+}
+
+static uint32_t network_controller(uint8_t bus, uint8_t slot, uint8_t function)
+{
+    (void)bus;
+    (void)slot;
+    (void)function;
+    return 0x020000;
+}
+
 /* A machine with one PCI bus from the input, with or without a framebuffer,
- * whose interrupt line registers hold that number too; a machine with
- * everything and no PCI IRQs accepts every parsed config. */
+ * whose interrupt line registers hold that number too, and whose functions'
+ * class is their slot number; a machine with everything, no bridges and no
+ * PCI IRQs accepts every parsed config. */
 static void check_device_presence(const struct config *config, uint8_t bus, size_t lines)
 {
-    struct config_machine_devices some = {bus & 1, pci_present_on_one_bus, line_from_input};
-    struct config_machine_devices all = {true, pci_present_everywhere, no_line};
+    struct config_machine_devices some = {bus & 1, pci_present_on_one_bus, line_from_input,
+                                          class_from_slot};
+    struct config_machine_devices all = {true, pci_present_everywhere, no_line, network_controller};
     struct config_error error;
 
     present_bus = bus;

@@ -170,6 +170,44 @@ Test(config_devices, ports_the_hypervisor_keeps)
     expect_ok(DOM0_HEAD "devices = serial 0xcf0, serial 0xd00, serial 0xe1, serial 0xf5\n");
 }
 
+/* A UART's 8 ports over any register of the chipset are refused, each
+ * with its own words; ports next to them are not. */
+Test(config_devices, chipset_ports)
+{
+    static const struct {
+        const char *devices, *fragment;
+    } refused[] = {
+        {"serial 0x1", "serial 0x01 overlaps the DMA controller's ports 0x0-0x1f"},
+        {"serial 0x18", "the DMA controller's ports 0x0-0x1f"},
+        {"serial 0x20", "the master PIC's ports 0x20-0x21"},
+        {"serial 0x3c", "the PIT's ports 0x40-0x43"},
+        {"serial 0x43", "the PIT's ports 0x40-0x43"},
+        {"serial 0x59", "the keyboard controller's port 0x60"},
+        {"serial 0x61", "the speaker and NMI status port 0x61"},
+        {"serial 0x62", "the keyboard controller's port 0x64"},
+        {"serial 0x69", "the CMOS and NMI mask ports 0x70-0x71"},
+        {"serial 0x71", "the CMOS and NMI mask ports 0x70-0x71"},
+        {"serial 0x79", "the POST code and DMA page ports 0x80-0x8f"},
+        {"serial 0x88", "the POST code and DMA page ports 0x80-0x8f"},
+        {"serial 0x90", "the fast A20 and reset port 0x92"},
+        {"serial 0x92", "the fast A20 and reset port 0x92"},
+        {"serial 0x9a", "the slave PIC's ports 0xa0-0xa1"},
+        {"serial 0xb9", "the second DMA controller's ports 0xc0-0xdf"},
+        {"serial 0xdf", "the second DMA controller's ports 0xc0-0xdf"},
+        {"serial 0x4c9", "the interrupt trigger (ELCR) ports 0x4d0-0x4d1"},
+        {"serial 0x4d1", "the interrupt trigger (ELCR) ports 0x4d0-0x4d1"},
+        {"serial 0xcf2", "the PCI configuration ports 0xcf8-0xcff"}, /* reset control 0xcf9 */
+    };
+
+    for (size_t i = 0; i < sizeof(refused) / sizeof(refused[0]); i++) {
+        expect_devices_error(refused[i].devices, refused[i].fragment);
+        cr_expect(strstr(error.message, "which the hypervisor keeps"), "%s", error.message);
+    }
+    expect_ok(DOM0_HEAD "devices = serial 0x44, serial 0x72, serial 0xa2, serial 0xe0\n");
+    expect_ok(DOM0_HEAD "devices = serial 0x22, serial 0x2a, serial 0x4d2, serial 0x4c8\n");
+    expect_ok(DOM0_HEAD "devices = serial 0x2e8, serial 0x3e8, serial 0x93\n");
+}
+
 Test(config_devices, the_hypervisor_console_whole_or_not_at_all)
 {
     /* serial defaults to 0x3f8: owning it takes over the console */
@@ -199,9 +237,20 @@ static uint8_t line_register(uint8_t bus, uint8_t slot, uint8_t function)
     return firmware_line;
 }
 
+/* The class code of every function: a network controller unless a test
+ * says otherwise. */
+static uint32_t function_class = 0x020000;
+
+static uint32_t class_register(uint8_t bus, uint8_t slot, uint8_t function)
+{
+    cr_assert(only_00_02_0(bus, slot, function), "the class of an absent function was read");
+    return function_class;
+}
+
 static int check(bool has_framebuffer)
 {
-    struct config_machine_devices machine = {has_framebuffer, only_00_02_0, line_register};
+    struct config_machine_devices machine = {has_framebuffer, only_00_02_0, line_register,
+                                             class_register};
 
     return config_check_devices(&config, &machine, &error);
 }
@@ -220,6 +269,51 @@ Test(config_devices, absent_pci_function)
     cr_expect_str_eq(error.file, "test.cfg");
     cr_expect_str_eq(error.message,
                      "device 'pci 00:03.0' of partition 'dom0' is not present on this machine");
+}
+
+/* Bridges (class 0x06) belong to the chipset: refused with the function
+ * and its class, at the devices line, like an absent function. */
+Test(config_devices, bridges_are_refused)
+{
+    static const struct {
+        uint32_t class_code;
+        const char *message;
+    } bridges[] = {
+        {0x060000, "device 'pci 00:02.0 dma' of partition 'dom0' is a host bridge (class 0x0600), "
+                   "which no partition may own"},
+        {0x060100, "device 'pci 00:02.0 dma' of partition 'dom0' is an ISA or LPC bridge (class "
+                   "0x0601), which no partition may own"},
+        {0x060400,
+         "device 'pci 00:02.0 dma' of partition 'dom0' is a PCI-PCI bridge (class 0x0604), "
+         "which no partition may own"},
+        {0x060401, "a PCI-PCI bridge (class 0x0604)"},
+        {0x060940, "a PCI-PCI bridge (class 0x0609)"},
+        {0x068000, "device 'pci 00:02.0 dma' of partition 'dom0' is a bridge (class 0x0680), which "
+                   "no partition may own"},
+        {0x060700, "a bridge (class 0x0607)"},
+    };
+
+    expect_ok("\n" DOM0_HEAD "devices = serial 0x2f8, pci 00:02.0 dma\n");
+    for (size_t i = 0; i < sizeof(bridges) / sizeof(bridges[0]); i++) {
+        function_class = bridges[i].class_code;
+        cr_expect_eq(check(true), -1, "class 0x%06x accepted", bridges[i].class_code);
+        cr_expect_eq(error.line, 7);
+        cr_expect(strstr(error.message, bridges[i].message), "%s", error.message);
+    }
+    function_class = 0x020000;
+}
+
+Test(config_devices, devices_of_other_classes_pass)
+{
+    static const uint32_t classes[] = {0x010601, 0x020000, 0x030000, 0x050000,
+                                       0x070002, 0x0c0330, 0x000000, 0xff0000};
+
+    expect_ok(DOM0_HEAD "devices = pci 00:02.0\n");
+    for (size_t i = 0; i < sizeof(classes) / sizeof(classes[0]); i++) {
+        function_class = classes[i];
+        cr_expect_eq(check(true), 0, "class 0x%06x: %s", classes[i], error.message);
+    }
+    function_class = 0x020000;
 }
 
 Test(config_devices, absent_framebuffer)
@@ -306,6 +400,41 @@ Test(config_devices, bad_pci_irqs)
         expect_devices_error(bad[i], "bad IRQ");
     expect_devices_error("pci 00:02.0 irq 2", "bad IRQ '2' for pci 00:02.0; expected a number");
     expect_devices_error("pci 00:02.0 irg 11", "bad PCI address '00:02.0 irg 11'");
+}
+
+/* `dma` lets the owner turn on bus mastering; it comes last, and the name
+ * says it wherever the device is named. */
+Test(config_devices, the_dma_opt_in)
+{
+    expect_ok(DOM0_HEAD "devices = pci 00:02.0 dma, pci 00:03.0, pci 00:04.0 irq 11\tdma ,"
+                        "pci 00:05.0 irq 5\n");
+    cr_expect(device(0)->dma);
+    cr_expect_not(device(1)->dma);
+    cr_expect(device(2)->dma);
+    cr_expect_eq(device(2)->irq, 11);
+    cr_expect_not(device(3)->dma);
+    cr_expect_eq(device(3)->irq, 5);
+    expect_name(0, "pci 00:02.0 dma");
+    expect_name(1, "pci 00:03.0");
+    expect_name(2, "pci 00:04.0 dma");
+    expect_name(3, "pci 00:05.0");
+}
+
+Test(config_devices, bad_dma_clauses)
+{
+    const char *bad[] = {"pci 00:02.0 dma irq 11",
+                         "pci 00:02.0 dma dma",
+                         "pci 00:02.0dma",
+                         "pci 00:02.0 DMA",
+                         "pci dma",
+                         "pci 00:02.0 dmax"};
+
+    for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+        expect_devices_error(bad[i], "bad PCI address");
+    expect_devices_error("pci 00:02.0 irq dma", "bad IRQ '' for pci 00:02.0 dma");
+    expect_devices_error("serial 0x2f8 dma", "bad serial port");
+    expect_devices_error("framebuffer dma", "takes no argument");
+    expect_devices_error("pci 00:02.0 dma, pci 00:02.0", "device 'pci 00:02.0' is given twice");
 }
 
 Test(config_devices, explicit_pci_irqs_may_not_be_shared)

@@ -32,7 +32,9 @@ static unsigned mapping_count;
 static struct pci_bar fake_bars[PCI_MAX_BARS];
 static unsigned fake_bar_count;
 static bool decoding_enabled;
+static bool may_master;            /* what the hand-over left to the owner */
 static uint16_t fake_line_and_pin; /* config offset 0x3c: line, then pin */
+static uint32_t fake_class;        /* config offset 0x08, bits 31:8 */
 static int written_interrupt_line; /* -1: none written */
 static struct fbcon *log_framebuffer = (struct fbcon *)1;
 static char log_text[LOG_SIZE];
@@ -80,6 +82,13 @@ unsigned pci_read_bars(struct pci_function f, struct pci_bar *bars)
     return fake_bar_count;
 }
 
+uint32_t pci_config_read32(struct pci_function f, uint8_t offset)
+{
+    cr_assert(pci_function_present(f));
+    cr_assert_eq(offset, 0x08);
+    return fake_class << 8 | 0x03; /* revision 3 */
+}
+
 uint32_t pci_config_read(struct pci_function f, uint8_t offset, unsigned size)
 {
     cr_assert(pci_function_present(f));
@@ -96,10 +105,11 @@ void pci_config_write(struct pci_function f, uint8_t offset, unsigned size, uint
     written_interrupt_line = (int)value;
 }
 
-void pci_enable_decoding(struct pci_function f)
+void pci_enable_for_owner(struct pci_function f, bool bus_master)
 {
     cr_assert(pci_function_present(f));
     decoding_enabled = true;
+    may_master = bus_master;
 }
 
 static void log_append(const char *prefix, const char *fmt, va_list args)
@@ -142,8 +152,9 @@ static void reset(void)
     memset(port_open, 0, sizeof(port_open));
     memset(log_text, 0, sizeof(log_text));
     port_ranges_opened = mapping_count = fake_bar_count = 0;
-    decoding_enabled = false;
+    decoding_enabled = may_master = false;
     fake_line_and_pin = 0x010b; /* INTA#, IRQ 11 */
+    fake_class = 0x020000;      /* an Ethernet controller */
     written_interrupt_line = -1;
     log_framebuffer = (struct fbcon *)1;
     boot.framebuffer =
@@ -277,6 +288,25 @@ Test(partition_devices, pci_bars_mapped_uncached_and_ports_opened)
     expect_logged("partition dom0: owns pci 00:02.0: BAR1 ports 0xc000-0xc03f open\n");
 }
 
+Test(partition_devices, pci_bus_mastering_off_by_default)
+{
+    may_master = true;
+    cr_assert_null(attach("pci 00:02.0"));
+    cr_expect(decoding_enabled);
+    cr_expect_not(may_master, "the hand-over left bus mastering to the owner");
+    expect_logged("partition dom0: owns pci 00:02.0: bus mastering off (no IOMMU to confine its "
+                  "DMA)\n");
+}
+
+Test(partition_devices, pci_bus_mastering_with_dma_says_what_it_trusts)
+{
+    cr_assert_null(attach("pci 00:02.0 dma"));
+    cr_expect(may_master);
+    expect_logged("partition dom0: owns pci 00:02.0 dma: bus mastering allowed: with no IOMMU its "
+                  "DMA reaches all memory, the hypervisor's and every partition's, so dom0 is "
+                  "trusted with all of it\n");
+}
+
 Test(partition_devices, a_sub_page_bar_maps_its_page)
 {
     fake_bars[0] = (struct pci_bar){PCI_BAR_MEMORY, 0, 0xfebf1010, 0x10, false, false};
@@ -367,6 +397,21 @@ Test(partition_devices, the_firmwares_no_irq_values)
         cr_assert_null(attach("pci 00:02.0"));
         cr_expect_eq(partition.device_irqs[0], 0, "line register 0x%x", none[i]);
     }
+}
+
+/* The core reads the class code and refuses a bridge, as it refuses an
+ * absent function: nothing is handed over. */
+Test(partition_devices, a_bridge_stops_the_boot)
+{
+    char text[] = "[partition dom0]\ncpus = 0\nmemory = 4M\nimage = d\nprivileged = yes\n"
+                  "devices = serial 0x2f8, pci 00:02.0\n";
+    struct config_error error;
+
+    fake_class = 0x060100;
+    cr_assert_eq(config_parse(text, strlen(text), "test.cfg", &config, &error), 0);
+    cr_expect_not(partition_devices_present(&config, &boot));
+    expect_logged("error: test.cfg:6: device 'pci 00:02.0' of partition 'dom0' is an ISA or LPC "
+                  "bridge (class 0x0601), which no partition may own\n");
 }
 
 Test(partition_devices, a_line_register_on_an_owned_irq_stops_the_boot)

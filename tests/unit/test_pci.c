@@ -273,13 +273,56 @@ Test(pci, no_bars_at_all)
     cr_expect(interrupts_on);
 }
 
-Test(pci, enabling_decoding_keeps_bus_mastering_and_status)
+Test(pci, enabling_for_the_owner_writes_status_as_zeros)
 {
     struct fake_function *fake = add_fake(0, 6, 0, 0);
 
     fake->regs[1] = 0x02800000; /* status bits set, nothing enabled */
-    pci_enable_decoding(fake->address);
+    pci_enable_for_owner(fake->address, false);
     cr_expect_eq(fake->regs[1], 0x3, "only I/O and memory decoding on, status written as zeros");
+    fake->regs[1] = 0x02800000;
+    pci_enable_for_owner(fake->address, true);
+    cr_expect_eq(fake->regs[1], 0x3, "bus mastering is the owner's to turn on");
+}
+
+/* What the owner's write of the command register reaches the function as. */
+static void owner_writes_command(struct fake_function *fake, unsigned size, uint32_t value,
+                                 bool may_master)
+{
+    cr_assert(pci_owner_write_filter(0x04, size, &value, may_master));
+    pci_config_write(fake->address, 0x04, size, value);
+}
+
+/* A function the firmware left mastering the bus (command 0x7) is handed
+ * over with its DMA off, and the owner cannot turn it back on. */
+Test(pci, bus_mastering_off_for_the_owner)
+{
+    struct fake_function *fake = add_fake(0, 6, 0, 0);
+
+    pci_enable_for_owner(fake->address, false);
+    cr_expect_eq(fake->regs[1], 0x3, "bus mastering still on after the hand-over");
+    owner_writes_command(fake, 2, 0x7, false);
+    cr_expect_eq(fake->regs[1] & 0xffff, 0x3, "the owner turned bus mastering on");
+    owner_writes_command(fake, 1, 0x7, false);
+    cr_expect_eq(fake->regs[1] & 0xffff, 0x3, "the owner turned bus mastering on, byte write");
+    owner_writes_command(fake, 4, 0x7, false);
+    cr_expect_eq(fake->regs[1], 0x3, "the owner turned bus mastering on, dword write");
+}
+
+/* `dma`: the hand-over leaves the bit as it was, and the owner sets and
+ * clears it. */
+Test(pci, bus_mastering_for_an_owner_trusted_with_dma)
+{
+    struct fake_function *fake = add_fake(0, 6, 0, 0);
+
+    pci_enable_for_owner(fake->address, true);
+    cr_expect_eq(fake->regs[1], 0x7);
+    owner_writes_command(fake, 2, 0x3, true);
+    cr_expect_eq(fake->regs[1] & 0xffff, 0x3);
+    owner_writes_command(fake, 2, 0x7, true);
+    cr_expect_eq(fake->regs[1] & 0xffff, 0x7, "the owner could not turn bus mastering on");
+    owner_writes_command(fake, 4, 0x00000006, true);
+    cr_expect_eq(fake->regs[1], 0x6, "a dword write");
 }
 
 Test(pci, sized_accesses)
@@ -313,28 +356,34 @@ Test(pci, owner_writes)
 {
     uint32_t value = 0xffffffff;
 
-    cr_expect_not(pci_owner_write_filter(0x10, 4, &value), "BAR0");
-    cr_expect_not(pci_owner_write_filter(0x24, 4, &value), "BAR5");
-    cr_expect_not(pci_owner_write_filter(0x30, 4, &value), "expansion ROM");
-    cr_expect_not(pci_owner_write_filter(0x38, 4, &value), "a bridge's ROM");
-    cr_expect(pci_owner_write_filter(0x0f, 1, &value), "BIST, just below BAR0");
-    cr_expect_not(pci_owner_write_filter(0x10, 1, &value), "a byte of BAR0");
-    cr_expect_not(pci_owner_write_filter(0x0e, 4 - 2, &value) &&
-                      pci_owner_write_filter(0x3b, 1, &value),
+    cr_expect_not(pci_owner_write_filter(0x10, 4, &value, false), "BAR0");
+    cr_expect_not(pci_owner_write_filter(0x24, 4, &value, false), "BAR5");
+    cr_expect_not(pci_owner_write_filter(0x30, 4, &value, false), "expansion ROM");
+    cr_expect_not(pci_owner_write_filter(0x38, 4, &value, false), "a bridge's ROM");
+    cr_expect(pci_owner_write_filter(0x0f, 1, &value, false), "BIST, just below BAR0");
+    cr_expect_not(pci_owner_write_filter(0x10, 1, &value, false), "a byte of BAR0");
+    cr_expect_not(pci_owner_write_filter(0x0e, 4 - 2, &value, false) &&
+                      pci_owner_write_filter(0x3b, 1, &value, false),
                   "the last byte before 0x3c");
     value = 0x0107;
-    cr_expect(pci_owner_write_filter(0x04, 2, &value));
+    cr_expect(pci_owner_write_filter(0x04, 2, &value, false));
     cr_expect_eq(value, 0x0103, "bus mastering stays off");
     value = 0x00000700;
-    cr_expect(pci_owner_write_filter(0x02, 4 - 2, &value));
+    cr_expect(pci_owner_write_filter(0x02, 4 - 2, &value, false));
     cr_expect_eq(value, 0x0700, "the device ID half is left as written");
     value = 0x07;
-    cr_expect(pci_owner_write_filter(0x04, 1, &value));
+    cr_expect(pci_owner_write_filter(0x04, 1, &value, false));
     cr_expect_eq(value, 0x03);
     value = 0xff;
-    cr_expect(pci_owner_write_filter(0x05, 1, &value));
+    cr_expect(pci_owner_write_filter(0x05, 1, &value, false));
     cr_expect_eq(value, 0xff, "the command register's high byte holds no bus-master bit");
+    value = 0x0107;
+    cr_expect(pci_owner_write_filter(0x04, 2, &value, true));
+    cr_expect_eq(value, 0x0107, "bus mastering allowed");
+    value = 0x02800007;
+    cr_expect(pci_owner_write_filter(0x04, 4, &value, false));
+    cr_expect_eq(value, 0x02800003, "the command and status dword");
     value = 0x0b;
-    cr_expect(pci_owner_write_filter(0x3c, 1, &value), "interrupt line");
-    cr_expect(pci_owner_write_filter(0x40, 4, &value), "device-specific registers");
+    cr_expect(pci_owner_write_filter(0x3c, 1, &value, false), "interrupt line");
+    cr_expect(pci_owner_write_filter(0x40, 4, &value, false), "device-specific registers");
 }

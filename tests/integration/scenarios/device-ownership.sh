@@ -6,7 +6,8 @@
 # once it unbinds; writes and reads back a register of the card
 # through its memory BAR (mapped at the host-physical address) and reads its
 # I/O BAR (ports open) without an exit. In PCI configuration space it sees
-# its own function only, cannot move a BAR and cannot turn on bus mastering.
+# its own function only, cannot move a BAR, finds bus mastering off and
+# cannot turn it on.
 # The card's INTx, on the IRQ the firmware wrote into its interrupt line
 # register, is level-triggered: bound to a vector, raised through the card's
 # ICS register, it arrives once and stays masked while the card holds the
@@ -83,7 +84,9 @@ check() {
     expect_prefix_with "bulkhead: [owner] dev-owner: pci BAR1 ports at 0x" ", 0 I/O exits"
     expect_line "bulkhead: [owner] PASS port_exits == 0"
     expect_prefix "bulkhead: [owner] dev-owner: pci config: own function id 0x100e8086, 00:00.0 reads 0xffffffff, BAR0 stays $E1000_BAR0, command 0x"
-    expect_line "bulkhead: [owner] PASS command_after & COMMAND_BUS_MASTER == 0"
+    expect_line "bulkhead: partition owner: owns pci 00:02.0: bus mastering off (no IOMMU to confine its DMA)"
+    expect_line "bulkhead: [owner] PASS command & COMMAND_BUS_MASTER == 0"
+    expect_line "bulkhead: [owner] PASS command_after & COMMAND_BUS_MASTER == master_expected"
     expect_line "bulkhead: [owner] PASS owned_exits == 0"
     expect_line "bulkhead: [owner] PASS unowned_exits == 1"
     expect_partition_passed owner
