@@ -52,6 +52,7 @@ UNIT_SOURCES_ioreq := $(UNIT_SOURCES_hypercall)
 UNIT_SOURCES_hypercall_irq := $(UNIT_SOURCES_hypercall)
 UNIT_SOURCES_guest_memory := hv/guest_memory.c
 UNIT_SOURCES_log_ring := hv/log_ring.c
+UNIT_SOURCES_rate_limit := hv/rate_limit.c
 UNIT_SOURCES_crash_page := lib/crash_page.c
 UNIT_SOURCES_survey_config := lib/survey_config.c lib/format.c $(CONFIG_SOURCES)
 UNIT_SOURCES_string_io := arch/x86_64/string_io.c
