@@ -409,6 +409,7 @@ bool partitions_create(const struct config *config, const struct boot_info *boot
     for (unsigned i = 0; i < config->partition_count; i++) {
         if (!create_one(&partitions[i], i + 1, &config->partitions[i], boot))
             return false;
+        event_limit_sends(&partitions[i], tsc_hz);
         create_vcpus(&partitions[i]);
     }
     partition_count = config->partition_count;

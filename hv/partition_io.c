@@ -50,7 +50,9 @@ static uint64_t next_deadline(const struct vcpu *v)
 {
     const struct partition *p = v->partition;
 
-    return earliest(earliest(p->deadline_tsc, arch_vcpu_timer_deadline(v)), p->timer_deadline);
+    uint64_t partition = earliest(p->timer_deadline, event_deferred_deadline(p));
+
+    return earliest(earliest(p->deadline_tsc, arch_vcpu_timer_deadline(v)), partition);
 }
 
 /* HC_TIMER_SET's one-shot timer: whichever vCPU sees it due fires it once. */
@@ -84,6 +86,7 @@ static bool vcpu_may_run(struct vcpu *v, uint64_t now)
     }
     arch_vcpu_timer_tick(v, now);
     fire_partition_timer(v->partition, now);
+    event_release_deferred(v->partition, now);
     partition_vcpu_flush_ept(v);
     return true;
 }

@@ -14,7 +14,8 @@
 struct rate_limit {
     uint64_t cost;  /* ticks a unit takes to flow in; 0 = no limit */
     uint64_t burst; /* ticks' worth of units the bucket holds */
-    uint64_t empty; /* TSC at which the bucket was or will be empty */
+    int64_t empty;  /* TSC at which it was empty: signed, as a full bucket
+                     * early after boot was empty before TSC 0 */
 };
 
 /* Full from the start. */

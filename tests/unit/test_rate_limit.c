@@ -30,6 +30,12 @@ Test(rate_limit, starts_full_and_gives_its_burst_at_once)
     cr_assert_not(rate_limit_take(&limit, START, 1));
 }
 
+Test(rate_limit, is_full_even_right_after_boot)
+{
+    cr_assert(rate_limit_take(&limit, 5, 10));
+    cr_assert_not(rate_limit_take(&limit, 5, 1));
+}
+
 Test(rate_limit, refills_at_its_rate)
 {
     cr_assert(rate_limit_take(&limit, START, 10));
