@@ -135,6 +135,7 @@ static void run_vcpu(struct partition *p, struct vcpu *v)
 
 static void report_end(struct partition *p, const struct vcpu *v)
 {
+    partition_console_report_dropped(p);
     if (p->state == PARTITION_CRASHED)
         log_line("partition %s: crashed", p->config->name);
     else if (p->has_exit_status)
@@ -410,6 +411,7 @@ bool partitions_create(const struct config *config, const struct boot_info *boot
         if (!create_one(&partitions[i], i + 1, &config->partitions[i], boot))
             return false;
         event_limit_sends(&partitions[i], tsc_hz);
+        partition_limit_console(&partitions[i], tsc_hz);
         create_vcpus(&partitions[i]);
     }
     partition_count = config->partition_count;
@@ -432,8 +434,10 @@ void partitions_run_on_this_cpu(unsigned cpu)
 
 void partitions_wait(void)
 {
-    while (__atomic_load_n(&partitions_active, __ATOMIC_ACQUIRE))
+    while (__atomic_load_n(&partitions_active, __ATOMIC_ACQUIRE)) {
+        log_drain_serial();
         spin_relax();
+    }
 }
 
 const struct partition *partition_at(unsigned index)

@@ -100,6 +100,8 @@ int partition_vcpu_before_entry(struct vcpu *v)
 
     if (!vcpu_may_run(v, now))
         return 0;
+    if (log_serial_owes())
+        log_drain_serial();
     bool interrupt_waits = arch_vcpu_inject_pending(v);
     uint64_t deadline = next_deadline(v);
     arch_vcpu_set_timer(v, deadline > now ? deadline - now : (deadline ? 0 : UINT64_MAX));
@@ -117,6 +119,7 @@ static int sleep_until_woken(struct vcpu *v, uint64_t tsc_deadline)
         if (arch_vcpu_interrupt_pending(v) || ioreq_server_has_work(v) ||
             (tsc_deadline && now >= tsc_deadline))
             return 1;
+        log_drain_serial();
         arch_wait_for_interrupt(earliest(next_deadline(v), tsc_deadline));
     }
 }
@@ -152,11 +155,44 @@ int partition_vcpu_wait(struct vcpu *v)
     return partition_vcpu_block(v, 0);
 }
 
+void partition_limit_console(struct partition *p, uint64_t tsc_hz)
+{
+    if (!partition_is_privileged(p))
+        rate_limit_init(&p->console_limit, CONSOLE_BYTES_PER_SECOND, CONSOLE_BURST_BYTES, tsc_hz);
+}
+
+/* Under the console lock. */
+static void report_dropped(struct partition *p)
+{
+    if (!p->console_dropped)
+        return;
+    log_line("[%s] (%llu bytes of console output dropped)", p->config->name,
+             (unsigned long long)p->console_dropped);
+    p->console_dropped = 0;
+}
+
+void partition_console_report_dropped(struct partition *p)
+{
+    spin_lock(&p->console_lock);
+    report_dropped(p);
+    spin_unlock(&p->console_lock);
+}
+
+/* A line past the partition's bucket or its share of the serial's backlog
+ * is dropped and counted; the count is printed before the next line that
+ * gets through, and when the run ends. */
 static void console_flush(struct partition *p)
 {
+    unsigned bytes = p->console_len + 1; /* with its newline */
+
     p->console_line[p->console_len] = '\0';
-    log_line("[%s] %s", p->config->name, p->console_line);
     p->console_len = 0;
+    if (!rate_limit_take(&p->console_limit, arch_read_tsc(), bytes) ||
+        !log_console_line(&p->console_last_end, p->config->name, p->console_line)) {
+        p->console_dropped += bytes;
+        return;
+    }
+    report_dropped(p);
 }
 
 /* Lines, not bytes, reach the log, so partitions never interleave within
