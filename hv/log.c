@@ -196,11 +196,11 @@ static void log_console_emit(uint64_t *last_end, bool *kept, const char *fmt, ..
     size_t len = log_format(line, "", fmt, args);
     va_end(args);
     bool acquired = log_acquire();
-    *kept = !serial_active() || *last_end <= serial_sent + LOG_CONSOLE_BACKLOG;
-    if (*kept) {
+    *kept = !last_end || !serial_active() || *last_end <= serial_sent + LOG_CONSOLE_BACKLOG;
+    if (*kept)
         log_put(line, len, false);
+    if (*kept && last_end)
         *last_end = ring.end;
-    }
     log_release(acquired);
     log_drain_serial();
 }

@@ -34,7 +34,7 @@ void log_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
  * one partition printing without pause cannot fill the serial's backlog
  * and hold up everyone else's lines. It is a third of the ring: lines of
  * two such partitions and everyone else's still fit, and no test guest
- * prints that much at once. */
+ * prints that much at once. last_end 0: never dropped. */
 #define LOG_CONSOLE_BACKLOG (LOG_RING_SIZE / 3)
 bool log_console_line(uint64_t *last_end, const char *name, const char *text);
 

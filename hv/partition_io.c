@@ -179,7 +179,8 @@ void partition_console_report_dropped(struct partition *p)
 }
 
 /* A line past the partition's bucket or its share of the serial's backlog
- * is dropped and counted; the count is printed before the next line that
+ * is dropped and counted (the privileged partition, which prints the
+ * others' rings, has neither); the count is printed before the next line that
  * gets through, and when the run ends. */
 static void console_flush(struct partition *p)
 {
@@ -188,7 +189,8 @@ static void console_flush(struct partition *p)
     p->console_line[p->console_len] = '\0';
     p->console_len = 0;
     if (!rate_limit_take(&p->console_limit, arch_read_tsc(), bytes) ||
-        !log_console_line(&p->console_last_end, p->config->name, p->console_line)) {
+        !log_console_line(partition_is_privileged(p) ? 0 : &p->console_last_end, p->config->name,
+                          p->console_line)) {
         p->console_dropped += bytes;
         return;
     }

@@ -41,8 +41,8 @@ int guest_main(const struct bulkhead_boot_info *info)
         writes += hc_console_write(line, sizeof(line) - 1) == (int64_t)(sizeof(line) - 1);
     }
     hc_block(tsc_after(REST_TICKS));
-    printf("pv-flood: done: %llu sends and %llu console writes taken\n",
-           (unsigned long long)sends, (unsigned long long)writes);
+    printf("pv-flood: done: %llu sends and %llu console writes taken\n", (unsigned long long)sends,
+           (unsigned long long)writes);
     EXPECT_EQ(writes, sends);
     return guest_exit_status();
 }
