@@ -298,9 +298,33 @@ static void release_waiters(const struct partition *p)
 
 /* The boot vCPU's CPU owns the partition's life: its runs, and between
  * them the commands of the privileged partition. */
+static bool privileged_partition_running(void)
+{
+    for (unsigned i = 0; i < partition_count; i++) {
+        if (partitions[i].config->privileged && !partitions[i].finished)
+            return true;
+    }
+    return false;
+}
+
+/* A full partition that names dom0's models starts once the I/O server has
+ * claimed them: its first access must reach the model, not the empty bus
+ * (the log no longer slows the other CPUs' start enough to hide that). */
+static void wait_for_io_server(const struct partition *p)
+{
+    if (!p->config->emulated_count)
+        return;
+    while (!ioreq_claims_made() && privileged_partition_running() && !p->stopping) {
+        log_drain_serial();
+        spin_relax();
+    }
+}
+
 static void run_boot_vcpu(struct partition *p, struct vcpu *v)
 {
     enum partition_command command = PARTITION_COMMAND_NONE;
+
+    wait_for_io_server(p);
 
     for (;;) {
         if (command != PARTITION_COMMAND_NONE && !prepare_new_run(p)) {

@@ -100,8 +100,6 @@ int partition_vcpu_before_entry(struct vcpu *v)
 
     if (!vcpu_may_run(v, now))
         return 0;
-    if (log_serial_owes())
-        log_drain_serial();
     bool interrupt_waits = arch_vcpu_inject_pending(v);
     uint64_t deadline = next_deadline(v);
     arch_vcpu_set_timer(v, deadline > now ? deadline - now : (deadline ? 0 : UINT64_MAX));
@@ -119,7 +117,6 @@ static int sleep_until_woken(struct vcpu *v, uint64_t tsc_deadline)
         if (arch_vcpu_interrupt_pending(v) || ioreq_server_has_work(v) ||
             (tsc_deadline && now >= tsc_deadline))
             return 1;
-        log_drain_serial();
         arch_wait_for_interrupt(earliest(next_deadline(v), tsc_deadline));
     }
 }
@@ -166,6 +163,7 @@ static void report_dropped(struct partition *p)
 {
     if (!p->console_dropped)
         return;
+    p->console_dropped_reported = arch_read_tsc();
     log_line("[%s] (%llu bytes of console output dropped)", p->config->name,
              (unsigned long long)p->console_dropped);
     p->console_dropped = 0;
@@ -194,7 +192,9 @@ static void console_flush(struct partition *p)
         p->console_dropped += bytes;
         return;
     }
-    report_dropped(p);
+    /* At most once a second while it goes on: the count takes room too. */
+    if (arch_read_tsc() - p->console_dropped_reported >= partition_tsc_hz())
+        report_dropped(p);
 }
 
 /* Lines, not bytes, reach the log, so partitions never interleave within
