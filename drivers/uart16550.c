@@ -3,6 +3,7 @@
 #include "arch/x86_64/cpu.h"
 
 #define BAUD_115200_DIVISOR 1
+#define FIFO_BYTES          16 /* a 16550A's transmit FIFO, enabled by init */
 
 bool uart16550_present(uint16_t port)
 {
@@ -42,6 +43,24 @@ void uart16550_write(uint16_t port, const char *text, unsigned len)
             uart_put(port, '\r');
         uart_put(port, text[i]);
     }
+}
+
+unsigned uart16550_write_ready(uint16_t port, const char *text, unsigned len)
+{
+    unsigned taken = 0, room = FIFO_BYTES;
+
+    if (!(cpu_inb(port + UART_LSR) & UART_LSR_THR_EMPTY))
+        return 0;
+    for (; taken < len; taken++) {
+        unsigned needs = text[taken] == '\n' ? 2 : 1;
+        if (needs > room)
+            break;
+        if (needs == 2)
+            cpu_outb(port + UART_DATA, '\r');
+        cpu_outb(port + UART_DATA, (uint8_t)text[taken]);
+        room -= needs;
+    }
+    return taken;
 }
 
 bool uart16550_read(uint16_t port, uint8_t *byte)

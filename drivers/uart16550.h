@@ -51,6 +51,11 @@ bool uart16550_init(uint16_t port);
 /* Each '\n' goes out as "\r\n"; the wait for room is bounded, so a wedged
  * UART loses bytes instead of hanging the writer. */
 void uart16550_write(uint16_t port, const char *text, unsigned len);
+/* Without waiting: when the transmitter has taken everything it was given
+ * (its FIFO is empty), gives it the start of `text`, as much as the FIFO
+ * holds ('\n' as "\r\n"). Returns how many bytes of `text` it took: 0
+ * while it is still busy. */
+unsigned uart16550_write_ready(uint16_t port, const char *text, unsigned len);
 /* A received byte, if one waits; false when there is none. */
 bool uart16550_read(uint16_t port, uint8_t *byte);
 

@@ -204,8 +204,9 @@ void arch_vcpu_timer_tick(struct vcpu *v, uint64_t now);
 bool arch_vcpu_inject_pending(struct vcpu *v);
 /* Whether an interrupt waits for it. */
 bool arch_vcpu_interrupt_pending(struct vcpu *v);
-/* From any CPU: marks `vector` pending at the vCPU (the caller kicks it). */
-void arch_vcpu_raise(struct vcpu *v, uint8_t vector);
+/* From any CPU: marks `vector` pending at the vCPU (the caller kicks it).
+ * False when it was pending already: whoever raised it then kicked. */
+bool arch_vcpu_raise(struct vcpu *v, uint8_t vector);
 /* Queues a virtual NMI for the vCPU, callable from any CPU, also inside an
  * NMI; each one queued is delivered, one at a time, as the guest's NMI
  * handling allows (its IRET ends one before the next comes). */

@@ -1,5 +1,6 @@
 #include "hv/event.h"
 
+#include "hv/arch.h"
 #include "hv/partition.h"
 #include "hv/spinlock.h"
 
@@ -100,28 +101,91 @@ void event_raise(struct partition *owner, unsigned port)
         partition_deliver_interrupt(owner, vcpu, vector);
 }
 
+/* Under the lock: where a send on `port` of `self` goes. */
+static int64_t send_target(struct partition *self, uint64_t port, struct partition **target,
+                           unsigned *target_port)
+{
+    struct event_port *p = port_of(self, port);
+
+    *target = self;
+    *target_port = (unsigned)port;
+    if (!p)
+        return HC_ENOENT;
+    if (p->peer) {
+        *target = partition_by_id(p->peer);
+        *target_port = p->peer_port;
+        return *target ? 0 : HC_ENOENT;
+    }
+    return p->offered_to ? HC_ENOENT : 0; /* offered, but nobody has connected yet */
+}
+
+/* Under the lock: the bucket is empty, the send waits on its port. */
+static void defer_send(struct partition *self, unsigned port)
+{
+    self->events.deferred |= 1ull << port;
+    self->events.release_at = rate_limit_next_unit(&self->events.sends);
+}
+
 int64_t event_send(struct partition *self, uint64_t port)
 {
-    spin_lock(&events_lock);
-    struct event_port *p = port_of(self, port);
-    struct partition *target = self;
-    unsigned target_port = (unsigned)port;
-    int64_t result = 0;
+    struct partition *target;
+    unsigned target_port;
 
-    if (!p)
-        result = HC_ENOENT;
-    else if (p->peer) {
-        target = partition_by_id(p->peer);
-        target_port = p->peer_port;
-        if (!target)
-            result = HC_ENOENT;
-    } else if (p->offered_to) {
-        result = HC_ENOENT; /* offered, but nobody has connected yet */
-    }
+    spin_lock(&events_lock);
+    int64_t result = send_target(self, port, &target, &target_port);
+    bool now = result == 0 && rate_limit_take(&self->events.sends, arch_read_tsc(), 1);
+    if (result == 0 && !now)
+        defer_send(self, (unsigned)port);
+    spin_unlock(&events_lock);
+    if (now)
+        event_raise(target, target_port);
+    return result;
+}
+
+void event_limit_sends(struct partition *p, uint64_t tsc_hz)
+{
+    if (!partition_is_privileged(p))
+        rate_limit_init(&p->events.sends, EVENT_SENDS_PER_SECOND, EVENT_SENDS_BURST, tsc_hz);
+}
+
+uint64_t event_deferred_deadline(const struct partition *p)
+{
+    return p->events.deferred ? p->events.release_at : 0;
+}
+
+/* A kept send goes where its port leads now; an unbound port drops it. */
+static void send_deferred(struct partition *self, unsigned port)
+{
+    struct partition *target;
+    unsigned target_port;
+
+    spin_lock(&events_lock);
+    int64_t result = send_target(self, port, &target, &target_port);
     spin_unlock(&events_lock);
     if (result == 0)
         event_raise(target, target_port);
-    return result;
+}
+
+/* All the kept sends together take one token: they are one notification
+ * late, not one each. */
+void event_release_deferred(struct partition *p, uint64_t now)
+{
+    uint64_t ports = 0;
+
+    if (!p->events.deferred || now < p->events.release_at)
+        return;
+    spin_lock(&events_lock);
+    if (p->events.deferred && rate_limit_take(&p->events.sends, now, 1)) {
+        ports = p->events.deferred;
+        p->events.deferred = 0;
+    } else if (p->events.deferred) {
+        p->events.release_at = rate_limit_next_unit(&p->events.sends);
+    }
+    spin_unlock(&events_lock);
+    for (unsigned i = 0; i < HC_EVENT_PORTS; i++) {
+        if (ports & (1ull << i))
+            send_deferred(p, i);
+    }
 }
 
 /* The other end forgets port `index` of `owner`, if it still points here. */
@@ -178,6 +242,7 @@ void event_close_all(struct partition *p)
             disconnect_peer(p, i);
         p->events.ports[i] = (struct event_port){0};
     }
+    p->events.deferred = 0;
     spin_unlock(&events_lock);
 }
 

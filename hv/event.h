@@ -4,6 +4,11 @@
  * a port injects its vector into that vCPU (waking it from HLT or
  * HC_BLOCK); a masked port remembers one pending event instead. Sends are
  * never lost, but several may arrive as one interrupt.
+ *
+ * A partition's sends draw on a token bucket (EVENT_SENDS_*): once it is
+ * empty, a send is kept on the sending port and goes out, one for all kept
+ * there, when the bucket has a token again. So a partition that sends in a
+ * loop costs the receiver a bounded number of interrupts a second.
  */
 #ifndef HV_EVENT_H
 #define HV_EVENT_H
@@ -11,6 +16,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "hv/rate_limit.h"
 #include "include/bulkhead/hypercall.h"
 
 struct partition;
@@ -28,7 +34,28 @@ struct event_port {
 
 struct event_table {
     struct event_port ports[HC_EVENT_PORTS];
+    struct rate_limit sends;
+    volatile uint64_t deferred;   /* bit n: a send on port n waits for a token */
+    volatile uint64_t release_at; /* TSC at which the bucket has one again */
 };
+
+/* Sends a partition may make in a burst, and a second after that. A
+ * backend needs one event per batch it takes (the pv console asks for one
+ * only when it waits), so the burst covers every exchange the pv guests
+ * make and the rate is far above what any of them needs; yet the receiver
+ * of a partition that sends in a loop spends only a few percent of its CPU
+ * on the interrupts (a few thousand instructions each). */
+#define EVENT_SENDS_BURST      1024
+#define EVENT_SENDS_PER_SECOND 2000
+
+/* Sets up the partition's bucket; the privileged partition's sends are not
+ * limited (it serves the others). */
+void event_limit_sends(struct partition *p, uint64_t tsc_hz);
+
+/* The TSC at which the partition's kept sends may go out, 0 if none waits;
+ * its vCPUs call event_release_deferred() on their way into the guest. */
+uint64_t event_deferred_deadline(const struct partition *p);
+void event_release_deferred(struct partition *p, uint64_t now);
 
 int64_t event_bind(struct partition *self, unsigned vcpu, uint64_t vector, uint64_t peer_id);
 int64_t event_connect(struct partition *self, unsigned vcpu, uint64_t peer_id, uint64_t peer_port,

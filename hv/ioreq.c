@@ -267,6 +267,13 @@ void ioreq_trace_server_woken(uint64_t asleep_since)
     spin_unlock(&server.lock);
 }
 
+bool ioreq_claims_made(void)
+{
+    return __atomic_load_n(&server.claim_count, __ATOMIC_ACQUIRE) +
+               __atomic_load_n(&server.mmio_claim_count, __ATOMIC_ACQUIRE) !=
+           0;
+}
+
 /* Whether a server registered and has not gone for good. */
 static bool serving(void)
 {

@@ -59,6 +59,8 @@ static inline void ioreq_server_poll(const struct vcpu *v)
  * returned for requests; those posted while it slept are stamped woken. */
 void ioreq_trace_server_woken(uint64_t asleep_since);
 int64_t ioreq_claim_mmio(struct partition *caller, uint64_t base, uint64_t length, uint64_t flags);
+/* Whether the server has claimed any range yet. */
+bool ioreq_claims_made(void);
 
 /* Claims lie below the largest guest-physical address EPT can map. */
 #define IOREQ_MMIO_LIMIT (1ull << 48)

@@ -10,8 +10,10 @@
 #include "hv/spinlock.h"
 
 /* Room for the summary line with eight partitions of long names. */
-#define LOG_LINE_MAX 768
-#define NO_OWNER     (-1)
+#define LOG_LINE_MAX       768
+#define NO_OWNER           (-1)
+#define UART_FIFO_BYTES    16
+#define SERIAL_STALL_POLLS 100000 /* a FIFO's 16 bytes take 1.4 ms at 115200 baud */
 
 static uint16_t serial_port;
 static struct fbcon *framebuffer;
@@ -27,6 +29,13 @@ static uint64_t printed;
  * fault report goes into its report too; NO_OWNER when none does. */
 static struct crash_page *crash_page;
 static int reporting_cpu = NO_OWNER;
+/* The serial prints the ring behind the writers: `serial_sent` is how far
+ * it has got. While partitions run, whoever finds the UART's FIFO empty
+ * refills it (serial_lock: one CPU at a time, the others go on); before,
+ * after, and once the hypervisor faults, every line goes out at once. */
+static struct spinlock serial_lock;
+static volatile uint64_t serial_sent;
+static volatile bool serial_synchronous = true;
 
 void log_use_serial(uint16_t port)
 {
@@ -68,22 +77,140 @@ static void keep_in_crash_page(const char *line, size_t len)
         crash_page_append_report(crash_page, line, len);
 }
 
+static bool serial_active(void)
+{
+    return serial_port && !console_owner;
+}
+
+/* Under the log lock: the next bytes the serial owes, up to `max`; bytes the
+ * ring has overwritten meanwhile are skipped. */
+static unsigned serial_owed(char *to, unsigned max)
+{
+    uint64_t start;
+    unsigned count = (unsigned)log_ring_read(&ring, serial_sent, to, max, &start);
+
+    serial_sent = start;
+    return count;
+}
+
+/* Under the log lock: as much as the UART's FIFO takes now, without
+ * waiting; false when nothing went out. */
+static bool serial_feed(void)
+{
+    char chunk[UART_FIFO_BYTES];
+    unsigned count = serial_active() ? serial_owed(chunk, sizeof(chunk)) : 0;
+    unsigned taken = count ? uart16550_write_ready(serial_port, chunk, count) : 0;
+
+    serial_sent += taken;
+    return taken != 0;
+}
+
+/* Under the log lock: polls the UART until the serial owes at most `keep`
+ * bytes. A UART that takes nothing for SERIAL_STALL_POLLS polls is wedged:
+ * what it owes is dropped rather than the hypervisor hung. */
+static void serial_catch_up(uint64_t keep)
+{
+    unsigned stalls = 0;
+
+    while (serial_active() && ring.end - serial_sent > keep) {
+        if (serial_feed()) {
+            stalls = 0;
+        } else if (++stalls > SERIAL_STALL_POLLS) {
+            serial_sent = ring.end;
+        } else {
+            spin_relax();
+        }
+    }
+}
+
+/* Under the log lock: one whole line goes into the ring (never over bytes
+ * the serial has still to print), then to the serial when it is
+ * synchronous, and to the framebuffer. */
+static void log_put(const char *line, size_t len, bool synchronous)
+{
+    serial_catch_up(LOG_RING_SIZE - len);
+    log_ring_append(&ring, line, len);
+    keep_in_crash_page(line, len);
+    if (synchronous || serial_synchronous)
+        serial_catch_up(0);
+    if (framebuffer)
+        fbcon_write(framebuffer, line, (unsigned)len);
+}
+
+static size_t log_format(char *line, const char *prefix, const char *fmt, va_list args)
+{
+    size_t len = format(line, LOG_LINE_MAX, "bulkhead: %s", prefix);
+
+    len += format_v(line + len, LOG_LINE_MAX - len - 1, fmt, args);
+    line[len++] = '\n';
+    return len;
+}
+
+/* Errors go out at once: the machine may not get further than them. */
 static void log_emit(const char *prefix, const char *fmt, va_list args)
 {
     char line[LOG_LINE_MAX];
-    size_t len = format(line, sizeof(line), "bulkhead: %s", prefix);
-
-    len += format_v(line + len, sizeof(line) - len - 1, fmt, args);
-    line[len++] = '\n';
-
+    size_t len = log_format(line, prefix, fmt, args);
     bool acquired = log_acquire();
-    log_ring_append(&ring, line, len);
-    keep_in_crash_page(line, len);
-    if (serial_port && !console_owner)
-        uart16550_write(serial_port, line, (unsigned)len);
-    if (framebuffer)
-        fbcon_write(framebuffer, line, (unsigned)len);
+
+    log_put(line, len, *prefix != '\0');
     log_release(acquired);
+    log_drain_serial();
+}
+
+void log_drain_serial(void)
+{
+    if (!log_serial_owes() || !spin_try_lock(&serial_lock))
+        return;
+    bool acquired = log_acquire();
+    while (serial_feed())
+        ;
+    log_release(acquired);
+    spin_unlock(&serial_lock);
+}
+
+bool log_serial_owes(void)
+{
+    return serial_active() && serial_sent != ring.end;
+}
+
+void log_serial_asynchronous(bool asynchronous)
+{
+    bool acquired = log_acquire();
+
+    serial_synchronous = !asynchronous;
+    if (!asynchronous)
+        serial_catch_up(0);
+    log_release(acquired);
+}
+
+static void log_console_emit(uint64_t *last_end, bool *kept, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+static void log_console_emit(uint64_t *last_end, bool *kept, const char *fmt, ...)
+{
+    char line[LOG_LINE_MAX];
+    va_list args;
+
+    va_start(args, fmt);
+    size_t len = log_format(line, "", fmt, args);
+    va_end(args);
+    bool acquired = log_acquire();
+    *kept = !last_end || !serial_active() || *last_end <= serial_sent + LOG_CONSOLE_BACKLOG;
+    if (*kept)
+        log_put(line, len, false);
+    if (*kept && last_end)
+        *last_end = ring.end;
+    log_release(acquired);
+    log_drain_serial();
+}
+
+bool log_console_line(uint64_t *last_end, const char *name, const char *text)
+{
+    bool kept;
+
+    log_console_emit(last_end, &kept, "[%s] %s", name, text);
+    return kept;
 }
 
 void log_line(const char *fmt, ...)
@@ -129,7 +256,7 @@ bool log_hand_over_console(const void *owner, uint64_t *from)
 
     if (taken) {
         console_owner = owner;
-        printed = ring.end;
+        printed = serial_sent; /* what the serial had not printed yet, the owner does */
         *from = printed;
     }
     log_release(acquired);
@@ -138,20 +265,6 @@ bool log_hand_over_console(const void *owner, uint64_t *from)
 
 /* What the owner had not read yet goes out straight, so nothing it left
  * behind is lost (unless the ring overwrote it meanwhile). */
-static void print_unread(void)
-{
-    char chunk[256];
-    uint64_t start;
-
-    for (;;) {
-        uint64_t count = log_ring_read(&ring, printed, chunk, sizeof(chunk), &start);
-        if (!count)
-            break;
-        uart16550_write(serial_port, chunk, (unsigned)count);
-        printed = start + count;
-    }
-}
-
 bool log_take_back_console(const void *owner)
 {
     bool acquired = log_acquire();
@@ -159,8 +272,8 @@ bool log_take_back_console(const void *owner)
 
     if (taken) {
         console_owner = 0;
-        if (serial_port)
-            print_unread();
+        serial_sent = printed;
+        serial_catch_up(0);
     }
     log_release(acquired);
     return taken;
@@ -189,6 +302,10 @@ void log_fault_report_begin(void)
     /* The first fault is the one worth reading: later ones follow from it. */
     if (crash_page && crash_page->state == CRASH_PAGE_RUNNING && reporting_cpu == NO_OWNER)
         reporting_cpu = (int)arch_cpu_index();
+    /* The report goes out line by line, polling, whoever was feeding the
+     * serial: that may be the CPU that faulted. */
+    serial_synchronous = true;
+    serial_catch_up(0);
     log_release(acquired);
 }
 
@@ -209,5 +326,7 @@ void log_ended_cleanly(void)
 
     if (crash_page && crash_page->state == CRASH_PAGE_RUNNING)
         crash_page_set_state(crash_page, CRASH_PAGE_CLEAN);
+    serial_synchronous = true; /* the last lines before the end must get out */
+    serial_catch_up(0);
     log_release(acquired);
 }

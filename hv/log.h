@@ -3,6 +3,13 @@
  * framebuffer console from the first line on, prefixed "bulkhead: ", and into
  * the log ring (hv/log_ring.h), which the privileged partition can read.
  * Lines from different CPUs never interleave.
+ *
+ * While partitions run, the serial prints the ring behind the writers: a
+ * line is appended and the writer goes on; whichever CPU finds the UART's
+ * FIFO empty (a writer, the boot CPU waiting for the partitions, an idle
+ * CPU) refills it without waiting. A writer waits only when the serial
+ * still owes the ring's whole size. Errors, a fault's report and the last
+ * lines before power-off go out at once, polling.
  */
 #ifndef HV_LOG_H
 #define HV_LOG_H
@@ -11,6 +18,7 @@
 #include <stdint.h>
 
 #include "drivers/fbcon.h"
+#include "hv/log_ring.h"
 
 void log_use_serial(uint16_t port);
 void log_use_framebuffer(struct fbcon *console);
@@ -19,6 +27,25 @@ void log_use_framebuffer(struct fbcon *console);
 void log_line(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* "bulkhead: error: ..." */
 void log_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* A line of a partition's console, "[name] text". Dropped (false) while
+ * the serial still has more than LOG_CONSOLE_BACKLOG bytes to print before
+ * the end of that partition's previous line (*last_end, updated), so that
+ * one partition printing without pause cannot fill the serial's backlog
+ * and hold up everyone else's lines. It is a third of the ring: lines of
+ * two such partitions and everyone else's still fit, and no test guest
+ * prints that much at once. last_end 0: never dropped. */
+#define LOG_CONSOLE_BACKLOG (LOG_RING_SIZE / 3)
+bool log_console_line(uint64_t *last_end, const char *name, const char *text);
+
+/* Feeds the UART what its FIFO takes now, unless another CPU is doing so;
+ * log_serial_owes() says whether there is anything to feed. */
+void log_drain_serial(void);
+bool log_serial_owes(void);
+
+/* From true (partitions run) to false, each line goes out at once again,
+ * and what the serial owed goes out first. */
+void log_serial_asynchronous(bool asynchronous);
 
 /* HC_LOG_READ: up to `length` bytes of the ring from stream position
  * `cursor` (or from the oldest byte held, if that is newer); *start is the

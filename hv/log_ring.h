@@ -11,7 +11,8 @@
 
 #include <stdint.h>
 
-#define LOG_RING_SIZE (16u * 1024)
+/* Room for the serial's backlog of a few seconds' flood (hv/log.h). */
+#define LOG_RING_SIZE (64u * 1024)
 
 struct log_ring {
     char bytes[LOG_RING_SIZE];

@@ -135,6 +135,7 @@ static void run_vcpu(struct partition *p, struct vcpu *v)
 
 static void report_end(struct partition *p, const struct vcpu *v)
 {
+    partition_console_report_dropped(p);
     if (p->state == PARTITION_CRASHED)
         log_line("partition %s: crashed", p->config->name);
     else if (p->has_exit_status)
@@ -297,9 +298,33 @@ static void release_waiters(const struct partition *p)
 
 /* The boot vCPU's CPU owns the partition's life: its runs, and between
  * them the commands of the privileged partition. */
+static bool privileged_partition_running(void)
+{
+    for (unsigned i = 0; i < partition_count; i++) {
+        if (partitions[i].config->privileged && !partitions[i].finished)
+            return true;
+    }
+    return false;
+}
+
+/* A full partition that names dom0's models starts once the I/O server has
+ * claimed them: its first access must reach the model, not the empty bus
+ * (the log no longer slows the other CPUs' start enough to hide that). */
+static void wait_for_io_server(const struct partition *p)
+{
+    if (!p->config->emulated_count)
+        return;
+    while (!ioreq_claims_made() && privileged_partition_running() && !p->stopping) {
+        log_drain_serial();
+        spin_relax();
+    }
+}
+
 static void run_boot_vcpu(struct partition *p, struct vcpu *v)
 {
     enum partition_command command = PARTITION_COMMAND_NONE;
+
+    wait_for_io_server(p);
 
     for (;;) {
         if (command != PARTITION_COMMAND_NONE && !prepare_new_run(p)) {
@@ -409,6 +434,8 @@ bool partitions_create(const struct config *config, const struct boot_info *boot
     for (unsigned i = 0; i < config->partition_count; i++) {
         if (!create_one(&partitions[i], i + 1, &config->partitions[i], boot))
             return false;
+        event_limit_sends(&partitions[i], tsc_hz);
+        partition_limit_console(&partitions[i], tsc_hz);
         create_vcpus(&partitions[i]);
     }
     partition_count = config->partition_count;
@@ -431,8 +458,10 @@ void partitions_run_on_this_cpu(unsigned cpu)
 
 void partitions_wait(void)
 {
-    while (__atomic_load_n(&partitions_active, __ATOMIC_ACQUIRE))
+    while (__atomic_load_n(&partitions_active, __ATOMIC_ACQUIRE)) {
+        log_drain_serial();
         spin_relax();
+    }
 }
 
 const struct partition *partition_at(unsigned index)

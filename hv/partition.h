@@ -19,6 +19,7 @@
 #include "hv/grant.h"
 #include "include/bulkhead/guest_abi.h"
 #include "hv/guest_memory.h"
+#include "hv/rate_limit.h"
 #include "hv/spinlock.h"
 #include "hv/vcpu.h"
 
@@ -38,7 +39,15 @@ enum partition_command {
 };
 
 #define PARTITION_CONSOLE_LINE 160
-#define PARTITION_MAX_RESTARTS 3
+
+/* What a partition may print through the hypervisor's console (HC_CONSOLE_WRITE,
+ * the debug console port): a burst above the most any test guest prints at
+ * once (about 7 KiB), and three times what a 115200-baud line carries; the
+ * rest is dropped and counted. The privileged partition prints the others'
+ * rings: it is not limited. */
+#define CONSOLE_BURST_BYTES      (16u * 1024)
+#define CONSOLE_BYTES_PER_SECOND (32u * 1024)
+#define PARTITION_MAX_RESTARTS   3
 
 struct partition {
     unsigned id;
@@ -74,6 +83,10 @@ struct partition {
     struct spinlock console_lock;
     char console_line[PARTITION_CONSOLE_LINE + 1];
     unsigned console_len;
+    struct rate_limit console_limit;   /* CONSOLE_* below */
+    uint64_t console_last_end;         /* see log_console_line() */
+    uint64_t console_dropped;          /* bytes, since the count was last printed */
+    uint64_t console_dropped_reported; /* TSC of that */
     /* Devices it owns (config `devices`), as its boot-info page lists them. */
     uint32_t device_count;
     struct guest_device devices[GUEST_MAX_DEVICES];
@@ -206,6 +219,10 @@ bool partition_describe(uint64_t id, struct hc_partition_entry *entry);
 int64_t partition_set_timer(struct partition *p, uint64_t tsc_deadline, uint64_t port);
 /* Prints text on the partition's console, a line at a time. */
 void partition_console_write(struct partition *p, const char *text, unsigned length);
+/* Sets up its console's bucket (CONSOLE_*), and prints how many bytes it
+ * dropped since the count was last printed (when its run ends). */
+void partition_limit_console(struct partition *p, uint64_t tsc_hz);
+void partition_console_report_dropped(struct partition *p);
 
 /* Commands of the privileged partition; return 0 or an HC_E* error. */
 int64_t partition_command(struct partition *target, enum partition_command command);

@@ -50,7 +50,9 @@ static uint64_t next_deadline(const struct vcpu *v)
 {
     const struct partition *p = v->partition;
 
-    return earliest(earliest(p->deadline_tsc, arch_vcpu_timer_deadline(v)), p->timer_deadline);
+    uint64_t partition = earliest(p->timer_deadline, event_deferred_deadline(p));
+
+    return earliest(earliest(p->deadline_tsc, arch_vcpu_timer_deadline(v)), partition);
 }
 
 /* HC_TIMER_SET's one-shot timer: whichever vCPU sees it due fires it once. */
@@ -84,6 +86,7 @@ static bool vcpu_may_run(struct vcpu *v, uint64_t now)
     }
     arch_vcpu_timer_tick(v, now);
     fire_partition_timer(v->partition, now);
+    event_release_deferred(v->partition, now);
     partition_vcpu_flush_ept(v);
     return true;
 }
@@ -149,11 +152,49 @@ int partition_vcpu_wait(struct vcpu *v)
     return partition_vcpu_block(v, 0);
 }
 
+void partition_limit_console(struct partition *p, uint64_t tsc_hz)
+{
+    if (!partition_is_privileged(p))
+        rate_limit_init(&p->console_limit, CONSOLE_BYTES_PER_SECOND, CONSOLE_BURST_BYTES, tsc_hz);
+}
+
+/* Under the console lock. */
+static void report_dropped(struct partition *p)
+{
+    if (!p->console_dropped)
+        return;
+    p->console_dropped_reported = arch_read_tsc();
+    log_line("[%s] (%llu bytes of console output dropped)", p->config->name,
+             (unsigned long long)p->console_dropped);
+    p->console_dropped = 0;
+}
+
+void partition_console_report_dropped(struct partition *p)
+{
+    spin_lock(&p->console_lock);
+    report_dropped(p);
+    spin_unlock(&p->console_lock);
+}
+
+/* A line past the partition's bucket or its share of the serial's backlog
+ * is dropped and counted (the privileged partition, which prints the
+ * others' rings, has neither); the count is printed before the next line that
+ * gets through, and when the run ends. */
 static void console_flush(struct partition *p)
 {
+    unsigned bytes = p->console_len + 1; /* with its newline */
+
     p->console_line[p->console_len] = '\0';
-    log_line("[%s] %s", p->config->name, p->console_line);
     p->console_len = 0;
+    if (!rate_limit_take(&p->console_limit, arch_read_tsc(), bytes) ||
+        !log_console_line(partition_is_privileged(p) ? 0 : &p->console_last_end, p->config->name,
+                          p->console_line)) {
+        p->console_dropped += bytes;
+        return;
+    }
+    /* At most once a second while it goes on: the count takes room too. */
+    if (arch_read_tsc() - p->console_dropped_reported >= partition_tsc_hz())
+        report_dropped(p);
 }
 
 /* Lines, not bytes, reach the log, so partitions never interleave within

@@ -105,7 +105,7 @@ void partition_deliver_interrupt(struct partition *p, unsigned vcpu, uint8_t vec
 
     if (!v)
         return;
-    arch_vcpu_raise(v, vector);
-    if (v->cpu_index != arch_cpu_index())
+    /* A flood of sends to one vector costs its CPU one exit, not one each. */
+    if (arch_vcpu_raise(v, vector) && v->cpu_index != arch_cpu_index())
         arch_vcpu_kick(v);
 }

@@ -49,12 +49,14 @@ UNIT_SOURCES_x86_decode := arch/x86_64/x86_decode.c
 UNIT_SOURCES_guest_paging := arch/x86_64/guest_paging.c hv/guest_memory.c
 UNIT_SOURCES_hypercall := tests/hypercall_world.c hv/hypercall.c hv/event.c hv/grant.c \
                           hv/guest_memory.c hv/partition_info.c hv/ioreq.c hv/ioreq_posted.c hv/ioreq_poll.c hv/console_server.c hv/log_ring.c lib/format.c \
-                          hv/device_irq.c hv/device_model.c $(CONFIG_SOURCES)
+                          hv/device_irq.c hv/device_model.c hv/rate_limit.c $(CONFIG_SOURCES)
 UNIT_SOURCES_hypercall_log := $(UNIT_SOURCES_hypercall)
 UNIT_SOURCES_ioreq := $(UNIT_SOURCES_hypercall)
 UNIT_SOURCES_hypercall_irq := $(UNIT_SOURCES_hypercall)
+UNIT_SOURCES_hypercall_flood := $(UNIT_SOURCES_hypercall)
 UNIT_SOURCES_guest_memory := hv/guest_memory.c
 UNIT_SOURCES_log_ring := hv/log_ring.c
+UNIT_SOURCES_rate_limit := hv/rate_limit.c
 UNIT_SOURCES_crash_page := lib/crash_page.c
 UNIT_SOURCES_survey_config := lib/survey_config.c lib/format.c $(CONFIG_SOURCES)
 UNIT_SOURCES_string_io := arch/x86_64/string_io.c

@@ -16,7 +16,12 @@
 #     through the PV console ring dom0 serves (a 64-byte line and a single byte, each with its
 #     event, guests/bench-pvcon), in config/bench-console.cfg;
 #   - a log line drawn by dom0 on the framebuffer it owns (800x600, Bochs's
-#     Cirrus card), config/bench-screen.cfg.
+#     Cirrus card), config/bench-screen.cfg;
+#   - a line a full guest prints through dom0's 16550 model, quiet
+#     (config/bench-flood-quiet.cfg) and while two pv partitions flood dom0
+#     with events and the hypervisor with console lines
+#     (config/bench-flood.cfg), as guests/uart-lines measures it, and the
+#     console output the flood had dropped.
 #
 #   - the steps of one I/O request dom0's model answers (exit, posted,
 #     dom0 woken, answered, vCPU running, VM entry), with dom0 awake and
@@ -80,6 +85,8 @@ image_for console "$root/config/bench-console.cfg"
 image_for screen "$root/config/bench-screen.cfg"
 image_for console-trace "$root/config/bench-console.cfg" "$trace_core"
 image_for console-poll "$root/config/bench-console-poll.cfg"
+image_for flood-quiet "$root/config/bench-flood-quiet.cfg"
+image_for flood "$root/config/bench-flood.cfg"
 {
     echo "Bulkhead benchmarks ($(date -u +%Y-%m-%d), Bochs $(dpkg-query -W -f='${Version}' bochs 2>/dev/null))"
     row "core image file (bulkhead.elf)" "$(stat -c %s "$core")" bytes
@@ -146,4 +153,13 @@ image_for console-poll "$root/config/bench-console-poll.cfg"
     log=$out/screen-1cpu.log
     row "dom0 screen: log line drawn, 800x600 (scrolls incl.)" \
         "$(figure "$log" 's/.*dom0: framebuffer: drew [0-9]+ lines of the log in [0-9]+ ticks \(([0-9]+) a line\).*/\1/p')" ticks
+    uart_line='s/.*uart-lines: bench ([0-9]+) ticks a line over [0-9]+ lines.*/\1/p'
+    boot flood-quiet 2 >/dev/null
+    row "full guest's line via dom0's 16550, quiet" "$(figure "$out/flood-quiet-2cpu.log" "$uart_line")" ticks
+    boot flood 4 >/dev/null
+    log=$out/flood-4cpu.log
+    row "full guest's line via dom0's 16550, 2 pv partitions flooding" "$(figure "$log" "$uart_line")" ticks
+    row "console output the flood had dropped (both partitions)" \
+        "$(sed -nE 's/.*\[flood[12]\] \(([0-9]+) bytes of console output dropped\).*/\1/p' "$log" |
+            awk '{ sum += $1 } END { print sum + 0 }')" bytes
 } | tee "$report"

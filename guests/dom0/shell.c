@@ -86,7 +86,9 @@ static void wait_for(const char *name, const char *state)
     uint64_t give_up = tsc_after(WAIT_POLLS * WAIT_POLL_TICKS);
 
     while (cpu_rdtsc_ordered() < give_up) {
-        if (find(name, &p) && is_word(state_name(p.state), state)) {
+        bool found = find(name, &p);
+        /* A destroyed partition leaves the list. */
+        if (found ? is_word(state_name(p.state), state) : is_word(state, "destroyed")) {
             printf("dom0: %s is %s\n", name, state);
             return;
         }

@@ -280,6 +280,19 @@ Test(vapic, nothing_pending_while_software_disabled)
     cr_assert_eq(vapic_pending(&apic), 0x80);
 }
 
+/* A second request for a vector still in IRR merges with the first, and says
+ * so: the sender does not need to kick the vCPU again. */
+Test(vapic, accept_says_whether_the_vector_was_new)
+{
+    enable();
+    cr_assert(vapic_accept(&apic, 0x51));
+    cr_assert_not(vapic_accept(&apic, 0x51));
+    cr_assert(vapic_accept(&apic, 0x52));
+    vapic_deliver(&apic, 0x51);
+    cr_assert(vapic_accept(&apic, 0x51), "in service, no longer requested");
+    cr_assert_not(vapic_accept(&apic, 0x05), "an illegal vector is never pending");
+}
+
 Test(vapic, eoi_retires_in_priority_order)
 {
     enable();

@@ -81,10 +81,12 @@ bool arch_partition_register_platform(struct partition *p)
     return fits;
 }
 
-void arch_vcpu_raise(struct vcpu *v, uint8_t vector)
+bool arch_vcpu_raise(struct vcpu *v, uint8_t vector)
 {
-    vapic_accept(&v->arch.apic, vector);
+    bool newly = vapic_accept(&v->arch.apic, vector);
+
     vcpu_note_work(v);
+    return newly;
 }
 
 void arch_vcpu_raise_nmi(struct vcpu *v)

@@ -98,11 +98,11 @@ static void latch_errors(struct vapic *apic)
 
 /* ---- interrupt acceptance and priority ----------------------------------- */
 
-static void accept_vector(struct vapic *apic, uint8_t vector, bool level)
+static bool accept_vector(struct vapic *apic, uint8_t vector, bool level)
 {
     if (vector < VAPIC_FIRST_LEGAL_VECTOR) {
         record_error(apic, VAPIC_ESR_RECEIVE_ILLEGAL_VECTOR);
-        return;
+        return false;
     }
     /* TMR first, so whoever sees the IRR bit also sees the trigger mode
      * that came with it (11.8.4). */
@@ -110,12 +110,14 @@ static void accept_vector(struct vapic *apic, uint8_t vector, bool level)
         __atomic_fetch_or(&apic->tmr[vector / 32], vector_bit(vector), __ATOMIC_RELEASE);
     else
         __atomic_fetch_and(&apic->tmr[vector / 32], ~vector_bit(vector), __ATOMIC_RELEASE);
-    __atomic_fetch_or(&apic->irr[vector / 32], vector_bit(vector), __ATOMIC_RELEASE);
+    uint32_t before =
+        __atomic_fetch_or(&apic->irr[vector / 32], vector_bit(vector), __ATOMIC_RELEASE);
+    return !(before & vector_bit(vector));
 }
 
-void vapic_accept(struct vapic *apic, uint8_t vector)
+bool vapic_accept(struct vapic *apic, uint8_t vector)
 {
-    accept_vector(apic, vector, false);
+    return accept_vector(apic, vector, false);
 }
 
 void vapic_accept_level(struct vapic *apic, uint8_t vector)

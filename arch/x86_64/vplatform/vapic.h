@@ -145,8 +145,9 @@ bool vapic_write_tsc_deadline(struct vapic *apic, uint64_t value);
 
 /* Sets the IRR bit for an edge-triggered interrupt; callable from any CPU.
  * Vectors 0-15 are illegal: they set "receive illegal vector" in ESR and are
- * dropped. */
-void vapic_accept(struct vapic *apic, uint8_t vector);
+ * dropped. Returns whether the vector was not requested already: only then
+ * does anyone need telling. */
+bool vapic_accept(struct vapic *apic, uint8_t vector);
 
 /* Whether any interrupt is requested at all (IRR not empty). */
 static inline bool vapic_requested(const struct vapic *apic)

@@ -8,7 +8,7 @@ CPUS=2
 
 prepare() {
     config_with_partitions <<CFG
-$(dom0_partition 'time_limit = 120' 'script = list; stats spin; stop spin; wait spin stopped; start spin; wait spin running; restart spin; destroy spin; stop nobody; frobnicate; list')
+$(dom0_partition 'time_limit = 120' 'script = list; stats spin; stop spin; wait spin stopped; start spin; wait spin running; restart spin; destroy spin; wait spin destroyed; stop nobody; frobnicate; list')
 
 [partition spin]
 cpus = 1
@@ -32,6 +32,7 @@ check() {
     expect_line "bulkhead: [dom0] dom0: restart spin: ok"
     expect_line "bulkhead: [dom0] dom0: destroy spin: ok"
     expect_line "bulkhead: partition spin: destroyed, 4 MiB returned"
+    expect_line "bulkhead: [dom0] dom0: spin is destroyed"
     expect_line "bulkhead: [dom0] dom0: no partition nobody"
     expect_line "bulkhead: [dom0] dom0: unknown command 'frobnicate'"
     expect_count '^bulkhead: \[dom0\] dom0: partition [0-9]+ ' 3
