@@ -5,36 +5,17 @@
 EMU=bochs
 CPUS=4
 
+# The four partitions, one per CPU, each NAME:CPU.
+race_partitions() {
+    local p
+    for p in a1:0 a2:1 b1:2 b2:3; do
+        printf '[partition %s]\ncpus = %s\nmemory = 4M\nimage = grant-race.elf\nmode = pv\ntime_limit = 200\n\n' \
+            "${p%:*}" "${p#*:}"
+    done
+}
+
 prepare() {
-    config_with_partitions <<'CFG'
-[partition a1]
-cpus = 0
-memory = 4M
-image = grant-race.elf
-mode = pv
-time_limit = 200
-
-[partition a2]
-cpus = 1
-memory = 4M
-image = grant-race.elf
-mode = pv
-time_limit = 200
-
-[partition b1]
-cpus = 2
-memory = 4M
-image = grant-race.elf
-mode = pv
-time_limit = 200
-
-[partition b2]
-cpus = 3
-memory = 4M
-image = grant-race.elf
-mode = pv
-time_limit = 200
-CFG
+    config_with_partitions < <(race_partitions)
 }
 
 check() {
