@@ -154,8 +154,10 @@ image_for flood "$root/config/bench-flood.cfg"
     row "dom0 screen: log line drawn, 800x600 (scrolls incl.)" \
         "$(figure "$log" 's/.*dom0: framebuffer: drew [0-9]+ lines of the log in [0-9]+ ticks \(([0-9]+) a line\).*/\1/p')" ticks
     uart_line='s/.*uart-lines: bench ([0-9]+) ticks a line over [0-9]+ lines.*/\1/p'
-    boot flood-quiet 2 >/dev/null
-    row "full guest's line via dom0's 16550, quiet" "$(figure "$out/flood-quiet-2cpu.log" "$uart_line")" ticks
+    # Four CPUs both times: under Bochs a line's ticks depend on how many
+    # CPUs step in lockstep, so only the flood differs.
+    boot flood-quiet 4 >/dev/null
+    row "full guest's line via dom0's 16550, quiet" "$(figure "$out/flood-quiet-4cpu.log" "$uart_line")" ticks
     boot flood 4 >/dev/null
     log=$out/flood-4cpu.log
     row "full guest's line via dom0's 16550, 2 pv partitions flooding" "$(figure "$log" "$uart_line")" ticks
