@@ -6,9 +6,9 @@
  *
  * While partitions run, the serial prints the ring behind the writers: a
  * line is appended and the writer goes on; whichever CPU finds the UART's
- * FIFO empty (a writer, the boot CPU waiting for the partitions, an idle
- * CPU) refills it without waiting. A writer waits only when the serial
- * still owes the ring's whole size. Errors, a fault's report and the last
+ * FIFO empty (a writer, the boot CPU waiting for the partitions, a vCPU
+ * asleep, an idle CPU) refills it without waiting. A writer waits only when
+ * the serial still owes the ring's whole size. Errors, a fault's report and the last
  * lines before power-off go out at once, polling.
  */
 #ifndef HV_LOG_H
