@@ -141,14 +141,6 @@ bool cpu_read_msr_safe(uint32_t msr, uint64_t *value)
     return true;
 }
 
-/* Nothing on the exit path writes the host's MSRs for a guest, guarded or
- * not. */
-bool cpu_write_msr_safe(uint32_t msr, uint64_t value)
-{
-    cpu_write_msr(msr, value);
-    return false;
-}
-
 /* Nothing on the exit path writes the real CPU's MSRs for a guest. */
 void cpu_write_msr(uint32_t msr, uint64_t value)
 {

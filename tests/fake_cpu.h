@@ -18,20 +18,19 @@
 
 /* The real wrappers under other names, so the real headers still compile
  * (and give their constants) while the names below reach the fakes. */
-#define cpu_cpuid          real_cpu_cpuid
-#define cpu_read_msr       real_cpu_read_msr
-#define cpu_write_msr      real_cpu_write_msr
-#define cpu_write_cr2      real_cpu_write_cr2
-#define cpu_read_cr2       real_cpu_read_cr2
-#define cpu_xsetbv         real_cpu_xsetbv
-#define cpu_read_msr_safe  real_cpu_read_msr_safe
-#define cpu_write_msr_safe real_cpu_write_msr_safe
-#define cpu_xsetbv_safe    real_cpu_xsetbv_safe
-#define cpu_xgetbv         real_cpu_xgetbv
-#define cpu_wbinvd         real_cpu_wbinvd
-#define cpu_invd           real_cpu_invd
-#define vmcs_read          real_vmcs_read
-#define vmcs_write         real_vmcs_write
+#define cpu_cpuid         real_cpu_cpuid
+#define cpu_read_msr      real_cpu_read_msr
+#define cpu_write_msr     real_cpu_write_msr
+#define cpu_write_cr2     real_cpu_write_cr2
+#define cpu_read_cr2      real_cpu_read_cr2
+#define cpu_xsetbv        real_cpu_xsetbv
+#define cpu_read_msr_safe real_cpu_read_msr_safe
+#define cpu_xsetbv_safe   real_cpu_xsetbv_safe
+#define cpu_xgetbv        real_cpu_xgetbv
+#define cpu_wbinvd        real_cpu_wbinvd
+#define cpu_invd          real_cpu_invd
+#define vmcs_read         real_vmcs_read
+#define vmcs_write        real_vmcs_write
 #include "arch/x86_64/cpu.h"
 #include "arch/x86_64/vmx_ops.h"
 #undef cpu_cpuid
@@ -41,7 +40,6 @@
 #undef cpu_read_cr2
 #undef cpu_xsetbv
 #undef cpu_read_msr_safe
-#undef cpu_write_msr_safe
 #undef cpu_xsetbv_safe
 #undef cpu_xgetbv
 #undef cpu_wbinvd
@@ -58,7 +56,6 @@ void cpu_xsetbv(uint32_t index, uint64_t value);
 /* The fault-tolerant forms: what the host refuses is a false return (the
  * #GP the hypervisor catches), not a fault of the test. */
 bool cpu_read_msr_safe(uint32_t msr, uint64_t *value);
-bool cpu_write_msr_safe(uint32_t msr, uint64_t value);
 bool cpu_xsetbv_safe(uint32_t index, uint64_t value);
 uint64_t cpu_xgetbv(uint32_t index);
 void cpu_wbinvd(void);

@@ -62,19 +62,6 @@ static inline bool cpu_read_msr_safe(uint32_t msr, uint64_t *value)
     return done;
 }
 
-static inline bool cpu_write_msr_safe(uint32_t msr, uint64_t value)
-{
-    uint8_t done = 0;
-
-    __asm__ volatile("1: wrmsr\n\t"
-                     "movb $1, %0\n\t"
-                     "2:\n\t" CPU_FAULT_FIXUP("1b", "2b")
-                     : "+r"(done)
-                     : "c"(msr), "a"((uint32_t)value), "d"((uint32_t)(value >> 32))
-                     : "memory");
-    return done;
-}
-
 #define CPU_CR_ACCESSORS(n)                                                                        \
     static inline uint64_t cpu_read_cr##n(void)                                                    \
     {                                                                                              \

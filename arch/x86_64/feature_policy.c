@@ -97,8 +97,33 @@ static void clear_bits(struct cpuid_regs *r, enum cpuid_register reg, uint32_t b
     }
 }
 
+/* Whether any row names the leaf. The CPUID exit is on the fast path and
+ * most leaves have no row: their answer skips the walk. The list is made
+ * from the table on first use; every CPU makes the same one. */
+static bool leaf_has_rows(uint32_t leaf)
+{
+    static uint32_t leaves[TABLE_ROWS];
+    static unsigned leaf_count;
+    unsigned count = __atomic_load_n(&leaf_count, __ATOMIC_ACQUIRE);
+
+    if (!count) {
+        for (unsigned i = 0; i < TABLE_ROWS; i++) {
+            if (!count || leaves[count - 1] != table[i].leaf)
+                leaves[count++] = table[i].leaf;
+        }
+        __atomic_store_n(&leaf_count, count, __ATOMIC_RELEASE);
+    }
+    for (unsigned i = 0; i < count; i++) {
+        if (leaves[i] == leaf)
+            return true;
+    }
+    return false;
+}
+
 void feature_policy_cpuid(uint32_t leaf, uint32_t subleaf, struct cpuid_regs *r)
 {
+    if (!leaf_has_rows(leaf))
+        return;
     for (unsigned i = 0; i < TABLE_ROWS; i++) {
         if (!table[i].given && row_matches(&table[i], leaf, subleaf))
             clear_bits(r, table[i].reg, table[i].bits);

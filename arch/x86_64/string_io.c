@@ -42,11 +42,6 @@ uint64_t string_io_advance_index(const struct string_io *s, uint64_t index, uint
     return update_register(s, index, moved);
 }
 
-uint64_t string_io_next_index(const struct string_io *s, uint64_t index)
-{
-    return string_io_advance_index(s, index, 1);
-}
-
 uint64_t string_io_remaining(const struct string_io *s, uint64_t rcx)
 {
     return s->rep ? rcx & s->address_mask : 1;
@@ -55,11 +50,6 @@ uint64_t string_io_remaining(const struct string_io *s, uint64_t rcx)
 uint64_t string_io_advance_count(const struct string_io *s, uint64_t rcx, uint64_t elements)
 {
     return s->rep ? update_register(s, rcx, rcx - elements) : rcx;
-}
-
-uint64_t string_io_next_count(const struct string_io *s, uint64_t rcx)
-{
-    return string_io_advance_count(s, rcx, 1);
 }
 
 uint64_t string_io_elements_before_wrap(const struct string_io *s, uint64_t index)

@@ -40,11 +40,8 @@ bool string_io_segment_has_base(bool long_mode, unsigned segment);
 /* The linear address of the element the index register points at. */
 uint64_t string_io_linear(const struct string_io *s, uint64_t index);
 
-/* The index register after one element: only its address-size part moves;
- * a 32-bit result clears the upper half, a 16-bit one keeps it. */
-uint64_t string_io_next_index(const struct string_io *s, uint64_t index);
-
-/* The same after `elements` elements. */
+/* The index register after `elements` elements: only its address-size part
+ * moves; a 32-bit result clears the upper half, a 16-bit one keeps it. */
 uint64_t string_io_advance_index(const struct string_io *s, uint64_t index, uint64_t elements);
 
 /* How many elements from `index` on lie before the index register wraps
@@ -54,10 +51,8 @@ uint64_t string_io_elements_before_wrap(const struct string_io *s, uint64_t inde
 /* How many elements are left: RCX (its address-size part) with REP, else 1. */
 uint64_t string_io_remaining(const struct string_io *s, uint64_t rcx);
 
-/* RCX after one element of a REP instruction (unchanged without REP). */
-uint64_t string_io_next_count(const struct string_io *s, uint64_t rcx);
-
-/* RCX after `elements` elements. */
+/* RCX after `elements` elements of a REP instruction (unchanged without
+ * REP). */
 uint64_t string_io_advance_count(const struct string_io *s, uint64_t rcx, uint64_t elements);
 
 #endif

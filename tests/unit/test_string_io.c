@@ -52,28 +52,28 @@ Test(string_io, index_moves_by_the_element_size_in_either_direction)
 {
     struct string_io s = outs(4, MASK_64);
 
-    cr_assert_eq(string_io_next_index(&s, 0x1000), 0x1004);
+    cr_assert_eq(string_io_advance_index(&s, 0x1000, 1), 0x1004);
     s.backward = true;
-    cr_assert_eq(string_io_next_index(&s, 0x1000), 0xffc);
+    cr_assert_eq(string_io_advance_index(&s, 0x1000, 1), 0xffc);
     s.size = 2;
-    cr_assert_eq(string_io_next_index(&s, 0), MASK_64 - 1);
+    cr_assert_eq(string_io_advance_index(&s, 0, 1), MASK_64 - 1);
 }
 
 Test(string_io, a_16_bit_index_wraps_and_keeps_its_upper_bits)
 {
     struct string_io s = outs(2, MASK_16);
 
-    cr_assert_eq(string_io_next_index(&s, 0xabcd1234ffffull), 0xabcd12340001ull);
+    cr_assert_eq(string_io_advance_index(&s, 0xabcd1234ffffull, 1), 0xabcd12340001ull);
     s.backward = true;
-    cr_assert_eq(string_io_next_index(&s, 0xabcd12340000ull), 0xabcd1234fffeull);
+    cr_assert_eq(string_io_advance_index(&s, 0xabcd12340000ull, 1), 0xabcd1234fffeull);
 }
 
 Test(string_io, a_32_bit_index_wraps_and_clears_its_upper_half)
 {
     struct string_io s = outs(1, MASK_32);
 
-    cr_assert_eq(string_io_next_index(&s, 0xabcd00001000ull), 0x1001);
-    cr_assert_eq(string_io_next_index(&s, 0xffffffffull), 0);
+    cr_assert_eq(string_io_advance_index(&s, 0xabcd00001000ull, 1), 0x1001);
+    cr_assert_eq(string_io_advance_index(&s, 0xffffffffull, 1), 0);
 }
 
 Test(string_io, rep_counts_the_address_size_part_of_rcx)
@@ -81,14 +81,14 @@ Test(string_io, rep_counts_the_address_size_part_of_rcx)
     struct string_io s = outs(1, MASK_32);
 
     cr_assert_eq(string_io_remaining(&s, 0xabcd00000003ull), 3);
-    cr_assert_eq(string_io_next_count(&s, 0xabcd00000003ull), 2);
+    cr_assert_eq(string_io_advance_count(&s, 0xabcd00000003ull, 1), 2);
     cr_assert_eq(string_io_remaining(&s, 0xabcd00000000ull), 0);
     s.address_mask = MASK_16;
     cr_assert_eq(string_io_remaining(&s, 0x12340000ull), 0);
-    cr_assert_eq(string_io_next_count(&s, 0x12340005ull), 0x12340004ull);
+    cr_assert_eq(string_io_advance_count(&s, 0x12340005ull, 1), 0x12340004ull);
     s.address_mask = MASK_64;
     cr_assert_eq(string_io_remaining(&s, 0x100000000ull), 0x100000000ull);
-    cr_assert_eq(string_io_next_count(&s, 0x100000000ull), 0xffffffffull);
+    cr_assert_eq(string_io_advance_count(&s, 0x100000000ull, 1), 0xffffffffull);
 }
 
 Test(string_io, without_rep_one_element_moves_and_rcx_stays)
@@ -98,7 +98,7 @@ Test(string_io, without_rep_one_element_moves_and_rcx_stays)
     s.rep = false;
     cr_assert_eq(string_io_remaining(&s, 0), 1);
     cr_assert_eq(string_io_remaining(&s, 99), 1);
-    cr_assert_eq(string_io_next_count(&s, 99), 99);
+    cr_assert_eq(string_io_advance_count(&s, 99, 1), 99);
 }
 
 Test(string_io, a_block_moves_the_index_and_the_count_as_that_many_elements)
@@ -107,7 +107,7 @@ Test(string_io, a_block_moves_the_index_and_the_count_as_that_many_elements)
 
     cr_assert_eq(string_io_advance_index(&s, 0xabcd0100ull, 256), 0xabcd0300ull);
     cr_assert_eq(string_io_advance_count(&s, 0x12340300ull, 256), 0x12340200ull);
-    cr_assert_eq(string_io_advance_index(&s, 0x10ull, 3), string_io_next_index(&s, 0x14ull));
+    cr_assert_eq(string_io_advance_index(&s, 0x10ull, 3), string_io_advance_index(&s, 0x14ull, 1));
 }
 
 Test(string_io, a_block_ends_where_the_index_register_wraps)
