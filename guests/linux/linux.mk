@@ -19,7 +19,8 @@ $(LINUX_DIR)/modules.list: FORCE
 	@mkdir -p $(dir $@)
 	@echo '$(LINUX_MODULES)' | cmp -s - $@ || echo '$(LINUX_MODULES)' > $@
 
-$(LINUX_GUEST) &: $(wildcard guests/linux/*.py) guests/linux/init $(LINUX_DIR)/modules.list
+$(LINUX_GUEST) &: $(addprefix guests/linux/,mkguest.py kernel_image.py newc.py init) \
+                  $(LINUX_DIR)/modules.list
 	$(LINUX_PYTHON) guests/linux/mkguest.py --cache $(LINUX_CACHE) --out $(LINUX_DIR) \
 		--modules '$(LINUX_MODULES)'
 
