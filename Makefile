@@ -3,7 +3,8 @@
 #   make image      the bootable disk image build/bulkhead.img
 #   make image SURVEY=1  build/bulkhead-survey.img: describes the machine it boots on
 #   make run        boot it in an emulator (EMU=bochs|qemu-tcg|qemu-kvm, CPUS=, MEM=, CONFIG=)
-#   make test       unit tests, fuzz smoke runs and integration scenarios
+#   make test       unit tests, fuzz smoke runs, the Linux guest's checks and integration scenarios
+#   make linux-guest  the Linux test guest from Debian packages (build/linux/)
 #   make bench      benchmark report (emulated instructions under Bochs)
 
 BUILD   ?= build
@@ -143,6 +144,7 @@ run: image
 include tests/tests.mk
 include boot/lockvmx.mk
 include guests/guests.mk
+include guests/linux/linux.mk
 
 -include $(shell find $(BUILD) -name '*.d' 2>/dev/null)
 

@@ -4,6 +4,7 @@
 #   make test-unit         Criterion unit tests of the real sources, on the host
 #   make test-fuzz         a short libFuzzer run of every parser of untrusted bytes
 #   make test-integration  boot scenarios (tests/integration/run.sh)
+#   make test-linux-guest  the Linux test guest built and checked (guests/linux/linux.mk)
 #   make check-config CONFIG=file.cfg
 #   make format-check      clang-format over every tracked C file
 #   make format            reformats every tracked C file
@@ -190,8 +191,9 @@ test:
 	@rm -rf $(RESULTS_DIR)
 	-@$(MAKE) --no-print-directory -k test-unit
 	-@$(MAKE) --no-print-directory -k test-fuzz
+	-@$(MAKE) --no-print-directory test-linux-guest
 	-@$(MAKE) --no-print-directory test-integration
-	@$(call sum_counts,,$(UNIT_COUNTS) $(FUZZ_COUNTS) $(INTEGRATION_COUNT))
+	@$(call sum_counts,,$(UNIT_COUNTS) $(FUZZ_COUNTS) $(LINUX_GUEST_COUNT) $(INTEGRATION_COUNT))
 
 # $(call sum_counts,label,count files): adds up the "passed failed" pairs,
 # prints "<label>N passed, N failed" and fails when anything failed.
