@@ -68,7 +68,10 @@ static bool create_one(struct partition *p, unsigned id, const struct config_par
 
     *p = (struct partition){.id = id, .config = c, .boot_cpu = lowest_cpu(c)};
     p->image = find_image(boot, c->image);
+    p->initrd = c->initrd[0] ? find_image(boot, c->initrd) : 0;
     problem = p->image ? build_address_space(p) : "its image was not loaded";
+    if (!problem && c->initrd[0] && !p->initrd)
+        problem = "its initrd was not loaded";
     if (!problem && c->device_count)
         problem = partition_devices_attach(p, boot);
     if (!problem)
@@ -82,7 +85,7 @@ static bool create_one(struct partition *p, unsigned id, const struct config_par
     log_line("partition %s: id %u, %u cpu(s) from cpu%u, %llu MiB at 0x%llx, %s image %s, "
              "entry 0x%llx",
              c->name, id, c->cpu_count, p->boot_cpu, (unsigned long long)(p->ram_size >> 20),
-             (unsigned long long)p->ram_phys, p->kernel_64bit ? "long-mode" : "real-mode", c->image,
+             (unsigned long long)p->ram_phys, partition_image_kind(p), c->image,
              (unsigned long long)p->entry);
     arch_partition_report_overhead(p);
     return true;

@@ -34,8 +34,7 @@ static unsigned phdr_size(const struct boot_elf *elf)
 
 static const char *check_ident(const uint8_t *file, uint64_t size, bool *is64)
 {
-    if (size < EHDR32_SIZE || file[0] != 0x7f || file[1] != 'E' || file[2] != 'L' ||
-        file[3] != 'F')
+    if (size < EHDR32_SIZE || file[0] != 0x7f || file[1] != 'E' || file[2] != 'L' || file[3] != 'F')
         return "the ELF header is truncated or its magic is wrong";
     if (file[4] != ELFCLASS32 && file[4] != ELFCLASS64)
         return "the ELF class is neither 32- nor 64-bit";

@@ -80,8 +80,7 @@ enum boot_image_format boot_image_format(const uint8_t *file, uint64_t size)
 
 bool boot_image_is_kernel(enum boot_image_format format)
 {
-    return format == BOOT_IMAGE_LINUX || format == BOOT_IMAGE_PVH ||
-           format == BOOT_IMAGE_MULTIBOOT;
+    return format == BOOT_IMAGE_LINUX || format == BOOT_IMAGE_PVH || format == BOOT_IMAGE_MULTIBOOT;
 }
 
 const char *boot_kernel_load(const struct boot_files *files, const struct guest_ram *ram,
@@ -112,7 +111,8 @@ bool guest_ram_usable(const struct guest_ram *ram, uint64_t address, uint64_t le
 
     for (unsigned i = 0; i < count; i++) {
         if (map[i].type == PC_MEMORY_RAM && address >= map[i].start &&
-            address - map[i].start <= map[i].size && length <= map[i].size - (address - map[i].start))
+            address - map[i].start <= map[i].size &&
+            length <= map[i].size - (address - map[i].start))
             return true;
     }
     return false;

@@ -46,8 +46,8 @@ struct linux_kernel {
     uint64_t header_end;   /* file offset just past the setup header */
     uint64_t offset;       /* protected-mode kernel in the file */
     uint64_t size;
-    uint64_t load;         /* where it goes */
-    uint64_t init_size;    /* memory it needs there to unpack itself */
+    uint64_t load;      /* where it goes */
+    uint64_t init_size; /* memory it needs there to unpack itself */
 };
 
 static uint64_t hdr(const struct linux_kernel *k, unsigned offset, unsigned count)
@@ -150,7 +150,7 @@ static const char *place_extras(const struct boot_files *files, const struct gue
 const char *boot_linux_load(const struct boot_files *files, const struct guest_ram *ram,
                             struct boot_entry *entry)
 {
-    struct linux_kernel k;
+    struct linux_kernel k = {0};
     const char *problem = read_header(files, &k);
 
     if (!problem)

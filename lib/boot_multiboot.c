@@ -21,24 +21,24 @@
 #define FLAGS_REQUIRED   0xffffu /* bits a loader must understand or refuse */
 
 /* The information block and what it points at. */
-#define INFO_FLAGS        0
-#define INFO_MEM_LOWER    4
-#define INFO_MEM_UPPER    8
-#define INFO_CMDLINE      16
-#define INFO_MODS_COUNT   20
-#define INFO_MODS_ADDR    24
-#define INFO_MMAP_LENGTH  44
-#define INFO_MMAP_ADDR    48
-#define INFO_LOADER_NAME  64
-#define INFO_AREA         0x100 /* zeroed: the block and the names after it */
-#define INFO_HAS_MEMORY   (1u << 0)
-#define INFO_HAS_CMDLINE  (1u << 2)
-#define INFO_HAS_MODS     (1u << 3)
-#define INFO_HAS_MMAP     (1u << 6)
-#define INFO_HAS_NAME     (1u << 9)
-#define LOADER_NAME_AT    (PC_BOOT_PARAMS + INFO_AREA)
-#define MODULE_NAME_AT    (PC_BOOT_MODULES + 16)
-#define MMAP_ENTRY_SIZE   24 /* a size word (20), base, length, type */
+#define INFO_FLAGS       0
+#define INFO_MEM_LOWER   4
+#define INFO_MEM_UPPER   8
+#define INFO_CMDLINE     16
+#define INFO_MODS_COUNT  20
+#define INFO_MODS_ADDR   24
+#define INFO_MMAP_LENGTH 44
+#define INFO_MMAP_ADDR   48
+#define INFO_LOADER_NAME 64
+#define INFO_AREA        0x100 /* zeroed: the block and the names after it */
+#define INFO_HAS_MEMORY  (1u << 0)
+#define INFO_HAS_CMDLINE (1u << 2)
+#define INFO_HAS_MODS    (1u << 3)
+#define INFO_HAS_MMAP    (1u << 6)
+#define INFO_HAS_NAME    (1u << 9)
+#define LOADER_NAME_AT   (PC_BOOT_PARAMS + INFO_AREA)
+#define MODULE_NAME_AT   (PC_BOOT_MODULES + 16)
+#define MMAP_ENTRY_SIZE  24 /* a size word (20), base, length, type */
 
 #define MIB      0x100000ull
 #define KIB      1024ull
@@ -176,8 +176,8 @@ static void write_module(const struct guest_ram *ram, uint64_t initrd, uint64_t 
 static const char *write_info(const struct boot_files *files, const struct guest_ram *ram,
                               uint64_t kernel_end)
 {
-    uint32_t flags = INFO_HAS_MEMORY | INFO_HAS_CMDLINE | INFO_HAS_MODS | INFO_HAS_MMAP |
-                     INFO_HAS_NAME;
+    uint32_t flags =
+        INFO_HAS_MEMORY | INFO_HAS_CMDLINE | INFO_HAS_MODS | INFO_HAS_MMAP | INFO_HAS_NAME;
     uint64_t cmdline_length, initrd;
     const char *problem;
 
@@ -203,12 +203,12 @@ static const char *write_info(const struct boot_files *files, const struct guest
 const char *boot_multiboot_load(const struct boot_files *files, const struct guest_ram *ram,
                                 struct boot_entry *entry)
 {
-    struct multiboot_kernel k;
+    struct multiboot_kernel k = {0};
     const char *problem = find_header(files, &k);
 
     if (!problem)
-        problem = (k.flags & FLAG_AOUT_KLUDGE) ? load_kludge(files, ram, &k)
-                                               : load_elf(files, ram, &k);
+        problem =
+            (k.flags & FLAG_AOUT_KLUDGE) ? load_kludge(files, ram, &k) : load_elf(files, ram, &k);
     if (!problem)
         problem = write_info(files, ram, k.end);
     if (problem)

@@ -24,9 +24,9 @@
 #define SI_MEMMAP_ENTRIES 48
 #define SI_SIZE           56
 
-#define MEMMAP_ENTRY_SIZE 24 /* addr, size, type, reserved */
+#define MEMMAP_ENTRY_SIZE  24 /* addr, size, type, reserved */
 #define MODLIST_ENTRY_SIZE 32 /* paddr, size, cmdline_paddr, reserved */
-#define FOUR_GIB          0x100000000ull
+#define FOUR_GIB           0x100000000ull
 
 static const char *read_entry_note(const struct boot_elf *elf, uint64_t *entry)
 {
@@ -109,7 +109,7 @@ const char *boot_pvh_load(const struct boot_files *files, const struct guest_ram
         problem = write_start_info(files, ram, end);
     if (problem)
         return problem;
-    *entry = (struct boot_entry){
-        .mode = BOOT_ENTRY_PROTECTED32, .rip = start, .rbx = PC_BOOT_PARAMS};
+    *entry =
+        (struct boot_entry){.mode = BOOT_ENTRY_PROTECTED32, .rip = start, .rbx = PC_BOOT_PARAMS};
     return NULL;
 }

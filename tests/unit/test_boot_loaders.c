@@ -58,14 +58,14 @@ static void make_bzimage(uint16_t version)
     image[0x201] = 0x66; /* header ends at 0x268 */
     memcpy(image + 0x202, "HdrS", 4);
     put(image + 0x206, version, 2);
-    image[0x211] = 0x01;                   /* LOADED_HIGH */
-    put(image + 0x22c, 0x7fffffff, 4);     /* initrd_addr_max */
-    put(image + 0x230, 0x200000, 4);       /* kernel_alignment */
-    image[0x234] = 1;                      /* relocatable */
-    put(image + 0x236, 0x1, 2);            /* XLF_KERNEL_64 */
-    put(image + 0x238, 2047, 4);           /* cmdline_size */
-    put(image + 0x258, 0x1000000, 8);      /* pref_address: 16 MiB */
-    put(image + 0x260, 0x200000, 4);       /* init_size */
+    image[0x211] = 0x01;               /* LOADED_HIGH */
+    put(image + 0x22c, 0x7fffffff, 4); /* initrd_addr_max */
+    put(image + 0x230, 0x200000, 4);   /* kernel_alignment */
+    image[0x234] = 1;                  /* relocatable */
+    put(image + 0x236, 0x1, 2);        /* XLF_KERNEL_64 */
+    put(image + 0x238, 2047, 4);       /* cmdline_size */
+    put(image + 0x258, 0x1000000, 8);  /* pref_address: 16 MiB */
+    put(image + 0x260, 0x200000, 4);   /* init_size */
     memcpy(image + BZ_KERNEL_OFFSET, "KERNEL", 6);
 }
 
@@ -110,8 +110,7 @@ Test(boot_linux, e820_is_the_pc_layout, .init = setup, .fini = teardown)
     }
 }
 
-Test(boot_linux, relocates_when_the_preferred_address_is_not_ram, .init = setup,
-     .fini = teardown)
+Test(boot_linux, relocates_when_the_preferred_address_is_not_ram, .init = setup, .fini = teardown)
 {
     struct boot_entry entry;
 
@@ -178,14 +177,17 @@ Test(boot_linux, initrd_must_fit_above_the_kernel, .init = setup, .fini = teardo
 
 static void make_pvh(uint64_t paddr, uint64_t entry_point, bool with_note)
 {
-    memcpy(image, "\x7f" "ELF", 4);
+    memcpy(image,
+           "\x7f"
+           "ELF",
+           4);
     image[4] = 2; /* 64-bit */
     image[5] = 1;
     image[6] = 1;
-    put(image + 16, 2, 2);   /* ET_EXEC */
-    put(image + 18, 62, 2);  /* x86-64 */
+    put(image + 16, 2, 2);  /* ET_EXEC */
+    put(image + 18, 62, 2); /* x86-64 */
     put(image + 24, 0xffffffff81000000ull, 8);
-    put(image + 32, 64, 8);  /* phoff */
+    put(image + 32, 64, 8); /* phoff */
     put(image + 54, 56, 2);
     put(image + 56, 2, 2);
     uint8_t *load_ph = image + 64, *note_ph = image + 64 + 56;
@@ -288,7 +290,7 @@ static void make_kludge(uint32_t load_addr, uint32_t bss_end, uint32_t entry_poi
     uint32_t flags = (1u << 16) | (1u << 1);
     put(image + MB_HEADER, 0x1badb002, 4);
     put(image + MB_HEADER + 4, flags, 4);
-    put(image + MB_HEADER + 8, (uint32_t)-(0x1badb002u + flags), 4);
+    put(image + MB_HEADER + 8, (uint32_t) - (0x1badb002u + flags), 4);
     put(image + MB_HEADER + 12, load_addr + MB_HEADER, 4); /* header_addr */
     put(image + MB_HEADER + 16, load_addr, 4);
     put(image + MB_HEADER + 20, load_addr + 0x1000, 4); /* load_end_addr */
@@ -361,7 +363,8 @@ Test(boot_multiboot, refuses_broken_headers, .init = setup, .fini = teardown)
     cr_assert_str_eq(load(sizeof(image), NULL, 0, "", &entry),
                      "a segment lies past the partition's RAM");
     make_kludge(0x100000, 0x103000, 0x100000);
-    put(image + MB_HEADER + 12, 0x100000 + 0x2000, 4); /* header_addr claims bytes before the file */
+    put(image + MB_HEADER + 12, 0x100000 + 0x2000,
+        4); /* header_addr claims bytes before the file */
     cr_assert_str_eq(load(sizeof(image), NULL, 0, "", &entry),
                      "the multiboot header's load address lies before the file");
     make_kludge(0x100000, 0x103000, 0x100000);
@@ -375,7 +378,8 @@ Test(boot_multiboot, truncated_kludge_header, .init = setup, .fini = teardown)
     struct boot_entry entry;
 
     make_kludge(0x100000, 0x103000, 0x100000);
-    cr_assert_str_eq(load(MB_HEADER + 16, NULL, 0, "", &entry), "the multiboot header is truncated");
+    cr_assert_str_eq(load(MB_HEADER + 16, NULL, 0, "", &entry),
+                     "the multiboot header is truncated");
 }
 
 Test(boot_multiboot, video_mode_is_refused, .init = setup, .fini = teardown)
@@ -385,15 +389,19 @@ Test(boot_multiboot, video_mode_is_refused, .init = setup, .fini = teardown)
 
     make_kludge(0x100000, 0x103000, 0x100000);
     put(image + MB_HEADER + 4, flags, 4);
-    put(image + MB_HEADER + 8, (uint32_t)-(0x1badb002u + flags), 4);
-    cr_assert_str_eq(load(sizeof(image), NULL, 0, "", &entry),
-                     "the multiboot kernel asks for a video mode, which a partition does not offer");
+    put(image + MB_HEADER + 8, (uint32_t) - (0x1badb002u + flags), 4);
+    cr_assert_str_eq(
+        load(sizeof(image), NULL, 0, "", &entry),
+        "the multiboot kernel asks for a video mode, which a partition does not offer");
 }
 
 /* An ELF32 multiboot kernel linked at 3 GiB + 1 MiB, loaded at 1 MiB. */
 static void make_elf32_multiboot(void)
 {
-    memcpy(image, "\x7f" "ELF", 4);
+    memcpy(image,
+           "\x7f"
+           "ELF",
+           4);
     image[4] = 1;
     image[5] = 1;
     image[6] = 1;
@@ -413,11 +421,10 @@ static void make_elf32_multiboot(void)
     uint32_t flags = 1u << 1;
     put(image + 0x1000, 0x1badb002, 4);
     put(image + 0x1004, flags, 4);
-    put(image + 0x1008, (uint32_t)-(0x1badb002u + flags), 4);
+    put(image + 0x1008, (uint32_t) - (0x1badb002u + flags), 4);
 }
 
-Test(boot_multiboot, elf32_kernel_loads_at_its_physical_address, .init = setup,
-     .fini = teardown)
+Test(boot_multiboot, elf32_kernel_loads_at_its_physical_address, .init = setup, .fini = teardown)
 {
     struct boot_entry entry;
 
@@ -454,5 +461,8 @@ Test(boot_image, ram_checks_respect_the_holes)
     cr_assert(guest_ram_usable(&r, MiB, 63 * MiB));
     cr_assert_not(guest_ram_usable(&r, MiB, 63 * MiB + 1));
     cr_assert_not(guest_ram_usable(&r, UINT64_MAX - 4, 16), "no wrap-around");
-    cr_assert_eq(boot_image_format((const uint8_t *)"\x7f" "EL", 3), BOOT_IMAGE_FLAT);
+    cr_assert_eq(boot_image_format((const uint8_t *)"\x7f"
+                                                    "EL",
+                                   3),
+                 BOOT_IMAGE_FLAT);
 }
