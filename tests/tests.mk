@@ -69,6 +69,7 @@ UNIT_SOURCES_pc_layout := lib/pc_layout.c
 BOOT_LOADER_SOURCES := lib/boot_image.c lib/boot_elf.c lib/boot_linux.c lib/boot_pvh.c \
                        lib/boot_multiboot.c lib/pc_layout.c
 UNIT_SOURCES_boot_loaders := $(BOOT_LOADER_SOURCES)
+UNIT_SOURCES_check_images := tools/check-images.c lib/elf.c $(BOOT_LOADER_SOURCES) $(CONFIG_SOURCES)
 UNIT_SOURCES_guest_policy := arch/x86_64/guest_policy.c
 UNIT_SOURCES_feature_policy := arch/x86_64/feature_policy.c arch/x86_64/guest_policy.c
 UNIT_CFLAGS_string  := -include tests/unit/shim_string.h
@@ -208,9 +209,12 @@ sum_counts = passed=0; failed=0; \
 # ---- tools and checks --------------------------------------------------------
 CHECK_CONFIG := $(BUILD)/tools/check-config
 
-$(CHECK_CONFIG): tools/check-config.c $(CONFIG_SOURCES) $(wildcard lib/config*.h)
+CHECK_CONFIG_SOURCES := tools/check-config.c tools/check-images.c $(CONFIG_SOURCES) \
+                        $(BOOT_LOADER_SOURCES) lib/elf.c
+
+$(CHECK_CONFIG): $(CHECK_CONFIG_SOURCES) $(wildcard lib/config*.h lib/boot*.h tools/*.h)
 	@mkdir -p $(dir $@)
-	$(CC) -std=c11 -O2 -g -I. $(WARNINGS) -o $@ tools/check-config.c $(CONFIG_SOURCES)
+	$(CC) -std=c11 -O2 -g -I. $(WARNINGS) -o $@ $(CHECK_CONFIG_SOURCES)
 
 check-config: $(CHECK_CONFIG)
 	@$(CHECK_CONFIG) $(CHECK_CONFIG_ARGS) $(CONFIG)
