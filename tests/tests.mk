@@ -122,6 +122,7 @@ test-unit: $(UNIT_COUNTS)
 # and copy any small, interesting new inputs into the seed corpus.
 FUZZ_SOURCES_config := $(CONFIG_SOURCES)
 FUZZ_SOURCES_elf    := lib/elf.c
+FUZZ_SOURCES_boot_loaders := $(BOOT_LOADER_SOURCES)
 FUZZ_SOURCES_acpi   := $(UNIT_SOURCES_acpi)
 FUZZ_SOURCES_hypercall := $(UNIT_SOURCES_hypercall)
 FUZZ_SOURCES_crash_page := lib/crash_page.c
