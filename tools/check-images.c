@@ -75,8 +75,8 @@ static const char *check_kernel(const struct config_partition *p, const char *di
 }
 
 static const char *const format_names[] = {
-    [BOOT_IMAGE_FLAT] = "a flat real-mode image", [BOOT_IMAGE_ELF] = "an ELF guest",
-    [BOOT_IMAGE_LINUX] = "a Linux bzImage",      [BOOT_IMAGE_PVH] = "a PVH vmlinux",
+    [BOOT_IMAGE_FLAT] = "a flat real-mode image",  [BOOT_IMAGE_ELF] = "an ELF guest",
+    [BOOT_IMAGE_LINUX] = "a Linux bzImage",        [BOOT_IMAGE_PVH] = "a PVH vmlinux",
     [BOOT_IMAGE_MULTIBOOT] = "a multiboot kernel",
 };
 

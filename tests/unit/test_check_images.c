@@ -53,7 +53,7 @@ static void write_multiboot(const char *name, uint32_t load_addr)
 
     boot_write_le(image, 0x1badb002, 4);
     boot_write_le(image + 4, flags, 4);
-    boot_write_le(image + 8, (uint32_t)-(0x1badb002u + flags), 4);
+    boot_write_le(image + 8, (uint32_t) - (0x1badb002u + flags), 4);
     boot_write_le(image + 12, load_addr, 4);
     boot_write_le(image + 16, load_addr, 4);
     boot_write_le(image + 28, load_addr + 32, 4);
