@@ -174,7 +174,12 @@ static void print_partition(const struct config_partition *p)
     print_cpus(p);
     printf(", memory ");
     print_size(p->memory);
-    printf(", image %s, mode %s%s, on_crash %s, console %s", p->image,
+    printf(", %s %s", p->kernel ? "kernel" : "image", p->image);
+    if (p->initrd[0] != '\0')
+        printf(", initrd %s", p->initrd);
+    if (p->cmdline_line != 0)
+        printf(", cmdline \"%s\"", p->cmdline);
+    printf(", mode %s%s, on_crash %s, console %s",
            p->mode == CONFIG_MODE_PV ? "pv" : "full", p->privileged ? ", privileged" : "",
            p->on_crash == CONFIG_ON_CRASH_RESTART ? "restart" : "stop",
            p->console == CONFIG_CONSOLE_NONE ? "none" : "debugcon");
