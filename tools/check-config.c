@@ -179,8 +179,8 @@ static void print_partition(const struct config_partition *p)
         printf(", initrd %s", p->initrd);
     if (p->cmdline_line != 0)
         printf(", cmdline \"%s\"", p->cmdline);
-    printf(", mode %s%s, on_crash %s, console %s",
-           p->mode == CONFIG_MODE_PV ? "pv" : "full", p->privileged ? ", privileged" : "",
+    printf(", mode %s%s, on_crash %s, console %s", p->mode == CONFIG_MODE_PV ? "pv" : "full",
+           p->privileged ? ", privileged" : "",
            p->on_crash == CONFIG_ON_CRASH_RESTART ? "restart" : "stop",
            p->console == CONFIG_CONSOLE_NONE ? "none" : "debugcon");
     if (p->time_limit_seconds != 0)

@@ -80,8 +80,18 @@ static const char *const format_names[] = {
     [BOOT_IMAGE_MULTIBOOT] = "a multiboot kernel",
 };
 
-static int check_partition(const struct config_partition *p, const char *dir, FILE *report,
-                           struct config_error *error)
+/* Whether a partition before this one boots the same file (one line each). */
+static bool named_before(const struct config *config, const struct config_partition *p)
+{
+    for (const struct config_partition *other = config->partitions; other < p; other++) {
+        if (strcmp(other->image, p->image) == 0)
+            return true;
+    }
+    return false;
+}
+
+static int check_partition(const struct config *config, const struct config_partition *p,
+                           const char *dir, FILE *report, struct config_error *error)
 {
     struct file image = read_beside(dir, p->image);
     enum boot_image_format format;
@@ -89,7 +99,8 @@ static int check_partition(const struct config_partition *p, const char *dir, FI
     const char *problem = NULL;
 
     if (image.bytes == NULL) {
-        fprintf(report, "  not found   %s beside the config: not checked\n", p->image);
+        if (!named_before(config, p))
+            fprintf(report, "  not found   %s beside the config: not checked\n", p->image);
         return 0;
     }
     format = boot_image_format(image.bytes, image.size);
@@ -103,7 +114,8 @@ static int check_partition(const struct config_partition *p, const char *dir, FI
                        p->kernel ? "kernel" : "image", p->image, problem);
         return -1;
     }
-    fprintf(report, "  checked     %s: %s\n", p->image, format_names[format]);
+    if (!named_before(config, p))
+        fprintf(report, "  checked     %s: %s\n", p->image, format_names[format]);
     return 0;
 }
 
@@ -112,7 +124,7 @@ int check_images(const struct config *config, const char *dir, FILE *report,
 {
     config_error_start(error, config->file_name);
     for (unsigned i = 0; i < config->partition_count; i++) {
-        if (check_partition(&config->partitions[i], dir, report, error) != 0)
+        if (check_partition(config, &config->partitions[i], dir, report, error) != 0)
             return -1;
     }
     return 0;
