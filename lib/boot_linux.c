@@ -94,6 +94,27 @@ static const char *read_header(const struct boot_files *files, struct linux_kern
     return NULL;
 }
 
+/* The lowest address from 1 MiB, a multiple of align, where length bytes
+ * fit in one RAM range below the MMIO hole (the entry's identity map
+ * covers the low 4 GiB); false when there is none. */
+static bool lowest_fit(const struct guest_ram *ram, uint64_t length, uint64_t align,
+                       uint64_t *address)
+{
+    struct pc_memory_range map[PC_MEMORY_RANGES];
+    unsigned count = pc_layout_memory_map(ram->size, map);
+
+    for (unsigned i = 0; i < count; i++) {
+        uint64_t start = map[i].start > MIB ? map[i].start : MIB;
+        uint64_t at = (start + align - 1) & ~(align - 1);
+        if (map[i].type == PC_MEMORY_RAM && at >= start && at < PC_MMIO_HOLE_START &&
+            guest_ram_usable(ram, at, length)) {
+            *address = at;
+            return true;
+        }
+    }
+    return false;
+}
+
 /* The preferred address, else (relocatable) the first aligned address
  * from 1 MiB with room for init_size bytes. */
 static const char *choose_load_address(const struct guest_ram *ram, struct linux_kernel *k)
@@ -101,17 +122,14 @@ static const char *choose_load_address(const struct guest_ram *ram, struct linux
     uint64_t align = hdr(k, HDR_KERNEL_ALIGNMENT, 4);
 
     k->load = hdr(k, HDR_PREF_ADDRESS, 8);
-    if (k->load >= MIB && guest_ram_usable(ram, k->load, k->init_size))
+    if (k->load >= MIB && k->load < PC_MMIO_HOLE_START &&
+        guest_ram_usable(ram, k->load, k->init_size))
         return NULL;
     if (!hdr(k, HDR_RELOCATABLE, 1) || align == 0 || (align & (align - 1)))
         return "the kernel does not fit in the partition's RAM at its preferred address";
-    for (uint64_t at = (MIB + align - 1) & ~(align - 1); at < ram->size; at += align) {
-        if (guest_ram_usable(ram, at, k->init_size)) {
-            k->load = at;
-            return NULL;
-        }
-    }
-    return "the kernel does not fit in the partition's RAM";
+    if (!lowest_fit(ram, k->init_size, align, &k->load))
+        return "the kernel does not fit in the partition's RAM";
+    return NULL;
 }
 
 static void fill_e820(const struct guest_ram *ram)

@@ -118,6 +118,10 @@ Test(boot_linux, relocates_when_the_preferred_address_is_not_ram, .init = setup,
     put(image + 0x258, 0x40000000, 8); /* 1 GiB: beyond 32 MiB */
     cr_assert_null(load(sizeof(image), NULL, 0, "", &entry));
     cr_assert_eq(entry.rip, 0x200000 + 0x200, "first 2 MiB-aligned address from 1 MiB");
+    put(image + 0x230, 1, 4); /* any alignment: found without a walk address by address */
+    cr_assert_null(load(sizeof(image), NULL, 0, "", &entry));
+    cr_assert_eq(entry.rip, 0x100000 + 0x200);
+    put(image + 0x230, 0x200000, 4);
     image[0x234] = 0;
     cr_assert_str_eq(load(sizeof(image), NULL, 0, "", &entry),
                      "the kernel does not fit in the partition's RAM at its preferred address");
