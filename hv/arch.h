@@ -156,9 +156,22 @@ void arch_partition_report_overhead(const struct partition *p);
 
 /* ---- a partition's platform ----------------------------------------------- */
 
-/* The image is in RAM (guest-physical 0 at `ram`); a 64-bit kernel gets the
- * tables it needs at entry written beside it. */
-void arch_partition_image_loaded(struct partition *p, uint8_t *ram, bool kernel_64bit);
+/* The state the boot vCPU starts the image in, as its loader decided. */
+enum arch_entry_mode {
+    ARCH_ENTRY_REAL16,     /* a flat image: real mode */
+    ARCH_ENTRY_BULKHEAD64, /* Bulkhead's ELF64 guests: include/bulkhead/guest_abi.h */
+    ARCH_ENTRY_FLAT32,     /* protected mode, flat 4 GiB code and data, paging off */
+    ARCH_ENTRY_LINUX64,    /* long mode, the low 4 GiB identity-mapped (Linux's boot protocol) */
+};
+
+struct arch_entry {
+    enum arch_entry_mode mode;
+    uint64_t rax, rbx, rsi; /* besides what the mode implies */
+};
+
+/* The image is in RAM (guest-physical 0 at `ram`): writes beside it the
+ * tables the entry mode needs and keeps the mode for every boot. */
+void arch_partition_image_loaded(struct partition *p, uint8_t *ram, const struct arch_entry *entry);
 /* Lets the partition reach ports [first, first + count) without exits;
  * false when out of memory. */
 bool arch_partition_open_ports(struct partition *p, uint16_t first, uint32_t count);

@@ -61,28 +61,45 @@ static const char *build_address_space(struct partition *p)
     return 0;
 }
 
-static bool create_one(struct partition *p, unsigned id, const struct config_partition *c,
+/* A file the boot refuses is named as check-config names it: at the line
+ * of its key. */
+static bool load_image_reported(struct partition *p, const char *config_file)
+{
+    const struct config_partition *c = p->config;
+    const char *problem = partition_image_load(p);
+
+    if (problem)
+        log_error("%s:%u: partition %s: cannot be built: %s %s: %s", config_file, c->image_line,
+                  c->name, c->kernel ? "kernel" : "image", c->image, problem);
+    return !problem;
+}
+
+static bool create_one(struct partition *p, unsigned id, const struct config *config,
                        const struct boot_info *boot)
 {
+    const struct config_partition *c = &config->partitions[id - 1];
     const char *problem;
 
     *p = (struct partition){.id = id, .config = c, .boot_cpu = lowest_cpu(c)};
     p->image = find_image(boot, c->image);
+    p->initrd = c->initrd[0] ? find_image(boot, c->initrd) : 0;
     problem = p->image ? build_address_space(p) : "its image was not loaded";
+    if (!problem && c->initrd[0] && !p->initrd)
+        problem = "its initrd was not loaded";
     if (!problem && c->device_count)
         problem = partition_devices_attach(p, boot);
     if (!problem)
         problem = partition_models_register(p);
-    if (!problem)
-        problem = partition_image_load(p);
     if (problem) {
         log_error("partition %s: cannot be built: %s", c->name, problem);
         return false;
     }
+    if (!load_image_reported(p, config->file_name))
+        return false;
     log_line("partition %s: id %u, %u cpu(s) from cpu%u, %llu MiB at 0x%llx, %s image %s, "
              "entry 0x%llx",
              c->name, id, c->cpu_count, p->boot_cpu, (unsigned long long)(p->ram_size >> 20),
-             (unsigned long long)p->ram_phys, p->kernel_64bit ? "long-mode" : "real-mode", c->image,
+             (unsigned long long)p->ram_phys, partition_image_kind(p), c->image,
              (unsigned long long)p->entry);
     arch_partition_report_overhead(p);
     return true;
@@ -432,7 +449,7 @@ bool partitions_create(const struct config *config, const struct boot_info *boot
     if (!partition_devices_present(config, boot))
         return false;
     for (unsigned i = 0; i < config->partition_count; i++) {
-        if (!create_one(&partitions[i], i + 1, &config->partitions[i], boot))
+        if (!create_one(&partitions[i], i + 1, config, boot))
             return false;
         event_limit_sends(&partitions[i], tsc_hz);
         partition_limit_console(&partitions[i], tsc_hz);

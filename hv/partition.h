@@ -53,6 +53,7 @@ struct partition {
     unsigned id;
     const struct config_partition *config;
     const struct boot_module *image;
+    const struct boot_module *initrd; /* or 0 */
     uint64_t ram_phys, ram_size;
     bool kernel_64bit; /* an ELF64 image (a flat one is a legacy 16-bit image) */
     uint64_t entry;    /* guest-physical entry point */

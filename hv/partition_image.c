@@ -3,6 +3,7 @@
 
 #include "hv/arch.h"
 #include "hv/console_server.h"
+#include "lib/boot_image.h"
 #include "lib/elf.h"
 #include "hv/event.h"
 #include "include/bulkhead/guest_abi.h"
@@ -11,11 +12,6 @@
 
 /* Legacy real-mode images must fit below the 640 KiB of conventional memory. */
 #define FLAT_IMAGE_END 0xa0000ull
-
-static bool is_elf(const uint8_t *file, uint64_t size)
-{
-    return size >= 4 && file[0] == 0x7f && file[1] == 'E' && file[2] == 'L' && file[3] == 'F';
-}
 
 static const char *load_elf(struct partition *p, const uint8_t *file, uint64_t size, uint8_t *ram)
 {
@@ -29,7 +25,7 @@ static const char *load_elf(struct partition *p, const uint8_t *file, uint64_t s
         return "its segments lie outside the partition's RAM (from 1 MiB up)";
     elf_copy_segments(file, &image, ram + image.vaddr_start);
     p->kernel_64bit = true;
-    arch_partition_image_loaded(p, ram, true);
+    arch_partition_image_loaded(p, ram, &(struct arch_entry){.mode = ARCH_ENTRY_BULKHEAD64});
     p->entry = image.entry;
     return 0;
 }
@@ -42,9 +38,51 @@ static const char *load_flat(struct partition *p, const uint8_t *file, uint64_t 
         return "a flat image must fit between 4 KiB and 640 KiB";
     memcpy(ram + GUEST_FLAT_LOAD_ADDRESS, file, size);
     p->kernel_64bit = false;
-    arch_partition_image_loaded(p, ram, false);
+    arch_partition_image_loaded(p, ram, &(struct arch_entry){.mode = ARCH_ENTRY_REAL16});
     p->entry = GUEST_FLAT_LOAD_ADDRESS;
     return 0;
+}
+
+/* A bzImage, a PVH vmlinux or a multiboot kernel, with its initrd and
+ * command line, by the loaders of lib/boot_image.h. */
+static const char *load_kernel(struct partition *p, const uint8_t *file, uint64_t size,
+                               uint8_t *ram)
+{
+    const struct config_partition *c = p->config;
+    struct boot_files files = {file, size, 0, 0, c->cmdline};
+    struct guest_ram guest = {ram, p->ram_size};
+    struct boot_entry entry;
+    const char *problem;
+
+    if (p->initrd) {
+        files.initrd = phys_to_virt(p->initrd->phys);
+        files.initrd_size = p->initrd->size;
+    }
+    problem = boot_kernel_load(&files, &guest, &entry);
+    if (problem)
+        return problem;
+    p->kernel_64bit = false;
+    p->entry = entry.rip;
+    arch_partition_image_loaded(
+        p, ram,
+        &(struct arch_entry){
+            .mode = entry.mode == BOOT_ENTRY_LONG64 ? ARCH_ENTRY_LINUX64 : ARCH_ENTRY_FLAT32,
+            .rax = entry.rax,
+            .rbx = entry.rbx,
+            .rsi = entry.rsi,
+        });
+    return 0;
+}
+
+static const char *const format_names[] = {
+    [BOOT_IMAGE_FLAT] = "real-mode",      [BOOT_IMAGE_ELF] = "long-mode",
+    [BOOT_IMAGE_LINUX] = "Linux bzImage", [BOOT_IMAGE_PVH] = "PVH vmlinux",
+    [BOOT_IMAGE_MULTIBOOT] = "multiboot",
+};
+
+const char *partition_image_kind(const struct partition *p)
+{
+    return format_names[boot_image_format(phys_to_virt(p->image->phys), p->image->size)];
 }
 
 _Static_assert(GUEST_SCRIPT_LEN == CONFIG_SCRIPT_LEN, "the script fits the boot-info page");
@@ -87,11 +125,15 @@ const char *partition_image_load(struct partition *p)
 {
     const uint8_t *file = phys_to_virt(p->image->phys);
     uint8_t *ram = phys_to_virt(p->ram_phys);
+    enum boot_image_format format;
     const char *problem;
 
     /* Nothing of a previous occupant, or of a previous run, may leak. */
     memory_zero(p->ram_phys, p->ram_size);
-    if (is_elf(file, p->image->size))
+    format = boot_image_format(file, p->image->size);
+    if (boot_image_is_kernel(format) || p->config->kernel)
+        problem = load_kernel(p, file, p->image->size, ram);
+    else if (format == BOOT_IMAGE_ELF)
         problem = load_elf(p, file, p->image->size, ram);
     else
         problem = load_flat(p, file, p->image->size, ram);

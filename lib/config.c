@@ -136,7 +136,7 @@ static bool leave_section(struct config_reader *reader)
                               "[%s] lacks the key '%s', which it requires", section->name,
                               section->keys[i].name);
     }
-    return true;
+    return section->leave == NULL || section->leave(reader);
 }
 
 /* line: trimmed, comment removed, starting with '['. */

@@ -20,6 +20,9 @@
  *   cpus       = 1-2           # Bulkhead CPU numbers, cpu0 = the boot CPU
  *   memory     = 256M          # K, M or G suffix, 4 KiB multiple, 1M..64G
  *   image      = web.bin       # loaded beside BOOTX64.EFI
+ *   kernel     = vmlinuz       # instead of image: a bzImage, PVH vmlinux or multiboot kernel
+ *   initrd     = initrd.img    # with kernel: the initial RAM disk it gets
+ *   cmdline    = "console=ttyS0 quiet"   # with kernel: its command line
  *   mode       = full          # full | pv
  *   privileged = no            # yes for at most one partition
  *   on_crash   = stop          # stop | restart
@@ -46,6 +49,7 @@
 #define CONFIG_MAX_PARTITIONS     8
 #define CONFIG_MAX_CPUS           256
 #define CONFIG_SCRIPT_LEN         256
+#define CONFIG_CMDLINE_LEN        256 /* a config line's length bounds it */
 #define CONFIG_MAX_DEVICES        8
 #define CONFIG_SERIAL_PORT_COUNT  8 /* a 16550 decodes 8 consecutive ports */
 
@@ -150,8 +154,11 @@ struct config_partition {
     char name[CONFIG_PARTITION_NAME_LEN];
     uint64_t cpus[CONFIG_MAX_CPUS / 64]; /* bit n set: the partition owns cpu n */
     unsigned cpu_count;
-    uint64_t memory; /* bytes */
-    char image[CONFIG_NAME_LEN];
+    uint64_t memory;                  /* bytes */
+    char image[CONFIG_NAME_LEN];      /* the 'image' or the 'kernel' key's file */
+    bool kernel;                      /* named by 'kernel': it must be a kernel format */
+    char initrd[CONFIG_NAME_LEN];     /* empty: none */
+    char cmdline[CONFIG_CMDLINE_LEN]; /* the kernel's command line; empty: none */
     enum config_mode mode;
     bool privileged;
     enum config_on_crash on_crash;
@@ -164,6 +171,7 @@ struct config_partition {
     unsigned emulated_count;
     /* Where things were written, for errors found later (config_check_machine). */
     unsigned line, cpus_line, memory_line, image_line, devices_line, emulate_line;
+    unsigned initrd_line, cmdline_line;
 };
 
 struct config {
@@ -259,7 +267,7 @@ void config_format_error(const struct config_error *error, char *buf, size_t siz
 
 /*
  * Names of every image file the config refers to, for the stub to load: the
- * probe first, then each partition's image, each name once.
+ * probe first, then each partition's image and initrd, each name once.
  */
 size_t config_image_count(const struct config *config);
 const char *config_image_name(const struct config *config, size_t index);

@@ -127,5 +127,5 @@ static const struct key_handler hypervisor_keys[] = {
 _Static_assert(ARRAY_LENGTH(hypervisor_keys) <= CONFIG_MAX_KEYS, "raise CONFIG_MAX_KEYS");
 
 const struct section_type config_hypervisor_section = {
-    "hypervisor", false, NULL, hypervisor_keys, ARRAY_LENGTH(hypervisor_keys),
+    "hypervisor", false, NULL, hypervisor_keys, ARRAY_LENGTH(hypervisor_keys), NULL,
 };

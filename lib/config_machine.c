@@ -58,12 +58,23 @@ int config_check_machine(const struct config *config, unsigned cpu_count, uint64
     return 0;
 }
 
-/* Every image name in order, repeats included: the probe, then each partition's. */
+/* Every file name in order, repeats included: the probe, then each
+ * partition's image and initrd. */
 static const char *image_mention(const struct config *config, size_t mention)
 {
+    const struct config_partition *partition;
+
     if (mention == 0)
         return config->hypervisor.probe_image[0] != '\0' ? config->hypervisor.probe_image : NULL;
-    return config->partitions[mention - 1].image;
+    partition = &config->partitions[(mention - 1) / 2];
+    if ((mention - 1) % 2 == 0)
+        return partition->image;
+    return partition->initrd[0] != '\0' ? partition->initrd : NULL;
+}
+
+static size_t mention_count(const struct config *config)
+{
+    return 1 + 2 * (size_t)config->partition_count;
 }
 
 /* Whether a mention names an image that no earlier mention named. */
@@ -85,7 +96,7 @@ size_t config_image_count(const struct config *config)
 {
     size_t count = 0;
 
-    for (size_t mention = 0; mention <= config->partition_count; mention++)
+    for (size_t mention = 0; mention < mention_count(config); mention++)
         count += is_new_image(config, mention);
     return count;
 }
@@ -93,7 +104,7 @@ size_t config_image_count(const struct config *config)
 /* NULL when index is not below config_image_count(). */
 const char *config_image_name(const struct config *config, size_t index)
 {
-    for (size_t mention = 0; mention <= config->partition_count; mention++) {
+    for (size_t mention = 0; mention < mention_count(config); mention++) {
         if (!is_new_image(config, mention))
             continue;
         if (index == 0)

@@ -44,6 +44,9 @@ static void partition_set_defaults(struct config_partition *partition, struct sp
     partition->cpu_count = 0;
     partition->memory = 0;
     partition->image[0] = '\0';
+    partition->kernel = false;
+    partition->initrd[0] = '\0';
+    partition->cmdline[0] = '\0';
     partition->mode = CONFIG_MODE_FULL;
     partition->privileged = false;
     partition->on_crash = CONFIG_ON_CRASH_STOP;
@@ -54,6 +57,8 @@ static void partition_set_defaults(struct config_partition *partition, struct sp
     partition->cpus_line = 0;
     partition->memory_line = 0;
     partition->image_line = 0;
+    partition->initrd_line = 0;
+    partition->cmdline_line = 0;
     partition->device_count = 0;
     partition->devices_line = 0;
     partition->emulated_count = 0;
@@ -156,10 +161,58 @@ static bool parse_memory(struct config_reader *reader, struct span value)
     return true;
 }
 
+/* 'image' and 'kernel' fill one slot: the file the partition boots. */
+static bool parse_boot_file(struct config_reader *reader, struct span value, bool kernel)
+{
+    struct config_partition *partition = reader->partition;
+
+    if (partition->image_line != 0)
+        return reader_fail(reader,
+                           "'image' and 'kernel' both name the file a partition boots; "
+                           "line %u already did",
+                           partition->image_line);
+    partition->image_line = reader->line;
+    partition->kernel = kernel;
+    return parse_file_name(value, partition->image);
+}
+
 static bool parse_image(struct config_reader *reader, struct span value)
 {
-    reader->partition->image_line = reader->line;
-    return parse_file_name(value, reader->partition->image);
+    return parse_boot_file(reader, value, false);
+}
+
+static bool parse_kernel(struct config_reader *reader, struct span value)
+{
+    return parse_boot_file(reader, value, true);
+}
+
+static bool parse_initrd(struct config_reader *reader, struct span value)
+{
+    reader->partition->initrd_line = reader->line;
+    return parse_file_name(value, reader->partition->initrd);
+}
+
+/* "text in quotes" (which may hold '=' and runs of blanks), or the rest
+ * of the line; printable ASCII either way. */
+static bool parse_cmdline(struct config_reader *reader, struct span value)
+{
+    char *out = reader->partition->cmdline;
+
+    reader->partition->cmdline_line = reader->line;
+    if (value.ptr[0] == '"') {
+        if (value.len < 2 || value.ptr[value.len - 1] != '"')
+            return reader_fail(reader, "the quoted command line %q lacks its closing '\"'", value);
+        value = (struct span){value.ptr + 1, value.len - 2};
+    }
+    if (value.len >= CONFIG_CMDLINE_LEN)
+        return false;
+    for (size_t i = 0; i < value.len; i++) {
+        if (value.ptr[i] < ' ' || value.ptr[i] >= 0x7f || value.ptr[i] == '"')
+            return false;
+        out[i] = value.ptr[i];
+    }
+    out[value.len] = '\0';
+    return true;
 }
 
 static bool parse_mode(struct config_reader *reader, struct span value)
@@ -262,7 +315,13 @@ static const struct key_handler partition_keys[] = {
     {"memory", parse_memory, "a multiple of 4K from 1M to 64G, in bytes or with a K, M or G suffix",
      KEY_REQUIRED},
     {"image", parse_image, "a file name of 1 to 63 characters without spaces or path separators",
-     KEY_REQUIRED},
+     KEY_OPTIONAL},
+    {"kernel", parse_kernel, "a file name of 1 to 63 characters without spaces or path separators",
+     KEY_OPTIONAL},
+    {"initrd", parse_initrd, "a file name of 1 to 63 characters without spaces or path separators",
+     KEY_OPTIONAL},
+    {"cmdline", parse_cmdline, "up to 255 printable characters, in quotes or to the line's end",
+     KEY_OPTIONAL},
     {"mode", parse_mode, "full or pv", KEY_OPTIONAL},
     {"privileged", parse_privileged, "yes or no", KEY_OPTIONAL},
     {"on_crash", parse_on_crash, "stop or restart", KEY_OPTIONAL},
@@ -277,6 +336,34 @@ static const struct key_handler partition_keys[] = {
 
 _Static_assert(ARRAY_LENGTH(partition_keys) <= CONFIG_MAX_KEYS, "raise CONFIG_MAX_KEYS");
 
+/* What one key cannot check alone: a file to boot, and the initrd and
+ * command line only beside a kernel of a full partition. */
+static bool leave_partition(struct config_reader *reader)
+{
+    const struct config_partition *p = reader->partition;
+    struct config_error *error = reader->error;
+
+    if (p->image_line == 0)
+        return config_fail_at(error, p->line,
+                              "[partition %s] lacks the key 'image', which it requires "
+                              "(or 'kernel' for a kernel with an initrd and a command line)",
+                              p->name);
+    if (!p->kernel && p->initrd_line != 0)
+        return config_fail_at(error, p->initrd_line,
+                              "'initrd' goes with a 'kernel', and line %u names an 'image'",
+                              p->image_line);
+    if (!p->kernel && p->cmdline_line != 0)
+        return config_fail_at(error, p->cmdline_line,
+                              "'cmdline' goes with a 'kernel', and line %u names an 'image'",
+                              p->image_line);
+    if (p->kernel && p->mode == CONFIG_MODE_PV)
+        return config_fail_at(error, p->image_line,
+                              "'kernel' boots a kernel in a full partition; a pv partition "
+                              "takes an 'image'");
+    return true;
+}
+
 const struct section_type config_partition_section = {
-    "partition", true, enter_partition, partition_keys, ARRAY_LENGTH(partition_keys),
+    "partition",     true, enter_partition, partition_keys, ARRAY_LENGTH(partition_keys),
+    leave_partition,
 };

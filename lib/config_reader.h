@@ -36,6 +36,9 @@ struct section_type {
     bool (*enter)(struct config_reader *reader, struct span name);
     const struct key_handler *keys;
     size_t key_count;
+    /* Or NULL: checks, once the section's keys are all read, what needs
+     * several of them; false when it recorded a problem. */
+    bool (*leave)(struct config_reader *reader);
 };
 
 struct config_reader {

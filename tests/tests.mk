@@ -25,6 +25,7 @@ SANITIZE    := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-
 UNIT_SOURCES_config := $(CONFIG_SOURCES)
 UNIT_SOURCES_config_devices := $(CONFIG_SOURCES)
 UNIT_SOURCES_config_emulate := $(CONFIG_SOURCES)
+UNIT_SOURCES_config_kernel := $(CONFIG_SOURCES)
 UNIT_SOURCES_pci    := drivers/pci.c
 UNIT_SOURCES_ioapic := drivers/ioapic.c
 UNIT_CFLAGS_ioapic  := -include tests/unit/shim_ioapic.h
@@ -68,6 +69,10 @@ UNIT_SOURCES_scancode := guests/dom0/scancode.c
 UNIT_SOURCES_ap_token :=
 UNIT_SOURCES_string := lib/string.c
 UNIT_SOURCES_pc_layout := lib/pc_layout.c
+BOOT_LOADER_SOURCES := lib/boot_image.c lib/boot_elf.c lib/boot_linux.c lib/boot_pvh.c \
+                       lib/boot_multiboot.c lib/pc_layout.c
+UNIT_SOURCES_boot_loaders := $(BOOT_LOADER_SOURCES)
+UNIT_SOURCES_check_images := tools/check-images.c lib/elf.c $(BOOT_LOADER_SOURCES) $(CONFIG_SOURCES)
 UNIT_SOURCES_guest_policy := arch/x86_64/guest_policy.c
 UNIT_SOURCES_feature_policy := arch/x86_64/feature_policy.c arch/x86_64/guest_policy.c
 UNIT_CFLAGS_string  := -include tests/unit/shim_string.h
@@ -120,6 +125,7 @@ test-unit: $(UNIT_COUNTS)
 # and copy any small, interesting new inputs into the seed corpus.
 FUZZ_SOURCES_config := $(CONFIG_SOURCES)
 FUZZ_SOURCES_elf    := lib/elf.c
+FUZZ_SOURCES_boot_loaders := $(BOOT_LOADER_SOURCES)
 FUZZ_SOURCES_acpi   := $(UNIT_SOURCES_acpi)
 FUZZ_SOURCES_hypercall := $(UNIT_SOURCES_hypercall)
 FUZZ_SOURCES_crash_page := lib/crash_page.c
@@ -208,9 +214,12 @@ sum_counts = passed=0; failed=0; \
 # ---- tools and checks --------------------------------------------------------
 CHECK_CONFIG := $(BUILD)/tools/check-config
 
-$(CHECK_CONFIG): tools/check-config.c $(CONFIG_SOURCES) $(wildcard lib/config*.h)
+CHECK_CONFIG_SOURCES := tools/check-config.c tools/check-images.c $(CONFIG_SOURCES) \
+                        $(BOOT_LOADER_SOURCES) lib/elf.c
+
+$(CHECK_CONFIG): $(CHECK_CONFIG_SOURCES) $(wildcard lib/config*.h lib/boot*.h tools/*.h)
 	@mkdir -p $(dir $@)
-	$(CC) -std=c11 -O2 -g -I. $(WARNINGS) -o $@ tools/check-config.c $(CONFIG_SOURCES)
+	$(CC) -std=c11 -O2 -g -I. $(WARNINGS) -o $@ $(CHECK_CONFIG_SOURCES)
 
 check-config: $(CHECK_CONFIG)
 	@$(CHECK_CONFIG) $(CHECK_CONFIG_ARGS) $(CONFIG)

@@ -9,6 +9,10 @@
  * knows the machine: every partition's CPUs present, all partitions' memory
  * within SIZE (bytes, or with a K, M or G suffix). Without them the machine
  * checks are skipped, and each option alone leaves the other limit open.
+ *
+ * Images and initrds that lie beside the config file are checked as the
+ * hypervisor would load them (tools/check-images.c); those it does not find
+ * are listed as not checked.
  */
 #include <errno.h>
 #include <stdint.h>
@@ -17,6 +21,7 @@
 #include <string.h>
 
 #include "lib/config.h"
+#include "tools/check-images.h"
 
 /* Far above any sensible config; keeps a mistaken argument from eating memory. */
 #define MAX_CONFIG_SIZE (1024 * 1024)
@@ -169,8 +174,13 @@ static void print_partition(const struct config_partition *p)
     print_cpus(p);
     printf(", memory ");
     print_size(p->memory);
-    printf(", image %s, mode %s%s, on_crash %s, console %s", p->image,
-           p->mode == CONFIG_MODE_PV ? "pv" : "full", p->privileged ? ", privileged" : "",
+    printf(", %s %s", p->kernel ? "kernel" : "image", p->image);
+    if (p->initrd[0] != '\0')
+        printf(", initrd %s", p->initrd);
+    if (p->cmdline_line != 0)
+        printf(", cmdline \"%s\"", p->cmdline);
+    printf(", mode %s%s, on_crash %s, console %s", p->mode == CONFIG_MODE_PV ? "pv" : "full",
+           p->privileged ? ", privileged" : "",
            p->on_crash == CONFIG_ON_CRASH_RESTART ? "restart" : "stop",
            p->console == CONFIG_CONSOLE_NONE ? "none" : "debugcon");
     if (p->time_limit_seconds != 0)
@@ -205,6 +215,40 @@ static int report(const struct config_error *error)
     return 1;
 }
 
+/* The directory part of path ("." for none), into dir. */
+static void directory_of(const char *path, char *dir, size_t size)
+{
+    const char *slash = strrchr(path, '/');
+    size_t len = slash ? (size_t)(slash - path) : 0;
+
+    if (slash == NULL || len >= size)
+        snprintf(dir, size, ".");
+    else
+        snprintf(dir, size, "%.*s", slash == path ? 1 : (int)len, path);
+}
+
+/* The images beside the config; their lines follow the summary. */
+static int check_files(const char *path, const struct config *config)
+{
+    char dir[4096], line[256];
+    struct config_error error;
+    FILE *lines = tmpfile();
+
+    if (lines == NULL)
+        lines = stderr;
+    directory_of(path, dir, sizeof(dir));
+    if (check_images(config, dir, lines, &error) != 0)
+        return report(&error);
+    print_summary(path, config);
+    if (lines != stderr) {
+        rewind(lines);
+        while (fgets(line, sizeof(line), lines))
+            fputs(line, stdout);
+        fclose(lines);
+    }
+    return 0;
+}
+
 static int check(const struct options *options, const char *text, size_t len)
 {
     struct config config;
@@ -217,8 +261,7 @@ static int check(const struct options *options, const char *text, size_t len)
     if ((options->cpus != 0 || options->memory != 0) &&
         config_check_machine(&config, cpus, memory, &error) != 0)
         return report(&error);
-    print_summary(options->path, &config);
-    return 0;
+    return check_files(options->path, &config);
 }
 
 int main(int argc, char **argv)

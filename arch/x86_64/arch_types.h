@@ -53,8 +53,9 @@ struct vcpu_arch {
 
 struct partition_arch {
     struct ept ept;
-    uint64_t ept_pages;          /* EPT tables, for the overhead report */
-    bool long_mode;              /* ELF64 image: enter in long mode */
+    uint64_t ept_pages;  /* EPT tables, for the overhead report */
+    unsigned entry_mode; /* enum arch_entry_mode (hv/arch.h) of its image */
+    uint64_t entry_rax, entry_rbx, entry_rsi;
     uint64_t io_bitmaps;         /* its own when it owns ports; 0: the shared ones */
     uint32_t pci_config_address; /* its own CONFIG_ADDRESS, latched by hv/partition_pci.c */
     struct vpic pic;             /* full partitions: the legacy interrupt controller */

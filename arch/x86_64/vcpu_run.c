@@ -21,8 +21,17 @@ bool vcpu_prepare(struct vcpu *vcpu, const struct vcpu_entry *entry, uint64_t ep
         .vpid = vcpu->arch.vpid,
         .io_bitmaps = vcpu->arch.io_bitmaps ? vcpu->arch.io_bitmaps : bitmaps->io,
         .msr_bitmap = bitmaps->msr,
-        .long_mode = entry->long_mode,
+        .long_mode = entry->mode == VCPU_ENTRY_LONG,
         .preemption_timer = time_limit,
+    };
+    struct vmcs_flat_guest flat = {
+        .rip = entry->rip,
+        .rsp = entry->rsp,
+        .page_tables = entry->page_tables,
+        .gdt_base = entry->gdt_base,
+        .gdt_limit = entry->gdt_limit,
+        .code_selector = entry->code_selector,
+        .data_selector = entry->data_selector,
     };
 
     if (!vcpu->arch.vmcs_phys)
@@ -32,13 +41,15 @@ bool vcpu_prepare(struct vcpu *vcpu, const struct vcpu_entry *entry, uint64_t ep
     if (!vcpu->arch.vmcs_phys || !vmcs_setup_controls(&controls))
         return false;
     vmcs_setup_host();
-    if (entry->long_mode)
-        vmcs_setup_long_mode_guest(entry->rip, entry->rsp, entry->page_tables, entry->gdt_base,
-                                   entry->gdt_limit);
+    if (entry->mode == VCPU_ENTRY_LONG)
+        vmcs_setup_long_mode_guest(&flat);
+    else if (entry->mode == VCPU_ENTRY_FLAT32)
+        vmcs_setup_protected_mode_guest(&flat);
     else
         vmcs_setup_real_mode_guest(entry->real_mode_cs, entry->rip, entry->rsp);
     fpu_reset_guest_state();
-    vcpu->arch.regs = (struct guest_regs){.rdi = entry->rdi, .rsi = entry->rsi};
+    vcpu->arch.regs = (struct guest_regs){
+        .rax = entry->rax, .rbx = entry->rbx, .rdi = entry->rdi, .rsi = entry->rsi};
     vcpu->arch.launched = 0;
     vcpu->arch.tpr = 0;
     vcpu->arch.preemption_parked = false;
@@ -95,21 +106,27 @@ void arch_vcpu_create(struct vcpu *v)
     arch_vcpu_reset(v);
 }
 
-/* A 64-bit kernel starts in long mode with the boot-info page in RDI;
- * a flat image in real mode (include/bulkhead/guest_abi.h). */
+/* Bulkhead's 64-bit guests start in long mode with the boot-info page in
+ * RDI, flat images in real mode (include/bulkhead/guest_abi.h); kernels as
+ * their loader asked (guest_boot.c). */
 bool arch_vcpu_prepare_boot(struct vcpu *v)
 {
     const struct partition *p = v->partition;
+    bool bulkhead64 = p->arch.entry_mode == ARCH_ENTRY_BULKHEAD64;
     struct vcpu_entry entry = {
-        .long_mode = p->arch.long_mode,
-        .rip = p->entry,
-        .rsp = p->arch.long_mode ? GUEST_STACK_TOP : 0,
-        .rdi = p->arch.long_mode ? GUEST_BOOT_INFO_ADDRESS : 0,
+        .mode = bulkhead64 ? VCPU_ENTRY_LONG : VCPU_ENTRY_REAL,
+        .rsp = bulkhead64 ? GUEST_STACK_TOP : 0,
+        .rdi = bulkhead64 ? GUEST_BOOT_INFO_ADDRESS : 0,
         .page_tables = GUEST_PAGE_TABLES_ADDRESS,
         .gdt_base = GUEST_GDT_ADDRESS,
         .gdt_limit = GUEST_GDT_LIMIT,
+        .code_selector = GUEST_SELECTOR_CODE,
+        .data_selector = GUEST_SELECTOR_DATA,
     };
 
+    if (p->arch.entry_mode == ARCH_ENTRY_FLAT32 || p->arch.entry_mode == ARCH_ENTRY_LINUX64)
+        guest_boot_kernel_entry(p, &entry);
+    entry.rip = p->entry;
     return vcpu_prepare(v, &entry, p->arch.ept.pointer, true);
 }
 

@@ -9,14 +9,21 @@
 #include "hv/arch.h"
 #include "hv/vcpu.h"
 
+enum vcpu_entry_mode {
+    VCPU_ENTRY_REAL = 0, /* 16-bit real mode */
+    VCPU_ENTRY_FLAT32,   /* 32-bit protected mode, paging off */
+    VCPU_ENTRY_LONG,     /* 64-bit long mode */
+};
+
 struct vcpu_entry {
-    bool long_mode;        /* else 16-bit real mode */
+    enum vcpu_entry_mode mode;
     uint16_t real_mode_cs; /* real mode: CS selector, base = selector << 4 */
     uint64_t rip, rsp;
-    uint64_t rdi, rsi;
+    uint64_t rax, rbx, rdi, rsi;
     uint64_t page_tables; /* long mode: CR3 */
-    uint64_t gdt_base;    /* long mode */
+    uint64_t gdt_base;    /* protected and long mode: flat segments from this GDT */
     uint16_t gdt_limit;
+    uint16_t code_selector, data_selector;
 };
 
 /* A fresh VMCS for vcpu on this CPU with the given entry state and guest

@@ -195,34 +195,55 @@ void vmcs_setup_real_mode_guest(uint16_t cs, uint64_t rip, uint64_t rsp)
 }
 
 #define AR_CODE_LONG  0xa09b /* present, L, G, execute/read, accessed */
-#define AR_DATA_LONG  0xc093 /* present, D/B, G, read/write, accessed */
-#define AR_TR_BUSY_64 0x8b   /* present, busy 64-bit TSS */
+#define AR_CODE_32    0xc09b /* present, D/B, G, execute/read, accessed */
+#define AR_DATA_FLAT  0xc093 /* present, D/B, G, read/write, accessed */
+#define AR_TR_BUSY_32 0x8b   /* present, busy 32-bit (or, in IA-32e mode, 64-bit) TSS */
 
-void vmcs_setup_long_mode_guest(uint64_t rip, uint64_t rsp, uint64_t page_tables, uint64_t gdt_base,
-                                uint16_t gdt_limit)
+static void write_flat_segments(const struct vmcs_flat_guest *guest, uint32_t code_access)
 {
     static const enum vmcs_field data_segments[] = {
         VMCS_GUEST_ES_SELECTOR, VMCS_GUEST_SS_SELECTOR, VMCS_GUEST_DS_SELECTOR,
         VMCS_GUEST_FS_SELECTOR, VMCS_GUEST_GS_SELECTOR,
     };
 
-    write_segment(VMCS_GUEST_CS_SELECTOR, 0x08, 0xffffffff, AR_CODE_LONG);
+    write_segment(VMCS_GUEST_CS_SELECTOR, guest->code_selector, 0xffffffff, code_access);
     for (unsigned i = 0; i < sizeof(data_segments) / sizeof(data_segments[0]); i++)
-        write_segment(data_segments[i], 0x10, 0xffffffff, AR_DATA_LONG);
+        write_segment(data_segments[i], guest->data_selector, 0xffffffff, AR_DATA_FLAT);
     write_segment(VMCS_GUEST_LDTR_SELECTOR, 0, 0, AR_LDTR_UNUSABLE);
-    write_segment(VMCS_GUEST_TR_SELECTOR, 0, 0x67, AR_TR_BUSY_64);
-    vmcs_write(VMCS_GUEST_GDTR_BASE, gdt_base);
-    vmcs_write(VMCS_GUEST_GDTR_LIMIT, gdt_limit);
+    write_segment(VMCS_GUEST_TR_SELECTOR, 0, 0x67, AR_TR_BUSY_32);
+    vmcs_write(VMCS_GUEST_GDTR_BASE, guest->gdt_base);
+    vmcs_write(VMCS_GUEST_GDTR_LIMIT, guest->gdt_limit);
     vmcs_write(VMCS_GUEST_IDTR_BASE, 0);
     vmcs_write(VMCS_GUEST_IDTR_LIMIT, 0);
+}
 
+void vmcs_setup_long_mode_guest(const struct vmcs_flat_guest *guest)
+{
     uint64_t cr0 = CR0_PE | CR0_MP | CR0_ET | CR0_NE | CR0_WP | CR0_PG;
     uint64_t cr4 = CR4_PAE | CR4_OSFXSR | CR4_OSXMMEXCPT;
+
+    write_flat_segments(guest, AR_CODE_LONG);
     vmcs_write(VMCS_GUEST_CR0, cr0 | cpu_read_msr(MSR_IA32_VMX_CR0_FIXED0));
     vmcs_write(VMCS_CR0_READ_SHADOW, cr0);
-    vmcs_write(VMCS_GUEST_CR3, page_tables);
+    vmcs_write(VMCS_GUEST_CR3, guest->page_tables);
     vmcs_write(VMCS_GUEST_CR4, cr4 | cpu_read_msr(MSR_IA32_VMX_CR4_FIXED0));
     vmcs_write(VMCS_CR4_READ_SHADOW, cr4);
     vmcs_write(VMCS_GUEST_IA32_EFER, EFER_LME | EFER_LMA | EFER_NXE);
-    write_common_guest_state(rip, rsp);
+    write_common_guest_state(guest->rip, guest->rsp);
+}
+
+/* CR0 as after a far jump from real mode with only PE set; unrestricted
+ * guest exempts PG from the fixed-1 bits (SDM Vol. 3C 26.3.1.1). */
+void vmcs_setup_protected_mode_guest(const struct vmcs_flat_guest *guest)
+{
+    uint64_t cr0 = CR0_PE | CR0_ET;
+
+    write_flat_segments(guest, AR_CODE_32);
+    vmcs_write(VMCS_GUEST_CR0, cr0 | (cpu_read_msr(MSR_IA32_VMX_CR0_FIXED0) & ~CR0_PG));
+    vmcs_write(VMCS_CR0_READ_SHADOW, cr0);
+    vmcs_write(VMCS_GUEST_CR3, 0);
+    vmcs_write(VMCS_GUEST_CR4, cpu_read_msr(MSR_IA32_VMX_CR4_FIXED0));
+    vmcs_write(VMCS_CR4_READ_SHADOW, 0);
+    vmcs_write(VMCS_GUEST_IA32_EFER, 0);
+    write_common_guest_state(guest->rip, guest->rsp);
 }

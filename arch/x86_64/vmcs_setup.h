@@ -31,9 +31,21 @@ void vmcs_setup_host(void);
  * segment's base is cs << 4), other segments at 0 (unrestricted guest). */
 void vmcs_setup_real_mode_guest(uint16_t cs, uint64_t rip, uint64_t rsp);
 
-/* A guest in 64-bit long mode, paging on with CR3 = page_tables, flat
- * segments from the GDT at gdt_base (guest_abi.h describes the state). */
-void vmcs_setup_long_mode_guest(uint64_t rip, uint64_t rsp, uint64_t page_tables, uint64_t gdt_base,
-                                uint16_t gdt_limit);
+/* A guest with flat 4 GiB segments from its GDT. */
+struct vmcs_flat_guest {
+    uint64_t rip, rsp;
+    uint64_t page_tables; /* long mode: CR3 */
+    uint64_t gdt_base;
+    uint16_t gdt_limit;
+    uint16_t code_selector, data_selector;
+};
+
+/* A guest in 64-bit long mode, paging on with CR3 = page_tables
+ * (guest_abi.h describes the state of Bulkhead's guests). */
+void vmcs_setup_long_mode_guest(const struct vmcs_flat_guest *guest);
+
+/* A guest in 32-bit protected mode with paging off, as multiboot and the
+ * PVH entry start a kernel (unrestricted guest lets CR0.PG be clear). */
+void vmcs_setup_protected_mode_guest(const struct vmcs_flat_guest *guest);
 
 #endif
