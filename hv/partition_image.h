@@ -9,4 +9,8 @@
  * with the image. */
 const char *partition_image_load(struct partition *p);
 
+/* partition_firmware.c: a full partition's ACPI tables, written into its
+ * RAM at PC_FIRMWARE_TABLES (none for a pv partition, or RAM below 1 MiB). */
+void partition_write_firmware_tables(struct partition *p, uint8_t *ram);
+
 #endif

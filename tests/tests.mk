@@ -65,6 +65,7 @@ UNIT_SOURCES_scancode := guests/dom0/scancode.c
 UNIT_SOURCES_ap_token :=
 UNIT_SOURCES_string := lib/string.c
 UNIT_SOURCES_pc_layout := lib/pc_layout.c
+UNIT_SOURCES_acpi_tables := lib/acpi_tables.c lib/acpi_aml.c lib/acpi.c drivers/acpi.c
 UNIT_SOURCES_guest_policy := arch/x86_64/guest_policy.c
 UNIT_SOURCES_feature_policy := arch/x86_64/feature_policy.c arch/x86_64/guest_policy.c
 UNIT_CFLAGS_string  := -include tests/unit/shim_string.h
