@@ -154,8 +154,7 @@ struct madt_count {
     bool ids_in_order;
 };
 
-static void count_entry(const struct acpi_header *madt, struct acpi_madt_entry entry,
-                        void *context)
+static void count_entry(const struct acpi_header *madt, struct acpi_madt_entry entry, void *context)
 {
     struct madt_count *c = context;
     const uint8_t *p = (const uint8_t *)madt + entry.offset;
@@ -465,8 +464,8 @@ Test(aml, integers_take_the_shortest_form)
     aml_integer(&w, 2);
     aml_integer(&w, 0x1234);
     aml_integer(&w, 0x12345678);
-    static const uint8_t want[] = {0x00, 0x01, 0x0a, 0x02, 0x0b, 0x34, 0x12,
-                                   0x0c, 0x78, 0x56, 0x34, 0x12};
+    static const uint8_t want[] = {0x00, 0x01, 0x0a, 0x02, 0x0b, 0x34,
+                                   0x12, 0x0c, 0x78, 0x56, 0x34, 0x12};
     cr_assert_eq(w.length, sizeof(want));
     cr_assert_eq(memcmp(bytes, want, sizeof(want)), 0);
 }
