@@ -18,7 +18,7 @@ GUEST_CFLAGS = -std=c11 -O2 -g -ffreestanding -fno-pic -fno-pie -mcmodel=small -
                -I. $(WARNINGS) -MMD -MP
 
 GUEST_OBJ_DIR := $(BUILD)/guests/obj
-GUEST_LIB_SRC := $(wildcard guests/lib/*.c guests/lib/*.asm) lib/format.c lib/string.c lib/page_tables.c drivers/pci.c drivers/pic8259.c drivers/uart16550.c drivers/fbcon.c drivers/i8042.c
+GUEST_LIB_SRC := $(wildcard guests/lib/*.c guests/lib/*.asm) lib/format.c lib/string.c lib/page_tables.c drivers/pci.c drivers/pic8259.c drivers/uart16550.c drivers/fbcon.c drivers/i8042.c lib/acpi.c
 # The console font comes with the runtime; the link keeps it where it is drawn.
 GUEST_LIB_OBJ := $(addprefix $(GUEST_OBJ_DIR)/,$(addsuffix .o,$(basename $(GUEST_LIB_SRC)))) \
                  $(BUILD)/core/font.o

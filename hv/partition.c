@@ -385,6 +385,19 @@ int64_t partition_command(struct partition *target, enum partition_command comma
     return 0;
 }
 
+enum device_result partition_guest_reset(struct vcpu *vcpu)
+{
+    struct partition *p = vcpu->partition;
+
+    p->stop_cause = "reset by its guest";
+    if (partition_command(p, PARTITION_COMMAND_RESTART) == 0)
+        log_line("partition %s: reset by its guest: starting it again", p->config->name);
+    else
+        partition_stop_all(p); /* the machine is shutting down: no new run */
+    vcpu->state = VCPU_STOPPED;
+    return DEVICE_STOP_VCPU;
+}
+
 int64_t partition_request_stop(struct partition *target, const struct partition *by)
 {
     if (target->state != PARTITION_RUNNING || target->stop_requested)

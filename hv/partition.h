@@ -161,6 +161,15 @@ static inline void partition_note_work(struct partition *p)
         vcpu_note_work(p->vcpus[i]);
 }
 
+/* The guest ended its run on its own (the exit port, an ACPI power-off):
+ * a clean stop with this exit status. For a device model to return. */
+enum device_result partition_exit(struct vcpu *vcpu, uint32_t status, const char *cause);
+
+/* The guest reset its platform (the reset register): this run ends and the
+ * partition starts again from a fresh image, as a PC reboots; the other
+ * partitions see nothing of it. For a device model to return. */
+enum device_result partition_guest_reset(struct vcpu *vcpu);
+
 /* The guest executed HLT with interrupts on: sleeps until it has an
  * interrupt to take (or must stop). Returns nonzero to resume it. */
 int partition_vcpu_wait(struct vcpu *vcpu);

@@ -137,6 +137,8 @@ const char *partition_image_load(struct partition *p)
         problem = load_elf(p, file, p->image->size, ram);
     else
         problem = load_flat(p, file, p->image->size, ram);
+    if (!problem)
+        partition_write_firmware_tables(p, ram);
     if (!problem && p->kernel_64bit) {
         fill_boot_info(p, ram);
         console_prepare_ring(p);

@@ -13,4 +13,8 @@ const char *partition_image_load(struct partition *p);
 /* What the partition's image is, in a few words for the log. */
 const char *partition_image_kind(const struct partition *p);
 
+/* partition_firmware.c: a full partition's ACPI tables, written into its
+ * RAM at PC_FIRMWARE_TABLES (none for a pv partition, or RAM below 1 MiB). */
+void partition_write_firmware_tables(struct partition *p, uint8_t *ram);
+
 #endif

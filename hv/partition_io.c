@@ -252,13 +252,19 @@ const struct device_model partition_debugcon_model = {"debug console", debugcon_
  * as exit status; a read finds nothing there. */
 static enum device_result exit_port_access(struct vcpu *vcpu, void *state, struct device_access *a)
 {
-    struct partition *p = vcpu->partition;
 
     if (!a->write)
         return device_bare_metal.access(vcpu, state, a);
-    p->exit_status = (uint32_t)a->value;
+    return partition_exit(vcpu, (uint32_t)a->value, "exit port");
+}
+
+enum device_result partition_exit(struct vcpu *vcpu, uint32_t status, const char *cause)
+{
+    struct partition *p = vcpu->partition;
+
+    p->exit_status = status;
     p->has_exit_status = true;
-    p->stop_cause = "exit port";
+    p->stop_cause = cause;
     vcpu->state = VCPU_STOPPED;
     partition_stop_all(p);
     return DEVICE_STOP_VCPU;

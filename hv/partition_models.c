@@ -93,7 +93,9 @@ static bool register_forwarded(struct partition *p)
 const char *partition_models_register(struct partition *p)
 {
     device_table_clear(&p->device_models);
-    if (!register_ports(p) || !register_pci(p) || !arch_partition_register_platform(p) ||
+    /* The platform before PCI: its reset register 0xCF9 lies among the
+     * configuration ports and wins a byte access there. */
+    if (!register_ports(p) || !arch_partition_register_platform(p) || !register_pci(p) ||
         !register_forwarded(p))
         return "its device table is full";
     return 0;

@@ -17,13 +17,19 @@
 #define MADT_X2APIC_LENGTH 16
 #define TABLE_MAX_LENGTH   (16u << 20) /* far above any real table, DSDTs included */
 
-static bool checksum_ok(const uint8_t *bytes, uint32_t length)
+uint8_t acpi_byte_sum(const void *bytes, uint32_t length)
 {
+    const uint8_t *p = bytes;
     uint8_t sum = 0;
 
     for (uint32_t i = 0; i < length; i++)
-        sum = (uint8_t)(sum + bytes[i]);
-    return sum == 0;
+        sum = (uint8_t)(sum + p[i]);
+    return sum;
+}
+
+static bool checksum_ok(const uint8_t *bytes, uint32_t length)
+{
+    return acpi_byte_sum(bytes, length) == 0;
 }
 
 bool acpi_bytes_are(const void *bytes, const char *want, unsigned length)

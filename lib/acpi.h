@@ -40,6 +40,9 @@ bool acpi_walk_tables(uint64_t rsdp_phys, acpi_map_fn map, acpi_table_fn visit, 
 /* The table at phys when its length and checksum are sane, else NULL. */
 const struct acpi_header *acpi_map_table(uint64_t phys, acpi_map_fn map);
 
+/* The sum of the bytes, modulo 256: 0 over a table whose checksum is right. */
+uint8_t acpi_byte_sum(const void *bytes, uint32_t length);
+
 bool acpi_table_is(const struct acpi_header *table, const char signature[4]);
 /* Whether the length bytes at bytes spell want (a signature or an AML name). */
 bool acpi_bytes_are(const void *bytes, const char *want, unsigned length);

@@ -149,6 +149,12 @@ int partition_vcpu_before_entry(struct vcpu *vcpu)
     return vcpu->state == VCPU_RUNNING;
 }
 
+/* A 2 GHz TSC, as the guest's CPUID leaf 0x15 then reports it. */
+uint64_t partition_tsc_hz(void)
+{
+    return 2000000000ull;
+}
+
 void partition_vcpu_flush_ept(struct vcpu *vcpu)
 {
     (void)vcpu;

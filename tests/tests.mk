@@ -45,6 +45,7 @@ UNIT_SOURCES_ring   := guests/lib/ring.c
 UNIT_SOURCES_console_ring := guests/lib/console_ring.c
 UNIT_SOURCES_vapic  := arch/x86_64/vplatform/vapic.c
 UNIT_SOURCES_vpic   := arch/x86_64/vplatform/vpic.c
+UNIT_SOURCES_vacpi  := arch/x86_64/vplatform/vacpi.c
 UNIT_SOURCES_device_model := hv/device_model.c
 UNIT_SOURCES_uart   := guests/dom0/uart.c
 UNIT_SOURCES_x86_decode := arch/x86_64/x86_decode.c
@@ -73,6 +74,7 @@ BOOT_LOADER_SOURCES := lib/boot_image.c lib/boot_elf.c lib/boot_linux.c lib/boot
                        lib/boot_multiboot.c lib/pc_layout.c
 UNIT_SOURCES_boot_loaders := $(BOOT_LOADER_SOURCES)
 UNIT_SOURCES_check_images := tools/check-images.c lib/elf.c $(BOOT_LOADER_SOURCES) $(CONFIG_SOURCES)
+UNIT_SOURCES_acpi_tables := lib/acpi_tables.c lib/acpi_aml.c lib/acpi.c drivers/acpi.c
 UNIT_SOURCES_guest_policy := arch/x86_64/guest_policy.c
 UNIT_SOURCES_feature_policy := arch/x86_64/feature_policy.c arch/x86_64/guest_policy.c
 UNIT_CFLAGS_string  := -include tests/unit/shim_string.h

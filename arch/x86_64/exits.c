@@ -157,8 +157,6 @@ static int handle_exception_or_nmi(struct vcpu *vcpu)
     return handle_unknown(vcpu);
 }
 
-#define CPUID_1_ECX_X2APIC   (1u << 21)
-#define CPUID_TOPOLOGY_LEAF  0xb
 #define CPUID_SIGNATURE_LEAF 0x40000000u
 #define CPUID_VERSION_LEAF   0x40000001u
 
@@ -174,16 +172,28 @@ static struct cpuid_regs hypervisor_leaf(uint32_t leaf)
     return (struct cpuid_regs){0, 0, 0, 0};
 }
 
-/* A partition's vCPUs have x2APICs numbered from 0, whatever the host's
- * APIC IDs are. */
-static void show_virtual_apic(const struct vcpu *vcpu, uint32_t leaf, struct cpuid_regs *r)
+/* The CPU's highest basic leaf: the same on every CPU, read once. */
+static uint32_t highest_host_leaf(void)
 {
-    if (leaf == 1) {
-        r->ecx |= CPUID_1_ECX_X2APIC;
-        r->ebx = (r->ebx & 0x00ffffffu) | (vcpu->index << 24);
+    static uint32_t highest;
+    uint32_t known = __atomic_load_n(&highest, __ATOMIC_RELAXED);
+
+    if (!known) {
+        known = cpu_cpuid(0, 0).eax;
+        __atomic_store_n(&highest, known, __ATOMIC_RELAXED);
     }
-    if (leaf == CPUID_TOPOLOGY_LEAF)
-        r->edx = vcpu->index;
+    return known;
+}
+
+/* A partition's vCPUs are the cores of one package, with x2APICs numbered
+ * from 0 whatever the host's APIC IDs are, and know the TSC's rate. */
+static void describe_partition(const struct vcpu *vcpu, uint32_t leaf, uint32_t subleaf,
+                               struct cpuid_regs *r)
+{
+    struct cpuid_partition partition = {vcpu->index, vcpu->partition->vcpu_count,
+                                        partition_tsc_hz(), highest_host_leaf()};
+
+    feature_policy_partition_cpuid(leaf, subleaf, &partition, r);
 }
 
 /* CPUID runs on the real CPU, less the features the partition does not get
@@ -203,7 +213,7 @@ static int handle_cpuid(struct vcpu *vcpu)
     if (leaf == 1)
         r.ecx = pv ? (r.ecx | CPUID_1_ECX_HYPERVISOR) : (r.ecx & ~CPUID_1_ECX_HYPERVISOR);
     if (vcpu->partition)
-        show_virtual_apic(vcpu, leaf, &r);
+        describe_partition(vcpu, leaf, subleaf, &r);
     if ((leaf & 0xf0000000u) == CPUID_HYPERVISOR_LEAVES)
         r = pv ? hypervisor_leaf(leaf) : (struct cpuid_regs){0, 0, 0, 0};
     vcpu->arch.regs.rax = r.eax;

@@ -37,6 +37,9 @@ static const struct feature_row table[] = {
     HIDDEN("EST", 1, ANY, CPUID_ECX, BIT(7), REFUSED(0x198, 2)),
     HIDDEN("TM2", 1, ANY, CPUID_ECX, BIT(8), NO_MSRS),
     HIDDEN("PDCM", 1, ANY, CPUID_ECX, BIT(15), REFUSED(0x345, 1)),
+    /* MONITOR and MWAIT exit and do nothing: an idle guest that used them
+     * would spin on its CPU instead of halting. */
+    HIDDEN("MONITOR/MWAIT", 1, ANY, CPUID_ECX, BIT(3), REFUSED(0x6, 1)),
     GIVEN("TSC", 1, ANY, CPUID_EDX, BIT(4),
           MSRS(0x10, 1, FEATURE_READ_HOST, FEATURE_WRITE_IGNORED, 0)),
     GIVEN("MTRR", 1, ANY, CPUID_EDX, BIT(12),
@@ -49,6 +52,7 @@ static const struct feature_row table[] = {
     HIDDEN("DS", 1, ANY, CPUID_EDX, BIT(21), REFUSED(0x600, 1)),
     HIDDEN("ACPI thermal control", 1, ANY, CPUID_EDX, BIT(22), REFUSED(0x19a, 1)),
     HIDDEN("TM", 1, ANY, CPUID_EDX, BIT(29), REFUSED(0x19b, 2)),
+    HIDDEN("MONITOR/MWAIT leaf", 5, ANY, CPUID_EVERY_REGISTER, ALL_BITS, NO_MSRS),
     HIDDEN("thermal and power (DTS, PTM, HWP, HDC)", 6, ANY, CPUID_EAX, 0x000fbfc1u,
            REFUSED(0x1b1, 2), REFUSED(0x770, 8), REFUSED(0xdb0, 3)),
     HIDDEN("APERF/MPERF", 6, ANY, CPUID_ECX, BIT(0), REFUSED(0xe7, 2)),
@@ -191,4 +195,125 @@ struct feature_msr_answer feature_policy_msr(uint32_t msr, bool write,
     if (write)
         return (struct feature_msr_answer){FEATURE_MSR_REFUSED, 0};
     return answer_read(msr, m, host);
+}
+
+/* ---- the partition's topology and clocks ---------------------------------- */
+
+#define CPUID_1_EBX_APIC_ID_SHIFT 24
+#define CPUID_1_EBX_COUNT_SHIFT   16
+#define CPUID_1_ECX_X2APIC        BIT(21)
+#define CPUID_1_EDX_HTT           BIT(28)
+#define CPUID_CACHE_LEAF          4u
+#define CPUID_CACHE_TYPE          0x1fu
+#define CPUID_CACHE_LEVEL(eax)    (((eax) >> 5) & 7u)
+#define CPUID_CACHE_SHARING_SHIFT 14
+#define CPUID_CACHE_CORES_SHIFT   26
+#define CPUID_TOPOLOGY_LEAF       0xbu
+#define CPUID_V2_TOPOLOGY_LEAF    0x1fu
+#define TOPOLOGY_LEVEL_SMT        1u
+#define TOPOLOGY_LEVEL_CORE       2u
+#define HZ_PER_MHZ                1000000u
+
+/* The bits an x2APIC ID gives the core number: IDs 0 .. count - 1. */
+static uint32_t core_id_bits(uint32_t count)
+{
+    uint32_t bits = 0;
+
+    while (bits < 31 && (1u << bits) < count)
+        bits++;
+    return bits;
+}
+
+static uint32_t smaller_of(uint32_t a, uint32_t b)
+{
+    return a < b ? a : b;
+}
+
+/* Leaf 1: the initial APIC ID, and the package's addressable IDs. */
+static void describe_leaf_1(const struct cpuid_partition *p, struct cpuid_regs *r)
+{
+    uint32_t ids = smaller_of(1u << core_id_bits(p->vcpu_count), 0xff);
+
+    r->ebx = (r->ebx & 0xffffu) | smaller_of(p->vcpu_index, 0xff) << CPUID_1_EBX_APIC_ID_SHIFT |
+             ids << CPUID_1_EBX_COUNT_SHIFT;
+    r->ecx |= CPUID_1_ECX_X2APIC;
+    r->edx |= CPUID_1_EDX_HTT;
+}
+
+/* Leaf 4: the package's cores, and who shares each cache (the last level
+ * every core, the others one core each). */
+static void describe_caches(const struct cpuid_partition *p, struct cpuid_regs *r)
+{
+    uint32_t ids = 1u << core_id_bits(p->vcpu_count);
+    uint32_t sharing = CPUID_CACHE_LEVEL(r->eax) >= 3 ? smaller_of(ids, 0x1000) - 1 : 0;
+
+    if (!(r->eax & CPUID_CACHE_TYPE))
+        return;
+    r->eax = (r->eax & 0x3fffu) | sharing << CPUID_CACHE_SHARING_SHIFT |
+             (smaller_of(ids, 64) - 1) << CPUID_CACHE_CORES_SHIFT;
+}
+
+/* Leaves 0xB and 0x1F: a thread level of one, a core level of them all. */
+static void describe_topology(uint32_t subleaf, const struct cpuid_partition *p,
+                              struct cpuid_regs *r)
+{
+    r->edx = p->vcpu_index;
+    if (subleaf == 0) {
+        r->eax = 0;
+        r->ebx = 1;
+        r->ecx = TOPOLOGY_LEVEL_SMT << 8;
+    } else if (subleaf == 1) {
+        r->eax = core_id_bits(p->vcpu_count);
+        r->ebx = p->vcpu_count;
+        r->ecx = TOPOLOGY_LEVEL_CORE << 8 | 1;
+    } else {
+        r->eax = r->ebx = 0;
+        r->ecx = subleaf & 0xff;
+    }
+}
+
+uint32_t feature_crystal_hz(uint64_t tsc_hz, uint32_t *numerator)
+{
+    uint64_t ratio = tsc_hz / 0xffffffffu + 1;
+
+    *numerator = (uint32_t)ratio;
+    return (uint32_t)(tsc_hz / ratio);
+}
+
+/* Leaf 0x15 (denominator, numerator, crystal Hz) and leaf 0x16 (base and
+ * maximum MHz, reference MHz) from the TSC rate. */
+static void describe_clocks(uint32_t leaf, const struct cpuid_partition *p, struct cpuid_regs *r)
+{
+    uint32_t numerator = 0;
+    uint32_t crystal = p->tsc_hz ? feature_crystal_hz(p->tsc_hz, &numerator) : 0;
+    uint32_t mhz = (uint32_t)smaller_of((uint32_t)(p->tsc_hz / HZ_PER_MHZ), 0xffff);
+
+    if (leaf == CPUID_TSC_LEAF)
+        *r = (struct cpuid_regs){crystal ? 1 : 0, numerator, crystal, 0};
+    else
+        *r = (struct cpuid_regs){mhz, mhz, smaller_of(crystal / HZ_PER_MHZ, 0xffff), 0};
+}
+
+static bool basic_leaf(uint32_t leaf)
+{
+    return leaf < 0x80000000u;
+}
+
+void feature_policy_partition_cpuid(uint32_t leaf, uint32_t subleaf,
+                                    const struct cpuid_partition *partition, struct cpuid_regs *r)
+{
+    bool lacking = basic_leaf(leaf) && leaf > partition->highest_host_leaf;
+
+    if (lacking && leaf <= CPUID_FREQUENCY_LEAF)
+        *r = (struct cpuid_regs){0, 0, 0, 0}; /* not the highest leaf's bits, as the CPU answers */
+    if (leaf == 0 && r->eax < CPUID_FREQUENCY_LEAF)
+        r->eax = CPUID_FREQUENCY_LEAF;
+    else if (leaf == 1)
+        describe_leaf_1(partition, r);
+    else if (leaf == CPUID_CACHE_LEAF)
+        describe_caches(partition, r);
+    else if (leaf == CPUID_TOPOLOGY_LEAF || (leaf == CPUID_V2_TOPOLOGY_LEAF && !lacking))
+        describe_topology(subleaf, partition, r);
+    else if (leaf == CPUID_TSC_LEAF || leaf == CPUID_FREQUENCY_LEAF)
+        describe_clocks(leaf, partition, r);
 }

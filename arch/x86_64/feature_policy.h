@@ -62,6 +62,30 @@ const struct feature_row *feature_table(unsigned *count);
  * feature's bits. */
 void feature_policy_cpuid(uint32_t leaf, uint32_t subleaf, struct cpuid_regs *r);
 
+/* What a partition's CPUID describes that no CPU reports for it: its
+ * topology (vCPU n is core n of one package, one thread per core, x2APIC
+ * ID n) and its clocks (leaf 0x15: the TSC as a ratio of a crystal that
+ * is the APIC timer's clock; leaf 0x16 in MHz), so that a kernel need not
+ * calibrate. */
+struct cpuid_partition {
+    uint32_t vcpu_index, vcpu_count;
+    uint64_t tsc_hz;            /* 0: unknown, leaves 0x15 and 0x16 stay 0 */
+    uint32_t highest_host_leaf; /* CPUID.0:EAX of the CPU */
+};
+
+#define CPUID_TSC_LEAF       0x15u
+#define CPUID_FREQUENCY_LEAF 0x16u
+
+/* Puts the partition's topology and clocks into the answer `r` to
+ * CPUID(leaf, subleaf), after feature_policy_cpuid(). The highest basic
+ * leaf becomes at least CPUID_FREQUENCY_LEAF; leaves the CPU lacks below
+ * it read 0 but for the ones described here. */
+void feature_policy_partition_cpuid(uint32_t leaf, uint32_t subleaf,
+                                    const struct cpuid_partition *partition, struct cpuid_regs *r);
+
+/* The crystal of leaf 0x15: TSC = crystal * numerator (denominator 1). */
+uint32_t feature_crystal_hz(uint64_t tsc_hz, uint32_t *numerator);
+
 enum feature_msr_verdict {
     FEATURE_MSR_UNLISTED, /* no row names the MSR: the MSR exit decides alone */
     FEATURE_MSR_REFUSED,  /* #GP: the feature is hidden, or the CPU lacks it */

@@ -171,3 +171,155 @@ Test(feature_policy, a_leaf_beyond_the_highest_does_not_count)
     cr_assert_eq(feature_policy_msr(0x1a0, false, &rich_cpu).verdict, FEATURE_MSR_UNLISTED,
                  "MISC_ENABLE is no feature's");
 }
+
+/* ---- the partition's topology and clocks --------------------------------- */
+
+#define GHZ 1000000000ull
+
+/* What vCPU `index` of `count` sees of `leaf` on a CPU with every feature
+ * and basic leaves up to `highest`, its TSC at tsc_hz. */
+static struct cpuid_regs partition_leaf(uint32_t leaf, uint32_t subleaf, uint32_t index,
+                                        uint32_t count, uint32_t highest, uint64_t tsc_hz)
+{
+    struct cpuid_partition partition = {index, count, tsc_hz, highest};
+    struct cpuid_regs r = every_feature(leaf, subleaf);
+
+    if (leaf == 0)
+        r.eax = highest;
+    feature_policy_cpuid(leaf, subleaf, &r);
+    feature_policy_partition_cpuid(leaf, subleaf, &partition, &r);
+    return r;
+}
+
+Test(cpuid_partition, monitor_and_mwait_are_hidden)
+{
+    cr_assert_eq(partition_leaf(1, 0, 0, 1, 0x23, 2 * GHZ).ecx & (1u << 3), 0);
+    struct cpuid_regs leaf5 = partition_leaf(5, 0, 0, 1, 0x23, 2 * GHZ);
+    cr_assert_eq(leaf5.eax | leaf5.ebx | leaf5.ecx | leaf5.edx, 0);
+    cr_assert(read_refused(0x6, &rich_cpu), "IA32_MONITOR_FILTER_SIZE");
+}
+
+static void check_leaf_1(uint32_t count, uint32_t addressable)
+{
+    for (uint32_t i = 0; i < count; i++) {
+        struct cpuid_regs r = partition_leaf(1, 0, i, count, 0x23, 2 * GHZ);
+        cr_assert_eq(r.ebx >> 24, i, "initial APIC ID = vCPU index");
+        cr_assert_eq((r.ebx >> 16) & 0xff, addressable);
+        cr_assert_eq(r.ebx & 0xffff, 0xffff, "the CPU's own low half");
+        cr_assert(r.ecx & (1u << 21), "x2APIC");
+        cr_assert(r.edx & (1u << 28), "HTT: the count is valid");
+    }
+}
+
+Test(cpuid_partition, leaf_1_numbers_the_vcpus)
+{
+    check_leaf_1(1, 1);
+    check_leaf_1(2, 2);
+    check_leaf_1(3, 4);
+    check_leaf_1(8, 8);
+}
+
+/* A CPU whose leaf 4 lists an L1 data cache and an L3. */
+static struct cpuid_regs cache_leaf(uint32_t level, uint32_t count)
+{
+    struct cpuid_partition partition = {0, count, 2 * GHZ, 0x23};
+    struct cpuid_regs r = {level << 5 | 1, 0, 0, 0};
+
+    feature_policy_partition_cpuid(4, level == 1 ? 0 : 3, &partition, &r);
+    return r;
+}
+
+Test(cpuid_partition, leaf_4_counts_the_cores)
+{
+    cr_assert_eq(cache_leaf(1, 2).eax >> 26, 1, "two cores");
+    cr_assert_eq((cache_leaf(1, 2).eax >> 14) & 0xfff, 0, "an L1 per core");
+    cr_assert_eq(cache_leaf(3, 8).eax >> 26, 7, "eight cores");
+    cr_assert_eq((cache_leaf(3, 8).eax >> 14) & 0xfff, 7, "one L3 for all");
+    cr_assert_eq(cache_leaf(1, 8).eax & 0x3fff, 1u << 5 | 1, "type and level kept");
+    struct cpuid_partition partition = {0, 8, 2 * GHZ, 0x23};
+    struct cpuid_regs none = {0, 0, 0, 0};
+    feature_policy_partition_cpuid(4, 4, &partition, &none);
+    cr_assert_eq(none.eax, 0, "no more caches stays no more caches");
+}
+
+static void check_topology(uint32_t leaf, uint32_t count, uint32_t shift)
+{
+    for (uint32_t i = 0; i < count; i++) {
+        struct cpuid_regs smt = partition_leaf(leaf, 0, i, count, 0x23, 2 * GHZ);
+        struct cpuid_regs core = partition_leaf(leaf, 1, i, count, 0x23, 2 * GHZ);
+        struct cpuid_regs end = partition_leaf(leaf, 2, i, count, 0x23, 2 * GHZ);
+        cr_assert_eq(smt.eax, 0, "one thread per core");
+        cr_assert_eq(smt.ebx, 1);
+        cr_assert_eq(smt.ecx, 1u << 8);
+        cr_assert_eq(smt.edx, i, "x2APIC ID = vCPU index");
+        cr_assert_eq(core.eax, shift);
+        cr_assert_eq(core.ebx, count);
+        cr_assert_eq(core.ecx, 2u << 8 | 1);
+        cr_assert_eq(core.edx, i);
+        cr_assert_eq(end.ebx, 0, "no third level");
+        cr_assert_eq(end.ecx, 2);
+        cr_assert_eq(end.edx, i);
+    }
+}
+
+Test(cpuid_partition, leaves_b_and_1f_describe_one_package)
+{
+    check_topology(0xb, 1, 0);
+    check_topology(0xb, 2, 1);
+    check_topology(0xb, 8, 3);
+    check_topology(0x1f, 2, 1);
+    check_topology(0x1f, 5, 3);
+}
+
+Test(cpuid_partition, leaf_1f_beyond_the_highest_is_left_alone)
+{
+    struct cpuid_regs r = partition_leaf(0x1f, 0, 1, 2, 0x16, 2 * GHZ);
+
+    cr_assert_eq(r.edx, ~0u, "the CPU's answer: guests do not read past the highest leaf");
+}
+
+Test(cpuid_partition, leaf_15_gives_the_tsc_rate)
+{
+    struct cpuid_regs r = partition_leaf(0x15, 0, 0, 1, 0x23, 2400000000ull);
+
+    cr_assert_eq(r.eax, 1);
+    cr_assert_eq(r.ebx, 1);
+    cr_assert_eq(r.ecx, 2400000000u, "the crystal is the TSC (and the APIC timer) clock");
+    cr_assert_eq(r.edx, 0);
+}
+
+Test(cpuid_partition, a_tsc_above_4_ghz_gets_a_ratio)
+{
+    struct cpuid_regs r = partition_leaf(0x15, 0, 0, 1, 0x23, 5 * GHZ);
+
+    cr_assert_eq(r.eax, 1);
+    cr_assert_eq(r.ebx, 2);
+    cr_assert_eq((uint64_t)r.ecx * r.ebx / r.eax, 5 * GHZ);
+}
+
+Test(cpuid_partition, leaf_16_agrees_with_leaf_15)
+{
+    struct cpuid_regs r = partition_leaf(0x16, 0, 0, 1, 0x23, 2400000000ull);
+
+    cr_assert_eq(r.eax, 2400, "base MHz");
+    cr_assert_eq(r.ebx, 2400, "maximum MHz");
+    cr_assert_eq(r.ecx, 2400, "reference (crystal) MHz");
+}
+
+Test(cpuid_partition, unknown_tsc_rate_leaves_the_clock_leaves_empty)
+{
+    struct cpuid_regs r = partition_leaf(0x15, 0, 0, 1, 0x23, 0);
+
+    cr_assert_eq(r.eax | r.ebx | r.ecx | r.edx, 0, "a kernel then calibrates");
+}
+
+Test(cpuid_partition, the_highest_leaf_reaches_the_clock_leaves)
+{
+    cr_assert_eq(partition_leaf(0, 0, 0, 1, 0xd, 2 * GHZ).eax, 0x16);
+    cr_assert_eq(partition_leaf(0, 0, 0, 1, 0x23, 2 * GHZ).eax, 0x23, "never lowered");
+    struct cpuid_regs lacking = partition_leaf(0x14, 0, 0, 1, 0xd, 2 * GHZ);
+    cr_assert_eq(lacking.eax | lacking.ebx | lacking.ecx | lacking.edx, 0,
+                 "a leaf the CPU lacks reads 0, not the highest leaf's bits");
+    cr_assert_eq(partition_leaf(0xb, 1, 1, 2, 0xa, 2 * GHZ).ebx, 2, "described all the same");
+    cr_assert_eq(partition_leaf(0x15, 0, 0, 1, 0xd, 2 * GHZ).ecx, 2 * GHZ);
+}

@@ -3,11 +3,13 @@
 #include "arch/x86_64/vplatform/vpic.h"
 #include "hv/arch.h"
 #include "hv/partition.h"
+#include "lib/pc_layout.h"
 
 #define APIC_BASE_DEFAULT 0xfee00000ull
 #define APIC_BASE_ENABLE  (1ull << 11)
 #define APIC_BASE_BSP     (1ull << 8)
 #define VPIC_PORTS        2 /* command and data */
+#define VACPI_PORTS       (PC_PM_TIMER_PORT + 4 - PC_PM1A_EVENT_PORT)
 
 /* Registers and local APIC as after a reset (or an INIT). */
 void arch_vcpu_reset(struct vcpu *v)
@@ -27,6 +29,7 @@ void arch_vcpu_reset(struct vcpu *v)
 void arch_partition_reset_platform(struct partition *p)
 {
     vpic_reset(&p->arch.pic);
+    vacpi_reset(&p->arch.acpi);
 }
 
 bool arch_partition_set_irq_line(struct partition *p, unsigned line, bool high)
@@ -74,6 +77,8 @@ bool arch_partition_register_platform(struct partition *p)
     if (p->config->mode == CONFIG_MODE_FULL) {
         fits &= claim(p, DEVICE_SPACE_PORT, VPIC_MASTER_COMMAND, VPIC_PORTS, &pic_model);
         fits &= claim(p, DEVICE_SPACE_PORT, VPIC_SLAVE_COMMAND, VPIC_PORTS, &pic_model);
+        fits &= claim(p, DEVICE_SPACE_PORT, PC_PM1A_EVENT_PORT, VACPI_PORTS, &vacpi_port_model);
+        fits &= claim(p, DEVICE_SPACE_PORT, PC_RESET_PORT, 1, &vacpi_port_model);
     }
     fits &= claim(p, DEVICE_SPACE_MSR, VAPIC_MSR_FIRST, VAPIC_MSR_LAST - VAPIC_MSR_FIRST + 1,
                   &vapic_msr_model);

@@ -14,6 +14,9 @@
  * partition only; anything aimed elsewhere is dropped and counted. */
 void vplatform_send_ipi(struct vcpu *from, const struct vapic_ipi *ipi);
 
+/* vacpi_ports.c: the ACPI fixed hardware's ports of a full partition. */
+extern const struct device_model vacpi_port_model;
+
 /* vapic_msr.c: the x2APIC MSRs and IA32_TSC_DEADLINE of each vCPU. */
 extern const struct device_model vapic_msr_model;
 
