@@ -12,6 +12,7 @@
 
 #include "arch/x86_64/ept.h"
 #include "arch/x86_64/vmcs.h"
+#include "arch/x86_64/vplatform/legacy.h"
 #include "arch/x86_64/vplatform/vapic.h"
 #include "arch/x86_64/vplatform/vpic.h"
 
@@ -58,6 +59,7 @@ struct partition_arch {
     uint64_t io_bitmaps;         /* its own when it owns ports; 0: the shared ones */
     uint32_t pci_config_address; /* its own CONFIG_ADDRESS, latched by hv/partition_pci.c */
     struct vpic pic;             /* full partitions: the legacy interrupt controller */
+    struct vlegacy legacy;       /* full partitions: PIT, RTC, PCI host bridge, odd ports */
 };
 
 #endif
