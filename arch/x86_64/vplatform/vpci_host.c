@@ -8,8 +8,10 @@
 /* The type 0 header: IDs, command (memory space on), status, revision 0,
  * class 06/00/00 (host bridge), single function; the rest reads 0. */
 static const uint8_t header[HEADER_BYTES] = {
-    [0x00] = VPCI_HOST_VENDOR & 0xff, [0x01] = VPCI_HOST_VENDOR >> 8,
-    [0x02] = VPCI_HOST_DEVICE & 0xff, [0x03] = VPCI_HOST_DEVICE >> 8,
+    [0x00] = VPCI_HOST_VENDOR & 0xff,
+    [0x01] = VPCI_HOST_VENDOR >> 8,
+    [0x02] = VPCI_HOST_DEVICE & 0xff,
+    [0x03] = VPCI_HOST_DEVICE >> 8,
     [0x04] = 0x06, /* memory space, bus master */
     [0x0b] = 0x06, /* base class: bridge; sub-class 0 host, interface 0 */
 };
@@ -33,7 +35,7 @@ bool vpci_ecam_address(uint64_t offset, uint64_t *address)
 
     if (reg >= CONFIG_BYTES)
         return false;
-    *address = DEVICE_PCI_ADDRESS((offset >> 20) & 0xff, (offset >> 15) & 0x1f,
-                                  (offset >> 12) & 7, reg);
+    *address =
+        DEVICE_PCI_ADDRESS((offset >> 20) & 0xff, (offset >> 15) & 0x1f, (offset >> 12) & 7, reg);
     return true;
 }

@@ -8,23 +8,23 @@
  */
 #include "arch/x86_64/vplatform/vpit.h"
 
-#define CONTROL_CHANNEL(v)   ((v) >> 6)
-#define CONTROL_ACCESS(v)    (((v) >> 4) & 3)
-#define CONTROL_MODE(v)      (((v) >> 1) & 7)
-#define CONTROL_READ_BACK    3
-#define ACCESS_LATCH         0
-#define ACCESS_LSB           1
-#define ACCESS_MSB           2
-#define ACCESS_WORD          3
-#define READ_BACK_NO_COUNT   0x20
-#define READ_BACK_NO_STATUS  0x10
-#define STATUS_OUT           0x80
-#define STATUS_NULL_COUNT    0x40
-#define PORT_B_GATE2         0x01
-#define PORT_B_SPEAKER       0x02
-#define PORT_B_REFRESH       0x10
-#define PORT_B_OUT2          0x20
-#define REFRESH_TICKS        18 /* about 15 us */
+#define CONTROL_CHANNEL(v)  ((v) >> 6)
+#define CONTROL_ACCESS(v)   (((v) >> 4) & 3)
+#define CONTROL_MODE(v)     (((v) >> 1) & 7)
+#define CONTROL_READ_BACK   3
+#define ACCESS_LATCH        0
+#define ACCESS_LSB          1
+#define ACCESS_MSB          2
+#define ACCESS_WORD         3
+#define READ_BACK_NO_COUNT  0x20
+#define READ_BACK_NO_STATUS 0x10
+#define STATUS_OUT          0x80
+#define STATUS_NULL_COUNT   0x40
+#define PORT_B_GATE2        0x01
+#define PORT_B_SPEAKER      0x02
+#define PORT_B_REFRESH      0x10
+#define PORT_B_OUT2         0x20
+#define REFRESH_TICKS       18 /* about 15 us */
 
 static bool periodic(const struct vpit_channel *c)
 {
@@ -35,8 +35,8 @@ void vpit_reset(struct vpit *pit)
 {
     *pit = (struct vpit){0};
     for (unsigned i = 0; i < 3; i++)
-        pit->channels[i] = (struct vpit_channel){.access = ACCESS_WORD, .gate = i != 2,
-                                                 .period = 0x10000};
+        pit->channels[i] =
+            (struct vpit_channel){.access = ACCESS_WORD, .gate = i != 2, .period = 0x10000};
 }
 
 /* Ticks counted since the count was loaded; none while not counting. */

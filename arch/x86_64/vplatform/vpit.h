@@ -27,16 +27,16 @@ struct vpit_channel {
     uint8_t mode, access; /* control word bits 3:1 and 5:4 */
     bool bcd;
     bool gate;
-    bool counting;             /* a count was written (and the gate allows) */
-    bool null_count;           /* written but not yet counting: the status says so */
-    bool write_msb, read_msb;  /* LSB-then-MSB access: the next byte is the MSB */
-    uint8_t written_lsb;       /* the LSB written, until the MSB comes */
-    uint32_t period;           /* the count written, 65536 for 0 */
-    uint64_t start;            /* the tick counting (re)started */
-    uint64_t frozen;           /* ticks counted when the gate went low */
-    uint64_t edges;            /* rising edges of OUT already signalled */
+    bool counting;            /* a count was written (and the gate allows) */
+    bool null_count;          /* written but not yet counting: the status says so */
+    bool write_msb, read_msb; /* LSB-then-MSB access: the next byte is the MSB */
+    uint8_t written_lsb;      /* the LSB written, until the MSB comes */
+    uint32_t period;          /* the count written, 65536 for 0 */
+    uint64_t start;           /* the tick counting (re)started */
+    uint64_t frozen;          /* ticks counted when the gate went low */
+    uint64_t edges;           /* rising edges of OUT already signalled */
     bool latched, status_latched;
-    bool latch_msb;            /* the latched count's MSB is next */
+    bool latch_msb; /* the latched count's MSB is next */
     uint16_t latch;
     uint8_t status;
 };

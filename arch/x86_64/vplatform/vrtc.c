@@ -8,31 +8,31 @@
 #include "arch/x86_64/vplatform/vclock.h"
 #include "lib/pc_layout.h"
 
-#define NMI_MASK       0x80
-#define REG_SECONDS    0x00
-#define REG_MINUTES    0x02
-#define REG_HOURS      0x04
-#define REG_WEEKDAY    0x06
-#define REG_DAY        0x07
-#define REG_MONTH      0x08
-#define REG_YEAR       0x09
-#define REG_A          0x0a
-#define REG_B          0x0b
-#define REG_C          0x0c
-#define REG_D          0x0d
-#define REG_CENTURY    0x32
-#define A_UPDATE       0x80 /* update in progress: never shown */
-#define A_RATE         0x0f
-#define B_PERIODIC     0x40
-#define B_BINARY       0x04
-#define B_24_HOUR      0x02
-#define C_IRQ          0x80
-#define C_PERIODIC     0x40
-#define D_VALID        0x80
-#define HOUR_PM        0x80
+#define NMI_MASK        0x80
+#define REG_SECONDS     0x00
+#define REG_MINUTES     0x02
+#define REG_HOURS       0x04
+#define REG_WEEKDAY     0x06
+#define REG_DAY         0x07
+#define REG_MONTH       0x08
+#define REG_YEAR        0x09
+#define REG_A           0x0a
+#define REG_B           0x0b
+#define REG_C           0x0c
+#define REG_D           0x0d
+#define REG_CENTURY     0x32
+#define A_UPDATE        0x80 /* update in progress: never shown */
+#define A_RATE          0x0f
+#define B_PERIODIC      0x40
+#define B_BINARY        0x04
+#define B_24_HOUR       0x02
+#define C_IRQ           0x80
+#define C_PERIODIC      0x40
+#define D_VALID         0x80
+#define HOUR_PM         0x80
 #define SECONDS_PER_DAY 86400
-#define KIB            1024ull
-#define MIB            (1024 * KIB)
+#define KIB             1024ull
+#define MIB             (1024 * KIB)
 
 struct calendar {
     int64_t year;

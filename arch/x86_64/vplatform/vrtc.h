@@ -26,8 +26,8 @@
 #define VRTC_BYTES       128
 
 struct vrtc {
-    uint8_t index;         /* the index port as written, NMI mask bit included */
-    uint8_t cmos[VRTC_BYTES]; /* everything but the time of day */
+    uint8_t index;             /* the index port as written, NMI mask bit included */
+    uint8_t cmos[VRTC_BYTES];  /* everything but the time of day */
     int64_t seconds_at_origin; /* the time of day at tick 0 */
     uint64_t periodic_start;   /* the tick the periodic interrupt was (re)armed */
     uint64_t periodic_edges;   /* periods already signalled */

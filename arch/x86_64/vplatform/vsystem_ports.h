@@ -10,8 +10,8 @@
 
 #include <stdint.h>
 
-#define VSYSTEM_POST_PORT   0x80
-#define VSYSTEM_PORT_A      0x92
+#define VSYSTEM_POST_PORT 0x80
+#define VSYSTEM_PORT_A    0x92
 
 struct vsystem_ports {
     uint8_t post_code;
