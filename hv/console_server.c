@@ -41,9 +41,10 @@ static uint64_t slot_of(unsigned id)
 static bool window_valid(const struct partition *backend, uint64_t window)
 {
     uint64_t size = CONFIG_MAX_PARTITIONS * PAGE;
-    uint64_t end = backend->ram_size + HC_GRANT_WINDOW_SIZE;
+    uint64_t start = partition_ram_end(backend);
+    uint64_t end = start + HC_GRANT_WINDOW_SIZE;
 
-    return !(window % PAGE) && window >= backend->ram_size && window < end && size <= end - window;
+    return !(window % PAGE) && window >= start && window < end && size <= end - window;
 }
 
 /* The ring now reaches (or no longer reaches) the backend. The first byte

@@ -62,7 +62,7 @@ struct device_claim {
     void *state;
 };
 
-#define DEVICE_CLAIMS_PER_SPACE 16
+#define DEVICE_CLAIMS_PER_SPACE 32 /* a full PC platform takes about 20 ports */
 
 struct device_table {
     unsigned counts[DEVICE_SPACE_COUNT];

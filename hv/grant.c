@@ -58,9 +58,10 @@ static struct grant *grant_for(struct partition *granter, uint64_t ref,
  * it cannot make the hypervisor allocate page tables without end. */
 static bool map_window_valid(const struct partition *grantee, uint64_t address, uint64_t size)
 {
-    uint64_t window_end = grantee->ram_size + HC_GRANT_WINDOW_SIZE;
+    uint64_t window_start = partition_ram_end(grantee);
+    uint64_t window_end = window_start + HC_GRANT_WINDOW_SIZE;
 
-    return !(address % PAGE) && address >= grantee->ram_size && address < window_end &&
+    return !(address % PAGE) && address >= window_start && address < window_end &&
            size <= window_end - address;
 }
 

@@ -369,13 +369,14 @@ int64_t ioreq_copy(struct partition *caller, const struct ioreq_copy *c)
         return HC_EBUSY;
     struct guest_memory own = partition_guest_memory(caller);
     struct guest_memory served = partition_guest_memory(target);
-    if (!guest_range_valid(&own, c->buffer, c->length) ||
-        !guest_range_valid(&served, c->address, c->length))
+    uint8_t *buffer = guest_range_bytes(&own, c->buffer, c->length);
+    uint8_t *device_memory = guest_range_bytes(&served, c->address, c->length);
+    if (!buffer || !device_memory)
         return HC_EFAULT;
     if (c->flags & HC_IOREQ_COPY_TO_PARTITION)
-        memcpy(served.ram + c->address, own.ram + c->buffer, c->length);
+        memcpy(device_memory, buffer, c->length);
     else
-        memcpy(own.ram + c->buffer, served.ram + c->address, c->length);
+        memcpy(buffer, device_memory, c->length);
     return 0;
 }
 

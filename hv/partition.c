@@ -1,4 +1,5 @@
 #include "hv/partition.h"
+#include "lib/pc_layout.h"
 
 #include "hv/arch.h"
 #include "hv/console_server.h"
@@ -50,13 +51,27 @@ static bool allocate_ram(struct partition *p)
     return p->ram_phys != 0;
 }
 
+/* The block appears where the PC layout puts RAM: from 0, and past the
+ * MMIO hole at 4 GiB for what does not fit below it. */
+static bool map_ram(struct partition *p)
+{
+    struct pc_ram_piece pieces[PC_RAM_PIECES];
+    unsigned count = pc_layout_ram_pieces(p->ram_size, pieces);
+
+    for (unsigned i = 0; i < count; i++) {
+        struct arch_memory_region ram = {pieces[i].guest, p->ram_phys + pieces[i].block_offset,
+                                         pieces[i].size, ARCH_MEMORY_RAM};
+        if (!arch_map_memory_region(p, &ram))
+            return false;
+    }
+    return true;
+}
+
 static const char *build_address_space(struct partition *p)
 {
     if (!allocate_ram(p))
         return "not enough memory for its RAM";
-    struct arch_memory_region ram = {0, p->ram_phys, p->ram_size, ARCH_MEMORY_RAM};
-
-    if (!arch_partition_init(p) || !arch_map_memory_region(p, &ram))
+    if (!arch_partition_init(p) || !map_ram(p))
         return "not enough memory for its EPT";
     return 0;
 }

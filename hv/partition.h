@@ -218,6 +218,9 @@ int partition_vcpu_block(struct vcpu *vcpu, uint64_t tsc_deadline);
 bool partition_is_privileged(const struct partition *p);
 /* The partition's RAM as hypercalls reach it. */
 struct guest_memory partition_guest_memory(const struct partition *p);
+/* The guest-physical end of its RAM (above the MMIO hole when the RAM
+ * reaches past it): the grant window starts there. */
+uint64_t partition_ram_end(const struct partition *p);
 unsigned partition_vcpu_index(const struct vcpu *vcpu);
 void partition_describe_self(const struct partition *p, const struct vcpu *vcpu,
                              struct hc_self_info *info);

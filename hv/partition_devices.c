@@ -13,6 +13,7 @@
 #include "hv/log.h"
 #include "hv/memory.h"
 #include "hv/partition.h"
+#include "lib/pc_layout.h"
 
 #define PORT_COUNT_MAX         0x10000u
 #define PCI_INTERRUPT_LINE_REG 0x3c /* its byte 0x3d: the pin, 0 for none */
@@ -104,6 +105,19 @@ static bool overlaps_machine_ram(const struct boot_info *boot, uint64_t start, u
     return false;
 }
 
+/* Its RAM as the PC layout places it: a BAR in the MMIO hole is fine. */
+static bool overlaps_own_ram(const struct partition *p, uint64_t start, uint64_t end)
+{
+    struct pc_ram_piece pieces[PC_RAM_PIECES];
+    unsigned count = pc_layout_ram_pieces(p->ram_size, pieces);
+
+    for (unsigned i = 0; i < count; i++) {
+        if (start < pieces[i].guest + pieces[i].size && pieces[i].guest < end)
+            return true;
+    }
+    return false;
+}
+
 static const char *map_device_memory(struct partition *p, const struct boot_info *boot,
                                      uint64_t base, uint64_t size, bool write_combining)
 {
@@ -112,8 +126,8 @@ static const char *map_device_memory(struct partition *p, const struct boot_info
 
     if (base == 0 || size == 0 || end <= start)
         return "it has no address assigned";
-    if (start < p->ram_size)
-        return "it overlaps the partition's RAM (guest-physical 0 up)";
+    if (overlaps_own_ram(p, start, end))
+        return "it overlaps the partition's RAM";
     if (overlaps_machine_ram(boot, start, end))
         return "it overlaps RAM of the machine";
     struct arch_memory_region region = {

@@ -8,6 +8,7 @@
 #include "hv/event.h"
 #include "include/bulkhead/guest_abi.h"
 #include "hv/memory.h"
+#include "lib/pc_layout.h"
 #include "lib/string.h"
 
 /* Legacy real-mode images must fit below the 640 KiB of conventional memory. */
@@ -20,7 +21,8 @@ static const char *load_elf(struct partition *p, const uint8_t *file, uint64_t s
 
     if (status != ELF_OK)
         return elf_status_text(status);
-    if (image.vaddr_start < GUEST_IMAGE_MIN_ADDRESS || image.vaddr_end > p->ram_size ||
+    if (image.vaddr_start < GUEST_IMAGE_MIN_ADDRESS ||
+        image.vaddr_end > pc_layout_low_ram_end(p->ram_size) ||
         image.vaddr_end > GUEST_IDENTITY_MAP_SIZE)
         return "its segments lie outside the partition's RAM (from 1 MiB up)";
     elf_copy_segments(file, &image, ram + image.vaddr_start);
@@ -34,7 +36,7 @@ static const char *load_flat(struct partition *p, const uint8_t *file, uint64_t 
 {
     uint64_t end = GUEST_FLAT_LOAD_ADDRESS + size;
 
-    if (end > FLAT_IMAGE_END || end > p->ram_size)
+    if (end > FLAT_IMAGE_END || end > pc_layout_low_ram_end(p->ram_size))
         return "a flat image must fit between 4 KiB and 640 KiB";
     memcpy(ram + GUEST_FLAT_LOAD_ADDRESS, file, size);
     p->kernel_64bit = false;

@@ -15,6 +15,13 @@ struct guest_memory partition_guest_memory(const struct partition *p)
     return (struct guest_memory){phys_to_virt(p->ram_phys), p->ram_size};
 }
 
+uint64_t partition_ram_end(const struct partition *p)
+{
+    struct guest_memory memory = partition_guest_memory(p);
+
+    return guest_ram_end(&memory);
+}
+
 unsigned partition_vcpu_index(const struct vcpu *vcpu)
 {
     return vcpu->index;

@@ -8,7 +8,9 @@
 
 bool partition_range_in_ram(const struct partition *p, uint64_t address, uint64_t length)
 {
-    return address <= p->ram_size && length <= p->ram_size - address;
+    struct guest_memory memory = partition_guest_memory(p);
+
+    return guest_range_valid(&memory, address, length);
 }
 
 /* Every vCPU must drop its translations before it enters again. */
@@ -22,11 +24,15 @@ bool partition_map_foreign(struct partition *grantee, uint64_t address,
                            const struct partition *granter, uint64_t granter_address, uint64_t size,
                            bool writable)
 {
+    struct guest_memory granted = partition_guest_memory(granter);
     bool mapped = false;
+    uint64_t offset;
 
+    if (!guest_range_offset(&granted, granter_address, size, &offset))
+        return false;
     /* Only an empty window is taken: a failed map must never touch what
      * other grants mapped there. */
-    struct arch_memory_region region = {address, granter->ram_phys + granter_address, size,
+    struct arch_memory_region region = {address, granter->ram_phys + offset, size,
                                         writable ? ARCH_MEMORY_SHARED : ARCH_MEMORY_SHARED_READ};
 
     spin_lock(&grantee->ept_lock);

@@ -30,7 +30,7 @@ UNIT_SOURCES_pci    := drivers/pci.c
 UNIT_SOURCES_ioapic := drivers/ioapic.c
 UNIT_CFLAGS_ioapic  := -include tests/unit/shim_ioapic.h
 UNIT_CFLAGS_pci     := -include tests/unit/shim_pci.h
-UNIT_SOURCES_partition_devices := hv/partition_devices.c $(CONFIG_SOURCES)
+UNIT_SOURCES_partition_devices := hv/partition_devices.c lib/pc_layout.c $(CONFIG_SOURCES)
 UNIT_SOURCES_partition_pci := hv/partition_pci.c hv/partition_models.c hv/device_model.c \
                               drivers/pci.c $(CONFIG_SOURCES)
 UNIT_CFLAGS_partition_pci := -include tests/unit/shim_pci.h
@@ -46,18 +46,21 @@ UNIT_SOURCES_console_ring := guests/lib/console_ring.c
 UNIT_SOURCES_vapic  := arch/x86_64/vplatform/vapic.c
 UNIT_SOURCES_vpic   := arch/x86_64/vplatform/vpic.c
 UNIT_SOURCES_vacpi  := arch/x86_64/vplatform/vacpi.c
+UNIT_SOURCES_vpit   := arch/x86_64/vplatform/vpit.c
+UNIT_SOURCES_vrtc   := arch/x86_64/vplatform/vrtc.c lib/pc_layout.c
+UNIT_SOURCES_vpci_host := arch/x86_64/vplatform/vpci_host.c arch/x86_64/vplatform/vsystem_ports.c
 UNIT_SOURCES_device_model := hv/device_model.c
 UNIT_SOURCES_uart   := guests/dom0/uart.c
 UNIT_SOURCES_x86_decode := arch/x86_64/x86_decode.c
-UNIT_SOURCES_guest_paging := arch/x86_64/guest_paging.c hv/guest_memory.c
+UNIT_SOURCES_guest_paging := arch/x86_64/guest_paging.c hv/guest_memory.c lib/pc_layout.c
 UNIT_SOURCES_hypercall := tests/hypercall_world.c hv/hypercall.c hv/event.c hv/grant.c \
                           hv/guest_memory.c hv/partition_info.c hv/ioreq.c hv/ioreq_posted.c hv/ioreq_poll.c hv/console_server.c hv/log_ring.c lib/format.c \
-                          hv/device_irq.c hv/device_model.c hv/rate_limit.c $(CONFIG_SOURCES)
+                          hv/device_irq.c hv/device_model.c hv/rate_limit.c lib/pc_layout.c $(CONFIG_SOURCES)
 UNIT_SOURCES_hypercall_log := $(UNIT_SOURCES_hypercall)
 UNIT_SOURCES_ioreq := $(UNIT_SOURCES_hypercall)
 UNIT_SOURCES_hypercall_irq := $(UNIT_SOURCES_hypercall)
 UNIT_SOURCES_hypercall_flood := $(UNIT_SOURCES_hypercall)
-UNIT_SOURCES_guest_memory := hv/guest_memory.c
+UNIT_SOURCES_guest_memory := hv/guest_memory.c lib/pc_layout.c
 UNIT_SOURCES_log_ring := hv/log_ring.c
 UNIT_SOURCES_rate_limit := hv/rate_limit.c
 UNIT_SOURCES_crash_page := lib/crash_page.c

@@ -13,6 +13,7 @@
 #include "arch/x86_64/ept.h"
 #include "arch/x86_64/vmcs.h"
 #include "arch/x86_64/vplatform/vacpi.h"
+#include "arch/x86_64/vplatform/legacy.h"
 #include "arch/x86_64/vplatform/vapic.h"
 #include "arch/x86_64/vplatform/vpic.h"
 
@@ -61,6 +62,7 @@ struct partition_arch {
     uint32_t pci_config_address; /* its own CONFIG_ADDRESS, latched by hv/partition_pci.c */
     struct vpic pic;             /* full partitions: the legacy interrupt controller */
     struct vacpi acpi;           /* full partitions: the ACPI fixed hardware */
+    struct vlegacy legacy;       /* full partitions: PIT, RTC, PCI host bridge, odd ports */
 };
 
 #endif

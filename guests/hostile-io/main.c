@@ -1,14 +1,18 @@
 /*
  * Pokes I/O ports it does not own: PCI configuration space, the two reset
- * ports and the hypervisor's serial port. Reads must return all ones and
- * writes must be dropped, so the machine keeps running and nothing reaches
- * the serial console.
+ * ports and the hypervisor's serial port. PCI configuration space shows
+ * only its own virtual host bridge at 00:00.0, never the machine's
+ * functions (00:01.0 is the emulator's ISA bridge); other reads return all
+ * ones and writes are dropped, so the machine keeps running and nothing
+ * reaches the serial console.
  */
 #include "guests/lib/guest.h"
 
 #define PCI_CONFIG_ADDRESS       0xcf8
 #define PCI_CONFIG_DATA          0xcfc
 #define PCI_CONFIG_ENABLE        0x80000000u /* bus 0, device 0, function 0, register 0 */
+#define PCI_DEVICE_1             0x00000800u
+#define VIRTUAL_HOST_BRIDGE_ID   0x29c08086u /* Q35 memory controller hub */
 #define KBC_COMMAND_PORT         0x64
 #define KBC_PULSE_RESET          0xfe
 #define RESET_CONTROL_PORT       0xcf9
@@ -20,9 +24,9 @@
  * serial log and must not find it. */
 #define UART_MARKER "LEAKED-TO-UART\r\n"
 
-static uint32_t read_pci_config_header(void)
+static uint32_t read_pci_config_header(uint32_t function)
 {
-    cpu_outl(PCI_CONFIG_ADDRESS, PCI_CONFIG_ENABLE);
+    cpu_outl(PCI_CONFIG_ADDRESS, PCI_CONFIG_ENABLE | function);
     return cpu_inl(PCI_CONFIG_DATA);
 }
 
@@ -37,9 +41,11 @@ static void write_uart_marker(void)
 int guest_main(const struct bulkhead_boot_info *info)
 {
     (void)info;
-    printf("hostile-io: reading PCI config of 00:00.0 through 0xcf8/0xcfc\n");
-    uint32_t id = read_pci_config_header();
-    printf("hostile-io: read 0x%x\n", id);
+    printf("hostile-io: reading PCI config of 00:00.0 and 00:01.0 through 0xcf8/0xcfc\n");
+    uint32_t bridge = read_pci_config_header(0);
+    uint32_t id = read_pci_config_header(PCI_DEVICE_1);
+    printf("hostile-io: read 0x%x and 0x%x\n", bridge, id);
+    EXPECT_EQ(bridge, VIRTUAL_HOST_BRIDGE_ID);
     EXPECT_EQ(id, 0xffffffffu);
 
     printf("hostile-io: writing 0xfe to port 0x64 (keyboard controller reset)\n");

@@ -132,7 +132,8 @@ enum hypercall_error {
 #define HC_EVENT_PORTS     64   /* ports per partition */
 #define HC_GRANTS          64   /* grants a partition may have created */
 #define HC_GRANT_MAX_PAGES 1024 /* pages in one grant */
-/* A grantee maps grants in [RAM size, RAM size + HC_GRANT_WINDOW_SIZE). */
+/* A grantee maps grants in [RAM end, RAM end + HC_GRANT_WINDOW_SIZE): the RAM
+ * end is its size, or its size + 1 GiB when RAM continues above 4 GiB. */
 #define HC_GRANT_WINDOW_SIZE (1ull << 30)
 
 #define HC_GRANT_READ_ONLY  0x0

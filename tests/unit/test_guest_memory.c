@@ -2,6 +2,7 @@
 #include <string.h>
 
 #include "hv/guest_memory.h"
+#include "lib/pc_layout.h"
 
 #define SIZE 4096u
 
@@ -113,4 +114,69 @@ Test(guest_memory, copy_to_outside_writes_nothing)
     for (unsigned i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
         cr_assert_not(guest_copy_to(&memory, bad[i].address, in, bad[i].length), "case %u", i);
     cr_assert(!memcmp(before, backing, sizeof(backing)));
+}
+
+/* RAM over 3 GiB continues at 4 GiB: the block's bytes past 3 GiB are
+ * reached there, and the MMIO hole between is no RAM. */
+#define LARGE (5ull << 30)
+#define GiB   (1ull << 30)
+
+static const struct guest_memory large = {(uint8_t *)0x1000, LARGE};
+
+static uint64_t offset_of(uint64_t address, uint64_t length)
+{
+    uint64_t offset = UINT64_MAX;
+
+    cr_assert(guest_range_offset(&large, address, length, &offset), "0x%llx +%llu",
+              (unsigned long long)address, (unsigned long long)length);
+    return offset;
+}
+
+Test(guest_memory, large_ram_low_piece_is_identity)
+{
+    cr_assert_eq(offset_of(0, 1), 0);
+    cr_assert_eq(offset_of(3 * GiB - 8, 8), 3 * GiB - 8);
+    cr_assert_eq(offset_of(3 * GiB, 0), 3 * GiB);
+}
+
+Test(guest_memory, large_ram_above_4g_is_the_rest_of_the_block)
+{
+    cr_assert_eq(offset_of(4 * GiB, 8), 3 * GiB);
+    cr_assert_eq(offset_of(6 * GiB - 8, 8), LARGE - 8);
+    cr_assert_eq(guest_range_bytes(&large, 4 * GiB + 16, 1), large.ram + 3 * GiB + 16);
+}
+
+Test(guest_memory, the_mmio_hole_is_not_ram)
+{
+    cr_assert_not(guest_range_valid(&large, 3 * GiB, 1));
+    cr_assert_not(guest_range_valid(&large, 0xfec00000, 4));
+    cr_assert_not(guest_range_valid(&large, 0xfee00000, 4));
+    cr_assert_not(guest_range_valid(&large, 4 * GiB - 1, 1));
+    cr_assert_null(guest_range_bytes(&large, 0xe0000000, 8));
+}
+
+Test(guest_memory, no_range_straddles_the_hole)
+{
+    cr_assert_not(guest_range_valid(&large, 3 * GiB - 8, 16));
+    cr_assert_not(guest_range_valid(&large, 3 * GiB - 8, GiB + 16));
+    cr_assert_not(guest_range_valid(&large, 6 * GiB - 8, 16));
+    cr_assert_not(guest_range_valid(&large, 6 * GiB, 1));
+}
+
+Test(guest_memory, ram_end_is_past_the_high_piece)
+{
+    struct guest_memory exactly_3g = {0, 3 * GiB};
+
+    cr_assert_eq(guest_ram_end(&large), 6 * GiB);
+    cr_assert_eq(guest_ram_end(&exactly_3g), 3 * GiB);
+    cr_assert_eq(guest_ram_end(&memory), SIZE);
+}
+
+Test(guest_memory, a_small_partition_is_one_piece_at_zero)
+{
+    uint64_t offset;
+
+    cr_assert(guest_range_offset(&memory, 100, 10, &offset));
+    cr_assert_eq(offset, 100);
+    cr_assert_not(guest_range_valid(&memory, PC_HIGH_RAM_START, 1));
 }

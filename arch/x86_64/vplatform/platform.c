@@ -1,5 +1,6 @@
 #include "arch/x86_64/vplatform/platform.h"
 
+#include "arch/x86_64/vplatform/legacy.h"
 #include "arch/x86_64/vplatform/vpic.h"
 #include "hv/arch.h"
 #include "hv/partition.h"
@@ -30,6 +31,7 @@ void arch_partition_reset_platform(struct partition *p)
 {
     vpic_reset(&p->arch.pic);
     vacpi_reset(&p->arch.acpi);
+    vlegacy_reset(p);
 }
 
 bool arch_partition_set_irq_line(struct partition *p, unsigned line, bool high)
@@ -79,6 +81,7 @@ bool arch_partition_register_platform(struct partition *p)
         fits &= claim(p, DEVICE_SPACE_PORT, VPIC_SLAVE_COMMAND, VPIC_PORTS, &pic_model);
         fits &= claim(p, DEVICE_SPACE_PORT, PC_PM1A_EVENT_PORT, VACPI_PORTS, &vacpi_port_model);
         fits &= claim(p, DEVICE_SPACE_PORT, PC_RESET_PORT, 1, &vacpi_port_model);
+        fits &= vlegacy_register(p);
     }
     fits &= claim(p, DEVICE_SPACE_MSR, VAPIC_MSR_FIRST, VAPIC_MSR_LAST - VAPIC_MSR_FIRST + 1,
                   &vapic_msr_model);
@@ -100,9 +103,19 @@ void arch_vcpu_raise_nmi(struct vcpu *v)
     vcpu_note_work(v);
 }
 
+/* vCPU 0 keeps the time of the partition's legacy timers (the PIT and the
+ * RTC), whichever CPU their interrupts then reach. */
+static bool keeps_legacy_time(const struct vcpu *v)
+{
+    return v->index == 0 && v->partition->config->mode == CONFIG_MODE_FULL;
+}
+
 uint64_t arch_vcpu_timer_deadline(const struct vcpu *v)
 {
-    return vapic_timer_deadline(&v->arch.apic);
+    uint64_t timer = vapic_timer_deadline(&v->arch.apic);
+    uint64_t legacy = keeps_legacy_time(v) ? vlegacy_deadline(v->partition) : 0;
+
+    return !timer || (legacy && legacy < timer) ? legacy : timer;
 }
 
 void arch_vcpu_timer_tick(struct vcpu *v, uint64_t now)
@@ -111,6 +124,8 @@ void arch_vcpu_timer_tick(struct vcpu *v, uint64_t now)
 
     if (timer && now >= timer)
         vapic_timer_tick(&v->arch.apic, now);
+    if (keeps_legacy_time(v))
+        vlegacy_tick(v->partition, now);
 }
 
 bool arch_vcpu_take_reset(struct vcpu *v)

@@ -1,6 +1,6 @@
 # A partition that pokes PCI configuration space, the keyboard-controller and
-# PCI reset ports and the hypervisor's own UART gets all ones and dropped
-# writes (nothing reaches the serial console); one that triple-faults and one
+# PCI reset ports and the hypervisor's own UART sees only its virtual host
+# bridge, and otherwise all ones and dropped writes (nothing reaches the serial console); one that triple-faults and one
 # that reads the IOAPIC are stopped with a report; a healthy partition beside
 # them runs to the end.
 EMU=bochs
@@ -28,6 +28,7 @@ CFG
 check() {
     expect_exit 0
     expect_healthy_partition healthy
+    expect_line "bulkhead: [io] PASS bridge == VIRTUAL_HOST_BRIDGE_ID"
     expect_line "bulkhead: [io] PASS id == 0xffffffffu"
     expect_line "bulkhead: [io] hostile-io: still running after 0x64 reset"
     expect_line "bulkhead: [io] hostile-io: still running after 0xcf9 reset"
