@@ -51,7 +51,8 @@ UNIT_SOURCES_x86_decode := arch/x86_64/x86_decode.c
 UNIT_SOURCES_guest_paging := arch/x86_64/guest_paging.c hv/guest_memory.c
 UNIT_SOURCES_hypercall := tests/hypercall_world.c hv/hypercall.c hv/event.c hv/grant.c \
                           hv/guest_memory.c hv/partition_info.c hv/ioreq.c hv/ioreq_posted.c hv/ioreq_poll.c hv/console_server.c hv/log_ring.c lib/format.c \
-                          hv/device_irq.c hv/device_model.c $(CONFIG_SOURCES)
+                          hv/device_irq.c hv/device_model.c arch/x86_64/vplatform/vioapic.c \
+                          $(CONFIG_SOURCES)
 UNIT_SOURCES_hypercall_log := $(UNIT_SOURCES_hypercall)
 UNIT_SOURCES_ioreq := $(UNIT_SOURCES_hypercall)
 UNIT_SOURCES_hypercall_irq := $(UNIT_SOURCES_hypercall)
@@ -74,6 +75,7 @@ UNIT_CFLAGS_string  := -include tests/unit/shim_string.h
 UNIT_SOURCES_exits := tests/fake_cpu.c tests/exit_world.c arch/x86_64/exits.c \
                       arch/x86_64/exit_msr.c arch/x86_64/exit_cr.c arch/x86_64/exit_io.c \
                       arch/x86_64/exit_mmio.c arch/x86_64/x86_decode.c arch/x86_64/string_io.c \
+                      arch/x86_64/vplatform/vapic.c arch/x86_64/vplatform/vapic_xapic.c \
                       arch/x86_64/guest_paging.c arch/x86_64/guest_policy.c arch/x86_64/feature_policy.c \
                       $(UNIT_SOURCES_hypercall)
 UNIT_CFLAGS_exits  := -include tests/fake_cpu.h

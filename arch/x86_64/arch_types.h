@@ -13,6 +13,7 @@
 #include "arch/x86_64/ept.h"
 #include "arch/x86_64/vmcs.h"
 #include "arch/x86_64/vplatform/vapic.h"
+#include "arch/x86_64/vplatform/vioapic.h"
 #include "arch/x86_64/vplatform/vpic.h"
 
 /* Guest general-purpose registers saved by vmexit.asm (RSP is in the VMCS). */
@@ -42,7 +43,7 @@ struct vcpu_arch {
     bool interrupt_window;  /* interrupt-window exiting is on */
     bool nmi_window;        /* NMI-window exiting is on */
     uint32_t nmis_pending;  /* virtual NMIs not yet delivered (atomic) */
-    struct vapic apic;      /* its local APIC (x2APIC mode only) */
+    struct vapic apic;      /* its local APIC */
     struct vpic *pic;       /* the legacy PIC it takes interrupts from, or 0 */
     uint64_t apic_base;     /* IA32_APIC_BASE as the guest sees it */
     volatile bool init_pending;
@@ -58,6 +59,7 @@ struct partition_arch {
     uint64_t io_bitmaps;         /* its own when it owns ports; 0: the shared ones */
     uint32_t pci_config_address; /* its own CONFIG_ADDRESS, latched by hv/partition_pci.c */
     struct vpic pic;             /* full partitions: the legacy interrupt controller */
+    struct vioapic ioapic;       /* full partitions: the I/O APIC beside it */
 };
 
 #endif

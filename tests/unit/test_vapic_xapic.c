@@ -321,3 +321,53 @@ Test(vapic_xapic, x2apic_logical_destinations)
     cr_assert(vapic_read(&apic, VAPIC_MSR_LDR, NOW, &ldr));
     cr_assert_eq(ldr, (2u << 16) | 0x8);
 }
+
+/* ---- IA32_APIC_BASE --------------------------------------------------------- */
+
+#define BASE_XAPIC    0xfee00900ull /* enabled, BSP */
+#define BASE_X2APIC   (BASE_XAPIC | (1ull << 10))
+#define BASE_DISABLED (BASE_XAPIC & ~(1ull << 11))
+
+static uint64_t apic_base;
+
+static bool set_base(uint64_t value)
+{
+    return vapic_write_apic_base(&apic, &apic_base, value);
+}
+
+Test(vapic_xapic, apic_base_to_x2apic_and_back_only_through_disabled)
+{
+    apic_base = BASE_XAPIC;
+    cr_assert(set_base(BASE_X2APIC));
+    cr_assert(apic.x2apic);
+    cr_assert(set_base(BASE_X2APIC), "the same value again");
+    cr_assert_not(set_base(BASE_XAPIC), "x2APIC to xAPIC");
+    cr_assert_eq(apic_base, BASE_X2APIC);
+    cr_assert(set_base(BASE_DISABLED));
+    cr_assert_not(apic.x2apic);
+    cr_assert_not(set_base(BASE_X2APIC), "disabled to x2APIC");
+    cr_assert(set_base(BASE_XAPIC));
+    cr_assert_eq(apic_base, BASE_XAPIC);
+}
+
+Test(vapic_xapic, apic_base_refuses_invalid_and_moves)
+{
+    apic_base = BASE_XAPIC;
+    cr_assert_not(set_base(BASE_DISABLED | (1ull << 10)), "EXTD without EN");
+    cr_assert_not(set_base(0xfed00900ull), "another page");
+    cr_assert_not(set_base(BASE_XAPIC & ~0x100ull), "the BSP flag");
+    cr_assert_not(set_base(BASE_XAPIC | 1), "a reserved bit");
+    cr_assert_eq(apic_base, BASE_XAPIC);
+}
+
+Test(vapic_xapic, disabling_resets_the_registers)
+{
+    apic_base = BASE_XAPIC;
+    enable();
+    wr(TPR, 0x40);
+    cr_assert(set_base(BASE_DISABLED));
+    cr_assert(set_base(BASE_XAPIC));
+    cr_assert_eq(rd(TPR), 0);
+    cr_assert_eq(rd(SVR), 0xff);
+    cr_assert_eq(rd(VAPIC_MMIO_ID), (uint32_t)APIC_ID << 24);
+}

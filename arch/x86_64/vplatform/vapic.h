@@ -170,8 +170,12 @@ uint32_t vapic_mmio_read(const struct vapic *apic, uint32_t offset, unsigned siz
 void vapic_mmio_write(struct vapic *apic, uint32_t offset, unsigned size, uint32_t value,
                       uint64_t now, struct vapic_ipi *ipi);
 
-/* IA32_APIC_BASE.EXTD changed (the caller enforces the SDM's transitions,
- * 11.12.5): x2APIC mode derives the logical ID from the APIC ID. */
+/* The guest writes IA32_APIC_BASE (*apic_base, as it reads it): only the
+ * mode changes the SDM allows (11.12.5) and no move of the page; false for
+ * the others, which get #GP. Keeps the APIC's mode in step. */
+bool vapic_write_apic_base(struct vapic *apic, uint64_t *apic_base, uint64_t value);
+
+/* x2APIC mode on or off; x2APIC mode derives the logical ID from the ID. */
 void vapic_set_x2apic(struct vapic *apic, bool on);
 
 /* Whether a message for `destination` in physical or logical mode names

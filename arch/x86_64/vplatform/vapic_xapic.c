@@ -76,3 +76,29 @@ void vapic_mmio_write(struct vapic *apic, uint32_t offset, unsigned size, uint32
         vapic_write_register(apic, msr_of(offset), value, now, ipi, false);
     }
 }
+
+/* ---- IA32_APIC_BASE ------------------------------------------------------- */
+
+#define APIC_BASE_EXTD   (1ull << 10)
+#define APIC_BASE_ENABLE (1ull << 11)
+
+/* The mode state machine of SDM Vol. 3A 11.12.5 (figure 11-27): xAPIC to
+ * x2APIC and either to disabled are allowed; x2APIC back to xAPIC only
+ * through disabled or a reset; EXTD without EN is invalid. Disabling resets
+ * the APIC's registers (11.4.3). The base address and BSP flag stay. */
+bool vapic_write_apic_base(struct vapic *apic, uint64_t *apic_base, uint64_t value)
+{
+    uint64_t mode = APIC_BASE_ENABLE | APIC_BASE_EXTD;
+    bool enable = value & APIC_BASE_ENABLE, extd = value & APIC_BASE_EXTD;
+    bool was_enabled = *apic_base & APIC_BASE_ENABLE, was_x2apic = *apic_base & APIC_BASE_EXTD;
+
+    if ((value & ~mode) != (*apic_base & ~mode) || (extd && !enable))
+        return false;
+    if ((was_x2apic && !extd && enable) || (!was_enabled && extd))
+        return false;
+    if (was_enabled && !enable)
+        vapic_reset(apic, apic->id);
+    vapic_set_x2apic(apic, extd);
+    *apic_base = value;
+    return true;
+}

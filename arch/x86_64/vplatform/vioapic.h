@@ -32,6 +32,7 @@
 #include "hv/spinlock.h"
 
 #define VIOAPIC_PINS      24
+#define VIOAPIC_ID        0 /* as QEMU's firmware tables give it; the MADT says the same */
 #define VIOAPIC_VERSION   0x11
 #define VIOAPIC_MMIO_SIZE 0x1000
 #define VIOAPIC_IOREGSEL  0x00
