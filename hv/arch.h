@@ -176,8 +176,9 @@ bool arch_partition_set_irq_line(struct partition *p, unsigned line, bool high);
  * data with vector and delivery mode); false for a malformed one. */
 bool arch_partition_send_msi(struct partition *p, uint64_t address, uint64_t data);
 /* Claims, in the partition's device table, the emulated platform devices
- * its mode gets (the PIC of a full partition, the x2APIC MSRs of every
- * vCPU); false when the table is full. */
+ * its mode gets (the 8259 ports, the I/O APIC and the xAPIC page of a full
+ * partition, the x2APIC MSRs of every vCPU); false when the table is full.
+ * Claimed before dom0's models, so none of those can shadow them. */
 bool arch_partition_register_platform(struct partition *p);
 
 /* ---- vCPUs ------------------------------------------------------------------ */
