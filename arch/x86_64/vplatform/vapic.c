@@ -425,40 +425,6 @@ static bool write_self_ipi(struct vapic *apic, uint32_t value, struct vapic_ipi 
 
 /* ---- MSR access ---------------------------------------------------------- */
 
-/* In x2APIC mode the LDR is derived from the ID (11.12.10.2). */
-static uint32_t logical_id(const struct vapic *apic)
-{
-    return ((apic->id >> 4) << 16) | (1u << (apic->id & 15));
-}
-
-void vapic_set_x2apic(struct vapic *apic, bool on)
-{
-    apic->x2apic = on;
-}
-
-/* xAPIC: the flat model ANDs the 8-bit masks; the cluster model compares
- * the cluster nibble and ANDs the member bits (11.6.2.2). */
-static bool xapic_names(const struct vapic *apic, uint8_t destination)
-{
-    uint8_t mine = (uint8_t)(apic->ldr >> 24);
-
-    if ((apic->dfr >> 28) == 0xf)
-        return destination & mine;
-    return (destination >> 4) == (mine >> 4) && (destination & mine & 0xf);
-}
-
-bool vapic_names(const struct vapic *apic, uint32_t destination, bool logical)
-{
-    if (destination == VAPIC_BROADCAST_ID)
-        return true;
-    if (!logical)
-        return destination == apic->id;
-    if (!apic->x2apic)
-        return destination <= 0xff && xapic_names(apic, (uint8_t)destination);
-    uint32_t mine = logical_id(apic);
-    return (destination >> 16) == (mine >> 16) && (destination & mine & 0xffff);
-}
-
 static uint32_t version(void)
 {
     return VAPIC_VERSION | ((uint32_t)(VAPIC_LVT_COUNT - 1) << VERSION_MAX_LVT_BITS);
@@ -495,7 +461,7 @@ static bool read_register(const struct vapic *apic, uint32_t msr, uint64_t now, 
         *value = processor_priority(apic);
         return true;
     case VAPIC_MSR_LDR:
-        *value = logical_id(apic);
+        *value = vapic_x2apic_logical_id(apic);
         return true;
     case VAPIC_MSR_SVR:
         *value = apic->svr;

@@ -178,6 +178,13 @@ bool vapic_write_apic_base(struct vapic *apic, uint64_t *apic_base, uint64_t val
 /* x2APIC mode on or off; x2APIC mode derives the logical ID from the ID. */
 void vapic_set_x2apic(struct vapic *apic, bool on);
 
+/* The x2APIC LDR: cluster ID >> 4 in bits 31-16, bit ID & 15 below
+ * (11.12.10.2). */
+static inline uint32_t vapic_x2apic_logical_id(const struct vapic *apic)
+{
+    return ((apic->id >> 4) << 16) | (1u << (apic->id & 15));
+}
+
 /* Whether a message for `destination` in physical or logical mode names
  * this APIC: physical by ID, logical by the x2APIC cluster and bit or the
  * xAPIC flat or cluster model of DFR and LDR (11.6.2.2, 11.12.10). */

@@ -4,6 +4,8 @@
  * keeps for the x2APIC MSRs. What differs is here: the ID in bits 24-31,
  * the LDR and DFR software writes (x2APIC derives them), the ICR in two
  * halves, and a page that cannot fault, so reserved bits are dropped.
+ * Also the mode-dependent parts the page brings: which destinations an
+ * APIC answers to in either mode, and the IA32_APIC_BASE transitions.
  */
 #include "arch/x86_64/vplatform/vapic.h"
 
@@ -75,6 +77,36 @@ void vapic_mmio_write(struct vapic *apic, uint32_t offset, unsigned size, uint32
     default:
         vapic_write_register(apic, msr_of(offset), value, now, ipi, false);
     }
+}
+
+/* ---- destinations --------------------------------------------------------- */
+
+void vapic_set_x2apic(struct vapic *apic, bool on)
+{
+    apic->x2apic = on;
+}
+
+/* xAPIC: the flat model ANDs the 8-bit masks; the cluster model compares
+ * the cluster nibble and ANDs the member bits (11.6.2.2). */
+static bool xapic_names(const struct vapic *apic, uint8_t destination)
+{
+    uint8_t mine = (uint8_t)(apic->ldr >> 24);
+
+    if ((apic->dfr >> 28) == 0xf)
+        return destination & mine;
+    return (destination >> 4) == (mine >> 4) && (destination & mine & 0xf);
+}
+
+bool vapic_names(const struct vapic *apic, uint32_t destination, bool logical)
+{
+    if (destination == VAPIC_BROADCAST_ID)
+        return true;
+    if (!logical)
+        return destination == apic->id;
+    if (!apic->x2apic)
+        return destination <= 0xff && xapic_names(apic, (uint8_t)destination);
+    uint32_t mine = vapic_x2apic_logical_id(apic);
+    return (destination >> 16) == (mine >> 16) && (destination & mine & 0xffff);
 }
 
 /* ---- IA32_APIC_BASE ------------------------------------------------------- */
