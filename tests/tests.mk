@@ -45,7 +45,8 @@ UNIT_SOURCES_vapic  := arch/x86_64/vplatform/vapic.c
 UNIT_SOURCES_vapic_xapic := arch/x86_64/vplatform/vapic.c arch/x86_64/vplatform/vapic_xapic.c
 UNIT_SOURCES_vpic   := arch/x86_64/vplatform/vpic.c
 UNIT_SOURCES_vioapic := arch/x86_64/vplatform/vioapic.c
-UNIT_SOURCES_vplatform := $(wildcard arch/x86_64/vplatform/*.c) hv/device_model.c
+UNIT_SOURCES_vplatform := $(addprefix arch/x86_64/vplatform/,platform.c vapic.c vapic_xapic.c \
+                          vapic_msr.c vapic_mmio.c vioapic.c vioapic_model.c vpic.c) hv/device_model.c
 UNIT_SOURCES_device_model := hv/device_model.c
 UNIT_SOURCES_uart   := guests/dom0/uart.c
 UNIT_SOURCES_x86_decode := arch/x86_64/x86_decode.c
