@@ -177,12 +177,21 @@ void arch_partition_image_loaded(struct partition *p, uint8_t *ram, const struct
 bool arch_partition_open_ports(struct partition *p, uint16_t first, uint32_t count);
 /* Every run starts with the emulated platform devices as after a reset. */
 void arch_partition_reset_platform(struct partition *p);
-/* A device model's interrupt line (0-15) into a full partition's legacy
- * interrupt controller; true when vCPU 0 has to look at it. */
+/* A device model's interrupt line into a full partition, asserted or not,
+ * wired as on a PC: lines 0-15 are the ISA IRQs, each an input of the 8259
+ * pair and of the I/O APIC (IRQ 0 on pin 2, as the MADT's override says;
+ * IRQ 2 is the 8259's cascade and no pin), lines 16-23 I/O APIC pins only.
+ * The I/O APIC's messages reach their vCPUs at once; the result says
+ * whether the 8259 now has an interrupt for vCPU 0 to look at. */
+#define ARCH_PARTITION_IRQ_LINES 24
 bool arch_partition_set_irq_line(struct partition *p, unsigned line, bool high);
+/* A message-signalled interrupt into a full partition (address 0xFEExxxxx,
+ * data with vector and delivery mode); false for a malformed one. */
+bool arch_partition_send_msi(struct partition *p, uint64_t address, uint64_t data);
 /* Claims, in the partition's device table, the emulated platform devices
- * its mode gets (the PIC of a full partition, the x2APIC MSRs of every
- * vCPU); false when the table is full. */
+ * its mode gets (the 8259 ports, the I/O APIC and the xAPIC page of a full
+ * partition, the x2APIC MSRs of every vCPU); false when the table is full.
+ * Claimed before dom0's models, so none of those can shadow them. */
 bool arch_partition_register_platform(struct partition *p);
 
 /* ---- vCPUs ------------------------------------------------------------------ */

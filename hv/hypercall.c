@@ -200,9 +200,23 @@ static int64_t hc_irq_line(struct hypercall_caller *caller, const uint64_t *args
 
     if (!target)
         return error;
-    if (partition_is_pv(target) || args[1] >= VPIC_LINES || args[2] > 1)
+    if (partition_is_pv(target) || args[1] >= HC_IRQ_LINES || args[2] > 1)
         return HC_EINVAL;
     partition_set_irq_line(target, (unsigned)args[1], args[2] == 1);
+    return 0;
+}
+
+_Static_assert(HC_IRQ_LINES == ARCH_PARTITION_IRQ_LINES, "the ABI's lines are the platform's");
+
+static int64_t hc_irq_msi(struct hypercall_caller *caller, const uint64_t *args)
+{
+    int64_t error;
+    struct partition *target = control_target(caller, args[0], &error);
+
+    if (!target)
+        return error;
+    if (partition_is_pv(target) || !arch_partition_send_msi(target, args[1], args[2]))
+        return HC_EINVAL;
     return 0;
 }
 
@@ -328,6 +342,7 @@ static const struct hypercall hypercalls[HC_CALL_COUNT] = {
     [HC_PARTITION_RESTART] = {hc_partition_restart, true},
     [HC_PARTITION_DESTROY] = {hc_partition_destroy, true},
     [HC_IRQ_LINE] = {hc_irq_line, true},
+    [HC_IRQ_MSI] = {hc_irq_msi, true},
     [HC_IOREQ_CLAIM_MMIO] = {hc_ioreq_claim_mmio, true},
     [HC_LOG_READ] = {hc_log_read, true},
     [HC_MACHINE_CONTROL] = {hc_machine_control, true},

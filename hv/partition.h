@@ -240,7 +240,8 @@ void partition_console_report_dropped(struct partition *p);
 /* Commands of the privileged partition; return 0 or an HC_E* error. */
 int64_t partition_command(struct partition *target, enum partition_command command);
 int64_t partition_request_stop(struct partition *target, const struct partition *by);
-/* A device model's interrupt line into a full partition's PIC (line 0-15). */
+/* A device model's interrupt line into a full partition's 8259 and I/O
+ * APIC (line 0-23, as arch_partition_set_irq_line() numbers them). */
 void partition_set_irq_line(struct partition *target, unsigned line, bool high);
 /* An RDMSR (write false) or WRMSR of the guest, as its device table
  * routes it: DEVICE_DONE, DEVICE_REFUSED (#GP), or DEVICE_NO_MODEL for an

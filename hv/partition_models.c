@@ -2,8 +2,8 @@
  * What a partition's device table holds, filled when the partition is
  * built: the debug console and exit ports, PCI configuration space where
  * the partition owns devices (and the functions it owns), the emulated
- * platform the arch claims (the PIC of a full partition, the vCPUs' x2APIC
- * MSRs), and a forward entry for each model of dom0 its config names
+ * platform the arch claims (the 8259, I/O APIC and xAPIC pages of a full
+ * partition, the vCPUs' x2APIC MSRs), and a forward entry for each model of dom0 its config names
  * (`emulate`), and the filter of an owned PS/2 controller. A new device model of the core is one
  * more claim here; one of the emulated x86 platform is one more claim in
  * arch_partition_register_platform().

@@ -62,6 +62,8 @@ struct world_partition_record {
     unsigned irq_line_changes;
     unsigned irq_line; /* the last change */
     bool irq_high;
+    unsigned msis;
+    struct vapic_ipi msi; /* the last one */
 };
 
 struct world {

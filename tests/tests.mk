@@ -44,18 +44,25 @@ UNIT_SOURCES_memmap := boot/memmap.c
 UNIT_SOURCES_ring   := guests/lib/ring.c
 UNIT_SOURCES_console_ring := guests/lib/console_ring.c
 UNIT_SOURCES_vapic  := arch/x86_64/vplatform/vapic.c
+UNIT_SOURCES_vapic_xapic := arch/x86_64/vplatform/vapic.c arch/x86_64/vplatform/vapic_xapic.c
 UNIT_SOURCES_vpic   := arch/x86_64/vplatform/vpic.c
 UNIT_SOURCES_vacpi  := arch/x86_64/vplatform/vacpi.c
 UNIT_SOURCES_vpit   := arch/x86_64/vplatform/vpit.c
 UNIT_SOURCES_vrtc   := arch/x86_64/vplatform/vrtc.c lib/pc_layout.c
 UNIT_SOURCES_vpci_host := arch/x86_64/vplatform/vpci_host.c arch/x86_64/vplatform/vsystem_ports.c
+UNIT_SOURCES_vioapic := arch/x86_64/vplatform/vioapic.c
+UNIT_SOURCES_vplatform := $(addprefix arch/x86_64/vplatform/,platform.c vapic.c vapic_xapic.c \
+                          vapic_msr.c vapic_mmio.c vioapic.c vioapic_model.c vpic.c) hv/device_model.c
 UNIT_SOURCES_device_model := hv/device_model.c
 UNIT_SOURCES_uart   := guests/dom0/uart.c
 UNIT_SOURCES_x86_decode := arch/x86_64/x86_decode.c
+UNIT_SOURCES_x86_decode_forms := arch/x86_64/x86_decode.c
+UNIT_CFLAGS_x86_decode_forms := -Wno-missing-field-initializers # table rows name only what they need
 UNIT_SOURCES_guest_paging := arch/x86_64/guest_paging.c hv/guest_memory.c lib/pc_layout.c
 UNIT_SOURCES_hypercall := tests/hypercall_world.c hv/hypercall.c hv/event.c hv/grant.c \
                           hv/guest_memory.c hv/partition_info.c hv/ioreq.c hv/ioreq_posted.c hv/ioreq_poll.c hv/console_server.c hv/log_ring.c lib/format.c \
-                          hv/device_irq.c hv/device_model.c hv/rate_limit.c lib/pc_layout.c $(CONFIG_SOURCES)
+                          hv/device_irq.c hv/device_model.c hv/rate_limit.c lib/pc_layout.c \
+                          arch/x86_64/vplatform/vioapic.c $(CONFIG_SOURCES)
 UNIT_SOURCES_hypercall_log := $(UNIT_SOURCES_hypercall)
 UNIT_SOURCES_ioreq := $(UNIT_SOURCES_hypercall)
 UNIT_SOURCES_hypercall_irq := $(UNIT_SOURCES_hypercall)
@@ -85,6 +92,7 @@ UNIT_CFLAGS_string  := -include tests/unit/shim_string.h
 UNIT_SOURCES_exits := tests/fake_cpu.c tests/exit_world.c arch/x86_64/exits.c \
                       arch/x86_64/exit_msr.c arch/x86_64/exit_cr.c arch/x86_64/exit_io.c \
                       arch/x86_64/exit_mmio.c arch/x86_64/x86_decode.c arch/x86_64/string_io.c \
+                      arch/x86_64/vplatform/vapic.c arch/x86_64/vplatform/vapic_xapic.c \
                       arch/x86_64/guest_paging.c arch/x86_64/guest_policy.c arch/x86_64/feature_policy.c \
                       $(UNIT_SOURCES_hypercall)
 UNIT_CFLAGS_exits  := -include tests/fake_cpu.h

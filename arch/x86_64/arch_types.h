@@ -15,6 +15,7 @@
 #include "arch/x86_64/vplatform/vacpi.h"
 #include "arch/x86_64/vplatform/legacy.h"
 #include "arch/x86_64/vplatform/vapic.h"
+#include "arch/x86_64/vplatform/vioapic.h"
 #include "arch/x86_64/vplatform/vpic.h"
 
 /* Guest general-purpose registers saved by vmexit.asm (RSP is in the VMCS). */
@@ -44,7 +45,7 @@ struct vcpu_arch {
     bool interrupt_window;  /* interrupt-window exiting is on */
     bool nmi_window;        /* NMI-window exiting is on */
     uint32_t nmis_pending;  /* virtual NMIs not yet delivered (atomic) */
-    struct vapic apic;      /* its local APIC (x2APIC mode only) */
+    struct vapic apic;      /* its local APIC */
     struct vpic *pic;       /* the legacy PIC it takes interrupts from, or 0 */
     uint64_t apic_base;     /* IA32_APIC_BASE as the guest sees it */
     volatile bool init_pending;
@@ -63,6 +64,7 @@ struct partition_arch {
     struct vpic pic;             /* full partitions: the legacy interrupt controller */
     struct vacpi acpi;           /* full partitions: the ACPI fixed hardware */
     struct vlegacy legacy;       /* full partitions: PIT, RTC, PCI host bridge, odd ports */
+    struct vioapic ioapic;       /* full partitions: the I/O APIC beside it */
 };
 
 #endif

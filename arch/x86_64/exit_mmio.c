@@ -51,6 +51,24 @@ static const char *decode_at_rip(struct vcpu *vcpu, struct x86_mmio_access *acce
     return 0;
 }
 
+/* The model's answer to the load, or the store of the register; XCHG is
+ * both, the load first, as the locked cycle does it. False when the vCPU
+ * has to stop. */
+static bool access_device(struct vcpu *vcpu, uint64_t address, const struct x86_mmio_access *access)
+{
+    uint64_t reg = exit_read_register(vcpu, access->reg);
+    uint64_t stored = x86_store_value(access, reg), loaded = 0;
+
+    if (!access->write && !partition_mmio_access(vcpu, address, access->size, false, &loaded))
+        return false;
+    if ((access->write || access->exchange) &&
+        !partition_mmio_access(vcpu, address, access->size, true, &stored))
+        return false;
+    if (!access->write)
+        exit_write_register(vcpu, access->reg, x86_load_result(access, reg, loaded));
+    return true;
+}
+
 static int emulate_mmio(struct vcpu *vcpu, uint64_t address)
 {
     struct x86_mmio_access access;
@@ -58,13 +76,8 @@ static int emulate_mmio(struct vcpu *vcpu, uint64_t address)
 
     if (why)
         return exit_crash_guest(vcpu, EXIT_REASON_EPT_VIOLATION, why);
-    uint64_t value =
-        access.write ? x86_store_value(&access, exit_read_register(vcpu, access.reg)) : 0;
-    if (!partition_mmio_access(vcpu, address, access.size, access.write, &value))
+    if (!access_device(vcpu, address, &access))
         return 0;
-    if (!access.write)
-        exit_write_register(vcpu, access.reg,
-                            x86_load_result(&access, exit_read_register(vcpu, access.reg), value));
     vmcs_write(VMCS_GUEST_RIP, vmcs_read(VMCS_GUEST_RIP) + access.length);
     return 1;
 }

@@ -17,8 +17,6 @@
 #define MSR_IA32_MISC_ENABLE 0x1a0
 #define MSR_IA32_DEBUGCTL    0x1d9
 
-#define APIC_BASE_X2APIC (1ull << 10)
-
 static struct cpuid_regs host_cpuid(uint32_t leaf, uint32_t subleaf)
 {
     return cpu_cpuid(leaf, subleaf);
@@ -93,14 +91,10 @@ static enum device_result feature_msr(uint32_t msr, bool write, uint64_t *value)
     }
 }
 
-/* The guest may only turn x2APIC mode on; moving or disabling its APIC is
- * refused. */
+/* Mode changes as the SDM allows them; moving the APIC is refused. */
 static bool write_apic_base(struct vcpu *vcpu, uint64_t value)
 {
-    if (value != vcpu->arch.apic_base && value != (vcpu->arch.apic_base | APIC_BASE_X2APIC))
-        return false;
-    vcpu->arch.apic_base = value;
-    return true;
+    return vapic_write_apic_base(&vcpu->arch.apic, &vcpu->arch.apic_base, value);
 }
 
 /* The MSRs of a partition's device models (its x2APIC), as its device

@@ -82,8 +82,9 @@ enum hypercall_number {
     HC_CONSOLE_TAKE = 49,     /* (serial port) -> the log position to print from (privileged):
                                  the owner of the console's serial port prints the
                                  hypervisor log on it from now on */
-    HC_IRQ_LINE = 47,         /* (partition id, line 0-15, level 0 or 1) -> 0 (privileged): a
-                                 device model's interrupt line into a full partition's PIC */
+    HC_IRQ_LINE = 47,         /* (partition id, line 0-23, level 0 or 1) -> 0 (privileged): a
+                                 device model's interrupt line into a full partition's
+                                 8259 pair (lines 0-15) and I/O APIC (HC_IRQ_LINE_* below) */
     HC_IOREQ_CLAIM_MMIO = 48, /* (guest-physical base, length, flags) -> 0 (privileged):
                                  loads and stores of full partitions there become
                                  requests */
@@ -106,6 +107,10 @@ enum hypercall_number {
     HC_DEVICE_IRQ_BIND = 56,   /* (IRQ, vector 32-255 or 0) -> 0 (privileged): the IRQ of a
                                   device the caller owns arrives as that vector on its vCPU 0;
                                   vector 0 masks it again */
+    HC_IRQ_MSI = 57,           /* (partition id, MSI address, MSI data) -> 0 (privileged): a
+                                  device model's message-signalled interrupt into a full
+                                  partition's vCPUs; HC_EINVAL for a malformed message
+                                  (HC_MSI_* below) */
     HC_DEVICE_IRQ_UNMASK = 58, /* (IRQ) -> 0 (privileged): the owner has quieted the device of
                                   a level-triggered (PCI) IRQ; its line, masked at each
                                   interrupt, may interrupt again */
@@ -117,6 +122,26 @@ enum hypercall_number {
                            HC_IOREQ_COPY_TO_PARTITION from its buffer into it */
     HC_CALL_COUNT = 60,
 };
+
+/* HC_IRQ_LINE's lines are wired as on a PC: line n < 16 is ISA IRQ n, an
+ * input of the 8259 pair and of I/O APIC pin n, except that IRQ 0 reaches
+ * pin 2 (the MADT's override) and IRQ 2 (the 8259's cascade) no pin;
+ * lines 16-23 are I/O APIC pins 16-23 alone. */
+#define HC_IRQ_LINES 24
+
+/* HC_IRQ_MSI's message, as a PCI function writes it (Intel SDM Vol. 3A
+ * 11.11): address HC_MSI_ADDRESS(destination APIC ID, logical) with
+ * nothing above bit 31; data HC_MSI_DATA(vector, mode), edge-triggered,
+ * no other bit. Modes: fixed and lowest priority (vector 16-255), NMI and
+ * INIT. */
+#define HC_MSI_ADDRESS_BASE 0xfee00000u
+#define HC_MSI_ADDRESS(destination, logical)                                                       \
+    (HC_MSI_ADDRESS_BASE | ((uint32_t)(destination)&0xff) << 12 | ((logical) ? 1u << 2 : 0))
+#define HC_MSI_DATA(vector, mode)   (((uint32_t)(mode)&7) << 8 | ((uint32_t)(vector)&0xff))
+#define HC_MSI_MODE_FIXED           0
+#define HC_MSI_MODE_LOWEST_PRIORITY 1
+#define HC_MSI_MODE_NMI             4
+#define HC_MSI_MODE_INIT            5
 
 enum hypercall_error {
     HC_EINVAL = -1, /* a malformed argument: bad number, flags, alignment */

@@ -76,6 +76,7 @@ static const uint8_t real_calls[] = {
     HC_IOREQ_CLAIM,
     HC_IOREQ_COMPLETE,
     HC_IRQ_LINE,
+    HC_IRQ_MSI,
     HC_IOREQ_CLAIM_MMIO,
     HC_CONSOLE_TAKE,
     HC_CONSOLE_SERVER,

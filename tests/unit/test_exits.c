@@ -152,6 +152,45 @@ Test(exits, mmio_decode_in_long_mode_ignores_the_cs_base)
     cr_assert_eq(exit_world_vcpu()->state, VCPU_RUNNING);
 }
 
+/* XCHG with a device register: the load, then the store of the register,
+ * which then holds what the device gave. */
+Test(exits, mmio_exchange_loads_then_stores)
+{
+    static const uint8_t xchg[] = {0x87, 0x04, 0x25, 0x00, 0x03, 0xe0, 0xfe}; /* [0xfee00300] */
+
+    start_mmio(0, xchg, sizeof(xchg));
+    exit_world_vcpu()->arch.regs.rax = 0x1122334455667788ull;
+    exit_world.answer.value = 0xabcd;
+    cr_assert_eq(exit_world_exit(EXIT_REASON_EPT_VIOLATION), 1);
+    cr_assert_eq(exit_world.record.mmio_accesses, 2);
+    cr_assert_eq(exit_world_vcpu()->arch.regs.rax, 0xabcd, "32-bit: upper half cleared");
+    cr_assert_eq(fake_cpu.vmcs[VMCS_GUEST_RIP], RIP + sizeof(xchg));
+    cr_assert_null(exit_world.record.violation);
+}
+
+Test(exits, mmio_movsx_sign_extends_the_load)
+{
+    static const uint8_t movsx[] = {0x48, 0x0f, 0xbf, 0x08}; /* movsx rcx, word [rax] */
+
+    start_mmio(0, movsx, sizeof(movsx));
+    exit_world.answer.value = 0x8001;
+    cr_assert_eq(exit_world_exit(EXIT_REASON_EPT_VIOLATION), 1);
+    cr_assert_eq(exit_world_vcpu()->arch.regs.rcx, 0xffffffffffff8001ull);
+}
+
+/* An instruction the decoder does not take stops the partition with a
+ * report; the hypervisor goes on. */
+Test(exits, an_undecoded_mmio_instruction_stops_the_partition)
+{
+    static const uint8_t add[] = {0x01, 0x08}; /* add [rax], ecx */
+
+    start_mmio(0, add, sizeof(add));
+    exit_world_exit(EXIT_REASON_EPT_VIOLATION);
+    cr_assert_eq(exit_world.record.mmio_accesses, 0);
+    cr_assert_eq(exit_world_vcpu()->state, VCPU_CRASHED);
+    cr_assert_eq(fake_cpu.fault, NULL);
+}
+
 /* An external interrupt arrived while the CPU delivered the guest's #PF:
  * the #PF (vector, type, error code) goes in again with the next entry. */
 Test(exits, an_event_whose_delivery_an_exit_interrupted_is_delivered_again)

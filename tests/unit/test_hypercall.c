@@ -81,8 +81,8 @@ HYPERCALL_TEST(null_and_version)
 
 HYPERCALL_TEST(unknown_numbers_give_enosys)
 {
-    static const uint64_t unknown[] = {6,  7,  8,  9,  16, 19,    24,         29,
-                                       31, 39, 55, 57, 64, 0x100, 1ull << 32, UINT64_MAX};
+    static const uint64_t unknown[] = {6,  7,  8,  9,  16,    19,         24,        29,
+                                       31, 39, 55, 64, 0x100, 1ull << 32, UINT64_MAX};
 
     save_ram();
     for (unsigned i = 0; i < sizeof(unknown) / sizeof(unknown[0]); i++) {
@@ -224,13 +224,15 @@ HYPERCALL_TEST(irq_line_reaches_a_full_partitions_pic)
     cr_assert_eq(world_record(OTHER)->irq_line, 15);
     cr_assert_not(world_record(OTHER)->irq_high);
     cr_assert_eq(world_record(OTHER)->irq_line_changes, 2);
+    cr_assert_eq(world_call3(DOM0, HC_IRQ_LINE, OTHER, 23, 1), 0, "the last I/O APIC pin");
+    cr_assert_eq(world_record(OTHER)->irq_line, 23);
 }
 
 HYPERCALL_TEST(irq_line_checks_its_arguments)
 {
     world_make_full(OTHER);
     cr_assert_eq(world_call3(DOM0, HC_IRQ_LINE, GUEST, 4, 1), HC_EINVAL, "a pv partition");
-    cr_assert_eq(world_call3(DOM0, HC_IRQ_LINE, OTHER, 16, 1), HC_EINVAL);
+    cr_assert_eq(world_call3(DOM0, HC_IRQ_LINE, OTHER, 24, 1), HC_EINVAL);
     cr_assert_eq(world_call3(DOM0, HC_IRQ_LINE, OTHER, 1ull << 32, 1), HC_EINVAL);
     cr_assert_eq(world_call3(DOM0, HC_IRQ_LINE, OTHER, 4, 2), HC_EINVAL);
     cr_assert_eq(world_call3(DOM0, HC_IRQ_LINE, DOM0, 4, 1), HC_EINVAL);
@@ -239,6 +241,43 @@ HYPERCALL_TEST(irq_line_checks_its_arguments)
     cr_assert_eq(world_call3(GUEST, HC_IRQ_LINE, OTHER, 4, 1), HC_EPERM);
     for (unsigned id = 1; id <= WORLD_PARTITIONS; id++)
         cr_assert_eq(world_record(id)->irq_line_changes, 0);
+}
+
+HYPERCALL_TEST(irq_msi_reaches_a_full_partition)
+{
+    world_make_full(OTHER);
+    cr_assert_eq(world_call3(DOM0, HC_IRQ_MSI, OTHER, HC_MSI_ADDRESS(1, 0),
+                             HC_MSI_DATA(0x41, HC_MSI_MODE_FIXED)),
+                 0);
+    cr_assert_eq(world_record(OTHER)->msis, 1);
+    cr_assert_eq(world_record(OTHER)->msi.vector, 0x41);
+    cr_assert_eq(world_record(OTHER)->msi.destination, 1);
+    cr_assert_not(world_record(OTHER)->msi.logical);
+    cr_assert_eq(
+        world_call3(DOM0, HC_IRQ_MSI, OTHER, HC_MSI_ADDRESS(3, 1), HC_MSI_DATA(0, HC_MSI_MODE_NMI)),
+        0);
+    cr_assert_eq(world_record(OTHER)->msi.kind, VAPIC_IPI_NMI);
+    cr_assert(world_record(OTHER)->msi.logical);
+}
+
+HYPERCALL_TEST(irq_msi_checks_its_arguments)
+{
+    uint64_t address = HC_MSI_ADDRESS(0, 0), data = HC_MSI_DATA(0x41, HC_MSI_MODE_FIXED);
+
+    world_make_full(OTHER);
+    cr_assert_eq(world_call3(DOM0, HC_IRQ_MSI, GUEST, address, data), HC_EINVAL, "pv");
+    cr_assert_eq(world_call3(DOM0, HC_IRQ_MSI, DOM0, address, data), HC_EINVAL, "itself");
+    cr_assert_eq(world_call3(DOM0, HC_IRQ_MSI, 0, address, data), HC_ENOENT);
+    cr_assert_eq(world_call3(GUEST, HC_IRQ_MSI, OTHER, address, data), HC_EPERM);
+    cr_assert_eq(world_call3(DOM0, HC_IRQ_MSI, OTHER, 0xfec00000, data), HC_EINVAL);
+    cr_assert_eq(world_call3(DOM0, HC_IRQ_MSI, OTHER, address | 1ull << 32, data), HC_EINVAL);
+    cr_assert_eq(world_call3(DOM0, HC_IRQ_MSI, OTHER, address, HC_MSI_DATA(15, 0)), HC_EINVAL);
+    cr_assert_eq(world_call3(DOM0, HC_IRQ_MSI, OTHER, address, data | 1u << 15), HC_EINVAL,
+                 "level-triggered");
+    cr_assert_eq(world_call3(DOM0, HC_IRQ_MSI, OTHER, address, HC_MSI_DATA(0x41, 2)), HC_EINVAL,
+                 "SMI");
+    for (unsigned id = 1; id <= WORLD_PARTITIONS; id++)
+        cr_assert_eq(world_record(id)->msis, 0);
 }
 
 static struct hc_partition_entry entry_at(uint64_t address)

@@ -388,7 +388,9 @@ Test(vapic, icr_broadcast_destination)
 
 Test(vapic, icr_lowest_priority_is_fixed)
 {
-    assert_ipi(wr(VAPIC_MSR_ICR, icr(2, 0, 1, 0x42)), VAPIC_IPI_FIXED, VAPIC_DEST_FIELD, 2, 0x42);
+    struct vapic_ipi ipi = wr(VAPIC_MSR_ICR, icr(2, 0, 1, 0x42));
+    assert_ipi(ipi, VAPIC_IPI_FIXED, VAPIC_DEST_FIELD, 2, 0x42);
+    cr_assert(ipi.lowest_priority, "to one of the vCPUs it names");
 }
 
 Test(vapic, icr_smi_and_reserved_modes_do_nothing)
@@ -445,13 +447,17 @@ Test(vapic, icr_invalid_shorthand_combinations_do_nothing)
     }
 }
 
-Test(vapic, icr_logical_destination_is_not_supported)
+Test(vapic, icr_logical_destination_is_marked)
 {
     uint64_t logical = icr(0x10001, 0, 0, 0x40) | (1u << 11);
-    cr_assert_eq(wr(VAPIC_MSR_ICR, logical).kind, VAPIC_IPI_NONE);
-    cr_assert_eq(errors(), 0, "and records nothing");
+    struct vapic_ipi ipi = wr(VAPIC_MSR_ICR, logical);
+    assert_ipi(ipi, VAPIC_IPI_FIXED, VAPIC_DEST_FIELD, 0x10001, 0x40);
+    cr_assert(ipi.logical);
+    cr_assert_not(wr(VAPIC_MSR_ICR, icr(0x10001, 0, 0, 0x40)).logical);
     /* With a shorthand the destination mode does not matter. */
-    cr_assert_eq(wr(VAPIC_MSR_ICR, icr(0, 3, 0, 0x40) | (1u << 11)).kind, VAPIC_IPI_FIXED);
+    ipi = wr(VAPIC_MSR_ICR, icr(0, 3, 0, 0x40) | (1u << 11));
+    cr_assert_eq(ipi.kind, VAPIC_IPI_FIXED);
+    cr_assert_not(ipi.logical);
 }
 
 Test(vapic, icr_illegal_vector_is_not_sent)

@@ -143,7 +143,11 @@ Test(x86_decode, refuses_what_it_does_not_emulate)
     cr_assert_not(DECODE64(0xf3, 0xa5), "rep movsd");
     cr_assert_not(DECODE64(0xf0, 0x89, 0x07), "lock");
     cr_assert_not(DECODE64(0xc7, 0x4f, 0x00, 0x01, 0x00, 0x00, 0x00), "C7 /1");
-    cr_assert_not(DECODE64(0x0f, 0xbe, 0x07), "movsx");
+    cr_assert_not(DECODE64(0x0f, 0xbe, 0xc7), "movsx eax, bh: no memory");
+    cr_assert_not(DECODE64(0xf0, 0x87, 0x07), "lock xchg");
+    cr_assert_not(DECODE64(0x87, 0xc7), "xchg edi, eax: no memory");
+    cr_assert_not(DECODE64(0x81, 0x0f, 0x00, 0x01, 0x00, 0x00), "or dword [rdi], imm32");
+    cr_assert_not(DECODE64(0x0f, 0xb1, 0x0f), "cmpxchg [rdi], ecx");
     cr_assert_not(DECODE64(0x89), "cut short");
     cr_assert_not(DECODE64(0x89, 0x87, 0x00), "displacement cut short");
     cr_assert_not(DECODE64(0xc7, 0x07, 0x01), "immediate cut short");

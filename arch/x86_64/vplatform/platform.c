@@ -6,8 +6,7 @@
 #include "hv/partition.h"
 #include "lib/pc_layout.h"
 
-#define APIC_BASE_DEFAULT 0xfee00000ull
-#define APIC_BASE_ENABLE  (1ull << 11)
+#define APIC_BASE_DEFAULT PC_LAPIC_BASE
 #define APIC_BASE_BSP     (1ull << 8)
 #define VPIC_PORTS        2 /* command and data */
 #define VACPI_PORTS       (PC_PM_TIMER_PORT + 4 - PC_PM1A_EVENT_PORT)
@@ -32,11 +31,7 @@ void arch_partition_reset_platform(struct partition *p)
     vpic_reset(&p->arch.pic);
     vacpi_reset(&p->arch.acpi);
     vlegacy_reset(p);
-}
-
-bool arch_partition_set_irq_line(struct partition *p, unsigned line, bool high)
-{
-    return vpic_set_line(&p->arch.pic, line, high);
+    vioapic_reset(&p->arch.ioapic, VIOAPIC_ID);
 }
 
 /* A wider access covers the next ports too, byte by byte; bytes on ports
@@ -82,6 +77,9 @@ bool arch_partition_register_platform(struct partition *p)
         fits &= claim(p, DEVICE_SPACE_PORT, PC_PM1A_EVENT_PORT, VACPI_PORTS, &vacpi_port_model);
         fits &= claim(p, DEVICE_SPACE_PORT, PC_RESET_PORT, 1, &vacpi_port_model);
         fits &= vlegacy_register(p);
+        fits &= claim(p, DEVICE_SPACE_MMIO, PC_LAPIC_BASE, VAPIC_MMIO_SIZE, &vapic_mmio_model);
+        fits &= device_table_claim(&p->device_models, DEVICE_SPACE_MMIO, PC_IOAPIC_BASE,
+                                   VIOAPIC_MMIO_SIZE, &vioapic_model, &p->arch.ioapic);
     }
     fits &= claim(p, DEVICE_SPACE_MSR, VAPIC_MSR_FIRST, VAPIC_MSR_LAST - VAPIC_MSR_FIRST + 1,
                   &vapic_msr_model);
@@ -141,11 +139,14 @@ bool arch_vcpu_start_requested(const struct vcpu *v)
     return v->arch.sipi_vector >= 0;
 }
 
-static void deliver_ipi(struct vcpu *from, struct vcpu *to, const struct vapic_ipi *ipi)
+static void deliver_ipi(struct vcpu *to, const struct vapic_ipi *ipi)
 {
     switch (ipi->kind) {
     case VAPIC_IPI_FIXED:
-        vapic_accept(&to->arch.apic, ipi->vector);
+        if (ipi->level)
+            vapic_accept_level(&to->arch.apic, ipi->vector);
+        else
+            vapic_accept(&to->arch.apic, ipi->vector);
         break;
     case VAPIC_IPI_NMI:
         arch_vcpu_raise_nmi(to);
@@ -161,12 +162,15 @@ static void deliver_ipi(struct vcpu *from, struct vcpu *to, const struct vapic_i
         return;
     }
     vcpu_note_work(to);
-    if (to != from)
+    if (to->cpu_index != arch_cpu_index())
         arch_vcpu_kick(to);
 }
 
+/* A hardware-disabled APIC (IA32_APIC_BASE.EN clear) takes no message. */
 static bool ipi_reaches(const struct vcpu *from, const struct vcpu *to, const struct vapic_ipi *ipi)
 {
+    if (!(to->arch.apic_base & APIC_BASE_ENABLE))
+        return false;
     switch (ipi->shorthand) {
     case VAPIC_DEST_SELF:
         return to == from;
@@ -175,21 +179,45 @@ static bool ipi_reaches(const struct vcpu *from, const struct vcpu *to, const st
     case VAPIC_DEST_ALL_EXCLUDING_SELF:
         return to != from;
     default:
-        return ipi->destination == 0xffffffffu || ipi->destination == to->index;
+        return vapic_names(&to->arch.apic, ipi->destination, ipi->logical);
     }
 }
 
-void vplatform_send_ipi(struct vcpu *from, const struct vapic_ipi *ipi)
+/* A lowest-priority message goes to the first vCPU it names: they all run
+ * at the same priority on CPUs of their own. */
+void vplatform_deliver(struct partition *p, struct vcpu *from, const struct vapic_ipi *ipi)
 {
-    struct partition *p = from->partition;
     bool delivered = false;
 
     for (unsigned i = 0; i < p->vcpu_count; i++) {
         if (ipi_reaches(from, p->vcpus[i], ipi)) {
-            deliver_ipi(from, p->vcpus[i], ipi);
+            deliver_ipi(p->vcpus[i], ipi);
             delivered = true;
+            if (ipi->lowest_priority && ipi->shorthand == VAPIC_DEST_FIELD)
+                break;
         }
     }
     if (!delivered)
         __atomic_add_fetch(&p->dropped_ipis, 1, __ATOMIC_RELAXED);
+}
+
+void vplatform_send_ipi(struct vcpu *from, const struct vapic_ipi *ipi)
+{
+    vplatform_deliver(from->partition, from, ipi);
+}
+
+/* After a guest's write to its local APIC, by either front end: the IPI it
+ * sent, the EOI the I/O APIC waits for, and a look at what may now be
+ * deliverable (a TPR, a timer, an IPI to self, an EOI that frees a
+ * request). */
+void vplatform_apic_written(struct vcpu *v, const struct vapic_ipi *ipi, bool eoi)
+{
+    int level_vector = vapic_take_level_eoi(&v->arch.apic);
+
+    if (ipi->kind != VAPIC_IPI_NONE)
+        vplatform_send_ipi(v, ipi);
+    if (level_vector >= 0)
+        vplatform_ioapic_eoi(v->partition, (uint8_t)level_vector);
+    if (!eoi || vapic_requested(&v->arch.apic))
+        vcpu_note_work(v);
 }

@@ -76,6 +76,16 @@ static bool software_enabled(const struct vapic *apic)
     return apic->svr & VAPIC_SVR_ENABLE;
 }
 
+/* Reserved bits fault in x2APIC mode (11.12.1.3); the xAPIC page has no
+ * way to fault and drops them. */
+static bool drop_reserved(uint32_t *value, uint32_t writable, bool x2apic_rules)
+{
+    if (!(*value & ~writable))
+        return true;
+    *value &= writable;
+    return !x2apic_rules;
+}
+
 /* ---- errors -------------------------------------------------------------- */
 
 static void raise_lvt(struct vapic *apic, enum vapic_lvt entry);
@@ -160,8 +170,7 @@ void vapic_deliver(struct vapic *apic, uint8_t vector)
 }
 
 /* EOI retires the highest in-service vector (11.8.5). A level-triggered
- * one would also broadcast an EOI to the I/O APICs; partitions have none,
- * so clearing its TMR bit is all that is left to do. */
+ * one is also broadcast to the I/O APIC: it is kept for the caller. */
 static void end_of_interrupt(struct vapic *apic)
 {
     int isrv = highest_vector(apic->isr);
@@ -169,7 +178,18 @@ static void end_of_interrupt(struct vapic *apic)
         return;
     uint8_t vector = (uint8_t)isrv;
     apic->isr[vector / 32] &= ~vector_bit(vector);
-    __atomic_fetch_and(&apic->tmr[vector / 32], ~vector_bit(vector), __ATOMIC_RELEASE);
+    uint32_t tmr =
+        __atomic_fetch_and(&apic->tmr[vector / 32], ~vector_bit(vector), __ATOMIC_ACQ_REL);
+    if (tmr & vector_bit(vector))
+        apic->level_eoi = vector;
+}
+
+int vapic_take_level_eoi(struct vapic *apic)
+{
+    int vector = apic->level_eoi;
+
+    apic->level_eoi = -1;
+    return vector;
 }
 
 /* ---- timer (11.5.4) ------------------------------------------------------ */
@@ -280,10 +300,10 @@ static int lvt_entry(uint32_t msr)
     }
 }
 
-static bool write_lvt(struct vapic *apic, enum vapic_lvt entry, uint32_t value)
+static bool write_lvt(struct vapic *apic, enum vapic_lvt entry, uint32_t value, bool x2apic_rules)
 {
     uint32_t read_only = LVT_DELIVERY_STATUS | LVT_REMOTE_IRR;
-    if (value & ~(lvt_writable[entry] | read_only))
+    if (!drop_reserved(&value, lvt_writable[entry] | read_only, x2apic_rules))
         return false;
     value &= lvt_writable[entry];
     /* A software-disabled APIC keeps every LVT entry masked (11.4.7.2). */
@@ -337,12 +357,21 @@ static bool icr_combination_valid(uint64_t icr, enum vapic_shorthand shorthand)
     return ((icr & ICR_DELIVERY) >> 8) == ICR_FIXED;
 }
 
+/* An xAPIC destination is 8 bits, all ones for every APIC (11.6.2). */
+static uint32_t icr_destination(uint64_t icr, bool x2apic_rules)
+{
+    if (x2apic_rules)
+        return (uint32_t)(icr >> 32);
+    uint32_t destination = (uint32_t)(icr >> 56);
+    return destination == 0xff ? VAPIC_BROADCAST_ID : destination;
+}
+
 static uint32_t ipi_destination(const struct vapic *apic, uint64_t icr,
-                                enum vapic_shorthand shorthand)
+                                enum vapic_shorthand shorthand, bool x2apic_rules)
 {
     switch (shorthand) {
     case VAPIC_DEST_FIELD:
-        return (uint32_t)(icr >> 32);
+        return icr_destination(icr, x2apic_rules);
     case VAPIC_DEST_SELF:
         return apic->id;
     default:
@@ -361,24 +390,29 @@ static void fill_ipi(struct vapic *apic, struct vapic_ipi *ipi, enum vapic_ipi_k
     }
     if (kind == VAPIC_IPI_NMI || kind == VAPIC_IPI_INIT)
         vector = 0;
-    *ipi = (struct vapic_ipi){kind, shorthand, destination, vector};
+    *ipi = (struct vapic_ipi){
+        .kind = kind, .shorthand = shorthand, .destination = destination, .vector = vector};
 }
 
-/* Logical destination mode is not supported: such an IPI without a
- * shorthand goes nowhere and records no error. */
-static bool write_icr(struct vapic *apic, uint64_t value, struct vapic_ipi *ipi)
+/* The xAPIC ICR keeps its destination in bits 56-63 and reads "idle" in
+ * its delivery status: every IPI is delivered at once. */
+static bool write_icr(struct vapic *apic, uint64_t value, struct vapic_ipi *ipi, bool x2apic_rules)
 {
-    if (value & ICR_RESERVED)
-        return false;
+    uint64_t reserved = x2apic_rules ? ICR_RESERVED : ICR_RESERVED | (0xffffffull << 32);
+    if (value & reserved) {
+        if (x2apic_rules)
+            return false;
+        value &= ~reserved;
+    }
     apic->icr = value;
     enum vapic_shorthand shorthand = (enum vapic_shorthand)((value >> 18) & 3);
     enum vapic_ipi_kind kind = icr_kind(value);
     if (kind == VAPIC_IPI_NONE || !icr_combination_valid(value, shorthand))
         return true;
-    if (shorthand == VAPIC_DEST_FIELD && (value & ICR_LOGICAL))
-        return true;
-    fill_ipi(apic, ipi, kind, shorthand, ipi_destination(apic, value, shorthand),
+    fill_ipi(apic, ipi, kind, shorthand, ipi_destination(apic, value, shorthand, x2apic_rules),
              (uint8_t)(value & ICR_VECTOR));
+    ipi->logical = shorthand == VAPIC_DEST_FIELD && (value & ICR_LOGICAL);
+    ipi->lowest_priority = ((value & ICR_DELIVERY) >> 8) == ICR_LOWEST_PRIORITY;
     return true;
 }
 
@@ -392,12 +426,6 @@ static bool write_self_ipi(struct vapic *apic, uint32_t value, struct vapic_ipi 
 }
 
 /* ---- MSR access ---------------------------------------------------------- */
-
-/* In x2APIC mode the LDR is derived from the ID (11.12.10.2). */
-static uint32_t logical_id(const struct vapic *apic)
-{
-    return ((apic->id >> 4) << 16) | (1u << (apic->id & 15));
-}
 
 static uint32_t version(void)
 {
@@ -435,7 +463,7 @@ static bool read_register(const struct vapic *apic, uint32_t msr, uint64_t now, 
         *value = processor_priority(apic);
         return true;
     case VAPIC_MSR_LDR:
-        *value = logical_id(apic);
+        *value = vapic_x2apic_logical_id(apic);
         return true;
     case VAPIC_MSR_SVR:
         *value = apic->svr;
@@ -470,28 +498,30 @@ bool vapic_read(const struct vapic *apic, uint32_t msr, uint64_t now, uint64_t *
     return read_vector_map(apic, msr, value) || read_register(apic, msr, now, value);
 }
 
-/* Registers whose only valid write is 0 (EOI, ESR) and the plain writable
- * ones; everything else in the range is read-only or absent (11.12.1.2). */
-static bool write_register(struct vapic *apic, uint32_t msr, uint32_t value, uint64_t now)
+/* Registers whose only valid write is 0 (EOI, ESR; the xAPIC takes any
+ * value) and the plain writable ones; everything else in the range is
+ * read-only or absent (11.12.1.2). */
+static bool write_register(struct vapic *apic, uint32_t msr, uint32_t value, uint64_t now,
+                           bool x2apic_rules)
 {
     switch (msr) {
     case VAPIC_MSR_TPR:
-        if (value & ~TPR_WRITABLE)
+        if (!drop_reserved(&value, TPR_WRITABLE, x2apic_rules))
             return false;
         apic->tpr = value;
         return true;
     case VAPIC_MSR_EOI:
-        if (value)
+        if (!drop_reserved(&value, 0, x2apic_rules))
             return false;
         end_of_interrupt(apic);
         return true;
     case VAPIC_MSR_SVR:
-        if (value & ~SVR_WRITABLE)
+        if (!drop_reserved(&value, SVR_WRITABLE, x2apic_rules))
             return false;
         write_svr(apic, value);
         return true;
     case VAPIC_MSR_ESR:
-        if (value)
+        if (!drop_reserved(&value, 0, x2apic_rules))
             return false;
         latch_errors(apic);
         return true;
@@ -499,7 +529,7 @@ static bool write_register(struct vapic *apic, uint32_t msr, uint32_t value, uin
         timer_load(apic, value, now);
         return true;
     case VAPIC_MSR_TIMER_DIVIDE:
-        if (value & ~DIVIDE_WRITABLE)
+        if (!drop_reserved(&value, DIVIDE_WRITABLE, x2apic_rules))
             return false;
         apic->timer_divide_config = value;
         return true;
@@ -508,26 +538,32 @@ static bool write_register(struct vapic *apic, uint32_t msr, uint32_t value, uin
     }
 }
 
-bool vapic_write(struct vapic *apic, uint32_t msr, uint64_t value, uint64_t now,
-                 struct vapic_ipi *ipi)
+bool vapic_write_register(struct vapic *apic, uint32_t msr, uint64_t value, uint64_t now,
+                          struct vapic_ipi *ipi, bool x2apic_rules)
 {
     *ipi = (struct vapic_ipi){.kind = VAPIC_IPI_NONE};
     if (msr == VAPIC_MSR_ICR)
-        return write_icr(apic, value, ipi);
+        return write_icr(apic, value, ipi, x2apic_rules);
     /* Bits 63:32 of every other x2APIC register are reserved (11.12.1.2). */
     if (value >> 32)
         return false;
     int entry = lvt_entry(msr);
     if (entry >= 0)
-        return write_lvt(apic, (enum vapic_lvt)entry, (uint32_t)value);
+        return write_lvt(apic, (enum vapic_lvt)entry, (uint32_t)value, x2apic_rules);
     if (msr == VAPIC_MSR_SELF_IPI)
-        return write_self_ipi(apic, (uint32_t)value, ipi);
-    return write_register(apic, msr, (uint32_t)value, now);
+        return x2apic_rules && write_self_ipi(apic, (uint32_t)value, ipi);
+    return write_register(apic, msr, (uint32_t)value, now, x2apic_rules);
+}
+
+bool vapic_write(struct vapic *apic, uint32_t msr, uint64_t value, uint64_t now,
+                 struct vapic_ipi *ipi)
+{
+    return vapic_write_register(apic, msr, value, now, ipi, true);
 }
 
 void vapic_reset(struct vapic *apic, uint32_t id)
 {
-    *apic = (struct vapic){.id = id, .svr = 0xff};
+    *apic = (struct vapic){.id = id, .svr = 0xff, .dfr = VAPIC_DFR_FLAT, .level_eoi = -1};
     for (int entry = 0; entry < VAPIC_LVT_COUNT; entry++)
         apic->lvt[entry] = VAPIC_LVT_MASKED;
 }

@@ -1,8 +1,10 @@
 /*
- * A virtual local APIC in x2APIC mode (SDM Vol. 3A chapter 11, x2APIC in
- * 11.12), one per partition vCPU. It is pure register logic: the MSR-exit
- * handler forwards x2APIC MSR accesses here and acts on what comes back
- * (a #GP, an IPI to deliver, a timer deadline to program). It touches no
+ * A virtual local APIC (SDM Vol. 3A chapter 11, x2APIC in 11.12), one per
+ * partition vCPU, with two front ends on the same registers: the x2APIC
+ * MSRs (vapic_read/vapic_write) and the xAPIC MMIO page (vapic_mmio_*,
+ * vapic_xapic.c). It is pure register logic: the exit handlers forward
+ * accesses here and act on what comes back (a #GP, an IPI to deliver, a
+ * timer deadline to program, an EOI for the I/O APIC). It touches no
  * hardware and no hypervisor state, so it runs unchanged in host unit tests.
  *
  * Concurrency: vapic_accept() and vapic_accept_level() may be called from any
@@ -94,21 +96,28 @@ enum vapic_shorthand {
 
 #define VAPIC_BROADCAST_ID 0xffffffffu
 
-/* An interprocessor interrupt for the caller to deliver to vCPUs of the
- * same partition. `destination` is a physical x2APIC ID, VAPIC_BROADCAST_ID
- * for every vCPU; with a shorthand it is filled in for convenience (own ID
- * for VAPIC_DEST_SELF, VAPIC_BROADCAST_ID for the two "all" forms) and the
- * shorthand decides. `vector` is the start-up page for VAPIC_IPI_STARTUP
- * and 0 for NMI and INIT. */
+/* An interrupt message for the caller to deliver to vCPUs of the same
+ * partition: an IPI, an I/O APIC redirection or an MSI. `destination` is
+ * an APIC ID (physical) or a message destination address (logical),
+ * VAPIC_BROADCAST_ID for every vCPU; with a shorthand it is filled in for
+ * convenience (own ID for VAPIC_DEST_SELF, VAPIC_BROADCAST_ID for the two
+ * "all" forms) and the shorthand decides. `vector` is the start-up page for
+ * VAPIC_IPI_STARTUP and 0 for NMI and INIT. A lowest-priority message goes
+ * to one of the vCPUs it names; a level one sets the TMR bit, so that its
+ * EOI reaches the I/O APIC. */
 struct vapic_ipi {
     enum vapic_ipi_kind kind;
     enum vapic_shorthand shorthand;
     uint32_t destination;
     uint8_t vector;
+    bool logical, lowest_priority, level;
 };
 
 struct vapic {
     uint32_t id;
+    bool x2apic;       /* x2APIC mode (IA32_APIC_BASE.EXTD), else xAPIC */
+    uint32_t ldr, dfr; /* xAPIC logical destination and model; x2APIC derives its LDR */
+    int16_t level_eoi; /* a level-triggered vector the last EOI retired, or -1 */
     uint32_t tpr, svr;
     uint32_t esr;         /* what software reads: the errors latched by the last ESR write */
     uint32_t esr_pending; /* errors seen since then (atomic) */
@@ -135,6 +144,55 @@ bool vapic_read(const struct vapic *apic, uint32_t msr, uint64_t now, uint64_t *
  * Always sets ipi->kind; an ICR or SELF_IPI write may fill in an IPI. */
 bool vapic_write(struct vapic *apic, uint32_t msr, uint64_t value, uint64_t now,
                  struct vapic_ipi *ipi);
+
+/* The write behind both front ends, named by the register's x2APIC MSR.
+ * x2APIC rules fault on reserved bits and read a 32-bit ICR destination;
+ * xAPIC rules drop reserved bits, take any EOI or ESR value and read an
+ * 8-bit destination in ICR bits 56-63 (11.6.1). */
+bool vapic_write_register(struct vapic *apic, uint32_t msr, uint64_t value, uint64_t now,
+                          struct vapic_ipi *ipi, bool x2apic_rules);
+
+/* ---- the xAPIC MMIO page (vapic_xapic.c) ----------------------------------
+ * Each register is 32 bits at a 16-byte stride, at (MSR - 0x800) << 4, plus
+ * the ones x2APIC dropped: DFR, and ICR as two halves (writing the low half
+ * sends). Any other size or alignment reads 0 and writes nothing. */
+#define VAPIC_MMIO_SIZE     0x1000
+#define VAPIC_MMIO_ID       0x020
+#define VAPIC_MMIO_EOI      0x0b0
+#define VAPIC_MMIO_LDR      0x0d0
+#define VAPIC_MMIO_DFR      0x0e0
+#define VAPIC_MMIO_ICR_LOW  0x300
+#define VAPIC_MMIO_ICR_HIGH 0x310
+#define VAPIC_DFR_FLAT      0xffffffffu
+#define VAPIC_DFR_CLUSTER   0x0fffffffu
+
+uint32_t vapic_mmio_read(const struct vapic *apic, uint32_t offset, unsigned size, uint64_t now);
+void vapic_mmio_write(struct vapic *apic, uint32_t offset, unsigned size, uint32_t value,
+                      uint64_t now, struct vapic_ipi *ipi);
+
+/* The guest writes IA32_APIC_BASE (*apic_base, as it reads it): only the
+ * mode changes the SDM allows (11.12.5) and no move of the page; false for
+ * the others, which get #GP. Keeps the APIC's mode in step. */
+bool vapic_write_apic_base(struct vapic *apic, uint64_t *apic_base, uint64_t value);
+
+/* x2APIC mode on or off; x2APIC mode derives the logical ID from the ID. */
+void vapic_set_x2apic(struct vapic *apic, bool on);
+
+/* The x2APIC LDR: cluster ID >> 4 in bits 31-16, bit ID & 15 below
+ * (11.12.10.2). */
+static inline uint32_t vapic_x2apic_logical_id(const struct vapic *apic)
+{
+    return ((apic->id >> 4) << 16) | (1u << (apic->id & 15));
+}
+
+/* Whether a message for `destination` in physical or logical mode names
+ * this APIC: physical by ID, logical by the x2APIC cluster and bit or the
+ * xAPIC flat or cluster model of DFR and LDR (11.6.2.2, 11.12.10). */
+bool vapic_names(const struct vapic *apic, uint32_t destination, bool logical);
+
+/* The level-triggered vector the last EOI retired, once, or -1: the EOI
+ * the caller broadcasts to the partition's I/O APIC (11.8.5). */
+int vapic_take_level_eoi(struct vapic *apic);
 
 /* IA32_TSC_DEADLINE (SDM Vol. 3A 11.5.4.1): reads the armed deadline in
  * TSC-deadline mode, 0 otherwise. Writes outside that mode are ignored; 0

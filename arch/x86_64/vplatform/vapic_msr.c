@@ -8,8 +8,6 @@
 #include "hv/arch.h"
 #include "hv/partition.h"
 
-#define APIC_BASE_X2APIC (1ull << 10)
-
 static bool x2apic_on(const struct vcpu *vcpu)
 {
     return vcpu->arch.apic_base & APIC_BASE_X2APIC;
@@ -32,8 +30,7 @@ static bool write_register(struct vcpu *vcpu, uint32_t msr, uint64_t value)
         return vapic_write_tsc_deadline(&vcpu->arch.apic, value);
     if (!x2apic_on(vcpu) || !vapic_write(&vcpu->arch.apic, msr, value, arch_read_tsc(), &ipi))
         return false;
-    if (ipi.kind != VAPIC_IPI_NONE)
-        vplatform_send_ipi(vcpu, &ipi);
+    vplatform_apic_written(vcpu, &ipi, msr == VAPIC_MSR_EOI);
     return true;
 }
 
@@ -44,8 +41,8 @@ static enum device_result vapic_msr_access(struct vcpu *vcpu, void *state, struc
         a->write ? write_register(vcpu, msr, a->value) : read_register(vcpu, msr, &a->value);
 
     (void)state;
-    if (a->write && (msr != VAPIC_MSR_EOI || vapic_requested(&vcpu->arch.apic)))
-        vcpu_note_work(vcpu); /* a TPR, a timer, an IPI to self, an EOI that frees a request */
+    if (a->write && msr == MSR_IA32_TSC_DEADLINE)
+        vcpu_note_work(vcpu); /* a new deadline */
     return done ? DEVICE_DONE : DEVICE_REFUSED;
 }
 

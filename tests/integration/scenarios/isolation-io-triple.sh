@@ -1,7 +1,9 @@
 # A partition that pokes PCI configuration space, the keyboard-controller and
 # PCI reset ports and the hypervisor's own UART sees only its virtual host
-# bridge, and otherwise all ones and dropped writes (nothing reaches the serial console); one that triple-faults and one
-# that reads the IOAPIC are stopped with a report; a healthy partition beside
+# bridge, and otherwise all ones and dropped writes (nothing reaches the
+# serial console); one that triple-faults is stopped with a report; one that
+# programs its I/O APIC finds its own virtual one there and is stopped at the
+# page after it, where no device of its own is; a healthy partition beside
 # them runs to the end.
 EMU=bochs
 CPUS=4
@@ -37,7 +39,10 @@ check() {
     expect_partition_passed io
     expect_line "bulkhead: [triple] hostile-triple: loading an empty IDT, then int3"
     expect_partition_crashed triple 2 "2 (triple fault)"
-    expect_line "bulkhead: [mem-ioapic] hostile-mem-ioapic: reading 0xfec00000"
+    expect_line "bulkhead: [mem-ioapic] hostile-mem-ioapic: its I/O APIC version register reads 0x170011"
+    expect_line "bulkhead: [mem-ioapic] hostile-mem-ioapic: entry 1 reads back 0x10041"
+    expect_line "bulkhead: [mem-ioapic] hostile-mem-ioapic: reading 0xfec01000"
     expect_partition_crashed mem-ioapic 3 "48 (EPT violation)"
+    expect_line "bulkhead:   guest-physical address 0xfec01000"
     expect_partition_summary 4 2 2 "healthy:0,io:0,triple:-,mem-ioapic:-"
 }

@@ -1,7 +1,9 @@
 # Partitions that touch memory they do not own -- just past the end of their
-# RAM, high addresses where hypervisor memory would be, the local APIC's
-# MMIO -- are stopped on the EPT violation with a report, while a healthy
-# partition beside them keeps printing to the end.
+# RAM, high addresses where hypervisor memory would be, the machine's HPET --
+# are stopped on the EPT violation with a report, while a healthy partition
+# beside them keeps printing to the end. The local APIC and I/O APIC pages
+# are a full partition's own virtual ones: reading them gives their values,
+# not the machine's.
 EMU=bochs
 CPUS=4
 
@@ -33,8 +35,10 @@ check() {
     expect_line "bulkhead: [mem-hv] hostile-mem-hv: writing 0x55aa55aa to 0x100001000"
     expect_partition_crashed mem-hv 2 "48 (EPT violation)"
     expect_line "bulkhead:   guest-physical address 0x100001000"
-    expect_line "bulkhead: [mem-mmio] hostile-mem-mmio: reading 0xfee00000"
+    expect_line "bulkhead: [mem-mmio] hostile-mem-mmio: local APIC version 0x60015, ID 0x0"
+    expect_line "bulkhead: [mem-mmio] hostile-mem-mmio: I/O APIC version 0x170011"
+    expect_line "bulkhead: [mem-mmio] hostile-mem-mmio: reading 0xfed00000"
     expect_partition_crashed mem-mmio 3 "48 (EPT violation)"
-    expect_line "bulkhead:   guest-physical address 0xfee00000"
+    expect_line "bulkhead:   guest-physical address 0xfed00000"
     expect_partition_summary 4 1 3 "healthy:0,mem-end:-,mem-hv:-,mem-mmio:-"
 }
