@@ -14,10 +14,10 @@ LINUX_GUEST   := $(LINUX_DIR)/vmlinux $(LINUX_DIR)/vmlinuz $(LINUX_DIR)/initramf
 LINUX_PYTHON  := PYTHONDONTWRITEBYTECODE=1 python3
 LINUX_GUEST_COUNT := $(RESULTS_DIR)/linux-guest.count
 
-# Changes only when LINUX_MODULES does, so that only then the guest is rebuilt.
-$(LINUX_DIR)/modules.list: FORCE
-	@mkdir -p $(dir $@)
-	@echo '$(LINUX_MODULES)' | cmp -s - $@ || echo '$(LINUX_MODULES)' > $@
+# Changes only when LINUX_MODULES does, so that only then the guest is
+# rebuilt; written while the makefile is read, so `make -q` can tell too.
+$(shell mkdir -p $(LINUX_DIR) && { echo '$(LINUX_MODULES)' | cmp -s - $(LINUX_DIR)/modules.list || \
+        echo '$(LINUX_MODULES)' > $(LINUX_DIR)/modules.list; })
 
 $(LINUX_GUEST) &: $(addprefix guests/linux/,mkguest.py kernel_image.py newc.py init) \
                   $(LINUX_DIR)/modules.list

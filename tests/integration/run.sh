@@ -35,6 +35,7 @@ declare -A OUTPUT=(
     [core]=build/core.elf
     [probe]=build/guests/probe.bin
     [lockvmx]=build/tests/LOCKVMX.EFI
+    [linux]=build/linux/vmlinux
 )
 
 if [ $# -gt 0 ]; then
@@ -57,6 +58,7 @@ if [ -z "${NO_BUILD:-}" ]; then
     {
         make -k all
         make -k "${OUTPUT[lockvmx]}"
+        make -k linux-guest
     } >"$logs/build.log" 2>&1
 fi
 declare -A BUILT
