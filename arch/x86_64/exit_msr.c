@@ -14,8 +14,9 @@
 #include "hv/log.h"
 #include "hv/partition.h"
 
-#define MSR_IA32_MISC_ENABLE 0x1a0
-#define MSR_IA32_DEBUGCTL    0x1d9
+#define MSR_IA32_MISC_ENABLE  0x1a0
+#define MSR_IA32_DEBUGCTL     0x1d9
+#define MSR_IA32_BIOS_SIGN_ID 0x8b /* the microcode revision */
 
 static struct cpuid_regs host_cpuid(uint32_t leaf, uint32_t subleaf)
 {
@@ -124,6 +125,7 @@ static bool read_msr(struct vcpu *vcpu, uint32_t msr, uint64_t *value)
         *value = vcpu->arch.apic_base;
         return true;
     case MSR_IA32_DEBUGCTL:
+    case MSR_IA32_BIOS_SIGN_ID: /* no microcode is ever loaded into a partition */
         *value = 0;
         return true;
     case MSR_IA32_MISC_ENABLE:
@@ -147,6 +149,8 @@ static bool write_msr(struct vcpu *vcpu, uint32_t msr, uint64_t value)
         return write_apic_base(vcpu, value);
     case MSR_IA32_DEBUGCTL:
         return value == 0;
+    case MSR_IA32_BIOS_SIGN_ID: /* cleared before CPUID to read the revision */
+        return true;
     default:
         return false;
     }

@@ -19,6 +19,10 @@
 #include "include/bulkhead/hypercall.h"
 
 #define CPUID_1_ECX_HYPERVISOR  (1u << 31)
+#define CPUID_1_ECX_OSXSAVE     (1u << 27)
+#define CPUID_7_ECX_OSPKE       (1u << 4)
+#define CR4_OSXSAVE             (1ull << 18)
+#define CR4_PKE                 (1ull << 22)
 #define CPUID_HYPERVISOR_LEAVES 0x40000000u
 
 void exit_skip_instruction(void)
@@ -196,6 +200,18 @@ static void describe_partition(const struct vcpu *vcpu, uint32_t leaf, uint32_t 
     feature_policy_partition_cpuid(leaf, subleaf, &partition, r);
 }
 
+/* OSXSAVE and OSPKE report CR4 bits, and the CPUID ran with the
+ * hypervisor's CR4: they must show the guest's, or user code that trusts
+ * them runs XGETBV or RDPKRU into #UD. */
+static void mirror_guest_cr4(uint32_t leaf, struct cpuid_regs *r)
+{
+    uint64_t cr4 = vmcs_read(VMCS_GUEST_CR4);
+    uint32_t bit = leaf == 1 ? CPUID_1_ECX_OSXSAVE : CPUID_7_ECX_OSPKE;
+    bool set = cr4 & (leaf == 1 ? CR4_OSXSAVE : CR4_PKE);
+
+    r->ecx = set ? (r->ecx | bit) : (r->ecx & ~bit);
+}
+
 /* CPUID runs on the real CPU, less the features the partition does not get
  * (feature_policy.h: VMX, so guests may not nest, among others). Only a
  * para-virtualized partition learns that it runs on a hypervisor. */
@@ -212,6 +228,8 @@ static int handle_cpuid(struct vcpu *vcpu)
     feature_policy_cpuid(leaf, subleaf, &r);
     if (leaf == 1)
         r.ecx = pv ? (r.ecx | CPUID_1_ECX_HYPERVISOR) : (r.ecx & ~CPUID_1_ECX_HYPERVISOR);
+    if (leaf == 1 || (leaf == 7 && subleaf == 0))
+        mirror_guest_cr4(leaf, &r);
     if (vcpu->partition)
         describe_partition(vcpu, leaf, subleaf, &r);
     if ((leaf & 0xf0000000u) == CPUID_HYPERVISOR_LEAVES)

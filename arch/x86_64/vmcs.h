@@ -197,9 +197,11 @@ enum vmx_exit_reason {
 
 /* Secondary processor-based controls */
 #define PROC2_ENABLE_EPT         (1u << 1)
+#define PROC2_ENABLE_RDTSCP      (1u << 3)
 #define PROC2_ENABLE_VPID        (1u << 5)
 #define PROC2_WBINVD_EXITING     (1u << 6)
 #define PROC2_UNRESTRICTED_GUEST (1u << 7)
+#define PROC2_ENABLE_INVPCID     (1u << 12)
 
 /* VM-exit controls */
 #define EXIT_HOST_ADDRESS_SPACE_SIZE (1u << 9)

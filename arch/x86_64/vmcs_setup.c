@@ -49,8 +49,11 @@ static bool setup_execution_controls(const struct vmcs_guest_controls *c)
     uint32_t primary = PROC_HLT_EXITING | PROC_MWAIT_EXITING | PROC_RDPMC_EXITING |
                        PROC_CR8_LOAD_EXITING | PROC_CR8_STORE_EXITING | PROC_USE_IO_BITMAPS |
                        PROC_USE_MSR_BITMAPS | PROC_MONITOR_EXITING | PROC_ACTIVATE_SECONDARY;
+    /* Without these two controls RDTSCP and INVPCID raise #UD although
+     * CPUID shows them; every CPU that has the instructions allows them. */
     uint32_t secondary =
-        PROC2_ENABLE_EPT | PROC2_ENABLE_VPID | PROC2_UNRESTRICTED_GUEST | PROC2_WBINVD_EXITING;
+        PROC2_ENABLE_EPT | PROC2_ENABLE_VPID | PROC2_UNRESTRICTED_GUEST | PROC2_WBINVD_EXITING |
+        allowed_controls(MSR_IA32_VMX_PROCBASED_CTLS2, PROC2_ENABLE_RDTSCP | PROC2_ENABLE_INVPCID);
 
     return write_control(VMCS_PIN_BASED_CONTROLS, MSR_IA32_VMX_PINBASED_CTLS, pin) &&
            write_control(VMCS_PROC_BASED_CONTROLS, MSR_IA32_VMX_PROCBASED_CTLS, primary) &&

@@ -14,7 +14,7 @@
 #define IOREGSEL     0x00
 #define IOWIN        0x10
 #define REG_VERSION  0x01
-#define REG_ENTRY_1  0x12 /* pin 1, low half */
+#define REG_ENTRY_1  0x12        /* pin 1, low half */
 #define ENTRY_MARKER 0x00010041u /* masked, vector 0x41 */
 
 static volatile uint32_t *ioapic(unsigned offset)

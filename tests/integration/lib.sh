@@ -380,3 +380,23 @@ expect_survey_files() {
     awk '/^\[partition dom0\]/ { d = 1 } d && /^devices = serial 0x3f8/ { ok = 1 } END { exit !ok }' \
         "$suggested" || fail "bulkhead.cfg.suggested: dom0 does not own COM1"
 }
+
+# linux_partition CPUS: the config section of a full partition named linux
+# on cpu1 onward that boots Debian's kernel (build/linux, guests/linux)
+# through its PVH entry, with 128 MiB, its console on dom0's 16550 model;
+# a time limit ends a kernel that hangs. IMAGE_ARGS must add the files.
+linux_partition() {
+    printf '%s\n' "[partition linux]" "cpus = $(seq -s, 1 "$1")" "memory = 128M" "mode = full" \
+        "kernel = vmlinux" "initrd = initrd.gz" \
+        "cmdline = \"console=ttyS0 quiet bulkhead.cpus=$1 bulkhead.mem=128\"" \
+        "emulate = uart 0x3f8" "console = none" "time_limit = 120"
+}
+
+# expect_linux_guest_passed CPUS: the Linux guest's /init started, printed
+# PASS with that many CPUs, and powered its partition off with status 0.
+expect_linux_guest_passed() {
+    expect_line "bulkhead: [dom0] [linux] linux-guest: start"
+    expect_prefix "bulkhead: [dom0] [linux] linux-guest: PASS cpus=$1 "
+    expect_no_prefix "bulkhead: [dom0] [linux] linux-guest: FAIL"
+    expect_line "bulkhead: partition linux: stopped (exit status 0)"
+}
