@@ -38,8 +38,8 @@ unsigned pc_layout_memory_map(uint64_t ram_size, struct pc_memory_range map[PC_M
     unsigned count = 0;
 
     count = add(map, count, 0, smaller(low_end, PC_LOW_RAM_END), PC_MEMORY_RAM);
-    count = add(map, count, PC_FIRMWARE_TABLES, smaller(low_end, PC_LEGACY_HOLE_END),
-                PC_MEMORY_ACPI);
+    count =
+        add(map, count, PC_FIRMWARE_TABLES, smaller(low_end, PC_LEGACY_HOLE_END), PC_MEMORY_ACPI);
     count = add(map, count, PC_LEGACY_HOLE_END, low_end, PC_MEMORY_RAM);
     count = add(map, count, PC_ECAM_BASE, PC_ECAM_BASE + PC_ECAM_SIZE, PC_MEMORY_RESERVED);
     if (ram_size > low_end)

@@ -13,13 +13,13 @@
 
 #include <stdint.h>
 
-#define PC_LOW_RAM_END      0xa0000ull     /* 640 KiB */
-#define PC_FIRMWARE_TABLES  0xe0000ull     /* ACPI tables, reserved in the map */
-#define PC_LEGACY_HOLE_END  0x100000ull    /* 1 MiB */
-#define PC_MMIO_HOLE_START  0xc0000000ull  /* 3 GiB: nothing but devices above */
+#define PC_LOW_RAM_END      0xa0000ull    /* 640 KiB */
+#define PC_FIRMWARE_TABLES  0xe0000ull    /* ACPI tables, reserved in the map */
+#define PC_LEGACY_HOLE_END  0x100000ull   /* 1 MiB */
+#define PC_MMIO_HOLE_START  0xc0000000ull /* 3 GiB: nothing but devices above */
 #define PC_PCI_WINDOW_START PC_MMIO_HOLE_START
-#define PC_PCI_WINDOW_END   0xe0000000ull  /* 512 MiB of BARs */
-#define PC_ECAM_BASE        0xe0000000ull  /* PCI configuration space, bus 0-255 */
+#define PC_PCI_WINDOW_END   0xe0000000ull /* 512 MiB of BARs */
+#define PC_ECAM_BASE        0xe0000000ull /* PCI configuration space, bus 0-255 */
 #define PC_ECAM_SIZE        0x10000000ull
 #define PC_IOAPIC_BASE      0xfec00000ull
 #define PC_LAPIC_BASE       0xfee00000ull
