@@ -3,6 +3,7 @@
 #   make image      the bootable disk image build/bulkhead.img
 #   make image SURVEY=1  build/bulkhead-survey.img: describes the machine it boots on
 #   make run        boot it in an emulator (EMU=bochs|qemu-tcg|qemu-kvm, CPUS=, MEM=, CONFIG=)
+#   make run LINUX=1  Debian's kernel in a full partition (config/linux.cfg)
 #   make test       unit tests, fuzz smoke runs, the Linux guest's checks and integration scenarios
 #   make linux-guest  the Linux test guest from Debian packages (build/linux/)
 #   make bench      benchmark report (emulated instructions under Bochs)
@@ -11,6 +12,11 @@ BUILD   ?= build
 ifeq ($(SURVEY),1)
 CONFIG  ?= config/survey.cfg
 IMAGE   := $(BUILD)/bulkhead-survey.img
+else ifeq ($(LINUX),1)
+# Debian's kernel in a full partition beside dom0 (make linux-guest builds it).
+CONFIG  ?= config/linux.cfg
+IMAGE   := $(BUILD)/bulkhead-linux.img
+IMAGE_FILES := $(BUILD)/linux/vmlinux:vmlinux $(BUILD)/linux/initramfs.cpio.gz:initrd.gz
 else
 CONFIG  ?= config/bulkhead.cfg
 IMAGE   := $(BUILD)/bulkhead.img
@@ -125,16 +131,17 @@ $(BUILD)/BOOTX64.EFI: $(BUILD)/stub/bootx64.so
 	$(efi_objcopy)
 
 # ---- guests --------------------------------------------------------------
-$(BUILD)/guests/%.bin: guests/%/*.asm
+$(BUILD)/guests/%.bin: guests/%/*.asm $(wildcard guests/lib/*.inc)
 	@mkdir -p $(dir $@)
 	$(NASM) -f bin -o $@ $<
 
 # ---- image and runs --------------------------------------------------------
 image: $(IMAGE)
 
-$(IMAGE): all $(CONFIG) tools/mkimage.sh
+# IMAGE_FILES: more files for the image, as SOURCE:NAME.
+$(IMAGE): all $(CONFIG) tools/mkimage.sh $(foreach file,$(IMAGE_FILES),$(firstword $(subst :, ,$(file))))
 	tools/mkimage.sh --out $@ --config $(CONFIG) --efi $(BUILD)/BOOTX64.EFI \
-		--core $(BUILD)/core.elf --guests $(BUILD)/guests
+		--core $(BUILD)/core.elf --guests $(BUILD)/guests $(addprefix --extra ,$(IMAGE_FILES))
 
 run: image
 	tools/run.sh --emu $(EMU) --cpus $(CPUS) --mem $(MEM) --timeout $(TIMEOUT) \

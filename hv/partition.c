@@ -405,7 +405,9 @@ enum device_result partition_guest_reset(struct vcpu *vcpu)
     struct partition *p = vcpu->partition;
 
     p->stop_cause = "reset by its guest";
-    if (partition_command(p, PARTITION_COMMAND_RESTART) == 0)
+    if (p->config->stop_on_reboot)
+        partition_stop_all(p);
+    else if (partition_command(p, PARTITION_COMMAND_RESTART) == 0)
         log_line("partition %s: reset by its guest: starting it again", p->config->name);
     else
         partition_stop_all(p); /* the machine is shutting down: no new run */

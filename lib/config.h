@@ -26,6 +26,7 @@
  *   mode       = full          # full | pv
  *   privileged = no            # yes for at most one partition
  *   on_crash   = stop          # stop | restart
+ *   on_reboot  = restart       # restart | stop: what a reset from the guest does
  *   console    = debugcon      # debugcon | none
  *   time_limit = 0             # seconds until the partition is stopped, 0 = never
  *   devices    = serial 0x2f8, framebuffer, keyboard, pci 00:02.0   # privileged only
@@ -162,6 +163,7 @@ struct config_partition {
     enum config_mode mode;
     bool privileged;
     enum config_on_crash on_crash;
+    bool stop_on_reboot; /* a reset from the guest ends it instead of restarting it */
     enum config_console console;
     unsigned time_limit_seconds;    /* 0: no limit */
     char script[CONFIG_SCRIPT_LEN]; /* commands run at start; empty: none */

@@ -262,6 +262,11 @@ static bool parse_on_crash(struct config_reader *reader, struct span value)
     return true;
 }
 
+static bool parse_on_reboot(struct config_reader *reader, struct span value)
+{
+    return parse_one_of_two(value, "restart", "stop", &reader->partition->stop_on_reboot);
+}
+
 static bool parse_console(struct config_reader *reader, struct span value)
 {
     bool none;
@@ -325,6 +330,7 @@ static const struct key_handler partition_keys[] = {
     {"mode", parse_mode, "full or pv", KEY_OPTIONAL},
     {"privileged", parse_privileged, "yes or no", KEY_OPTIONAL},
     {"on_crash", parse_on_crash, "stop or restart", KEY_OPTIONAL},
+    {"on_reboot", parse_on_reboot, "restart or stop", KEY_OPTIONAL},
     {"console", parse_console, "debugcon or none", KEY_OPTIONAL},
     {"time_limit", parse_time_limit, "seconds from 1 to 3600, or 0 for no limit", KEY_OPTIONAL},
     {"script", parse_script, "commands separated by ';', up to 255 printable characters",

@@ -52,13 +52,17 @@ int guest_main(const struct bulkhead_boot_info *info)
     cpu_outb(KBC_COMMAND_PORT, KBC_PULSE_RESET);
     printf("hostile-io: still running after 0x64 reset\n");
 
-    printf("hostile-io: writing 0x02 then 0x06 to port 0xcf9 (PCI reset)\n");
-    cpu_outb(RESET_CONTROL_PORT, RESET_CONTROL_SYS_RST);
-    cpu_outb(RESET_CONTROL_PORT, RESET_CONTROL_HARD_RESET);
-    printf("hostile-io: still running after 0xcf9 reset\n");
-
     printf("hostile-io: writing a marker string to port 0x3f8 (serial port)\n");
     write_uart_marker();
     printf("hostile-io: still running after 0x3f8 writes\n");
+
+    /* The reset register of its own virtual platform: 0x02 alone resets
+     * nothing, 0x06 resets this partition only (the scenario stops it). */
+    printf("hostile-io: writing 0x02 to port 0xcf9\n");
+    cpu_outb(RESET_CONTROL_PORT, RESET_CONTROL_SYS_RST);
+    printf("hostile-io: still running after 0x02 to 0xcf9\n");
+    printf("hostile-io: writing 0x06 to port 0xcf9 (reset)\n");
+    cpu_outb(RESET_CONTROL_PORT, RESET_CONTROL_HARD_RESET);
+    printf("hostile-io: still running after a reset through 0xcf9\n");
     return guest_exit_status();
 }

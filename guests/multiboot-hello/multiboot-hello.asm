@@ -169,44 +169,7 @@ print_loader:
 .done:
     ret
 
-; Prints the NUL-terminated string at ESI.
-print:
-    push eax
-.next:
-    lodsb
-    test al, al
-    jz .done
-    out CONSOLE_PORT, al
-    jmp .next
-.done:
-    pop eax
-    ret
-
-; EAX as "0x" and 8 hex digits; print_hex32_digits without the "0x".
-print_hex32:
-    push eax
-    mov al, '0'
-    out CONSOLE_PORT, al
-    mov al, 'x'
-    out CONSOLE_PORT, al
-    pop eax
-print_hex32_digits:
-    push ecx
-    mov ecx, 8
-.digit:
-    rol eax, 4
-    push eax
-    and al, 0x0f
-    add al, '0'
-    cmp al, '9'
-    jbe .out
-    add al, 'a' - '9' - 1
-.out:
-    out CONSOLE_PORT, al
-    pop eax
-    loop .digit
-    pop ecx
-    ret
+%include "guests/lib/print32.inc"
 
 pass_magic:      db "PASS eax == 0x2badb002", 10, 0
 fail_magic:      db "FAIL eax is not the multiboot magic", 10, 0

@@ -150,40 +150,7 @@ print_module:
     mov esi, line_end
     jmp print
 
-print:
-    lodsb
-    test al, al
-    jz .done
-    out CONSOLE_PORT, al
-    jmp print
-.done:
-    ret
-
-print_hex32:
-    push eax
-    mov al, '0'
-    out CONSOLE_PORT, al
-    mov al, 'x'
-    out CONSOLE_PORT, al
-    pop eax
-print_hex32_digits:
-    push ecx
-    mov ecx, 8
-.digit:
-    rol eax, 4
-    push eax
-    and al, 0x0f
-    add al, '0'
-    cmp al, '9'
-    jbe .out
-    add al, 'a' - '9' - 1
-.out:
-    out CONSOLE_PORT, al
-    pop eax
-    dec ecx
-    jnz .digit
-    pop ecx
-    ret
+%include "guests/lib/print32.inc"
 
 pass_start_info: db "PASS ebx == hvm_start_info at 0x7000", 10, 0
 fail_start_info: db "FAIL ebx is not hvm_start_info", 10, 0

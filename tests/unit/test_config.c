@@ -556,6 +556,17 @@ Test(config, partition_other_values)
     cr_expect_eq(partition(0)->time_limit_seconds, 1);
 }
 
+Test(config, on_reboot_restarts_unless_told_to_stop)
+{
+    expect_ok("[partition a]\n" MINIMAL_PARTITION);
+    cr_expect_not(partition(0)->stop_on_reboot);
+    expect_ok("[partition a]\n" MINIMAL_PARTITION "on_reboot = stop\n");
+    cr_expect(partition(0)->stop_on_reboot);
+    expect_ok("[partition a]\n" MINIMAL_PARTITION "on_reboot = restart\n");
+    cr_expect_not(partition(0)->stop_on_reboot);
+    expect_error("[partition a]\n" MINIMAL_PARTITION "on_reboot = halt\n", 5, "restart or stop");
+}
+
 Test(config, cpu_lists_and_ranges)
 {
     expect_ok("[partition a]\ncpus = 0, 2-3\nmemory = 1M\nimage = a\n"
