@@ -462,6 +462,7 @@ static inline __attribute__((noreturn)) void cpu_switch_stack(uint64_t stack_top
 #define CR4_OSXMMEXCPT (1ull << 10)
 #define CR4_PCIDE      (1ull << 17)
 #define CR4_OSXSAVE    (1ull << 18)
+#define CR4_PKE        (1ull << 22)
 #define CR4_CET        (1ull << 23)
 #define CR4_VMXE       (1ull << 13)
 #define EFER_SCE       (1ull << 0)

@@ -21,8 +21,6 @@
 #define CPUID_1_ECX_HYPERVISOR  (1u << 31)
 #define CPUID_1_ECX_OSXSAVE     (1u << 27)
 #define CPUID_7_ECX_OSPKE       (1u << 4)
-#define CR4_OSXSAVE             (1ull << 18)
-#define CR4_PKE                 (1ull << 22)
 #define CPUID_HYPERVISOR_LEAVES 0x40000000u
 
 void exit_skip_instruction(void)
@@ -228,10 +226,10 @@ static int handle_cpuid(struct vcpu *vcpu)
     feature_policy_cpuid(leaf, subleaf, &r);
     if (leaf == 1)
         r.ecx = pv ? (r.ecx | CPUID_1_ECX_HYPERVISOR) : (r.ecx & ~CPUID_1_ECX_HYPERVISOR);
-    if (leaf == 1 || (leaf == 7 && subleaf == 0))
-        mirror_guest_cr4(leaf, &r);
     if (vcpu->partition)
         describe_partition(vcpu, leaf, subleaf, &r);
+    if (leaf == 1 || (leaf == 7 && subleaf == 0))
+        mirror_guest_cr4(leaf, &r);
     if ((leaf & 0xf0000000u) == CPUID_HYPERVISOR_LEAVES)
         r = pv ? hypervisor_leaf(leaf) : (struct cpuid_regs){0, 0, 0, 0};
     vcpu->arch.regs.rax = r.eax;

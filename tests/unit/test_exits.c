@@ -227,3 +227,26 @@ Test(exits, every_entry_rechecks_the_ept_generation)
     cr_assert_eq(exit_world_exit(EXIT_REASON_CPUID), 1);
     cr_assert_eq(exit_world.record.ept_checks, 1, "no work was noted, the check ran all the same");
 }
+
+/* CPUID.1:ECX.OSXSAVE reports the guest's CR4.OSXSAVE, not the hypervisor's:
+ * user code that sees it set runs XGETBV, which raises #UD while the
+ * guest's CR4 has it clear. */
+#define CPUID_1_OSXSAVE (1u << 27)
+
+static uint32_t cpuid_osxsave(bool host_has_it, uint64_t guest_cr4)
+{
+    start(GUEST_A, 0, 2);
+    fake_cpu.cpuid_1_ecx = host_has_it ? fake_cpu.cpuid_1_ecx | CPUID_1_OSXSAVE
+                                       : fake_cpu.cpuid_1_ecx & ~CPUID_1_OSXSAVE;
+    fake_cpu.vmcs[VMCS_GUEST_CR4] = guest_cr4;
+    exit_world_vcpu()->arch.regs.rax = 1;
+    exit_world_vcpu()->arch.regs.rcx = 0;
+    cr_assert_eq(exit_world_exit(EXIT_REASON_CPUID), 1);
+    return (uint32_t)exit_world_vcpu()->arch.regs.rcx & CPUID_1_OSXSAVE;
+}
+
+Test(exits, cpuid_osxsave_follows_the_guest_cr4)
+{
+    cr_assert_eq(cpuid_osxsave(true, CR4_PAE | CR4_VMXE), 0);
+    cr_assert_eq(cpuid_osxsave(false, CR4_PAE | CR4_VMXE | CR4_OSXSAVE), CPUID_1_OSXSAVE);
+}
