@@ -3,7 +3,8 @@
 #   make image      the bootable disk image build/bulkhead.img
 #   make image SURVEY=1  build/bulkhead-survey.img: describes the machine it boots on
 #   make run        boot it in an emulator (EMU=bochs|qemu-tcg|qemu-kvm, CPUS=, MEM=, CONFIG=)
-#   make run LINUX=1  Debian's kernel in a full partition (config/linux.cfg)
+#   make run LINUX=1  Debian's kernel in a full partition (config/linux.cfg; LINUX_KERNEL=,
+#                     LINUX_INITRD= for your own)
 #   make test       unit tests, fuzz smoke runs, the Linux guest's checks and integration scenarios
 #   make linux-guest  the Linux test guest from Debian packages (build/linux/)
 #   make bench      benchmark report (emulated instructions under Bochs)
@@ -13,10 +14,16 @@ ifeq ($(SURVEY),1)
 CONFIG  ?= config/survey.cfg
 IMAGE   := $(BUILD)/bulkhead-survey.img
 else ifeq ($(LINUX),1)
-# Debian's kernel in a full partition beside dom0 (make linux-guest builds it).
+# A Linux kernel in a full partition beside dom0 and a pv guest; by default
+# Debian's, with the test guest's initramfs (make linux-guest builds them).
 CONFIG  ?= config/linux.cfg
 IMAGE   := $(BUILD)/bulkhead-linux.img
-IMAGE_FILES := $(BUILD)/linux/vmlinux:vmlinux $(BUILD)/linux/initramfs.cpio.gz:initrd.gz
+LINUX_KERNEL ?= $(BUILD)/linux/vmlinux
+LINUX_INITRD ?= $(BUILD)/linux/initramfs.cpio.gz
+IMAGE_FILES := $(LINUX_KERNEL):kernel $(LINUX_INITRD):initrd
+CPUS    ?= 3
+MEM     ?= 768
+TIMEOUT ?= 3600
 else
 CONFIG  ?= config/bulkhead.cfg
 IMAGE   := $(BUILD)/bulkhead.img

@@ -188,6 +188,9 @@ bool arch_partition_set_irq_line(struct partition *p, unsigned line, bool high);
 /* A message-signalled interrupt into a full partition (address 0xFEExxxxx,
  * data with vector and delivery mode); false for a malformed one. */
 bool arch_partition_send_msi(struct partition *p, uint64_t address, uint64_t data);
+/* Presses a full partition's ACPI power button (an SCI when the guest has
+ * enabled the event); whether it has, so that it may notice. */
+bool arch_partition_press_power_button(struct partition *p);
 /* Claims, in the partition's device table, the emulated platform devices
  * its mode gets (the 8259 ports, the I/O APIC and the xAPIC page of a full
  * partition, the x2APIC MSRs of every vCPU); false when the table is full.

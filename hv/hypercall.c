@@ -178,6 +178,20 @@ static int64_t command(struct hypercall_caller *caller, uint64_t id, enum partit
     return target ? partition_command(target, what) : error;
 }
 
+static int64_t hc_partition_shutdown(struct hypercall_caller *caller, const uint64_t *args)
+{
+    int64_t error;
+    struct partition *target = control_target(caller, args[0], &error);
+
+    if (!target)
+        return error;
+    if (partition_is_pv(target))
+        return HC_EINVAL;
+    if (target->state != PARTITION_RUNNING)
+        return HC_EBUSY;
+    return arch_partition_press_power_button(target) ? 0 : 1;
+}
+
 static int64_t hc_partition_start(struct hypercall_caller *caller, const uint64_t *args)
 {
     return command(caller, args[0], PARTITION_COMMAND_START);
@@ -341,6 +355,7 @@ static const struct hypercall hypercalls[HC_CALL_COUNT] = {
     [HC_PARTITION_START] = {hc_partition_start, true},
     [HC_PARTITION_RESTART] = {hc_partition_restart, true},
     [HC_PARTITION_DESTROY] = {hc_partition_destroy, true},
+    [HC_PARTITION_SHUTDOWN] = {hc_partition_shutdown, true},
     [HC_IRQ_LINE] = {hc_irq_line, true},
     [HC_IRQ_MSI] = {hc_irq_msi, true},
     [HC_IOREQ_CLAIM_MMIO] = {hc_ioreq_claim_mmio, true},

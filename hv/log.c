@@ -36,6 +36,9 @@ static int reporting_cpu = NO_OWNER;
 static struct spinlock serial_lock;
 static volatile uint64_t serial_sent;
 static volatile bool serial_synchronous = true;
+/* With `timestamps = yes`, each line starts with the seconds since
+ * stamp_zero; 0 Hz while the TSC is not calibrated yet (no stamps). */
+static uint64_t stamp_zero, stamp_hz;
 
 void log_use_serial(uint16_t port)
 {
@@ -137,9 +140,29 @@ static void log_put(const char *line, size_t len, bool synchronous)
         fbcon_write(framebuffer, line, (unsigned)len);
 }
 
+void log_use_timestamps(uint64_t zero_tsc, uint64_t tsc_hz)
+{
+    stamp_zero = zero_tsc;
+    stamp_hz = tsc_hz;
+}
+
+/* Seconds and microseconds apart, so the product never overflows. */
+static size_t format_stamp(char *to, size_t size)
+{
+    uint64_t ticks = arch_read_tsc() - stamp_zero;
+
+    if (!stamp_hz)
+        return 0;
+    return format(to, size, "[%5llu.%06llu] ", (unsigned long long)(ticks / stamp_hz),
+                  (unsigned long long)(ticks % stamp_hz * 1000000 / stamp_hz));
+}
+
 static size_t log_format(char *line, const char *prefix, const char *fmt, va_list args)
 {
-    size_t len = format(line, LOG_LINE_MAX, "bulkhead: %s", prefix);
+    size_t len = format(line, LOG_LINE_MAX, "bulkhead: ");
+
+    len += format_stamp(line + len, LOG_LINE_MAX - len);
+    len += format(line + len, LOG_LINE_MAX - len, "%s", prefix);
 
     len += format_v(line + len, LOG_LINE_MAX - len - 1, fmt, args);
     line[len++] = '\n';

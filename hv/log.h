@@ -22,6 +22,9 @@
 
 void log_use_serial(uint16_t port);
 void log_use_framebuffer(struct fbcon *console);
+/* From here on, each line starts with `[seconds.microseconds]` since the
+ * TSC read zero_tsc (the `timestamps` key). */
+void log_use_timestamps(uint64_t zero_tsc, uint64_t tsc_hz);
 
 /* One line: "bulkhead: " + the formatted text + newline. */
 void log_line(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

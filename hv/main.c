@@ -335,6 +335,8 @@ static void boot_cpu_main(void *arg)
                  acpi.madt_ioapics, acpi.s5_found ? "via FADT" : "not described");
     arch_platform_init(acpi.ioapic_address, acpi.present ? acpi.isa_overrides : 0);
     tsc_hz = arch_calibrate_tsc(&acpi);
+    if (config.hypervisor.timestamps)
+        log_use_timestamps(core_entry_tsc, tsc_hz);
     if (config.hypervisor.on_fault == CONFIG_FAULT_REBOOT)
         power_reboot_on_fault(&acpi, tsc_hz);
     start_secondary_cpus();

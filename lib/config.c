@@ -273,6 +273,7 @@ void config_set_defaults(struct config *config)
     config->hypervisor.survey = false;
     config->hypervisor.delay_ap = 0;
     config->hypervisor.ioreq_poll_us = 0;
+    config->hypervisor.timestamps = false;
     config->file_name[0] = '\0';
     config->partition_count = 0;
 }

@@ -15,6 +15,7 @@
  *   survey      = no           # yes: describe the machine in files on the stick first
  *   delay_ap    = none         # none | CPU number started late on purpose (diagnostic)
  *   ioreq_poll  = 0            # microseconds both ends of an I/O request spin before sleeping
+ *   timestamps  = no           # yes: each log line carries the seconds since the core started
  *
  *   [partition web]            # one section per partition, NAME unique
  *   cpus       = 1-2           # Bulkhead CPU numbers, cpu0 = the boot CPU
@@ -90,6 +91,7 @@ struct config_hypervisor {
     bool survey;            /* the stub writes bulkhead-survey.txt and bulkhead.cfg.suggested */
     unsigned delay_ap;      /* a CPU that starts too late on purpose; 0: none */
     unsigned ioreq_poll_us; /* how long a waiting vCPU and the I/O server spin first */
+    bool timestamps;        /* log lines carry the seconds since the core started */
 };
 
 enum config_mode {

@@ -109,6 +109,11 @@ static bool parse_ioreq_poll(struct config_reader *reader, struct span value)
     return true;
 }
 
+static bool parse_timestamps(struct config_reader *reader, struct span value)
+{
+    return parse_yes_no(value, &reader->config->hypervisor.timestamps);
+}
+
 static const struct key_handler hypervisor_keys[] = {
     {"serial", parse_serial, "none or an I/O port from 0x1 to 0xffff, in hex or decimal",
      KEY_OPTIONAL},
@@ -122,6 +127,7 @@ static const struct key_handler hypervisor_keys[] = {
     {"survey", parse_survey, "yes or no", KEY_OPTIONAL},
     {"delay_ap", parse_delay_ap, "none or a CPU number from 1 to 255", KEY_OPTIONAL},
     {"ioreq_poll", parse_ioreq_poll, "microseconds from 0 to 1000", KEY_OPTIONAL},
+    {"timestamps", parse_timestamps, "yes or no", KEY_OPTIONAL},
 };
 
 _Static_assert(ARRAY_LENGTH(hypervisor_keys) <= CONFIG_MAX_KEYS, "raise CONFIG_MAX_KEYS");

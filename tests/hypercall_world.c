@@ -394,6 +394,14 @@ bool arch_partition_send_msi(struct partition *p, uint64_t address, uint64_t dat
     return true;
 }
 
+bool arch_partition_press_power_button(struct partition *p)
+{
+    struct world_partition_record *r = world_record(p->id);
+
+    r->power_button_presses++;
+    return r->power_button_listened;
+}
+
 int64_t partition_request_stop(struct partition *target, const struct partition *by)
 {
     struct world_partition_record *r = world_record(target->id);

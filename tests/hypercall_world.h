@@ -64,6 +64,8 @@ struct world_partition_record {
     bool irq_high;
     unsigned msis;
     struct vapic_ipi msi; /* the last one */
+    unsigned power_button_presses;
+    bool power_button_listened; /* what the next press answers */
 };
 
 struct world {

@@ -305,10 +305,14 @@ stop_x_server
 trap - INT TERM HUP
 elapsed=$(($(date +%s) - start))
 
-# The serial log may hold the firmware's terminal escapes and CRLF line ends.
+# The serial log may hold the firmware's terminal escapes, CRLF line ends
+# and the hypervisor's time stamps (timestamps = yes), all dropped here.
 # Readers of it in a pipe read to the end (no grep -q): with pipefail, an
 # early exit would fail the pipe by SIGPIPE on a long log.
-clean_log() { sed -e 's/\x1b\[[0-9;?]*[A-Za-z]//g' -e 's/\r//g' "$log"; }
+clean_log() {
+    sed -e 's/\x1b\[[0-9;?]*[A-Za-z]//g' -e 's/\r//g' \
+        -e 's/^bulkhead: \[ *[0-9]*\.[0-9]\{6\}\] /bulkhead: /' "$log"
+}
 
 # The console's last line may lack its newline; keep ours on lines of their own.
 [ -s "$log" ] && [ "$(tail -c 1 "$log" | od -An -c | tr -d ' ')" != '\n' ] && echo

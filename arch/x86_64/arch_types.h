@@ -63,6 +63,7 @@ struct partition_arch {
     uint32_t pci_config_address; /* its own CONFIG_ADDRESS, latched by hv/partition_pci.c */
     struct vpic pic;             /* full partitions: the legacy interrupt controller */
     struct vacpi acpi;           /* full partitions: the ACPI fixed hardware */
+    struct spinlock acpi_lock;   /* its vCPUs and the operator's power button share it */
     struct vlegacy legacy;       /* full partitions: PIT, RTC, PCI host bridge, odd ports */
     struct vioapic ioapic;       /* full partitions: the I/O APIC beside it */
 };

@@ -112,6 +112,22 @@ static void control(const char *verb, const struct hc_partition_entry *p)
     printf("dom0: %s %s: %s\n", verb, p->name, hc_error_name(result));
 }
 
+/* The clean way to end a full partition: its kernel sees the ACPI power
+ * button and shuts down by itself; `stop` is the hard way. */
+static void shutdown(const struct hc_partition_entry *p)
+{
+    int64_t result = hc_partition_shutdown(p->id);
+
+    if (result == 0)
+        printf("dom0: shutdown %s: power button pressed\n", p->name);
+    else if (result == 1)
+        printf("dom0: shutdown %s: power button pressed, but %s does not listen to it "
+               "('stop %s' ends it)\n",
+               p->name, p->name, p->name);
+    else
+        printf("dom0: shutdown %s: %s\n", p->name, hc_error_name(result));
+}
+
 static bool is_control_verb(const char *verb)
 {
     return is_word(verb, "stop") || is_word(verb, "start") || is_word(verb, "restart") ||
@@ -120,7 +136,8 @@ static bool is_control_verb(const char *verb)
 
 static bool takes_a_partition(const char *verb)
 {
-    return is_word(verb, "stats") || is_word(verb, "console") || is_control_verb(verb);
+    return is_word(verb, "stats") || is_word(verb, "console") || is_word(verb, "shutdown") ||
+           is_control_verb(verb);
 }
 
 /* Splits at spaces, in place; returns the number of words. */
@@ -164,7 +181,7 @@ static void machine_control(const char *verb, enum hc_machine_action action)
 
 static void help(void)
 {
-    printf("dom0: commands: list; stats NAME; stop|start|restart|destroy NAME; "
+    printf("dom0: commands: list; stats NAME; shutdown NAME; stop|start|restart|destroy NAME; "
            "wait NAME running|stopped|crashed|destroyed; console NAME; log; poweroff; reboot\n");
 }
 
@@ -197,6 +214,8 @@ void shell_run_command(char *line)
             stats(&p);
         else if (is_word(words[0], "console"))
             operator_console_attach(&p);
+        else if (is_word(words[0], "shutdown"))
+            shutdown(&p);
         else
             control(words[0], &p);
     } else

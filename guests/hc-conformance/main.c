@@ -97,6 +97,7 @@ static void check_privileged_calls(void)
     EXPECT_EQ(hc_partition_start(NO_SUCH_PARTITION), HC_EPERM);
     EXPECT_EQ(hc_partition_restart(NO_SUCH_PARTITION), HC_EPERM);
     EXPECT_EQ(hc_partition_destroy(NO_SUCH_PARTITION), HC_EPERM);
+    EXPECT_EQ(hc_partition_shutdown(NO_SUCH_PARTITION), HC_EPERM);
     EXPECT_EQ(hc_irq_line(NO_SUCH_PARTITION, 4, true), HC_EPERM);
     EXPECT_EQ(hc_console_server(GUEST_IDENTITY_MAP_SIZE, 0), HC_EPERM);
     EXPECT_EQ(hc_console_release(NO_SUCH_PARTITION), HC_EPERM);

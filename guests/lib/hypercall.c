@@ -129,6 +129,11 @@ int64_t hc_partition_restart(uint32_t id)
     return hypercall(HC_PARTITION_RESTART, id, 0, 0, 0);
 }
 
+int64_t hc_partition_shutdown(uint32_t id)
+{
+    return hypercall(HC_PARTITION_SHUTDOWN, id, 0, 0, 0);
+}
+
 int64_t hc_partition_destroy(uint32_t id)
 {
     return hypercall(HC_PARTITION_DESTROY, id, 0, 0, 0);

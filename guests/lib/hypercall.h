@@ -49,6 +49,7 @@ int64_t hc_partition_stop(uint32_t id);
 int64_t hc_partition_start(uint32_t id);
 int64_t hc_partition_restart(uint32_t id);
 int64_t hc_partition_destroy(uint32_t id);
+int64_t hc_partition_shutdown(uint32_t id);
 int64_t hc_irq_line(uint32_t id, unsigned line, bool high);
 /* Up to length bytes of the hypervisor log from stream position cursor;
  * span (may be 0) receives where they start and where the log ends. */

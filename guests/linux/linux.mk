@@ -5,7 +5,8 @@
 #   make test-linux-guest   checks those files without booting them (guests/linux/check.py)
 # The packages are kept in build/linux-cache and reused while they are there;
 # remove that directory to fetch the newest ones. LINUX_MODULES names kernel
-# modules of the same package for the initramfs, e.g. LINUX_MODULES="virtio_blk".
+# modules of the same package for the initramfs besides the power button's,
+# which it always has, e.g. LINUX_MODULES="virtio_blk".
 LINUX_DIR     := $(BUILD)/linux
 LINUX_CACHE   := $(BUILD)/linux-cache
 LINUX_MODULES ?=

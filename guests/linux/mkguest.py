@@ -7,7 +7,8 @@ writes to the output directory:
   vmlinuz             Debian's bzImage, as the package ships it
   vmlinux             the uncompressed kernel inside it, with its PVH entry
   initramfs.cpio.gz   busybox, its applet links, guests/linux/init as /init
-                      and the named kernel modules with what they depend on
+                      and the kernel modules it always has (GUEST_MODULES) and
+                      the named ones, with what they depend on
 
 Usage: guests/linux/mkguest.py --cache DIR --out DIR [--modules "a b"]
 """
@@ -26,6 +27,9 @@ import newc  # noqa: E402
 META_PACKAGE = "linux-image-amd64"
 BUSYBOX_PACKAGE = "busybox-static"
 INIT_SCRIPT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "init")
+# The ACPI power button (the `shutdown NAME` of dom0's shell) reaches
+# busybox's acpid as a key of an input device.
+GUEST_MODULES = ["button", "evdev"]
 # Mount points: empty directories of the initramfs.
 ROOT_DIRECTORIES = ["proc/", "sys/", "tmp/"]
 
@@ -232,7 +236,9 @@ def main():
     parser.add_argument("--modules", default="", help="kernel modules for the initramfs")
     args = parser.parse_args()
     try:
-        build(args.cache, args.out, args.modules.replace(",", " ").split())
+        extra = [name for name in args.modules.replace(",", " ").split()
+                 if name not in GUEST_MODULES]
+        build(args.cache, args.out, GUEST_MODULES + extra)
     except BuildError as error:
         sys.exit(f"linux guest: {error}")
 

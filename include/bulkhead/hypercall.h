@@ -98,11 +98,15 @@ enum hypercall_number {
                                in `slot` with that sequence number is done; its vCPU
                                resumes */
 
-    HC_CONSOLE_SERVER = 53,  /* (window address, event port) -> bit mask of the partition ids
-                                whose console rings now appear in the window (privileged):
-                                the caller is the console backend of pv partitions */
-    HC_CONSOLE_RELEASE = 54, /* (partition id) -> 0 (privileged): the backend is done with
-                                the console ring of a destroyed partition */
+    HC_CONSOLE_SERVER = 53,     /* (window address, event port) -> bit mask of the partition ids
+                                   whose console rings now appear in the window (privileged):
+                                   the caller is the console backend of pv partitions */
+    HC_CONSOLE_RELEASE = 54,    /* (partition id) -> 0 (privileged): the backend is done with
+                                   the console ring of a destroyed partition */
+    HC_PARTITION_SHUTDOWN = 55, /* (partition id) -> 0 (privileged): presses the ACPI power
+                                   button of a running full partition, so that its kernel
+                                   shuts down by itself; 1 when pressed but the guest has
+                                   not enabled the button's event (it may not notice) */
 
     HC_DEVICE_IRQ_BIND = 56,   /* (IRQ, vector 32-255 or 0) -> 0 (privileged): the IRQ of a
                                   device the caller owns arrives as that vector on its vCPU 0;

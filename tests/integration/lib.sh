@@ -15,11 +15,23 @@ fail() {
     return 1
 }
 
-# The serial log as plain lines: no terminal escapes, no carriage returns.
-# Readers after it in a pipe must read to the end (no grep -q, no early
-# exit): with pipefail, a reader that stops early fails the whole pipe.
+# The serial log as plain lines: no terminal escapes, no carriage returns,
+# no time stamps (stamped_log_lines keeps them). Readers after it in a pipe
+# must read to the end (no grep -q, no early exit): with pipefail, a reader
+# that stops early fails the whole pipe.
 log_lines() {
+    stamped_log_lines | sed -e 's/^bulkhead: \[ *[0-9]*\.[0-9]\{6\}\] /bulkhead: /'
+}
+
+# The serial log as log_lines gives it, with the `[seconds]` a hypervisor
+# configured with `timestamps = yes` puts after `bulkhead: `.
+stamped_log_lines() {
     sed -e 's/\x1b\[[0-9;?=]*[A-Za-z]//g' -e 's/\r//g' "$LOG"
+}
+
+# with_timestamps: the config of config_with_partitions gets time stamps.
+with_timestamps() {
+    sed -i '/^\[hypervisor\]/a timestamps = yes' "$CONFIG"
 }
 
 # expect_exit CODE...: tools/run.sh ended with one of these codes.
@@ -381,14 +393,18 @@ expect_survey_files() {
         "$suggested" || fail "bulkhead.cfg.suggested: dom0 does not own COM1"
 }
 
-# linux_partition CPUS: the config section of a full partition named linux
-# on cpu1 onward that boots Debian's kernel (build/linux, guests/linux)
-# through its PVH entry, with 128 MiB, its console on dom0's 16550 model;
-# a time limit ends a kernel that hangs. IMAGE_ARGS must add the files.
+# linux_partition CPUS [WORD...]: the config section of a full partition
+# named linux on cpu1 onward that boots Debian's kernel (build/linux,
+# guests/linux) through its PVH entry, with 128 MiB, its console on dom0's
+# 16550 model, the WORDs added to its command line; a time limit ends a
+# kernel that hangs. IMAGE_ARGS must add the files; LINUX_KERNEL names
+# another kernel file (vmlinuz: the bzImage).
 linux_partition() {
-    printf '%s\n' "[partition linux]" "cpus = $(seq -s, 1 "$1")" "memory = 128M" "mode = full" \
-        "kernel = vmlinux" "initrd = initrd.gz" \
-        "cmdline = \"console=ttyS0 quiet bulkhead.cpus=$1 bulkhead.mem=128\"" \
+    local cpus=$1
+    shift
+    printf '%s\n' "[partition linux]" "cpus = $(seq -s, 1 "$cpus")" "memory = 128M" "mode = full" \
+        "kernel = ${LINUX_KERNEL:-vmlinux}" "initrd = initrd.gz" \
+        "cmdline = \"console=ttyS0 quiet bulkhead.cpus=$cpus bulkhead.mem=128${*:+ $*}\"" \
         "emulate = uart 0x3f8" "console = none" "time_limit = 120"
 }
 
@@ -399,4 +415,34 @@ expect_linux_guest_passed() {
     expect_prefix "bulkhead: [dom0] [linux] linux-guest: PASS cpus=$1 "
     expect_no_prefix "bulkhead: [dom0] [linux] linux-guest: FAIL"
     expect_line "bulkhead: partition linux: stopped (exit status 0)"
+}
+
+# The guest keeps time: the uptimes its /init prints at two points differ by
+# what the hypervisor's time stamps of the same two lines (timestamps = yes)
+# say, within LINUX_CLOCK_TOLERANCE_PERCENT of it plus
+# LINUX_CLOCK_SLACK_MS for the lines' way through dom0's 16550 model.
+LINUX_CLOCK_TOLERANCE_PERCENT=2
+LINUX_CLOCK_SLACK_MS=50
+expect_linux_clock_kept() {
+    local verdict
+    verdict=$(stamped_log_lines | awk -v pct="$LINUX_CLOCK_TOLERANCE_PERCENT" \
+        -v slack="$LINUX_CLOCK_SLACK_MS" '
+        /linux-guest: uptime [AB] [0-9.]+$/ {
+            stamp = $0; sub(/^bulkhead: \[ */, "", stamp); sub(/\].*/, "", stamp)
+            if (stamp !~ /^[0-9]+\.[0-9]+$/) next
+            guest[$(NF - 1)] = $NF; host[$(NF - 1)] = stamp
+        }
+        END {
+            if (!("A" in guest) || !("B" in guest)) { print "no stamped uptime A and B lines"; exit }
+            g = guest["B"] - guest["A"]; h = host["B"] - host["A"]
+            d = g - h; if (d < 0) d = -d
+            limit = h * pct / 100 + slack / 1000
+            printf "%s: guest %.3f s, hypervisor %.3f s, difference %.3f s, allowed %.3f s\n",
+                (d <= limit ? "ok" : "off"), g, h, d, limit
+        }')
+    echo "$verdict" >"$WORK/linux-clock"
+    case $verdict in
+    ok:*) ;;
+    *) fail "the Linux guest's clock: $verdict" ;;
+    esac
 }

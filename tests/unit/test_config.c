@@ -122,6 +122,18 @@ Test(config, delay_ap_values)
     cr_expect_eq(error.line, 2);
 }
 
+Test(config, timestamps_values)
+{
+    expect_ok("[hypervisor]\n");
+    cr_expect_not(config.hypervisor.timestamps, "off unless asked for");
+    expect_ok("[hypervisor]\ntimestamps = yes\n");
+    cr_expect(config.hypervisor.timestamps);
+    const char *word = "[hypervisor]\n\ntimestamps = on\n";
+    cr_expect_eq(parse_n(word, strlen(word)), -1);
+    cr_expect_eq(error.line, 3);
+    cr_expect(strstr(error.message, "yes or no"), "%s", error.message);
+}
+
 Test(config, ioreq_poll_values)
 {
     expect_ok("[hypervisor]\n");

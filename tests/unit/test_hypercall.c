@@ -82,7 +82,7 @@ HYPERCALL_TEST(null_and_version)
 HYPERCALL_TEST(unknown_numbers_give_enosys)
 {
     static const uint64_t unknown[] = {6,  7,  8,  9,  16,    19,         24,        29,
-                                       31, 39, 55, 64, 0x100, 1ull << 32, UINT64_MAX};
+                                       31, 39, 61, 64, 0x100, 1ull << 32, UINT64_MAX};
 
     save_ram();
     for (unsigned i = 0; i < sizeof(unknown) / sizeof(unknown[0]); i++) {
@@ -175,9 +175,9 @@ HYPERCALL_TEST(self_info_bounds)
 HYPERCALL_TEST(privileged_calls_from_others_get_eperm)
 {
     static const uint64_t privileged[] = {
-        HC_PARTITION_LIST,    HC_PARTITION_STOP,    HC_PARTITION_START,
-        HC_PARTITION_RESTART, HC_PARTITION_DESTROY, HC_CONSOLE_SERVER,
-        HC_CONSOLE_RELEASE,   HC_LOG_READ,          HC_MACHINE_CONTROL};
+        HC_PARTITION_LIST,    HC_PARTITION_STOP,    HC_PARTITION_START, HC_PARTITION_RESTART,
+        HC_PARTITION_DESTROY, HC_CONSOLE_SERVER,    HC_CONSOLE_RELEASE, HC_LOG_READ,
+        HC_MACHINE_CONTROL,   HC_PARTITION_SHUTDOWN};
 
     save_ram();
     for (unsigned caller = GUEST; caller <= OTHER; caller++) {
@@ -258,6 +258,30 @@ HYPERCALL_TEST(irq_msi_reaches_a_full_partition)
         0);
     cr_assert_eq(world_record(OTHER)->msi.kind, VAPIC_IPI_NMI);
     cr_assert(world_record(OTHER)->msi.logical);
+}
+
+HYPERCALL_TEST(shutdown_presses_a_full_partitions_power_button)
+{
+    world_make_full(OTHER);
+    world_record(OTHER)->power_button_listened = true;
+    cr_assert_eq(world_call1(DOM0, HC_PARTITION_SHUTDOWN, OTHER), 0);
+    world_record(OTHER)->power_button_listened = false;
+    cr_assert_eq(world_call1(DOM0, HC_PARTITION_SHUTDOWN, OTHER), 1, "pressed, not noticed");
+    cr_assert_eq(world_record(OTHER)->power_button_presses, 2);
+}
+
+HYPERCALL_TEST(shutdown_checks_its_target)
+{
+    world_make_full(OTHER);
+    cr_assert_eq(world_call1(DOM0, HC_PARTITION_SHUTDOWN, GUEST), HC_EINVAL, "pv");
+    cr_assert_eq(world_call1(DOM0, HC_PARTITION_SHUTDOWN, DOM0), HC_EINVAL, "itself");
+    cr_assert_eq(world_call1(DOM0, HC_PARTITION_SHUTDOWN, 0), HC_ENOENT);
+    cr_assert_eq(world_call1(DOM0, HC_PARTITION_SHUTDOWN, WORLD_PARTITIONS + 1), HC_ENOENT);
+    cr_assert_eq(world_call1(GUEST, HC_PARTITION_SHUTDOWN, OTHER), HC_EPERM);
+    world_partition(OTHER)->state = PARTITION_STOPPED;
+    cr_assert_eq(world_call1(DOM0, HC_PARTITION_SHUTDOWN, OTHER), HC_EBUSY, "not running");
+    for (unsigned id = 1; id <= WORLD_PARTITIONS; id++)
+        cr_assert_eq(world_record(id)->power_button_presses, 0);
 }
 
 HYPERCALL_TEST(irq_msi_checks_its_arguments)

@@ -106,9 +106,10 @@ Test(vacpi, status_bits_clear_when_1_is_written)
 
 Test(vacpi, sci_follows_status_and_enable)
 {
-    vacpi_press_power_button(&acpi);
+    cr_assert_not(vacpi_press_power_button(&acpi), "the guest does not listen yet");
     cr_assert_not(vacpi_sci_asserted(&acpi), "not enabled yet");
     write16(PM1_ENABLE, VACPI_PM1_POWER_BTN);
+    cr_assert(vacpi_press_power_button(&acpi), "now it does");
     cr_assert_eq(read16(PM1_ENABLE), VACPI_PM1_POWER_BTN);
     cr_assert(vacpi_sci_asserted(&acpi));
     write16(PM1_STATUS, VACPI_PM1_POWER_BTN);

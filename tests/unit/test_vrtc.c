@@ -92,6 +92,22 @@ Test(vrtc, cmos_ram_is_kept)
     cr_assert_eq(reg(0x40, 0), 0xa5);
 }
 
+Test(vrtc, a_machine_reset_keeps_the_battery_backed_state)
+{
+    set(0x70, 0x5a, 0);
+    set(0x0b, 0x02 | 0x04 | 0x40 | 0x20 | 0x10 | 0x08, 0); /* binary, 24 h, every interrupt */
+    cr_assert(vrtc_irq_take(&rtc, vrtc_irq_deadline(&rtc)));
+    int64_t seconds = vrtc_seconds(&rtc, 90 * SECOND);
+    cr_assert_eq(seconds, LEAP_DAY_END + 90);
+    vrtc_machine_reset(&rtc, seconds);
+    cr_assert_eq(reg(0x70, 0), 0x5a, "CMOS RAM kept");
+    cr_assert_eq(reg(0x0b, 0), 0x02 | 0x04, "modes kept, interrupt enables cleared");
+    cr_assert_eq(reg(0x0c, 0), 0, "flags cleared");
+    cr_assert_eq(vrtc_irq_deadline(&rtc), VRTC_NO_DEADLINE);
+    cr_assert_eq(reg(0x00, 0), 28, "the time went on: 23:59:58 + 90 s, in binary");
+    cr_assert_eq(reg(0x07, 0), 1, "on March 1st");
+}
+
 Test(vrtc, memory_sizes_describe_the_layout)
 {
     cr_assert_eq(reg(0x15, 0) | reg(0x16, 0) << 8, 640);

@@ -24,10 +24,18 @@ void vlegacy_reset(struct partition *p)
 {
     struct vlegacy *l = &p->arch.legacy;
 
+    /* The clock and its CMOS RAM run on a battery: a restarted partition
+     * finds the time going on and what its last run stored, as a PC does. */
+    int64_t seconds = l->rtc_running ? vrtc_seconds(&l->rtc, ticks_now(l)) : VLEGACY_RTC_EPOCH;
+
     l->lock = (struct spinlock){0};
     l->origin = arch_read_tsc();
     vpit_reset(&l->pit);
-    vrtc_reset(&l->rtc, VLEGACY_RTC_EPOCH, p->ram_size);
+    if (l->rtc_running)
+        vrtc_machine_reset(&l->rtc, seconds);
+    else
+        vrtc_reset(&l->rtc, seconds, p->ram_size);
+    l->rtc_running = true;
     vsystem_ports_reset(&l->ports);
 }
 

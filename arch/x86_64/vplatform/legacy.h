@@ -26,6 +26,7 @@ struct vlegacy {
     uint64_t origin; /* the TSC at tick 0 of the platform clock */
     struct vpit pit;
     struct vrtc rtc;
+    bool rtc_running; /* since the partition's first run: later runs keep its CMOS */
     struct vsystem_ports ports;
 };
 

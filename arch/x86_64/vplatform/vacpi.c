@@ -11,7 +11,7 @@
 
 void vacpi_reset(struct vacpi *acpi)
 {
-    *acpi = (struct vacpi){0, 0, VACPI_SCI_EN, 0, false};
+    *acpi = (struct vacpi){.pm1_control = VACPI_SCI_EN};
 }
 
 static bool in(uint16_t port, uint16_t first, unsigned count)
@@ -105,7 +105,8 @@ bool vacpi_sci_asserted(const struct vacpi *acpi)
     return (acpi->pm1_status & acpi->pm1_enable) != 0;
 }
 
-void vacpi_press_power_button(struct vacpi *acpi)
+bool vacpi_press_power_button(struct vacpi *acpi)
 {
     acpi->pm1_status |= VACPI_PM1_POWER_BTN;
+    return (acpi->pm1_enable & VACPI_PM1_POWER_BTN) != 0;
 }

@@ -66,7 +66,8 @@ uint32_t vacpi_pm_timer(uint64_t tsc, uint64_t tsc_hz);
 /* Whether the SCI line is to be high: an enabled event's status is set. */
 bool vacpi_sci_asserted(const struct vacpi *acpi);
 
-/* The power button was pressed (by the operator): sets PWRBTN_STS. */
-void vacpi_press_power_button(struct vacpi *acpi);
+/* The power button was pressed (by the operator): sets PWRBTN_STS;
+ * whether the guest has enabled its event. */
+bool vacpi_press_power_button(struct vacpi *acpi);
 
 #endif

@@ -24,6 +24,9 @@
 #define A_UPDATE        0x80 /* update in progress: never shown */
 #define A_RATE          0x0f
 #define B_PERIODIC      0x40
+#define B_ALARM         0x20
+#define B_UPDATE_ENDED  0x10
+#define B_SQUARE_WAVE   0x08
 #define B_BINARY        0x04
 #define B_24_HOUR       0x02
 #define C_IRQ           0x80
@@ -152,6 +155,20 @@ void vrtc_reset(struct vrtc *rtc, int64_t seconds, uint64_t ram_size)
     rtc->cmos[REG_B] = B_24_HOUR;
     rtc->cmos[REG_D] = D_VALID;
     record_memory_sizes(rtc, ram_size);
+}
+
+void vrtc_machine_reset(struct vrtc *rtc, int64_t seconds)
+{
+    rtc->seconds_at_origin = seconds;
+    rtc->cmos[REG_B] &= (uint8_t) ~(B_PERIODIC | B_ALARM | B_UPDATE_ENDED | B_SQUARE_WAVE);
+    rtc->cmos[REG_C] = 0;
+    rtc->periodic_start = 0;
+    rtc->periodic_edges = 0;
+}
+
+int64_t vrtc_seconds(const struct vrtc *rtc, uint64_t now)
+{
+    return seconds_now(rtc, now);
 }
 
 /* ---- the periodic interrupt -------------------------------------------- */

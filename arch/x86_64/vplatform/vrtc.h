@@ -36,6 +36,13 @@ struct vrtc {
 /* Time of day `seconds` since 1970-01-01 00:00 UTC at tick 0; the CMOS
  * memory sizes describe RAM of ram_size bytes laid out like a PC's. */
 void vrtc_reset(struct vrtc *rtc, int64_t seconds, uint64_t ram_size);
+/* A reset of the machine around the clock, which has its own battery: the
+ * time of day goes on from `seconds` at the new tick 0, the CMOS RAM and
+ * the clock's settings stay; only the interrupt enables and flags clear, as
+ * the chip's RESET pin does. */
+void vrtc_machine_reset(struct vrtc *rtc, int64_t seconds);
+/* The time of day at tick now, in seconds since 1970. */
+int64_t vrtc_seconds(const struct vrtc *rtc, uint64_t now);
 
 void vrtc_write(struct vrtc *rtc, uint16_t port, uint8_t value, uint64_t now);
 uint8_t vrtc_read(struct vrtc *rtc, uint16_t port, uint64_t now);

@@ -5,7 +5,9 @@
 # interrupt-driven on IRQ 4 through the I/O APIC). Its /init (guests/linux)
 # checks the CPU count, the memory, the release and a file, prints one
 # result line and powers off through ACPI S5: the partition stops with
-# status 0, and the pv partition beside it runs to its end undisturbed.
+# status 0, and the pv partition beside it runs to its end undisturbed. The
+# guest's uptime between two of its lines agrees with the hypervisor's time
+# stamps of them (timestamps = yes).
 EMU=bochs
 CPUS=3
 MEM=768
@@ -13,18 +15,21 @@ TIMEOUT=600
 NEEDS="stub core linux"
 IMAGE_ARGS=(--extra build/linux/vmlinux:vmlinux --extra build/linux/initramfs.cpio.gz:initrd.gz)
 LINUX_CPUS=1
+LINUX_ARGS=()
 
 prepare() {
     config_with_partitions "$((LINUX_CPUS + 1))" <<CFG
 $(dom0_partition)
 
-$(linux_partition "$LINUX_CPUS")
+$(linux_partition "$LINUX_CPUS" "${LINUX_ARGS[@]}")
 CFG
+    with_timestamps
 }
 
 check() {
     expect_exit 0
     expect_linux_guest_passed "$LINUX_CPUS"
+    expect_linux_clock_kept
     expect_healthy_partition healthy
     expect_partition_passed dom0
 }
