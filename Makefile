@@ -68,7 +68,7 @@ STUB_CFLAGS := -std=c11 -O2 -ffreestanding -fpic -fshort-wchar -mno-red-zone \
                -DGNU_EFI_USE_MS_ABI -isystem $(EFI_INC) -isystem $(EFI_INC)/x86_64 -I. \
                $(WARNINGS) -Wno-strict-prototypes -Wno-missing-prototypes -MMD -MP
 STUB_C   := $(wildcard boot/*.c) $(CONFIG_SOURCES) lib/elf.c lib/acpi.c lib/page_tables.c \
-            lib/format.c lib/crash_page.c lib/survey_config.c
+            lib/format.c lib/crash_page.c lib/survey_config.c lib/calendar.c
 STUB_OBJ := $(STUB_C:%.c=$(BUILD)/stub/%.o)
 
 # Flat real-mode guests: one .asm file in guests/<name>/. Directories with a

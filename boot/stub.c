@@ -10,6 +10,7 @@
 
 #include "arch/x86_64/cpu.h"
 #include "boot/acpi.h"
+#include "boot/clock.h"
 #include "boot/cpus.h"
 #include "boot/framebuffer.h"
 #include "boot/handoff.h"
@@ -101,6 +102,7 @@ static EFI_STATUS load_files(struct stub *s)
 static void collect_platform(struct stub *s)
 {
     s->info->acpi_rsdp = acpi_find_rsdp();
+    s->info->time_of_day = firmware_time_of_day();
     framebuffer_collect(&s->info->framebuffer);
     s->cpu_source = cpus_collect(s->info);
 }

@@ -11,7 +11,7 @@
 #include <stdint.h>
 
 #define BOOT_INFO_MAGIC   0x4f464e494b4c4842ull /* "BHLKINFO" */
-#define BOOT_INFO_VERSION 2
+#define BOOT_INFO_VERSION 3
 
 #define BOOT_MAX_CPUS           256
 #define BOOT_MAX_MODULES        16
@@ -79,6 +79,8 @@ struct boot_info {
     uint64_t core_pages;
     uint64_t trampoline_phys; /* one 4 KiB page below 1 MiB */
     uint64_t crash_page_phys; /* lib/crash_page.h, at a fixed address; 0 when none was free */
+    int64_t time_of_day;      /* the firmware's clock just before the core started, UTC
+                                 seconds since 1970; 0 when it has none */
 
     /* The config file, copied verbatim; its name is used in error messages. */
     char config_name[BOOT_NAME_LEN];

@@ -13,6 +13,7 @@
 #include "lib/format.h"
 #include "hv/ioreq_poll.h"
 #include "hv/log.h"
+#include "lib/calendar.h"
 #include "hv/memory.h"
 #include "hv/partition.h"
 #include "hv/power.h"
@@ -302,8 +303,23 @@ static bool machine_takes_partitions(void)
     return config.partition_count > 0;
 }
 
+/* The partitions' RTCs start from the firmware's clock. */
+static void take_time_of_day(void)
+{
+    struct calendar c = calendar_from_seconds(boot.time_of_day);
+
+    partition_set_time_of_day(boot.time_of_day, core_entry_tsc);
+    if (!boot.time_of_day)
+        log_line("clock: the firmware has no time of day; the partitions' clocks start at a "
+                 "fixed date");
+    else
+        log_line("clock: the firmware says %04lld-%02u-%02u %02u:%02u:%02u UTC", (long long)c.year,
+                 c.month, c.day, c.hour, c.minute, c.second);
+}
+
 static void start_partitions(void)
 {
+    take_time_of_day();
     ioreq_set_poll(tsc_hz * config.hypervisor.ioreq_poll_us / 1000000);
     crash_test_arm(config.hypervisor.crash_test);
     if (config.partition_count && machine_takes_partitions() &&

@@ -17,6 +17,9 @@ static unsigned partition_count;
 static struct vcpu vcpus[CONFIG_MAX_CPUS]; /* indexed by physical CPU */
 static volatile unsigned partitions_active;
 static uint64_t tsc_ticks_per_second;
+/* The firmware's time of day at boot (UTC seconds since 1970, 0: none), at a TSC value. */
+static int64_t time_of_day_at_tsc;
+static uint64_t time_of_day_tsc;
 /* HC_MACHINE_CONTROL: every partition stops for good, none starts again. */
 static volatile bool shutting_down;
 
@@ -123,6 +126,20 @@ static bool create_one(struct partition *p, unsigned id, const struct config *co
 uint64_t partition_tsc_hz(void)
 {
     return tsc_ticks_per_second;
+}
+
+void partition_set_time_of_day(int64_t seconds, uint64_t tsc)
+{
+    time_of_day_at_tsc = seconds;
+    time_of_day_tsc = tsc;
+}
+
+int64_t partition_time_of_day(void)
+{
+    if (!time_of_day_at_tsc || !tsc_ticks_per_second)
+        return 0;
+    return time_of_day_at_tsc +
+           (int64_t)((arch_read_tsc() - time_of_day_tsc) / tsc_ticks_per_second);
 }
 
 struct partition *partition_by_id(uint64_t id)

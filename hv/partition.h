@@ -204,6 +204,10 @@ void partition_vcpu_flush_ept(struct vcpu *v);
 
 /* TSC ticks per second, as calibrated at boot. */
 uint64_t partition_tsc_hz(void);
+/* The time of day was `seconds` (UTC, since 1970) when the TSC read tsc. */
+void partition_set_time_of_day(int64_t seconds, uint64_t tsc);
+/* The time of day now, for the partitions' clocks; 0 when it is not known. */
+int64_t partition_time_of_day(void);
 
 /* Pauses the vCPU (sleeping) while *busy stays true; false when it has to
  * stop meanwhile. */

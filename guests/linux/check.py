@@ -19,7 +19,7 @@ import newc  # noqa: E402
 # The applets /init calls: a busybox built without one would fail at boot.
 INIT_APPLETS = ["sh", "mount", "cut", "cat", "grep", "awk", "wc", "uname", "mkdir", "dd",
                 "tee", "md5sum", "sleep", "insmod", "setsid", "cttyhack", "poweroff", "printf",
-                "chmod", "acpid", "od", "tr", "reboot"]
+                "chmod", "acpid", "od", "tr", "reboot", "date"]
 
 
 class Failed(Exception):

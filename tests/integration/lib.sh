@@ -417,6 +417,23 @@ expect_linux_guest_passed() {
     expect_line "bulkhead: partition linux: stopped (exit status 0)"
 }
 
+# The guest's time of day is the machine's: the seconds since 1970 its /init
+# prints are the firmware's clock as the hypervisor read it at boot plus the
+# time stamp of that line (timestamps = yes), within 2 seconds (the RTC
+# shows whole seconds, and the stamp comes a little after the reading).
+expect_linux_time_of_day() {
+    local firmware stamped guest stamp expected
+    firmware=$(log_lines | sed -n 's/^bulkhead: clock: the firmware says \(.*\) UTC$/\1/p' | head -n 1)
+    [ -n "$firmware" ] || { fail "no 'clock: the firmware says' line"; return; }
+    stamped=$(stamped_log_lines | grep -E 'linux-guest: time of day [0-9]+$' | tail -n 1)
+    guest=${stamped##* }
+    stamp=$(sed -E 's/^bulkhead: \[ *([0-9]+)\..*/\1/' <<<"$stamped")
+    [[ $guest =~ ^[0-9]+$ && $stamp =~ ^[0-9]+$ ]] || { fail "no stamped 'time of day' line"; return; }
+    expected=$(($(date -u -d "$firmware" +%s) + stamp))
+    [ $((guest - expected)) -le 2 ] && [ $((expected - guest)) -le 2 ] ||
+        fail "the Linux guest's time of day is $guest, expected $expected (the firmware's $firmware + $stamp s)"
+}
+
 # The guest keeps time: the uptimes its /init prints at two points differ by
 # what the hypervisor's time stamps of the same two lines (timestamps = yes)
 # say, within LINUX_CLOCK_TOLERANCE_PERCENT of it plus

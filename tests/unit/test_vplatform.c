@@ -47,6 +47,11 @@ uint64_t partition_tsc_hz(void)
     return 1000000000;
 }
 
+int64_t partition_time_of_day(void)
+{
+    return 0;
+}
+
 void partition_set_irq_line(struct partition *target, unsigned line, bool high)
 {
     arch_partition_set_irq_line(target, line, high);

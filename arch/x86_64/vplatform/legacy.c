@@ -20,13 +20,21 @@ static uint64_t ticks_now(const struct vlegacy *l)
     return vclock_ticks(arch_read_tsc(), l->origin, partition_tsc_hz());
 }
 
+/* The machine's clock, or a fixed date when the firmware gave none. */
+static int64_t first_time_of_day(void)
+{
+    int64_t seconds = partition_time_of_day();
+
+    return seconds ? seconds : VLEGACY_RTC_EPOCH;
+}
+
 void vlegacy_reset(struct partition *p)
 {
     struct vlegacy *l = &p->arch.legacy;
 
     /* The clock and its CMOS RAM run on a battery: a restarted partition
      * finds the time going on and what its last run stored, as a PC does. */
-    int64_t seconds = l->rtc_running ? vrtc_seconds(&l->rtc, ticks_now(l)) : VLEGACY_RTC_EPOCH;
+    int64_t seconds = l->rtc_running ? vrtc_seconds(&l->rtc, ticks_now(l)) : first_time_of_day();
 
     l->lock = (struct spinlock){0};
     l->origin = arch_read_tsc();

@@ -17,8 +17,8 @@
 #include "arch/x86_64/vplatform/vsystem_ports.h"
 #include "hv/spinlock.h"
 
-/* The time of day the RTC starts from, 2026-01-01 00:00:00 UTC: the boot
- * stub does not hand the firmware's clock to the core. */
+/* The time of day the RTC starts from when the firmware has no clock,
+ * 2026-01-01 00:00:00 UTC. */
 #define VLEGACY_RTC_EPOCH 1767225600
 
 struct vlegacy {

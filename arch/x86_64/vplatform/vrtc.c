@@ -6,89 +6,36 @@
 #include "arch/x86_64/vplatform/vrtc.h"
 
 #include "arch/x86_64/vplatform/vclock.h"
+#include "lib/calendar.h"
 #include "lib/pc_layout.h"
 
-#define NMI_MASK        0x80
-#define REG_SECONDS     0x00
-#define REG_MINUTES     0x02
-#define REG_HOURS       0x04
-#define REG_WEEKDAY     0x06
-#define REG_DAY         0x07
-#define REG_MONTH       0x08
-#define REG_YEAR        0x09
-#define REG_A           0x0a
-#define REG_B           0x0b
-#define REG_C           0x0c
-#define REG_D           0x0d
-#define REG_CENTURY     0x32
-#define A_UPDATE        0x80 /* update in progress: never shown */
-#define A_RATE          0x0f
-#define B_PERIODIC      0x40
-#define B_ALARM         0x20
-#define B_UPDATE_ENDED  0x10
-#define B_SQUARE_WAVE   0x08
-#define B_BINARY        0x04
-#define B_24_HOUR       0x02
-#define C_IRQ           0x80
-#define C_PERIODIC      0x40
-#define D_VALID         0x80
-#define HOUR_PM         0x80
-#define SECONDS_PER_DAY 86400
-#define KIB             1024ull
-#define MIB             (1024 * KIB)
-
-struct calendar {
-    int64_t year;
-    unsigned month, day, hour, minute, second, weekday; /* weekday 1 = Sunday */
-};
-
-/* Days since 1970-01-01 of a date in the proleptic Gregorian calendar,
- * counted in 400-year eras of 146097 days from a year starting in March. */
-static int64_t days_from_date(int64_t year, unsigned month, unsigned day)
-{
-    year -= month <= 2;
-    int64_t era = (year >= 0 ? year : year - 399) / 400;
-    int64_t year_of_era = year - era * 400;
-    int64_t day_of_year = (153 * (month > 2 ? month - 3 : month + 9) + 2) / 5 + day - 1;
-    int64_t day_of_era = year_of_era * 365 + year_of_era / 4 - year_of_era / 100 + day_of_year;
-
-    return era * 146097 + day_of_era - 719468;
-}
-
-static void date_from_days(int64_t days, struct calendar *c)
-{
-    days += 719468;
-    int64_t era = (days >= 0 ? days : days - 146096) / 146097;
-    int64_t day_of_era = days - era * 146097;
-    int64_t year_of_era =
-        (day_of_era - day_of_era / 1460 + day_of_era / 36524 - day_of_era / 146096) / 365;
-    int64_t day_of_year = day_of_era - (365 * year_of_era + year_of_era / 4 - year_of_era / 100);
-    int64_t march_month = (5 * day_of_year + 2) / 153;
-
-    c->day = (unsigned)(day_of_year - (153 * march_month + 2) / 5 + 1);
-    c->month = (unsigned)(march_month < 10 ? march_month + 3 : march_month - 9);
-    c->year = year_of_era + era * 400 + (c->month <= 2);
-}
-
-static struct calendar calendar_of(int64_t seconds)
-{
-    struct calendar c;
-    int64_t days = (seconds >= 0 ? seconds : seconds - SECONDS_PER_DAY + 1) / SECONDS_PER_DAY;
-    int64_t in_day = seconds - days * SECONDS_PER_DAY;
-
-    date_from_days(days, &c);
-    c.hour = (unsigned)(in_day / 3600);
-    c.minute = (unsigned)(in_day / 60 % 60);
-    c.second = (unsigned)(in_day % 60);
-    c.weekday = (unsigned)((days % 7 + 11) % 7) + 1; /* 1970-01-01 was a Thursday */
-    return c;
-}
-
-static int64_t seconds_of(const struct calendar *c)
-{
-    return days_from_date(c->year, c->month, c->day) * SECONDS_PER_DAY + c->hour * 3600 +
-           c->minute * 60 + c->second;
-}
+#define NMI_MASK       0x80
+#define REG_SECONDS    0x00
+#define REG_MINUTES    0x02
+#define REG_HOURS      0x04
+#define REG_WEEKDAY    0x06
+#define REG_DAY        0x07
+#define REG_MONTH      0x08
+#define REG_YEAR       0x09
+#define REG_A          0x0a
+#define REG_B          0x0b
+#define REG_C          0x0c
+#define REG_D          0x0d
+#define REG_CENTURY    0x32
+#define A_UPDATE       0x80 /* update in progress: never shown */
+#define A_RATE         0x0f
+#define B_PERIODIC     0x40
+#define B_ALARM        0x20
+#define B_UPDATE_ENDED 0x10
+#define B_SQUARE_WAVE  0x08
+#define B_BINARY       0x04
+#define B_24_HOUR      0x02
+#define C_IRQ          0x80
+#define C_PERIODIC     0x40
+#define D_VALID        0x80
+#define HOUR_PM        0x80
+#define KIB            1024ull
+#define MIB            (1024 * KIB)
 
 static int64_t seconds_now(const struct vrtc *rtc, uint64_t now)
 {
@@ -220,7 +167,7 @@ static bool is_time_register(unsigned reg)
 
 static uint8_t read_time(const struct vrtc *rtc, unsigned reg, uint64_t now)
 {
-    struct calendar c = calendar_of(seconds_now(rtc, now));
+    struct calendar c = calendar_from_seconds(seconds_now(rtc, now));
 
     switch (reg) {
     case REG_SECONDS:
@@ -247,7 +194,7 @@ static uint8_t read_time(const struct vrtc *rtc, unsigned reg, uint64_t now)
 /* The edited calendar becomes the clock; the weekday follows the date. */
 static void write_time(struct vrtc *rtc, unsigned reg, uint8_t value, uint64_t now)
 {
-    struct calendar c = calendar_of(seconds_now(rtc, now));
+    struct calendar c = calendar_from_seconds(seconds_now(rtc, now));
 
     if (reg == REG_SECONDS)
         c.second = decode(rtc, value) % 60;
@@ -269,7 +216,7 @@ static void write_time(struct vrtc *rtc, unsigned reg, uint8_t value, uint64_t n
     }
     if (c.month < 1 || c.month > 12 || c.day < 1 || c.day > 31)
         return;
-    rtc->seconds_at_origin = seconds_of(&c) - (int64_t)(now / VCLOCK_HZ);
+    rtc->seconds_at_origin = calendar_seconds(&c) - (int64_t)(now / VCLOCK_HZ);
 }
 
 static void write_control(struct vrtc *rtc, unsigned reg, uint8_t value, uint64_t now)

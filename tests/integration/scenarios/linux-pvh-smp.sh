@@ -19,6 +19,7 @@ check() {
     expect_line "bulkhead: [dom0] [linux] linux-guest: this boot followed a reboot"
     expect_linux_guest_passed "$LINUX_CPUS"
     expect_linux_clock_kept
+    expect_linux_time_of_day
     expect_healthy_partition healthy
     expect_partition_passed dom0
 }

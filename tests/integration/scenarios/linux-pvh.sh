@@ -30,6 +30,7 @@ check() {
     expect_exit 0
     expect_linux_guest_passed "$LINUX_CPUS"
     expect_linux_clock_kept
+    expect_linux_time_of_day
     expect_healthy_partition healthy
     expect_partition_passed dom0
 }
