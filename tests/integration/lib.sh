@@ -408,11 +408,12 @@ linux_partition() {
         "emulate = uart 0x3f8" "console = none" "time_limit = 120"
 }
 
-# expect_linux_guest_passed CPUS: the Linux guest's /init started, printed
-# PASS with that many CPUs, and powered its partition off with status 0.
+# expect_linux_guest_passed CPUS [BOOTS]: the Linux guest's /init started and
+# printed PASS with that many CPUs BOOTS times (default 1), and powered its
+# partition off with status 0.
 expect_linux_guest_passed() {
-    expect_line "bulkhead: [dom0] [linux] linux-guest: start"
-    expect_prefix "bulkhead: [dom0] [linux] linux-guest: PASS cpus=$1 "
+    expect_count "^bulkhead: \[dom0\] \[linux\] linux-guest: start$" "${2:-1}"
+    expect_count "^bulkhead: \[dom0\] \[linux\] linux-guest: PASS modules=[0-9]+ cpus=$1 " "${2:-1}"
     expect_no_prefix "bulkhead: [dom0] [linux] linux-guest: FAIL"
     expect_line "bulkhead: partition linux: stopped (exit status 0)"
 }
