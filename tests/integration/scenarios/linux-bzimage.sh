@@ -3,6 +3,6 @@
 # 64-bit mode with boot_params; the kernel unpacks itself first, which
 # takes the emulator a while.
 source tests/integration/scenarios/linux-pvh.sh
-TIMEOUT=900
+TIMEOUT=1200
 IMAGE_ARGS=(--extra build/linux/vmlinuz:vmlinuz --extra build/linux/initramfs.cpio.gz:initrd.gz)
 LINUX_KERNEL=vmlinuz
