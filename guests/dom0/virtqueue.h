@@ -41,7 +41,7 @@ struct virtqueue {
     uint16_t used_idx;           /* the next used entry the device fills */
     uint16_t published_used_idx; /* what the guest was last shown */
     uint32_t in_flight;          /* chains taken and not yet put */
-    bool broken;                 /* the driver broke the ring: the device needs a reset */
+    bool broken;                 /* the driver broke the ring: set DEVICE_NEEDS_RESET */
 };
 
 struct virtqueue_segment {
@@ -61,8 +61,8 @@ enum virtqueue_take_result {
     VIRTQUEUE_TAKEN,    /* a good chain is in *chain */
     VIRTQUEUE_EMPTY,    /* nothing available */
     VIRTQUEUE_BROKEN,   /* the ring itself is unusable: see virtqueue.broken */
-    VIRTQUEUE_BAD_HEAD, /* the entry was consumed, its head is out of range */
-    /* A refused chain: consumed, chain->head may be put with length 0. */
+    VIRTQUEUE_BAD_HEAD, /* consumed; the head is out of range, so no id to put */
+    /* The chain is refused and consumed: put chain->head with length 0. */
     VIRTQUEUE_BAD_NEXT,       /* a next index out of range */
     VIRTQUEUE_CHAIN_TOO_LONG, /* longer than the queue (a loop) or than the segments */
     VIRTQUEUE_INDIRECT,       /* an indirect table: not offered */

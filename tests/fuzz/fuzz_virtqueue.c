@@ -142,8 +142,7 @@ static void take_chains(unsigned count)
             check_chain();
         if (result == VIRTQUEUE_BROKEN && !queue.broken)
             abort();
-        if (result != VIRTQUEUE_EMPTY && result != VIRTQUEUE_BROKEN &&
-            result != VIRTQUEUE_BAD_HEAD)
+        if (result != VIRTQUEUE_EMPTY && result != VIRTQUEUE_BROKEN && result != VIRTQUEUE_BAD_HEAD)
             virtqueue_put(&queue, chain.head, chain.writable_length);
         if (i & 1)
             virtqueue_publish(&queue);
