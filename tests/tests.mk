@@ -57,6 +57,7 @@ UNIT_SOURCES_vplatform := $(addprefix arch/x86_64/vplatform/,platform.c vapic.c 
                           hv/device_model.c lib/pc_layout.c lib/calendar.c
 UNIT_SOURCES_device_model := hv/device_model.c
 UNIT_SOURCES_uart   := guests/dom0/uart.c
+UNIT_SOURCES_virtqueue := guests/dom0/virtqueue.c
 UNIT_SOURCES_x86_decode := arch/x86_64/x86_decode.c
 UNIT_SOURCES_x86_decode_forms := arch/x86_64/x86_decode.c
 UNIT_CFLAGS_x86_decode_forms := -Wno-missing-field-initializers # table rows name only what they need
@@ -144,6 +145,7 @@ FUZZ_SOURCES_boot_loaders := $(BOOT_LOADER_SOURCES)
 FUZZ_SOURCES_acpi   := $(UNIT_SOURCES_acpi)
 FUZZ_SOURCES_hypercall := $(UNIT_SOURCES_hypercall)
 FUZZ_SOURCES_crash_page := lib/crash_page.c
+FUZZ_SOURCES_virtqueue := guests/dom0/virtqueue.c
 FUZZ_SOURCES_exits := $(UNIT_SOURCES_exits)
 FUZZ_CFLAGS_exits  := $(UNIT_CFLAGS_exits)
 
