@@ -101,6 +101,7 @@ void ata_init(struct ata *ata, const struct ata_disk *disk)
     ata->sectors_per_track = ATA_DEFAULT_SECTORS_PER_TRACK;
     ata->write_cache = true;
     ata->look_ahead = true;
+    ata->multiple = ATA_MAX_MULTIPLE;
     put_signature(ata);
 }
 

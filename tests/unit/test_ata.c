@@ -235,7 +235,7 @@ Test(ata, identify_gives_both_capacities_and_the_features)
     cr_assert_eq(identify[83] & 0x3400, 0x3400, "48-bit, FLUSH CACHE, FLUSH CACHE EXT");
     cr_assert_eq(identify[86] & 0x3400, 0x3400, "enabled likewise");
     cr_assert_eq(identify[47], 0x8000 | ATA_MAX_MULTIPLE);
-    cr_assert_eq(identify[59], 0x0100, "multiple mode valid and off");
+    cr_assert_eq(identify[59], 0x0100 | ATA_MAX_MULTIPLE, "multiple mode on at its largest");
     cr_assert_eq(identify[53] & 0x0002, 0x0002, "words 64-70 valid");
     cr_assert_eq(identify[64], 0x0003, "PIO 3 and 4");
     cr_assert_eq(identify[85] & 0x0020, 0x0020, "write cache on");
@@ -391,11 +391,18 @@ Test(ata, read_multiple_moves_blocks_of_the_multiple_count)
     }
 }
 
+Test(ata, multiple_mode_is_on_from_power_on_and_kept_by_a_reset)
+{
+    ata_write_device_control(&ata, ATA_CONTROL_SRST);
+    ata_write_device_control(&ata, 0);
+    lba28_command(READ_MULTIPLE, 0, 20);
+    cr_assert_eq(fake.last_count, ATA_MAX_MULTIPLE);
+}
+
 Test(ata, write_multiple_ext_round_trip)
 {
     uint64_t lba = (1ull << 27) + 7;
     fake.base = lba;
-    simple_command(SET_MULTIPLE, 0, 16);
     fill(data, 40, 11);
     lba48_command(WRITE_MULTIPLE_EXT, lba, 40);
     send_sectors(data, 40);
@@ -413,6 +420,7 @@ Test(ata, write_multiple_ext_round_trip)
 
 Test(ata, multiple_commands_abort_without_multiple_mode)
 {
+    simple_command(SET_MULTIPLE, 0, 0);
     lba28_command(READ_MULTIPLE, 0, 1);
     expect_error(ATA_ERROR_ABRT);
     lba28_command(WRITE_MULTIPLE, 0, 1);
