@@ -8,12 +8,12 @@
  * drivers tell that no device answers) and it runs no command.
  */
 #include "guests/dom0/ata.h"
+#include "guests/dom0/ata_address.h"
 
 #include "lib/string.h"
 
 #define STATUS_READY      (ATA_STATUS_DRDY | ATA_STATUS_DSC)
 #define DIAGNOSTIC_PASSED 0x01 /* the error register after a reset: device 0 passed */
-#define DEVICE_LBA_BITS   0x0f /* LBA28 bits 24-27, or the CHS head */
 #define FLOATING_BUS      0xffff
 
 enum ata_opcode {
@@ -107,87 +107,12 @@ void ata_init(struct ata *ata, const struct ata_disk *disk)
 
 /* ---- addressing -------------------------------------------------------- */
 
-static uint64_t lba48_address(const struct ata *ata)
-{
-    const struct ata_taskfile *low = &ata->now, *high = &ata->previous;
-
-    return (uint64_t)high->lba_high << 40 | (uint64_t)high->lba_mid << 32 |
-           (uint64_t)high->lba_low << 24 | (uint64_t)low->lba_high << 16 |
-           (uint64_t)low->lba_mid << 8 | low->lba_low;
-}
-
-static uint64_t lba28_address(const struct ata *ata)
-{
-    return (uint64_t)(ata->device & DEVICE_LBA_BITS) << 24 | (uint64_t)ata->now.lba_high << 16 |
-           (uint64_t)ata->now.lba_mid << 8 | ata->now.lba_low;
-}
-
-/* CHS addresses use the geometry of INITIALIZE DEVICE PARAMETERS; sectors
- * count from 1. False for an address outside that geometry. */
-static bool chs_address(const struct ata *ata, uint64_t *lba)
-{
-    unsigned cylinder = (unsigned)ata->now.lba_high << 8 | ata->now.lba_mid;
-    unsigned head = ata->device & DEVICE_LBA_BITS, sector = ata->now.lba_low;
-
-    if (sector == 0 || sector > ata->sectors_per_track || head >= ata->heads)
-        return false;
-    *lba = ((uint64_t)cylinder * ata->heads + head) * ata->sectors_per_track + sector - 1;
-    return true;
-}
-
-/* A count of 0 means the most the command can move: 256 or 65536. */
-static uint32_t sector_count(const struct ata *ata, bool ext)
-{
-    uint32_t count = ata->now.count;
-
-    if (ext)
-        count |= (uint32_t)ata->previous.count << 8;
-    if (count)
-        return count;
-    return ext ? 65536 : 256;
-}
-
-/* Takes the command's sectors from the taskfile and checks them against the
- * disk before any access: outside it, the command ends with IDNF. */
 static bool take_range(struct ata *ata, bool ext)
 {
-    uint64_t lba = 0;
-    bool valid = true;
-    uint32_t count = sector_count(ata, ext);
-
-    if (ext)
-        lba = lba48_address(ata);
-    else if (ata->device & ATA_DEVICE_LBA)
-        lba = lba28_address(ata);
-    else
-        valid = chs_address(ata, &lba);
-    if (!valid || lba >= ata->disk.sectors || count > ata->disk.sectors - lba) {
-        fail_command(ata, ATA_ERROR_IDNF, 0);
-        return false;
-    }
-    ata->ext = ext;
-    ata->lba = lba;
-    ata->remaining = count;
-    return true;
-}
-
-/* After a media error the address registers name the first failed sector. */
-static void report_failed_sector(struct ata *ata)
-{
-    uint64_t lba = ata->lba;
-
-    if (!ata->ext && !(ata->device & ATA_DEVICE_LBA))
-        return;
-    ata->now.lba_low = (uint8_t)lba;
-    ata->now.lba_mid = (uint8_t)(lba >> 8);
-    ata->now.lba_high = (uint8_t)(lba >> 16);
-    if (!ata->ext) {
-        ata->device = (uint8_t)((ata->device & ~DEVICE_LBA_BITS) | ((lba >> 24) & DEVICE_LBA_BITS));
-        return;
-    }
-    ata->previous.lba_low = (uint8_t)(lba >> 24);
-    ata->previous.lba_mid = (uint8_t)(lba >> 32);
-    ata->previous.lba_high = (uint8_t)(lba >> 40);
+    if (ata_take_range(ata, ext))
+        return true;
+    fail_command(ata, ATA_ERROR_IDNF, 0);
+    return false;
 }
 
 /* ---- PIO data blocks --------------------------------------------------- */
@@ -211,18 +136,27 @@ static void advance(struct ata *ata, uint32_t sectors)
     ata->remaining -= sectors;
 }
 
+/* Reads the next block into the buffer; a backend failure ends the command
+ * as an uncorrectable media error. */
+static bool fetch_block(struct ata *ata, uint32_t sectors)
+{
+    const struct ata_backend *backend = &ata->disk.backend;
+
+    if (backend->read(backend->context, ata->lba, sectors, ata->buffer))
+        return true;
+    ata_report_failed_sector(ata);
+    fail_command(ata, ATA_ERROR_UNC, 0);
+    return false;
+}
+
 /* PIO data-in: the block is fetched first, then DRQ and an interrupt tell
  * the host to take it. */
 static void load_read_block(struct ata *ata)
 {
     uint32_t sectors = next_block_sectors(ata);
-    const struct ata_backend *backend = &ata->disk.backend;
 
-    if (!backend->read(backend->context, ata->lba, sectors, ata->buffer)) {
-        report_failed_sector(ata);
-        fail_command(ata, ATA_ERROR_UNC, 0);
+    if (!fetch_block(ata, sectors))
         return;
-    }
     open_block(ata, ATA_DATA_IN, sectors);
     ata->interrupt_pending = true;
 }
@@ -257,7 +191,7 @@ static void finish_write_block(struct ata *ata)
     uint32_t sectors = ata->block_bytes / ATA_SECTOR_SIZE;
 
     if (!store(ata, sectors)) {
-        report_failed_sector(ata);
+        ata_report_failed_sector(ata);
         fail_command(ata, ATA_ERROR_ABRT, ATA_STATUS_DF);
         return;
     }
@@ -366,12 +300,8 @@ static void read_verify(struct ata *ata, const struct command *command)
     ata->block_sectors = ATA_MAX_MULTIPLE;
     while (ata->remaining) {
         uint32_t sectors = next_block_sectors(ata);
-        const struct ata_backend *backend = &ata->disk.backend;
-        if (!backend->read(backend->context, ata->lba, sectors, ata->buffer)) {
-            report_failed_sector(ata);
-            fail_command(ata, ATA_ERROR_UNC, 0);
+        if (!fetch_block(ata, sectors))
             return;
-        }
         advance(ata, sectors);
     }
     end_command(ata);
@@ -463,7 +393,7 @@ static void initialize_parameters(struct ata *ata, const struct command *command
         return;
     }
     ata->sectors_per_track = ata->now.count;
-    ata->heads = (uint8_t)((ata->device & DEVICE_LBA_BITS) + 1);
+    ata->heads = (uint8_t)((ata->device & ATA_DEVICE_HEAD) + 1);
     end_command(ata);
 }
 

@@ -45,8 +45,9 @@ enum ata_register {
 #define ATA_ERROR_IDNF 0x10
 #define ATA_ERROR_UNC  0x40
 
-#define ATA_DEVICE_DEV 0x10 /* device 1 (the slave) selected */
-#define ATA_DEVICE_LBA 0x40
+#define ATA_DEVICE_HEAD 0x0f /* LBA28 bits 24-27, or the CHS head */
+#define ATA_DEVICE_DEV  0x10 /* device 1 (the slave) selected */
+#define ATA_DEVICE_LBA  0x40
 
 #define ATA_CONTROL_NIEN 0x02
 #define ATA_CONTROL_SRST 0x04
