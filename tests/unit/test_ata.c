@@ -733,3 +733,36 @@ Test(ata, dword_accesses_are_two_words)
     cr_assert_eq(memcmp(back, data, ATA_SECTOR_SIZE), 0);
     cr_assert_eq(memcmp(fake.sectors[2], data, ATA_SECTOR_SIZE), 0);
 }
+
+/* ---- a driver's probe ----------------------------------------------------- */
+
+/* The shadow-register test: a present device keeps the patterns written. */
+static bool device_echoes_patterns(unsigned device)
+{
+    out(ATA_REG_DEVICE, (uint8_t)(0xa0 | device << 4));
+    out(ATA_REG_COUNT, 0x55);
+    out(ATA_REG_LBA_LOW, 0xaa);
+    out(ATA_REG_COUNT, 0xaa);
+    out(ATA_REG_LBA_LOW, 0x55);
+    out(ATA_REG_COUNT, 0x55);
+    out(ATA_REG_LBA_LOW, 0xaa);
+    return in(ATA_REG_COUNT) == 0x55 && in(ATA_REG_LBA_LOW) == 0xaa;
+}
+
+Test(ata, a_probe_finds_one_ata_disk_and_no_device_1)
+{
+    cr_assert(device_echoes_patterns(0));
+    cr_assert_not(device_echoes_patterns(1));
+    ata_write_device_control(&ata, 0x08 | ATA_CONTROL_SRST);
+    ata_write_device_control(&ata, 0x08);
+    cr_assert_eq(ata_read_alt_status(&ata) & ATA_STATUS_BSY, 0);
+    out(ATA_REG_DEVICE, 0xa0);
+    cr_assert_eq(in(ATA_REG_ERROR), 0x01, "device 0 passed");
+    cr_assert_eq(in(ATA_REG_LBA_MID) | in(ATA_REG_LBA_HIGH), 0, "an ATA disk, not ATAPI");
+    cr_assert_neq(in(ATA_REG_STATUS), 0);
+    out(ATA_REG_DEVICE, 0xb0);
+    cr_assert_eq(in(ATA_REG_STATUS), 0, "no device 1");
+    out(ATA_REG_DEVICE, 0xa0);
+    read_identify();
+    cr_assert_eq(identify[0] & 0x8000, 0, "ATA");
+}
