@@ -69,6 +69,8 @@ static void end_command(struct ata *ata)
     ata->interrupt_pending = true;
 }
 
+/* ERR with the cause in the error register; `fault` is DF when the backend
+ * could not keep what it was given (a write or a flush). */
 static void fail_command(struct ata *ata, uint8_t error, uint8_t fault)
 {
     ata->phase = ATA_IDLE;
@@ -107,6 +109,7 @@ void ata_init(struct ata *ata, const struct ata_disk *disk)
 
 /* ---- addressing -------------------------------------------------------- */
 
+/* No backend access happens before this check (ata_address.c). */
 static bool take_range(struct ata *ata, bool ext)
 {
     if (ata_take_range(ata, ext))
