@@ -58,6 +58,7 @@ UNIT_SOURCES_vplatform := $(addprefix arch/x86_64/vplatform/,platform.c vapic.c 
 UNIT_SOURCES_device_model := hv/device_model.c
 UNIT_SOURCES_uart   := guests/dom0/uart.c
 UNIT_SOURCES_virtqueue := guests/dom0/virtqueue.c
+UNIT_SOURCES_ata    := guests/dom0/ata.c guests/dom0/ata_address.c guests/dom0/ata_identify.c
 UNIT_SOURCES_x86_decode := arch/x86_64/x86_decode.c
 UNIT_SOURCES_x86_decode_forms := arch/x86_64/x86_decode.c
 UNIT_CFLAGS_x86_decode_forms := -Wno-missing-field-initializers # table rows name only what they need
