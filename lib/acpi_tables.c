@@ -286,7 +286,6 @@ static uint64_t build_dsdt(struct area *a)
 
 /* ---- FADT ---------------------------------------------------------------- */
 
-#define FADT_FIRMWARE_CTRL  36
 #define FADT_DSDT           40
 #define FADT_SCI_INT        46
 #define FADT_PM1A_EVENT     56
@@ -364,7 +363,8 @@ static uint64_t build_fadt(struct area *a, const struct acpi_partition *partitio
     if (!t)
         return 0;
     header(&w, "FACP", FADT_REVISION);
-    set(t, FADT_FIRMWARE_CTRL, facs, 4);
+    /* FIRMWARE_CTRL stays 0: ACPI 6 wants one of the two, and a kernel that
+     * finds both lists the FACS twice. */
     set(t, FADT_X_FACS, facs, 8);
     set(t, FADT_DSDT, dsdt, 4);
     set(t, FADT_X_DSDT, dsdt, 8);

@@ -306,7 +306,8 @@ Test(acpi_tables, fadt_leads_to_the_dsdt_and_facs)
     uint64_t dsdt = acpi_read64(fadt, 140), facs = acpi_read64(fadt, 132);
 
     cr_assert_eq(acpi_read32(fadt, 40), dsdt, "DSDT and X_DSDT agree");
-    cr_assert_eq(acpi_read32(fadt, 36), facs, "FIRMWARE_CTRL and X_FIRMWARE_CTRL agree");
+    cr_assert_eq(acpi_read32(fadt, 36), 0, "only X_FIRMWARE_CTRL names the FACS");
+    cr_assert_neq(facs, 0);
     const struct acpi_header *d = acpi_map_table(dsdt, guest_map);
     cr_assert(d && acpi_table_is(d, "DSDT"));
     const uint8_t *s = guest_map(facs);
