@@ -14,6 +14,7 @@
 #include "hv/log.h"
 #include "hv/partition.h"
 
+#define MSR_IA32_PLATFORM_ID  0x17
 #define MSR_IA32_MISC_ENABLE  0x1a0
 #define MSR_IA32_DEBUGCTL     0x1d9
 #define MSR_IA32_BIOS_SIGN_ID 0x8b /* the microcode revision */
@@ -151,6 +152,10 @@ static bool read_msr(struct vcpu *vcpu, uint32_t msr, uint64_t *value)
         return true;
     case MSR_IA32_MISC_ENABLE:
         return read_hardware_msr(msr, value);
+    case MSR_IA32_PLATFORM_ID: /* which microcode fits: 0 where the CPU does not say */
+        if (!read_hardware_msr(msr, value))
+            *value = 0;
+        return true;
     default:
         return false;
     }
