@@ -25,6 +25,7 @@ CFG
 check() {
     expect_exit 0
     expect_linux_guest_passed "$LINUX_CPUS"
+    expect_linux_platform_whole
     expect_healthy_partition healthy
     expect_partition_passed dom0
 }
