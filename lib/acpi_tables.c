@@ -249,7 +249,31 @@ static void pci_root_resources(struct acpi_writer *w)
     aml_close(w, open);
 }
 
-/* Scope(\_SB) { Device(PCI0) { _HID, _CID, _SEG, _BBN, _UID, _CRS } } */
+/* Device(RTC) { _HID PNP0B00, _CRS { I/O 0x70-0x71, IRQ 8 } }: the CMOS
+ * clock behind the bridge, so that a kernel finds it described. */
+static void dsdt_rtc(struct acpi_writer *w)
+{
+    static const uint8_t device[] = {AML_EXT_PREFIX, AML_DEVICE}, buffer = AML_BUFFER;
+    static const uint8_t resources[] = {
+        0x47, 0x01, 0x70, 0x00, 0x70, 0x00, 0x01, 0x02, /* I/O 0x70, 2 ports, 16-bit decode */
+        0x22, 0x00, 0x01,                               /* IRQ 8, edge, active high */
+        0x79, 0x00,                                     /* end tag, checksum 0: none */
+    };
+
+    uint32_t device_open = aml_open(w, device, sizeof(device));
+    acpi_put_chars(w, "RTC_", 4);
+    aml_name(w, "_HID");
+    aml_eisa_id(w, "PNP0B00");
+    aml_name(w, "_CRS");
+    uint32_t open = aml_open(w, &buffer, 1);
+    aml_integer(w, sizeof(resources));
+    for (unsigned i = 0; i < sizeof(resources); i++)
+        acpi_put(w, resources[i], 1);
+    aml_close(w, open);
+    aml_close(w, device_open);
+}
+
+/* Scope(\_SB) { Device(PCI0) { _HID, _CID, _SEG, _BBN, _UID, _CRS, RTC } } */
 static void dsdt_pci_root(struct acpi_writer *w)
 {
     static const uint8_t scope = AML_SCOPE, device[] = {AML_EXT_PREFIX, AML_DEVICE};
@@ -270,6 +294,7 @@ static void dsdt_pci_root(struct acpi_writer *w)
     aml_name(w, "_UID");
     aml_integer(w, 0);
     pci_root_resources(w);
+    dsdt_rtc(w);
     aml_close(w, device_open);
     aml_close(w, scope_open);
 }
