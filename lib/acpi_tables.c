@@ -249,7 +249,31 @@ static void pci_root_resources(struct acpi_writer *w)
     aml_close(w, open);
 }
 
-/* Scope(\_SB) { Device(PCI0) { _HID, _CID, _SEG, _BBN, _UID, _CRS } } */
+/* Device(RTC) { _HID PNP0B00, _CRS { I/O 0x70-0x71, IRQ 8 } }: the CMOS
+ * clock behind the bridge, so that a kernel finds it described. */
+static void dsdt_rtc(struct acpi_writer *w)
+{
+    static const uint8_t device[] = {AML_EXT_PREFIX, AML_DEVICE}, buffer = AML_BUFFER;
+    static const uint8_t resources[] = {
+        0x47, 0x01, 0x70, 0x00, 0x70, 0x00, 0x01, 0x02, /* I/O 0x70, 2 ports, 16-bit decode */
+        0x22, 0x00, 0x01,                               /* IRQ 8, edge, active high */
+        0x79, 0x00,                                     /* end tag, checksum 0: none */
+    };
+
+    uint32_t device_open = aml_open(w, device, sizeof(device));
+    acpi_put_chars(w, "RTC_", 4);
+    aml_name(w, "_HID");
+    aml_eisa_id(w, "PNP0B00");
+    aml_name(w, "_CRS");
+    uint32_t open = aml_open(w, &buffer, 1);
+    aml_integer(w, sizeof(resources));
+    for (unsigned i = 0; i < sizeof(resources); i++)
+        acpi_put(w, resources[i], 1);
+    aml_close(w, open);
+    aml_close(w, device_open);
+}
+
+/* Scope(\_SB) { Device(PCI0) { _HID, _CID, _SEG, _BBN, _UID, _CRS, RTC } } */
 static void dsdt_pci_root(struct acpi_writer *w)
 {
     static const uint8_t scope = AML_SCOPE, device[] = {AML_EXT_PREFIX, AML_DEVICE};
@@ -270,6 +294,7 @@ static void dsdt_pci_root(struct acpi_writer *w)
     aml_name(w, "_UID");
     aml_integer(w, 0);
     pci_root_resources(w);
+    dsdt_rtc(w);
     aml_close(w, device_open);
     aml_close(w, scope_open);
 }
@@ -286,7 +311,6 @@ static uint64_t build_dsdt(struct area *a)
 
 /* ---- FADT ---------------------------------------------------------------- */
 
-#define FADT_FIRMWARE_CTRL  36
 #define FADT_DSDT           40
 #define FADT_SCI_INT        46
 #define FADT_PM1A_EVENT     56
@@ -364,7 +388,8 @@ static uint64_t build_fadt(struct area *a, const struct acpi_partition *partitio
     if (!t)
         return 0;
     header(&w, "FACP", FADT_REVISION);
-    set(t, FADT_FIRMWARE_CTRL, facs, 4);
+    /* FIRMWARE_CTRL stays 0: ACPI 6 wants one of the two, and a kernel that
+     * finds both lists the FACS twice. */
     set(t, FADT_X_FACS, facs, 8);
     set(t, FADT_DSDT, dsdt, 4);
     set(t, FADT_X_DSDT, dsdt, 8);

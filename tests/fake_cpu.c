@@ -79,6 +79,7 @@ bool fake_cpu_has_msr(uint32_t msr)
         0x17,  /* PLATFORM_ID */
         0x1b,  /* APIC_BASE */
         0x3a,  /* FEATURE_CONTROL */
+        0x8b,  /* BIOS_SIGN_ID */
         0x1a0, /* MISC_ENABLE */
         0x1d9, /* DEBUGCTL */
         0x277, /* PAT */
@@ -115,6 +116,8 @@ static uint64_t host_msr_value(uint32_t msr)
         return FAKE_MTRRCAP;
     if (in_range(msr, 0x480, 0x491))
         return vmx_capability(msr);
+    if (msr == 0x8b)
+        return FAKE_MICROCODE_REVISION;
     return 0x5a5a0000ull + msr; /* a host value a test can recognise */
 }
 

@@ -70,6 +70,9 @@ void vmcs_write(enum vmcs_field field, uint64_t value);
  * test sees (exit_msr.c reads MTRRCAP once per process). */
 #define FAKE_MTRRCAP 0x508ull
 
+/* IA32_BIOS_SIGN_ID: revision 0x2000065, with bits below that no CPU sets. */
+#define FAKE_MICROCODE_REVISION 0x02000065000000ffull
+
 struct fake_cpu {
     uint64_t vmcs[FAKE_VMCS_FIELDS];
     unsigned vmcs_writes[FAKE_VMCS_FIELDS];

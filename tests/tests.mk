@@ -51,10 +51,13 @@ UNIT_SOURCES_vpit   := arch/x86_64/vplatform/vpit.c
 UNIT_SOURCES_vrtc   := arch/x86_64/vplatform/vrtc.c lib/pc_layout.c lib/calendar.c
 UNIT_SOURCES_vpci_host := arch/x86_64/vplatform/vpci_host.c arch/x86_64/vplatform/vsystem_ports.c
 UNIT_SOURCES_vioapic := arch/x86_64/vplatform/vioapic.c
+UNIT_SOURCES_vmtrr  := arch/x86_64/vplatform/vmtrr.c
+UNIT_SOURCES_vkbc   := arch/x86_64/vplatform/vkbc.c drivers/i8042.c
 UNIT_SOURCES_vplatform := $(addprefix arch/x86_64/vplatform/,platform.c vapic.c vapic_xapic.c \
                           vapic_msr.c vapic_mmio.c vioapic.c vioapic_model.c vpic.c vacpi.c \
-                          vacpi_ports.c legacy.c vpit.c vrtc.c vpci_host.c vsystem_ports.c) \
-                          hv/device_model.c lib/pc_layout.c lib/calendar.c
+                          vacpi_ports.c legacy.c vpit.c vrtc.c vpci_host.c vsystem_ports.c \
+                          vmtrr.c vkbc.c) \
+                          hv/device_model.c lib/pc_layout.c lib/calendar.c drivers/i8042.c
 UNIT_SOURCES_device_model := hv/device_model.c
 UNIT_SOURCES_uart   := guests/dom0/uart.c
 UNIT_SOURCES_virtqueue := guests/dom0/virtqueue.c

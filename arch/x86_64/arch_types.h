@@ -16,6 +16,7 @@
 #include "arch/x86_64/vplatform/legacy.h"
 #include "arch/x86_64/vplatform/vapic.h"
 #include "arch/x86_64/vplatform/vioapic.h"
+#include "arch/x86_64/vplatform/vmtrr.h"
 #include "arch/x86_64/vplatform/vpic.h"
 
 /* Guest general-purpose registers saved by vmexit.asm (RSP is in the VMCS). */
@@ -48,6 +49,7 @@ struct vcpu_arch {
     struct vapic apic;      /* its local APIC */
     struct vpic *pic;       /* the legacy PIC it takes interrupts from, or 0 */
     uint64_t apic_base;     /* IA32_APIC_BASE as the guest sees it */
+    struct vmtrr mtrr;      /* full partitions: its MTRRs, as the guest wrote them */
     volatile bool init_pending;
     volatile int sipi_vector; /* a start-up IPI's vector, or -1 */
     uint64_t exit_counts[EXIT_REASON_COUNT];

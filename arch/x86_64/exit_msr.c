@@ -14,6 +14,7 @@
 #include "hv/log.h"
 #include "hv/partition.h"
 
+#define MSR_IA32_PLATFORM_ID  0x17
 #define MSR_IA32_MISC_ENABLE  0x1a0
 #define MSR_IA32_DEBUGCTL     0x1d9
 #define MSR_IA32_BIOS_SIGN_ID 0x8b /* the microcode revision */
@@ -36,6 +37,25 @@ static const struct feature_host *this_host(void)
         known = true;
     }
     return &host;
+}
+
+/* The revision of the microcode that runs the guest's instructions, which
+ * a kernel weighs its errata against (in bits 63:32 after a CPUID, as the
+ * CPU reports it); 0 where the CPU gives none. Read once: every CPU of a
+ * machine runs the same. */
+static uint64_t microcode_revision(void)
+{
+    static uint64_t revision;
+    static bool known;
+
+    if (!known) {
+        (void)cpu_cpuid(1, 0);
+        if (!cpu_read_msr_safe(MSR_IA32_BIOS_SIGN_ID, &revision))
+            revision = 0;
+        revision &= 0xffffffff00000000ull;
+        known = true;
+    }
+    return revision;
 }
 
 /* crash_test = exit-faults: the first of these MSRs the CPU refuses (an
@@ -125,11 +145,17 @@ static bool read_msr(struct vcpu *vcpu, uint32_t msr, uint64_t *value)
         *value = vcpu->arch.apic_base;
         return true;
     case MSR_IA32_DEBUGCTL:
-    case MSR_IA32_BIOS_SIGN_ID: /* no microcode is ever loaded into a partition */
         *value = 0;
+        return true;
+    case MSR_IA32_BIOS_SIGN_ID: /* no update is ever loaded from a partition */
+        *value = microcode_revision();
         return true;
     case MSR_IA32_MISC_ENABLE:
         return read_hardware_msr(msr, value);
+    case MSR_IA32_PLATFORM_ID: /* which microcode fits: 0 where the CPU does not say */
+        if (!read_hardware_msr(msr, value))
+            *value = 0;
+        return true;
     default:
         return false;
     }

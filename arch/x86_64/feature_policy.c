@@ -42,6 +42,8 @@ static const struct feature_row table[] = {
     HIDDEN("MONITOR/MWAIT", 1, ANY, CPUID_ECX, BIT(3), REFUSED(0x6, 1)),
     GIVEN("TSC", 1, ANY, CPUID_EDX, BIT(4),
           MSRS(0x10, 1, FEATURE_READ_HOST, FEATURE_WRITE_IGNORED, 0)),
+    /* A full partition's vCPUs have MTRRs of their own (vplatform/vmtrr.h),
+     * which its device table answers before this row. */
     GIVEN("MTRR", 1, ANY, CPUID_EDX, BIT(12),
           MSRS(0xfe, 1, FEATURE_READ_HOST, FEATURE_WRITE_REFUSED, 0),
           MSRS(0x200, 0x100, FEATURE_READ_MTRR, FEATURE_WRITE_REFUSED, 0)),
@@ -57,6 +59,8 @@ static const struct feature_row table[] = {
            REFUSED(0x1b1, 2), REFUSED(0x770, 8), REFUSED(0xdb0, 3)),
     HIDDEN("APERF/MPERF", 6, ANY, CPUID_ECX, BIT(0), REFUSED(0xe7, 2)),
     HIDDEN("ENERGY_PERF_BIAS", 6, ANY, CPUID_ECX, BIT(3), REFUSED(0x1b0, 1)),
+    /* The TSC a partition sees is offset; its adjust MSR would be the CPU's. */
+    HIDDEN("TSC_ADJUST", 7, 0, CPUID_EBX, BIT(1), REFUSED(0x3b, 1)),
     HIDDEN("TSX_FORCE_ABORT", 7, 0, CPUID_EDX, BIT(13), REFUSED(0x10f, 1)),
     HIDDEN("IBRS and IBPB", 7, 0, CPUID_EDX, BIT(26), REFUSED(0x48, 2)),
     HIDDEN("STIBP, SSBD (bits of IA32_SPEC_CTRL)", 7, 0, CPUID_EDX, BIT(27) | BIT(31), NO_MSRS),

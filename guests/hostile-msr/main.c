@@ -1,7 +1,9 @@
 /*
- * Writes MSRs that would let a partition turn on VMX, move the APIC, change
- * memory types for everyone, hide memory from the host (SMRR) or load
- * microcode. The hypervisor must refuse each with #GP. It may hide
+ * Writes MSRs that would let a partition turn on VMX, move the APIC, hide
+ * memory from the host (SMRR) or load microcode. The hypervisor must refuse
+ * each with #GP. The MTRRs are the partition's own: one with a memory type
+ * no CPU has raises #GP, a valid one reads back and changes no memory type
+ * of the hypervisor's (the partition runs on). It may hide
  * IA32_FEATURE_CONTROL (#GP) or show it with VMX disabled. EFER must behave
  * as on bare metal: a reserved bit raises #GP, NXE can be toggled. The
  * MSRs of features CPUID hides (speculation controls, ARCH_CAPABILITIES,
@@ -16,7 +18,8 @@
 #define FEATURE_CONTROL_VMX             (FEATURE_CONTROL_VMX_IN_SMX | FEATURE_CONTROL_VMX_OUTSIDE_SMX)
 #define APIC_BASE_ELSEWHERE             0xfed00800ull /* another base, APIC enabled */
 #define SMRR_BASE_0_WRITE_BACK          0x6ull
-#define MTRR_DEF_TYPE_UNCACHED          0x0ull /* MTRRs off: all memory uncached */
+#define MTRR_DEF_TYPE_UNCACHED          0x0ull   /* MTRRs off: all memory uncached */
+#define MTRR_DEF_TYPE_RESERVED_TYPE     0xc02ull /* type 2 is reserved */
 #define MICROCODE_UPDATE_ADDRESS        0x200000ull
 #define EFER_RESERVED_BIT               (1ull << 63)
 #define CPUID_1_EDX_MCA                 (1u << 14)
@@ -36,8 +39,18 @@ static void refused_writes(void)
     EXPECT_FAULT(VECTOR_GP, cpu_write_msr(MSR_IA32_VMX_BASIC, 0));
     EXPECT_FAULT(VECTOR_GP, cpu_write_msr(MSR_IA32_APIC_BASE, APIC_BASE_ELSEWHERE));
     EXPECT_FAULT(VECTOR_GP, cpu_write_msr(MSR_IA32_SMRR_PHYSBASE, SMRR_BASE_0_WRITE_BACK));
-    EXPECT_FAULT(VECTOR_GP, cpu_write_msr(MSR_IA32_MTRR_DEF_TYPE, MTRR_DEF_TYPE_UNCACHED));
+    EXPECT_FAULT(VECTOR_GP, cpu_write_msr(MSR_IA32_MTRR_DEF_TYPE, MTRR_DEF_TYPE_RESERVED_TYPE));
     EXPECT_FAULT(VECTOR_GP, cpu_write_msr(MSR_IA32_BIOS_UPDT_TRIG, MICROCODE_UPDATE_ADDRESS));
+}
+
+static void mtrrs_are_the_partitions(void)
+{
+    uint64_t firmware = cpu_read_msr(MSR_IA32_MTRR_DEF_TYPE);
+
+    printf("hostile-msr: IA32_MTRR_DEF_TYPE reads 0x%llx\n", (unsigned long long)firmware);
+    EXPECT_NO_FAULT(cpu_write_msr(MSR_IA32_MTRR_DEF_TYPE, MTRR_DEF_TYPE_UNCACHED));
+    EXPECT_EQ(cpu_read_msr(MSR_IA32_MTRR_DEF_TYPE), MTRR_DEF_TYPE_UNCACHED);
+    cpu_write_msr(MSR_IA32_MTRR_DEF_TYPE, firmware);
 }
 
 static void feature_control_hides_vmx(void)
@@ -103,6 +116,7 @@ int guest_main(const struct bulkhead_boot_info *info)
 {
     (void)info;
     refused_writes();
+    mtrrs_are_the_partitions();
     feature_control_hides_vmx();
     efer_behaves();
     hidden_features_fault();

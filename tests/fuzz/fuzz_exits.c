@@ -324,7 +324,8 @@ static void check_host(const struct before *b)
     require(!fake_cpu.fault && !fake_cpu.msr_writes);
     if (b->reason == EXIT_REASON_RDMSR && fake_cpu.msr_reads && fake_cpu.last_msr_read == msr)
         require(policy_mtrr_readable(msr, FAKE_MTRRCAP) || msr == 0x10 /* TSC */ ||
-                msr == 0x1a0 /* MISC_ENABLE */);
+                msr == 0x1a0 /* MISC_ENABLE */ || msr == 0x8b /* the microcode revision */ ||
+                msr == 0x17 /* PLATFORM_ID */);
     if (fake_cpu.xsetbvs)
         require(policy_xcr0_valid(fake_cpu.xcr0, fake_cpu.xcr0_supported));
     if (b->reason == EXIT_REASON_CPUID && (uint32_t)b->regs.rax == 1 &&

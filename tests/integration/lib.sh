@@ -464,3 +464,12 @@ expect_linux_clock_kept() {
     *) fail "the Linux guest's clock: $verdict" ;;
     esac
 }
+
+# expect_linux_platform_whole: the kernel found nothing of its platform
+# refused: no MTRR write failed, no MSR access faulted where it did not
+# expect it (the lines its log level lets through).
+expect_linux_platform_whole() {
+    local line
+    line=$(log_lines | grep -E '\[dom0\] \[linux\] .*(MTRR: CPU [0-9]+: Writing MSR .* failed|unchecked MSR access error)' | head -n 1)
+    [ -z "$line" ] || fail "the kernel found its platform wanting: '$line'"
+}

@@ -33,6 +33,25 @@ Test(exits, rdmsr_of_apic_base_is_emulated)
     cr_assert_eq(fake_cpu.fault, NULL);
 }
 
+Test(exits, rdmsr_of_the_microcode_revision_is_the_cpus)
+{
+    start(GUEST_A, 0, 2);
+    exit_world_vcpu()->arch.regs.rcx = 0x8b;
+    cr_assert_eq(exit_world_exit(EXIT_REASON_RDMSR), 1);
+    cr_assert_eq(exit_world_vcpu()->arch.regs.rdx, FAKE_MICROCODE_REVISION >> 32);
+    cr_assert_eq(exit_world_vcpu()->arch.regs.rax, 0, "only the revision's half");
+    cr_assert_eq(fake_cpu.vmcs[VMCS_GUEST_RIP], RIP + 2);
+}
+
+Test(exits, rdmsr_of_the_platform_id_is_the_cpus)
+{
+    start(GUEST_A, 0, 2);
+    exit_world_vcpu()->arch.regs.rcx = 0x17;
+    cr_assert_eq(exit_world_exit(EXIT_REASON_RDMSR), 1);
+    cr_assert_eq(exit_world_vcpu()->arch.regs.rax, 0x5a5a0017ull, "the fake CPU's value");
+    cr_assert_eq(fake_cpu.vmcs[VMCS_GUEST_RIP], RIP + 2);
+}
+
 Test(exits, rdmsr_of_a_missing_mtrr_is_a_guest_gp_not_a_host_one)
 {
     start(GUEST_A, 0, 2);

@@ -63,16 +63,21 @@ enum device_result partition_exit(struct vcpu *vcpu, uint32_t status, const char
     return DEVICE_DONE;
 }
 
+static unsigned guest_resets;
+
 enum device_result partition_guest_reset(struct vcpu *vcpu)
 {
     (void)vcpu;
-    return DEVICE_DONE;
+    guest_resets++;
+    return DEVICE_STOP_VCPU;
 }
 
 static void setup(void)
 {
     memset(&partition, 0, sizeof(partition));
     memset(kicks, 0, sizeof(kicks));
+    memset(&config, 0, sizeof(config));
+    guest_resets = 0;
     config.mode = CONFIG_MODE_FULL;
     partition.config = &config;
     partition.vcpu_count = VCPUS;
@@ -295,4 +300,88 @@ Test(vplatform, x2apic_msr_ipi_and_eoi)
     msr_write(&vcpus[2], VAPIC_MSR_EOI, 0);
     uint32_t remote_irr = (uint32_t)(partition.arch.ioapic.redirection[5] & VIOAPIC_REMOTE_IRR);
     cr_assert_eq(remote_irr, 0, "the x2APIC's EOI reached the I/O APIC");
+}
+
+/* ---- MTRRs and the keyboard controller's reset line ------------------------ */
+
+static enum device_result msr_access(struct vcpu *v, uint32_t msr, bool write, uint64_t *value)
+{
+    struct device_access a = {
+        .space = DEVICE_SPACE_MSR, .address = msr, .size = 8, .write = write, .value = *value};
+    enum device_result result = device_table_access(&partition.device_models, v, &a);
+
+    *value = a.value;
+    return result;
+}
+
+/* Each vCPU has its own, as each CPU does; PAT and the MSRs between the
+ * MTRRs are left to the feature table. */
+Test(vplatform, mtrrs_are_per_vcpu_and_emulated)
+{
+    uint64_t value = 0x806;
+
+    cr_assert_eq(msr_access(&vcpus[1], 0x2ff, true, &value), DEVICE_DONE);
+    cr_assert_eq(msr_access(&vcpus[1], 0x2ff, false, &value), DEVICE_DONE);
+    cr_assert_eq(value, 0x806);
+    cr_assert_eq(msr_access(&vcpus[0], 0x2ff, false, &value), DEVICE_DONE);
+    cr_assert_eq(value, 0xc06, "vCPU 0 keeps the firmware's");
+    value = 0xc02;
+    cr_assert_eq(msr_access(&vcpus[0], 0x2ff, true, &value), DEVICE_REFUSED, "type 2: #GP");
+    cr_assert_eq(msr_access(&vcpus[0], 0xfe, false, &value), DEVICE_DONE);
+    cr_assert_eq(value, VMTRR_CAP);
+    cr_assert_eq(msr_access(&vcpus[0], 0x277, false, &value), DEVICE_NO_MODEL);
+    cr_assert_eq(msr_access(&vcpus[0], 0x210, false, &value), DEVICE_NO_MODEL);
+}
+
+static enum device_result port_access(uint16_t port, bool write, uint8_t *value)
+{
+    struct device_access a = {
+        .space = DEVICE_SPACE_PORT, .address = port, .size = 1, .write = write, .value = *value};
+    enum device_result result = device_table_access(&partition.device_models, &vcpus[0], &a);
+
+    *value = (uint8_t)a.value;
+    return result;
+}
+
+Test(vplatform, keyboard_controller_resets_the_partition)
+{
+    uint8_t value = 0xff;
+
+    cr_assert_eq(port_access(0x64, false, &value), DEVICE_DONE);
+    cr_assert_eq(value, 0, "nothing to read, ready for a write");
+    value = 0xae;
+    cr_assert_eq(port_access(0x64, true, &value), DEVICE_DONE);
+    cr_assert_eq(guest_resets, 0);
+    value = 0xfe;
+    cr_assert_eq(port_access(0x64, true, &value), DEVICE_STOP_VCPU);
+    cr_assert_eq(guest_resets, 1);
+}
+
+static void register_again(void)
+{
+    device_table_clear(&partition.device_models);
+    cr_assert(arch_partition_register_platform(&partition));
+}
+
+/* An owned controller or dom0's model at its ports is left the ports. */
+Test(vplatform, keyboard_controller_gives_way_to_a_given_one)
+{
+    uint8_t value = 0xfe;
+
+    config.device_count = 1;
+    config.devices[0].kind = CONFIG_DEVICE_KEYBOARD;
+    register_again();
+    cr_assert_eq(device_table_find(&partition.device_models, DEVICE_SPACE_PORT, 0x64, 1)->model,
+                 &device_bare_metal);
+    config.device_count = 0;
+    config.emulated_count = 1;
+    config.emulated[0] =
+        (struct config_emulated){.space = CONFIG_EMULATED_PORTS, .base = 0x60, .length = 8};
+    register_again();
+    cr_assert_eq(device_table_find(&partition.device_models, DEVICE_SPACE_PORT, 0x60, 1)->model,
+                 &device_bare_metal);
+    cr_assert_eq(device_table_find(&partition.device_models, DEVICE_SPACE_PORT, 0x64, 1)->model,
+                 &device_bare_metal);
+    cr_assert_eq(port_access(0x64, true, &value), DEVICE_DONE);
+    cr_assert_eq(guest_resets, 0);
 }

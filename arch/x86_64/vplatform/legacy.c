@@ -45,6 +45,7 @@ void vlegacy_reset(struct partition *p)
         vrtc_reset(&l->rtc, seconds, p->ram_size);
     l->rtc_running = true;
     vsystem_ports_reset(&l->ports);
+    vkbc_reset(&l->kbc);
 }
 
 /* ---- port models ---------------------------------------------------------- */
@@ -130,9 +131,28 @@ static enum device_result system_access(struct vcpu *v, void *state, struct devi
     return byte_access(v, a, system_read, system_write);
 }
 
+/* One byte; the ports beside 0x60 and 0x64 are other devices' (or none). */
+static enum device_result kbc_access(struct vcpu *v, void *state, struct device_access *a)
+{
+    struct vlegacy *l = legacy_of(v);
+    uint16_t port = (uint16_t)a->address;
+    bool reset;
+
+    (void)state;
+    if (!a->write) {
+        a->value = (device_all_ones(a->size) & ~0xffull) | vkbc_read(port);
+        return DEVICE_DONE;
+    }
+    spin_lock(&l->lock);
+    reset = vkbc_write(&l->kbc, port, (uint8_t)a->value);
+    spin_unlock(&l->lock);
+    return reset ? partition_guest_reset(v) : DEVICE_DONE;
+}
+
 static const struct device_model pit_model = {"8254 PIT", pit_access};
 static const struct device_model rtc_model = {"RTC/CMOS", rtc_access};
 static const struct device_model system_model = {"POST and A20 ports", system_access};
+static const struct device_model kbc_model = {"keyboard controller (reset line)", kbc_access};
 
 /* ---- PCI ------------------------------------------------------------------ */
 
@@ -174,10 +194,39 @@ static bool claim(struct partition *p, enum device_space space, uint64_t first, 
     return device_table_claim(&p->device_models, space, first, count, model, 0);
 }
 
+static bool names_port(const struct config_emulated *e, uint16_t port)
+{
+    return e->space == CONFIG_EMULATED_PORTS && port >= e->base && port - e->base < e->length;
+}
+
+/* A partition that owns the real controller, or reaches one of dom0's at
+ * its ports, has that one there instead. */
+static bool keyboard_given(const struct config_partition *c)
+{
+    for (unsigned i = 0; i < c->device_count; i++) {
+        if (c->devices[i].kind == CONFIG_DEVICE_KEYBOARD)
+            return true;
+    }
+    for (unsigned i = 0; i < c->emulated_count; i++) {
+        if (names_port(&c->emulated[i], I8042_DATA_PORT) ||
+            names_port(&c->emulated[i], I8042_COMMAND_PORT))
+            return true;
+    }
+    return false;
+}
+
+static bool register_kbc(struct partition *p)
+{
+    if (keyboard_given(p->config))
+        return true;
+    return claim(p, DEVICE_SPACE_PORT, I8042_DATA_PORT, 1, &kbc_model) &&
+           claim(p, DEVICE_SPACE_PORT, I8042_COMMAND_PORT, 1, &kbc_model);
+}
+
 /* 0xcf9 (the reset register) is left out of the configuration ports. */
 bool vlegacy_register(struct partition *p)
 {
-    bool fits = true;
+    bool fits = register_kbc(p);
 
     fits &= claim(p, DEVICE_SPACE_PORT, VPIT_CHANNEL0_PORT, VPIT_PORTS, &pit_model);
     fits &= claim(p, DEVICE_SPACE_PORT, VPIT_PORT_B, 1, &pit_model);

@@ -1,6 +1,7 @@
 /*
  * The legacy PC devices of a full partition as its device table reaches
- * them: the 8254 PIT with port 0x61, the RTC/CMOS, ports 0x80 and 0x92, and
+ * them: the 8254 PIT with port 0x61, the RTC/CMOS, ports 0x80 and 0x92, the
+ * keyboard controller's reset line where no keyboard is given, and
  * the PCI host bridge (configuration ports and ECAM). The models are pure
  * (vpit.h, vrtc.h, vsystem_ports.h, vpci_host.h); this glue gives them the
  * time, one lock, and their interrupt lines (IRQ 0 and 8), which vCPU 0
@@ -12,6 +13,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "arch/x86_64/vplatform/vkbc.h"
 #include "arch/x86_64/vplatform/vpit.h"
 #include "arch/x86_64/vplatform/vrtc.h"
 #include "arch/x86_64/vplatform/vsystem_ports.h"
@@ -28,6 +30,7 @@ struct vlegacy {
     struct vrtc rtc;
     bool rtc_running; /* since the partition's first run: later runs keep its CMOS */
     struct vsystem_ports ports;
+    struct vkbc kbc;
 };
 
 struct partition;

@@ -1,15 +1,27 @@
 #include "arch/x86_64/vplatform/platform.h"
 
+#include "arch/x86_64/cpu.h"
 #include "arch/x86_64/vplatform/legacy.h"
 #include "arch/x86_64/vplatform/vpic.h"
 #include "hv/arch.h"
 #include "hv/partition.h"
 #include "lib/pc_layout.h"
 
-#define APIC_BASE_DEFAULT PC_LAPIC_BASE
-#define APIC_BASE_BSP     (1ull << 8)
-#define VPIC_PORTS        2 /* command and data */
-#define VACPI_PORTS       (PC_PM_TIMER_PORT + 4 - PC_PM1A_EVENT_PORT)
+#define APIC_BASE_DEFAULT  PC_LAPIC_BASE
+#define APIC_BASE_BSP      (1ull << 8)
+#define VPIC_PORTS         2 /* command and data */
+#define VACPI_PORTS        (PC_PM_TIMER_PORT + 4 - PC_PM1A_EVENT_PORT)
+#define CPUID_1_EDX_MTRR   (1u << 12)
+#define CPUID_ADDRESS_LEAF 0x80000008u
+#define PHYS_BITS_BEFORE   36 /* MAXPHYADDR of a CPU without leaf 0x80000008 */
+
+/* The MAXPHYADDR a partition's CPUID passes on from the CPU. */
+static unsigned guest_phys_bits(void)
+{
+    if (cpu_cpuid(CPUID_ADDRESS_LEAF & 0x80000000u, 0).eax < CPUID_ADDRESS_LEAF)
+        return PHYS_BITS_BEFORE;
+    return cpu_cpuid(CPUID_ADDRESS_LEAF, 0).eax & 0xff;
+}
 
 /* Registers and local APIC as after a reset (or an INIT). */
 void arch_vcpu_reset(struct vcpu *v)
@@ -20,6 +32,8 @@ void arch_vcpu_reset(struct vcpu *v)
     bool full = v->partition->config->mode == CONFIG_MODE_FULL;
 
     v->arch.pic = v->index == 0 && full ? &v->partition->arch.pic : 0;
+    /* An AP's INIT finds them as the firmware left every CPU. */
+    vmtrr_reset(&v->arch.mtrr, guest_phys_bits());
     v->arch.apic_base = APIC_BASE_DEFAULT | APIC_BASE_ENABLE | (v->index == 0 ? APIC_BASE_BSP : 0);
     v->arch.init_pending = false;
     v->arch.sipi_vector = -1;
@@ -61,10 +75,37 @@ static enum device_result pic_access(struct vcpu *v, void *state, struct device_
 
 static const struct device_model pic_model = {"8259 PIC", pic_access};
 
+/* The MTRRs of a full partition's vCPUs: emulated, never the CPU's (the
+ * guest's memory types change nothing: the EPT's types stand). The other
+ * MSRs of 0x200-0x2ff go on to the feature table. */
+static enum device_result mtrr_access(struct vcpu *v, void *state, struct device_access *a)
+{
+    uint32_t msr = (uint32_t)a->address;
+
+    (void)state;
+    if (!vmtrr_owns(msr))
+        return DEVICE_NO_MODEL;
+    if (a->write)
+        return vmtrr_write(&v->arch.mtrr, msr, a->value) ? DEVICE_DONE : DEVICE_REFUSED;
+    return vmtrr_read(&v->arch.mtrr, msr, &a->value) ? DEVICE_DONE : DEVICE_REFUSED;
+}
+
+static const struct device_model mtrr_model = {"MTRRs", mtrr_access};
+
 static bool claim(struct partition *p, enum device_space space, uint64_t first, uint64_t count,
                   const struct device_model *model)
 {
     return device_table_claim(&p->device_models, space, first, count, model, 0);
+}
+
+/* Where CPUID shows MTRRs (the feature table gives the CPU's bit). */
+static bool claim_mtrrs(struct partition *p)
+{
+    if (!(cpu_cpuid(1, 0).edx & CPUID_1_EDX_MTRR))
+        return true;
+    return claim(p, DEVICE_SPACE_MSR, VMTRR_CAP_ADDRESS, 1, &mtrr_model) &&
+           claim(p, DEVICE_SPACE_MSR, VMTRR_FIRST_ADDRESS,
+                 VMTRR_LAST_ADDRESS - VMTRR_FIRST_ADDRESS + 1, &mtrr_model);
 }
 
 bool arch_partition_register_platform(struct partition *p)
@@ -80,6 +121,7 @@ bool arch_partition_register_platform(struct partition *p)
         fits &= claim(p, DEVICE_SPACE_MMIO, PC_LAPIC_BASE, VAPIC_MMIO_SIZE, &vapic_mmio_model);
         fits &= device_table_claim(&p->device_models, DEVICE_SPACE_MMIO, PC_IOAPIC_BASE,
                                    VIOAPIC_MMIO_SIZE, &vioapic_model, &p->arch.ioapic);
+        fits &= claim_mtrrs(p);
     }
     fits &= claim(p, DEVICE_SPACE_MSR, VAPIC_MSR_FIRST, VAPIC_MSR_LAST - VAPIC_MSR_FIRST + 1,
                   &vapic_msr_model);

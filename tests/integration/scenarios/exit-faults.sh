@@ -26,7 +26,7 @@ check() {
     local restarts runs
     restarts=$(sed -nE 's/^#define PARTITION_MAX_RESTARTS[[:space:]]+([0-9]+).*/\1/p' hv/partition.h)
     runs=$((restarts + 1))
-    expect_count "^bulkhead: \[victim\] PASS cpu_read_msr\(MSR_IA32_MTRR_PHYSBASE0\) raises #GP\$" $runs
+    expect_count "^bulkhead: \[victim\] PASS cpu_read_msr\(MSR_IA32_MISC_ENABLE\) raises #GP\$" $runs
     expect_count "^bulkhead: crash test: reading unmapped address 0x1000 in an exit handler\$" $runs
     expect_count "^bulkhead: error: cpu2: the hypervisor faulted handling an exit of partition victim: stopping it\$" $runs
     expect_count "^bulkhead: error: cpu2: exception 14 \(#PF page fault\), error code 0x0\$" $runs

@@ -1,6 +1,6 @@
 # Partitions that try VMX instructions, dangerous MSRs (feature control, VMX,
-# APIC base, SMRR, MTRR, microcode, reserved EFER bits, the MSRs of features
-# CPUID hides) and control-register
+# APIC base, SMRR, an MTRR memory type no CPU has, microcode, reserved EFER
+# bits, the MSRs of features CPUID hides; their own MTRRs read back) and control-register
 # tricks (CR4.VMXE, CR0 values no CPU accepts, bad XCR0, INVD) get the fault bare metal would give
 # (#UD or #GP) or a harmless emulation, and go on; a healthy partition
 # beside them runs to the end.
@@ -37,6 +37,9 @@ check() {
     for msr in FEATURE_CONTROL VMX_BASIC APIC_BASE SMRR_PHYSBASE MTRR_DEF_TYPE BIOS_UPDT_TRIG; do
         expect_prefix_with "bulkhead: [msr] PASS cpu_write_msr(MSR_IA32_$msr," "raises #GP"
     done
+    expect_line "bulkhead: [msr] hostile-msr: IA32_MTRR_DEF_TYPE reads 0xc06"
+    expect_line "bulkhead: [msr] PASS cpu_write_msr(MSR_IA32_MTRR_DEF_TYPE, MTRR_DEF_TYPE_UNCACHED) does not fault"
+    expect_line "bulkhead: [msr] PASS cpu_read_msr(MSR_IA32_MTRR_DEF_TYPE) == MTRR_DEF_TYPE_UNCACHED"
     expect_line "bulkhead: [msr] PASS cpu_write_msr(MSR_IA32_EFER, efer | EFER_RESERVED_BIT) raises #GP"
     expect_line "bulkhead: [msr] PASS cpu_write_msr(MSR_IA32_EFER, efer ^ EFER_NXE) does not fault"
     expect_line "bulkhead: [msr] PASS leaf7.edx & (CPUID_7_EDX_IBRS_IBPB | CPUID_7_EDX_ARCH_CAPABILITIES) == 0"

@@ -31,6 +31,7 @@ check() {
     expect_linux_guest_passed "$LINUX_CPUS"
     expect_linux_clock_kept
     expect_linux_time_of_day
+    expect_linux_platform_whole
     expect_healthy_partition healthy
     expect_partition_passed dom0
 }
