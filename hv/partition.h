@@ -43,8 +43,9 @@ enum partition_command {
 /* What a partition may print through the hypervisor's console (HC_CONSOLE_WRITE,
  * the debug console port): a burst above the most any test guest prints at
  * once (about 7 KiB), and three times what a 115200-baud line carries; the
- * rest is dropped and counted. The privileged partition prints the others'
- * rings: it is not limited. */
+ * rest is dropped and counted. What the privileged partition relays for
+ * another (HC_CONSOLE_WRITE_FOR) counts against the other's; its own
+ * lines are not limited. */
 #define CONSOLE_BURST_BYTES      (16u * 1024)
 #define CONSOLE_BYTES_PER_SECOND (32u * 1024)
 #define PARTITION_MAX_RESTARTS   3

@@ -175,9 +175,9 @@ HYPERCALL_TEST(self_info_bounds)
 HYPERCALL_TEST(privileged_calls_from_others_get_eperm)
 {
     static const uint64_t privileged[] = {
-        HC_PARTITION_LIST,    HC_PARTITION_STOP,    HC_PARTITION_START,
-        HC_PARTITION_RESTART, HC_PARTITION_DESTROY, HC_CONSOLE_SERVER,
-        HC_CONSOLE_RELEASE,   HC_LOG_READ,          HC_MACHINE_CONTROL};
+        HC_PARTITION_LIST,    HC_PARTITION_STOP,   HC_PARTITION_START, HC_PARTITION_RESTART,
+        HC_PARTITION_DESTROY, HC_CONSOLE_SERVER,   HC_CONSOLE_RELEASE, HC_LOG_READ,
+        HC_MACHINE_CONTROL,   HC_CONSOLE_WRITE_FOR};
 
     save_ram();
     for (unsigned caller = GUEST; caller <= OTHER; caller++) {
