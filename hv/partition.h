@@ -17,6 +17,7 @@
 #include "hv/device_model.h"
 #include "hv/event.h"
 #include "hv/grant.h"
+#include "hv/log_share.h"
 #include "include/bulkhead/guest_abi.h"
 #include "hv/guest_memory.h"
 #include "hv/rate_limit.h"
@@ -85,10 +86,10 @@ struct partition {
     struct spinlock console_lock;
     char console_line[PARTITION_CONSOLE_LINE + 1];
     unsigned console_len;
-    struct rate_limit console_limit;   /* CONSOLE_* below */
-    uint64_t console_last_end;         /* see log_console_line() */
-    uint64_t console_dropped;          /* bytes, since the count was last printed */
-    uint64_t console_dropped_reported; /* TSC of that */
+    struct rate_limit console_limit;        /* CONSOLE_* below */
+    struct log_console_share console_share; /* see log_console_line() */
+    uint64_t console_dropped;               /* bytes, since the count was last printed */
+    uint64_t console_dropped_reported;      /* TSC of that */
     /* Devices it owns (config `devices`), as its boot-info page lists them. */
     uint32_t device_count;
     struct guest_device devices[GUEST_MAX_DEVICES];

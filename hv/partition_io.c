@@ -195,7 +195,7 @@ static void console_flush(struct partition *p)
     p->console_line[p->console_len] = '\0';
     p->console_len = 0;
     if (!rate_limit_take(&p->console_limit, arch_read_tsc(), bytes) ||
-        !log_console_line(partition_is_privileged(p) ? 0 : &p->console_last_end, p->config->name,
+        !log_console_line(partition_is_privileged(p) ? 0 : &p->console_share, p->config->name,
                           p->console_line)) {
         p->console_dropped += bytes;
         return;
