@@ -62,6 +62,7 @@ void console_print_for(uint32_t id, const char *line)
     memcpy(text, line, length);
     text[length++] = '\n';
     int64_t result = hc_console_write_for(id, text, length);
+    /* Refused (the partition just went away): the line still shows, as dom0's. */
     if (result < 0)
         printf("[partition %u] %s (%s)\n", id, line, hc_error_name(result));
 }

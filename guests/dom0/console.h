@@ -2,9 +2,10 @@
  * dom0 as the console backend of pv partitions: the hypervisor maps each
  * partition's console ring into a window of dom0's guest-physical space,
  * and dom0 hands each complete line to the hypervisor as that partition's
- * own (HC_CONSOLE_WRITE_FOR), as its 16550 model does for full partitions. Every ring is hostile
- * memory: indices are read once and checked, bytes are copied out before they are looked at, and a
- * bad index is reported and the ring reset.
+ * own (HC_CONSOLE_WRITE_FOR), as its 16550 model does for full partitions.
+ * Every ring is hostile memory: indices are read once and checked, bytes
+ * are copied out before they are looked at, and a bad index is reported
+ * and the ring reset.
  */
 #ifndef GUESTS_DOM0_CONSOLE_H
 #define GUESTS_DOM0_CONSOLE_H

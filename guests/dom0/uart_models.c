@@ -2,8 +2,8 @@
  * The two 16550s as dom0 models: COM1 (ports 0x3f8-0x3ff, IRQ 4) and a
  * memory-mapped one (registers a byte apart) in a page no PC device uses,
  * interrupting on IRQ3. A partition's lines reach the log as its own,
- * under its name. Every access reaches one byte register, whatever its width, as
- * the bus of a byte-wide part answers.
+ * under its name. Every access reaches one byte register, whatever its
+ * width, as the bus of a byte-wide part answers.
  */
 #include "guests/dom0/uart_models.h"
 
