@@ -234,6 +234,25 @@ static int64_t hc_irq_msi(struct hypercall_caller *caller, const uint64_t *args)
     return 0;
 }
 
+/* The server's relay of a served partition's console (its 16550, its
+ * ring): the lines are that partition's, under its name and its budget. */
+static int64_t hc_console_write_for(struct hypercall_caller *caller, const uint64_t *args)
+{
+    char text[HC_CONSOLE_MAX];
+    uint64_t length = args[2];
+    int64_t error;
+    struct partition *target = control_target(caller, args[0], &error);
+
+    if (!target)
+        return error;
+    if (length > HC_CONSOLE_MAX)
+        return HC_EINVAL;
+    if (!guest_copy_from(&caller->memory, text, args[1], length))
+        return HC_EFAULT;
+    partition_console_write(target, text, (unsigned)length);
+    return 0;
+}
+
 /* The whole buffer must be the caller's, even when less is copied. */
 static int64_t hc_log_read(struct hypercall_caller *caller, const uint64_t *args)
 {
@@ -358,6 +377,7 @@ static const struct hypercall hypercalls[HC_CALL_COUNT] = {
     [HC_PARTITION_SHUTDOWN] = {hc_partition_shutdown, true},
     [HC_IRQ_LINE] = {hc_irq_line, true},
     [HC_IRQ_MSI] = {hc_irq_msi, true},
+    [HC_CONSOLE_WRITE_FOR] = {hc_console_write_for, true},
     [HC_IOREQ_CLAIM_MMIO] = {hc_ioreq_claim_mmio, true},
     [HC_LOG_READ] = {hc_log_read, true},
     [HC_MACHINE_CONTROL] = {hc_machine_control, true},

@@ -207,10 +207,22 @@ void log_serial_asynchronous(bool asynchronous)
     log_release(acquired);
 }
 
-static void log_console_emit(uint64_t *last_end, bool *kept, const char *fmt, ...)
+/* Under the log lock. Once the serial is past the partition's newest
+ * line, none of its bytes wait any more. */
+static bool console_line_fits(struct log_console_share *share, size_t len)
+{
+    if (!share || !serial_active())
+        return true;
+    if (share->last_end <= serial_sent)
+        share->unsent = 0;
+    return share->unsent + len <= LOG_CONSOLE_SHARE &&
+           ring.end + len - serial_sent <= LOG_CONSOLE_BACKLOG;
+}
+
+static void log_console_emit(struct log_console_share *share, bool *kept, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 
-static void log_console_emit(uint64_t *last_end, bool *kept, const char *fmt, ...)
+static void log_console_emit(struct log_console_share *share, bool *kept, const char *fmt, ...)
 {
     char line[LOG_LINE_MAX];
     va_list args;
@@ -219,20 +231,22 @@ static void log_console_emit(uint64_t *last_end, bool *kept, const char *fmt, ..
     size_t len = log_format(line, "", fmt, args);
     va_end(args);
     bool acquired = log_acquire();
-    *kept = !last_end || !serial_active() || *last_end <= serial_sent + LOG_CONSOLE_BACKLOG;
+    *kept = console_line_fits(share, len);
     if (*kept)
         log_put(line, len, false);
-    if (*kept && last_end)
-        *last_end = ring.end;
+    if (*kept && share) {
+        share->last_end = ring.end;
+        share->unsent += len;
+    }
     log_release(acquired);
     log_drain_serial();
 }
 
-bool log_console_line(uint64_t *last_end, const char *name, const char *text)
+bool log_console_line(struct log_console_share *share, const char *name, const char *text)
 {
     bool kept;
 
-    log_console_emit(last_end, &kept, "[%s] %s", name, text);
+    log_console_emit(share, &kept, "[%s] %s", name, text);
     return kept;
 }
 

@@ -19,6 +19,7 @@
 
 #include "drivers/fbcon.h"
 #include "hv/log_ring.h"
+#include "hv/log_share.h"
 
 void log_use_serial(uint16_t port);
 void log_use_framebuffer(struct fbcon *console);
@@ -31,15 +32,16 @@ void log_line(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* "bulkhead: error: ..." */
 void log_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
-/* A line of a partition's console, "[name] text". Dropped (false) while
- * the serial still has more than LOG_CONSOLE_BACKLOG bytes to print before
- * the end of that partition's previous line (*last_end, updated), so that
- * one partition printing without pause cannot fill the serial's backlog
- * and hold up everyone else's lines. It is a third of the ring: lines of
- * two such partitions and everyone else's still fit, and no test guest
- * prints that much at once. last_end 0: never dropped. */
-#define LOG_CONSOLE_BACKLOG (LOG_RING_SIZE / 3)
-bool log_console_line(uint64_t *last_end, const char *name, const char *text);
+/* A line of a partition's console, "[name] text". Dropped (false) when it
+ * would take the partition's own unsent bytes past LOG_CONSOLE_SHARE, or
+ * everyone's past LOG_CONSOLE_BACKLOG, so that one partition printing
+ * without pause cannot fill the serial's backlog and hold up everyone
+ * else's lines: a quarter of the ring each (no test guest prints that much
+ * at once), three quarters in all (two such partitions and everyone
+ * else's still fit). share 0: never dropped. */
+#define LOG_CONSOLE_SHARE   (LOG_RING_SIZE / 4)
+#define LOG_CONSOLE_BACKLOG (LOG_RING_SIZE / 4 * 3)
+bool log_console_line(struct log_console_share *share, const char *name, const char *text);
 
 /* Feeds the UART what its FIFO takes now, unless another CPU is doing so;
  * log_serial_owes() says whether there is anything to feed. */

@@ -17,6 +17,7 @@
 #include "hv/device_model.h"
 #include "hv/event.h"
 #include "hv/grant.h"
+#include "hv/log_share.h"
 #include "include/bulkhead/guest_abi.h"
 #include "hv/guest_memory.h"
 #include "hv/rate_limit.h"
@@ -43,8 +44,9 @@ enum partition_command {
 /* What a partition may print through the hypervisor's console (HC_CONSOLE_WRITE,
  * the debug console port): a burst above the most any test guest prints at
  * once (about 7 KiB), and three times what a 115200-baud line carries; the
- * rest is dropped and counted. The privileged partition prints the others'
- * rings: it is not limited. */
+ * rest is dropped and counted. What the privileged partition relays for
+ * another (HC_CONSOLE_WRITE_FOR) counts against the other's; its own
+ * lines are not limited. */
 #define CONSOLE_BURST_BYTES      (16u * 1024)
 #define CONSOLE_BYTES_PER_SECOND (32u * 1024)
 #define PARTITION_MAX_RESTARTS   3
@@ -84,10 +86,10 @@ struct partition {
     struct spinlock console_lock;
     char console_line[PARTITION_CONSOLE_LINE + 1];
     unsigned console_len;
-    struct rate_limit console_limit;   /* CONSOLE_* below */
-    uint64_t console_last_end;         /* see log_console_line() */
-    uint64_t console_dropped;          /* bytes, since the count was last printed */
-    uint64_t console_dropped_reported; /* TSC of that */
+    struct rate_limit console_limit;        /* CONSOLE_* below */
+    struct log_console_share console_share; /* see log_console_line() */
+    uint64_t console_dropped;               /* bytes, since the count was last printed */
+    uint64_t console_dropped_reported;      /* TSC of that */
     /* Devices it owns (config `devices`), as its boot-info page lists them. */
     uint32_t device_count;
     struct guest_device devices[GUEST_MAX_DEVICES];

@@ -185,9 +185,9 @@ void partition_console_report_dropped(struct partition *p)
 }
 
 /* A line past the partition's bucket or its share of the serial's backlog
- * is dropped and counted (the privileged partition, which prints the
- * others' rings, has neither); the count is printed before the next line that
- * gets through, and when the run ends. */
+ * is dropped and counted (the privileged partition has neither: what it
+ * relays for others counts against theirs); the count is printed before the
+ * next line that gets through, and when the run ends. */
 static void console_flush(struct partition *p)
 {
     unsigned bytes = p->console_len + 1; /* with its newline */
@@ -195,7 +195,7 @@ static void console_flush(struct partition *p)
     p->console_line[p->console_len] = '\0';
     p->console_len = 0;
     if (!rate_limit_take(&p->console_limit, arch_read_tsc(), bytes) ||
-        !log_console_line(partition_is_privileged(p) ? 0 : &p->console_last_end, p->config->name,
+        !log_console_line(partition_is_privileged(p) ? 0 : &p->console_share, p->config->name,
                           p->console_line)) {
         p->console_dropped += bytes;
         return;
@@ -206,21 +206,30 @@ static void console_flush(struct partition *p)
 }
 
 /* Lines, not bytes, reach the log, so partitions never interleave within
- * one; unprintable bytes are shown as '?'. */
-static void console_byte(struct partition *p, uint8_t byte)
+ * one; unprintable bytes are shown as '?'. Under the console lock. */
+static void console_add(struct partition *p, uint8_t byte)
 {
-    spin_lock(&p->console_lock);
     if (byte == '\n' || p->console_len == PARTITION_CONSOLE_LINE)
         console_flush(p);
     if (byte != '\n' && byte != '\r')
         p->console_line[p->console_len++] = (byte >= 0x20 && byte < 0x7f) ? (char)byte : '?';
+}
+
+static void console_byte(struct partition *p, uint8_t byte)
+{
+    spin_lock(&p->console_lock);
+    console_add(p, byte);
     spin_unlock(&p->console_lock);
 }
 
+/* One hold of the lock for the whole text: what dom0 relays for the
+ * partition does not mix into a line it prints itself at the same time. */
 void partition_console_write(struct partition *p, const char *text, unsigned length)
 {
+    spin_lock(&p->console_lock);
     for (unsigned i = 0; i < length; i++)
-        console_byte(p, (uint8_t)text[i]);
+        console_add(p, (uint8_t)text[i]);
+    spin_unlock(&p->console_lock);
 }
 
 /* The PIC's output reaches vCPU 0; it looks at it before its next entry or

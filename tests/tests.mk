@@ -74,6 +74,7 @@ UNIT_SOURCES_hypercall_log := $(UNIT_SOURCES_hypercall)
 UNIT_SOURCES_ioreq := $(UNIT_SOURCES_hypercall)
 UNIT_SOURCES_hypercall_irq := $(UNIT_SOURCES_hypercall)
 UNIT_SOURCES_hypercall_flood := $(UNIT_SOURCES_hypercall)
+UNIT_SOURCES_hypercall_console := $(UNIT_SOURCES_hypercall)
 UNIT_SOURCES_guest_memory := hv/guest_memory.c lib/pc_layout.c
 UNIT_SOURCES_log_ring := hv/log_ring.c
 UNIT_SOURCES_rate_limit := hv/rate_limit.c

@@ -3,6 +3,7 @@
 #include "guests/lib/console_ring.h"
 #include "guests/lib/guest.h"
 #include "guests/lib/hypercall.h"
+#include "lib/string.h"
 
 #define MAX_ID            31 /* ids fit the mask HC_CONSOLE_SERVER returns */
 #define LINE_MAX          120
@@ -51,8 +52,24 @@ static const char *name_in(const struct hc_partition_entry *partitions, unsigned
     return 0;
 }
 
-/* Bytes become lines as in the 16550 model: '\n' or a full line ends one. */
-static void add_byte(struct client *c, const char *name, char byte)
+void console_print_for(uint32_t id, const char *line)
+{
+    char text[HC_CONSOLE_MAX];
+    size_t length = strlen(line);
+
+    if (length > sizeof(text) - 1)
+        length = sizeof(text) - 1;
+    memcpy(text, line, length);
+    text[length++] = '\n';
+    int64_t result = hc_console_write_for(id, text, length);
+    /* Refused (the partition just went away): the line still shows, as dom0's. */
+    if (result < 0)
+        printf("[partition %u] %s (%s)\n", id, line, hc_error_name(result));
+}
+
+/* Bytes become lines as in the 16550 model: '\n' or a full line ends one.
+ * Whole lines go on, so a ring reset drops only the line it spoiled. */
+static void add_byte(struct client *c, uint32_t id, char byte)
 {
     if (byte == '\r')
         return;
@@ -60,7 +77,7 @@ static void add_byte(struct client *c, const char *name, char byte)
         c->line[c->length++] = (byte >= 0x20 && byte < 0x7f) ? byte : '?';
     if (byte == '\n' || c->length == LINE_MAX) {
         c->line[c->length] = '\0';
-        printf("[%s] %s\n", name, c->line);
+        console_print_for(id, c->line);
         c->length = 0;
         lines_printed++;
     }
@@ -86,7 +103,7 @@ static void serve_ring(unsigned id, const char *name)
         if (status == CONSOLE_RING_BAD_INDEX)
             report_bad_index(c, name, &take);
         for (size_t i = 0; i < take.length; i++)
-            add_byte(c, name, taken[i]);
+            add_byte(c, id, taken[i]);
         if (status == CONSOLE_RING_EMPTY && !console_ring_rearm(ring, take.consumer))
             return;
     }

@@ -1,10 +1,11 @@
 /*
  * dom0 as the console backend of pv partitions: the hypervisor maps each
  * partition's console ring into a window of dom0's guest-physical space,
- * and dom0 prints each complete line as "[name] text", as its 16550 model
- * does for full partitions. Every ring is hostile memory: indices are read
- * once and checked, bytes are copied out before they are looked at, and a
- * bad index is reported and the ring reset.
+ * and dom0 hands each complete line to the hypervisor as that partition's
+ * own (HC_CONSOLE_WRITE_FOR), as its 16550 model does for full partitions.
+ * Every ring is hostile memory: indices are read once and checked, bytes
+ * are copied out before they are looked at, and a bad index is reported
+ * and the ring reset.
  */
 #ifndef GUESTS_DOM0_CONSOLE_H
 #define GUESTS_DOM0_CONSOLE_H
@@ -14,6 +15,10 @@
 
 #include "guests/lib/event.h"
 #include "include/bulkhead/hypercall.h"
+
+/* A line partition id wrote (without its newline) reaches the log as its
+ * own: "[name] text", counted against its console budget. */
+void console_print_for(uint32_t id, const char *line);
 
 /* Registers with HC_CONSOLE_SERVER; events on the rings run handler. */
 bool console_backend_start(uint64_t memory_bytes, uint8_t vector, event_handler handler);

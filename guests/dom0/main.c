@@ -2,8 +2,8 @@
  * dom0, the management partition (privileged, pv). It serves the I/O
  * requests of full partitions with the device models of models.c (a 16550
  * at COM1 and a memory-mapped one, for each partition that names them),
- * printing their lines with their names in front; it is the console
- * backend of pv partitions, printing the lines of their console rings the
+ * handing their lines to the hypervisor as theirs; it is the console
+ * backend of pv partitions, handing on the lines of their console rings the
  * same way (guests/dom0/console.c); it runs the management commands of its
  * boot script (the config's `script` line). It ends once every other
  * partition has stopped.
@@ -70,21 +70,6 @@ static void refresh_partitions(void)
     int64_t count = hc_partition_list(partitions, MAX_PARTITIONS);
 
     partition_count = count > 0 ? (unsigned)count : 0;
-}
-
-static const char *name_of(uint32_t id)
-{
-    for (unsigned i = 0; i < partition_count; i++) {
-        if (partitions[i].id == id)
-            return partitions[i].name;
-    }
-    return "?";
-}
-
-void dom0_print_line(uint32_t partition_id, const char *line)
-{
-    refresh_partitions();
-    printf("[%s] %s\n", name_of(partition_id), line);
 }
 
 static void serve_slot(unsigned slot)

@@ -51,7 +51,4 @@ bool models_serve(const struct hc_ioreq *request, uint32_t *value);
 void *model_state(const struct dom0_model *model, uint32_t partition_id);
 void model_state_changed(const struct dom0_model *model, uint32_t partition_id);
 
-/* main.c: a model prints a line a partition wrote, under its name. */
-void dom0_print_line(uint32_t partition_id, const char *line);
-
 #endif

@@ -1,7 +1,7 @@
 /*
  * The 16550 as a guest's driver sees it: the divisor latch behind LCR.DLAB,
- * a transmitter that is always ready (the bytes go to dom0's console at
- * once), a 16-byte receive FIFO, loopback mode, and the four interrupt
+ * a transmitter that is always ready (the bytes go on at once, a line at a
+ * time), a 16-byte receive FIFO, loopback mode, and the four interrupt
  * sources with their IIR priorities (line status, received data, THR
  * empty; modem status changes never happen here). The receive FIFO raises
  * its interrupt from the first byte on, whatever trigger level FCR asks.

@@ -1,13 +1,14 @@
 /*
  * The two 16550s as dom0 models: COM1 (ports 0x3f8-0x3ff, IRQ 4) and a
  * memory-mapped one (registers a byte apart) in a page no PC device uses,
- * interrupting on IRQ3. A partition's lines go to dom0's console under its
- * name. Every access reaches one byte register, whatever its width, as
- * the bus of a byte-wide part answers.
+ * interrupting on IRQ3. A partition's lines reach the log as its own,
+ * under its name. Every access reaches one byte register, whatever its
+ * width, as the bus of a byte-wide part answers.
  */
 #include "guests/dom0/uart_models.h"
 
 #include "drivers/uart16550.h"
+#include "guests/dom0/console.h"
 #include "guests/dom0/operator.h"
 #include "guests/dom0/uart.h"
 
@@ -35,7 +36,7 @@ static void write(void *state, uint32_t partition_id, unsigned offset, uint32_t 
 
     uart_write(uart, offset, (uint8_t)value, &line_done);
     if (line_done) {
-        dom0_print_line(partition_id, uart->line);
+        console_print_for(partition_id, uart->line);
         uart_line_taken(uart);
     }
 }

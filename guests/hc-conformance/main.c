@@ -91,6 +91,7 @@ static void check_unknown_calls(void)
 static void check_privileged_calls(void)
 {
     static struct hc_partition_entry entries[4];
+    static const char forged[] = "forged\n";
 
     EXPECT_EQ(hc_partition_list(entries, 4), HC_EPERM);
     EXPECT_EQ(hc_partition_stop(NO_SUCH_PARTITION), HC_EPERM);
@@ -101,6 +102,8 @@ static void check_privileged_calls(void)
     EXPECT_EQ(hc_irq_line(NO_SUCH_PARTITION, 4, true), HC_EPERM);
     EXPECT_EQ(hc_console_server(GUEST_IDENTITY_MAP_SIZE, 0), HC_EPERM);
     EXPECT_EQ(hc_console_release(NO_SUCH_PARTITION), HC_EPERM);
+    /* Not even as the peer: its lines would carry its name. */
+    EXPECT_EQ(hc_console_write_for(CONFORMANCE_PEER_ID, forged, 7), HC_EPERM);
 }
 
 /* Its console ring is in the boot info; with no backend in this scenario

@@ -144,6 +144,11 @@ int64_t hc_irq_line(uint32_t id, unsigned line, bool high)
     return hypercall(HC_IRQ_LINE, id, line, high, 0);
 }
 
+int64_t hc_console_write_for(uint32_t id, const char *text, size_t length)
+{
+    return hypercall(HC_CONSOLE_WRITE_FOR, id, (uint64_t)text, length, 0);
+}
+
 int64_t hc_log_read(char *buffer, uint64_t length, uint64_t cursor, struct hc_log_span *span)
 {
     return hypercall(HC_LOG_READ, (uint64_t)buffer, length, cursor, (uint64_t)span);

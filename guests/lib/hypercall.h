@@ -51,6 +51,8 @@ int64_t hc_partition_restart(uint32_t id);
 int64_t hc_partition_destroy(uint32_t id);
 int64_t hc_partition_shutdown(uint32_t id);
 int64_t hc_irq_line(uint32_t id, unsigned line, bool high);
+/* Text a partition the caller serves wrote, printed as that partition's. */
+int64_t hc_console_write_for(uint32_t id, const char *text, size_t length);
 /* Up to length bytes of the hypervisor log from stream position cursor;
  * span (may be 0) receives where they start and where the log ends. */
 int64_t hc_log_read(char *buffer, uint64_t length, uint64_t cursor, struct hc_log_span *span);

@@ -119,12 +119,16 @@ enum hypercall_number {
                                   a level-triggered (PCI) IRQ; its line, masked at each
                                   interrupt, may interrupt again */
 
-    HC_IOREQ_COPY = 59, /* (partition id, guest-physical address, buffer, length, flags)
-                           -> 0 (privileged): the I/O server copies length <=
-                           HC_IOREQ_COPY_MAX bytes from the RAM of a running full
-                           partition it serves into its buffer, or with
-                           HC_IOREQ_COPY_TO_PARTITION from its buffer into it */
-    HC_CALL_COUNT = 60,
+    HC_IOREQ_COPY = 59,        /* (partition id, guest-physical address, buffer, length, flags)
+                                  -> 0 (privileged): the I/O server copies length <=
+                                  HC_IOREQ_COPY_MAX bytes from the RAM of a running full
+                                  partition it serves into its buffer, or with
+                                  HC_IOREQ_COPY_TO_PARTITION from its buffer into it */
+    HC_CONSOLE_WRITE_FOR = 60, /* (partition id, buffer, length <= HC_CONSOLE_MAX) -> 0
+                                  (privileged): bytes a partition the caller serves wrote
+                                  to its console (an emulated UART, its console ring),
+                                  printed as that partition's own lines */
+    HC_CALL_COUNT = 61,
 };
 
 /* HC_IRQ_LINE's lines are wired as on a PC: line n < 16 is ISA IRQ n, an

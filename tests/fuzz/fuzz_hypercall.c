@@ -85,6 +85,7 @@ static const uint8_t real_calls[] = {
     HC_DEVICE_IRQ_BIND,
     HC_DEVICE_IRQ_UNMASK,
     HC_IOREQ_COPY,
+    HC_CONSOLE_WRITE_FOR,
 };
 #define REAL_CALLS (sizeof(real_calls) / sizeof(real_calls[0]))
 
@@ -184,7 +185,7 @@ static bool is_privileged_call(uint64_t number)
     return (number >= HC_PARTITION_LIST && number <= HC_CONSOLE_TAKE) ||
            (number >= HC_IOREQ_SERVER && number <= HC_CONSOLE_RELEASE) ||
            number == HC_DEVICE_IRQ_BIND || number == HC_DEVICE_IRQ_UNMASK ||
-           number == HC_IOREQ_COPY;
+           number == HC_IOREQ_COPY || number == HC_CONSOLE_WRITE_FOR;
 }
 
 static bool is_known_call(uint64_t number)

@@ -174,15 +174,14 @@ expect_healthy_partition() {
     expect_line "bulkhead: partition $1: stopped (exit status 0)"
 }
 
-# partition_output NAME: the lines partition NAME printed, without the
-# prefix they came with: "[NAME] " when the hypervisor printed them (its
-# debug console port, a hypercall) or "[dom0] [NAME] " when dom0 did (the
-# 16550 it models, the console ring).
+# partition_output NAME: the lines partition NAME printed, without their
+# "[NAME] " prefix: whether it wrote them to the hypervisor (its debug
+# console port, a hypercall) or to dom0 (the 16550 it models, the console
+# ring), they carry its name alone.
 partition_output() {
     log_lines | N=$1 awk '
-        BEGIN { direct = "bulkhead: [" ENVIRON["N"] "] "; relayed = "bulkhead: [dom0] [" ENVIRON["N"] "] " }
-        index($0, direct) == 1 { print substr($0, length(direct) + 1); next }
-        index($0, relayed) == 1 { print substr($0, length(relayed) + 1) }'
+        BEGIN { prefix = "bulkhead: [" ENVIRON["N"] "] " }
+        index($0, prefix) == 1 { print substr($0, length(prefix) + 1) }'
 }
 
 # partition_guest NAME: the guest partition NAME boots: its image in $CONFIG
@@ -276,9 +275,9 @@ expect_uart_irq_passed() {
     for check in "one THR-empty interrupt per byte" \
         "loopback bytes arrive by the received-data interrupt" \
         "a masked IRQ waits in IRR until unmasked" "no other interrupt cause"; do
-        expect_line "bulkhead: [dom0] [$1] uart-irq: PASS $check"
+        expect_line "bulkhead: [$1] uart-irq: PASS $check"
     done
-    expect_no_prefix "bulkhead: [dom0] [$1] uart-irq: FAIL"
+    expect_no_prefix "bulkhead: [$1] uart-irq: FAIL"
     expect_line "bulkhead: partition $1: stopped (exit status 0)"
 }
 
@@ -412,9 +411,9 @@ linux_partition() {
 # printed PASS with that many CPUs BOOTS times (default 1), and powered its
 # partition off with status 0.
 expect_linux_guest_passed() {
-    expect_count "^bulkhead: \[dom0\] \[linux\] linux-guest: start$" "${2:-1}"
-    expect_count "^bulkhead: \[dom0\] \[linux\] linux-guest: PASS modules=[0-9]+ cpus=$1 " "${2:-1}"
-    expect_no_prefix "bulkhead: [dom0] [linux] linux-guest: FAIL"
+    expect_count "^bulkhead: \[linux\] linux-guest: start$" "${2:-1}"
+    expect_count "^bulkhead: \[linux\] linux-guest: PASS modules=[0-9]+ cpus=$1 " "${2:-1}"
+    expect_no_prefix "bulkhead: [linux] linux-guest: FAIL"
     expect_line "bulkhead: partition linux: stopped (exit status 0)"
 }
 
@@ -470,6 +469,6 @@ expect_linux_clock_kept() {
 # expect it (the lines its log level lets through).
 expect_linux_platform_whole() {
     local line
-    line=$(log_lines | grep -E '\[dom0\] \[linux\] .*(MTRR: CPU [0-9]+: Writing MSR .* failed|unchecked MSR access error)' | head -n 1)
+    line=$(log_lines | grep -E '\[linux\] .*(MTRR: CPU [0-9]+: Writing MSR .* failed|unchecked MSR access error)' | head -n 1)
     [ -z "$line" ] || fail "the kernel found its platform wanting: '$line'"
 }

@@ -53,8 +53,8 @@ check() {
     expect_line "bulkhead: framebuffer: handed over to partition dom0; the log goes on on serial only"
     expect_prefix "bulkhead: [dom0] dom0: framebuffer: 800x600, 100 x 37 characters: the console is drawn there"
     expect_prefix "bulkhead: [dom0] dom0: framebuffer: drew "
-    expect_line "bulkhead: [dom0] [hello] uart-hello: hello from a full-virtualization guest"
-    expect_line "bulkhead: [dom0] [pvcon] pv-console: done"
+    expect_line "bulkhead: [hello] uart-hello: hello from a full-virtualization guest"
+    expect_line "bulkhead: [pvcon] pv-console: done"
     expect_line "bulkhead: partition hello: stopped (exit status 0)"
     expect_partition_summary 3 3 0 "dom0:-,hello:0,pvcon:0"
     expect_screen_shows_console --console

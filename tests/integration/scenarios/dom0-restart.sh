@@ -26,8 +26,8 @@ check() {
     expect_prefix "bulkhead: error: cpu0: dom0 vcpu0 stopped: exit reason 2 (triple fault)"
     expect_line "bulkhead: error: partition dom0 crashed: restarting it (1 of 3)"
     expect_line "bulkhead: [dom0] dom0: running again after 1 restart(s)"
-    expect_line "bulkhead: [dom0] [uart] uart-hello: hello from a full-virtualization guest"
-    expect_line "bulkhead: [dom0] [uart] uart-hello: polled output through an emulated 16550"
+    expect_line "bulkhead: [uart] uart-hello: hello from a full-virtualization guest"
+    expect_line "bulkhead: [uart] uart-hello: polled output through an emulated 16550"
     expect_line "bulkhead: partition uart: stopped (exit status 0)"
     expect_partition_passed dom0
     expect_partition_summary 2 2 0 "dom0:0,uart:0"

@@ -28,8 +28,8 @@ CFG
 
 check() {
     expect_exit 0
-    expect_line "bulkhead: [dom0] [mmio] uart-mmio: hello through a memory-mapped 16550"
-    expect_line "bulkhead: [dom0] [mmio] uart-mmio: PASS register round trips of several widths"
+    expect_line "bulkhead: [mmio] uart-mmio: hello through a memory-mapped 16550"
+    expect_line "bulkhead: [mmio] uart-mmio: PASS register round trips of several widths"
     expect_line "bulkhead: partition mmio: stopped (exit status 0)"
     expect_partition_crashed intruder 2 "48 (EPT violation)"
     expect_line "bulkhead: [dom0] dom0: every other partition has stopped; 0 bad requests refused"

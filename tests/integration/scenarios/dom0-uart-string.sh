@@ -33,8 +33,8 @@ CFG
 
 check() {
     expect_exit 0
-    expect_line "bulkhead: [dom0] [uart] uart-string: a line written with rep outsb"
-    expect_line "bulkhead: [dom0] [uart] uart-string: a line written with rep outsw"
+    expect_line "bulkhead: [uart] uart-string: a line written with rep outsb"
+    expect_line "bulkhead: [uart] uart-string: a line written with rep outsw"
     expect_line "bulkhead: [uart] PASS memcmp(received, \"abcdef\\0\", 8) == 0"
     expect_line "bulkhead: [uart] PASS memcmp(received, \"fedcba\\0\", 8) == 0"
     expect_line "bulkhead: [uart] PASS r.index == (uint64_t)sent - 1"

@@ -43,15 +43,15 @@ SCRIPT
 
 check() {
     expect_exit 0
-    expect_line "bulkhead: [dom0] [linux] linux-guest: start"
-    expect_prefix "bulkhead: [dom0] [linux] linux-guest: PASS modules=2 cpus=1 "
-    expect_line "bulkhead: [dom0] [linux] linux-guest: shell on the console; leaving it powers off"
+    expect_line "bulkhead: [linux] linux-guest: start"
+    expect_prefix "bulkhead: [linux] linux-guest: PASS modules=2 cpus=1 "
+    expect_line "bulkhead: [linux] linux-guest: shell on the console; leaving it powers off"
     expect_line "bulkhead: [dom0] dom0: console attached to linux: Ctrl-] detaches"
-    expect_line "bulkhead: [dom0] [linux] guest-says-42"
+    expect_line "bulkhead: [linux] guest-says-42"
     expect_line "bulkhead: [dom0] dom0: console detached from linux"
-    expect_line "bulkhead: [dom0] [pvecho] pv-echo: got 'hello pv'"
+    expect_line "bulkhead: [pvecho] pv-echo: got 'hello pv'"
     expect_line "bulkhead: [dom0] dom0: shutdown linux: power button pressed"
-    expect_line "bulkhead: [dom0] [linux] linux-guest: power button: powering off"
+    expect_line "bulkhead: [linux] linux-guest: power button: powering off"
     expect_line "bulkhead: partition linux: stopped (exit status 0)"
     # config/linux.cfg runs no self-test guests (probe = none).
     expect_line "bulkhead: summary cpus=$CPUS vmx=$CPUS guests=0 ok=0 failed=0 partitions=3 running=0 stopped=3 crashed=0 status=dom0:-,linux:0,pvecho:-"

@@ -13,9 +13,9 @@ LINUX_ARGS=(bulkhead.reboot=1)
 
 check() {
     expect_exit 0
-    expect_line "bulkhead: [dom0] [linux] linux-guest: rebooting"
+    expect_line "bulkhead: [linux] linux-guest: rebooting"
     expect_line "bulkhead: partition linux: reset by its guest: starting it again"
-    expect_line "bulkhead: [dom0] [linux] linux-guest: this boot followed a reboot"
+    expect_line "bulkhead: [linux] linux-guest: this boot followed a reboot"
     expect_linux_guest_passed "$LINUX_CPUS" 2
     expect_linux_clock_kept
     expect_linux_time_of_day

@@ -28,6 +28,8 @@ check() {
     expect_line "bulkhead: [conformance] hc-conformance: console write through a hypercall"
     expect_prefix_with "bulkhead: [conformance] PASS ring3_enter(" "raises #UD"
     expect_line "bulkhead: [conformance] PASS hc_console_server(GUEST_IDENTITY_MAP_SIZE, 0) == HC_EPERM"
+    expect_line "bulkhead: [conformance] PASS hc_console_write_for(CONFORMANCE_PEER_ID, forged, 7) == HC_EPERM"
+    expect_no_prefix "bulkhead: [peer] forged"
     expect_line "bulkhead: [conformance] PASS hypercall(HC_LOG_READ, ram_end, 8, 0, 0) == HC_EPERM"
     expect_line "bulkhead: [conformance] PASS hc_machine_control(0) == HC_EPERM"
     expect_line "bulkhead: [conformance] hc-conformance: done"

@@ -34,14 +34,14 @@ check() {
     expect_prefix_with "bulkhead: [dom0] dom0: console ring of hostile: bad index (producer " \
         "), ring reset"
     expect_order "bulkhead: [dom0] dom0: console ring of hostile: bad index" \
-        "bulkhead: [dom0] [good] pv-console: run 1 line $lines of $lines"
+        "bulkhead: [good] pv-console: run 1 line $lines of $lines"
     # good was heard while hostile was still racing its producer.
-    expect_order "bulkhead: [dom0] [good] pv-console: run 1 line 1 of" \
-        "bulkhead: [dom0] [hostile] hostile-console: heard after the reset"
-    expect_line "bulkhead: [dom0] [good] pv-console: done"
-    expect_line "bulkhead: [dom0] [hostile] hostile-console: heard after the reset"
-    expect_no_prefix "bulkhead: [dom0] [hostile] FAIL"
-    expect_no_prefix "bulkhead: [dom0] [good] FAIL"
+    expect_order "bulkhead: [good] pv-console: run 1 line 1 of" \
+        "bulkhead: [hostile] hostile-console: heard after the reset"
+    expect_line "bulkhead: [good] pv-console: done"
+    expect_line "bulkhead: [hostile] hostile-console: heard after the reset"
+    expect_no_prefix "bulkhead: [hostile] FAIL"
+    expect_no_prefix "bulkhead: [good] FAIL"
     expect_line "bulkhead: partition hostile: stopped (exit status 0)"
     expect_line "bulkhead: partition good: stopped (exit status 0)"
     expect_count '^bulkhead: \[dom0\] dom0: console rings: [0-9]+ lines printed, [1-9][0-9]* bad indices reset$' 1

@@ -47,20 +47,20 @@ check() {
     local lines flood
     lines=$(uart_lines)
     expect_exit 0
-    expect_line "bulkhead: [dom0] [uart] uart-lines: line 1 of $lines"
-    expect_line "bulkhead: [dom0] [uart] uart-lines: line $lines of $lines"
-    expect_count "^bulkhead: \\[dom0\\] \\[uart\\] uart-lines: line [0-9]+ of $lines\$" "$lines"
-    expect_prefix "bulkhead: [dom0] [uart] uart-lines: bench "
+    expect_line "bulkhead: [uart] uart-lines: line 1 of $lines"
+    expect_line "bulkhead: [uart] uart-lines: line $lines of $lines"
+    expect_count "^bulkhead: \\[uart\\] uart-lines: line [0-9]+ of $lines\$" "$lines"
+    expect_prefix "bulkhead: [uart] uart-lines: bench "
     for flood in flood1 flood2; do
-        expect_line "bulkhead: [dom0] [$flood] pv-flood: flooding"
+        expect_line "bulkhead: [$flood] pv-flood: flooding"
         # The flood ran into the bucket: its excess was dropped and counted.
         expect_count_at_least "^bulkhead: \\[$flood\\] \\([1-9][0-9]* bytes of console output dropped\\)\$" 1
-        expect_prefix "bulkhead: [dom0] [$flood] pv-flood: done: "
+        expect_prefix "bulkhead: [$flood] pv-flood: done: "
         expect_partition_passed "$flood"
     done
     # The full guest was done while the flood still ran.
-    expect_order "bulkhead: [dom0] [uart] uart-lines: line $lines of $lines" \
-        "bulkhead: [dom0] [flood1] pv-flood: done: "
+    expect_order "bulkhead: [uart] uart-lines: line $lines of $lines" \
+        "bulkhead: [flood1] pv-flood: done: "
     expect_line "bulkhead: partition uart: stopped (exit status 0)"
     expect_line "bulkhead: [dom0] dom0: every other partition has stopped; 0 bad requests refused"
     expect_partition_passed dom0
