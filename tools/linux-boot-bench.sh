@@ -70,7 +70,7 @@ bulkhead_image() {
     local name=$1 waits
     WORK=$out/$name
     mkdir -p "$WORK"
-    waits=$(printf 'wait linux stopped; %.0s' $(seq 12))
+    waits=$(printf 'wait linux stopped; %.0s' $(seq 11))
     # shellcheck source=tests/integration/lib.sh
     source tests/integration/lib.sh
     config_with_partitions <<CFG
@@ -80,6 +80,10 @@ $(LINUX_KERNEL=$2 linux_partition 1)
 CFG
     with_timestamps
     sed -i "s/^cmdline = \"console=ttyS0 quiet /cmdline = \"console=ttyS0 $3 /" "$CONFIG"
+    # A config the hypervisor refuses would end at the firmware's shell.
+    make -s build/tools/check-config >/dev/null
+    build/tools/check-config --cpus 2 --memory 768M "$CONFIG" >"$WORK/check-config.out" ||
+        die "$name: $(head -n 1 "$WORK/check-config.out")"
     tools/mkimage.sh --out "$out/$name.img" --efi build/BOOTX64.EFI --core build/core.elf \
         --guests build/guests --config "$CONFIG" --extra "build/linux/$2:$2" \
         --extra build/linux/initramfs.cpio.gz:initrd.gz >/dev/null
