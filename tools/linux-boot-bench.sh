@@ -82,7 +82,7 @@ CFG
     sed -i "s/^cmdline = \"console=ttyS0 quiet /cmdline = \"console=ttyS0 $3 /" "$CONFIG"
     # A config the hypervisor refuses would end at the firmware's shell.
     make -s build/tools/check-config >/dev/null
-    build/tools/check-config --cpus 2 --memory 768M "$CONFIG" >"$WORK/check-config.out" ||
+    build/tools/check-config --cpus 2 --memory 768M "$CONFIG" >"$WORK/check-config.out" 2>&1 ||
         die "$name: $(head -n 1 "$WORK/check-config.out")"
     tools/mkimage.sh --out "$out/$name.img" --efi build/BOOTX64.EFI --core build/core.elf \
         --guests build/guests --config "$CONFIG" --extra "build/linux/$2:$2" \
