@@ -24,7 +24,8 @@
 # Figures per boot: wall seconds from the emulator's start to the line (as
 # the serial log reached the runner, to about a second); under Bulkhead the
 # seconds and TSC ticks from the hypervisor's `partition linux: running`
-# line to it (its time stamps); Linux's own uptime at it (`uptime A`), and
+# line to it (its time stamps), and the partition's exits by reason from its
+# start until it stopped (or until dom0 gave up waiting); Linux's own uptime at it (`uptime A`), and
 # that in TSC ticks at the frequency Linux reported. Under Bochs the TSC
 # counts emulated instructions of a CPU, so the ticks compare across boots.
 # The quiet boots give the figures; the verbose ones only the frequency.
@@ -123,7 +124,7 @@ first_stamp() {
 
 # figures NAME: the boot's figures as KEY=VALUE lines.
 figures() {
-    local name=$1 log marker start
+    local name=$1 log marker start stats
     log=$(plain_log "$name")
     # The bare kernel's halt message cuts into the result line on its way out,
     # so the guest's start and its first uptime are what a boot must show.
@@ -139,7 +140,11 @@ figures() {
     start=$(first_stamp "$name" 'partition linux: running on')
     marker=$(first_stamp "$name" 'linux-guest: start$')
     [ -z "$start" ] || [ -z "$marker" ] || echo "partition_s=$(awk -v a="$start" -v b="$marker" 'BEGIN { printf "%.3f", b - a }')"
-    sed -nE 's/.*dom0: stats linux: (exits .*), exit status.*/exits="\1"/p' <<<"$log"
+    # dom0's last wait may give up before a slow boot ends: then the
+    # counters are those up to its `stats`, this many seconds in.
+    sed -nE 's/.*dom0: stats linux: (exits .*), (no )?exit status.*/exits="\1"/p' <<<"$log"
+    stats=$(first_stamp "$name" 'dom0: stats linux:')
+    [ -z "$start" ] || [ -z "$stats" ] || echo "exits_at_s=$(awk -v a="$start" -v b="$stats" 'BEGIN { printf "%.1f", b - a }')"
 }
 
 # kernel_lines NAME: what the kernel said about the APIC, its clocks and ACPI.
@@ -181,7 +186,11 @@ mega_ticks() {
     if [ -n "$1" ] && [ -n "$2" ]; then awk -v s="$1" -v f="$2" 'BEGIN { printf "%.0f", s * f }'; else echo -; fi
 }
 
-table_row() { printf '%-26s %8s %10s %10s %11s %11s %8s\n' "$@"; }
+table_row() { # table_row CELL...: an empty cell shows '-'
+    local cells=() cell
+    for cell in "$@"; do cells+=("${cell:--}"); done
+    printf '%-26s %8s %10s %10s %11s %11s %8s\n' "${cells[@]}"
+}
 
 table() {
     local name tsc bare_ticks ticks ratio
@@ -199,9 +208,11 @@ table() {
             "$(figure "$name" uptime_a_s)" "$ticks" "$ratio"
     done
     echo "ratio: uptime A in TSC ticks against the bare boot's; Linux's TSC:" \
-        "bare $(figure bare-verbose linux_tsc_mhz) MHz, under Bulkhead $(figure pvh-verbose linux_tsc_mhz) MHz"
+        "bare $(figure bare-verbose linux_tsc_mhz) MHz, under Bulkhead $(figure pvh-verbose linux_tsc_mhz) MHz" \
+        "(from the verbose boots)"
     for name in pvh bzimage; do
-        [ -z "$(figure "$name" exits)" ] || echo "$name exits (whole run): $(figure "$name" exits)"
+        [ -z "$(figure "$name" exits)" ] ||
+            echo "$name exits, first $(figure "$name" exits_at_s) s: $(figure "$name" exits)"
     done
 }
 
