@@ -183,7 +183,8 @@ bench: all
 	tools/bench.sh $(BUILD)/BOOTX64.EFI $(BUILD)/core.elf $(BUILD)/guests $(BUILD)/trace/core.elf
 
 # Debian's kernel on the bare emulator against the same kernel under Bulkhead
-# (PVH and bzImage entries): about 25 minutes of Bochs; BOOTS="pvh" picks boots.
+# (PVH and bzImage entries): five Bochs boots, about 12 minutes on an idle host;
+# BOOTS="pvh" picks boots.
 bench-linux: all linux-guest
 	tools/linux-boot-bench.sh $(BOOTS)
 

@@ -6,10 +6,9 @@
 #
 #   bare          OVMF runs vmlinuz through its EFI stub from the firmware's
 #                 shell (startup.nsh), no hypervisor, 1 CPU: the partition's
-#                 command line, `tsc_early_khz=` (below) and `mem=128M`,
-#                 since the machine has the
-#                 scenarios' 768 MiB (with 128 MiB the EFI stub runs into
-#                 Bochs's VGA memory at 0xa0000 and Bochs stops); Bochs's
+#                 command line, `tsc_early_khz=` (below) and `mem=128M`, since
+#                 the machine has the scenarios' 768 MiB (with 128 MiB the
+#                 EFI stub runs into Bochs's VGA memory at 0xa0000); Bochs's
 #                 firmware has no ACPI, so Linux halts at its power-off and
 #                 the run is ended there;
 #   pvh, bzimage  Bulkhead boots vmlinux through its PVH note, or vmlinuz
@@ -26,14 +25,19 @@
 # the serial log reached the runner, to about a second); under Bulkhead the
 # seconds and TSC ticks from the hypervisor's `partition linux: running`
 # line to it (its time stamps), and the partition's exits by reason from its
-# start until it stopped (or until dom0 gave up waiting); Linux's own uptime at it (`uptime A`), and
-# that in TSC ticks at the frequency Linux reported. Under Bochs the TSC
-# counts emulated instructions of a CPU, so the ticks compare across boots.
-# The quiet boots give the figures; the verbose ones only the frequency.
+# start until it stopped (or until dom0 gave up waiting); Linux's own uptime
+# at it (`uptime A`), and that in TSC ticks at the frequency Linux reported.
+# Under Bochs the TSC counts emulated instructions of a CPU, so the ticks
+# compare across boots. Linux's uptime counts timer ticks until it switches
+# to the TSC clocksource, and loses those that come late: a few percent on a
+# quiet boot. The quiet boots give the figures; the verbose ones only the
+# frequency.
 #
 # Usage: tools/linux-boot-bench.sh [--table] [BOOT...]
 #   BOOT: bare, bare-verbose, pvh, pvh-verbose, bzimage (default: all five,
-#   about 25 minutes of emulation). Each boot's figures are kept in
+#   about 12 minutes of Bochs on an idle host: the bzImage boot takes the
+#   longest, its kernel unpacking itself; the bare verbose one prints at the
+#   16550's baud rate). Each boot's figures are kept in
 #   build/bench-linux/BOOT.figures; the table is made from those present,
 #   so boots can be run one at a time. --table boots nothing.
 set -euo pipefail
