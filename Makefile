@@ -8,6 +8,7 @@
 #   make test       unit tests, fuzz smoke runs, the Linux guest's checks and integration scenarios
 #   make linux-guest  the Linux test guest from Debian packages (build/linux/)
 #   make bench      benchmark report (emulated instructions under Bochs)
+#   make bench-linux  Debian's kernel booted bare and under Bulkhead, compared
 
 BUILD   ?= build
 ifeq ($(SURVEY),1)
@@ -181,4 +182,10 @@ bench: all
 	$(MAKE) BUILD=$(BUILD)/trace CORE_DEFINES=-DBULKHEAD_TRACE $(BUILD)/trace/core.elf
 	tools/bench.sh $(BUILD)/BOOTX64.EFI $(BUILD)/core.elf $(BUILD)/guests $(BUILD)/trace/core.elf
 
-.PHONY: bench
+# Debian's kernel on the bare emulator against the same kernel under Bulkhead
+# (PVH and bzImage entries): five Bochs boots, about 12 minutes on an idle host;
+# BOOTS="pvh" picks boots.
+bench-linux: all linux-guest
+	tools/linux-boot-bench.sh $(BOOTS)
+
+.PHONY: bench bench-linux
