@@ -392,6 +392,22 @@ expect_survey_files() {
         "$suggested" || fail "bulkhead.cfg.suggested: dom0 does not own COM1"
 }
 
+# ticker_partition CPU: a pv partition named ticker on that CPU that prints
+# a tick now and then and sleeps in between (guests/pv-ticker), the quiet
+# neighbour of the Linux scenarios.
+ticker_partition() {
+    printf '%s\n' "[partition ticker]" "cpus = $1" "memory = 4M" "image = pv-ticker.elf" "mode = pv"
+}
+
+# expect_ticker_passed: it printed every tick through dom0 and ended with 0.
+expect_ticker_passed() {
+    local ticks
+    ticks=$(sed -nE 's/^#define TICKER_TICKS[[:space:]]+([0-9]+).*/\1/p' guests/pv-ticker/main.c)
+    expect_count "^bulkhead: \[ticker\] pv-ticker: tick [0-9]+ of $ticks\$" "$ticks"
+    expect_line "bulkhead: [ticker] pv-ticker: done"
+    expect_line "bulkhead: partition ticker: stopped (exit status 0)"
+}
+
 # linux_partition CPUS [WORD...]: the config section of a full partition
 # named linux on cpu1 onward that boots Debian's kernel (build/linux,
 # guests/linux) through its PVH entry, with 128 MiB, its console on dom0's

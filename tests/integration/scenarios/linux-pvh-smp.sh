@@ -19,6 +19,7 @@ check() {
     expect_linux_guest_passed "$LINUX_CPUS" 2
     expect_linux_clock_kept
     expect_linux_time_of_day
-    expect_healthy_partition healthy
+    expect_linux_platform_whole
+    expect_ticker_passed
     expect_partition_passed dom0
 }

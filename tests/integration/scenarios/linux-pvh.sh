@@ -1,5 +1,6 @@
 # Debian's own kernel, entered through its PVH note, boots unmodified in a
-# full partition beside dom0 and a pv partition: the firmware tables, the
+# full partition beside dom0 and a pv partition that prints a tick now and
+# then and sleeps in between (guests/pv-ticker): the firmware tables, the
 # local APIC, the I/O APIC, the PIT, the RTC and the PCI host bridge are
 # the hypervisor's models, its console is dom0's 16550 model (console=ttyS0,
 # interrupt-driven on IRQ 4 through the I/O APIC). Its /init (guests/linux)
@@ -18,10 +19,12 @@ LINUX_CPUS=1
 LINUX_ARGS=()
 
 prepare() {
-    config_with_partitions "$((LINUX_CPUS + 1))" <<CFG
+    config_with_partitions <<CFG
 $(dom0_partition)
 
 $(linux_partition "$LINUX_CPUS" "${LINUX_ARGS[@]}")
+
+$(ticker_partition "$((LINUX_CPUS + 1))")
 CFG
     with_timestamps
 }
@@ -32,6 +35,6 @@ check() {
     expect_linux_clock_kept
     expect_linux_time_of_day
     expect_linux_platform_whole
-    expect_healthy_partition healthy
+    expect_ticker_passed
     expect_partition_passed dom0
 }
