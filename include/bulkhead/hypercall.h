@@ -30,8 +30,8 @@
 #define HC_CPUID_SIGNATURE 0x40000000u
 #define HC_CPUID_VERSION   0x40000001u
 #define HC_ABI_VERSION                                                                             \
-    ((2u << 16) | 0u) /* 2.0: I/O requests found through a pending bitmap, completed by sequence   \
-                         number; HC_BLOCK tells a server of them */
+    ((2u << 16) | 1u) /* 2.1: 2.0 (I/O requests found through a pending bitmap, completed by       \
+                         sequence number; HC_BLOCK tells a server of them) plus calls 55 and 60 */
 
 #define HC_FEATURE_EVENTS  (1u << 0)
 #define HC_FEATURE_GRANTS  (1u << 1)
