@@ -149,10 +149,9 @@ void log_use_timestamps(uint64_t zero_tsc, uint64_t tsc_hz)
 /* Seconds and microseconds apart, so the product never overflows. */
 static size_t format_stamp(char *to, size_t size)
 {
-    uint64_t ticks = arch_read_tsc() - stamp_zero;
-
     if (!stamp_hz)
         return 0;
+    uint64_t ticks = arch_read_tsc() - stamp_zero;
     return format(to, size, "[%5llu.%06llu] ", (unsigned long long)(ticks / stamp_hz),
                   (unsigned long long)(ticks % stamp_hz * 1000000 / stamp_hz));
 }
