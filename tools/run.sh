@@ -102,6 +102,11 @@ case "$e1000" in yes | no) ;; *) die "--e1000 wants yes or no, got '$e1000'" ;; 
 case "$reboot" in yes | no) ;; *) die "--reboot wants yes or no, got '$reboot'" ;; esac
 case "$display" in none | x) ;; *) die "--display wants none or x, got '$display'" ;; esac
 [ "$display" = none ] || [ "$emu" = bochs ] || die "--display x needs Bochs"
+# Bochs 2.7 holds at most 2048 MiB in host memory; its mode for more
+# (`memory: guest=, host=`) swaps blocks to a file without dropping the
+# CPU's cached stack pointer, so a guest's stack can read another block.
+[ "$emu" != bochs ] || [ "$mem" -le 2048 ] ||
+    die "--mem $mem: Bochs runs at most 2048 MiB; a larger machine needs qemu-kvm"
 
 OVMF=${OVMF:-/usr/share/ovmf/OVMF.fd}
 VGABIOS=${VGABIOS:-/usr/share/bochs/VGABIOS-lgpl-latest}

@@ -410,16 +410,17 @@ expect_ticker_passed() {
 
 # linux_partition CPUS [WORD...]: the config section of a full partition
 # named linux on cpu1 onward that boots Debian's kernel (build/linux,
-# guests/linux) through its PVH entry, with 128 MiB, its console on dom0's
-# 16550 model, the WORDs added to its command line; a time limit ends a
-# kernel that hangs. IMAGE_ARGS must add the files; LINUX_KERNEL names
+# guests/linux) through its PVH entry, with LINUX_MEM MiB (default 128),
+# its console on dom0's 16550 model, the WORDs added to its command line;
+# a time limit ends a kernel that hangs. IMAGE_ARGS must add the files; LINUX_KERNEL names
 # another kernel file (vmlinuz: the bzImage).
 linux_partition() {
     local cpus=$1
     shift
-    printf '%s\n' "[partition linux]" "cpus = $(seq -s, 1 "$cpus")" "memory = 128M" "mode = full" \
+    local mem=${LINUX_MEM:-128}
+    printf '%s\n' "[partition linux]" "cpus = $(seq -s, 1 "$cpus")" "memory = ${mem}M" "mode = full" \
         "kernel = ${LINUX_KERNEL:-vmlinux}" "initrd = initrd.gz" \
-        "cmdline = \"console=ttyS0 quiet bulkhead.cpus=$cpus bulkhead.mem=128${*:+ $*}\"" \
+        "cmdline = \"console=ttyS0 quiet bulkhead.cpus=$cpus bulkhead.mem=$mem${*:+ $*}\"" \
         "emulate = uart 0x3f8" "console = none" "time_limit = 120"
 }
 
