@@ -23,7 +23,7 @@ static uint64_t time_of_day_tsc;
 /* HC_MACHINE_CONTROL: every partition stops for good, none starts again. */
 static volatile bool shutting_down;
 
-static const struct boot_module *find_image(const struct boot_info *boot, const char *name)
+const struct boot_module *partition_boot_module(const struct boot_info *boot, const char *name)
 {
     for (unsigned i = 0; i < boot->module_count; i++) {
         if (strncmp(boot->modules[i].name, name, BOOT_NAME_LEN) == 0)
@@ -99,13 +99,17 @@ static bool create_one(struct partition *p, unsigned id, const struct config *co
     const char *problem;
 
     *p = (struct partition){.id = id, .config = c, .boot_cpu = lowest_cpu(c)};
-    p->image = find_image(boot, c->image);
-    p->initrd = c->initrd[0] ? find_image(boot, c->initrd) : 0;
+    p->image = partition_boot_module(boot, c->image);
+    p->initrd = c->initrd[0] ? partition_boot_module(boot, c->initrd) : 0;
     problem = p->image ? build_address_space(p) : "its image was not loaded";
     if (!problem && c->initrd[0] && !p->initrd)
         problem = "its initrd was not loaded";
+    if (!problem && c->disk.kind != CONFIG_DISK_NONE)
+        problem = partition_disk_problem(c, boot);
     if (!problem && c->device_count)
         problem = partition_devices_attach(p, boot);
+    if (!problem && c->privileged)
+        problem = partition_disks_attach(p, config, boot);
     if (!problem)
         problem = partition_models_register(p);
     if (problem) {

@@ -102,6 +102,9 @@ struct partition {
     /* The IRQ of config->devices[i] as attached (0: none); a PCI
      * function's interrupt line register is read once, at boot. */
     uint8_t device_irqs[CONFIG_MAX_DEVICES];
+    /* The privileged partition's: the disks it serves (partition_disks.c). */
+    uint32_t disk_count;
+    struct guest_disk disks[GUEST_MAX_DISKS];
     struct partition_arch arch; /* the EPT, I/O bitmaps, emulated PIC, ... */
 };
 
@@ -137,6 +140,17 @@ bool partition_devices_present(const struct config *config, const struct boot_in
 /* Gives a partition the devices its config names: ports opened in its own
  * I/O bitmaps, device memory mapped in its EPT. Returns 0 or the problem. */
 const char *partition_devices_attach(struct partition *p, const struct boot_info *boot);
+
+/* The file of that name the stub loaded, or 0. */
+const struct boot_module *partition_boot_module(const struct boot_info *boot, const char *name);
+
+/* partition_disks.c: why the disk a partition's config names cannot be
+ * served (its image is missing or not whole sectors), or 0; and, for the
+ * privileged partition, every other partition's disk image mapped into its
+ * memory from GUEST_DISK_WINDOW up and listed for its boot-info page. */
+const char *partition_disk_problem(const struct config_partition *c, const struct boot_info *boot);
+const char *partition_disks_attach(struct partition *p, const struct config *config,
+                                   const struct boot_info *boot);
 /* partition_models.c: fills the partition's device table from its mode
  * and config. Returns 0 or the problem. */
 const char *partition_models_register(struct partition *p);

@@ -121,6 +121,8 @@ static void fill_boot_info(const struct partition *p, uint8_t *ram)
      * partition does not start: devices[i] is config device i. */
     _Static_assert(sizeof(info->device_irqs) == sizeof(p->device_irqs), "one IRQ per device");
     memcpy(info->device_irqs, p->device_irqs, sizeof(info->device_irqs));
+    info->disk_count = p->disk_count;
+    memcpy(info->disks, p->disks, sizeof(info->disks));
 }
 
 const char *partition_image_load(struct partition *p)

@@ -32,6 +32,7 @@
  *   time_limit = 0             # seconds until the partition is stopped, 0 = never
  *   devices    = serial 0x2f8, framebuffer, keyboard, pci 00:02.0   # privileged only
  *   emulate    = uart 0x3f8, uart-mmio 0xfe000000  # full partitions: models dom0 serves
+ *   disk       = ide:root.img  # full partitions: a disk dom0 serves from that image
  *
  * docs/config.md is the full reference.
  *
@@ -132,6 +133,7 @@ enum config_emulated_model {
     CONFIG_EMULATED_UART = 0,  /* a 16550 at 8 I/O ports */
     CONFIG_EMULATED_UART_MMIO, /* a memory-mapped 16550 in one 4 KiB page */
     CONFIG_EMULATED_PCI,       /* a PCI function's configuration space */
+    CONFIG_EMULATED_IDE,       /* a disk's IDE controller (the `disk` key), never named in emulate */
 };
 
 enum config_emulated_space {
@@ -149,6 +151,17 @@ struct config_emulated {
 };
 
 #define CONFIG_MAX_EMULATED 8
+
+/* A disk the privileged partition serves to a full partition (`disk`). */
+enum config_disk_kind {
+    CONFIG_DISK_NONE = 0,
+    CONFIG_DISK_IDE, /* an ATA disk behind a PIIX IDE controller: ports 0x1f0 and 0x3f6, IRQ 14 */
+};
+
+struct config_disk {
+    enum config_disk_kind kind;
+    char file[CONFIG_NAME_LEN]; /* the image beside BOOTX64.EFI that holds its sectors */
+};
 
 #define CONFIG_IRQ_MAX     23 /* the pins of the first IOAPIC */
 #define CONFIG_IRQ_CASCADE 2  /* the legacy PICs' cascade: no device has it */
@@ -173,9 +186,10 @@ struct config_partition {
     unsigned device_count;
     struct config_emulated emulated[CONFIG_MAX_EMULATED];
     unsigned emulated_count;
+    struct config_disk disk;
     /* Where things were written, for errors found later (config_check_machine). */
     unsigned line, cpus_line, memory_line, image_line, devices_line, emulate_line;
-    unsigned initrd_line, cmdline_line;
+    unsigned initrd_line, cmdline_line, disk_line;
 };
 
 struct config {
@@ -260,18 +274,23 @@ const char *config_kept_ports_overlap(unsigned first, unsigned last);
 #define CONFIG_DEVICE_NAME_LEN 24 /* room for config_device_name's longest */
 void config_device_name(const struct config_device *device, char *buf, size_t size);
 
-/* "uart 0x3f8", "uart-mmio 0xfe000000" or "pci 00:05.0" into buf. */
+/* "uart 0x3f8", "uart-mmio 0xfe000000", "pci 00:05.0" or "ide 0x1f0" into buf. */
 #define CONFIG_EMULATED_NAME_LEN 32
 void config_emulated_name(const struct config_emulated *emulated, char *buf, size_t size);
 
 bool config_partition_has_cpu(const struct config_partition *partition, unsigned cpu);
+
+/* Why a file of `bytes` cannot be a disk's image (it holds whole 512-byte
+ * sectors, at least one), or NULL. */
+#define CONFIG_DISK_SECTOR_SIZE 512u
+const char *config_disk_image_problem(uint64_t bytes);
 
 /* "file:line: message" into buf (always NUL-terminated). */
 void config_format_error(const struct config_error *error, char *buf, size_t size);
 
 /*
  * Names of every image file the config refers to, for the stub to load: the
- * probe first, then each partition's image and initrd, each name once.
+ * probe first, then each partition's image, initrd and disk, each name once.
  */
 size_t config_image_count(const struct config *config);
 const char *config_image_name(const struct config *config, size_t index);

@@ -8,6 +8,8 @@
  *   uart-mmio ADDR   a memory-mapped 16550 in the 4 KiB page at ADDR
  *   pci BB:DD.F      the configuration space of a PCI function dom0 models
  *
+ * The `disk` key adds the ranges of the disk's controller the same way.
+ *
  * A model is a line of the table below. Like the rest of the reader this
  * file calls no library function.
  */
@@ -27,14 +29,24 @@ static const struct {
     const char *word;
     enum config_emulated_space space;
     uint64_t length;
-    const char *address_text; /* for messages */
+    const char *address_text; /* for messages; NULL: not a model `emulate` names */
 } models[] = {
     [CONFIG_EMULATED_UART] = {"uart", CONFIG_EMULATED_PORTS, 8, "the first of its 8 I/O ports"},
     [CONFIG_EMULATED_UART_MMIO] = {"uart-mmio", CONFIG_EMULATED_MMIO, PAGE_SIZE,
                                    "the guest-physical address of its 4 KiB page, below 4 GiB"},
     [CONFIG_EMULATED_PCI] = {"pci", CONFIG_EMULATED_PCI_FUNCTION, PCI_CONFIG_LENGTH,
                              "a PCI function BUS:DEVICE.FUNCTION in hex"},
+    [CONFIG_EMULATED_IDE] = {"ide", CONFIG_EMULATED_PORTS, 0, NULL},
 };
+
+/* A PIIX IDE controller in legacy mode (a PC has it as function 1 of its
+ * south bridge; here it is slot 1 alone): its primary channel only, as a
+ * disk's `ide` kind gets it. */
+#define IDE_COMMAND_PORT  0x1f0u
+#define IDE_COMMAND_PORTS 8u
+#define IDE_CONTROL_PORT  0x3f6u
+#define IDE_PCI_SLOT      1u
+#define IDE_PCI_FUNCTION  0u
 
 void config_emulated_name(const struct config_emulated *emulated, char *buf, size_t size)
 {
@@ -75,7 +87,7 @@ static bool parse_item(struct span item, unsigned line, struct config_emulated *
     struct span word = span_split_word(item, &address);
 
     for (size_t m = 0; m < ARRAY_LENGTH(models); m++) {
-        if (!span_equals(word, models[m].word))
+        if (models[m].address_text == NULL || !span_equals(word, models[m].word))
             continue;
         *emulated = (struct config_emulated){.model = (enum config_emulated_model)m,
                                              .space = models[m].space,
@@ -120,9 +132,8 @@ static const char *hypervisor_port(const struct config_emulated *emulated)
 }
 
 static bool add_emulated(struct config_partition *partition, const struct config_emulated *emulated,
-                         struct config_error *error)
+                         unsigned line, struct config_error *error)
 {
-    unsigned line = partition->emulate_line;
     char name[CONFIG_EMULATED_NAME_LEN], other[CONFIG_EMULATED_NAME_LEN];
     const char *kept = emulated->space == CONFIG_EMULATED_PORTS ? hypervisor_port(emulated) : NULL;
 
@@ -158,7 +169,24 @@ bool config_parse_emulate(struct config_partition *partition, struct span value,
             return config_fail_at(error, line,
                                   "empty entry in 'emulate'; expected a list such as %s",
                                   EMULATE_EXAMPLE);
-        if (!parse_item(item, line, &emulated, error) || !add_emulated(partition, &emulated, error))
+        if (!parse_item(item, line, &emulated, error) ||
+            !add_emulated(partition, &emulated, line, error))
+            return false;
+    }
+    return true;
+}
+
+bool config_add_disk_models(struct config_partition *partition, struct config_error *error)
+{
+    const struct config_emulated ranges[] = {
+        {CONFIG_EMULATED_IDE, CONFIG_EMULATED_PORTS, IDE_COMMAND_PORT, IDE_COMMAND_PORTS, 0, 0, 0},
+        {CONFIG_EMULATED_IDE, CONFIG_EMULATED_PORTS, IDE_CONTROL_PORT, 1, 0, 0, 0},
+        {CONFIG_EMULATED_IDE, CONFIG_EMULATED_PCI_FUNCTION, 0, PCI_CONFIG_LENGTH, 0, IDE_PCI_SLOT,
+         IDE_PCI_FUNCTION},
+    };
+
+    for (size_t i = 0; i < ARRAY_LENGTH(ranges); i++) {
+        if (!add_emulated(partition, &ranges[i], partition->disk_line, error))
             return false;
     }
     return true;
@@ -170,11 +198,17 @@ bool config_parse_emulate(struct config_partition *partition, struct span value,
 static bool check_partition(const struct config_partition *partition, struct config_error *error)
 {
     char name[CONFIG_EMULATED_NAME_LEN];
+    unsigned line = partition->emulate_line ? partition->emulate_line : partition->disk_line;
 
     if (partition->mode != CONFIG_MODE_FULL)
-        return config_fail_at(error, partition->emulate_line,
+        return config_fail_at(error, line,
                               "partition '%s' is not a full partition (mode = full): only those "
                               "get emulated devices",
+                              partition->name);
+    if (partition->disk_line != 0 && partition->privileged)
+        return config_fail_at(error, partition->disk_line,
+                              "partition '%s' is the privileged one, which serves the disks of "
+                              "the others: it gets none itself",
                               partition->name);
     for (unsigned i = 0; i < partition->emulated_count; i++) {
         const struct config_emulated *emulated = &partition->emulated[i];
@@ -193,7 +227,8 @@ bool config_check_emulated(const struct config *config, struct config_error *err
     for (unsigned i = 0; i < config->partition_count; i++) {
         const struct config_partition *partition = &config->partitions[i];
 
-        if (partition->emulate_line != 0 && !check_partition(partition, error))
+        if ((partition->emulate_line != 0 || partition->disk_line != 0) &&
+            !check_partition(partition, error))
             return false;
     }
     return true;

@@ -58,23 +58,44 @@ int config_check_machine(const struct config *config, unsigned cpu_count, uint64
     return 0;
 }
 
+#define FILES_PER_PARTITION 3 /* image, initrd, disk */
+
+const char *config_disk_image_problem(uint64_t bytes)
+{
+    if (bytes == 0)
+        return "it is empty, and a disk holds at least one 512-byte sector";
+    if (bytes % CONFIG_DISK_SECTOR_SIZE != 0)
+        return "its size is not a whole number of 512-byte sectors";
+    return NULL;
+}
+
+static const char *named(const char *name)
+{
+    return name[0] != '\0' ? name : NULL;
+}
+
 /* Every file name in order, repeats included: the probe, then each
- * partition's image and initrd. */
+ * partition's image, initrd and disk. */
 static const char *image_mention(const struct config *config, size_t mention)
 {
     const struct config_partition *partition;
 
     if (mention == 0)
-        return config->hypervisor.probe_image[0] != '\0' ? config->hypervisor.probe_image : NULL;
-    partition = &config->partitions[(mention - 1) / 2];
-    if ((mention - 1) % 2 == 0)
+        return named(config->hypervisor.probe_image);
+    partition = &config->partitions[(mention - 1) / FILES_PER_PARTITION];
+    switch ((mention - 1) % FILES_PER_PARTITION) {
+    case 0:
         return partition->image;
-    return partition->initrd[0] != '\0' ? partition->initrd : NULL;
+    case 1:
+        return named(partition->initrd);
+    default:
+        return named(partition->disk.file);
+    }
 }
 
 static size_t mention_count(const struct config *config)
 {
-    return 1 + 2 * (size_t)config->partition_count;
+    return 1 + FILES_PER_PARTITION * (size_t)config->partition_count;
 }
 
 /* Whether a mention names an image that no earlier mention named. */

@@ -63,6 +63,9 @@ static void partition_set_defaults(struct config_partition *partition, struct sp
     partition->devices_line = 0;
     partition->emulated_count = 0;
     partition->emulate_line = 0;
+    partition->disk.kind = CONFIG_DISK_NONE;
+    partition->disk.file[0] = '\0';
+    partition->disk_line = 0;
 }
 
 static bool enter_partition(struct config_reader *reader, struct span name)
@@ -314,6 +317,27 @@ static bool parse_emulate(struct config_reader *reader, struct span value)
     return config_parse_emulate(reader->partition, value, reader->error);
 }
 
+/* KIND:FILE, where the only kind so far is ide. */
+static bool parse_disk(struct config_reader *reader, struct span value)
+{
+    struct config_partition *partition = reader->partition;
+    struct span kind = value, file = {0};
+
+    for (size_t i = 0; i < value.len; i++) {
+        if (value.ptr[i] == ':') {
+            kind = (struct span){value.ptr, i};
+            file = (struct span){value.ptr + i + 1, value.len - i - 1};
+            break;
+        }
+    }
+    partition->disk_line = reader->line;
+    if (!span_equals(kind, "ide"))
+        return reader_fail(reader, "unknown disk kind %q; the kind known is ide, as in ide:root.img",
+                           kind);
+    partition->disk.kind = CONFIG_DISK_IDE;
+    return parse_file_name(file, partition->disk.file) && config_add_disk_models(partition, reader->error);
+}
+
 static const struct key_handler partition_keys[] = {
     {"cpus", parse_cpus, "CPU numbers from 0 to 255 as a list and/or ranges, as in 0, 2-3",
      KEY_REQUIRED},
@@ -338,6 +362,7 @@ static const struct key_handler partition_keys[] = {
     {"devices", parse_devices, "a list such as serial 0x2f8, framebuffer, pci 00:02.0",
      KEY_OPTIONAL},
     {"emulate", parse_emulate, "a list such as uart 0x3f8, uart-mmio 0xfe000000", KEY_OPTIONAL},
+    {"disk", parse_disk, "ide: and the file name of its image, as in ide:root.img", KEY_OPTIONAL},
 };
 
 _Static_assert(ARRAY_LENGTH(partition_keys) <= CONFIG_MAX_KEYS, "raise CONFIG_MAX_KEYS");

@@ -12,7 +12,7 @@
 #include "lib/config.h"
 #include "lib/config_text.h"
 
-#define CONFIG_MAX_KEYS    16 /* per section type */
+#define CONFIG_MAX_KEYS    24 /* per section type */
 #define SECTION_TYPE_COUNT 2  /* [hypervisor] and [partition NAME] */
 #define KEY_REQUIRED       true
 #define KEY_OPTIONAL       false

@@ -25,6 +25,7 @@ SANITIZE    := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-
 UNIT_SOURCES_config := $(CONFIG_SOURCES)
 UNIT_SOURCES_config_devices := $(CONFIG_SOURCES)
 UNIT_SOURCES_config_emulate := $(CONFIG_SOURCES)
+UNIT_SOURCES_config_disk := $(CONFIG_SOURCES)
 UNIT_SOURCES_config_kernel := $(CONFIG_SOURCES)
 UNIT_SOURCES_pci    := drivers/pci.c
 UNIT_SOURCES_ioapic := drivers/ioapic.c
@@ -62,6 +63,7 @@ UNIT_SOURCES_device_model := hv/device_model.c
 UNIT_SOURCES_uart   := guests/dom0/uart.c
 UNIT_SOURCES_virtqueue := guests/dom0/virtqueue.c
 UNIT_SOURCES_ata    := guests/dom0/ata.c guests/dom0/ata_address.c guests/dom0/ata_identify.c
+UNIT_SOURCES_ide_models := guests/dom0/ide_models.c $(UNIT_SOURCES_ata)
 UNIT_SOURCES_x86_decode := arch/x86_64/x86_decode.c
 UNIT_SOURCES_x86_decode_forms := arch/x86_64/x86_decode.c
 UNIT_CFLAGS_x86_decode_forms := -Wno-missing-field-initializers # table rows name only what they need

@@ -119,12 +119,36 @@ static int check_partition(const struct config *config, const struct config_part
     return 0;
 }
 
+static int check_disk(const struct config_partition *p, const char *dir, FILE *report,
+                      struct config_error *error)
+{
+    struct file image = read_beside(dir, p->disk.file);
+    const char *problem;
+
+    if (image.bytes == NULL) {
+        fprintf(report, "  not found   %s beside the config: not checked\n", p->disk.file);
+        return 0;
+    }
+    problem = config_disk_image_problem(image.size);
+    free(image.bytes);
+    if (problem) {
+        config_fail_at(error, p->disk_line, "partition '%s': disk %s: %s", p->name, p->disk.file,
+                       problem);
+        return -1;
+    }
+    fprintf(report, "  checked     %s: a disk of %llu sectors\n", p->disk.file,
+            (unsigned long long)(image.size / CONFIG_DISK_SECTOR_SIZE));
+    return 0;
+}
+
 int check_images(const struct config *config, const char *dir, FILE *report,
                  struct config_error *error)
 {
     config_error_start(error, config->file_name);
     for (unsigned i = 0; i < config->partition_count; i++) {
-        if (check_partition(config, &config->partitions[i], dir, report, error) != 0)
+        const struct config_partition *p = &config->partitions[i];
+        if (check_partition(config, p, dir, report, error) != 0 ||
+            (p->disk_line != 0 && check_disk(p, dir, report, error) != 0))
             return -1;
     }
     return 0;

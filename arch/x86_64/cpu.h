@@ -101,6 +101,13 @@ static inline uint8_t cpu_inb(uint16_t port)
     return v;
 }
 
+static inline uint16_t cpu_inw(uint16_t port)
+{
+    uint16_t v;
+    __asm__ volatile("inw %1, %0" : "=a"(v) : "Nd"(port));
+    return v;
+}
+
 static inline uint32_t cpu_inl(uint16_t port)
 {
     uint32_t v;
@@ -141,6 +148,7 @@ CPU_STRING_OUT(cpu_rep_outsb_backward, "std; rep outsb; cld")
 CPU_STRING_OUT(cpu_rep_outsb_addr32, "addr32 rep outsb")
 CPU_STRING_IN(cpu_insb_once, "insb")
 CPU_STRING_IN(cpu_rep_insb, "rep insb")
+CPU_STRING_IN(cpu_rep_insw, "rep insw")
 CPU_STRING_IN(cpu_rep_insd, "rep insl")
 CPU_STRING_IN(cpu_rep_insb_addr32, "addr32 rep insb")
 #undef CPU_STRING_OUT

@@ -1,7 +1,8 @@
 /*
  * dom0, the management partition (privileged, pv). It serves the I/O
  * requests of full partitions with the device models of models.c (a 16550
- * at COM1 and a memory-mapped one, for each partition that names them),
+ * at COM1 and a memory-mapped one, and an IDE disk, for each partition
+ * that names them),
  * handing their lines to the hypervisor as theirs; it is the console
  * backend of pv partitions, handing on the lines of their console rings the
  * same way (guests/dom0/console.c); it runs the management commands of its
@@ -14,6 +15,7 @@
  * returns when they wait, and their bits in the page say which slots.
  */
 #include "guests/dom0/console.h"
+#include "guests/dom0/ide_models.h"
 #include "guests/dom0/models.h"
 #include "guests/dom0/operator.h"
 #include "guests/dom0/shell.h"
@@ -170,6 +172,8 @@ int guest_main(const struct bulkhead_boot_info *info)
     interrupt_set_handler(VECTOR_NMI, on_nmi);
     EXPECT_TRUE(start_serving(info));
     printf("dom0: serving a 16550 at COM1 for full partitions\n");
+    if (info->disk_count)
+        printf("dom0: serving %u of %u IDE disk(s)\n", ide_attach_disks(info), info->disk_count);
     printf("dom0: console backend for %u pv partition(s)\n", console_backend_rings());
     /* Events that came meanwhile are taken (their handlers only count), so
      * that they do not cut short every pause of the script's waits. */

@@ -6,18 +6,25 @@
  */
 #include "guests/dom0/models.h"
 
+#include "guests/dom0/ide_models.h"
 #include "guests/dom0/uart_models.h"
 #include "guests/lib/hypercall.h"
+#include "lib/string.h"
 
 static const struct dom0_model *const models[] = {
     &uart_com1_model,
     &uart_mmio_model,
+    &ide_command_model,
+    &ide_control_model,
+    &ide_function_model,
 };
 
 #define MODEL_COUNT (sizeof(models) / sizeof(models[0]))
 
-/* The level each model's line last had at the PIC, by partition id. */
-static bool reported_lines[MODEL_COUNT][MODEL_MAX_PARTITION + 1];
+/* The level each line last had at the partition's interrupt controllers,
+ * by partition id: models on one line share their state (the IDE
+ * controller's blocks), so any of them may report its change. */
+static bool reported_lines[HC_IRQ_LINES][MODEL_MAX_PARTITION + 1];
 
 static uint32_t claim_flags(const struct dom0_model *model, unsigned offset)
 {
@@ -44,9 +51,11 @@ bool models_claim(void)
 {
     for (unsigned m = 0; m < MODEL_COUNT; m++) {
         const struct dom0_model *model = models[m];
-        bool claimed = model->kind == HC_IOREQ_PORT
-                           ? claim_ports(model)
-                           : hc_ioreq_claim_mmio(model->base, model->claim_length, 0) == 0;
+        bool claimed = true;
+        if (model->kind == HC_IOREQ_PORT)
+            claimed = claim_ports(model);
+        else if (model->kind == HC_IOREQ_MMIO)
+            claimed = hc_ioreq_claim_mmio(model->base, model->claim_length, 0) == 0;
         if (!claimed)
             return false;
     }
@@ -61,11 +70,10 @@ void *model_state(const struct dom0_model *model, uint32_t partition_id)
 void models_reset(void)
 {
     for (unsigned m = 0; m < MODEL_COUNT; m++) {
-        for (uint32_t id = 0; id <= MODEL_MAX_PARTITION; id++) {
+        for (uint32_t id = 0; id <= MODEL_MAX_PARTITION; id++)
             models[m]->reset(model_state(models[m], id));
-            reported_lines[m][id] = false;
-        }
     }
+    memset(reported_lines, 0, sizeof(reported_lines));
 }
 
 static uint64_t request_address(const struct hc_ioreq *r)
@@ -96,9 +104,10 @@ static void report_line(unsigned m, uint32_t partition_id)
 {
     const struct dom0_model *model = models[m];
     bool line = model->interrupt_line(model_state(model, partition_id));
+    bool *reported = &reported_lines[model->irq % HC_IRQ_LINES][partition_id];
 
-    if (line != reported_lines[m][partition_id] && hc_irq_line(partition_id, model->irq, line) == 0)
-        reported_lines[m][partition_id] = line;
+    if (line != *reported && hc_irq_line(partition_id, model->irq, line) == 0)
+        *reported = line;
 }
 
 void model_state_changed(const struct dom0_model *model, uint32_t partition_id)
@@ -139,9 +148,9 @@ static bool serve_block(const struct dom0_model *model, void *state, const struc
     for (uint32_t i = 0; i < r->count; i++) {
         uint8_t *element = bytes + i * r->size;
         if (r->write)
-            model->write(state, r->partition_id, offset, element_at(element, r->size));
+            model->write(state, r->partition_id, offset, element_at(element, r->size), r->size);
         else
-            store_element(element, r->size, model->read(state, offset));
+            store_element(element, r->size, model->read(state, offset, r->size));
     }
     return r->write || hc_ioreq_copy(r->partition_id, r->address, bytes, length,
                                      HC_IOREQ_COPY_TO_PARTITION) == 0;
@@ -161,9 +170,9 @@ bool models_serve(const struct hc_ioreq *r, uint32_t *value)
     if (r->count)
         served = serve_block(model, state, r, offset);
     else if (r->write)
-        model->write(state, r->partition_id, offset, r->data);
+        model->write(state, r->partition_id, offset, r->data, r->size);
     else
-        *value = model->read(state, offset);
+        *value = model->read(state, offset, r->size);
     report_line((unsigned)m, r->partition_id);
     return served;
 }

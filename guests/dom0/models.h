@@ -17,11 +17,11 @@
 #define MODEL_MAX_PARTITION 8 /* partition ids 1..8 have a state */
 
 struct dom0_model {
-    uint32_t kind;         /* HC_IOREQ_PORT or HC_IOREQ_MMIO */
+    uint32_t kind;         /* HC_IOREQ_PORT, HC_IOREQ_MMIO or HC_IOREQ_PCI_CONFIG */
     uint64_t base;         /* its first port or guest-physical address */
     uint64_t claim_length; /* what dom0 claims from base: ports, or MMIO bytes */
     unsigned registers;    /* the offsets from base that answer; others are refused */
-    unsigned irq;          /* its interrupt line into the partition's PIC */
+    unsigned irq; /* its interrupt line (HC_IRQ_LINE); models on one line share their state */
     /* Bit n: a write to port base + n has no effect the guest could see at
      * once (no interrupt, no status), so it is posted and the vCPU does
      * not wait for it. MMIO ranges are claimed by the page: never posted. */
@@ -29,9 +29,10 @@ struct dom0_model {
     void *states; /* MODEL_MAX_PARTITION + 1 of them, by partition id */
     size_t state_size;
     void (*reset)(void *state);
-    /* An access of 1, 2 or 4 bytes at `offset`: reads return the value. */
-    uint32_t (*read)(void *state, unsigned offset);
-    void (*write)(void *state, uint32_t partition_id, unsigned offset, uint32_t value);
+    /* An access of `size` (1, 2 or 4) bytes at `offset`: reads return the value. */
+    uint32_t (*read)(void *state, unsigned offset, unsigned size);
+    void (*write)(void *state, uint32_t partition_id, unsigned offset, uint32_t value,
+                  unsigned size);
     bool (*interrupt_line)(const void *state);
 };
 

@@ -32,7 +32,7 @@ bool screen_start(const struct bulkhead_boot_info *info)
     if (!fb->address)
         return false;
     const char *problem = problem_with(fb);
-    if (!problem && !map_framebuffer(fb->address, fb->size))
+    if (!problem && !map_memory(fb->address, fb->size))
         problem = "an address dom0 cannot map";
     if (problem) {
         printf("dom0: framebuffer: not used: it has %s\n", problem);

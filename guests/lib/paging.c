@@ -60,9 +60,7 @@ bool map_identity_2m(uint64_t address)
     return map_2m(address, PTE_PWT | PTE_PCD);
 }
 
-/* Write-back in the guest's tables: combined with the write-combining type
- * the hypervisor gives the framebuffer in the EPT, the CPU combines writes. */
-bool map_framebuffer(uint64_t base, uint64_t size)
+bool map_memory(uint64_t base, uint64_t size)
 {
     if (size == 0 || base + size < base)
         return false;

@@ -17,8 +17,10 @@
  */
 bool map_identity_2m(uint64_t address);
 
-/* Maps [base, base + size) to itself for drawing: a framebuffer the
- * partition owns. False as above, or for an empty or wrapping range. */
-bool map_framebuffer(uint64_t base, uint64_t size);
+/* Maps [base, base + size) to itself, write-back: memory beyond the
+ * identity map that the partition owns (a framebuffer, which the
+ * hypervisor's write-combining type makes combine writes; a disk's image).
+ * False as above, or for an empty or wrapping range. */
+bool map_memory(uint64_t base, uint64_t size);
 
 #endif

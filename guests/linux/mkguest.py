@@ -7,8 +7,9 @@ writes to the output directory:
   vmlinuz             Debian's bzImage, as the package ships it
   vmlinux             the uncompressed kernel inside it, with its PVH entry
   initramfs.cpio.gz   busybox, its applet links, guests/linux/init as /init
-                      and the kernel modules it always has (GUEST_MODULES) and
-                      the named ones, with what they depend on
+                      and the kernel modules it always loads (GUEST_MODULES) and
+                      the named ones, with what they depend on, and those it
+                      loads when asked (ON_DEMAND_MODULES)
 
 Usage: guests/linux/mkguest.py --cache DIR --out DIR [--modules "a b"]
 """
@@ -30,6 +31,9 @@ INIT_SCRIPT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "init")
 # The ACPI power button (the `shutdown NAME` of dom0's shell) reaches
 # busybox's acpid as a key of an input device.
 GUEST_MODULES = ["button", "evdev"]
+# In the initramfs but loaded only by a guest given a disk (bulkhead.disk=):
+# the IDE controller's driver and the SCSI disk on top of libata.
+ON_DEMAND_MODULES = ["ata_piix", "sd_mod"]
 # Mount points: empty directories of the initramfs.
 ROOT_DIRECTORIES = ["proc/", "sys/", "tmp/"]
 
@@ -196,14 +200,15 @@ def guest_conf(release, package_version, module_paths):
 
 
 def initramfs(busybox_tree, modules_dir, release, package_version, module_names):
-    module_paths, needs = modules_in_load_order(modules_dir, module_names)
+    module_paths, needs = modules_in_load_order(modules_dir, module_names + ON_DEMAND_MODULES)
+    boot_paths, _ = modules_in_load_order(modules_dir, module_names)
     # The kernel opens /dev/console for /init before anything mounts /dev.
     files = [newc.char_device("dev/console", 5, 1)]
     files += busybox_entries(busybox_tree)
     with open(INIT_SCRIPT, "rb") as script:
         files.append(newc.regular("init", script.read(), 0o755))
     files.append(newc.regular("etc/linux-guest.conf",
-                              guest_conf(release, package_version, module_paths)))
+                              guest_conf(release, package_version, boot_paths)))
     files += module_entries(modules_dir, release, module_paths, needs)
     folders = newc.directories(ROOT_DIRECTORIES + [entry.path for entry in files])
     return gzip.compress(newc.archive(folders + files), compresslevel=9, mtime=0)

@@ -126,6 +126,24 @@ struct guest_framebuffer {
 };
 /* ---- end of the owned-devices definitions ------------------------------- */
 
+/* ---- disks the privileged partition serves (other partitions' `disk`) ---
+ * Each disk's image, as the firmware loaded it from beside BOOTX64.EFI,
+ * is mapped into the privileged partition's memory, writable, at
+ * `address` (from GUEST_DISK_WINDOW up, each on a 2 MiB boundary): its
+ * sectors live there until the machine powers off. */
+#define GUEST_MAX_DISKS    8
+#define GUEST_DISK_WINDOW  0x4000000000ull /* 256 GiB: beyond any partition's RAM */
+#define GUEST_DISK_IDE     1u              /* an ATA disk behind a PIIX IDE controller */
+#define GUEST_DISK_SECTOR  512u
+
+struct guest_disk {
+    uint32_t partition_id; /* the partition whose disk it is */
+    uint32_t kind;         /* GUEST_DISK_IDE */
+    uint64_t address;      /* guest-physical, in the privileged partition */
+    uint64_t sectors;      /* of GUEST_DISK_SECTOR bytes */
+    char file[GUEST_NAME_LEN * 2];
+};
+
 enum guest_mode {
     GUEST_MODE_FULL = 0, /* unmodified guest: sees no hypervisor */
     GUEST_MODE_PV = 1,   /* para-virtualized: may use hypercalls */
@@ -158,7 +176,14 @@ struct bulkhead_boot_info {
      * Added at the end of version 1: older guests never look this far. */
     uint8_t device_irqs[GUEST_MAX_DEVICES];
     /* ---- end of owned devices ------------------------------------------ */
+
+    /* Added at the end of version 1: the disks it serves (privileged only). */
+    uint32_t disk_count;
+    uint32_t disks_reserved;
+    struct guest_disk disks[GUEST_MAX_DISKS];
 };
+
+_Static_assert(sizeof(struct bulkhead_boot_info) <= 4096, "the boot info fits one page");
 
 /*
  * The console ring of a pv partition (not the privileged ones, not those

@@ -1,0 +1,45 @@
+# Debian's kernel gets a disk through emulated hardware: its config's
+# `disk = ide:disk.img` gives it a PIIX IDE controller at PCI 00:01.0 whose
+# primary channel (ports 0x1f0 and 0x3f6, IRQ 14 through the I/O APIC) and
+# configuration space are dom0's models, with an ATA disk behind it whose
+# sectors are disk.img, mapped into dom0's memory. Debian's ata_piix
+# finds the controller, sd_mod makes the disk /dev/sda; /init writes 1 MiB
+# of numbered lines to it, drops its caches, reads them back from the disk
+# and compares. Then the guest reboots (the partition restarts, the
+# machine does not): the disk's image keeps what was written until the
+# machine powers off, so the second boot finds the lines without writing.
+EMU=bochs
+CPUS=2
+MEM=512
+TIMEOUT=900
+NEEDS="stub core linux"
+IMAGE_ARGS=(--extra build/linux/vmlinux:vmlinux --extra build/linux/initramfs.cpio.gz:initrd.gz)
+DISK_SECTORS=16384 # 8 MiB
+
+prepare() {
+    # Not zeros: what the guest reads back must be what it wrote.
+    head -c $((DISK_SECTORS * 512)) /dev/urandom >"$WORK/disk.img"
+    IMAGE_ARGS+=(--extra "$WORK/disk.img:disk.img")
+    config_with_partitions <<CFG
+$(dom0_partition)
+
+$(linux_partition 1 bulkhead.disk=sda:keep bulkhead.reboot=1)
+disk = ide:disk.img
+CFG
+    with_timestamps
+}
+
+check() {
+    expect_exit 0
+    expect_prefix_with "bulkhead: partition dom0: serves the disk of partition linux:" \
+        "ide:disk.img, $DISK_SECTORS sectors at 0x4000000000"
+    expect_line "bulkhead: [dom0] dom0: serving 1 of 1 IDE disk(s)"
+    expect_count "^bulkhead: \[linux\] linux-guest: disk sda: $DISK_SECTORS sectors$" 2
+    expect_line "bulkhead: [linux] linux-guest: disk sda: keep: the pattern reads back from the disk"
+    expect_line "bulkhead: [linux] linux-guest: rebooting"
+    expect_line "bulkhead: partition linux: reset by its guest: starting it again"
+    expect_line "bulkhead: [linux] linux-guest: disk sda: check: the pattern reads back from the disk"
+    expect_count "^bulkhead: \[linux\] linux-guest: PASS .* disk=sda:(keep|check)( |$)" 2
+    expect_linux_guest_passed 1 2
+    expect_partition_passed dom0
+}

@@ -1,0 +1,115 @@
+/* Unit tests of the config reader's `disk` key (lib/config_partition.c,
+ * lib/config_emulate.c) and of the disk image's size check. */
+#include <criterion/criterion.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "tests/unit/config_expect.h"
+
+#define GUEST_HEAD "[partition guest]\ncpus = 1\nmemory = 4M\nimage = guest.elf\n"
+
+static const struct config_emulated *emulated(unsigned index)
+{
+    cr_assert_lt(index, config.partitions[0].emulated_count);
+    return &config.partitions[0].emulated[index];
+}
+
+static void expect_name(unsigned index, const char *name)
+{
+    char buf[CONFIG_EMULATED_NAME_LEN];
+
+    config_emulated_name(emulated(index), buf, sizeof(buf));
+    cr_expect_str_eq(buf, name);
+}
+
+Test(config_disk, none_by_default)
+{
+    expect_ok(GUEST_HEAD);
+    cr_expect_eq(config.partitions[0].disk.kind, CONFIG_DISK_NONE);
+    cr_expect_eq(config.partitions[0].disk_line, 0);
+}
+
+Test(config_disk, ide_adds_the_controller_ranges)
+{
+    expect_ok(GUEST_HEAD "disk = ide:root.img\n");
+    cr_expect_eq(config.partitions[0].disk.kind, CONFIG_DISK_IDE);
+    cr_expect_str_eq(config.partitions[0].disk.file, "root.img");
+    cr_expect_eq(config.partitions[0].disk_line, 5);
+    cr_assert_eq(config.partitions[0].emulated_count, 3);
+    cr_expect_eq(emulated(0)->space, CONFIG_EMULATED_PORTS);
+    cr_expect_eq(emulated(0)->base, 0x1f0);
+    cr_expect_eq(emulated(0)->length, 8);
+    cr_expect_eq(emulated(1)->space, CONFIG_EMULATED_PORTS);
+    cr_expect_eq(emulated(1)->base, 0x3f6);
+    cr_expect_eq(emulated(1)->length, 1);
+    cr_expect_eq(emulated(2)->space, CONFIG_EMULATED_PCI_FUNCTION);
+    cr_expect_eq(emulated(2)->bus, 0);
+    cr_expect_eq(emulated(2)->slot, 1);
+    cr_expect_eq(emulated(2)->function, 0);
+    expect_name(0, "ide 0x1f0");
+    expect_name(1, "ide 0x3f6");
+    expect_name(2, "ide 00:01.0");
+}
+
+Test(config_disk, beside_other_models)
+{
+    expect_ok(GUEST_HEAD "emulate = uart 0x3f8\ndisk = ide:root.img\n");
+    cr_expect_eq(config.partitions[0].emulated_count, 4);
+}
+
+Test(config_disk, the_image_is_loaded_once_like_the_others)
+{
+    expect_ok(GUEST_HEAD "disk = ide:guest.elf\n"
+                         "[partition two]\ncpus = 2\nmemory = 4M\nimage = two.elf\n"
+                         "disk = ide:shared.img\n");
+    cr_assert_eq(config_image_count(&config), 3);
+    cr_expect_str_eq(config_image_name(&config, 0), "guest.elf");
+    cr_expect_str_eq(config_image_name(&config, 1), "two.elf");
+    cr_expect_str_eq(config_image_name(&config, 2), "shared.img");
+}
+
+Test(config_disk, unknown_kind)
+{
+    expect_error(GUEST_HEAD "disk = virtio:data.img\n", 5,
+                 "unknown disk kind 'virtio'; the kind known is ide, as in ide:root.img");
+}
+
+Test(config_disk, kind_without_a_file)
+{
+    expect_error(GUEST_HEAD "disk = ide:\n", 5,
+                 "bad value 'ide:' for 'disk'; expected ide: and the file name of its image");
+    expect_error(GUEST_HEAD "disk = root.img\n", 5, "unknown disk kind 'root.img'");
+    expect_error(GUEST_HEAD "disk = ide:a/b.img\n", 5, "bad value 'ide:a/b.img' for 'disk'");
+}
+
+Test(config_disk, overlapping_a_named_model)
+{
+    expect_error(GUEST_HEAD "emulate = uart 0x1f0\ndisk = ide:root.img\n", 6,
+                 "'ide 0x1f0' overlaps 'uart 0x1f0'");
+    expect_error(GUEST_HEAD "emulate = pci 00:01.0\ndisk = ide:root.img\n", 6,
+                 "'ide 00:01.0' overlaps 'pci 00:01.0'");
+}
+
+Test(config_disk, not_in_a_pv_partition)
+{
+    expect_error(GUEST_HEAD "mode = pv\ndisk = ide:root.img\n", 6,
+                 "partition 'guest' is not a full partition (mode = full): only those get "
+                 "emulated devices");
+}
+
+Test(config_disk, ide_is_not_a_model_emulate_names)
+{
+    expect_error(GUEST_HEAD "emulate = ide 0x1f0\n", 5, "unknown device model 'ide'");
+}
+
+Test(config_disk, image_sizes)
+{
+    cr_expect_null(config_disk_image_problem(512));
+    cr_expect_null(config_disk_image_problem(8ull << 20));
+    cr_expect_str_eq(config_disk_image_problem(0),
+                     "it is empty, and a disk holds at least one 512-byte sector");
+    cr_expect_str_eq(config_disk_image_problem(513),
+                     "its size is not a whole number of 512-byte sectors");
+    cr_expect_str_eq(config_disk_image_problem(511),
+                     "its size is not a whole number of 512-byte sectors");
+}
