@@ -10,6 +10,12 @@
  * channel (random registers, commands, string transfers of any length,
  * resets in the middle of transfers), then must find its own disk working
  * after a software reset. Its neighbour's disk and dom0 must not notice.
+ *
+ * A partition whose name starts with "bench" measures instead: 4 KiB reads
+ * and writes (one command of 8 sectors, moved by one REP INSW/OUTSW),
+ * sequential and at random places, one at a time (IDE has no queue), in
+ * TSC ticks per operation (under Bochs: emulated instructions), with the
+ * port accesses, each one exit, that one operation makes.
  */
 #include <stdbool.h>
 
@@ -48,6 +54,11 @@
 #define CMD_UNKNOWN          0x01 /* CFA request extended error: not a command of this disk */
 
 #define SECTOR_WORDS   256
+#define BENCH_SECTORS  8 /* 4 KiB */
+#define BENCH_OPS      128
+/* Per operation: device, count, three address bytes, command, the status
+ * read before and after the data, one string transfer. */
+#define BENCH_PORT_ACCESSES 9
 #define SECTORS_CHECKED 32
 #define GARBAGE_ROUNDS 3000
 
@@ -217,12 +228,56 @@ static void throw_garbage(void)
     wait_not_busy();
 }
 
+/* One 4 KiB read or write at lba; false when the disk refused it. */
+static bool transfer_4k(uint32_t lba, bool write)
+{
+    select_lba28(lba, BENCH_SECTORS);
+    cpu_outb(COMMAND, write ? CMD_WRITE_SECTORS : CMD_READ_SECTORS);
+    if ((wait_not_busy() & (STATUS_DRQ | STATUS_ERR)) != STATUS_DRQ)
+        return false;
+    if (write)
+        cpu_rep_outsw(DATA, buffer, BENCH_SECTORS * SECTOR_WORDS);
+    else
+        cpu_rep_insw(DATA, buffer, BENCH_SECTORS * SECTOR_WORDS);
+    return (wait_not_busy() & (STATUS_ERR | STATUS_DRQ)) == 0;
+}
+
+static void bench(const char *what, bool write, bool random)
+{
+    uint32_t blocks = (uint32_t)(disk_sectors / BENCH_SECTORS);
+    unsigned done = 0;
+    uint64_t start = cpu_rdtsc_ordered();
+
+    for (uint32_t i = 0; i < BENCH_OPS; i++) {
+        uint32_t block = random ? next_random() % blocks : i % blocks;
+        done += transfer_4k(block * BENCH_SECTORS, write);
+    }
+    uint64_t ticks = cpu_rdtsc_ordered() - start;
+    EXPECT_EQ(done, BENCH_OPS);
+    printf("ide-disk: bench %s 4KiB qd1: %u ops, %llu ticks/op, %u port accesses/op\n", what,
+           BENCH_OPS, (unsigned long long)(ticks / BENCH_OPS), BENCH_PORT_ACCESSES);
+}
+
+static void run_benchmarks(void)
+{
+    identify();
+    bench("seq-write", true, false);
+    bench("seq-read", false, false);
+    bench("rand-write", true, true);
+    bench("rand-read", false, true);
+}
+
 int guest_main(const struct bulkhead_boot_info *info)
 {
     bool hostile = strncmp(info->partition_name, "hostile", 7) == 0;
 
     seed = (uint8_t)info->partition_id;
     cpu_outb(CONTROL, CONTROL_NIEN); /* polled: this guest takes no interrupts */
+    if (strncmp(info->partition_name, "bench", 5) == 0) {
+        run_benchmarks();
+        cpu_outb(ISA_DEBUG_EXIT, (uint8_t)guest_exit_status());
+        return guest_exit_status();
+    }
     if (hostile)
         throw_garbage();
     identify();
