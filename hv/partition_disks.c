@@ -48,8 +48,8 @@ static bool attach_one(struct partition *p, const struct config *config, unsigne
     disk->file[sizeof(disk->file) - 1] = '\0';
     p->disk_count++;
     log_line("partition %s: serves the disk of partition %s: ide:%s, %llu sectors at 0x%llx",
-             p->config->name, owner->name, owner->disk.file,
-             (unsigned long long)disk->sectors, (unsigned long long)address);
+             p->config->name, owner->name, owner->disk.file, (unsigned long long)disk->sectors,
+             (unsigned long long)address);
     return true;
 }
 

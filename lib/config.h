@@ -133,7 +133,7 @@ enum config_emulated_model {
     CONFIG_EMULATED_UART = 0,  /* a 16550 at 8 I/O ports */
     CONFIG_EMULATED_UART_MMIO, /* a memory-mapped 16550 in one 4 KiB page */
     CONFIG_EMULATED_PCI,       /* a PCI function's configuration space */
-    CONFIG_EMULATED_IDE,       /* a disk's IDE controller (the `disk` key), never named in emulate */
+    CONFIG_EMULATED_IDE, /* a disk's IDE controller (the `disk` key), never named in emulate */
 };
 
 enum config_emulated_space {

@@ -332,10 +332,11 @@ static bool parse_disk(struct config_reader *reader, struct span value)
     }
     partition->disk_line = reader->line;
     if (!span_equals(kind, "ide"))
-        return reader_fail(reader, "unknown disk kind %q; the kind known is ide, as in ide:root.img",
-                           kind);
+        return reader_fail(reader,
+                           "unknown disk kind %q; the kind known is ide, as in ide:root.img", kind);
     partition->disk.kind = CONFIG_DISK_IDE;
-    return parse_file_name(file, partition->disk.file) && config_add_disk_models(partition, reader->error);
+    return parse_file_name(file, partition->disk.file) &&
+           config_add_disk_models(partition, reader->error);
 }
 
 static const struct key_handler partition_keys[] = {

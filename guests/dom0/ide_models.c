@@ -17,26 +17,26 @@
 #include "guests/lib/paging.h"
 #include "lib/string.h"
 
-#define PIIX_VENDOR         0x8086
-#define PIIX3_IDE_DEVICE    0x7010
-#define PCI_CONFIG_BYTES    256
-#define PCI_FUNCTION_IDE    (1u << 11) /* bus 0, device 1, function 0 */
-#define PCI_COMMAND         0x04
-#define PCI_COMMAND_WRITABLE 0x0005 /* I/O space and bus master enable */
-#define PCI_STATUS          0x06
-#define PCI_STATUS_DEVSEL_MEDIUM 0x0280
-#define PCI_CLASS_PROG_IF   0x09
-#define PCI_CLASS_SUBCLASS  0x0a
-#define PCI_CLASS_BASE      0x0b
+#define PIIX_VENDOR               0x8086
+#define PIIX3_IDE_DEVICE          0x7010
+#define PCI_CONFIG_BYTES          256
+#define PCI_FUNCTION_IDE          (1u << 11) /* bus 0, device 1, function 0 */
+#define PCI_COMMAND               0x04
+#define PCI_COMMAND_WRITABLE      0x0005 /* I/O space and bus master enable */
+#define PCI_STATUS                0x06
+#define PCI_STATUS_DEVSEL_MEDIUM  0x0280
+#define PCI_CLASS_PROG_IF         0x09
+#define PCI_CLASS_SUBCLASS        0x0a
+#define PCI_CLASS_BASE            0x0b
 #define PROG_IF_LEGACY_BUS_MASTER 0x80 /* both channels in legacy mode */
-#define SUBCLASS_IDE        0x01
-#define CLASS_STORAGE       0x01
+#define SUBCLASS_IDE              0x01
+#define CLASS_STORAGE             0x01
 /* The IDE timing registers; bit 15 of each enables its channel's decode. */
-#define IDETIM_PRIMARY      0x40
-#define IDETIM_SECONDARY    0x42
+#define IDETIM_PRIMARY       0x40
+#define IDETIM_SECONDARY     0x42
 #define IDETIM_DECODE_ENABLE 0x80 /* in the register's high byte */
-#define PIIX_WRITABLE_FIRST 0x40
-#define PIIX_WRITABLE_END   0x48 /* IDETIM, SIDETIM, UDMA control: kept as written */
+#define PIIX_WRITABLE_FIRST  0x40
+#define PIIX_WRITABLE_END    0x48 /* IDETIM, SIDETIM, UDMA control: kept as written */
 
 struct ide {
     struct ata ata;

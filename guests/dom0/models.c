@@ -12,11 +12,7 @@
 #include "lib/string.h"
 
 static const struct dom0_model *const models[] = {
-    &uart_com1_model,
-    &uart_mmio_model,
-    &ide_command_model,
-    &ide_control_model,
-    &ide_function_model,
+    &uart_com1_model, &uart_mmio_model, &ide_command_model, &ide_control_model, &ide_function_model,
 };
 
 #define MODEL_COUNT (sizeof(models) / sizeof(models[0]))

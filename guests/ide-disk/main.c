@@ -26,26 +26,26 @@
 #include "include/bulkhead/guest_abi.h"
 #include "lib/string.h"
 
-#define DATA      0x1f0
-#define ERROR     0x1f1
-#define COUNT     0x1f2
-#define LBA_LOW   0x1f3
-#define LBA_MID   0x1f4
-#define LBA_HIGH  0x1f5
-#define DEVICE    0x1f6
-#define COMMAND   0x1f7 /* STATUS when read */
-#define CONTROL   0x3f6 /* ALTERNATE STATUS when read */
+#define DATA           0x1f0
+#define ERROR          0x1f1
+#define COUNT          0x1f2
+#define LBA_LOW        0x1f3
+#define LBA_MID        0x1f4
+#define LBA_HIGH       0x1f5
+#define DEVICE         0x1f6
+#define COMMAND        0x1f7 /* STATUS when read */
+#define CONTROL        0x3f6 /* ALTERNATE STATUS when read */
 #define ISA_DEBUG_EXIT 0xf4
 
-#define STATUS_ERR  0x01
-#define STATUS_DRQ  0x08
-#define STATUS_DRDY 0x40
-#define STATUS_BSY  0x80
-#define ERROR_ABRT  0x04
-#define ERROR_IDNF  0x10
+#define STATUS_ERR   0x01
+#define STATUS_DRQ   0x08
+#define STATUS_DRDY  0x40
+#define STATUS_BSY   0x80
+#define ERROR_ABRT   0x04
+#define ERROR_IDNF   0x10
 #define CONTROL_NIEN 0x02
 #define CONTROL_SRST 0x04
-#define DEVICE_LBA  0xe0
+#define DEVICE_LBA   0xe0
 
 #define CMD_READ_SECTORS     0x20
 #define CMD_READ_SECTORS_EXT 0x24
@@ -53,14 +53,14 @@
 #define CMD_IDENTIFY         0xec
 #define CMD_UNKNOWN          0x01 /* CFA request extended error: not a command of this disk */
 
-#define SECTOR_WORDS   256
-#define BENCH_SECTORS  8 /* 4 KiB */
-#define BENCH_OPS      128
+#define SECTOR_WORDS  256
+#define BENCH_SECTORS 8 /* 4 KiB */
+#define BENCH_OPS     128
 /* Per operation: device, count, three address bytes, command, the status
  * read before and after the data, one string transfer. */
 #define BENCH_PORT_ACCESSES 9
-#define SECTORS_CHECKED 32
-#define GARBAGE_ROUNDS 3000
+#define SECTORS_CHECKED     32
+#define GARBAGE_ROUNDS      3000
 
 static uint16_t buffer[8 * SECTOR_WORDS];
 static uint64_t disk_sectors;
@@ -186,7 +186,7 @@ static uint32_t next_random(void)
     return random_state;
 }
 
-static const uint16_t channel_ports[] = {DATA, ERROR, COUNT, LBA_LOW, LBA_MID,
+static const uint16_t channel_ports[] = {DATA,     ERROR,  COUNT,   LBA_LOW, LBA_MID,
                                          LBA_HIGH, DEVICE, COMMAND, CONTROL};
 
 static void garbage_round(void)

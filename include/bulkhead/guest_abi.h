@@ -131,10 +131,10 @@ struct guest_framebuffer {
  * is mapped into the privileged partition's memory, writable, at
  * `address` (from GUEST_DISK_WINDOW up, each on a 2 MiB boundary): its
  * sectors live there until the machine powers off. */
-#define GUEST_MAX_DISKS    8
-#define GUEST_DISK_WINDOW  0x4000000000ull /* 256 GiB: beyond any partition's RAM */
-#define GUEST_DISK_IDE     1u              /* an ATA disk behind a PIIX IDE controller */
-#define GUEST_DISK_SECTOR  512u
+#define GUEST_MAX_DISKS   8
+#define GUEST_DISK_WINDOW 0x4000000000ull /* 256 GiB: beyond any partition's RAM */
+#define GUEST_DISK_IDE    1u              /* an ATA disk behind a PIIX IDE controller */
+#define GUEST_DISK_SECTOR 512u
 
 struct guest_disk {
     uint32_t partition_id; /* the partition whose disk it is */

@@ -8,17 +8,17 @@
 #include "guests/dom0/ide_models.h"
 #include "guests/lib/paging.h"
 
-#define SECTORS        64
-#define PARTITION      2
-#define OTHER          3
-#define CMD_READ       0x20
-#define CMD_WRITE      0x30
-#define CMD_IDENTIFY   0xec
-#define STATUS_READY   0x50
-#define STATUS_DRQ     0x58
-#define STATUS_ERROR   0x51
-#define ERROR_IDNF     0x10
-#define NO_DEVICE      0xffffffffu
+#define SECTORS      64
+#define PARTITION    2
+#define OTHER        3
+#define CMD_READ     0x20
+#define CMD_WRITE    0x30
+#define CMD_IDENTIFY 0xec
+#define STATUS_READY 0x50
+#define STATUS_DRQ   0x58
+#define STATUS_ERROR 0x51
+#define ERROR_IDNF   0x10
+#define NO_DEVICE    0xffffffffu
 
 static uint8_t image[SECTORS * ATA_SECTOR_SIZE];
 static bool refuse_maps;
@@ -42,8 +42,7 @@ static uint32_t read_at(const struct dom0_model *model, unsigned offset, unsigne
     return model->read(state_of(model, PARTITION), offset, size);
 }
 
-static void write_at(const struct dom0_model *model, unsigned offset, uint32_t value,
-                     unsigned size)
+static void write_at(const struct dom0_model *model, unsigned offset, uint32_t value, unsigned size)
 {
     model->write(state_of(model, PARTITION), PARTITION, offset, value, size);
 }
@@ -165,8 +164,8 @@ Test(ide_models, unfit_entries_are_left_out)
     struct bulkhead_boot_info bad = {.disk_count = 3};
     bad.disks[0] = (struct guest_disk){.partition_id = 0, .kind = GUEST_DISK_IDE};
     bad.disks[1] = (struct guest_disk){.partition_id = OTHER, .kind = 99};
-    bad.disks[2] = (struct guest_disk){.partition_id = MODEL_MAX_PARTITION + 1,
-                                       .kind = GUEST_DISK_IDE};
+    bad.disks[2] =
+        (struct guest_disk){.partition_id = MODEL_MAX_PARTITION + 1, .kind = GUEST_DISK_IDE};
     cr_expect_eq(ide_attach_disks(&bad), 0);
     refuse_maps = true;
     cr_expect_eq(ide_attach_disks(&info), 0, "an image dom0 cannot map is not served");
