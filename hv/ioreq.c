@@ -108,14 +108,27 @@ static int64_t may_claim(const struct partition *caller, unsigned claims_made)
     return server.partition != caller ? HC_EPERM : claims_made == HC_IOREQ_CLAIMS ? HC_ENOSPC : 0;
 }
 
+static bool already_claimed(const struct claim *claims, unsigned count, struct claim claim)
+{
+    for (unsigned i = 0; i < count; i++) {
+        if (claims[i].first == claim.first && claims[i].length == claim.length &&
+            claims[i].flags == claim.flags)
+            return true;
+    }
+    return false;
+}
+
+/* Claims stand while their server restarts; the restarted server claims
+ * them again, which takes no more room. */
 static int64_t add_claim(struct partition *caller, struct claim *claims, unsigned *count,
                          struct claim claim)
 {
     if (claim.flags & ~(uint32_t)HC_IOREQ_POSTED_WRITES)
         return HC_EINVAL;
     spin_lock(&server.lock);
-    int64_t result = may_claim(caller, *count);
-    if (!result)
+    bool again = already_claimed(claims, *count, claim);
+    int64_t result = may_claim(caller, again ? 0 : *count);
+    if (!result && !again)
         claims[(*count)++] = claim;
     spin_unlock(&server.lock);
     return result;

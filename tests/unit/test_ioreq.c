@@ -370,3 +370,16 @@ Test(ioreq, polling_spins_no_longer_than_its_window)
     cr_assert_lt(arch_read_tsc() - before, 10, "a request waits already");
     ioreq_set_poll(0);
 }
+
+/* A restarted server claims again what it claimed before (its claims stood
+ * meanwhile): that takes no room, and the table still ends where it did. */
+Test(ioreq, a_claim_made_again_takes_no_more_room)
+{
+    for (unsigned i = 1; i < HC_IOREQ_CLAIMS; i++)
+        cr_assert_eq(world_call2(WORLD_DOM0, HC_IOREQ_CLAIM, 0x100 + 8 * i, 8), 0);
+    cr_expect_eq(world_call2(WORLD_DOM0, HC_IOREQ_CLAIM, COM1, 8), 0);
+    cr_expect_eq(world_call2(WORLD_DOM0, HC_IOREQ_CLAIM, 0x108, 8), 0);
+    cr_expect_eq(world_call2(WORLD_DOM0, HC_IOREQ_CLAIM, 0x200, 8), HC_ENOSPC);
+    cr_expect_eq(world_call2(WORLD_DOM0, HC_IOREQ_CLAIM, 0x108, 4), HC_ENOSPC,
+                 "another length is another claim");
+}
