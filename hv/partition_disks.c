@@ -18,6 +18,11 @@ static uint64_t round_up(uint64_t value, uint64_t unit)
     return (value + unit - 1) / unit * unit;
 }
 
+static const char *kind_name(const struct config_disk *disk)
+{
+    return disk->kind == CONFIG_DISK_IDE ? "ide" : "virtio";
+}
+
 const char *partition_disk_problem(const struct config_partition *c, const struct boot_info *boot)
 {
     const struct boot_module *image = partition_boot_module(boot, c->disk.file);
@@ -25,7 +30,7 @@ const char *partition_disk_problem(const struct config_partition *c, const struc
 
     if (!problem)
         return 0;
-    log_error("partition %s: disk ide:%s: %s", c->name, c->disk.file, problem);
+    log_error("partition %s: disk %s:%s: %s", c->name, kind_name(&c->disk), c->disk.file, problem);
     return "its disk cannot be served";
 }
 
@@ -41,15 +46,16 @@ static bool attach_one(struct partition *p, const struct config *config, unsigne
     if (!arch_map_memory_region(p, &region))
         return false;
     *disk = (struct guest_disk){.partition_id = index + 1,
-                                .kind = GUEST_DISK_IDE,
+                                .kind = owner->disk.kind == CONFIG_DISK_IDE ? GUEST_DISK_IDE
+                                                                            : GUEST_DISK_VIRTIO,
                                 .address = address,
                                 .sectors = image->size / GUEST_DISK_SECTOR};
     memcpy(disk->file, owner->disk.file, sizeof(disk->file));
     disk->file[sizeof(disk->file) - 1] = '\0';
     p->disk_count++;
-    log_line("partition %s: serves the disk of partition %s: ide:%s, %llu sectors at 0x%llx",
-             p->config->name, owner->name, owner->disk.file, (unsigned long long)disk->sectors,
-             (unsigned long long)address);
+    log_line("partition %s: serves the disk of partition %s: %s:%s, %llu sectors at 0x%llx",
+             p->config->name, owner->name, kind_name(&owner->disk), owner->disk.file,
+             (unsigned long long)disk->sectors, (unsigned long long)address);
     return true;
 }
 

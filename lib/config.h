@@ -33,6 +33,7 @@
  *   devices    = serial 0x2f8, framebuffer, keyboard, pci 00:02.0   # privileged only
  *   emulate    = uart 0x3f8, uart-mmio 0xfe000000  # full partitions: models dom0 serves
  *   disk       = ide:root.img  # full partitions: a disk dom0 serves from that image
+ *                              # (ide: emulated IDE; virtio: a virtio-blk device)
  *
  * docs/config.md is the full reference.
  *
@@ -133,7 +134,8 @@ enum config_emulated_model {
     CONFIG_EMULATED_UART = 0,  /* a 16550 at 8 I/O ports */
     CONFIG_EMULATED_UART_MMIO, /* a memory-mapped 16550 in one 4 KiB page */
     CONFIG_EMULATED_PCI,       /* a PCI function's configuration space */
-    CONFIG_EMULATED_IDE, /* a disk's IDE controller (the `disk` key), never named in emulate */
+    CONFIG_EMULATED_IDE,    /* a disk's IDE controller (the `disk` key), never named in emulate */
+    CONFIG_EMULATED_VIRTIO, /* a disk's virtio-blk function (the `disk` key), likewise */
 };
 
 enum config_emulated_space {
@@ -156,6 +158,7 @@ struct config_emulated {
 enum config_disk_kind {
     CONFIG_DISK_NONE = 0,
     CONFIG_DISK_IDE, /* an ATA disk behind a PIIX IDE controller: ports 0x1f0 and 0x3f6, IRQ 14 */
+    CONFIG_DISK_VIRTIO, /* a virtio-blk PCI function (00:02.0, its BAR at 0xc0000000), MSI-X */
 };
 
 struct config_disk {

@@ -37,6 +37,7 @@ static const struct {
     [CONFIG_EMULATED_PCI] = {"pci", CONFIG_EMULATED_PCI_FUNCTION, PCI_CONFIG_LENGTH,
                              "a PCI function BUS:DEVICE.FUNCTION in hex"},
     [CONFIG_EMULATED_IDE] = {"ide", CONFIG_EMULATED_PORTS, 0, NULL},
+    [CONFIG_EMULATED_VIRTIO] = {"virtio", CONFIG_EMULATED_MMIO, 0, NULL},
 };
 
 /* A PIIX IDE controller in legacy mode (a PC has it as function 1 of its
@@ -47,6 +48,12 @@ static const struct {
 #define IDE_CONTROL_PORT  0x3f6u
 #define IDE_PCI_SLOT      1u
 #define IDE_PCI_FUNCTION  0u
+
+/* A modern virtio-blk function in slot 2, its registers behind one memory
+ * BAR at the start of the partition's PCI window. */
+#define VIRTIO_PCI_SLOT 2u
+#define VIRTIO_BAR_BASE 0xc0000000u
+#define VIRTIO_BAR_SIZE 0x8000u
 
 void config_emulated_name(const struct config_emulated *emulated, char *buf, size_t size)
 {
@@ -176,16 +183,26 @@ bool config_parse_emulate(struct config_partition *partition, struct span value,
     return true;
 }
 
+static const struct config_emulated ide_ranges[] = {
+    {CONFIG_EMULATED_IDE, CONFIG_EMULATED_PORTS, IDE_COMMAND_PORT, IDE_COMMAND_PORTS, 0, 0, 0},
+    {CONFIG_EMULATED_IDE, CONFIG_EMULATED_PORTS, IDE_CONTROL_PORT, 1, 0, 0, 0},
+    {CONFIG_EMULATED_IDE, CONFIG_EMULATED_PCI_FUNCTION, 0, PCI_CONFIG_LENGTH, 0, IDE_PCI_SLOT,
+     IDE_PCI_FUNCTION},
+};
+
+static const struct config_emulated virtio_ranges[] = {
+    {CONFIG_EMULATED_VIRTIO, CONFIG_EMULATED_MMIO, VIRTIO_BAR_BASE, VIRTIO_BAR_SIZE, 0, 0, 0},
+    {CONFIG_EMULATED_VIRTIO, CONFIG_EMULATED_PCI_FUNCTION, 0, PCI_CONFIG_LENGTH, 0, VIRTIO_PCI_SLOT,
+     0},
+};
+
 bool config_add_disk_models(struct config_partition *partition, struct config_error *error)
 {
-    const struct config_emulated ranges[] = {
-        {CONFIG_EMULATED_IDE, CONFIG_EMULATED_PORTS, IDE_COMMAND_PORT, IDE_COMMAND_PORTS, 0, 0, 0},
-        {CONFIG_EMULATED_IDE, CONFIG_EMULATED_PORTS, IDE_CONTROL_PORT, 1, 0, 0, 0},
-        {CONFIG_EMULATED_IDE, CONFIG_EMULATED_PCI_FUNCTION, 0, PCI_CONFIG_LENGTH, 0, IDE_PCI_SLOT,
-         IDE_PCI_FUNCTION},
-    };
+    bool ide = partition->disk.kind == CONFIG_DISK_IDE;
+    const struct config_emulated *ranges = ide ? ide_ranges : virtio_ranges;
+    size_t count = ide ? ARRAY_LENGTH(ide_ranges) : ARRAY_LENGTH(virtio_ranges);
 
-    for (size_t i = 0; i < ARRAY_LENGTH(ranges); i++) {
+    for (size_t i = 0; i < count; i++) {
         if (!add_emulated(partition, &ranges[i], partition->disk_line, error))
             return false;
     }

@@ -317,7 +317,7 @@ static bool parse_emulate(struct config_reader *reader, struct span value)
     return config_parse_emulate(reader->partition, value, reader->error);
 }
 
-/* KIND:FILE, where the only kind so far is ide. */
+/* KIND:FILE, where the kind is ide or virtio. */
 static bool parse_disk(struct config_reader *reader, struct span value)
 {
     struct config_partition *partition = reader->partition;
@@ -331,10 +331,15 @@ static bool parse_disk(struct config_reader *reader, struct span value)
         }
     }
     partition->disk_line = reader->line;
-    if (!span_equals(kind, "ide"))
+    if (span_equals(kind, "ide"))
+        partition->disk.kind = CONFIG_DISK_IDE;
+    else if (span_equals(kind, "virtio"))
+        partition->disk.kind = CONFIG_DISK_VIRTIO;
+    else
         return reader_fail(reader,
-                           "unknown disk kind %q; the kind known is ide, as in ide:root.img", kind);
-    partition->disk.kind = CONFIG_DISK_IDE;
+                           "unknown disk kind %q; the kinds known are ide and virtio, as in "
+                           "ide:root.img",
+                           kind);
     return parse_file_name(file, partition->disk.file) &&
            config_add_disk_models(partition, reader->error);
 }
@@ -363,7 +368,8 @@ static const struct key_handler partition_keys[] = {
     {"devices", parse_devices, "a list such as serial 0x2f8, framebuffer, pci 00:02.0",
      KEY_OPTIONAL},
     {"emulate", parse_emulate, "a list such as uart 0x3f8, uart-mmio 0xfe000000", KEY_OPTIONAL},
-    {"disk", parse_disk, "ide: and the file name of its image, as in ide:root.img", KEY_OPTIONAL},
+    {"disk", parse_disk, "ide: or virtio: and the file name of its image, as in ide:root.img",
+     KEY_OPTIONAL},
 };
 
 _Static_assert(ARRAY_LENGTH(partition_keys) <= CONFIG_MAX_KEYS, "raise CONFIG_MAX_KEYS");

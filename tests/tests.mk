@@ -64,6 +64,7 @@ UNIT_SOURCES_uart   := guests/dom0/uart.c
 UNIT_SOURCES_virtqueue := guests/dom0/virtqueue.c
 UNIT_SOURCES_ata    := guests/dom0/ata.c guests/dom0/ata_address.c guests/dom0/ata_identify.c
 UNIT_SOURCES_ide_models := guests/dom0/ide_models.c $(UNIT_SOURCES_ata)
+UNIT_SOURCES_virtio_blk := guests/dom0/virtio_blk.c guests/dom0/virtqueue.c
 UNIT_SOURCES_x86_decode := arch/x86_64/x86_decode.c
 UNIT_SOURCES_x86_decode_forms := arch/x86_64/x86_decode.c
 UNIT_CFLAGS_x86_decode_forms := -Wno-missing-field-initializers # table rows name only what they need

@@ -18,6 +18,7 @@
 #include "guests/dom0/ide_models.h"
 #include "guests/dom0/models.h"
 #include "guests/dom0/operator.h"
+#include "guests/dom0/virtio_models.h"
 #include "guests/dom0/shell.h"
 #include "guests/lib/event.h"
 #include "guests/lib/guest.h"
@@ -172,8 +173,11 @@ int guest_main(const struct bulkhead_boot_info *info)
     interrupt_set_handler(VECTOR_NMI, on_nmi);
     EXPECT_TRUE(start_serving(info));
     printf("dom0: serving a 16550 at COM1 for full partitions\n");
-    if (info->disk_count)
-        printf("dom0: serving %u of %u IDE disk(s)\n", ide_attach_disks(info), info->disk_count);
+    if (info->disk_count) {
+        unsigned ide = ide_attach_disks(info), virtio = virtio_attach_disks(info);
+        printf("dom0: serving %u of %u disk(s): %u IDE, %u virtio\n", ide + virtio,
+               info->disk_count, ide, virtio);
+    }
     printf("dom0: console backend for %u pv partition(s)\n", console_backend_rings());
     /* Events that came meanwhile are taken (their handlers only count), so
      * that they do not cut short every pause of the script's waits. */
@@ -205,6 +209,7 @@ int guest_main(const struct bulkhead_boot_info *info)
     serve_consoles(); /* what the last of them wrote before it stopped */
     printf("dom0: every other partition has stopped; %u bad requests refused\n", rejected);
     printf("dom0: %u requests answered, %u of them string blocks\n", served, blocks);
+    virtio_report();
     printf("dom0: console rings: %u lines printed, %u bad indices reset\n", console_backend_lines(),
            console_backend_bad_indices());
     operator_console_show_log(); /* the screen shows these lines too */

@@ -8,11 +8,14 @@
 
 #include "guests/dom0/ide_models.h"
 #include "guests/dom0/uart_models.h"
+#include "guests/dom0/virtio_models.h"
 #include "guests/lib/hypercall.h"
 #include "lib/string.h"
 
 static const struct dom0_model *const models[] = {
-    &uart_com1_model, &uart_mmio_model, &ide_command_model, &ide_control_model, &ide_function_model,
+    &uart_com1_model,        &uart_mmio_model,     &ide_command_model,
+    &ide_control_model,      &ide_function_model,  &virtio_function_model,
+    &virtio_registers_model, &virtio_notify_model, &virtio_msix_model,
 };
 
 #define MODEL_COUNT (sizeof(models) / sizeof(models[0]))
@@ -51,7 +54,8 @@ bool models_claim(void)
         if (model->kind == HC_IOREQ_PORT)
             claimed = claim_ports(model);
         else if (model->kind == HC_IOREQ_MMIO)
-            claimed = hc_ioreq_claim_mmio(model->base, model->claim_length, 0) == 0;
+            claimed = hc_ioreq_claim_mmio(model->base, model->claim_length,
+                                          model->posted_writes ? HC_IOREQ_POSTED_WRITES : 0) == 0;
         if (!claimed)
             return false;
     }

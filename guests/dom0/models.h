@@ -24,7 +24,8 @@ struct dom0_model {
     unsigned irq; /* its interrupt line (HC_IRQ_LINE); models on one line share their state */
     /* Bit n: a write to port base + n has no effect the guest could see at
      * once (no interrupt, no status), so it is posted and the vCPU does
-     * not wait for it. MMIO ranges are claimed by the page: never posted. */
+     * not wait for it. An MMIO range is posted as a whole: non-zero posts
+     * every write to it (a doorbell). */
     uint32_t posted_writes;
     void *states; /* MODEL_MAX_PARTITION + 1 of them, by partition id */
     size_t state_size;

@@ -248,3 +248,8 @@ int64_t hc_console_release(uint32_t id)
 {
     return hypercall(HC_CONSOLE_RELEASE, id, 0, 0, 0);
 }
+
+int64_t hc_irq_msi(uint32_t id, uint32_t address, uint32_t data)
+{
+    return hypercall(HC_IRQ_MSI, id, address, data, 0);
+}

@@ -51,6 +51,8 @@ int64_t hc_partition_restart(uint32_t id);
 int64_t hc_partition_destroy(uint32_t id);
 int64_t hc_partition_shutdown(uint32_t id);
 int64_t hc_irq_line(uint32_t id, unsigned line, bool high);
+/* A device model's message-signalled interrupt into partition id. */
+int64_t hc_irq_msi(uint32_t id, uint32_t address, uint32_t data);
 /* Text a partition the caller serves wrote, printed as that partition's. */
 int64_t hc_console_write_for(uint32_t id, const char *text, size_t length);
 /* Up to length bytes of the hypervisor log from stream position cursor;

@@ -32,8 +32,9 @@ INIT_SCRIPT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "init")
 # busybox's acpid as a key of an input device.
 GUEST_MODULES = ["button", "evdev"]
 # In the initramfs but loaded only by a guest given a disk (bulkhead.disk=):
-# the IDE controller's driver and the SCSI disk on top of libata.
-ON_DEMAND_MODULES = ["ata_piix", "sd_mod"]
+# the IDE controller's driver and the SCSI disk on top of libata; virtio's
+# PCI transport and its block driver.
+ON_DEMAND_MODULES = ["ata_piix", "sd_mod", "virtio_pci", "virtio_blk"]
 # Mount points: empty directories of the initramfs.
 ROOT_DIRECTORIES = ["proc/", "sys/", "tmp/"]
 

@@ -134,11 +134,12 @@ struct guest_framebuffer {
 #define GUEST_MAX_DISKS   8
 #define GUEST_DISK_WINDOW 0x4000000000ull /* 256 GiB: beyond any partition's RAM */
 #define GUEST_DISK_IDE    1u              /* an ATA disk behind a PIIX IDE controller */
+#define GUEST_DISK_VIRTIO 2u              /* a virtio-blk PCI function */
 #define GUEST_DISK_SECTOR 512u
 
 struct guest_disk {
     uint32_t partition_id; /* the partition whose disk it is */
-    uint32_t kind;         /* GUEST_DISK_IDE */
+    uint32_t kind;         /* GUEST_DISK_IDE or GUEST_DISK_VIRTIO */
     uint64_t address;      /* guest-physical, in the privileged partition */
     uint64_t sectors;      /* of GUEST_DISK_SECTOR bytes */
     char file[GUEST_NAME_LEN * 2];

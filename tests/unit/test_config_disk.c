@@ -68,16 +68,32 @@ Test(config_disk, the_image_is_loaded_once_like_the_others)
     cr_expect_str_eq(config_image_name(&config, 2), "shared.img");
 }
 
+Test(config_disk, virtio_adds_the_function_and_its_registers)
+{
+    expect_ok(GUEST_HEAD "disk = virtio:data.img\n");
+    cr_expect_eq(config.partitions[0].disk.kind, CONFIG_DISK_VIRTIO);
+    cr_expect_str_eq(config.partitions[0].disk.file, "data.img");
+    cr_assert_eq(config.partitions[0].emulated_count, 2);
+    cr_expect_eq(emulated(0)->space, CONFIG_EMULATED_MMIO);
+    cr_expect_eq(emulated(0)->base, 0xc0000000);
+    cr_expect_eq(emulated(0)->length, 0x8000);
+    cr_expect_eq(emulated(1)->space, CONFIG_EMULATED_PCI_FUNCTION);
+    cr_expect_eq(emulated(1)->slot, 2);
+    expect_name(0, "virtio 0xc0000000");
+    expect_name(1, "virtio 00:02.0");
+}
+
 Test(config_disk, unknown_kind)
 {
-    expect_error(GUEST_HEAD "disk = virtio:data.img\n", 5,
-                 "unknown disk kind 'virtio'; the kind known is ide, as in ide:root.img");
+    expect_error(
+        GUEST_HEAD "disk = nvme:data.img\n", 5,
+        "unknown disk kind 'nvme'; the kinds known are ide and virtio, as in ide:root.img");
 }
 
 Test(config_disk, kind_without_a_file)
 {
     expect_error(GUEST_HEAD "disk = ide:\n", 5,
-                 "bad value 'ide:' for 'disk'; expected ide: and the file name of its image");
+                 "bad value 'ide:' for 'disk'; expected ide: or virtio: and the file name");
     expect_error(GUEST_HEAD "disk = root.img\n", 5, "unknown disk kind 'root.img'");
     expect_error(GUEST_HEAD "disk = ide:a/b.img\n", 5, "bad value 'ide:a/b.img' for 'disk'");
 }

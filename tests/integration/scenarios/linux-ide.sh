@@ -15,6 +15,8 @@ TIMEOUT=900
 NEEDS="stub core linux"
 IMAGE_ARGS=(--extra build/linux/vmlinux:vmlinux --extra build/linux/initramfs.cpio.gz:initrd.gz)
 DISK_SECTORS=16384 # 8 MiB
+DISK_KIND=ide
+DISK_DEVICE=sda
 
 prepare() {
     # Not zeros: what the guest reads back must be what it wrote.
@@ -23,8 +25,8 @@ prepare() {
     config_with_partitions <<CFG
 $(dom0_partition)
 
-$(linux_partition 1 bulkhead.disk=sda:keep bulkhead.reboot=1)
-disk = ide:disk.img
+$(linux_partition 1 "bulkhead.disk=$DISK_DEVICE:keep" bulkhead.reboot=1)
+disk = $DISK_KIND:disk.img
 CFG
     with_timestamps
 }
@@ -33,13 +35,20 @@ check() {
     expect_exit 0
     expect_prefix_with "bulkhead: partition dom0: serves the disk of partition linux:" \
         "ide:disk.img, $DISK_SECTORS sectors at 0x4000000000"
-    expect_line "bulkhead: [dom0] dom0: serving 1 of 1 IDE disk(s)"
-    expect_count "^bulkhead: \[linux\] linux-guest: disk sda: $DISK_SECTORS sectors$" 2
-    expect_line "bulkhead: [linux] linux-guest: disk sda: keep: the pattern reads back from the disk"
+    expect_line "bulkhead: [dom0] dom0: serving 1 of 1 disk(s): 1 IDE, 0 virtio"
+    expect_linux_disk_kept
+}
+
+# What both disk kinds show: the disk's size on both boots, the pattern
+# written on the first, found again after the reboot, and dom0 to the end.
+expect_linux_disk_kept() {
+    local disk="bulkhead: [linux] linux-guest: disk $DISK_DEVICE"
+    expect_count "^bulkhead: \[linux\] linux-guest: disk $DISK_DEVICE: $DISK_SECTORS sectors$" 2
+    expect_line "$disk: keep: the pattern reads back from the disk"
     expect_line "bulkhead: [linux] linux-guest: rebooting"
     expect_line "bulkhead: partition linux: reset by its guest: starting it again"
-    expect_line "bulkhead: [linux] linux-guest: disk sda: check: the pattern reads back from the disk"
-    expect_count "^bulkhead: \[linux\] linux-guest: PASS .* disk=sda:(keep|check)( |$)" 2
+    expect_line "$disk: check: the pattern reads back from the disk"
+    expect_count "^bulkhead: \[linux\] linux-guest: PASS .* disk=$DISK_DEVICE:(keep|check)( |$)" 2
     expect_linux_guest_passed 1 2
     expect_partition_passed dom0
 }

@@ -1,0 +1,138 @@
+/*
+ * The requests of a virtio block device. A request is a chain: a 16-byte
+ * header the driver wrote (type, reserved, sector), the data (read by the
+ * device for OUT, written for IN) and one status byte the device writes
+ * last. The walker (virtqueue.c) has copied and checked the chain's
+ * descriptors; everything here is bounded by the disk's size before the
+ * image is touched, and a request that does not fit is answered IOERR.
+ */
+#include "guests/dom0/virtio_blk.h"
+
+struct request_header {
+    uint32_t type;
+    uint32_t reserved;
+    uint64_t sector;
+};
+
+static const char disk_id[VIRTIO_BLK_ID_BYTES] = "bulkhead-virtio-blk";
+
+/* Moves `length` bytes between `bytes` and the chain's readable or
+ * writable segments, from byte `skip` of them on. */
+static bool chain_copy(const struct virtqueue *queue, const struct virtqueue_chain *chain,
+                       bool writable, uint64_t skip, uint8_t *bytes, uint64_t length)
+{
+    const struct guest_ram_access *ram = &queue->ram;
+
+    for (uint32_t i = 0; i < chain->count && length; i++) {
+        const struct virtqueue_segment *s = &chain->segments[i];
+        if (s->device_writable != writable)
+            continue;
+        if (skip >= s->length) {
+            skip -= s->length;
+            continue;
+        }
+        uint32_t part = (uint32_t)(s->length - skip < length ? s->length - skip : length);
+        bool moved = writable ? ram->write(ram->context, s->addr + skip, bytes, part)
+                              : ram->read(ram->context, s->addr + skip, bytes, part);
+        if (!moved)
+            return false;
+        bytes += part;
+        length -= part;
+        skip = 0;
+    }
+    return length == 0;
+}
+
+/* The sectors [sector, sector + bytes / 512) lie in the disk. */
+static bool in_disk(const struct virtio_blk_disk *disk, uint64_t sector, uint64_t bytes)
+{
+    return bytes % VIRTIO_BLK_SECTOR == 0 && sector <= disk->sectors &&
+           bytes / VIRTIO_BLK_SECTOR <= disk->sectors - sector;
+}
+
+static uint8_t *image_at(const struct virtio_blk_disk *disk, uint64_t sector)
+{
+    return disk->image + sector * VIRTIO_BLK_SECTOR;
+}
+
+/* Runs one request; *written gets the data bytes put in the chain. */
+static uint8_t run_request(const struct virtqueue *queue, const struct virtqueue_chain *chain,
+                           const struct virtio_blk_disk *disk, uint32_t *written)
+{
+    struct request_header header;
+    uint32_t data_in = chain->writable_length - 1;
+    uint32_t data_out = chain->readable_length - (uint32_t)sizeof(header);
+
+    *written = 0;
+    if (!chain_copy(queue, chain, false, 0, (uint8_t *)&header, sizeof(header)))
+        return VIRTIO_BLK_S_IOERR;
+    switch (header.type) {
+    case VIRTIO_BLK_T_IN:
+        if (!in_disk(disk, header.sector, data_in) ||
+            !chain_copy(queue, chain, true, 0, image_at(disk, header.sector), data_in))
+            return VIRTIO_BLK_S_IOERR;
+        *written = data_in;
+        return VIRTIO_BLK_S_OK;
+    case VIRTIO_BLK_T_OUT:
+        if (!in_disk(disk, header.sector, data_out) ||
+            !chain_copy(queue, chain, false, sizeof(header), image_at(disk, header.sector),
+                        data_out))
+            return VIRTIO_BLK_S_IOERR;
+        return VIRTIO_BLK_S_OK;
+    case VIRTIO_BLK_T_FLUSH:
+        return VIRTIO_BLK_S_OK; /* the image is memory: a write is there once done */
+    case VIRTIO_BLK_T_GET_ID: {
+        uint32_t length = data_in < VIRTIO_BLK_ID_BYTES ? data_in : VIRTIO_BLK_ID_BYTES;
+        if (!chain_copy(queue, chain, true, 0, (uint8_t *)disk_id, length))
+            return VIRTIO_BLK_S_IOERR;
+        *written = length;
+        return VIRTIO_BLK_S_OK;
+    }
+    default:
+        return VIRTIO_BLK_S_UNSUPP;
+    }
+}
+
+/* The status byte goes last, after the data; the used length counts it. */
+static uint32_t serve_chain(const struct virtqueue *queue, const struct virtqueue_chain *chain,
+                            const struct virtio_blk_disk *disk)
+{
+    uint32_t written;
+    uint8_t status;
+
+    if (chain->writable_length < 1)
+        return 0; /* nowhere to put a status: the driver learns nothing */
+    status = chain->readable_length < sizeof(struct request_header)
+                 ? VIRTIO_BLK_S_IOERR
+                 : run_request(queue, chain, disk, &written);
+    if (status != VIRTIO_BLK_S_OK)
+        written = 0;
+    if (!chain_copy(queue, chain, true, chain->writable_length - 1, &status, 1))
+        return written;
+    return written + 1;
+}
+
+struct virtio_blk_counts virtio_blk_serve(struct virtqueue *queue,
+                                          const struct virtio_blk_disk *disk)
+{
+    static struct virtqueue_chain chain;
+    struct virtio_blk_counts counts = {0, 0};
+
+    for (uint32_t taken = 0; taken < queue->layout.size; taken++) {
+        enum virtqueue_take_result result = virtqueue_take(queue, &chain);
+        if (result == VIRTQUEUE_EMPTY || result == VIRTQUEUE_BROKEN)
+            break;
+        if (result == VIRTQUEUE_BAD_HEAD) {
+            counts.refused++;
+        } else if (result != VIRTQUEUE_TAKEN) {
+            virtqueue_put(queue, chain.head, 0);
+            counts.refused++;
+        } else {
+            virtqueue_put(queue, chain.head, serve_chain(queue, &chain, disk));
+            counts.served++;
+        }
+    }
+    if (counts.served + counts.refused)
+        virtqueue_publish(queue);
+    return counts;
+}

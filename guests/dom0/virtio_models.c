@@ -1,0 +1,695 @@
+/*
+ * The PCI transport of dom0's virtio-blk devices (virtio spec 4.1), one per
+ * full partition whose config says `disk = virtio:FILE`.
+ *
+ * The function (1af4:1042, a modern block device) lists vendor capabilities
+ * that place the common configuration at BAR 4 + 0x0000, the ISR at
+ * 0x1000, the block device's configuration at 0x2000 and the notification
+ * area at 0x3000, and an MSI-X capability whose table (2 vectors: the
+ * configuration's and the queue's) lies at 0x4000 and its pending bits at
+ * 0x5000. The BAR sits at 0xc0000000, in the partition's PCI window, and
+ * does not move. There is one request queue of up to QUEUE_SIZE entries;
+ * a request has at most VIRTIO_BLK_SEG_MAX data segments of at most
+ * SIZE_MAX_BYTES each.
+ *
+ * A notification is a posted write: the guest's vCPU goes on at once and
+ * dom0 serves the queue when it takes the write; completions come back as
+ * the queue's MSI-X message. No INTx: a driver without MSI-X gets no
+ * interrupt. The queue lives in the partition's RAM, which dom0 reaches
+ * only through HC_IOREQ_COPY (the hypervisor checks every range).
+ */
+#include "guests/dom0/virtio_models.h"
+
+#include "guests/dom0/virtio_blk.h"
+#include "guests/lib/console.h"
+#include "guests/lib/hypercall.h"
+#include "guests/lib/paging.h"
+#include "lib/string.h"
+
+#define VIRTIO_VENDOR        0x1af4
+#define VIRTIO_BLK_DEVICE    0x1042 /* 0x1040 + device type 2 */
+#define PCI_CONFIG_BYTES     256
+#define PCI_FUNCTION_VIRTIO  (2u << 11) /* bus 0, device 2, function 0 */
+#define PCI_COMMAND          0x04
+#define PCI_COMMAND_WRITABLE 0x0406 /* memory space, bus master, INTx disable */
+#define PCI_STATUS_CAPS      0x0010
+#define PCI_BAR4             0x20
+#define PCI_CAPABILITIES     0x34
+#define CLASS_STORAGE_OTHER  0x0180
+
+#define BAR_BASE      0xc0000000u
+#define BAR_SIZE      0x8000u
+#define COMMON_OFFSET 0x0000u
+#define ISR_OFFSET    0x1000u
+#define DEVICE_OFFSET 0x2000u
+#define NOTIFY_OFFSET 0x3000u
+#define MSIX_OFFSET   0x4000u
+#define PBA_OFFSET    0x5000u
+#define REGION_SIZE   0x1000u
+#define BAR_INDEX     4u
+
+#define CAP_MSIX        0x40 /* 12 bytes */
+#define CAP_COMMON      0x4c /* 16 bytes each, the notification's 20 */
+#define CAP_NOTIFY      0x5c
+#define CAP_ISR         0x70
+#define CAP_DEVICE      0x80
+#define PCI_CAP_MSIX_ID 0x11
+#define PCI_CAP_VENDOR  0x09
+#define MSIX_ENABLE     0x8000
+#define MSIX_MASK_ALL   0x4000
+
+#define VIRTIO_PCI_CAP_COMMON 1
+#define VIRTIO_PCI_CAP_NOTIFY 2
+#define VIRTIO_PCI_CAP_ISR    3
+#define VIRTIO_PCI_CAP_DEVICE 4
+
+#define MSIX_VECTORS    2
+#define NO_VECTOR       0xffff
+#define MSIX_ENTRY_MASK 1u
+#define QUEUE_SIZE      128
+/* A request's chain: its data segments of at most size_max bytes each, the
+ * header and the status byte. A driver keeps within it; a chain beyond it
+ * is refused. */
+#define SIZE_MAX_BYTES 0x10000u
+#define CHAIN_LIMIT    (VIRTIO_BLK_SEG_MAX * SIZE_MAX_BYTES + 0x1000u)
+
+#define STATUS_FEATURES_OK 0x08
+#define STATUS_DRIVER_OK   0x04
+#define STATUS_NEEDS_RESET 0x40
+
+#define FEATURE_SIZE_MAX  (1ull << 1)
+#define FEATURE_SEG_MAX   (1ull << 2)
+#define FEATURE_FLUSH     (1ull << 9)
+#define FEATURE_VERSION_1 (1ull << 32)
+#define OFFERED           (FEATURE_SIZE_MAX | FEATURE_SEG_MAX | FEATURE_FLUSH | FEATURE_VERSION_1)
+
+/* The common configuration's registers (virtio spec 4.1.4.3). */
+enum common_register {
+    DEVICE_FEATURE_SELECT = 0x00,
+    DEVICE_FEATURE = 0x04,
+    DRIVER_FEATURE_SELECT = 0x08,
+    DRIVER_FEATURE = 0x0c,
+    MSIX_CONFIG = 0x10,
+    NUM_QUEUES = 0x12,
+    DEVICE_STATUS = 0x14,
+    CONFIG_GENERATION = 0x15,
+    QUEUE_SELECT = 0x16,
+    QUEUE_SIZE_REGISTER = 0x18,
+    QUEUE_MSIX_VECTOR = 0x1a,
+    QUEUE_ENABLE = 0x1c,
+    QUEUE_NOTIFY_OFF = 0x1e,
+    QUEUE_DESC = 0x20,
+    QUEUE_DRIVER = 0x28,
+    QUEUE_DEVICE = 0x30,
+};
+
+struct msix_entry {
+    uint32_t address, address_high, data, control;
+};
+
+struct virtio_device {
+    uint32_t partition_id;
+    struct virtio_blk_disk disk; /* sectors 0: this partition has no virtio disk */
+    uint8_t config[PCI_CONFIG_BYTES];
+    bool sizing_bar;
+    uint32_t device_feature_select, driver_feature_select;
+    uint64_t driver_features;
+    uint16_t msix_config, queue_select, queue_size, queue_vector, queue_enable;
+    uint8_t status, isr;
+    uint64_t queue_desc, queue_driver, queue_device;
+    struct virtqueue queue;
+    struct msix_entry msix[MSIX_VECTORS];
+    uint64_t pending; /* MSI-X vectors raised while masked */
+    unsigned served, refused;
+};
+
+static struct virtio_device devices[MODEL_MAX_PARTITION + 1];
+
+/* ---- the partition's RAM, through HC_IOREQ_COPY ------------------------- */
+
+static uint8_t bounce[HC_IOREQ_COPY_MAX];
+
+static bool ram_copy(struct virtio_device *d, uint64_t guest_phys, uint8_t *bytes, uint32_t length,
+                     bool to_partition)
+{
+    while (length) {
+        uint32_t part = length < sizeof(bounce) ? length : (uint32_t)sizeof(bounce);
+        if (to_partition)
+            memcpy(bounce, bytes, part);
+        if (hc_ioreq_copy(d->partition_id, guest_phys, bounce, part,
+                          to_partition ? HC_IOREQ_COPY_TO_PARTITION : 0) != 0)
+            return false;
+        if (!to_partition)
+            memcpy(bytes, bounce, part);
+        guest_phys += part;
+        bytes += part;
+        length -= part;
+    }
+    return true;
+}
+
+static bool ram_read(void *context, uint64_t guest_phys, void *buffer, uint32_t length)
+{
+    return ram_copy(context, guest_phys, buffer, length, false);
+}
+
+static bool ram_write(void *context, uint64_t guest_phys, const void *buffer, uint32_t length)
+{
+    return ram_copy(context, guest_phys, (uint8_t *)buffer, length, true);
+}
+
+/* Whether a range lies in the partition's RAM, the hypervisor decides at
+ * each copy; here only a range that wraps is refused at once. */
+static bool ram_contains(void *context, uint64_t guest_phys, uint64_t length)
+{
+    (void)context;
+    return length && guest_phys + length - 1 >= guest_phys;
+}
+
+/* ---- interrupts --------------------------------------------------------- */
+
+static uint16_t msix_control(const struct virtio_device *d)
+{
+    return (uint16_t)(d->config[CAP_MSIX + 2] | d->config[CAP_MSIX + 3] << 8);
+}
+
+static bool vector_masked(const struct virtio_device *d, unsigned vector)
+{
+    return (msix_control(d) & MSIX_MASK_ALL) || (d->msix[vector].control & MSIX_ENTRY_MASK);
+}
+
+static void deliver(struct virtio_device *d, unsigned vector)
+{
+    const struct msix_entry *e = &d->msix[vector];
+
+    if (e->address_high == 0)
+        hc_irq_msi(d->partition_id, e->address, e->data);
+}
+
+static void raise_vector(struct virtio_device *d, uint16_t vector)
+{
+    if (vector >= MSIX_VECTORS || !(msix_control(d) & MSIX_ENABLE))
+        return;
+    if (vector_masked(d, vector))
+        d->pending |= 1ull << vector;
+    else
+        deliver(d, vector);
+}
+
+/* A vector unmasked with its message pending gets it now. */
+static void deliver_pending(struct virtio_device *d)
+{
+    for (unsigned v = 0; v < MSIX_VECTORS; v++) {
+        if ((d->pending >> v & 1) && (msix_control(d) & MSIX_ENABLE) && !vector_masked(d, v)) {
+            d->pending &= ~(1ull << v);
+            deliver(d, v);
+        }
+    }
+}
+
+/* ---- the PCI function ---------------------------------------------------- */
+
+static void put8(uint8_t *config, unsigned offset, uint8_t value)
+{
+    config[offset] = value;
+}
+
+static void put16(uint8_t *config, unsigned offset, uint16_t value)
+{
+    config[offset] = (uint8_t)value;
+    config[offset + 1] = (uint8_t)(value >> 8);
+}
+
+static void put32(uint8_t *config, unsigned offset, uint32_t value)
+{
+    put16(config, offset, (uint16_t)value);
+    put16(config, offset + 2, (uint16_t)(value >> 16));
+}
+
+static void put_virtio_cap(uint8_t *config, unsigned at, unsigned next, uint8_t type,
+                           uint32_t offset)
+{
+    put8(config, at, PCI_CAP_VENDOR);
+    put8(config, at + 1, (uint8_t)next);
+    put8(config, at + 2, type == VIRTIO_PCI_CAP_NOTIFY ? 20 : 16);
+    put8(config, at + 3, type);
+    put8(config, at + 4, BAR_INDEX);
+    put32(config, at + 8, offset);
+    put32(config, at + 12, REGION_SIZE);
+}
+
+static void function_reset(uint8_t *config)
+{
+    memset(config, 0, PCI_CONFIG_BYTES);
+    put16(config, 0x00, VIRTIO_VENDOR);
+    put16(config, 0x02, VIRTIO_BLK_DEVICE);
+    put16(config, 0x06, PCI_STATUS_CAPS);
+    put8(config, 0x08, 1); /* revision 1: a modern device */
+    put16(config, 0x0a, CLASS_STORAGE_OTHER);
+    put32(config, PCI_BAR4, BAR_BASE); /* 32-bit memory, not prefetchable */
+    put16(config, 0x2c, VIRTIO_VENDOR);
+    put16(config, 0x2e, 2); /* subsystem: a block device */
+    put8(config, PCI_CAPABILITIES, CAP_MSIX);
+    put8(config, CAP_MSIX, PCI_CAP_MSIX_ID);
+    put8(config, CAP_MSIX + 1, CAP_COMMON);
+    put16(config, CAP_MSIX + 2, MSIX_VECTORS - 1);
+    put32(config, CAP_MSIX + 4, MSIX_OFFSET | BAR_INDEX);
+    put32(config, CAP_MSIX + 8, PBA_OFFSET | BAR_INDEX);
+    put_virtio_cap(config, CAP_COMMON, CAP_NOTIFY, VIRTIO_PCI_CAP_COMMON, COMMON_OFFSET);
+    put_virtio_cap(config, CAP_NOTIFY, CAP_ISR, VIRTIO_PCI_CAP_NOTIFY, NOTIFY_OFFSET);
+    put32(config, CAP_NOTIFY + 16, 0); /* every queue notifies at the area's start */
+    put_virtio_cap(config, CAP_ISR, CAP_DEVICE, VIRTIO_PCI_CAP_ISR, ISR_OFFSET);
+    put_virtio_cap(config, CAP_DEVICE, 0, VIRTIO_PCI_CAP_DEVICE, DEVICE_OFFSET);
+}
+
+static void device_reset(struct virtio_device *d)
+{
+    d->device_feature_select = d->driver_feature_select = 0;
+    d->driver_features = 0;
+    d->msix_config = d->queue_vector = NO_VECTOR;
+    d->queue_select = d->queue_enable = 0;
+    d->queue_size = QUEUE_SIZE;
+    d->status = d->isr = 0;
+    d->queue_desc = d->queue_driver = d->queue_device = 0;
+    d->queue = (struct virtqueue){0};
+    d->pending = 0;
+}
+
+static void reset(void *state)
+{
+    struct virtio_device *d = state;
+
+    function_reset(d->config);
+    d->sizing_bar = false;
+    memset(d->msix, 0, sizeof(d->msix));
+    for (unsigned v = 0; v < MSIX_VECTORS; v++)
+        d->msix[v].control = MSIX_ENTRY_MASK;
+    device_reset(d);
+}
+
+void virtio_report(void)
+{
+    for (unsigned id = 1; id <= MODEL_MAX_PARTITION; id++) {
+        const struct virtio_device *d = &devices[id];
+        if (d->disk.sectors)
+            printf("dom0: virtio disk of partition %u: %u requests served, %u refused\n", id,
+                   d->served, d->refused);
+    }
+}
+
+unsigned virtio_attach_disks(const struct bulkhead_boot_info *info)
+{
+    unsigned attached = 0;
+
+    for (unsigned i = 0; i < info->disk_count && i < GUEST_MAX_DISKS; i++) {
+        const struct guest_disk *disk = &info->disks[i];
+        if (disk->kind != GUEST_DISK_VIRTIO || disk->partition_id < 1 ||
+            disk->partition_id > MODEL_MAX_PARTITION ||
+            !map_memory(disk->address, disk->sectors * GUEST_DISK_SECTOR))
+            continue;
+        struct virtio_device *d = &devices[disk->partition_id];
+        d->partition_id = disk->partition_id;
+        d->disk = (struct virtio_blk_disk){(uint8_t *)(uintptr_t)disk->address, disk->sectors};
+        reset(d);
+        attached++;
+    }
+    return attached;
+}
+
+static uint32_t config_bytes(const uint8_t *config, unsigned offset, unsigned size)
+{
+    uint32_t value = 0;
+
+    for (unsigned i = 0; i < size && offset + i < PCI_CONFIG_BYTES; i++)
+        value |= (uint32_t)config[offset + i] << (8 * i);
+    return value;
+}
+
+static uint32_t function_read(void *state, unsigned offset, unsigned size)
+{
+    const struct virtio_device *d = state;
+
+    if (!d->disk.sectors)
+        return 0xffffffffu;
+    if (offset == PCI_BAR4 && size == 4 && d->sizing_bar)
+        return ~(BAR_SIZE - 1);
+    return config_bytes(d->config, offset, size);
+}
+
+/* The command register's enables, the BAR's sizing and MSI-X's enable and
+ * mask bits take writes; nothing else moves. */
+static void function_write(void *state, uint32_t partition_id, unsigned offset, uint32_t value,
+                           unsigned size)
+{
+    struct virtio_device *d = state;
+
+    (void)partition_id;
+    if (!d->disk.sectors)
+        return;
+    if (offset == PCI_COMMAND && size >= 2)
+        put16(d->config, PCI_COMMAND, (uint16_t)value & PCI_COMMAND_WRITABLE);
+    else if (offset == PCI_BAR4 && size == 4)
+        d->sizing_bar = value == 0xffffffffu;
+    else if (offset == CAP_MSIX + 2 && size >= 2) {
+        uint16_t control = (uint16_t)((value & (MSIX_ENABLE | MSIX_MASK_ALL)) | (MSIX_VECTORS - 1));
+        put16(d->config, CAP_MSIX + 2, control);
+        deliver_pending(d);
+    } else if (offset == CAP_MSIX && size == 4) {
+        put16(d->config, CAP_MSIX + 2,
+              (uint16_t)(((value >> 16) & (MSIX_ENABLE | MSIX_MASK_ALL)) | (MSIX_VECTORS - 1)));
+        deliver_pending(d);
+    }
+}
+
+static bool no_line(const void *state)
+{
+    (void)state;
+    return false; /* MSI-X only */
+}
+
+const struct dom0_model virtio_function_model = {
+    .kind = HC_IOREQ_PCI_CONFIG,
+    .base = PCI_FUNCTION_VIRTIO,
+    .registers = PCI_CONFIG_BYTES,
+    .states = devices,
+    .state_size = sizeof(devices[0]),
+    .reset = reset,
+    .read = function_read,
+    .write = function_write,
+    .interrupt_line = no_line,
+};
+
+/* ---- the common configuration, the ISR and the device configuration ------ */
+
+static uint64_t offered_half(const struct virtio_device *d)
+{
+    return d->device_feature_select == 0   ? (uint32_t)OFFERED
+           : d->device_feature_select == 1 ? (uint32_t)(OFFERED >> 32)
+                                           : 0;
+}
+
+/* A 64-bit register read or written 32 bits at a time. */
+static uint32_t half_of(uint64_t value, unsigned offset, unsigned base)
+{
+    return offset == base ? (uint32_t)value : (uint32_t)(value >> 32);
+}
+
+static void set_half(uint64_t *value, unsigned offset, unsigned base, uint32_t half)
+{
+    if (offset == base)
+        *value = (*value & ~0xffffffffull) | half;
+    else
+        *value = (*value & 0xffffffffull) | (uint64_t)half << 32;
+}
+
+static bool queue_selected(const struct virtio_device *d)
+{
+    return d->queue_select == 0;
+}
+
+static uint32_t common_read(const struct virtio_device *d, unsigned offset)
+{
+    bool q = queue_selected(d);
+
+    switch (offset) {
+    case DEVICE_FEATURE_SELECT:
+        return d->device_feature_select;
+    case DEVICE_FEATURE:
+        return (uint32_t)offered_half(d);
+    case DRIVER_FEATURE_SELECT:
+        return d->driver_feature_select;
+    case DRIVER_FEATURE:
+        return d->driver_feature_select == 0   ? (uint32_t)d->driver_features
+               : d->driver_feature_select == 1 ? (uint32_t)(d->driver_features >> 32)
+                                               : 0;
+    case MSIX_CONFIG:
+        return d->msix_config;
+    case NUM_QUEUES:
+        return 1;
+    case DEVICE_STATUS:
+        return d->status;
+    case CONFIG_GENERATION:
+        return 0;
+    case QUEUE_SELECT:
+        return d->queue_select;
+    case QUEUE_SIZE_REGISTER:
+        return q ? d->queue_size : 0;
+    case QUEUE_MSIX_VECTOR:
+        return q ? d->queue_vector : NO_VECTOR;
+    case QUEUE_ENABLE:
+        return q ? d->queue_enable : 0;
+    case QUEUE_NOTIFY_OFF:
+        return 0;
+    case QUEUE_DESC:
+    case QUEUE_DESC + 4:
+        return q ? half_of(d->queue_desc, offset, QUEUE_DESC) : 0;
+    case QUEUE_DRIVER:
+    case QUEUE_DRIVER + 4:
+        return q ? half_of(d->queue_driver, offset, QUEUE_DRIVER) : 0;
+    case QUEUE_DEVICE:
+    case QUEUE_DEVICE + 4:
+        return q ? half_of(d->queue_device, offset, QUEUE_DEVICE) : 0;
+    default:
+        return 0;
+    }
+}
+
+/* FEATURES_OK stays clear for features the device did not offer, or
+ * without VERSION_1: the driver reads it back and gives up. */
+static void write_status(struct virtio_device *d, uint8_t status)
+{
+    if (status == 0) {
+        device_reset(d);
+        return;
+    }
+    if ((status & STATUS_FEATURES_OK) &&
+        ((d->driver_features & ~OFFERED) || !(d->driver_features & FEATURE_VERSION_1)))
+        status &= (uint8_t)~STATUS_FEATURES_OK;
+    d->status = status | (d->status & STATUS_NEEDS_RESET);
+}
+
+static void enable_queue(struct virtio_device *d)
+{
+    struct guest_ram_access ram = {d, ram_read, ram_write, ram_contains};
+    struct virtqueue_layout layout = {d->queue_size, d->queue_desc, d->queue_driver,
+                                      d->queue_device};
+
+    if (d->queue_size > QUEUE_SIZE ||
+        virtqueue_setup(&d->queue, &ram, &layout, CHAIN_LIMIT) != VIRTQUEUE_SETUP_OK) {
+        d->status |= STATUS_NEEDS_RESET;
+        return;
+    }
+    d->queue_enable = 1;
+}
+
+static void common_write(struct virtio_device *d, unsigned offset, uint32_t value)
+{
+    bool q = queue_selected(d) && !d->queue_enable; /* a live queue's layout stays */
+
+    switch (offset) {
+    case DEVICE_FEATURE_SELECT:
+        d->device_feature_select = value;
+        break;
+    case DRIVER_FEATURE_SELECT:
+        d->driver_feature_select = value;
+        break;
+    case DRIVER_FEATURE:
+        if (d->driver_feature_select < 2)
+            set_half(&d->driver_features, d->driver_feature_select * 4, 0, value);
+        break;
+    case MSIX_CONFIG:
+        d->msix_config = (uint16_t)value;
+        break;
+    case DEVICE_STATUS:
+        write_status(d, (uint8_t)value);
+        break;
+    case QUEUE_SELECT:
+        d->queue_select = (uint16_t)value;
+        break;
+    case QUEUE_SIZE_REGISTER:
+        if (q)
+            d->queue_size = (uint16_t)value;
+        break;
+    case QUEUE_MSIX_VECTOR:
+        if (queue_selected(d))
+            d->queue_vector = (uint16_t)value < MSIX_VECTORS ? (uint16_t)value : NO_VECTOR;
+        break;
+    case QUEUE_ENABLE:
+        if (q && value == 1)
+            enable_queue(d);
+        break;
+    case QUEUE_DESC:
+    case QUEUE_DESC + 4:
+        if (q)
+            set_half(&d->queue_desc, offset, QUEUE_DESC, value);
+        break;
+    case QUEUE_DRIVER:
+    case QUEUE_DRIVER + 4:
+        if (q)
+            set_half(&d->queue_driver, offset, QUEUE_DRIVER, value);
+        break;
+    case QUEUE_DEVICE:
+    case QUEUE_DEVICE + 4:
+        if (q)
+            set_half(&d->queue_device, offset, QUEUE_DEVICE, value);
+        break;
+    default:
+        break;
+    }
+}
+
+/* The block device's configuration: capacity (sectors), size_max and seg_max. */
+static uint32_t device_config_read(const struct virtio_device *d, unsigned offset)
+{
+    switch (offset) {
+    case 0:
+        return (uint32_t)d->disk.sectors;
+    case 4:
+        return (uint32_t)(d->disk.sectors >> 32);
+    case 8:
+        return SIZE_MAX_BYTES;
+    case 12:
+        return VIRTIO_BLK_SEG_MAX;
+    default:
+        return 0;
+    }
+}
+
+static uint32_t narrow(uint32_t value, unsigned offset, unsigned size)
+{
+    uint32_t shifted = value >> (8 * (offset & 3));
+
+    return size == 4 ? shifted : shifted & ((1u << (8 * size)) - 1);
+}
+
+static uint32_t registers_read(void *state, unsigned offset, unsigned size)
+{
+    struct virtio_device *d = state;
+
+    if (!d->disk.sectors)
+        return 0xffffffffu;
+    if (offset >= ISR_OFFSET && offset < ISR_OFFSET + REGION_SIZE) {
+        uint8_t isr = d->isr;
+        d->isr = 0; /* reading the ISR acknowledges it */
+        return isr;
+    }
+    if (offset >= DEVICE_OFFSET)
+        return narrow(device_config_read(d, (offset - DEVICE_OFFSET) & ~3u), offset, size);
+    uint32_t value = common_read(d, offset - COMMON_OFFSET);
+    return size == 4 ? value : value & ((1u << (8 * size)) - 1);
+}
+
+static void registers_write(void *state, uint32_t partition_id, unsigned offset, uint32_t value,
+                            unsigned size)
+{
+    struct virtio_device *d = state;
+
+    (void)partition_id, (void)size;
+    if (d->disk.sectors && offset < ISR_OFFSET)
+        common_write(d, offset - COMMON_OFFSET, value);
+}
+
+const struct dom0_model virtio_registers_model = {
+    .kind = HC_IOREQ_MMIO,
+    .base = BAR_BASE,
+    .claim_length = NOTIFY_OFFSET,
+    .registers = NOTIFY_OFFSET,
+    .states = devices,
+    .state_size = sizeof(devices[0]),
+    .reset = reset,
+    .read = registers_read,
+    .write = registers_write,
+    .interrupt_line = no_line,
+};
+
+/* ---- notifications: posted, the vCPU does not wait ----------------------- */
+
+static uint32_t notify_read(void *state, unsigned offset, unsigned size)
+{
+    (void)state, (void)offset, (void)size;
+    return 0;
+}
+
+static void notify_write(void *state, uint32_t partition_id, unsigned offset, uint32_t value,
+                         unsigned size)
+{
+    struct virtio_device *d = state;
+
+    (void)partition_id, (void)offset, (void)size;
+    if (!d->disk.sectors || value != 0 || !d->queue_enable || !(d->status & STATUS_DRIVER_OK))
+        return;
+    struct virtio_blk_counts counts = virtio_blk_serve(&d->queue, &d->disk);
+    d->served += counts.served;
+    d->refused += counts.refused;
+    if (d->queue.broken)
+        d->status |= STATUS_NEEDS_RESET;
+    if (counts.served + counts.refused) {
+        d->isr |= 1;
+        raise_vector(d, d->queue_vector);
+    }
+}
+
+static void no_reset(void *state)
+{
+    (void)state; /* virtio_function_model's reset covers the shared state */
+}
+
+const struct dom0_model virtio_notify_model = {
+    .kind = HC_IOREQ_MMIO,
+    .base = BAR_BASE + NOTIFY_OFFSET,
+    .claim_length = REGION_SIZE,
+    .registers = REGION_SIZE,
+    .posted_writes = 1, /* MMIO: every write of the range */
+    .states = devices,
+    .state_size = sizeof(devices[0]),
+    .reset = no_reset,
+    .read = notify_read,
+    .write = notify_write,
+    .interrupt_line = no_line,
+};
+
+/* ---- the MSI-X table and pending bits ------------------------------------ */
+
+static uint32_t *msix_word(struct virtio_device *d, unsigned offset)
+{
+    unsigned entry = offset / sizeof(struct msix_entry), word = offset % 16 / 4;
+
+    return entry < MSIX_VECTORS ? &(&d->msix[entry].address)[word] : 0;
+}
+
+static uint32_t msix_read(void *state, unsigned offset, unsigned size)
+{
+    struct virtio_device *d = state;
+
+    (void)size;
+    if (offset >= PBA_OFFSET - MSIX_OFFSET)
+        return offset == PBA_OFFSET - MSIX_OFFSET ? (uint32_t)d->pending : 0;
+    uint32_t *word = msix_word(d, offset);
+    return word ? *word : 0;
+}
+
+static void msix_write(void *state, uint32_t partition_id, unsigned offset, uint32_t value,
+                       unsigned size)
+{
+    struct virtio_device *d = state;
+    uint32_t *word = offset < PBA_OFFSET - MSIX_OFFSET && size == 4 ? msix_word(d, offset) : 0;
+
+    (void)partition_id;
+    if (!word)
+        return;
+    *word = offset % 16 == 12 ? value & MSIX_ENTRY_MASK : value;
+    deliver_pending(d);
+}
+
+const struct dom0_model virtio_msix_model = {
+    .kind = HC_IOREQ_MMIO,
+    .base = BAR_BASE + MSIX_OFFSET,
+    .claim_length = 2 * REGION_SIZE,
+    .registers = 2 * REGION_SIZE,
+    .states = devices,
+    .state_size = sizeof(devices[0]),
+    .reset = no_reset,
+    .read = msix_read,
+    .write = msix_write,
+    .interrupt_line = no_line,
+};
