@@ -217,10 +217,14 @@ static bool check_partition(const struct config_partition *partition, struct con
     char name[CONFIG_EMULATED_NAME_LEN];
     unsigned line = partition->emulate_line ? partition->emulate_line : partition->disk_line;
 
-    if (partition->mode != CONFIG_MODE_FULL)
+    /* A pv guest that knows Bulkhead drives virtio as any guest does. */
+    bool pv_virtio_only =
+        partition->emulate_line == 0 && partition->disk.kind == CONFIG_DISK_VIRTIO;
+
+    if (partition->mode != CONFIG_MODE_FULL && !pv_virtio_only && !partition->privileged)
         return config_fail_at(error, line,
                               "partition '%s' is not a full partition (mode = full): only those "
-                              "get emulated devices",
+                              "get emulated devices (a pv one gets a virtio disk)",
                               partition->name);
     if (partition->disk_line != 0 && partition->privileged)
         return config_fail_at(error, partition->disk_line,

@@ -106,11 +106,20 @@ Test(config_disk, overlapping_a_named_model)
                  "'ide 00:01.0' overlaps 'pci 00:01.0'");
 }
 
-Test(config_disk, not_in_a_pv_partition)
+Test(config_disk, a_pv_partition_gets_virtio_only)
 {
     expect_error(GUEST_HEAD "mode = pv\ndisk = ide:root.img\n", 6,
                  "partition 'guest' is not a full partition (mode = full): only those get "
-                 "emulated devices");
+                 "emulated devices (a pv one gets a virtio disk)");
+    expect_ok(GUEST_HEAD "mode = pv\ndisk = virtio:root.img\n");
+    expect_error(GUEST_HEAD "mode = pv\ndisk = virtio:root.img\nemulate = uart 0x3f8\n", 7,
+                 "not a full partition");
+}
+
+Test(config_disk, not_for_the_privileged_partition)
+{
+    expect_error(GUEST_HEAD "mode = pv\nprivileged = yes\ndisk = virtio:root.img\n", 7,
+                 "partition 'guest' is the privileged one, which serves the disks of the others");
 }
 
 Test(config_disk, ide_is_not_a_model_emulate_names)
