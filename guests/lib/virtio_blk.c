@@ -189,10 +189,20 @@ static bool start_queue(uint32_t notify_multiplier)
     return read8(common + DEVICE_STATUS) & STATUS_DRIVER_OK;
 }
 
+/* A fresh start forgets every request of the device before. */
+static void forget_requests(void)
+{
+    memset(busy, 0, sizeof(busy));
+    memset(&avail, 0, sizeof(avail));
+    memset(&used, 0, sizeof(used));
+    used_seen = in_flight = 0;
+}
+
 bool virtio_blk_start(void)
 {
     uint32_t notify_multiplier = 0;
 
+    forget_requests();
     if (pci_read(0) != VIRTIO_BLK_ID) {
         printf("virtio-blk: no virtio block device at PCI 00:02.0\n");
         return false;
@@ -290,4 +300,36 @@ bool virtio_blk_flush(void)
 uint64_t virtio_blk_register_accesses(void)
 {
     return accesses;
+}
+
+unsigned virtio_blk_raw_request(const struct virtq_desc *descs, unsigned count, uint16_t head,
+                                unsigned answers, uint32_t *lengths, uint64_t ticks)
+{
+    unsigned came = 0;
+    uint64_t give_up = cpu_rdtsc() + ticks;
+
+    memcpy(descriptors, descs, count * sizeof(descs[0]));
+    avail.ring[avail.idx % QUEUE_SIZE] = head;
+    __atomic_store_n(&avail.idx, (uint16_t)(avail.idx + 1), __ATOMIC_RELEASE);
+    virtio_blk_notify();
+    while (came < answers && cpu_rdtsc() < give_up) {
+        if (__atomic_load_n(&used.idx, __ATOMIC_ACQUIRE) == used_seen) {
+            cpu_pause();
+            continue;
+        }
+        lengths[came++] = used.ring[used_seen % QUEUE_SIZE].len;
+        used_seen++;
+    }
+    return came;
+}
+
+void virtio_blk_skip_available(uint16_t steps)
+{
+    __atomic_store_n(&avail.idx, (uint16_t)(avail.idx + steps), __ATOMIC_RELEASE);
+    virtio_blk_notify();
+}
+
+uint8_t virtio_blk_device_status(void)
+{
+    return read8(common + DEVICE_STATUS);
 }

@@ -38,4 +38,20 @@ bool virtio_blk_flush(void);
 /* MMIO accesses (each one exit) the driver made so far. */
 uint64_t virtio_blk_register_accesses(void);
 
+/*
+ * For guests that test the device's defences, with none of the driver's
+ * own requests in flight: copies `count` descriptors as they are to the
+ * start of the table, makes `head` available (any value) and notifies;
+ * then waits up to `ticks` for `answers` used entries and returns how many
+ * came, each with its length in lengths[]. skip moves the available index
+ * by `steps` more, with nothing behind them: a driver that lies.
+ */
+struct virtq_desc;
+unsigned virtio_blk_raw_request(const struct virtq_desc *descs, unsigned count, uint16_t head,
+                                unsigned answers, uint32_t *lengths, uint64_t ticks);
+void virtio_blk_skip_available(uint16_t steps);
+
+/* The device status register (0x40: the device needs a reset). */
+uint8_t virtio_blk_device_status(void);
+
 #endif

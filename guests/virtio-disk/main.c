@@ -6,6 +6,14 @@
  * beyond the disk answered with an error. It prints its checks on its
  * debug console and leaves through the isa-debug-exit port.
  *
+ * A partition whose name starts with "hostile" first hands the device
+ * chains no driver should: a loop, a header outside its RAM, a readable
+ * buffer after a writable one, a segment that wraps around, a head out of
+ * range, a sector beyond the disk, and at last an available index that
+ * runs 1000 entries ahead. The device must answer each bad chain with
+ * nothing written (or an error status), and the lie with "needs reset";
+ * after a reset the guest's own checks must pass as any guest's do.
+ *
  * A partition whose name starts with "bench" measures instead: 4 KiB reads
  * and writes, sequential and random, one request at a time (queue depth 1)
  * and 32 at a time (queue depth 32, one notification for the 32), in TSC
@@ -21,11 +29,16 @@
 #include "guests/lib/virtio_blk.h"
 #include "include/bulkhead/guest_abi.h"
 #include "lib/string.h"
+#include "lib/virtio_ring.h"
 
 #define ISA_DEBUG_EXIT 0xf4
 #define DEPTH          VIRTIO_BLK_DRIVER_DEPTH
 #define BLOCK_SECTORS  (VIRTIO_BLK_BLOCK / 512)
 #define BENCH_OPS      128
+#define ANSWER_TICKS   400000000ull /* 2 s at Bochs's 200 MHz: dom0 answers long before */
+#define NEEDS_RESET    0x40
+#define OUTSIDE_RAM    0x7fff00000000ull
+#define STATUS_IOERR   1
 
 static uint8_t blocks[DEPTH][VIRTIO_BLK_BLOCK] __attribute__((aligned(4096)));
 static uint8_t seed;
@@ -74,6 +87,66 @@ static void refusals(void)
     virtio_blk_queue(virtio_blk_sectors() - BLOCK_SECTORS + 1, blocks[0], false);
     virtio_blk_notify();
     EXPECT_EQ(virtio_blk_wait_all(), 1);
+}
+
+static struct {
+    uint32_t type, reserved;
+    uint64_t sector;
+} raw_header;
+static volatile uint8_t raw_status;
+
+static uint64_t at(const volatile void *p)
+{
+    return (uint64_t)(uintptr_t)p;
+}
+
+/* One bad chain from descriptor 0: the device puts it back with nothing
+ * written, or answers with an error status. */
+static void expect_refused(const struct virtq_desc *descs, unsigned count)
+{
+    uint32_t length = ~0u;
+
+    raw_status = 0xee;
+    EXPECT_EQ(virtio_blk_raw_request(descs, count, 0, 1, &length, ANSWER_TICKS), 1);
+    EXPECT_TRUE(length == 0 || (length == 1 && raw_status == STATUS_IOERR));
+}
+
+static void throw_bad_chains(void)
+{
+    uint64_t header = at(&raw_header), status = at(&raw_status), data = at(blocks[0]);
+    uint32_t length;
+
+    raw_header.type = 0; /* a read */
+    raw_header.sector = 0;
+    const struct virtq_desc loop[] = {{header, 16, VIRTQ_DESC_F_NEXT, 0}};
+    expect_refused(loop, 1);
+    const struct virtq_desc outside[] = {{OUTSIDE_RAM, 16, VIRTQ_DESC_F_NEXT, 1},
+                                         {status, 1, VIRTQ_DESC_F_WRITE, 0}};
+    expect_refused(outside, 2);
+    const struct virtq_desc order[] = {{header, 16, VIRTQ_DESC_F_NEXT, 1},
+                                       {status, 1, VIRTQ_DESC_F_WRITE | VIRTQ_DESC_F_NEXT, 2},
+                                       {data, VIRTIO_BLK_BLOCK, 0, 0}};
+    expect_refused(order, 3);
+    const struct virtq_desc wrapping[] = {
+        {header, 16, VIRTQ_DESC_F_NEXT, 1},
+        {~0ull - 100, VIRTIO_BLK_BLOCK, VIRTQ_DESC_F_WRITE | VIRTQ_DESC_F_NEXT, 2},
+        {status, 1, VIRTQ_DESC_F_WRITE, 0}};
+    expect_refused(wrapping, 3);
+    raw_header.sector = virtio_blk_sectors();
+    const struct virtq_desc beyond[] = {
+        {header, 16, VIRTQ_DESC_F_NEXT, 1},
+        {data, VIRTIO_BLK_BLOCK, VIRTQ_DESC_F_WRITE | VIRTQ_DESC_F_NEXT, 2},
+        {status, 1, VIRTQ_DESC_F_WRITE, 0}};
+    expect_refused(beyond, 3);
+    /* A head past the table: nothing comes back, not even an entry. */
+    EXPECT_EQ(virtio_blk_raw_request(beyond, 3, 500, 1, &length, ANSWER_TICKS / 4), 0);
+    virtio_blk_skip_available(1000);
+    uint64_t give_up = cpu_rdtsc() + ANSWER_TICKS;
+    while (!(virtio_blk_device_status() & NEEDS_RESET) && cpu_rdtsc() < give_up)
+        cpu_pause();
+    EXPECT_TRUE(virtio_blk_device_status() & NEEDS_RESET);
+    printf("virtio-disk: bad chains thrown; the device asks for a reset\n");
+    EXPECT_TRUE(virtio_blk_start());
 }
 
 static uint32_t random_state = 0x9e3779b9;
@@ -132,6 +205,8 @@ int guest_main(const struct bulkhead_boot_info *info)
         if (strncmp(info->partition_name, "bench", 5) == 0) {
             run_benchmarks();
         } else {
+            if (strncmp(info->partition_name, "hostile", 7) == 0)
+                throw_bad_chains();
             write_in_flight_and_read_back();
             refusals();
         }

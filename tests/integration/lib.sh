@@ -408,6 +408,18 @@ expect_ticker_passed() {
     expect_line "bulkhead: partition ticker: stopped (exit status 0)"
 }
 
+# guest_checks SOURCE [FUNCTION...]: the EXPECT_ checks in a guest's
+# source but those inside the named functions (the ones a run skips).
+guest_checks() {
+    local source=$1 checks function
+    checks=$(grep -c "^ *EXPECT_" "$source")
+    shift
+    for function in "$@"; do
+        checks=$((checks - $(sed -n "/^static [a-z]* $function(/,/^}/p" "$source" | grep -c "^ *EXPECT_")))
+    done
+    echo "$checks"
+}
+
 # linux_partition CPUS [WORD...]: the config section of a full partition
 # named linux on cpu1 onward that boots Debian's kernel (build/linux,
 # guests/linux) through its PVH entry, with LINUX_MEM MiB (default 128),

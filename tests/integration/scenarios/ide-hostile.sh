@@ -44,9 +44,7 @@ CFG
 
 check() {
     local checks
-    # Every check of the guest but its benchmark's.
-    checks=$(($(grep -c "^ *EXPECT_" guests/ide-disk/main.c) -
-        $(sed -n '/^static void bench(/,/^}/p' guests/ide-disk/main.c | grep -c "^ *EXPECT_")))
+    checks=$(guest_checks guests/ide-disk/main.c bench)
     expect_exit 0
     expect_line "bulkhead: [dom0] dom0: serving 2 of 2 disk(s): 2 IDE, 0 virtio"
     expect_line "bulkhead: [disk] ide-disk: IDENTIFY: $DISK_SECTORS sectors"

@@ -55,8 +55,7 @@ CFG
 
 check() {
     local checks guest
-    checks=$(($(grep -c "^ *EXPECT_" guests/virtio-disk/main.c) -
-        $(sed -n '/^static void bench(/,/^}/p' guests/virtio-disk/main.c | grep -c "^ *EXPECT_")))
+    checks=$(guest_checks guests/virtio-disk/main.c bench throw_bad_chains expect_refused)
     expect_exit 0
     expect_line "bulkhead: [dom0] dom0: serving 3 of 3 disk(s): 1 IDE, 2 virtio"
     for guest in vdisk pvdisk; do

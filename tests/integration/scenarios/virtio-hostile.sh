@@ -1,0 +1,64 @@
+# A partition hands its virtio disk chains no driver should
+# (guests/virtio-disk named hostile): a descriptor loop, a header outside
+# its RAM, a readable buffer after a writable one, a segment that wraps
+# around the address space, a sector beyond the disk, a head past the
+# table, and an available index 1000 entries ahead. dom0's device refuses
+# each chain (put back with nothing written, or an error status), answers
+# the lie with "needs reset", and after the guest resets it, its own checks
+# pass. Beside it, a healthy partition's virtio disk stays right throughout,
+# and dom0 serves to the end.
+EMU=bochs
+CPUS=3
+TIMEOUT=600
+DISK_SECTORS=4096 # 2 MiB each
+
+prepare() {
+    head -c $((DISK_SECTORS * 512)) /dev/zero >"$WORK/healthy.img"
+    head -c $((DISK_SECTORS * 512)) /dev/zero >"$WORK/hostile.img"
+    IMAGE_ARGS+=(--extra "$WORK/healthy.img:healthy.img" --extra "$WORK/hostile.img:hostile.img")
+    config_with_partitions <<'CFG'
+[partition dom0]
+cpus = 0
+memory = 4M
+image = dom0.elf
+mode = pv
+privileged = yes
+
+[partition vdisk]
+cpus = 1
+memory = 4M
+image = virtio-disk.elf
+mode = full
+disk = virtio:healthy.img
+time_limit = 300
+
+[partition hostile]
+cpus = 2
+memory = 4M
+image = virtio-disk.elf
+mode = full
+disk = virtio:hostile.img
+time_limit = 300
+CFG
+}
+
+check() {
+    local source=guests/virtio-disk/main.c healthy bad refused
+    healthy=$(guest_checks $source bench throw_bad_chains expect_refused)
+    bad=$(($(guest_checks $source bench expect_refused) - healthy))
+    refused=$(($(guest_checks $source bench) - healthy - bad))
+    expect_exit 0
+    expect_line "bulkhead: [hostile] virtio-disk: bad chains thrown; the device asks for a reset"
+    # throw_bad_chains calls expect_refused five times.
+    expect_count "^bulkhead: \[hostile\] PASS " "$((healthy + bad + 5 * refused))"
+    expect_count "^bulkhead: \[vdisk\] PASS " "$healthy"
+    expect_no_prefix "bulkhead: [hostile] FAIL"
+    expect_no_prefix "bulkhead: [vdisk] FAIL"
+    expect_line "bulkhead: [hostile] virtio-disk: done"
+    expect_line "bulkhead: [vdisk] virtio-disk: done"
+    expect_count "^bulkhead: \[dom0\] dom0: virtio disk of partition 2: [0-9]+ requests served, 0 refused$" 1
+    expect_count "^bulkhead: \[dom0\] dom0: virtio disk of partition 3: [0-9]+ requests served, [1-9][0-9]* refused$" 1
+    expect_partition_passed vdisk
+    expect_partition_passed hostile
+    expect_partition_passed dom0
+}
