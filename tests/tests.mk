@@ -154,6 +154,7 @@ FUZZ_SOURCES_acpi   := $(UNIT_SOURCES_acpi)
 FUZZ_SOURCES_hypercall := $(UNIT_SOURCES_hypercall)
 FUZZ_SOURCES_crash_page := lib/crash_page.c
 FUZZ_SOURCES_virtqueue := guests/dom0/virtqueue.c
+FUZZ_SOURCES_virtio_blk := guests/dom0/virtio_blk.c guests/dom0/virtqueue.c
 FUZZ_SOURCES_exits := $(UNIT_SOURCES_exits)
 FUZZ_CFLAGS_exits  := $(UNIT_CFLAGS_exits)
 
