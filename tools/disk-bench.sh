@@ -39,14 +39,7 @@ boot() {
     head -c $((DISK_SECTORS * 512)) /dev/zero >"$WORK/bench.img"
     config_with_partitions <<CFG
 $(dom0_partition "script = wait bench stopped; stats bench")
-
-[partition bench]
-cpus = 1
-memory = 4M
-image = $guest.elf
-mode = full
-disk = $kind:bench.img
-time_limit = 300
+$(disk_partition bench 1 "$guest.elf" "$kind:bench.img")
 CFG
     tools/mkimage.sh --out "$WORK/disk.img" --efi build/BOOTX64.EFI --core build/core.elf \
         --guests build/guests --config "$CONFIG" --extra "$WORK/bench.img:bench.img" >/dev/null

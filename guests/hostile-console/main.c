@@ -6,6 +6,7 @@
  * the ring and go on serving everyone; this guest then prints one normal
  * line, which dom0 must still print.
  */
+#include "guests/lib/random.h"
 #include "guests/lib/event.h"
 #include "guests/lib/guest.h"
 #include "guests/lib/hypercall.h"
@@ -31,21 +32,12 @@ static bool wait_until_reset(volatile struct guest_console_ring *ring)
     return ring->consumer == ring->producer;
 }
 
-/* A cheap pseudo-random sequence (xorshift32). */
-static uint32_t next_random(uint32_t *state)
-{
-    *state ^= *state << 13;
-    *state ^= *state >> 17;
-    *state ^= *state << 5;
-    return *state;
-}
-
 static void race_producer(volatile struct guest_console_ring *ring, uint32_t port)
 {
     uint32_t state = 0x12345678u;
 
     for (unsigned round = 0; round < RACE_ROUNDS; round++) {
-        uint32_t ahead = GUEST_CONSOLE_RING_SIZE + 1 + next_random(&state) % HUGE_AHEAD;
+        uint32_t ahead = GUEST_CONSOLE_RING_SIZE + 1 + random_next(&state) % HUGE_AHEAD;
         ring->producer = ring->consumer + ahead;
         if (round % 16 == 0) {
             hc_event_send(port);

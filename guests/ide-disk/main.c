@@ -22,6 +22,7 @@
 #include "arch/x86_64/cpu.h"
 #include "guests/lib/console.h"
 #include "guests/lib/expect.h"
+#include "guests/lib/random.h"
 #include "guests/lib/runtime.h"
 #include "include/bulkhead/guest_abi.h"
 #include "lib/string.h"
@@ -178,20 +179,12 @@ static void refusals(void)
 
 static uint32_t random_state = 0x2545f491;
 
-static uint32_t next_random(void)
-{
-    random_state ^= random_state << 13;
-    random_state ^= random_state >> 17;
-    random_state ^= random_state << 5;
-    return random_state;
-}
-
 static const uint16_t channel_ports[] = {DATA,     ERROR,  COUNT,   LBA_LOW, LBA_MID,
                                          LBA_HIGH, DEVICE, COMMAND, CONTROL};
 
 static void garbage_round(void)
 {
-    uint32_t r = next_random();
+    uint32_t r = random_next(&random_state);
     uint16_t port = channel_ports[r % (sizeof(channel_ports) / sizeof(channel_ports[0]))];
     uint64_t words = (r >> 8) % (sizeof(buffer) / 2 + 1);
 
@@ -249,7 +242,7 @@ static void bench(const char *what, bool write, bool random)
     uint64_t start = cpu_rdtsc_ordered();
 
     for (uint32_t i = 0; i < BENCH_OPS; i++) {
-        uint32_t block = random ? next_random() % blocks : i % blocks;
+        uint32_t block = random ? random_next(&random_state) % blocks : i % blocks;
         done += transfer_4k(block * BENCH_SECTORS, write);
     }
     uint64_t ticks = cpu_rdtsc_ordered() - start;

@@ -25,6 +25,7 @@
 #include "arch/x86_64/cpu.h"
 #include "guests/lib/console.h"
 #include "guests/lib/expect.h"
+#include "guests/lib/random.h"
 #include "guests/lib/runtime.h"
 #include "guests/lib/virtio_blk.h"
 #include "include/bulkhead/guest_abi.h"
@@ -151,14 +152,6 @@ static void throw_bad_chains(void)
 
 static uint32_t random_state = 0x9e3779b9;
 
-static uint32_t next_random(void)
-{
-    random_state ^= random_state << 13;
-    random_state ^= random_state >> 17;
-    random_state ^= random_state << 5;
-    return random_state;
-}
-
 static void bench(const char *what, bool write, bool random, unsigned depth)
 {
     uint32_t count = (uint32_t)(virtio_blk_sectors() / BLOCK_SECTORS);
@@ -168,7 +161,7 @@ static void bench(const char *what, bool write, bool random, unsigned depth)
 
     for (uint32_t done = 0; done < BENCH_OPS; done += depth) {
         for (unsigned i = 0; i < depth; i++) {
-            uint32_t n = random ? next_random() % count : (done + i) % count;
+            uint32_t n = random ? random_next(&random_state) % count : (done + i) % count;
             virtio_blk_queue((uint64_t)n * BLOCK_SECTORS, blocks[i], write);
         }
         virtio_blk_notify();

@@ -22,39 +22,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 #define HEADER_SIZE 2u
 #define MAX_SECTORS 16u
 
-static uint8_t ram[RAM_SIZE];
+#define FAKE_RAM_SIZE RAM_SIZE
+#include "tests/fake_guest_ram.h"
+
 /* The image with a guard sector on each side that must stay untouched. */
 static uint8_t image[(MAX_SECTORS + 2) * VIRTIO_BLK_SECTOR];
 static struct virtqueue queue;
-
-static bool in_ram(uint64_t addr, uint64_t length)
-{
-    return addr < RAM_SIZE && length <= RAM_SIZE - addr;
-}
-
-static bool fake_read(void *context, uint64_t addr, void *buffer, uint32_t length)
-{
-    (void)context;
-    if (!in_ram(addr, length))
-        return false;
-    memcpy(buffer, ram + addr, length);
-    return true;
-}
-
-static bool fake_write(void *context, uint64_t addr, const void *buffer, uint32_t length)
-{
-    (void)context;
-    if (!in_ram(addr, length))
-        return false;
-    memcpy(ram + addr, buffer, length);
-    return true;
-}
-
-static bool fake_contains(void *context, uint64_t addr, uint64_t length)
-{
-    (void)context;
-    return in_ram(addr, length);
-}
 
 static bool guards_intact(void)
 {
@@ -67,19 +40,17 @@ static bool guards_intact(void)
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-    static const struct guest_ram_access ram_access = {NULL, fake_read, fake_write, fake_contains};
-
     if (size < HEADER_SIZE)
         return 0;
     uint32_t queue_size = 1u << (data[0] % 8); /* 1 to 128 */
     struct virtio_blk_disk disk = {image + VIRTIO_BLK_SECTOR, data[1] % (MAX_SECTORS + 1)};
     struct virtqueue_layout layout = {queue_size, DESC, AVAIL, USED};
 
-    memset(ram, 0, sizeof(ram));
-    memcpy(ram, data + HEADER_SIZE,
-           size - HEADER_SIZE < sizeof(ram) ? size - HEADER_SIZE : sizeof(ram));
+    memset(fake_ram, 0, sizeof(fake_ram));
+    memcpy(fake_ram, data + HEADER_SIZE,
+           size - HEADER_SIZE < sizeof(fake_ram) ? size - HEADER_SIZE : sizeof(fake_ram));
     memset(image, 0x5a, sizeof(image));
-    if (virtqueue_setup(&queue, &ram_access, &layout, 1u << 16) != VIRTQUEUE_SETUP_OK)
+    if (virtqueue_setup(&queue, &fake_ram_access, &layout, 1u << 16) != VIRTQUEUE_SETUP_OK)
         abort();
     for (unsigned round = 0; round < 3 && !queue.broken; round++)
         virtio_blk_serve(&queue, &disk);
@@ -89,7 +60,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
      * ring's bytes beyond them are the driver's garbage). */
     for (uint16_t i = 0; i < queue.used_idx && i < queue_size; i++) {
         struct virtq_used_elem e;
-        memcpy(&e, ram + USED + VIRTQ_USED_RING_OFFSET + i * sizeof(e), sizeof(e));
+        memcpy(&e, fake_ram + USED + VIRTQ_USED_RING_OFFSET + i * sizeof(e), sizeof(e));
         if (e.id >= queue_size)
             abort();
     }

@@ -408,6 +408,21 @@ expect_ticker_passed() {
     expect_line "bulkhead: partition ticker: stopped (exit status 0)"
 }
 
+# zero_disk NAME SECTORS: an all-zero disk image of SECTORS 512-byte
+# sectors, $WORK/NAME, put on the image as NAME.
+zero_disk() {
+    head -c $(($2 * 512)) /dev/zero >"$WORK/$1"
+    IMAGE_ARGS+=(--extra "$WORK/$1:$1")
+}
+
+# disk_partition NAME CPU IMAGE DISK [MODE]: the config section of a
+# partition (4 MiB, mode full unless MODE says pv) on cpu CPU that runs
+# IMAGE with `disk = DISK`; a time limit ends a guest that hangs.
+disk_partition() {
+    printf '%s\n' "" "[partition $1]" "cpus = $2" "memory = 4M" "image = $3" "mode = ${5:-full}" \
+        "disk = $4" "time_limit = 300"
+}
+
 # guest_checks SOURCE [FUNCTION...]: the EXPECT_ checks in a guest's
 # source but those inside the named functions (the ones a run skips).
 guest_checks() {

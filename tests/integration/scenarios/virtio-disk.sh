@@ -14,42 +14,14 @@ TIMEOUT=600
 DISK_SECTORS=4096 # 2 MiB each
 
 prepare() {
-    head -c $((DISK_SECTORS * 512)) /dev/zero >"$WORK/virtio.img"
-    head -c $((DISK_SECTORS * 512)) /dev/zero >"$WORK/ide.img"
-    head -c $((DISK_SECTORS * 512)) /dev/zero >"$WORK/pv.img"
-    IMAGE_ARGS+=(--extra "$WORK/virtio.img:virtio.img" --extra "$WORK/ide.img:ide.img"
-        --extra "$WORK/pv.img:pv.img")
-    config_with_partitions <<'CFG'
-[partition dom0]
-cpus = 0
-memory = 4M
-image = dom0.elf
-mode = pv
-privileged = yes
-
-[partition vdisk]
-cpus = 1
-memory = 4M
-image = virtio-disk.elf
-mode = full
-disk = virtio:virtio.img
-time_limit = 300
-
-[partition idisk]
-cpus = 2
-memory = 4M
-image = ide-disk.elf
-mode = full
-disk = ide:ide.img
-time_limit = 300
-
-[partition pvdisk]
-cpus = 3
-memory = 4M
-image = virtio-disk.elf
-mode = pv
-disk = virtio:pv.img
-time_limit = 300
+    zero_disk virtio.img "$DISK_SECTORS"
+    zero_disk ide.img "$DISK_SECTORS"
+    zero_disk pv.img "$DISK_SECTORS"
+    config_with_partitions <<CFG
+$(dom0_partition)
+$(disk_partition vdisk 1 virtio-disk.elf virtio:virtio.img)
+$(disk_partition idisk 2 ide-disk.elf ide:ide.img)
+$(disk_partition pvdisk 3 virtio-disk.elf virtio:pv.img pv)
 CFG
 }
 

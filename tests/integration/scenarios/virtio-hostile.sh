@@ -13,32 +13,12 @@ TIMEOUT=600
 DISK_SECTORS=4096 # 2 MiB each
 
 prepare() {
-    head -c $((DISK_SECTORS * 512)) /dev/zero >"$WORK/healthy.img"
-    head -c $((DISK_SECTORS * 512)) /dev/zero >"$WORK/hostile.img"
-    IMAGE_ARGS+=(--extra "$WORK/healthy.img:healthy.img" --extra "$WORK/hostile.img:hostile.img")
-    config_with_partitions <<'CFG'
-[partition dom0]
-cpus = 0
-memory = 4M
-image = dom0.elf
-mode = pv
-privileged = yes
-
-[partition vdisk]
-cpus = 1
-memory = 4M
-image = virtio-disk.elf
-mode = full
-disk = virtio:healthy.img
-time_limit = 300
-
-[partition hostile]
-cpus = 2
-memory = 4M
-image = virtio-disk.elf
-mode = full
-disk = virtio:hostile.img
-time_limit = 300
+    zero_disk healthy.img "$DISK_SECTORS"
+    zero_disk hostile.img "$DISK_SECTORS"
+    config_with_partitions <<CFG
+$(dom0_partition)
+$(disk_partition vdisk 1 virtio-disk.elf virtio:healthy.img)
+$(disk_partition hostile 2 virtio-disk.elf virtio:hostile.img)
 CFG
 }
 

@@ -11,33 +11,12 @@ TIMEOUT=600
 DISK_SECTORS=4096 # 2 MiB each
 
 prepare() {
-    head -c $((DISK_SECTORS * 512)) /dev/zero >"$WORK/bench.img"
-    head -c $((DISK_SECTORS * 512)) /dev/zero >"$WORK/vdisk.img"
-    IMAGE_ARGS+=(--extra "$WORK/bench.img:bench.img" --extra "$WORK/vdisk.img:vdisk.img")
-    config_with_partitions <<'CFG'
-[partition dom0]
-cpus = 0
-memory = 4M
-image = dom0.elf
-mode = pv
-privileged = yes
-script = wait vdisk stopped; restart bench
-
-[partition vdisk]
-cpus = 1
-memory = 4M
-image = virtio-disk.elf
-mode = full
-disk = virtio:vdisk.img
-time_limit = 300
-
-[partition bench]
-cpus = 2
-memory = 4M
-image = virtio-disk.elf
-mode = full
-disk = virtio:bench.img
-time_limit = 300
+    zero_disk bench.img "$DISK_SECTORS"
+    zero_disk vdisk.img "$DISK_SECTORS"
+    config_with_partitions <<CFG
+$(dom0_partition "script = wait vdisk stopped; restart bench")
+$(disk_partition vdisk 1 virtio-disk.elf virtio:vdisk.img)
+$(disk_partition bench 2 virtio-disk.elf virtio:bench.img)
 CFG
 }
 
