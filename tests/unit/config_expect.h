@@ -45,4 +45,20 @@ static inline void expect_error(const char *text, unsigned line, const char *fra
     expect_error_n(text, strlen(text), line, fragment);
 }
 
+/* The first partition's emulated range `index`, and its name as messages
+ * print it. */
+static inline const struct config_emulated *emulated(unsigned index)
+{
+    cr_assert_lt(index, config.partitions[0].emulated_count);
+    return &config.partitions[0].emulated[index];
+}
+
+static inline void expect_name(unsigned index, const char *name)
+{
+    char buf[CONFIG_EMULATED_NAME_LEN];
+
+    config_emulated_name(emulated(index), buf, sizeof(buf));
+    cr_expect_str_eq(buf, name);
+}
+
 #endif

@@ -8,20 +8,6 @@
 
 #define GUEST_HEAD "[partition guest]\ncpus = 1\nmemory = 4M\nimage = guest.elf\n"
 
-static const struct config_emulated *emulated(unsigned index)
-{
-    cr_assert_lt(index, config.partitions[0].emulated_count);
-    return &config.partitions[0].emulated[index];
-}
-
-static void expect_name(unsigned index, const char *name)
-{
-    char buf[CONFIG_EMULATED_NAME_LEN];
-
-    config_emulated_name(emulated(index), buf, sizeof(buf));
-    cr_expect_str_eq(buf, name);
-}
-
 Test(config_disk, none_by_default)
 {
     expect_ok(GUEST_HEAD);

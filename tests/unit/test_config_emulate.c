@@ -16,20 +16,6 @@ static void expect_emulate_error(const char *value, const char *fragment)
     expect_error(text, 5, fragment);
 }
 
-static const struct config_emulated *emulated(unsigned index)
-{
-    cr_assert_lt(index, config.partitions[0].emulated_count);
-    return &config.partitions[0].emulated[index];
-}
-
-static void expect_name(unsigned index, const char *name)
-{
-    char buf[CONFIG_EMULATED_NAME_LEN];
-
-    config_emulated_name(emulated(index), buf, sizeof(buf));
-    cr_expect_str_eq(buf, name);
-}
-
 Test(config_emulate, none_by_default)
 {
     expect_ok(GUEST_HEAD);
