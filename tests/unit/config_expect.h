@@ -53,7 +53,7 @@ static inline const struct config_emulated *emulated(unsigned index)
     return &config.partitions[0].emulated[index];
 }
 
-static inline void expect_name(unsigned index, const char *name)
+static inline void expect_emulated_name(unsigned index, const char *name)
 {
     char buf[CONFIG_EMULATED_NAME_LEN];
 

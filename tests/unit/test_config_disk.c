@@ -32,9 +32,9 @@ Test(config_disk, ide_adds_the_controller_ranges)
     cr_expect_eq(emulated(2)->bus, 0);
     cr_expect_eq(emulated(2)->slot, 1);
     cr_expect_eq(emulated(2)->function, 0);
-    expect_name(0, "ide 0x1f0");
-    expect_name(1, "ide 0x3f6");
-    expect_name(2, "ide 00:01.0");
+    expect_emulated_name(0, "ide 0x1f0");
+    expect_emulated_name(1, "ide 0x3f6");
+    expect_emulated_name(2, "ide 00:01.0");
 }
 
 Test(config_disk, beside_other_models)
@@ -65,8 +65,8 @@ Test(config_disk, virtio_adds_the_function_and_its_registers)
     cr_expect_eq(emulated(0)->length, 0x8000);
     cr_expect_eq(emulated(1)->space, CONFIG_EMULATED_PCI_FUNCTION);
     cr_expect_eq(emulated(1)->slot, 2);
-    expect_name(0, "virtio 0xc0000000");
-    expect_name(1, "virtio 00:02.0");
+    expect_emulated_name(0, "virtio 0xc0000000");
+    expect_emulated_name(1, "virtio 00:02.0");
 }
 
 Test(config_disk, unknown_kind)

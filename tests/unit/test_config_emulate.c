@@ -39,9 +39,9 @@ Test(config_emulate, every_model)
     cr_expect_eq(emulated(2)->space, CONFIG_EMULATED_PCI_FUNCTION);
     cr_expect_eq(emulated(2)->slot, 5);
     cr_expect_eq(emulated(2)->function, 1);
-    expect_name(0, "uart 0x3f8");
-    expect_name(1, "uart-mmio 0xfe000000");
-    expect_name(2, "pci 00:05.1");
+    expect_emulated_name(0, "uart 0x3f8");
+    expect_emulated_name(1, "uart-mmio 0xfe000000");
+    expect_emulated_name(2, "pci 00:05.1");
 }
 
 Test(config_emulate, spacing_and_decimal)
