@@ -8,12 +8,6 @@
  */
 #include "guests/dom0/virtio_blk.h"
 
-struct request_header {
-    uint32_t type;
-    uint32_t reserved;
-    uint64_t sector;
-};
-
 static const char disk_id[VIRTIO_BLK_ID_BYTES] = "bulkhead-virtio-blk";
 
 /* Moves `length` bytes between `bytes` and the chain's readable or
@@ -59,7 +53,7 @@ static uint8_t *image_at(const struct virtio_blk_disk *disk, uint64_t sector)
 static uint8_t run_request(const struct virtqueue *queue, const struct virtqueue_chain *chain,
                            const struct virtio_blk_disk *disk, uint32_t *written)
 {
-    struct request_header header;
+    struct virtio_blk_request_header header;
     uint32_t data_in = chain->writable_length - 1;
     uint32_t data_out = chain->readable_length - (uint32_t)sizeof(header);
 
@@ -102,7 +96,7 @@ static uint32_t serve_chain(const struct virtqueue *queue, const struct virtqueu
 
     if (chain->writable_length < 1)
         return 0; /* nowhere to put a status: the driver learns nothing */
-    status = chain->readable_length < sizeof(struct request_header)
+    status = chain->readable_length < sizeof(struct virtio_blk_request_header)
                  ? VIRTIO_BLK_S_IOERR
                  : run_request(queue, chain, disk, &written);
     if (status != VIRTIO_BLK_S_OK)

@@ -6,19 +6,11 @@
 #include <stdint.h>
 
 #include "guests/dom0/virtqueue.h"
+#include "lib/virtio_pci.h"
 
 #define VIRTIO_BLK_SECTOR   512u
 #define VIRTIO_BLK_SEG_MAX  62u /* data segments a request may have (seg_max) */
 #define VIRTIO_BLK_ID_BYTES 20u
-
-#define VIRTIO_BLK_T_IN     0u
-#define VIRTIO_BLK_T_OUT    1u
-#define VIRTIO_BLK_T_FLUSH  4u
-#define VIRTIO_BLK_T_GET_ID 8u
-
-#define VIRTIO_BLK_S_OK     0u
-#define VIRTIO_BLK_S_IOERR  1u
-#define VIRTIO_BLK_S_UNSUPP 2u
 
 struct virtio_blk_disk {
     uint8_t *image; /* sectors * VIRTIO_BLK_SECTOR bytes */

@@ -26,8 +26,6 @@
 #include "guests/lib/paging.h"
 #include "lib/string.h"
 
-#define VIRTIO_VENDOR        0x1af4
-#define VIRTIO_BLK_DEVICE    0x1042 /* 0x1040 + device type 2 */
 #define PCI_CONFIG_BYTES     256
 #define PCI_FUNCTION_VIRTIO  (2u << 11) /* bus 0, device 2, function 0 */
 #define PCI_COMMAND          0x04
@@ -54,17 +52,10 @@
 #define CAP_ISR         0x70
 #define CAP_DEVICE      0x80
 #define PCI_CAP_MSIX_ID 0x11
-#define PCI_CAP_VENDOR  0x09
 #define MSIX_ENABLE     0x8000
 #define MSIX_MASK_ALL   0x4000
 
-#define VIRTIO_PCI_CAP_COMMON 1
-#define VIRTIO_PCI_CAP_NOTIFY 2
-#define VIRTIO_PCI_CAP_ISR    3
-#define VIRTIO_PCI_CAP_DEVICE 4
-
 #define MSIX_VECTORS    2
-#define NO_VECTOR       0xffff
 #define MSIX_ENTRY_MASK 1u
 #define QUEUE_SIZE      128
 /* A request's chain: its data segments of at most size_max bytes each, the
@@ -73,35 +64,8 @@
 #define SIZE_MAX_BYTES 0x10000u
 #define CHAIN_LIMIT    (VIRTIO_BLK_SEG_MAX * SIZE_MAX_BYTES + 0x1000u)
 
-#define STATUS_FEATURES_OK 0x08
-#define STATUS_DRIVER_OK   0x04
-#define STATUS_NEEDS_RESET 0x40
-
-#define FEATURE_SIZE_MAX  (1ull << 1)
-#define FEATURE_SEG_MAX   (1ull << 2)
-#define FEATURE_FLUSH     (1ull << 9)
-#define FEATURE_VERSION_1 (1ull << 32)
-#define OFFERED           (FEATURE_SIZE_MAX | FEATURE_SEG_MAX | FEATURE_FLUSH | FEATURE_VERSION_1)
-
-/* The common configuration's registers (virtio spec 4.1.4.3). */
-enum common_register {
-    DEVICE_FEATURE_SELECT = 0x00,
-    DEVICE_FEATURE = 0x04,
-    DRIVER_FEATURE_SELECT = 0x08,
-    DRIVER_FEATURE = 0x0c,
-    MSIX_CONFIG = 0x10,
-    NUM_QUEUES = 0x12,
-    DEVICE_STATUS = 0x14,
-    CONFIG_GENERATION = 0x15,
-    QUEUE_SELECT = 0x16,
-    QUEUE_SIZE_REGISTER = 0x18,
-    QUEUE_MSIX_VECTOR = 0x1a,
-    QUEUE_ENABLE = 0x1c,
-    QUEUE_NOTIFY_OFF = 0x1e,
-    QUEUE_DESC = 0x20,
-    QUEUE_DRIVER = 0x28,
-    QUEUE_DEVICE = 0x30,
-};
+#define OFFERED                                                                                    \
+    (VIRTIO_BLK_F_SIZE_MAX | VIRTIO_BLK_F_SEG_MAX | VIRTIO_BLK_F_FLUSH | VIRTIO_F_VERSION_1)
 
 struct msix_entry {
     uint32_t address, address_high, data, control;
@@ -229,7 +193,7 @@ static void put32(uint8_t *config, unsigned offset, uint32_t value)
 static void put_virtio_cap(uint8_t *config, unsigned at, unsigned next, uint8_t type,
                            uint32_t offset)
 {
-    put8(config, at, PCI_CAP_VENDOR);
+    put8(config, at, VIRTIO_PCI_CAP_ID);
     put8(config, at + 1, (uint8_t)next);
     put8(config, at + 2, type == VIRTIO_PCI_CAP_NOTIFY ? 20 : 16);
     put8(config, at + 3, type);
@@ -241,13 +205,13 @@ static void put_virtio_cap(uint8_t *config, unsigned at, unsigned next, uint8_t 
 static void function_reset(uint8_t *config)
 {
     memset(config, 0, PCI_CONFIG_BYTES);
-    put16(config, 0x00, VIRTIO_VENDOR);
-    put16(config, 0x02, VIRTIO_BLK_DEVICE);
+    put16(config, 0x00, VIRTIO_PCI_VENDOR);
+    put16(config, 0x02, VIRTIO_PCI_BLK_DEVICE);
     put16(config, 0x06, PCI_STATUS_CAPS);
     put8(config, 0x08, 1); /* revision 1: a modern device */
     put16(config, 0x0a, CLASS_STORAGE_OTHER);
     put32(config, PCI_BAR4, BAR_BASE); /* 32-bit memory, not prefetchable */
-    put16(config, 0x2c, VIRTIO_VENDOR);
+    put16(config, 0x2c, VIRTIO_PCI_VENDOR);
     put16(config, 0x2e, 2); /* subsystem: a block device */
     put8(config, PCI_CAPABILITIES, CAP_MSIX);
     put8(config, CAP_MSIX, PCI_CAP_MSIX_ID);
@@ -266,7 +230,7 @@ static void device_reset(struct virtio_device *d)
 {
     d->device_feature_select = d->driver_feature_select = 0;
     d->driver_features = 0;
-    d->msix_config = d->queue_vector = NO_VECTOR;
+    d->msix_config = d->queue_vector = VIRTIO_NO_VECTOR;
     d->queue_select = d->queue_enable = 0;
     d->queue_size = QUEUE_SIZE;
     d->status = d->isr = 0;
@@ -412,43 +376,43 @@ static uint32_t common_read(const struct virtio_device *d, unsigned offset)
     bool q = queue_selected(d);
 
     switch (offset) {
-    case DEVICE_FEATURE_SELECT:
+    case VIRTIO_DEVICE_FEATURE_SELECT:
         return d->device_feature_select;
-    case DEVICE_FEATURE:
+    case VIRTIO_DEVICE_FEATURE:
         return (uint32_t)offered_half(d);
-    case DRIVER_FEATURE_SELECT:
+    case VIRTIO_DRIVER_FEATURE_SELECT:
         return d->driver_feature_select;
-    case DRIVER_FEATURE:
+    case VIRTIO_DRIVER_FEATURE:
         return d->driver_feature_select == 0   ? (uint32_t)d->driver_features
                : d->driver_feature_select == 1 ? (uint32_t)(d->driver_features >> 32)
                                                : 0;
-    case MSIX_CONFIG:
+    case VIRTIO_MSIX_CONFIG:
         return d->msix_config;
-    case NUM_QUEUES:
+    case VIRTIO_NUM_QUEUES:
         return 1;
-    case DEVICE_STATUS:
+    case VIRTIO_DEVICE_STATUS:
         return d->status;
-    case CONFIG_GENERATION:
+    case VIRTIO_CONFIG_GENERATION:
         return 0;
-    case QUEUE_SELECT:
+    case VIRTIO_QUEUE_SELECT:
         return d->queue_select;
-    case QUEUE_SIZE_REGISTER:
+    case VIRTIO_QUEUE_SIZE:
         return q ? d->queue_size : 0;
-    case QUEUE_MSIX_VECTOR:
-        return q ? d->queue_vector : NO_VECTOR;
-    case QUEUE_ENABLE:
+    case VIRTIO_QUEUE_MSIX_VECTOR:
+        return q ? d->queue_vector : VIRTIO_NO_VECTOR;
+    case VIRTIO_QUEUE_ENABLE:
         return q ? d->queue_enable : 0;
-    case QUEUE_NOTIFY_OFF:
+    case VIRTIO_QUEUE_NOTIFY_OFF:
         return 0;
-    case QUEUE_DESC:
-    case QUEUE_DESC + 4:
-        return q ? half_of(d->queue_desc, offset, QUEUE_DESC) : 0;
-    case QUEUE_DRIVER:
-    case QUEUE_DRIVER + 4:
-        return q ? half_of(d->queue_driver, offset, QUEUE_DRIVER) : 0;
-    case QUEUE_DEVICE:
-    case QUEUE_DEVICE + 4:
-        return q ? half_of(d->queue_device, offset, QUEUE_DEVICE) : 0;
+    case VIRTIO_QUEUE_DESC:
+    case VIRTIO_QUEUE_DESC + 4:
+        return q ? half_of(d->queue_desc, offset, VIRTIO_QUEUE_DESC) : 0;
+    case VIRTIO_QUEUE_DRIVER:
+    case VIRTIO_QUEUE_DRIVER + 4:
+        return q ? half_of(d->queue_driver, offset, VIRTIO_QUEUE_DRIVER) : 0;
+    case VIRTIO_QUEUE_DEVICE:
+    case VIRTIO_QUEUE_DEVICE + 4:
+        return q ? half_of(d->queue_device, offset, VIRTIO_QUEUE_DEVICE) : 0;
     default:
         return 0;
     }
@@ -462,10 +426,10 @@ static void write_status(struct virtio_device *d, uint8_t status)
         device_reset(d);
         return;
     }
-    if ((status & STATUS_FEATURES_OK) &&
-        ((d->driver_features & ~OFFERED) || !(d->driver_features & FEATURE_VERSION_1)))
-        status &= (uint8_t)~STATUS_FEATURES_OK;
-    d->status = status | (d->status & STATUS_NEEDS_RESET);
+    if ((status & VIRTIO_STATUS_FEATURES_OK) &&
+        ((d->driver_features & ~OFFERED) || !(d->driver_features & VIRTIO_F_VERSION_1)))
+        status &= (uint8_t)~VIRTIO_STATUS_FEATURES_OK;
+    d->status = status | (d->status & VIRTIO_STATUS_NEEDS_RESET);
 }
 
 static void enable_queue(struct virtio_device *d)
@@ -476,7 +440,7 @@ static void enable_queue(struct virtio_device *d)
 
     if (d->queue_size > QUEUE_SIZE ||
         virtqueue_setup(&d->queue, &ram, &layout, CHAIN_LIMIT) != VIRTQUEUE_SETUP_OK) {
-        d->status |= STATUS_NEEDS_RESET;
+        d->status |= VIRTIO_STATUS_NEEDS_RESET;
         return;
     }
     d->queue_enable = 1;
@@ -487,51 +451,51 @@ static void common_write(struct virtio_device *d, unsigned offset, uint32_t valu
     bool q = queue_selected(d) && !d->queue_enable; /* a live queue's layout stays */
 
     switch (offset) {
-    case DEVICE_FEATURE_SELECT:
+    case VIRTIO_DEVICE_FEATURE_SELECT:
         d->device_feature_select = value;
         break;
-    case DRIVER_FEATURE_SELECT:
+    case VIRTIO_DRIVER_FEATURE_SELECT:
         d->driver_feature_select = value;
         break;
-    case DRIVER_FEATURE:
+    case VIRTIO_DRIVER_FEATURE:
         if (d->driver_feature_select < 2)
             set_half(&d->driver_features, d->driver_feature_select * 4, 0, value);
         break;
-    case MSIX_CONFIG:
+    case VIRTIO_MSIX_CONFIG:
         d->msix_config = (uint16_t)value;
         break;
-    case DEVICE_STATUS:
+    case VIRTIO_DEVICE_STATUS:
         write_status(d, (uint8_t)value);
         break;
-    case QUEUE_SELECT:
+    case VIRTIO_QUEUE_SELECT:
         d->queue_select = (uint16_t)value;
         break;
-    case QUEUE_SIZE_REGISTER:
+    case VIRTIO_QUEUE_SIZE:
         if (q)
             d->queue_size = (uint16_t)value;
         break;
-    case QUEUE_MSIX_VECTOR:
+    case VIRTIO_QUEUE_MSIX_VECTOR:
         if (queue_selected(d))
-            d->queue_vector = (uint16_t)value < MSIX_VECTORS ? (uint16_t)value : NO_VECTOR;
+            d->queue_vector = (uint16_t)value < MSIX_VECTORS ? (uint16_t)value : VIRTIO_NO_VECTOR;
         break;
-    case QUEUE_ENABLE:
+    case VIRTIO_QUEUE_ENABLE:
         if (q && value == 1)
             enable_queue(d);
         break;
-    case QUEUE_DESC:
-    case QUEUE_DESC + 4:
+    case VIRTIO_QUEUE_DESC:
+    case VIRTIO_QUEUE_DESC + 4:
         if (q)
-            set_half(&d->queue_desc, offset, QUEUE_DESC, value);
+            set_half(&d->queue_desc, offset, VIRTIO_QUEUE_DESC, value);
         break;
-    case QUEUE_DRIVER:
-    case QUEUE_DRIVER + 4:
+    case VIRTIO_QUEUE_DRIVER:
+    case VIRTIO_QUEUE_DRIVER + 4:
         if (q)
-            set_half(&d->queue_driver, offset, QUEUE_DRIVER, value);
+            set_half(&d->queue_driver, offset, VIRTIO_QUEUE_DRIVER, value);
         break;
-    case QUEUE_DEVICE:
-    case QUEUE_DEVICE + 4:
+    case VIRTIO_QUEUE_DEVICE:
+    case VIRTIO_QUEUE_DEVICE + 4:
         if (q)
-            set_half(&d->queue_device, offset, QUEUE_DEVICE, value);
+            set_half(&d->queue_device, offset, VIRTIO_QUEUE_DEVICE, value);
         break;
     default:
         break;
@@ -616,13 +580,14 @@ static void notify_write(void *state, uint32_t partition_id, unsigned offset, ui
     struct virtio_device *d = state;
 
     (void)partition_id, (void)offset, (void)size;
-    if (!d->disk.sectors || value != 0 || !d->queue_enable || !(d->status & STATUS_DRIVER_OK))
+    if (!d->disk.sectors || value != 0 || !d->queue_enable ||
+        !(d->status & VIRTIO_STATUS_DRIVER_OK))
         return;
     struct virtio_blk_counts counts = virtio_blk_serve(&d->queue, &d->disk);
     d->served += counts.served;
     d->refused += counts.refused;
     if (d->queue.broken)
-        d->status |= STATUS_NEEDS_RESET;
+        d->status |= VIRTIO_STATUS_NEEDS_RESET;
     if (counts.served + counts.refused) {
         d->isr |= 1;
         raise_vector(d, d->queue_vector);

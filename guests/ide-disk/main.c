@@ -40,6 +40,7 @@
 
 #define STATUS_ERR   0x01
 #define STATUS_DRQ   0x08
+#define STATUS_DSC   0x10
 #define STATUS_DRDY  0x40
 #define STATUS_BSY   0x80
 #define ERROR_ABRT   0x04
@@ -124,7 +125,8 @@ static bool write_sector(uint32_t lba)
 static bool sector_holds_pattern(uint32_t lba)
 {
     select_lba28(lba, 1);
-    return read_one(CMD_READ_SECTORS) == (STATUS_DRDY | STATUS_DRQ | 0x10) && holds_pattern(lba);
+    return read_one(CMD_READ_SECTORS) == (STATUS_DRDY | STATUS_DSC | STATUS_DRQ) &&
+           holds_pattern(lba);
 }
 
 static void identify(void)

@@ -10,54 +10,20 @@
 #include "guests/lib/console.h"
 #include "guests/lib/paging.h"
 #include "lib/string.h"
+#include "lib/virtio_pci.h"
 #include "lib/virtio_ring.h"
 
 #define PCI_ADDRESS_PORT          0xcf8
 #define PCI_DATA_PORT             0xcfc
 #define PCI_ENABLE                0x80000000u
 #define VIRTIO_FUNCTION           (2u << 11) /* bus 0, device 2, function 0 */
-#define VIRTIO_BLK_ID             0x10421af4u
 #define PCI_COMMAND_MEMORY_MASTER 0x0006u
 
-#define CAP_VENDOR 0x09
-#define CAP_COMMON 1
-#define CAP_NOTIFY 2
-#define CAP_DEVICE 4
+#define FEATURE_VERSION_1_HIGH (uint32_t)(VIRTIO_F_VERSION_1 >> 32) /* in the second word */
 
-#define STATUS_ACKNOWLEDGE     1
-#define STATUS_DRIVER          2
-#define STATUS_DRIVER_OK       4
-#define STATUS_FEATURES_OK     8
-#define FEATURE_VERSION_1_HIGH 1u /* bit 32: bit 0 of the second word */
-#define NO_VECTOR              0xffff
-
-#define REQUEST_IN     0u
-#define REQUEST_OUT    1u
-#define REQUEST_FLUSH  4u
 #define STATUS_PENDING 0xff
 
 #define QUEUE_SIZE 128u /* descriptors: three for each request in flight */
-
-/* The common configuration's registers (virtio spec 4.1.4.3). */
-#define DEVICE_FEATURE_SELECT 0x00
-#define DEVICE_FEATURE        0x04
-#define DRIVER_FEATURE_SELECT 0x08
-#define DRIVER_FEATURE        0x0c
-#define DEVICE_STATUS         0x14
-#define QUEUE_SELECT          0x16
-#define QUEUE_SIZE_REGISTER   0x18
-#define QUEUE_MSIX_VECTOR     0x1a
-#define QUEUE_ENABLE          0x1c
-#define QUEUE_NOTIFY_OFF      0x1e
-#define QUEUE_DESC            0x20
-#define QUEUE_DRIVER          0x28
-#define QUEUE_DEVICE          0x30
-
-struct request_header {
-    uint32_t type;
-    uint32_t reserved;
-    uint64_t sector;
-};
 
 static struct virtq_desc descriptors[QUEUE_SIZE] __attribute__((aligned(4096)));
 static struct {
@@ -68,7 +34,7 @@ static struct {
     struct virtq_used_elem ring[QUEUE_SIZE];
     uint16_t avail_event;
 } used __attribute__((aligned(4096)));
-static struct request_header headers[VIRTIO_BLK_DRIVER_DEPTH];
+static struct virtio_blk_request_header headers[VIRTIO_BLK_DRIVER_DEPTH];
 static volatile uint8_t statuses[VIRTIO_BLK_DRIVER_DEPTH];
 static bool busy[VIRTIO_BLK_DRIVER_DEPTH];
 
@@ -135,17 +101,17 @@ static bool find_regions(uint64_t bar, uint32_t *notify_multiplier)
 {
     for (unsigned at = pci_read(0x34) & 0xfc, hops = 0; at && hops < 48; hops++) {
         uint32_t head = pci_read(at);
-        if ((head & 0xff) == CAP_VENDOR) {
+        if ((head & 0xff) == VIRTIO_PCI_CAP_ID) {
             uint64_t region = bar + pci_read(at + 8);
             switch ((head >> 24) & 0xff) {
-            case CAP_COMMON:
+            case VIRTIO_PCI_CAP_COMMON:
                 common = region;
                 break;
-            case CAP_NOTIFY:
+            case VIRTIO_PCI_CAP_NOTIFY:
                 notify_address = region;
                 *notify_multiplier = pci_read(at + 16);
                 break;
-            case CAP_DEVICE:
+            case VIRTIO_PCI_CAP_DEVICE:
                 device_config = region;
                 break;
             default:
@@ -159,34 +125,35 @@ static bool find_regions(uint64_t bar, uint32_t *notify_multiplier)
 
 static bool negotiate(void)
 {
-    write8(common + DEVICE_STATUS, 0);
-    write8(common + DEVICE_STATUS, STATUS_ACKNOWLEDGE | STATUS_DRIVER);
-    write32(common + DEVICE_FEATURE_SELECT, 1);
-    if (!(read32(common + DEVICE_FEATURE) & FEATURE_VERSION_1_HIGH))
+    write8(common + VIRTIO_DEVICE_STATUS, 0);
+    write8(common + VIRTIO_DEVICE_STATUS, VIRTIO_STATUS_ACKNOWLEDGE | VIRTIO_STATUS_DRIVER);
+    write32(common + VIRTIO_DEVICE_FEATURE_SELECT, 1);
+    if (!(read32(common + VIRTIO_DEVICE_FEATURE) & FEATURE_VERSION_1_HIGH))
         return false;
-    write32(common + DRIVER_FEATURE_SELECT, 0);
-    write32(common + DRIVER_FEATURE, 0);
-    write32(common + DRIVER_FEATURE_SELECT, 1);
-    write32(common + DRIVER_FEATURE, FEATURE_VERSION_1_HIGH);
-    write8(common + DEVICE_STATUS, STATUS_ACKNOWLEDGE | STATUS_DRIVER | STATUS_FEATURES_OK);
-    return read8(common + DEVICE_STATUS) & STATUS_FEATURES_OK;
+    write32(common + VIRTIO_DRIVER_FEATURE_SELECT, 0);
+    write32(common + VIRTIO_DRIVER_FEATURE, 0);
+    write32(common + VIRTIO_DRIVER_FEATURE_SELECT, 1);
+    write32(common + VIRTIO_DRIVER_FEATURE, FEATURE_VERSION_1_HIGH);
+    write8(common + VIRTIO_DEVICE_STATUS,
+           VIRTIO_STATUS_ACKNOWLEDGE | VIRTIO_STATUS_DRIVER | VIRTIO_STATUS_FEATURES_OK);
+    return read8(common + VIRTIO_DEVICE_STATUS) & VIRTIO_STATUS_FEATURES_OK;
 }
 
 static bool start_queue(uint32_t notify_multiplier)
 {
-    write16(common + QUEUE_SELECT, 0);
-    if (read16(common + QUEUE_SIZE_REGISTER) < QUEUE_SIZE)
+    write16(common + VIRTIO_QUEUE_SELECT, 0);
+    if (read16(common + VIRTIO_QUEUE_SIZE) < QUEUE_SIZE)
         return false;
-    write16(common + QUEUE_SIZE_REGISTER, QUEUE_SIZE);
-    write16(common + QUEUE_MSIX_VECTOR, NO_VECTOR);
-    write64(common + QUEUE_DESC, (uint64_t)(uintptr_t)descriptors);
-    write64(common + QUEUE_DRIVER, (uint64_t)(uintptr_t)&avail);
-    write64(common + QUEUE_DEVICE, (uint64_t)(uintptr_t)&used);
-    write16(common + QUEUE_ENABLE, 1);
-    notify_address += (uint64_t)read16(common + QUEUE_NOTIFY_OFF) * notify_multiplier;
-    write8(common + DEVICE_STATUS,
-           STATUS_ACKNOWLEDGE | STATUS_DRIVER | STATUS_FEATURES_OK | STATUS_DRIVER_OK);
-    return read8(common + DEVICE_STATUS) & STATUS_DRIVER_OK;
+    write16(common + VIRTIO_QUEUE_SIZE, QUEUE_SIZE);
+    write16(common + VIRTIO_QUEUE_MSIX_VECTOR, VIRTIO_NO_VECTOR);
+    write64(common + VIRTIO_QUEUE_DESC, (uint64_t)(uintptr_t)descriptors);
+    write64(common + VIRTIO_QUEUE_DRIVER, (uint64_t)(uintptr_t)&avail);
+    write64(common + VIRTIO_QUEUE_DEVICE, (uint64_t)(uintptr_t)&used);
+    write16(common + VIRTIO_QUEUE_ENABLE, 1);
+    notify_address += (uint64_t)read16(common + VIRTIO_QUEUE_NOTIFY_OFF) * notify_multiplier;
+    write8(common + VIRTIO_DEVICE_STATUS, VIRTIO_STATUS_ACKNOWLEDGE | VIRTIO_STATUS_DRIVER |
+                                              VIRTIO_STATUS_FEATURES_OK | VIRTIO_STATUS_DRIVER_OK);
+    return read8(common + VIRTIO_DEVICE_STATUS) & VIRTIO_STATUS_DRIVER_OK;
 }
 
 /* A fresh start forgets every request of the device before. */
@@ -203,7 +170,7 @@ bool virtio_blk_start(void)
     uint32_t notify_multiplier = 0;
 
     forget_requests();
-    if (pci_read(0) != VIRTIO_BLK_ID) {
+    if (pci_read(0) != (VIRTIO_PCI_BLK_DEVICE << 16 | VIRTIO_PCI_VENDOR)) {
         printf("virtio-blk: no virtio block device at PCI 00:02.0\n");
         return false;
     }
@@ -238,7 +205,7 @@ static bool queue_request(uint32_t type, uint64_t sector, void *buffer, bool dev
     if (slot == VIRTIO_BLK_DRIVER_DEPTH)
         return false;
     uint16_t head = (uint16_t)(3 * slot);
-    headers[slot] = (struct request_header){type, 0, sector};
+    headers[slot] = (struct virtio_blk_request_header){type, 0, sector};
     statuses[slot] = STATUS_PENDING;
     describe(head, (uint64_t)(uintptr_t)&headers[slot], sizeof(headers[slot]), VIRTQ_DESC_F_NEXT);
     if (buffer)
@@ -257,7 +224,7 @@ static bool queue_request(uint32_t type, uint64_t sector, void *buffer, bool dev
 
 bool virtio_blk_queue(uint64_t sector, void *buffer, bool write)
 {
-    return queue_request(write ? REQUEST_OUT : REQUEST_IN, sector, buffer, !write);
+    return queue_request(write ? VIRTIO_BLK_T_OUT : VIRTIO_BLK_T_IN, sector, buffer, !write);
 }
 
 void virtio_blk_notify(void)
@@ -291,7 +258,7 @@ unsigned virtio_blk_wait_all(void)
 
 bool virtio_blk_flush(void)
 {
-    if (!queue_request(REQUEST_FLUSH, 0, 0, false))
+    if (!queue_request(VIRTIO_BLK_T_FLUSH, 0, 0, false))
         return false;
     virtio_blk_notify();
     return virtio_blk_wait_all() == 0;
@@ -331,5 +298,5 @@ void virtio_blk_skip_available(uint16_t steps)
 
 uint8_t virtio_blk_device_status(void)
 {
-    return read8(common + DEVICE_STATUS);
+    return read8(common + VIRTIO_DEVICE_STATUS);
 }
