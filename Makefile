@@ -154,9 +154,12 @@ $(IMAGE): all $(CONFIG) tools/mkimage.sh \
 		--core $(BUILD)/core.elf --guests $(BUILD)/guests \
 		$(addprefix --extra ,$(IMAGE_FILES) $(EXTRA_FILES))
 
+# DATA_DISK=FILE: a persistent second ATA disk at 0x170 (tools/run.sh
+# --data-disk), for a dom0 that owns it (devices = ata 0x170).
 run: image
 	tools/run.sh --emu $(EMU) --cpus $(CPUS) --mem $(MEM) --timeout $(TIMEOUT) \
-		--image $(IMAGE) --log $(BUILD)/run-$(EMU).log
+		--image $(IMAGE) --log $(BUILD)/run-$(EMU).log \
+		$(if $(DATA_DISK),--data-disk $(DATA_DISK))
 
 # ---- tests -----------------------------------------------------------------
 include tests/tests.mk

@@ -178,6 +178,30 @@ static const char *attach_serial(struct partition *p, const struct config_device
 _Static_assert(GUEST_FB_RGBX == BOOT_FB_RGBX && GUEST_FB_BGRX == BOOT_FB_BGRX,
                "the partition gets the firmware's pixel format as it is");
 
+_Static_assert(CONFIG_ATA_CONTROL_OFFSET == GUEST_ATA_CONTROL_OFFSET,
+               "the owner finds the control block where the config put it");
+
+/* Its command block and its control block; the owner polls the disk, so
+ * its IRQ stays unbound. */
+static const char *attach_ata(struct partition *p, const struct config_device *d)
+{
+    uint32_t control = d->port + CONFIG_ATA_CONTROL_OFFSET;
+    const char *problem = open_ports(p, d->port, CONFIG_ATA_COMMAND_PORTS, false);
+
+    if (!problem)
+        problem = open_ports(p, control, 1, false);
+    if (!problem)
+        problem = list_range(p, d->port, CONFIG_ATA_COMMAND_PORTS, GUEST_RANGE_PORTS, 0);
+    if (!problem)
+        problem = list_range(p, control, 1, GUEST_RANGE_PORTS, 0);
+    if (problem)
+        return problem;
+    list_device(p, GUEST_DEVICE_ATA, d->port);
+    log_line("partition %s: owns ata 0x%x: ports 0x%x-0x%x and 0x%x open", p->config->name, d->port,
+             d->port, d->port + CONFIG_ATA_COMMAND_PORTS - 1, control);
+    return 0;
+}
+
 /* The hypervisor stops drawing its log on a framebuffer it gave away. */
 static const char *attach_framebuffer(struct partition *p, const struct boot_info *boot)
 {
@@ -314,6 +338,8 @@ static const char *attach_one(struct partition *p, const struct boot_info *boot,
         return 0;
     case CONFIG_DEVICE_PCI:
         return attach_pci(p, boot, d, irq);
+    case CONFIG_DEVICE_ATA:
+        return attach_ata(p, d);
     }
     return "it names a device of an unknown kind";
 }

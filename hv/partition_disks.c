@@ -1,11 +1,13 @@
 /*
- * The disks the privileged partition serves. A full partition's `disk` key
- * names an image the stub loaded beside the others; the hypervisor maps it
- * into the privileged partition's guest-physical space, beyond its RAM,
- * and lists it on that partition's boot-info page. Only the privileged
- * partition reaches the image; the partition whose disk it is reaches the
- * sectors through the controller dom0 models for it. The image lives in
- * memory, so what is written to it lasts until the machine powers off.
+ * The disks the privileged partition serves. A partition's `disk` key
+ * names an image the stub loaded beside the others, or a range of an ATA
+ * disk the privileged partition owns. The hypervisor maps an image into
+ * the privileged partition's guest-physical space, beyond its RAM, and
+ * lists each disk on that partition's boot-info page. Only the privileged
+ * partition reaches the sectors; the partition whose disk it is reaches
+ * them through the controller dom0 models for it. An image lives in
+ * memory, so what is written to it lasts until the machine powers off; a
+ * range's writes are the ATA disk's, and persist.
  */
 #include "hv/arch.h"
 #include "hv/log.h"
@@ -28,7 +30,7 @@ const char *partition_disk_problem(const struct config_partition *c, const struc
     const struct boot_module *image = partition_boot_module(boot, c->disk.file);
     const char *problem = image ? config_disk_image_problem(image->size) : "it was not loaded";
 
-    if (!problem)
+    if (!problem || c->disk.ata_port != 0)
         return 0;
     log_error("partition %s: disk %s:%s: %s", c->name, kind_name(&c->disk), c->disk.file, problem);
     return "its disk cannot be served";
@@ -59,6 +61,27 @@ static bool attach_one(struct partition *p, const struct config *config, unsigne
     return true;
 }
 
+/* The config has checked that the privileged partition owns the disk and
+ * that no other range shares a sector; dom0 checks that the disk is as
+ * large as the range. */
+static void attach_range(struct partition *p, const struct config *config, unsigned index)
+{
+    const struct config_partition *owner = &config->partitions[index];
+    const struct config_disk *range = &owner->disk;
+
+    p->disks[p->disk_count++] = (struct guest_disk){
+        .partition_id = index + 1,
+        .kind = range->kind == CONFIG_DISK_IDE ? GUEST_DISK_IDE : GUEST_DISK_VIRTIO,
+        .sectors = range->sectors,
+        .ata_port = range->ata_port,
+        .first_sector = range->first_sector,
+    };
+    log_line("partition %s: serves the disk of partition %s: %s on ata 0x%x, sectors %llu-%llu",
+             p->config->name, owner->name, kind_name(range), range->ata_port,
+             (unsigned long long)range->first_sector,
+             (unsigned long long)(range->first_sector + range->sectors - 1));
+}
+
 /* A disk whose image is unfit is left out: its own partition reports it
  * and does not start. */
 const char *partition_disks_attach(struct partition *p, const struct config *config,
@@ -70,6 +93,10 @@ const char *partition_disks_attach(struct partition *p, const struct config *con
     for (unsigned i = 0; i < config->partition_count && p->disk_count < GUEST_MAX_DISKS; i++) {
         const struct config_partition *c = &config->partitions[i];
         const struct boot_module *image = partition_boot_module(boot, c->disk.file);
+        if (c->disk.kind != CONFIG_DISK_NONE && c->disk.ata_port != 0) {
+            attach_range(p, config, i);
+            continue;
+        }
         if (c->disk.kind == CONFIG_DISK_NONE || !image || config_disk_image_problem(image->size))
             continue;
         if (!attach_one(p, config, i, image, address))

@@ -295,7 +295,7 @@ int config_parse(const char *text, size_t len, const char *file_name, struct con
             return -1;
     }
     if (!leave_section(&reader) || !config_check_device_owners(config, error) ||
-        !config_check_emulated(config, error))
+        !config_check_emulated(config, error) || !config_check_disks(config, error))
         return -1;
     return 0;
 }

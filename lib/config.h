@@ -55,7 +55,9 @@
 #define CONFIG_SCRIPT_LEN         256
 #define CONFIG_CMDLINE_LEN        256 /* a config line's length bounds it */
 #define CONFIG_MAX_DEVICES        8
-#define CONFIG_SERIAL_PORT_COUNT  8 /* a 16550 decodes 8 consecutive ports */
+#define CONFIG_SERIAL_PORT_COUNT  8     /* a 16550 decodes 8 consecutive ports */
+#define CONFIG_ATA_COMMAND_PORTS  8     /* an ATA channel's command block */
+#define CONFIG_ATA_CONTROL_OFFSET 0x206 /* its control block, from the command block's base */
 
 enum config_on_finish {
     CONFIG_FINISH_POWEROFF = 0,
@@ -117,11 +119,12 @@ enum config_device_kind {
     CONFIG_DEVICE_FRAMEBUFFER, /* the firmware's (GOP) framebuffer */
     CONFIG_DEVICE_PCI,         /* a PCI function: the ranges of its BARs */
     CONFIG_DEVICE_KEYBOARD,    /* the PS/2 controller (i8042): ports 0x60, 0x64, IRQ 1 */
+    CONFIG_DEVICE_ATA,         /* an ATA channel's master disk: command and control blocks */
 };
 
 struct config_device {
     enum config_device_kind kind;
-    uint16_t port;               /* serial: the first of its ports */
+    uint16_t port;               /* serial: the first of its ports; ata: its command block's */
     uint8_t bus, slot, function; /* pci */
     uint8_t irq; /* serial: its ISA IRQ, 0 when it has none; pci: the config's, 0 when
                     the function's interrupt line register decides */
@@ -161,9 +164,14 @@ enum config_disk_kind {
     CONFIG_DISK_VIRTIO, /* a virtio-blk PCI function (00:02.0, its BAR at 0xc0000000), MSI-X */
 };
 
+/* Its sectors are an image beside BOOTX64.EFI (file), or a range of the
+ * ATA disk the privileged partition owns at ata_port (`ata PORT`). */
 struct config_disk {
     enum config_disk_kind kind;
-    char file[CONFIG_NAME_LEN]; /* the image beside BOOTX64.EFI that holds its sectors */
+    char file[CONFIG_NAME_LEN]; /* the image; empty when the disk is on an ATA disk */
+    uint16_t ata_port;          /* 0: the disk is the image */
+    uint64_t first_sector;      /* on the ATA disk */
+    uint64_t sectors;           /* on the ATA disk; an image's size says its own */
 };
 
 #define CONFIG_IRQ_MAX     23 /* the pins of the first IOAPIC */

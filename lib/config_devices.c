@@ -17,6 +17,10 @@
  *   pci BB:DD.F irq N   the same on IRQ N (1-23, not 2) whatever that says
  *   pci BB:DD.F [irq N] dma   the same, and its owner may turn on its bus
  *                    mastering: with no IOMMU its DMA reaches all memory
+ *   ata PORT         an ATA channel, its command block's 8 ports from PORT and
+ *                    its control block at PORT + 0x206 (0x1f0 and 0x3f6 on a
+ *                    PC's primary channel); its owner drives the master disk by
+ *                    polled PIO, and may serve other partitions' disks from it
  *
  * Like the rest of the reader (config.c) this file calls no library
  * function: it is compiled into the core, the UEFI stub and host tools.
@@ -24,16 +28,17 @@
 #include "lib/config.h"
 #include "lib/config_text.h"
 
-#define PORT_LAST         0xffffu
-#define PCI_MAX_BUS       0xffu
-#define PCI_MAX_SLOT      0x1fu
-#define PCI_MAX_FUNCTION  7u
-#define DEVICE_KINDS_TEXT "serial PORT [irq N], framebuffer, keyboard, pci BB:DD.F [irq N] [dma]"
-#define COM1_PORT         0x3f8
-#define COM1_IRQ          4
-#define COM2_PORT         0x2f8
-#define COM2_IRQ          3
-#define KEYBOARD_IRQ      1 /* the PC's: the i8042's keyboard output */
+#define PORT_LAST        0xffffu
+#define PCI_MAX_BUS      0xffu
+#define PCI_MAX_SLOT     0x1fu
+#define PCI_MAX_FUNCTION 7u
+#define DEVICE_KINDS_TEXT                                                                          \
+    "serial PORT [irq N], framebuffer, keyboard, pci BB:DD.F [irq N] [dma], ata PORT"
+#define COM1_PORT    0x3f8
+#define COM1_IRQ     4
+#define COM2_PORT    0x2f8
+#define COM2_IRQ     3
+#define KEYBOARD_IRQ 1 /* the PC's: the i8042's keyboard output */
 
 /* PCI class codes (configuration offset 0x08, bits 31:8) of bridges. */
 #define PCI_CLASS_BRIDGE                         0x06
@@ -59,6 +64,9 @@ void config_device_name(const struct config_device *device, char *buf, size_t si
                            (unsigned)device->slot, (unsigned)device->function,
                            device->dma ? " dma" : "");
         break;
+    case CONFIG_DEVICE_ATA:
+        config_text_format(buf, size, "ata 0x%x", (unsigned)device->port);
+        break;
     }
 }
 
@@ -67,24 +75,54 @@ static bool ranges_overlap(unsigned first_a, unsigned last_a, unsigned first_b, 
     return first_a <= last_b && first_b <= last_a;
 }
 
-static unsigned serial_last_port(const struct config_device *device)
+struct port_range {
+    unsigned first, last;
+};
+
+/* The ports a serial or ATA device decodes; how many ranges (0 for the
+ * other kinds). */
+static unsigned device_port_ranges(const struct config_device *device, struct port_range out[2])
 {
-    return device->port + CONFIG_SERIAL_PORT_COUNT - 1u;
+    switch (device->kind) {
+    case CONFIG_DEVICE_SERIAL:
+        out[0] = (struct port_range){device->port, device->port + CONFIG_SERIAL_PORT_COUNT - 1u};
+        return 1;
+    case CONFIG_DEVICE_ATA:
+        out[0] = (struct port_range){device->port, device->port + CONFIG_ATA_COMMAND_PORTS - 1u};
+        out[1] = (struct port_range){device->port + CONFIG_ATA_CONTROL_OFFSET,
+                                     device->port + CONFIG_ATA_CONTROL_OFFSET};
+        return 2;
+    default:
+        return 0;
+    }
 }
 
-/* Two entries that name the same device, or serial ports that share a port. */
+static bool ports_shared(const struct config_device *a, const struct config_device *b)
+{
+    struct port_range ra[2], rb[2];
+    unsigned count_a = device_port_ranges(a, ra), count_b = device_port_ranges(b, rb);
+
+    for (unsigned i = 0; i < count_a; i++) {
+        for (unsigned j = 0; j < count_b; j++) {
+            if (ranges_overlap(ra[i].first, ra[i].last, rb[j].first, rb[j].last))
+                return true;
+        }
+    }
+    return false;
+}
+
+/* Two entries that name the same device, or devices that share a port. */
 static bool devices_clash(const struct config_device *a, const struct config_device *b)
 {
+    struct port_range unused[2];
+
+    if (device_port_ranges(a, unused) && device_port_ranges(b, unused))
+        return ports_shared(a, b);
     if (a->kind != b->kind)
         return false;
-    switch (a->kind) {
-    case CONFIG_DEVICE_SERIAL:
-        return ranges_overlap(a->port, serial_last_port(a), b->port, serial_last_port(b));
-    case CONFIG_DEVICE_PCI:
+    if (a->kind == CONFIG_DEVICE_PCI)
         return a->bus == b->bus && a->slot == b->slot && a->function == b->function;
-    default:
-        return true;
-    }
+    return true;
 }
 
 /* A hex number of one or two digits, at most max. */
@@ -238,6 +276,24 @@ static bool parse_pci(struct span argument, unsigned line, struct config_device 
     return fail_bad_irq(error, line, irq_value, device, "pci 00:02.0 irq 11");
 }
 
+/* "PORT": the command block's first port; the control block follows
+ * 0x206 above it, as on the PC's two legacy channels. */
+static bool parse_ata(struct span argument, unsigned line, struct config_device *device,
+                      struct config_error *error)
+{
+    uint64_t port;
+
+    if (span_to_u64(argument, &port) && port != 0 &&
+        port + CONFIG_ATA_CONTROL_OFFSET <= PORT_LAST) {
+        device->port = (uint16_t)port;
+        return true;
+    }
+    return config_fail_at(error, line,
+                          "bad ATA port %q; expected the first port of a channel's command "
+                          "block (its control block lies 0x206 above), as in ata 0x170",
+                          argument);
+}
+
 /* The kind word and its argument; false (reported) when they do not fit. */
 static bool parse_item(struct span item, unsigned line, struct config_device *device,
                        struct config_error *error)
@@ -262,27 +318,34 @@ static bool parse_item(struct span item, unsigned line, struct config_device *de
         device->kind = CONFIG_DEVICE_PCI;
         return parse_pci(argument, line, device, error);
     }
+    if (span_equals(kind, "ata")) {
+        device->kind = CONFIG_DEVICE_ATA;
+        return parse_ata(argument, line, device, error);
+    }
     return config_fail_at(error, line, "unknown device kind %q; known kinds are %s", kind,
                           DEVICE_KINDS_TEXT);
 }
 
-/* A UART's ports may be neither ones the hypervisor keeps nor a chipset
- * register (config_ports.c). */
+/* A UART's or an ATA channel's ports may be neither ones the hypervisor
+ * keeps nor a chipset register (config_ports.c). */
 static bool check_kept_ports(const struct config_device *device, unsigned line,
                              struct config_error *error)
 {
     char name[CONFIG_DEVICE_NAME_LEN];
-    const char *kept;
+    struct port_range ranges[2];
+    unsigned count = device_port_ranges(device, ranges);
 
-    if (device->kind != CONFIG_DEVICE_SERIAL)
-        return true;
-    kept = config_kept_ports_overlap(device->port, serial_last_port(device));
-    if (kept == NULL)
-        kept = config_chipset_ports_overlap(device->port, serial_last_port(device));
-    if (kept == NULL)
-        return true;
-    config_device_name(device, name, sizeof(name));
-    return config_fail_at(error, line, "%s overlaps %s, which the hypervisor keeps", name, kept);
+    for (unsigned i = 0; i < count; i++) {
+        const char *kept = config_kept_ports_overlap(ranges[i].first, ranges[i].last);
+        if (kept == NULL)
+            kept = config_chipset_ports_overlap(ranges[i].first, ranges[i].last);
+        if (kept == NULL)
+            continue;
+        config_device_name(device, name, sizeof(name));
+        return config_fail_at(error, line, "%s overlaps %s, which the hypervisor keeps", name,
+                              kept);
+    }
+    return true;
 }
 
 /* Sharing is not implemented: ISA lines are edge-triggered, so two devices
@@ -318,7 +381,8 @@ static bool add_device(struct config_partition *partition, const struct config_d
             continue;
         config_device_name(device, name, sizeof(name));
         config_device_name(earlier, other, sizeof(other));
-        if (device->kind == CONFIG_DEVICE_SERIAL && earlier->port != device->port)
+        if (device->kind != CONFIG_DEVICE_PCI &&
+            (earlier->kind != device->kind || earlier->port != device->port))
             return config_fail_at(error, line, "device '%s' shares ports with '%s'", name, other);
         return config_fail_at(error, line, "device '%s' is given twice", name);
     }
@@ -358,13 +422,13 @@ static bool check_console_port(const struct config *config,
                                const struct config_partition *partition, struct config_error *error)
 {
     unsigned console = config->hypervisor.serial_port;
+    struct config_device console_uart = {.kind = CONFIG_DEVICE_SERIAL, .port = (uint16_t)console};
     char name[CONFIG_DEVICE_NAME_LEN];
 
-    for (unsigned i = 0; i < partition->device_count; i++) {
+    for (unsigned i = 0; console != 0 && i < partition->device_count; i++) {
         const struct config_device *device = &partition->devices[i];
-        if (device->kind != CONFIG_DEVICE_SERIAL || console == 0 || device->port == console ||
-            !ranges_overlap(device->port, serial_last_port(device), console,
-                            console + CONFIG_SERIAL_PORT_COUNT - 1))
+        bool whole = device->kind == CONFIG_DEVICE_SERIAL && device->port == console;
+        if (whole || !ports_shared(device, &console_uart))
             continue;
         config_device_name(device, name, sizeof(name));
         return config_fail_at(error, partition->devices_line,

@@ -63,8 +63,7 @@ static void partition_set_defaults(struct config_partition *partition, struct sp
     partition->devices_line = 0;
     partition->emulated_count = 0;
     partition->emulate_line = 0;
-    partition->disk.kind = CONFIG_DISK_NONE;
-    partition->disk.file[0] = '\0';
+    partition->disk = (struct config_disk){0};
     partition->disk_line = 0;
 }
 
@@ -317,33 +316,6 @@ static bool parse_emulate(struct config_reader *reader, struct span value)
     return config_parse_emulate(reader->partition, value, reader->error);
 }
 
-/* KIND:FILE, where the kind is ide or virtio. */
-static bool parse_disk(struct config_reader *reader, struct span value)
-{
-    struct config_partition *partition = reader->partition;
-    struct span kind = value, file = {0};
-
-    for (size_t i = 0; i < value.len; i++) {
-        if (value.ptr[i] == ':') {
-            kind = (struct span){value.ptr, i};
-            file = (struct span){value.ptr + i + 1, value.len - i - 1};
-            break;
-        }
-    }
-    partition->disk_line = reader->line;
-    if (span_equals(kind, "ide"))
-        partition->disk.kind = CONFIG_DISK_IDE;
-    else if (span_equals(kind, "virtio"))
-        partition->disk.kind = CONFIG_DISK_VIRTIO;
-    else
-        return reader_fail(reader,
-                           "unknown disk kind %q; the kinds known are ide and virtio, as in "
-                           "ide:root.img",
-                           kind);
-    return parse_file_name(file, partition->disk.file) &&
-           config_add_disk_models(partition, reader->error);
-}
-
 static const struct key_handler partition_keys[] = {
     {"cpus", parse_cpus, "CPU numbers from 0 to 255 as a list and/or ranges, as in 0, 2-3",
      KEY_REQUIRED},
@@ -368,7 +340,8 @@ static const struct key_handler partition_keys[] = {
     {"devices", parse_devices, "a list such as serial 0x2f8, framebuffer, pci 00:02.0",
      KEY_OPTIONAL},
     {"emulate", parse_emulate, "a list such as uart 0x3f8, uart-mmio 0xfe000000", KEY_OPTIONAL},
-    {"disk", parse_disk, "ide: or virtio: and the file name of its image, as in ide:root.img",
+    {"disk", config_parse_disk,
+     "ide: or virtio: and its image's file name or a range of an ATA disk, as in ide:root.img",
      KEY_OPTIONAL},
 };
 

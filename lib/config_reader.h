@@ -60,6 +60,9 @@ struct config_reader {
  * "return reader_fail(...)". */
 bool reader_fail(struct config_reader *reader, const char *format, ...);
 
+/* config_disk.c: the `disk` key (a key handler of config_partition.c). */
+bool config_parse_disk(struct config_reader *reader, struct span value);
+
 /* config_hypervisor.c and config_partition.c */
 extern const struct section_type config_hypervisor_section;
 extern const struct section_type config_partition_section;

@@ -200,8 +200,8 @@ static void out_quoted(struct text_out *out, struct span s)
 
 /*
  * A printf for messages, with only what they need: %s (C string), %u
- * (unsigned), %x (unsigned, at least two hex digits), %z (uint64_t bytes, as a
- * size), %t (struct span of input text), %q (the same in quotes) and %%.
+ * (unsigned), %x (unsigned, at least two hex digits), %l (uint64_t), %z
+ * (uint64_t bytes, as a size), %t (struct span of input text), %q (the same in quotes) and %%.
  */
 static void out_format(struct text_out *out, const char *format, va_list args)
 {
@@ -219,6 +219,9 @@ static void out_format(struct text_out *out, const char *format, va_list args)
             break;
         case 'x':
             out_number(out, va_arg(args, unsigned), 16, 2);
+            break;
+        case 'l':
+            out_number(out, va_arg(args, uint64_t), 10, 1);
             break;
         case 'z':
             out_size(out, va_arg(args, uint64_t));

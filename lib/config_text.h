@@ -95,6 +95,10 @@ bool config_parse_devices(struct config_partition *partition, struct span value,
  * the hypervisor's console port). */
 bool config_check_device_owners(const struct config *config, struct config_error *error);
 
+/* config_disk.c: the checks of `disk` that need the whole file (the ATA
+ * disks the privileged partition owns, the other partitions' ranges). */
+bool config_check_disks(const struct config *config, struct config_error *error);
+
 /* config_devices.c: "BB:DD.F", as lspci prints it, into device's bus,
  * slot and function. */
 bool config_parse_pci_address(struct span s, struct config_device *device);

@@ -60,11 +60,14 @@ UNIT_SOURCES_vplatform := $(addprefix arch/x86_64/vplatform/,platform.c vapic.c 
                           vmtrr.c vkbc.c) \
                           hv/device_model.c lib/pc_layout.c lib/calendar.c drivers/i8042.c
 UNIT_SOURCES_device_model := hv/device_model.c
+DISK_STORE_SOURCES := guests/dom0/disk_store.c
 UNIT_SOURCES_uart   := guests/dom0/uart.c
 UNIT_SOURCES_virtqueue := guests/dom0/virtqueue.c
 UNIT_SOURCES_ata    := guests/dom0/ata.c guests/dom0/ata_address.c guests/dom0/ata_identify.c
-UNIT_SOURCES_ide_models := guests/dom0/ide_models.c $(UNIT_SOURCES_ata)
-UNIT_SOURCES_virtio_blk := guests/dom0/virtio_blk.c guests/dom0/virtqueue.c
+# The test fakes map_memory and ata_host_open_range: its disk is an image.
+UNIT_SOURCES_ide_models := guests/dom0/ide_models.c $(UNIT_SOURCES_ata) $(DISK_STORE_SOURCES) \
+                           guests/dom0/disk_open.c
+UNIT_SOURCES_virtio_blk := guests/dom0/virtio_blk.c guests/dom0/virtqueue.c $(DISK_STORE_SOURCES)
 UNIT_SOURCES_x86_decode := arch/x86_64/x86_decode.c
 UNIT_SOURCES_x86_decode_forms := arch/x86_64/x86_decode.c
 UNIT_CFLAGS_x86_decode_forms := -Wno-missing-field-initializers # table rows name only what they need
@@ -154,7 +157,7 @@ FUZZ_SOURCES_acpi   := $(UNIT_SOURCES_acpi)
 FUZZ_SOURCES_hypercall := $(UNIT_SOURCES_hypercall)
 FUZZ_SOURCES_crash_page := lib/crash_page.c
 FUZZ_SOURCES_virtqueue := guests/dom0/virtqueue.c
-FUZZ_SOURCES_virtio_blk := guests/dom0/virtio_blk.c guests/dom0/virtqueue.c
+FUZZ_SOURCES_virtio_blk := guests/dom0/virtio_blk.c guests/dom0/virtqueue.c $(DISK_STORE_SOURCES)
 FUZZ_SOURCES_exits := $(UNIT_SOURCES_exits)
 FUZZ_CFLAGS_exits  := $(UNIT_CFLAGS_exits)
 

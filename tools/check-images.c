@@ -148,7 +148,7 @@ int check_images(const struct config *config, const char *dir, FILE *report,
     for (unsigned i = 0; i < config->partition_count; i++) {
         const struct config_partition *p = &config->partitions[i];
         if (check_partition(config, p, dir, report, error) != 0 ||
-            (p->disk_line != 0 && check_disk(p, dir, report, error) != 0))
+            (p->disk.file[0] != 0 && check_disk(p, dir, report, error) != 0))
             return -1;
     }
     return 0;

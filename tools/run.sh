@@ -9,6 +9,7 @@
 #            [--bochs-cpu MODEL] [--expect-exit CODE|any] [--screenshot FILE]
 #            [--serial-script FILE] [--display none|x]
 #            [--com2 FILE] [--e1000 yes] [--reboot yes] [--keep-image FILE]
+#            [--data-disk FILE]
 #
 #   bochs     Bochs 2.7 with emulated VT-x and EPT (the default test bed);
 #             --bochs-cpu picks the CPU model (default corei7_skylake_x).
@@ -38,6 +39,11 @@
 #             same disk, instead of ending the run (Bochs always does so).
 #   --keep-image  copy the run's disk, with whatever the machine wrote to
 #             it, to FILE once the run is over.
+#   --data-disk  a second ATA disk, FILE itself (not a copy: what the machine
+#             writes stays for the next run), as the master on the
+#             secondary legacy channel: ports 0x170-0x177 and 0x376, IRQ 15
+#             (QEMU: an isa-ide controller there). A missing FILE is made,
+#             64 MiB of zeros; its size must be a multiple of 256 KiB.
 #   --expect-exit  the emulator's own exit status the run must end with
 #             (default any: Bochs always exits 1 after a guest power-off).
 #
@@ -67,6 +73,7 @@ die() {
 
 emu= image= log= cpus=1 mem=512 timeout=300 machine=q35
 bochs_cpu=corei7_skylake_x expect_exit=any screenshot= serial_script= com2= e1000=no display=none reboot=no keep_image=
+data_disk=
 while [ $# -gt 0 ]; do
     [ $# -ge 2 ] || case "$1" in -h | --help) usage 0 ;; *) die "$1 wants a value" ;; esac
     case "$1" in
@@ -86,6 +93,7 @@ while [ $# -gt 0 ]; do
     --e1000) e1000=$2 ;;
     --reboot) reboot=$2 ;;
     --keep-image) keep_image=$2 ;;
+    --data-disk) data_disk=$2 ;;
     *) echo "run: unknown argument '$1'" >&2; usage ;;
     esac
     shift 2
@@ -107,6 +115,16 @@ case "$display" in none | x) ;; *) die "--display wants none or x, got '$display
 # CPU's cached stack pointer, so a guest's stack can read another block.
 [ "$emu" != bochs ] || [ "$mem" -le 2048 ] ||
     die "--mem $mem: Bochs runs at most 2048 MiB; a larger machine needs qemu-kvm"
+
+# The data disk persists from run to run; a lock left by a killed Bochs
+# would keep the next run from opening it.
+if [ -n "$data_disk" ]; then
+    data_disk=$(realpath -m "$data_disk")
+    [ -e "$data_disk" ] || truncate -s 64M "$data_disk" || die "cannot create $data_disk"
+    [ $(($(stat -c %s "$data_disk") % 262144)) -eq 0 ] ||
+        die "--data-disk $data_disk: its size is not a multiple of 256 KiB"
+    rm -f "$data_disk.lock"
+fi
 
 OVMF=${OVMF:-/usr/share/ovmf/OVMF.fd}
 VGABIOS=${VGABIOS:-/usr/share/bochs/VGABIOS-lgpl-latest}
@@ -232,6 +250,12 @@ EOF
     if [ "$e1000" = yes ]; then
         echo "e1000: enabled=1, mac=52:54:00:12:34:56, ethmod=null" >>"$run_dir/bochsrc"
     fi
+    if [ -n "$data_disk" ]; then
+        cat >>"$run_dir/bochsrc" <<EOF
+ata1: enabled=1, ioaddr1=0x170, ioaddr2=0x370, irq=15
+ata1-master: type=disk, path=$data_disk, mode=flat, cylinders=$(($(stat -c %s "$data_disk") / 262144)), heads=16, spt=32
+EOF
+    fi
     echo c >"$run_dir/cont.rc"
 }
 
@@ -252,6 +276,9 @@ qemu-tcg | qemu-kvm)
         -device isa-debug-exit,iobase=0xf4,iosize=0x04
         -display none "${qemu_serial[@]}" -net none)
     [ "$reboot" = yes ] || emu_cmd+=(-no-reboot)
+    [ -z "$data_disk" ] || emu_cmd+=(-drive "if=none,id=data,file=$data_disk,format=raw"
+        -device isa-ide,id=data-ide,iobase=0x170,iobase2=0x376,irq=15
+        -device ide-hd,drive=data,bus=data-ide.0)
     # The power-off pauses QEMU instead of ending it, so that the screen can
     # still be read; qemu-screenshot.py then ends it.
     if [ -n "$screenshot" ]; then

@@ -143,7 +143,7 @@ static void advance(struct ata *ata, uint32_t sectors)
  * as an uncorrectable media error. */
 static bool fetch_block(struct ata *ata, uint32_t sectors)
 {
-    const struct ata_backend *backend = &ata->disk.backend;
+    const struct disk_store *backend = &ata->disk.backend;
 
     if (backend->read(backend->context, ata->lba, sectors, ata->buffer))
         return true;
@@ -180,7 +180,7 @@ static void finish_read_block(struct ata *ata)
 /* With the write cache off, a write completes only once it is durable. */
 static bool store(struct ata *ata, uint32_t sectors)
 {
-    const struct ata_backend *backend = &ata->disk.backend;
+    const struct disk_store *backend = &ata->disk.backend;
 
     if (!backend->write(backend->context, ata->lba, sectors, ata->buffer))
         return false;
@@ -325,7 +325,7 @@ static void identify_device(struct ata *ata, const struct command *command)
 
 static void flush_cache(struct ata *ata, const struct command *command)
 {
-    const struct ata_backend *backend = &ata->disk.backend;
+    const struct disk_store *backend = &ata->disk.backend;
 
     (void)command;
     if (backend->flush(backend->context))

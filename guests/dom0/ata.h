@@ -1,10 +1,13 @@
 /* An ATA disk on one IDE channel, as dom0 emulates it for a full partition:
- * the register model only; where the sectors live is the backend's business. */
+ * the register model only; where the sectors live is the disk store's
+ * business (disk_store.h). */
 #ifndef GUESTS_DOM0_ATA_H
 #define GUESTS_DOM0_ATA_H
 
 #include <stdbool.h>
 #include <stdint.h>
+
+#include "guests/dom0/disk_store.h"
 
 #define ATA_PRIMARY_COMMAND_BASE 0x1f0
 #define ATA_PRIMARY_CONTROL_PORT 0x3f6
@@ -53,20 +56,11 @@ enum ata_register {
 #define ATA_CONTROL_SRST 0x04
 #define ATA_CONTROL_HOB  0x80
 
-/* Where the sectors live. Each call may fail (false); the model has already
- * checked that [lba, lba + count) lies inside the disk. */
-struct ata_backend {
-    bool (*read)(void *context, uint64_t lba, uint32_t count, void *buffer);
-    bool (*write)(void *context, uint64_t lba, uint32_t count, const void *buffer);
-    bool (*flush)(void *context);
-    void *context;
-};
-
 struct ata_disk {
-    struct ata_backend backend;
-    uint64_t sectors;   /* the disk's size: no access reaches past it */
-    const char *serial; /* up to 20 characters */
-    const char *model;  /* up to 40 characters */
+    struct disk_store backend; /* where the sectors live (its own size unused here) */
+    uint64_t sectors;          /* the disk's size: no access reaches past it */
+    const char *serial;        /* up to 20 characters */
+    const char *model;         /* up to 40 characters */
 };
 
 /* The taskfile registers that LBA48 commands write twice: the last value and

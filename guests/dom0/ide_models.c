@@ -8,13 +8,13 @@
  * IRQ 14 and move data by PIO. Only the primary channel is decoded (its
  * IDETIM enable bit is set, the secondary's clear), with one disk on it.
  *
- * The sectors are the image the hypervisor mapped into dom0's memory; the
- * disk model bounds every access by the disk's size.
+ * The sectors are the disk's store (disk_store.h): the image the
+ * hypervisor mapped into dom0's memory, or a range of an ATA disk dom0
+ * owns; the disk model bounds every access by the disk's size.
  */
 #include "guests/dom0/ide_models.h"
 
 #include "guests/dom0/ata.h"
-#include "guests/lib/paging.h"
 #include "lib/string.h"
 
 #define PIIX_VENDOR               0x8086
@@ -41,35 +41,10 @@
 struct ide {
     struct ata ata;
     struct ata_disk disk; /* sectors 0: this partition has no disk */
-    uint8_t *image;
     uint8_t config[PCI_CONFIG_BYTES];
 };
 
 static struct ide ides[MODEL_MAX_PARTITION + 1];
-
-static uint8_t *sector(struct ide *ide, uint64_t lba)
-{
-    return ide->image + lba * ATA_SECTOR_SIZE;
-}
-
-static bool image_read(void *context, uint64_t lba, uint32_t count, void *buffer)
-{
-    memcpy(buffer, sector(context, lba), (size_t)count * ATA_SECTOR_SIZE);
-    return true;
-}
-
-static bool image_write(void *context, uint64_t lba, uint32_t count, const void *buffer)
-{
-    memcpy(sector(context, lba), buffer, (size_t)count * ATA_SECTOR_SIZE);
-    return true;
-}
-
-/* The image is dom0's memory: a write is there once it is done. */
-static bool image_flush(void *context)
-{
-    (void)context;
-    return true;
-}
 
 static void put16(uint8_t *config, unsigned offset, uint16_t value)
 {
@@ -104,15 +79,14 @@ unsigned ide_attach_disks(const struct bulkhead_boot_info *info)
 
     for (unsigned i = 0; i < info->disk_count && i < GUEST_MAX_DISKS; i++) {
         const struct guest_disk *d = &info->disks[i];
-        uint64_t bytes = d->sectors * GUEST_DISK_SECTOR;
+        struct disk_store store;
         if (d->kind != GUEST_DISK_IDE || d->partition_id < 1 ||
-            d->partition_id > MODEL_MAX_PARTITION || !map_memory(d->address, bytes))
+            d->partition_id > MODEL_MAX_PARTITION || !disk_store_open(d, &store))
             continue;
         struct ide *ide = &ides[d->partition_id];
-        ide->image = (uint8_t *)(uintptr_t)d->address;
         ide->disk = (struct ata_disk){
-            .backend = {image_read, image_write, image_flush, ide},
-            .sectors = d->sectors,
+            .backend = store,
+            .sectors = store.sectors,
             .serial = "BULKHEAD-IDE-0001",
             .model = "Bulkhead IDE disk",
         };

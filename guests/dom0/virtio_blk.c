@@ -4,11 +4,16 @@
  * device for OUT, written for IN) and one status byte the device writes
  * last. The walker (virtqueue.c) has copied and checked the chain's
  * descriptors; everything here is bounded by the disk's size before the
- * image is touched, and a request that does not fit is answered IOERR.
+ * store is touched, and a request that does not fit is answered IOERR.
+ * Data moves between the chain and the store through a buffer of
+ * BOUNCE_SECTORS sectors, a piece at a time.
  */
 #include "guests/dom0/virtio_blk.h"
 
+#define BOUNCE_SECTORS 128u /* 64 KiB: a segment of size_max */
+
 static const char disk_id[VIRTIO_BLK_ID_BYTES] = "bulkhead-virtio-blk";
+static uint8_t bounce[BOUNCE_SECTORS * VIRTIO_BLK_SECTOR];
 
 /* Moves `length` bytes between `bytes` and the chain's readable or
  * writable segments, from byte `skip` of them on. */
@@ -38,20 +43,38 @@ static bool chain_copy(const struct virtqueue *queue, const struct virtqueue_cha
 }
 
 /* The sectors [sector, sector + bytes / 512) lie in the disk. */
-static bool in_disk(const struct virtio_blk_disk *disk, uint64_t sector, uint64_t bytes)
+static bool in_disk(const struct disk_store *disk, uint64_t sector, uint64_t bytes)
 {
     return bytes % VIRTIO_BLK_SECTOR == 0 && sector <= disk->sectors &&
            bytes / VIRTIO_BLK_SECTOR <= disk->sectors - sector;
 }
 
-static uint8_t *image_at(const struct virtio_blk_disk *disk, uint64_t sector)
+/* Moves `bytes` between the store from `sector` on and the chain's data
+ * segments (writable ones for IN, the readable ones after the header for
+ * OUT). */
+static bool move_data(const struct virtqueue *queue, const struct virtqueue_chain *chain,
+                      const struct disk_store *disk, uint64_t sector, uint32_t bytes, bool in)
 {
-    return disk->image + sector * VIRTIO_BLK_SECTOR;
+    uint64_t skip = in ? 0 : sizeof(struct virtio_blk_request_header);
+
+    for (uint32_t done = 0; done < bytes;) {
+        uint32_t part = bytes - done < sizeof(bounce) ? bytes - done : (uint32_t)sizeof(bounce);
+        uint32_t count = part / VIRTIO_BLK_SECTOR;
+        uint64_t at = sector + done / VIRTIO_BLK_SECTOR;
+        bool moved = in ? disk->read(disk->context, at, count, bounce) &&
+                              chain_copy(queue, chain, true, skip + done, bounce, part)
+                        : chain_copy(queue, chain, false, skip + done, bounce, part) &&
+                              disk->write(disk->context, at, count, bounce);
+        if (!moved)
+            return false;
+        done += part;
+    }
+    return true;
 }
 
 /* Runs one request; *written gets the data bytes put in the chain. */
 static uint8_t run_request(const struct virtqueue *queue, const struct virtqueue_chain *chain,
-                           const struct virtio_blk_disk *disk, uint32_t *written)
+                           const struct disk_store *disk, uint32_t *written)
 {
     struct virtio_blk_request_header header;
     uint32_t data_in = chain->writable_length - 1;
@@ -63,18 +86,17 @@ static uint8_t run_request(const struct virtqueue *queue, const struct virtqueue
     switch (header.type) {
     case VIRTIO_BLK_T_IN:
         if (!in_disk(disk, header.sector, data_in) ||
-            !chain_copy(queue, chain, true, 0, image_at(disk, header.sector), data_in))
+            !move_data(queue, chain, disk, header.sector, data_in, true))
             return VIRTIO_BLK_S_IOERR;
         *written = data_in;
         return VIRTIO_BLK_S_OK;
     case VIRTIO_BLK_T_OUT:
         if (!in_disk(disk, header.sector, data_out) ||
-            !chain_copy(queue, chain, false, sizeof(header), image_at(disk, header.sector),
-                        data_out))
+            !move_data(queue, chain, disk, header.sector, data_out, false))
             return VIRTIO_BLK_S_IOERR;
         return VIRTIO_BLK_S_OK;
     case VIRTIO_BLK_T_FLUSH:
-        return VIRTIO_BLK_S_OK; /* the image is memory: a write is there once done */
+        return disk->flush(disk->context) ? VIRTIO_BLK_S_OK : VIRTIO_BLK_S_IOERR;
     case VIRTIO_BLK_T_GET_ID: {
         uint32_t length = data_in < VIRTIO_BLK_ID_BYTES ? data_in : VIRTIO_BLK_ID_BYTES;
         if (!chain_copy(queue, chain, true, 0, (uint8_t *)disk_id, length))
@@ -89,7 +111,7 @@ static uint8_t run_request(const struct virtqueue *queue, const struct virtqueue
 
 /* The status byte goes last, after the data; the used length counts it. */
 static uint32_t serve_chain(const struct virtqueue *queue, const struct virtqueue_chain *chain,
-                            const struct virtio_blk_disk *disk)
+                            const struct disk_store *disk)
 {
     uint32_t written;
     uint8_t status;
@@ -106,8 +128,7 @@ static uint32_t serve_chain(const struct virtqueue *queue, const struct virtqueu
     return written + 1;
 }
 
-struct virtio_blk_counts virtio_blk_serve(struct virtqueue *queue,
-                                          const struct virtio_blk_disk *disk)
+struct virtio_blk_counts virtio_blk_serve(struct virtqueue *queue, const struct disk_store *disk)
 {
     static struct virtqueue_chain chain;
     struct virtio_blk_counts counts = {0, 0};

@@ -23,7 +23,6 @@
 #include "guests/dom0/virtio_blk.h"
 #include "guests/lib/console.h"
 #include "guests/lib/hypercall.h"
-#include "guests/lib/paging.h"
 #include "lib/string.h"
 
 #define PCI_CONFIG_BYTES     256
@@ -73,7 +72,7 @@ struct msix_entry {
 
 struct virtio_device {
     uint32_t partition_id;
-    struct virtio_blk_disk disk; /* sectors 0: this partition has no virtio disk */
+    struct disk_store disk; /* sectors 0: this partition has no virtio disk */
     uint8_t config[PCI_CONFIG_BYTES];
     bool sizing_bar;
     uint32_t device_feature_select, driver_feature_select;
@@ -267,13 +266,13 @@ unsigned virtio_attach_disks(const struct bulkhead_boot_info *info)
 
     for (unsigned i = 0; i < info->disk_count && i < GUEST_MAX_DISKS; i++) {
         const struct guest_disk *disk = &info->disks[i];
+        struct disk_store store;
         if (disk->kind != GUEST_DISK_VIRTIO || disk->partition_id < 1 ||
-            disk->partition_id > MODEL_MAX_PARTITION ||
-            !map_memory(disk->address, disk->sectors * GUEST_DISK_SECTOR))
+            disk->partition_id > MODEL_MAX_PARTITION || !disk_store_open(disk, &store))
             continue;
         struct virtio_device *d = &devices[disk->partition_id];
         d->partition_id = disk->partition_id;
-        d->disk = (struct virtio_blk_disk){(uint8_t *)(uintptr_t)disk->address, disk->sectors};
+        d->disk = store;
         reset(d);
         attached++;
     }

@@ -91,7 +91,10 @@ enum guest_device_kind {
     GUEST_DEVICE_FRAMEBUFFER = 2, /* id 0; see struct guest_framebuffer */
     GUEST_DEVICE_PCI = 3,         /* id: bus << 8 | device << 3 | function */
     GUEST_DEVICE_KEYBOARD = 4,    /* id 0x60: the PS/2 controller at 0x60/0x64, trapped */
+    GUEST_DEVICE_ATA = 5,         /* id: its command block's first port (8 ports), and its
+                                     control block GUEST_ATA_CONTROL_OFFSET above; both open */
 };
+#define GUEST_ATA_CONTROL_OFFSET 0x206u
 
 struct guest_device {
     uint32_t kind; /* enum guest_device_kind */
@@ -127,10 +130,14 @@ struct guest_framebuffer {
 /* ---- end of the owned-devices definitions ------------------------------- */
 
 /* ---- disks the privileged partition serves (other partitions' `disk`) ---
- * Each disk's image, as the firmware loaded it from beside BOOTX64.EFI,
- * is mapped into the privileged partition's memory, writable, at
- * `address` (from GUEST_DISK_WINDOW up, each on a 2 MiB boundary): its
- * sectors live there until the machine powers off. */
+ * A disk's sectors are either an image or a range of an ATA disk the
+ * privileged partition owns. An image, as the firmware loaded it from
+ * beside BOOTX64.EFI, is mapped into the privileged partition's memory,
+ * writable, at `address` (from GUEST_DISK_WINDOW up, each on a 2 MiB
+ * boundary): its sectors live there until the machine powers off. A range
+ * (ata_port non-zero) is `sectors` sectors from `first_sector` of the
+ * master disk on the ATA channel whose command block is at ata_port (a
+ * GUEST_DEVICE_ATA among the partition's devices): they persist. */
 #define GUEST_MAX_DISKS   8
 #define GUEST_DISK_WINDOW 0x4000000000ull /* 256 GiB: beyond any partition's RAM */
 #define GUEST_DISK_IDE    1u              /* an ATA disk behind a PIIX IDE controller */
@@ -140,9 +147,12 @@ struct guest_framebuffer {
 struct guest_disk {
     uint32_t partition_id; /* the partition whose disk it is */
     uint32_t kind;         /* GUEST_DISK_IDE or GUEST_DISK_VIRTIO */
-    uint64_t address;      /* guest-physical, in the privileged partition */
-    uint64_t sectors;      /* of GUEST_DISK_SECTOR bytes */
-    char file[GUEST_NAME_LEN * 2];
+    uint64_t address; /* the image: guest-physical, in the privileged partition; 0 for a range */
+    uint64_t sectors; /* of GUEST_DISK_SECTOR bytes */
+    char file[GUEST_NAME_LEN * 2]; /* the image's; empty for a range */
+    uint32_t ata_port;             /* 0: the image; else the ATA channel the range is on */
+    uint32_t ata_reserved;
+    uint64_t first_sector; /* the range's first sector on that disk */
 };
 
 enum guest_mode {

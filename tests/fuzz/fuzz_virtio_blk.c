@@ -43,7 +43,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (size < HEADER_SIZE)
         return 0;
     uint32_t queue_size = 1u << (data[0] % 8); /* 1 to 128 */
-    struct virtio_blk_disk disk = {image + VIRTIO_BLK_SECTOR, data[1] % (MAX_SECTORS + 1)};
+    struct disk_store disk =
+        disk_store_memory(image + VIRTIO_BLK_SECTOR, data[1] % (MAX_SECTORS + 1));
     struct virtqueue_layout layout = {queue_size, DESC, AVAIL, USED};
 
     memset(fake_ram, 0, sizeof(fake_ram));

@@ -408,6 +408,12 @@ expect_ticker_passed() {
     expect_line "bulkhead: partition ticker: stopped (exit status 0)"
 }
 
+# on_second_boot: the checks after it judge the second boot of a scenario
+# with second_boot() (its serial log and tools/run.sh's verdict).
+on_second_boot() {
+    LOG=$SECOND_LOG RUN_STATUS=$SECOND_STATUS
+}
+
 # zero_disk NAME SECTORS: an all-zero disk image of SECTORS 512-byte
 # sectors, $WORK/NAME, put on the image as NAME.
 zero_disk() {

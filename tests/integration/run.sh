@@ -19,7 +19,10 @@
 #   IMAGE_ARGS=(...)                       more tools/mkimage.sh arguments
 #   RUN_ARGS=(...)                         more tools/run.sh arguments
 # and defines check() (see lib.sh), and optionally prepare() (runs before the
-# image is built, in $WORK) and available() (prints why not and fails: SKIP).
+# image is built, in $WORK), available() (prints why not and fails: SKIP)
+# and second_boot() (the machine boots once more after the first run, with
+# what it changed; check() then finds the second serial log in SECOND_LOG
+# and lib.sh's on_second_boot judges it).
 set -uo pipefail
 
 root=$(cd "$(dirname "$0")/../.." && pwd)
@@ -69,6 +72,33 @@ for part in "${!OUTPUT[@]}"; do
 done
 
 # ---- one scenario ------------------------------------------------------------
+# boot_once LOG: builds the scenario's image and boots it, its serial log
+# in LOG; RUN_STATUS gets tools/run.sh's verdict.
+boot_once() {
+    local image_args=(--out "$WORK/disk.img" --efi "${OUTPUT[stub]}" --config "$CONFIG")
+    [ -f "${OUTPUT[core]}" ] && image_args+=(--core "${OUTPUT[core]}")
+    [ -d build/guests ] && image_args+=(--guests build/guests)
+    tools/mkimage.sh "${image_args[@]}" "${IMAGE_ARGS[@]}" >>"$out" 2>&1 ||
+        verdict FAIL "building the image failed (see $out)"
+
+    local run_args=(--emu "$EMU" --cpus "$CPUS" --mem "$MEM" --timeout "$TIMEOUT"
+        --image "$WORK/disk.img" --log "$1")
+    case "$EMU" in
+    bochs) run_args+=(--bochs-cpu "$BOCHS_CPU") ;;
+    *) run_args+=(--machine "$MACHINE") ;;
+    esac
+    tools/run.sh "${run_args[@]}" "${RUN_ARGS[@]}" >>"$out" 2>&1
+    RUN_STATUS=$?
+    # An emulator that crashed tells nothing about Bulkhead: one more boot,
+    # said in the suite's output; a second crash is judged like any run.
+    if [ "$RUN_STATUS" -eq 4 ]; then
+        echo "RETRY $name: $(grep '^run: .* crashed' "$out" | tail -n 1)"
+        tools/run.sh "${run_args[@]}" "${RUN_ARGS[@]}" >>"$out" 2>&1
+        RUN_STATUS=$?
+    fi
+    rm -f "$WORK/disk.img"
+}
+
 # Runs in a subshell of its own; prints one verdict line and leaves the
 # verdict word in $WORK/verdict.
 run_scenario() {
@@ -108,28 +138,17 @@ run_scenario() {
         verdict FAIL "preparing the scenario failed (see $out)"
     fi
 
-    local image_args=(--out "$WORK/disk.img" --efi "${OUTPUT[stub]}" --config "$CONFIG")
-    [ -f "${OUTPUT[core]}" ] && image_args+=(--core "${OUTPUT[core]}")
-    [ -d build/guests ] && image_args+=(--guests build/guests)
-    tools/mkimage.sh "${image_args[@]}" "${IMAGE_ARGS[@]}" >>"$out" 2>&1 ||
-        verdict FAIL "building the image failed (see $out)"
-
-    local run_args=(--emu "$EMU" --cpus "$CPUS" --mem "$MEM" --timeout "$TIMEOUT"
-        --image "$WORK/disk.img" --log "$LOG")
-    case "$EMU" in
-    bochs) run_args+=(--bochs-cpu "$BOCHS_CPU") ;;
-    *) run_args+=(--machine "$MACHINE") ;;
-    esac
-    tools/run.sh "${run_args[@]}" "${RUN_ARGS[@]}" >>"$out" 2>&1
-    RUN_STATUS=$?
-    # An emulator that crashed tells nothing about Bulkhead: one more boot,
-    # said in the suite's output; a second crash is judged like any run.
-    if [ "$RUN_STATUS" -eq 4 ]; then
-        echo "RETRY $name: $(grep '^run: .* crashed' "$out" | tail -n 1)"
-        tools/run.sh "${run_args[@]}" "${RUN_ARGS[@]}" >>"$out" 2>&1
-        RUN_STATUS=$?
+    boot_once "$LOG"
+    # A scenario with second_boot() powers the machine on again (with what
+    # second_boot changed: the config, say) once the first run is over: the
+    # data disk of RUN_ARGS keeps what the first run wrote.
+    if declare -F second_boot >/dev/null; then
+        FIRST_LOG=$LOG FIRST_STATUS=$RUN_STATUS SECOND_LOG=$logs/$name.second.log
+        rm -f "$SECOND_LOG"
+        second_boot >>"$out" 2>&1 || verdict FAIL "preparing the second boot failed (see $out)"
+        boot_once "$SECOND_LOG"
+        SECOND_STATUS=$RUN_STATUS RUN_STATUS=$FIRST_STATUS
     fi
-    rm -f "$WORK/disk.img"
 
     FAILURES=()
     check

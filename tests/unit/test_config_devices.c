@@ -484,3 +484,28 @@ Test(config_devices, an_explicit_irq_ignores_the_firmware_line)
     cr_expect_eq(check(true), 0, "%s", error.message);
     firmware_line = CONFIG_PCI_NO_LINE;
 }
+
+Test(config_devices, an_ata_channel)
+{
+    expect_ok(DOM0_HEAD "devices = ata 0x170, serial 0x2f8\n");
+    cr_expect_eq(device(0)->kind, CONFIG_DEVICE_ATA);
+    cr_expect_eq(device(0)->port, 0x170);
+    cr_expect_eq(device(0)->irq, 0); /* polled */
+    expect_name(0, "ata 0x170");
+}
+
+Test(config_devices, bad_ata_channels)
+{
+    expect_devices_error("ata", "bad ATA port ''; expected the first port of a channel's command "
+                                "block (its control block lies 0x206 above), as in ata 0x170");
+    expect_devices_error("ata 0xfe00", "bad ATA port '0xfe00'");
+    expect_devices_error("ata 0x170 irq 15", "bad ATA port '0x170 irq 15'");
+    expect_devices_error("ata 0x170, ata 0x170", "device 'ata 0x170' is given twice");
+    /* The control block at 0x3f6 lies among COM1's ports 0x3f0-0x3f7. */
+    expect_devices_error("serial 0x3f0, ata 0x1f0",
+                         "device 'ata 0x1f0' shares ports with 'serial 0x3f0'");
+    expect_devices_error("ata 0x1f0, ata 0x1f4",
+                         "device 'ata 0x1f4' shares ports with 'ata 0x1f0'");
+    expect_devices_error("ata 0x40", "ata 0x40 overlaps the PIT's ports 0x40-0x43");
+    expect_devices_error("ata 0xcf4", "ata 0xcf4 overlaps the PCI configuration ports");
+}

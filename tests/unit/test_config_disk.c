@@ -1,4 +1,4 @@
-/* Unit tests of the config reader's `disk` key (lib/config_partition.c,
+/* Unit tests of the config reader's `disk` key (lib/config_disk.c,
  * lib/config_emulate.c) and of the disk image's size check. */
 #include <criterion/criterion.h>
 #include <stdio.h>
@@ -79,7 +79,8 @@ Test(config_disk, unknown_kind)
 Test(config_disk, kind_without_a_file)
 {
     expect_error(GUEST_HEAD "disk = ide:\n", 5,
-                 "bad value 'ide:' for 'disk'; expected ide: or virtio: and the file name");
+                 "bad value 'ide:' for 'disk'; expected ide: or virtio: and its image's file "
+                 "name or a range of an ATA disk");
     expect_error(GUEST_HEAD "disk = root.img\n", 5, "unknown disk kind 'root.img'");
     expect_error(GUEST_HEAD "disk = ide:a/b.img\n", 5, "bad value 'ide:a/b.img' for 'disk'");
 }
@@ -123,4 +124,71 @@ Test(config_disk, image_sizes)
                      "its size is not a whole number of 512-byte sectors");
     cr_expect_str_eq(config_disk_image_problem(511),
                      "its size is not a whole number of 512-byte sectors");
+}
+
+/* ---- a range of an ATA disk the privileged partition owns --------------- */
+
+#define DOM0_OWNS_ATA                                                                              \
+    "[partition dom0]\ncpus = 0\nmemory = 4M\nimage = dom0.elf\nprivileged = yes\n"                \
+    "devices = ata 0x170\n"
+#define GUEST_AT_LINE_7 "[partition guest]\ncpus = 1\nmemory = 4M\nimage = guest.elf\n"
+
+Test(config_disk, a_range_of_an_owned_ata_disk)
+{
+    expect_ok(DOM0_OWNS_ATA GUEST_AT_LINE_7 "disk = virtio:ata 0x170 lba 2048 sectors 16384\n");
+    const struct config_disk *disk = &config.partitions[1].disk;
+    cr_expect_eq(disk->kind, CONFIG_DISK_VIRTIO);
+    cr_expect_str_eq(disk->file, "");
+    cr_expect_eq(disk->ata_port, 0x170);
+    cr_expect_eq(disk->first_sector, 2048);
+    cr_expect_eq(disk->sectors, 16384);
+    cr_expect_eq(config.partitions[1].emulated_count, 2);
+    /* No file to load for it. */
+    cr_expect_eq(config_image_count(&config), 2);
+}
+
+Test(config_disk, a_range_needs_all_its_words)
+{
+    static const char *const bad[] = {
+        "ata 0x170",
+        "ata 0x170 lba 0",
+        "ata 0x170 lba 0 sectors 0",
+        "ata 0x170 lba x sectors 8",
+        "ata 0x170 sectors 8 lba 0",
+        "ata 0x170 lba 0 sectors 8 more",
+        "ata 0 lba 0 sectors 8",
+    };
+    char text[512], message[160];
+
+    for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+        snprintf(text, sizeof(text), DOM0_OWNS_ATA GUEST_AT_LINE_7 "disk = ide:%s\n", bad[i]);
+        snprintf(message, sizeof(message),
+                 "bad disk '%s'; expected ata PORT lba FIRST sectors COUNT", bad[i]);
+        expect_error(text, 11, message);
+    }
+    expect_error(DOM0_OWNS_ATA GUEST_AT_LINE_7
+                 "disk = ide:ata 0x170 lba 281474976710655 sectors 2\n",
+                 11, "bad disk 'ata 0x170 lba 281474976710655 se");
+}
+
+Test(config_disk, a_range_on_a_disk_nobody_owns)
+{
+    expect_error(GUEST_HEAD "disk = virtio:ata 0x1f0 lba 0 sectors 8\n", 5,
+                 "the disk of partition 'guest' lies on ata 0x1f0, which the privileged "
+                 "partition does not own (devices = ata 0x1f0)");
+    expect_error(DOM0_OWNS_ATA GUEST_AT_LINE_7 "disk = virtio:ata 0x1f0 lba 0 sectors 8\n", 11,
+                 "lies on ata 0x1f0, which the privileged partition does not own");
+}
+
+Test(config_disk, ranges_may_not_share_a_sector)
+{
+    expect_ok(DOM0_OWNS_ATA GUEST_AT_LINE_7
+              "disk = virtio:ata 0x170 lba 0 sectors 8\n"
+              "[partition two]\ncpus = 2\nmemory = 4M\n"
+              "image = two.elf\ndisk = ide:ata 0x170 lba 8 sectors 8\n");
+    expect_error(
+        DOM0_OWNS_ATA GUEST_AT_LINE_7 "disk = virtio:ata 0x170 lba 0 sectors 8\n"
+                                      "[partition two]\ncpus = 2\nmemory = 4M\n"
+                                      "image = two.elf\ndisk = ide:ata 0x170 lba 7 sectors 8\n",
+        16, "sectors 7-14 of ata 0x170 overlap the disk of partition 'guest' (sectors 0-7)");
 }

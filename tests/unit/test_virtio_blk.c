@@ -20,7 +20,7 @@
 #include "tests/fake_guest_ram.h"
 
 static uint8_t image[DISK_SECTORS * VIRTIO_BLK_SECTOR];
-static struct virtio_blk_disk disk = {image, DISK_SECTORS};
+static struct disk_store disk;
 static struct virtqueue queue;
 static uint16_t avail_idx;
 
@@ -31,6 +31,7 @@ static void setup(void)
     memset(fake_ram, 0, sizeof(fake_ram));
     for (unsigned i = 0; i < sizeof(image); i++)
         image[i] = (uint8_t)(i / VIRTIO_BLK_SECTOR + 1);
+    disk = disk_store_memory(image, DISK_SECTORS);
     avail_idx = 0;
     cr_assert_eq(virtqueue_setup(&queue, &fake_ram_access, &layout, 1u << 20), VIRTQUEUE_SETUP_OK);
 }

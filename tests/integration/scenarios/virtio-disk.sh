@@ -27,7 +27,7 @@ CFG
 
 check() {
     local checks guest
-    checks=$(guest_checks guests/virtio-disk/main.c bench throw_bad_chains expect_refused)
+    checks=$(guest_checks guests/virtio-disk/main.c bench verify_earlier_writes throw_bad_chains expect_refused)
     expect_exit 0
     expect_line "bulkhead: [dom0] dom0: serving 3 of 3 disk(s): 1 IDE, 2 virtio"
     for guest in vdisk pvdisk; do

@@ -24,9 +24,9 @@ CFG
 
 check() {
     local source=guests/virtio-disk/main.c healthy bad refused
-    healthy=$(guest_checks $source bench throw_bad_chains expect_refused)
-    bad=$(($(guest_checks $source bench expect_refused) - healthy))
-    refused=$(($(guest_checks $source bench) - healthy - bad))
+    healthy=$(guest_checks $source bench verify_earlier_writes throw_bad_chains expect_refused)
+    bad=$(($(guest_checks $source bench verify_earlier_writes expect_refused) - healthy))
+    refused=$(($(guest_checks $source bench verify_earlier_writes) - healthy - bad))
     expect_exit 0
     expect_line "bulkhead: [hostile] virtio-disk: bad chains thrown; the device asks for a reset"
     # throw_bad_chains calls expect_refused five times.
