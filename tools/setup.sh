@@ -18,6 +18,7 @@ packages=(
     mtools fdisk dosfstools    # the disk image: FAT32 without root, GPT with sfdisk
     console-setup-linux        # the PC console font compiled into the core
     python3                    # build and report helpers
+    libaio-dev zlib1g-dev      # the Linux guest's fio, built static from Debian's source
 )
 
 # Installing packages needs root: a fresh Debian may have no sudo at all, so

@@ -112,6 +112,16 @@ def check_modules(guest):
     return f"{len(listed)} modules listed, all present"
 
 
+def check_fio(guest):
+    """fio is there, and static: the initramfs has no shared libraries."""
+    fio = guest.files.get("usr/bin/fio")
+    if fio is None or not fio.mode & 0o100 or not fio.data.startswith(b"\x7fELF"):
+        raise Failed("initramfs has no executable usr/bin/fio")
+    if b"ld-linux" in fio.data[:4096]:  # a dynamic binary names its loader up front
+        raise Failed("usr/bin/fio wants a dynamic loader the initramfs does not have")
+    return f"usr/bin/fio, static, {len(fio.data) // 1024} KiB"
+
+
 def check_init_syntax(guest):
     """busybox's own shell parses /init (sh -n reads without running)."""
     with tempfile.TemporaryDirectory() as folder:
@@ -128,7 +138,7 @@ def check_init_syntax(guest):
 
 
 CHECKS = [check_pvh_note, check_vmlinux_is_vmlinuz, check_kernel_release, check_init,
-          check_busybox, check_tree, check_modules, check_init_syntax]
+          check_busybox, check_tree, check_modules, check_fio, check_init_syntax]
 
 
 def main():

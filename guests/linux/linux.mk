@@ -2,6 +2,7 @@
 # top-level Makefile. Not part of `make`: it downloads about 70 MB once.
 #   make linux-guest        build/linux/: vmlinuz (Debian's bzImage), vmlinux (the
 #                           kernel inside it, entered through PVH), initramfs.cpio.gz
+#                           (with fio, built from Debian's source package)
 #   make test-linux-guest   checks those files without booting them (guests/linux/check.py)
 # The packages are kept in build/linux-cache and reused while they are there;
 # remove that directory to fetch the newest ones. LINUX_MODULES names kernel
@@ -21,9 +22,14 @@ $(shell mkdir -p $(LINUX_DIR) && { echo '$(LINUX_MODULES)' | cmp -s - $(LINUX_DI
         echo '$(LINUX_MODULES)' > $(LINUX_DIR)/modules.list; })
 
 $(LINUX_GUEST) &: $(addprefix guests/linux/,mkguest.py kernel_image.py newc.py init) \
-                  $(LINUX_DIR)/modules.list
+                  $(LINUX_DIR)/modules.list $(LINUX_DIR)/fio
 	$(LINUX_PYTHON) guests/linux/mkguest.py --cache $(LINUX_CACHE) --out $(LINUX_DIR) \
-		--modules '$(LINUX_MODULES)'
+		--modules '$(LINUX_MODULES)' --fio $(LINUX_DIR)/fio
+
+# The disk benchmark's workload tool; its source package is kept in the cache.
+$(LINUX_DIR)/fio: guests/linux/build-fio.sh
+	@mkdir -p $(LINUX_DIR) $(LINUX_CACHE)
+	guests/linux/build-fio.sh $(LINUX_CACHE) $@
 
 linux-guest: $(LINUX_GUEST)
 

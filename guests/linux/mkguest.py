@@ -200,7 +200,13 @@ def guest_conf(release, package_version, module_paths):
             f"MODULES=\"{' '.join(module_paths)}\"\n").encode()
 
 
-def initramfs(busybox_tree, modules_dir, release, package_version, module_names):
+def fio_entries(fio):
+    """fio (guests/linux/build-fio.sh: static, from Debian's source package)."""
+    with open(fio, "rb") as binary:
+        return [newc.regular("usr/bin/fio", binary.read(), 0o755)]
+
+
+def initramfs(busybox_tree, modules_dir, release, package_version, module_names, fio):
     module_paths, needs = modules_in_load_order(modules_dir, module_names + ON_DEMAND_MODULES)
     boot_paths, _ = modules_in_load_order(modules_dir, module_names)
     # The kernel opens /dev/console for /init before anything mounts /dev.
@@ -211,11 +217,12 @@ def initramfs(busybox_tree, modules_dir, release, package_version, module_names)
     files.append(newc.regular("etc/linux-guest.conf",
                               guest_conf(release, package_version, boot_paths)))
     files += module_entries(modules_dir, release, module_paths, needs)
+    files += fio_entries(fio)
     folders = newc.directories(ROOT_DIRECTORIES + [entry.path for entry in files])
     return gzip.compress(newc.archive(folders + files), compresslevel=9, mtime=0)
 
 
-def build(cache, out, module_names):
+def build(cache, out, module_names, fio):
     os.makedirs(cache, exist_ok=True)
     os.makedirs(out, exist_ok=True)
     kernel_name, kernel_version = kernel_package(cached_deb(cache, META_PACKAGE))
@@ -228,7 +235,7 @@ def build(cache, out, module_names):
         entry = kernel_images(kernel_tree, release, out)
         modules_dir = os.path.join(kernel_tree, "lib", "modules", release)
         image = initramfs(unpack(busybox_deb, scratch), modules_dir, release, package_version,
-                          module_names)
+                          module_names, fio)
     write_file(os.path.join(out, "initramfs.cpio.gz"), image)
     write_file(os.path.join(out, "release"), f"{release} {package_version}\n".encode())
     print(f"linux guest: {kernel_name} {package_version}, PVH entry {entry:#x}, "
@@ -240,11 +247,12 @@ def main():
     parser.add_argument("--cache", required=True, help="where the .deb files are kept")
     parser.add_argument("--out", required=True, help="where the guest's files go")
     parser.add_argument("--modules", default="", help="kernel modules for the initramfs")
+    parser.add_argument("--fio", required=True, help="the fio binary for the initramfs")
     args = parser.parse_args()
     try:
         extra = [name for name in args.modules.replace(",", " ").split()
                  if name not in GUEST_MODULES]
-        build(args.cache, args.out, GUEST_MODULES + extra)
+        build(args.cache, args.out, GUEST_MODULES + extra, args.fio)
     except BuildError as error:
         sys.exit(f"linux guest: {error}")
 

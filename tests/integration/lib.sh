@@ -445,7 +445,8 @@ guest_checks() {
 # named linux on cpu1 onward that boots Debian's kernel (build/linux,
 # guests/linux) through its PVH entry, with LINUX_MEM MiB (default 128),
 # its console on dom0's 16550 model, the WORDs added to its command line;
-# a time limit ends a kernel that hangs. IMAGE_ARGS must add the files; LINUX_KERNEL names
+# a time limit (LINUX_TIME_LIMIT seconds, default 120) ends a kernel that
+# hangs. IMAGE_ARGS must add the files; LINUX_KERNEL names
 # another kernel file (vmlinuz: the bzImage).
 linux_partition() {
     local cpus=$1
@@ -454,7 +455,16 @@ linux_partition() {
     printf '%s\n' "[partition linux]" "cpus = $(seq -s, 1 "$cpus")" "memory = ${mem}M" "mode = full" \
         "kernel = ${LINUX_KERNEL:-vmlinux}" "initrd = initrd.gz" \
         "cmdline = \"console=ttyS0 quiet bulkhead.cpus=$cpus bulkhead.mem=$mem${*:+ $*}\"" \
-        "emulate = uart 0x3f8" "console = none" "time_limit = 120"
+        "emulate = uart 0x3f8" "console = none" "time_limit = ${LINUX_TIME_LIMIT:-120}"
+}
+
+# expect_linux_fio DEV IOS [BOOTS]: the guest's fio (bulkhead.fio=DEV:IOS)
+# ran its eight jobs on /dev/DEV BOOTS times (default 1), each doing IOS
+# operations at some rate, without an error.
+expect_linux_fio() {
+    expect_count "^bulkhead: \[linux\] linux-guest: fio $1 (read|write|randread|randwrite) qd(1|32): $2 ios, [1-9][0-9]* IOPS, [0-9.]+ us mean latency, error 0\$" \
+        $((8 * ${3:-1}))
+    expect_count "^bulkhead: \[linux\] linux-guest: PASS .* fio=$1( |\$)" "${3:-1}"
 }
 
 # expect_linux_guest_passed CPUS [BOOTS]: the Linux guest's /init started and

@@ -8,6 +8,8 @@
 # and compares. Then the guest reboots (the partition restarts, the
 # machine does not): the disk's image keeps what was written until the
 # machine powers off, so the second boot finds the lines without writing.
+# Each boot then runs fio's 4 KiB jobs on /dev/sda (queue depth 1 and 32:
+# libata queues one command at a time on IDE).
 EMU=bochs
 CPUS=2
 MEM=512
@@ -17,6 +19,7 @@ IMAGE_ARGS=(--extra build/linux/vmlinux:vmlinux --extra build/linux/initramfs.cp
 DISK_SECTORS=16384 # 8 MiB
 DISK_KIND=ide
 DISK_DEVICE=sda
+FIO_ARGS=(bulkhead.fio=sda:16)
 
 prepare() {
     # Not zeros: what the guest reads back must be what it wrote.
@@ -25,7 +28,7 @@ prepare() {
     config_with_partitions <<CFG
 $(dom0_partition)
 
-$(linux_partition 1 "bulkhead.disk=$DISK_DEVICE:keep" bulkhead.reboot=1)
+$(linux_partition 1 "bulkhead.disk=$DISK_DEVICE:keep" bulkhead.reboot=1 "${FIO_ARGS[@]}")
 disk = $DISK_KIND:disk.img
 CFG
     with_timestamps
@@ -37,6 +40,7 @@ check() {
         "ide:disk.img, $DISK_SECTORS sectors at 0x4000000000"
     expect_line "bulkhead: [dom0] dom0: serving 1 of 1 disk(s): 1 IDE, 0 virtio"
     expect_linux_disk_kept
+    expect_linux_fio sda 16 2
 }
 
 # What both disk kinds show: the disk's size on both boots, the pattern

@@ -11,7 +11,8 @@
 # shell; the operator, at dom0's console, shuts the partition down (`shutdown
 # linux`: the ACPI power button) and powers the machine off. The second boot
 # is a new machine on the same data disk: /init finds the lines without
-# writing.
+# writing, and then fio (static, from Debian's source package) runs its
+# 4 KiB jobs on /dev/vda at queue depth 1 and 32.
 EMU=bochs
 CPUS=2
 MEM=512
@@ -49,7 +50,7 @@ SCRIPT
 }
 
 second_boot() {
-    linux_on_data_disk check
+    linux_on_data_disk check bulkhead.fio=vda:32
     cat >"$WORK/operator.script" <<'SCRIPT'
 expect partition linux: stopped
 expect dom0> 
@@ -75,4 +76,5 @@ check() {
     expect_line "bulkhead: [linux] linux-guest: power button: powering off"
     on_second_boot
     expect_disk_on_data_disk check
+    expect_linux_fio vda 32
 }
