@@ -123,6 +123,7 @@ static void fill_boot_info(const struct partition *p, uint8_t *ram)
     memcpy(info->device_irqs, p->device_irqs, sizeof(info->device_irqs));
     info->disk_count = p->disk_count;
     memcpy(info->disks, p->disks, sizeof(info->disks));
+    info->tsc_hz = partition_tsc_hz();
 }
 
 const char *partition_image_load(struct partition *p)

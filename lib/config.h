@@ -111,6 +111,7 @@ enum config_on_crash {
 enum config_console {
     CONFIG_CONSOLE_DEBUGCON = 0, /* the guest's port 0xe9 output goes to the log */
     CONFIG_CONSOLE_NONE,
+    CONFIG_CONSOLE_VIRTIO, /* a virtio console (Linux's hvc0) dom0 serves; port 0xe9 dropped */
 };
 
 /* A device the privileged partition owns (the `devices` key). */
@@ -139,6 +140,7 @@ enum config_emulated_model {
     CONFIG_EMULATED_PCI,       /* a PCI function's configuration space */
     CONFIG_EMULATED_IDE,    /* a disk's IDE controller (the `disk` key), never named in emulate */
     CONFIG_EMULATED_VIRTIO, /* a disk's virtio-blk function (the `disk` key), likewise */
+    CONFIG_EMULATED_VIRTIO_CONSOLE, /* `console = virtio`'s function, likewise */
 };
 
 enum config_emulated_space {
@@ -200,7 +202,7 @@ struct config_partition {
     struct config_disk disk;
     /* Where things were written, for errors found later (config_check_machine). */
     unsigned line, cpus_line, memory_line, image_line, devices_line, emulate_line;
-    unsigned initrd_line, cmdline_line, disk_line;
+    unsigned initrd_line, cmdline_line, disk_line, console_line;
 };
 
 struct config {

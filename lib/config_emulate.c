@@ -13,6 +13,7 @@
  * A model is a line of the table below. Like the rest of the reader this
  * file calls no library function.
  */
+#include "include/bulkhead/device_models.h"
 #include "lib/config.h"
 #include "lib/config_text.h"
 
@@ -38,22 +39,8 @@ static const struct {
                              "a PCI function BUS:DEVICE.FUNCTION in hex"},
     [CONFIG_EMULATED_IDE] = {"ide", CONFIG_EMULATED_PORTS, 0, NULL},
     [CONFIG_EMULATED_VIRTIO] = {"virtio", CONFIG_EMULATED_MMIO, 0, NULL},
+    [CONFIG_EMULATED_VIRTIO_CONSOLE] = {"virtio-console", CONFIG_EMULATED_MMIO, 0, NULL},
 };
-
-/* A PIIX IDE controller in legacy mode (a PC has it as function 1 of its
- * south bridge; here it is slot 1 alone): its primary channel only, as a
- * disk's `ide` kind gets it. */
-#define IDE_COMMAND_PORT  0x1f0u
-#define IDE_COMMAND_PORTS 8u
-#define IDE_CONTROL_PORT  0x3f6u
-#define IDE_PCI_SLOT      1u
-#define IDE_PCI_FUNCTION  0u
-
-/* A modern virtio-blk function in slot 2, its registers behind one memory
- * BAR at the start of the partition's PCI window. */
-#define VIRTIO_PCI_SLOT 2u
-#define VIRTIO_BAR_BASE 0xc0000000u
-#define VIRTIO_BAR_SIZE 0x8000u
 
 void config_emulated_name(const struct config_emulated *emulated, char *buf, size_t size)
 {
@@ -184,29 +171,50 @@ bool config_parse_emulate(struct config_partition *partition, struct span value,
 }
 
 static const struct config_emulated ide_ranges[] = {
-    {CONFIG_EMULATED_IDE, CONFIG_EMULATED_PORTS, IDE_COMMAND_PORT, IDE_COMMAND_PORTS, 0, 0, 0},
-    {CONFIG_EMULATED_IDE, CONFIG_EMULATED_PORTS, IDE_CONTROL_PORT, 1, 0, 0, 0},
-    {CONFIG_EMULATED_IDE, CONFIG_EMULATED_PCI_FUNCTION, 0, PCI_CONFIG_LENGTH, 0, IDE_PCI_SLOT,
-     IDE_PCI_FUNCTION},
-};
-
-static const struct config_emulated virtio_ranges[] = {
-    {CONFIG_EMULATED_VIRTIO, CONFIG_EMULATED_MMIO, VIRTIO_BAR_BASE, VIRTIO_BAR_SIZE, 0, 0, 0},
-    {CONFIG_EMULATED_VIRTIO, CONFIG_EMULATED_PCI_FUNCTION, 0, PCI_CONFIG_LENGTH, 0, VIRTIO_PCI_SLOT,
+    {CONFIG_EMULATED_IDE, CONFIG_EMULATED_PORTS, MODEL_IDE_COMMAND_PORT, MODEL_IDE_COMMAND_PORTS, 0,
+     0, 0},
+    {CONFIG_EMULATED_IDE, CONFIG_EMULATED_PORTS, MODEL_IDE_CONTROL_PORT, 1, 0, 0, 0},
+    {CONFIG_EMULATED_IDE, CONFIG_EMULATED_PCI_FUNCTION, 0, PCI_CONFIG_LENGTH, 0, MODEL_IDE_PCI_SLOT,
      0},
 };
 
-bool config_add_disk_models(struct config_partition *partition, struct config_error *error)
-{
-    bool ide = partition->disk.kind == CONFIG_DISK_IDE;
-    const struct config_emulated *ranges = ide ? ide_ranges : virtio_ranges;
-    size_t count = ide ? ARRAY_LENGTH(ide_ranges) : ARRAY_LENGTH(virtio_ranges);
+static const struct config_emulated virtio_ranges[] = {
+    {CONFIG_EMULATED_VIRTIO, CONFIG_EMULATED_MMIO, MODEL_VIRTIO_BLK_BAR, MODEL_VIRTIO_BAR_SIZE, 0,
+     0, 0},
+    {CONFIG_EMULATED_VIRTIO, CONFIG_EMULATED_PCI_FUNCTION, 0, PCI_CONFIG_LENGTH, 0,
+     MODEL_VIRTIO_BLK_PCI_SLOT, 0},
+};
 
+static const struct config_emulated virtio_console_ranges[] = {
+    {CONFIG_EMULATED_VIRTIO_CONSOLE, CONFIG_EMULATED_MMIO, MODEL_VIRTIO_CONSOLE_BAR,
+     MODEL_VIRTIO_BAR_SIZE, 0, 0, 0},
+    {CONFIG_EMULATED_VIRTIO_CONSOLE, CONFIG_EMULATED_PCI_FUNCTION, 0, PCI_CONFIG_LENGTH, 0,
+     MODEL_VIRTIO_CONSOLE_PCI_SLOT, 0},
+};
+
+static bool add_ranges(struct config_partition *partition, const struct config_emulated *ranges,
+                       size_t count, unsigned line, struct config_error *error)
+{
     for (size_t i = 0; i < count; i++) {
-        if (!add_emulated(partition, &ranges[i], partition->disk_line, error))
+        if (!add_emulated(partition, &ranges[i], line, error))
             return false;
     }
     return true;
+}
+
+bool config_add_console_models(struct config_partition *partition, struct config_error *error)
+{
+    return add_ranges(partition, virtio_console_ranges, ARRAY_LENGTH(virtio_console_ranges),
+                      partition->console_line, error);
+}
+
+bool config_add_disk_models(struct config_partition *partition, struct config_error *error)
+{
+    if (partition->disk.kind == CONFIG_DISK_IDE)
+        return add_ranges(partition, ide_ranges, ARRAY_LENGTH(ide_ranges), partition->disk_line,
+                          error);
+    return add_ranges(partition, virtio_ranges, ARRAY_LENGTH(virtio_ranges), partition->disk_line,
+                      error);
 }
 
 /* Once the whole section is read: models reach full partitions only, and
@@ -215,11 +223,12 @@ bool config_add_disk_models(struct config_partition *partition, struct config_er
 static bool check_partition(const struct config_partition *partition, struct config_error *error)
 {
     char name[CONFIG_EMULATED_NAME_LEN];
-    unsigned line = partition->emulate_line ? partition->emulate_line : partition->disk_line;
+    unsigned line = partition->emulate_line ? partition->emulate_line
+                    : partition->disk_line  ? partition->disk_line
+                                            : partition->console_line;
 
     /* A pv guest that knows Bulkhead drives virtio as any guest does. */
-    bool pv_virtio_only =
-        partition->emulate_line == 0 && partition->disk.kind == CONFIG_DISK_VIRTIO;
+    bool pv_virtio_only = partition->emulate_line == 0 && partition->disk.kind != CONFIG_DISK_IDE;
 
     if (partition->mode != CONFIG_MODE_FULL && !pv_virtio_only && !partition->privileged)
         return config_fail_at(error, line,
@@ -230,6 +239,11 @@ static bool check_partition(const struct config_partition *partition, struct con
         return config_fail_at(error, partition->disk_line,
                               "partition '%s' is the privileged one, which serves the disks of "
                               "the others: it gets none itself",
+                              partition->name);
+    if (partition->console == CONFIG_CONSOLE_VIRTIO && partition->privileged)
+        return config_fail_at(error, partition->console_line,
+                              "partition '%s' is the privileged one, which serves the virtio "
+                              "consoles of the others: it gets none itself",
                               partition->name);
     for (unsigned i = 0; i < partition->emulated_count; i++) {
         const struct config_emulated *emulated = &partition->emulated[i];
@@ -248,7 +262,8 @@ bool config_check_emulated(const struct config *config, struct config_error *err
     for (unsigned i = 0; i < config->partition_count; i++) {
         const struct config_partition *partition = &config->partitions[i];
 
-        if ((partition->emulate_line != 0 || partition->disk_line != 0) &&
+        if ((partition->emulate_line != 0 || partition->disk_line != 0 ||
+             partition->console == CONFIG_CONSOLE_VIRTIO) &&
             !check_partition(partition, error))
             return false;
     }

@@ -65,6 +65,7 @@ static void partition_set_defaults(struct config_partition *partition, struct sp
     partition->emulate_line = 0;
     partition->disk = (struct config_disk){0};
     partition->disk_line = 0;
+    partition->console_line = 0;
 }
 
 static bool enter_partition(struct config_reader *reader, struct span name)
@@ -269,14 +270,23 @@ static bool parse_on_reboot(struct config_reader *reader, struct span value)
     return parse_one_of_two(value, "restart", "stop", &reader->partition->stop_on_reboot);
 }
 
+/* debugcon, none, or virtio: a virtio console that adds its function's
+ * ranges to the ones forwarded to dom0. */
 static bool parse_console(struct config_reader *reader, struct span value)
 {
-    bool none;
+    struct config_partition *partition = reader->partition;
 
-    if (!parse_one_of_two(value, "debugcon", "none", &none))
+    partition->console_line = reader->line;
+    if (span_equals(value, "debugcon"))
+        partition->console = CONFIG_CONSOLE_DEBUGCON;
+    else if (span_equals(value, "none"))
+        partition->console = CONFIG_CONSOLE_NONE;
+    else if (span_equals(value, "virtio"))
+        partition->console = CONFIG_CONSOLE_VIRTIO;
+    else
         return false;
-    reader->partition->console = none ? CONFIG_CONSOLE_NONE : CONFIG_CONSOLE_DEBUGCON;
-    return true;
+    return partition->console != CONFIG_CONSOLE_VIRTIO ||
+           config_add_console_models(partition, reader->error);
 }
 
 static bool parse_time_limit(struct config_reader *reader, struct span value)
@@ -333,7 +343,7 @@ static const struct key_handler partition_keys[] = {
     {"privileged", parse_privileged, "yes or no", KEY_OPTIONAL},
     {"on_crash", parse_on_crash, "stop or restart", KEY_OPTIONAL},
     {"on_reboot", parse_on_reboot, "restart or stop", KEY_OPTIONAL},
-    {"console", parse_console, "debugcon or none", KEY_OPTIONAL},
+    {"console", parse_console, "debugcon, none or virtio", KEY_OPTIONAL},
     {"time_limit", parse_time_limit, "seconds from 1 to 3600, or 0 for no limit", KEY_OPTIONAL},
     {"script", parse_script, "commands separated by ';', up to 255 printable characters",
      KEY_OPTIONAL},

@@ -118,5 +118,8 @@ bool config_check_emulated(const struct config *config, struct config_error *err
 /* config_emulate.c: the ranges of the disk a partition's `disk` key names
  * (its line is partition->disk_line), forwarded to dom0 like `emulate`'s. */
 bool config_add_disk_models(struct config_partition *partition, struct config_error *error);
+/* config_emulate.c: the ranges of the virtio console `console = virtio`
+ * gives (its line is partition->console_line), forwarded likewise. */
+bool config_add_console_models(struct config_partition *partition, struct config_error *error);
 
 #endif

@@ -10,9 +10,10 @@
 
 #include <stdint.h>
 
-#define VIRTIO_PCI_VENDOR     0x1af4
-#define VIRTIO_PCI_BLK_DEVICE 0x1042 /* 0x1040 + device type 2 */
-#define VIRTIO_PCI_CAP_ID     0x09   /* a vendor capability */
+#define VIRTIO_PCI_VENDOR         0x1af4
+#define VIRTIO_PCI_BLK_DEVICE     0x1042 /* 0x1040 + device type 2 */
+#define VIRTIO_PCI_CONSOLE_DEVICE 0x1043 /* 0x1040 + device type 3 */
+#define VIRTIO_PCI_CAP_ID         0x09   /* a vendor capability */
 
 /* cfg_type of a vendor capability: which structure it places in a BAR. */
 enum virtio_pci_cap_type {

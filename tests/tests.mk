@@ -67,6 +67,7 @@ UNIT_SOURCES_ata    := guests/dom0/ata.c guests/dom0/ata_address.c guests/dom0/a
 # The test fakes map_memory and ata_host_open_range: its disk is an image.
 UNIT_SOURCES_ide_models := guests/dom0/ide_models.c $(UNIT_SOURCES_ata) $(DISK_STORE_SOURCES) \
                            guests/dom0/disk_open.c
+UNIT_SOURCES_virtio_console := guests/dom0/virtio_console.c guests/dom0/virtqueue.c
 UNIT_SOURCES_virtio_blk := guests/dom0/virtio_blk.c guests/dom0/virtqueue.c $(DISK_STORE_SOURCES)
 UNIT_SOURCES_x86_decode := arch/x86_64/x86_decode.c
 UNIT_SOURCES_x86_decode_forms := arch/x86_64/x86_decode.c

@@ -41,7 +41,7 @@ boot() {
     mkdir -p "$WORK"
     head -c $((DISK_SECTORS * 512)) /dev/zero >"$WORK/bench.img"
     config_with_partitions <<CFG
-$(dom0_partition "script = wait linux stopped; stats linux")
+$(dom0_partition "script = wait linux stopped 3600; stats linux")
 
 $(linux_partition 1 "bulkhead.disk=$dev:write" "bulkhead.fio=$dev:$IOS")
 disk = $kind:bench.img
@@ -75,7 +75,7 @@ tsc_mhz=$(plain ide | sed -nE 's/^bulkhead: tsc: ([0-9.]+) MHz from.*/\1/p')
         done
     done
     echo
-    echo "The Linux partition's exits over its whole run (boot, pattern check and fio):"
+    echo "The Linux partition's exits over its whole run (boot, pattern check and fio), once it stopped:"
     for kind in ide virtio; do
         echo "  $kind: $(plain "$kind" | sed -nE 's/.*dom0: stats linux: (exits .*)/\1/p')"
     done

@@ -9,10 +9,7 @@
 
 #include "guests/dom0/disk_store.h"
 
-#define ATA_PRIMARY_COMMAND_BASE 0x1f0
-#define ATA_PRIMARY_CONTROL_PORT 0x3f6
-#define ATA_PRIMARY_IRQ          14
-#define ATA_COMMAND_PORTS        8
+#define ATA_COMMAND_PORTS 8
 
 #define ATA_SECTOR_SIZE  512
 #define ATA_SECTOR_WORDS (ATA_SECTOR_SIZE / 2)

@@ -28,12 +28,12 @@
 #define DEVICE_MASTER 0xa0
 #define DEVICE_LBA    0x40
 
-#define STATUS_ERR  0x01
-#define STATUS_DRQ  0x08
-#define STATUS_DF   0x20
-#define STATUS_BSY  0x80
-#define ERROR_ABRT  0x04
-#define NO_DEVICE   0xff /* the floating bus */
+#define STATUS_ERR 0x01
+#define STATUS_DRQ 0x08
+#define STATUS_DF  0x20
+#define STATUS_BSY 0x80
+#define ERROR_ABRT 0x04
+#define NO_DEVICE  0xff /* the floating bus */
 
 #define CMD_READ_SECTORS      0x20
 #define CMD_READ_SECTORS_EXT  0x24
@@ -43,16 +43,16 @@
 #define CMD_FLUSH_CACHE_EXT   0xea
 #define CMD_IDENTIFY          0xec
 
-#define SECTOR_WORDS      256
-#define COMMAND_SECTORS   256u /* what one command moves: LBA28's count register */
-#define LBA28_SECTORS     (1ull << 28)
-#define IDENTIFY_LBA48    83   /* word 83 bit 10: the 48-bit address feature set */
-#define IDENTIFY_SECTORS  60   /* words 60-61: LBA28's addressable sectors */
+#define SECTOR_WORDS       256
+#define COMMAND_SECTORS    256u /* what one command moves: LBA28's count register */
+#define LBA28_SECTORS      (1ull << 28)
+#define IDENTIFY_LBA48     83  /* word 83 bit 10: the 48-bit address feature set */
+#define IDENTIFY_SECTORS   60  /* words 60-61: LBA28's addressable sectors */
 #define IDENTIFY_SECTORS48 100 /* words 100-103 */
-#define IDENTIFY_MODEL    27   /* words 27-46: 40 characters, two a word, high byte first */
-#define MODEL_CHARS       40
-#define POLLS             (1u << 24) /* each a port read: seconds on hardware, far more than a disk takes */
-#define MAX_CHANNELS      GUEST_MAX_DEVICES
+#define IDENTIFY_MODEL     27  /* words 27-46: 40 characters, two a word, high byte first */
+#define MODEL_CHARS        40
+#define POLLS              (1u << 24) /* each a port read: seconds on hardware, far more than a disk takes */
+#define MAX_CHANNELS       GUEST_MAX_DEVICES
 
 struct channel {
     uint16_t port; /* 0: unused */
@@ -115,7 +115,8 @@ static void start_transfer(const struct channel *c, uint64_t lba, uint32_t count
     if (lba48) {
         taskfile(c, count >> 8, lba >> 24);
         taskfile(c, count, lba);
-        command(c, DEVICE_MASTER | DEVICE_LBA, write ? CMD_WRITE_SECTORS_EXT : CMD_READ_SECTORS_EXT);
+        command(c, DEVICE_MASTER | DEVICE_LBA,
+                write ? CMD_WRITE_SECTORS_EXT : CMD_READ_SECTORS_EXT);
         return;
     }
     taskfile(c, count, lba);
@@ -220,8 +221,8 @@ static bool identify(struct channel *c)
     c->lba48 = words[IDENTIFY_LBA48] & (1u << 10);
     c->sectors = identify_sectors(words, c->lba48);
     identify_model(words, model);
-    printf("dom0: ata 0x%x: %s, %llu sectors%s\n", c->port, model,
-           (unsigned long long)c->sectors, c->lba48 ? " (LBA48)" : "");
+    printf("dom0: ata 0x%x: %s, %llu sectors%s\n", c->port, model, (unsigned long long)c->sectors,
+           c->lba48 ? " (LBA48)" : "");
     return c->sectors != 0;
 }
 
@@ -251,8 +252,8 @@ bool ata_host_open_range(const struct guest_disk *disk, struct disk_store *store
     if (disk->sectors == 0 || last < disk->first_sector || last >= c->sectors) {
         printf("dom0: disk of partition %u: sectors %llu-%llu lie beyond ata 0x%x's %llu: not "
                "served\n",
-               disk->partition_id, (unsigned long long)disk->first_sector,
-               (unsigned long long)last, c->port, (unsigned long long)c->sectors);
+               disk->partition_id, (unsigned long long)disk->first_sector, (unsigned long long)last,
+               c->port, (unsigned long long)c->sectors);
         return false;
     }
     struct range *r = &ranges[range_count++];

@@ -15,12 +15,13 @@
 #include "guests/dom0/ide_models.h"
 
 #include "guests/dom0/ata.h"
+#include "include/bulkhead/device_models.h"
 #include "lib/string.h"
 
 #define PIIX_VENDOR               0x8086
 #define PIIX3_IDE_DEVICE          0x7010
 #define PCI_CONFIG_BYTES          256
-#define PCI_FUNCTION_IDE          (1u << 11) /* bus 0, device 1, function 0 */
+#define PCI_FUNCTION_IDE          (MODEL_IDE_PCI_SLOT << 11) /* bus 0, function 0 */
 #define PCI_COMMAND               0x04
 #define PCI_COMMAND_WRITABLE      0x0005 /* I/O space and bus master enable */
 #define PCI_STATUS                0x06
@@ -134,10 +135,10 @@ static bool interrupt_line(const void *state)
 
 const struct dom0_model ide_command_model = {
     .kind = HC_IOREQ_PORT,
-    .base = ATA_PRIMARY_COMMAND_BASE,
+    .base = MODEL_IDE_COMMAND_PORT,
     .claim_length = ATA_COMMAND_PORTS,
     .registers = ATA_COMMAND_PORTS,
-    .irq = ATA_PRIMARY_IRQ,
+    .irq = MODEL_IDE_IRQ,
     .states = ides,
     .state_size = sizeof(ides[0]),
     .reset = reset,
@@ -173,10 +174,10 @@ static void no_reset(void *state)
 
 const struct dom0_model ide_control_model = {
     .kind = HC_IOREQ_PORT,
-    .base = ATA_PRIMARY_CONTROL_PORT,
+    .base = MODEL_IDE_CONTROL_PORT,
     .claim_length = 1,
     .registers = 1,
-    .irq = ATA_PRIMARY_IRQ,
+    .irq = MODEL_IDE_IRQ,
     .states = ides,
     .state_size = sizeof(ides[0]),
     .reset = no_reset,

@@ -185,6 +185,7 @@ int guest_main(const struct bulkhead_boot_info *info)
     bool interactive = operator_console_start(info, on_wakeup);
     uint64_t poll_ticks =
         interactive && !operator_console_input_interrupts() ? OPERATOR_POLL_TICKS : IDLE_POLL_TICKS;
+    shell_use_tsc(info->tsc_hz);
     shell_run_script(info->script);
     /* The rings are looked at when one of them raised an event, and on
      * every idle round; whether anyone is left, only on idle rounds: an I/O

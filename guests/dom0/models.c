@@ -13,9 +13,19 @@
 #include "lib/string.h"
 
 static const struct dom0_model *const models[] = {
-    &uart_com1_model,        &uart_mmio_model,     &ide_command_model,
-    &ide_control_model,      &ide_function_model,  &virtio_function_model,
-    &virtio_registers_model, &virtio_notify_model, &virtio_msix_model,
+    &uart_com1_model,
+    &uart_mmio_model,
+    &ide_command_model,
+    &ide_control_model,
+    &ide_function_model,
+    &virtio_function_model,
+    &virtio_registers_model,
+    &virtio_notify_model,
+    &virtio_msix_model,
+    &virtio_console_function_model,
+    &virtio_console_registers_model,
+    &virtio_console_notify_model,
+    &virtio_console_msix_model,
 };
 
 #define MODEL_COUNT (sizeof(models) / sizeof(models[0]))

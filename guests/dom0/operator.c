@@ -15,6 +15,7 @@
 #include "guests/dom0/console.h"
 #include "guests/dom0/keyboard.h"
 #include "guests/dom0/screen.h"
+#include "guests/dom0/virtio_models.h"
 #include "guests/dom0/shell.h"
 #include "guests/lib/guest.h"
 #include "lib/format.h"
@@ -256,7 +257,8 @@ static void forward(uint8_t byte)
 {
     if (byte == OPERATOR_DETACH_KEY)
         detach();
-    else if (!(attached.mode == GUEST_MODE_FULL ? dom0_serial_input(attached.id, byte)
+    else if (!virtio_console_input(attached.id, byte) &&
+             !(attached.mode == GUEST_MODE_FULL ? dom0_serial_input(attached.id, byte)
                                                 : console_backend_input(attached.id, (char)byte)))
         printf("dom0: console %s: its UART dropped a byte\n", attached.name);
 }

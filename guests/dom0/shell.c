@@ -14,6 +14,13 @@
 #define WAIT_POLLS      400
 #define WAIT_POLL_TICKS 1000000ull
 
+static uint64_t tsc_hz;
+
+void shell_use_tsc(uint64_t hz)
+{
+    tsc_hz = hz;
+}
+
 static bool is_word(const char *word, const char *expected)
 {
     return strncmp(word, expected, COMMAND_LEN) == 0;
@@ -77,13 +84,28 @@ static void stats(const struct hc_partition_entry *p)
            exit_status_text(p));
 }
 
-/* Commands act asynchronously: `wait NAME STATE` polls until they took,
- * serving the devices meanwhile. The time allowed is counted on the TSC,
- * since events (I/O requests, say) cut a poll's sleep short. */
-static void wait_for(const char *name, const char *state)
+/* Whole seconds, 1 to 3600; 0 for anything else. */
+static uint64_t seconds_of(const char *word)
+{
+    uint64_t seconds = 0;
+
+    for (const char *c = word; *c; c++) {
+        if (*c < '0' || *c > '9' || seconds > 3600)
+            return 0;
+        seconds = seconds * 10 + (uint64_t)(*c - '0');
+    }
+    return seconds <= 3600 ? seconds : 0;
+}
+
+/* Commands act asynchronously: `wait NAME STATE [SECONDS]` polls until they
+ * took, serving the devices meanwhile: SECONDS at most (with a known TSC),
+ * else WAIT_POLLS polls. The time allowed is counted on the TSC, since
+ * events (I/O requests, say) cut a poll's sleep short. */
+static void wait_for(const char *name, const char *state, uint64_t seconds)
 {
     struct hc_partition_entry p;
-    uint64_t give_up = tsc_after(WAIT_POLLS * WAIT_POLL_TICKS);
+    uint64_t give_up =
+        tsc_after(seconds && tsc_hz ? seconds * tsc_hz : WAIT_POLLS * WAIT_POLL_TICKS);
 
     while (cpu_rdtsc_ordered() < give_up) {
         bool found = find(name, &p);
@@ -182,7 +204,8 @@ static void machine_control(const char *verb, enum hc_machine_action action)
 static void help(void)
 {
     printf("dom0: commands: list; stats NAME; shutdown NAME; stop|start|restart|destroy NAME; "
-           "wait NAME running|stopped|crashed|destroyed; console NAME; log; poweroff; reboot\n");
+           "wait NAME running|stopped|crashed|destroyed [SECONDS]; console NAME; log; poweroff; "
+           "reboot\n");
 }
 
 void shell_run_command(char *line)
@@ -206,7 +229,9 @@ void shell_run_command(char *line)
     else if (is_word(words[0], "reboot") && count == 1)
         machine_control(words[0], HC_MACHINE_REBOOT);
     else if (is_word(words[0], "wait") && count == 3)
-        wait_for(words[1], words[2]);
+        wait_for(words[1], words[2], 0);
+    else if (is_word(words[0], "wait") && count == 4 && seconds_of(words[3]))
+        wait_for(words[1], words[2], seconds_of(words[3]));
     else if (takes_a_partition(words[0]) && count == 2) {
         if (!find(words[1], &p))
             printf("dom0: no partition %s\n", words[1]);

@@ -7,6 +7,10 @@
 
 #include <stdint.h>
 
+/* The TSC's ticks a second (the boot-info page's tsc_hz), for `wait`'s
+ * seconds; 0 leaves wait its default of a few million ticks. */
+void shell_use_tsc(uint64_t tsc_hz);
+
 /* Runs the ';'-separated commands in order; each is echoed first. */
 void shell_run_script(const char *script);
 

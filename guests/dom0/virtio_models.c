@@ -1,41 +1,52 @@
 /*
- * The PCI transport of dom0's virtio-blk devices (virtio spec 4.1), one per
- * full partition whose config says `disk = virtio:FILE`.
+ * The PCI transport of dom0's virtio devices (virtio spec 4.1), modern
+ * functions whose registers lie behind one memory BAR:
+ *   virtio-blk      1af4:1042 at 00:02.0, BAR 0xc0000000, one request queue:
+ *                   each full (or pv) partition whose config says `disk =
+ *                   virtio:...`;
+ *   virtio-console  1af4:1043 at 00:03.0, BAR 0xc0008000, a receive and a
+ *                   transmit queue: each partition with `console = virtio`.
  *
- * The function (1af4:1042, a modern block device) lists vendor capabilities
- * that place the common configuration at BAR 4 + 0x0000, the ISR at
- * 0x1000, the block device's configuration at 0x2000 and the notification
- * area at 0x3000, and an MSI-X capability whose table (2 vectors: the
- * configuration's and the queue's) lies at 0x4000 and its pending bits at
- * 0x5000. The BAR sits at 0xc0000000, in the partition's PCI window, and
- * does not move. There is one request queue of up to QUEUE_SIZE entries;
- * a request has at most VIRTIO_BLK_SEG_MAX data segments of at most
- * SIZE_MAX_BYTES each.
+ * A function lists vendor capabilities that place the common configuration
+ * at BAR 4 + 0x0000, the ISR at 0x1000, the device's configuration at
+ * 0x2000 and the notification area at 0x3000, and an MSI-X capability whose
+ * table (2 vectors: the configuration's and the queues') lies at 0x4000 and
+ * its pending bits at 0x5000. The BAR does not move. A queue has up to
+ * QUEUE_SIZE entries; a block request has at most VIRTIO_BLK_SEG_MAX data
+ * segments of at most SIZE_MAX_BYTES each.
  *
  * A notification is a posted write: the guest's vCPU goes on at once and
  * dom0 serves the queue when it takes the write; completions come back as
  * the queue's MSI-X message. No INTx: a driver without MSI-X gets no
- * interrupt. The queue lives in the partition's RAM, which dom0 reaches
+ * interrupt. The queues live in the partition's RAM, which dom0 reaches
  * only through HC_IOREQ_COPY (the hypervisor checks every range).
  */
 #include "guests/dom0/virtio_models.h"
 
+#include "guests/dom0/console.h"
 #include "guests/dom0/virtio_blk.h"
+#include "guests/dom0/virtio_console.h"
 #include "guests/lib/console.h"
 #include "guests/lib/hypercall.h"
+#include "include/bulkhead/device_models.h"
 #include "lib/string.h"
 
 #define PCI_CONFIG_BYTES     256
-#define PCI_FUNCTION_VIRTIO  (2u << 11) /* bus 0, device 2, function 0 */
+#define PCI_FUNCTION_BLK     (MODEL_VIRTIO_BLK_PCI_SLOT << 11) /* bus 0, function 0 */
+#define PCI_FUNCTION_CONSOLE (MODEL_VIRTIO_CONSOLE_PCI_SLOT << 11)
 #define PCI_COMMAND          0x04
 #define PCI_COMMAND_WRITABLE 0x0406 /* memory space, bus master, INTx disable */
 #define PCI_STATUS_CAPS      0x0010
 #define PCI_BAR4             0x20
 #define PCI_CAPABILITIES     0x34
 #define CLASS_STORAGE_OTHER  0x0180
+#define CLASS_SERIAL_OTHER   0x0780 /* a communication controller */
+#define SUBSYSTEM_BLK        2      /* the virtio device types */
+#define SUBSYSTEM_CONSOLE    3
 
-#define BAR_BASE      0xc0000000u
-#define BAR_SIZE      0x8000u
+#define BLK_BAR       MODEL_VIRTIO_BLK_BAR
+#define CONSOLE_BAR   MODEL_VIRTIO_CONSOLE_BAR
+#define BAR_SIZE      MODEL_VIRTIO_BAR_SIZE
 #define COMMON_OFFSET 0x0000u
 #define ISR_OFFSET    0x1000u
 #define DEVICE_OFFSET 0x2000u
@@ -55,6 +66,7 @@
 #define MSIX_MASK_ALL   0x4000
 
 #define MSIX_VECTORS    2
+#define MAX_QUEUES      2
 #define MSIX_ENTRY_MASK 1u
 #define QUEUE_SIZE      128
 /* A request's chain: its data segments of at most size_max bytes each, the
@@ -63,30 +75,55 @@
 #define SIZE_MAX_BYTES 0x10000u
 #define CHAIN_LIMIT    (VIRTIO_BLK_SEG_MAX * SIZE_MAX_BYTES + 0x1000u)
 
-#define OFFERED                                                                                    \
+#define BLK_OFFERED                                                                                \
     (VIRTIO_BLK_F_SIZE_MAX | VIRTIO_BLK_F_SEG_MAX | VIRTIO_BLK_F_FLUSH | VIRTIO_F_VERSION_1)
+#define CONSOLE_OFFERED VIRTIO_F_VERSION_1 /* one port, no size, no emergency write */
 
 struct msix_entry {
     uint32_t address, address_high, data, control;
 };
 
+struct virtio_device;
+
+/* What makes a function a block device or a console. */
+struct virtio_kind {
+    uint16_t device_id, class_code, subsystem;
+    uint32_t bar;
+    uint64_t offered;
+    unsigned queue_count;
+    bool (*present)(const struct virtio_device *d);
+    uint32_t (*config_read)(const struct virtio_device *d, unsigned offset);
+    /* Serves queue `index` after the driver's notification; how many
+     * chains went back (each one is to interrupt the driver). */
+    unsigned (*serve)(struct virtio_device *d, unsigned index);
+};
+
+struct virtio_queue_state {
+    uint16_t size, vector, enable;
+    uint64_t desc, driver, device;
+    struct virtqueue queue;
+};
+
 struct virtio_device {
+    const struct virtio_kind *kind;
     uint32_t partition_id;
-    struct disk_store disk; /* sectors 0: this partition has no virtio disk */
+    struct disk_store disk; /* a block device: sectors 0 when the partition has none */
+    struct virtio_console console;
     uint8_t config[PCI_CONFIG_BYTES];
     bool sizing_bar;
     uint32_t device_feature_select, driver_feature_select;
     uint64_t driver_features;
-    uint16_t msix_config, queue_select, queue_size, queue_vector, queue_enable;
+    uint16_t msix_config, queue_select;
     uint8_t status, isr;
-    uint64_t queue_desc, queue_driver, queue_device;
-    struct virtqueue queue;
+    struct virtio_queue_state queues[MAX_QUEUES];
     struct msix_entry msix[MSIX_VECTORS];
     uint64_t pending; /* MSI-X vectors raised while masked */
     unsigned served, refused;
 };
 
-static struct virtio_device devices[MODEL_MAX_PARTITION + 1];
+static const struct virtio_kind blk_kind, console_kind;
+static struct virtio_device blk_devices[MODEL_MAX_PARTITION + 1];
+static struct virtio_device console_devices[MODEL_MAX_PARTITION + 1];
 
 /* ---- the partition's RAM, through HC_IOREQ_COPY ------------------------- */
 
@@ -201,17 +238,17 @@ static void put_virtio_cap(uint8_t *config, unsigned at, unsigned next, uint8_t 
     put32(config, at + 12, REGION_SIZE);
 }
 
-static void function_reset(uint8_t *config)
+static void function_reset(uint8_t *config, const struct virtio_kind *kind)
 {
     memset(config, 0, PCI_CONFIG_BYTES);
     put16(config, 0x00, VIRTIO_PCI_VENDOR);
-    put16(config, 0x02, VIRTIO_PCI_BLK_DEVICE);
+    put16(config, 0x02, kind->device_id);
     put16(config, 0x06, PCI_STATUS_CAPS);
     put8(config, 0x08, 1); /* revision 1: a modern device */
-    put16(config, 0x0a, CLASS_STORAGE_OTHER);
-    put32(config, PCI_BAR4, BAR_BASE); /* 32-bit memory, not prefetchable */
+    put16(config, 0x0a, kind->class_code);
+    put32(config, PCI_BAR4, kind->bar); /* 32-bit memory, not prefetchable */
     put16(config, 0x2c, VIRTIO_PCI_VENDOR);
-    put16(config, 0x2e, 2); /* subsystem: a block device */
+    put16(config, 0x2e, kind->subsystem);
     put8(config, PCI_CAPABILITIES, CAP_MSIX);
     put8(config, CAP_MSIX, PCI_CAP_MSIX_ID);
     put8(config, CAP_MSIX + 1, CAP_COMMON);
@@ -229,20 +266,18 @@ static void device_reset(struct virtio_device *d)
 {
     d->device_feature_select = d->driver_feature_select = 0;
     d->driver_features = 0;
-    d->msix_config = d->queue_vector = VIRTIO_NO_VECTOR;
-    d->queue_select = d->queue_enable = 0;
-    d->queue_size = QUEUE_SIZE;
+    d->msix_config = VIRTIO_NO_VECTOR;
+    d->queue_select = 0;
     d->status = d->isr = 0;
-    d->queue_desc = d->queue_driver = d->queue_device = 0;
-    d->queue = (struct virtqueue){0};
+    for (unsigned i = 0; i < MAX_QUEUES; i++)
+        d->queues[i] = (struct virtio_queue_state){.size = QUEUE_SIZE, .vector = VIRTIO_NO_VECTOR};
     d->pending = 0;
 }
 
-static void reset(void *state)
+static void reset_as(struct virtio_device *d, const struct virtio_kind *kind)
 {
-    struct virtio_device *d = state;
-
-    function_reset(d->config);
+    d->kind = kind;
+    function_reset(d->config, kind);
     d->sizing_bar = false;
     memset(d->msix, 0, sizeof(d->msix));
     for (unsigned v = 0; v < MSIX_VECTORS; v++)
@@ -253,7 +288,7 @@ static void reset(void *state)
 void virtio_report(void)
 {
     for (unsigned id = 1; id <= MODEL_MAX_PARTITION; id++) {
-        const struct virtio_device *d = &devices[id];
+        const struct virtio_device *d = &blk_devices[id];
         if (d->disk.sectors)
             printf("dom0: virtio disk of partition %u: %u requests served, %u refused\n", id,
                    d->served, d->refused);
@@ -270,10 +305,10 @@ unsigned virtio_attach_disks(const struct bulkhead_boot_info *info)
         if (disk->kind != GUEST_DISK_VIRTIO || disk->partition_id < 1 ||
             disk->partition_id > MODEL_MAX_PARTITION || !disk_store_open(disk, &store))
             continue;
-        struct virtio_device *d = &devices[disk->partition_id];
+        struct virtio_device *d = &blk_devices[disk->partition_id];
         d->partition_id = disk->partition_id;
         d->disk = store;
-        reset(d);
+        reset_as(d, &blk_kind);
         attached++;
     }
     return attached;
@@ -292,7 +327,7 @@ static uint32_t function_read(void *state, unsigned offset, unsigned size)
 {
     const struct virtio_device *d = state;
 
-    if (!d->disk.sectors)
+    if (!d->kind || !d->kind->present(d))
         return 0xffffffffu;
     if (offset == PCI_BAR4 && size == 4 && d->sizing_bar)
         return ~(BAR_SIZE - 1);
@@ -307,7 +342,7 @@ static void function_write(void *state, uint32_t partition_id, unsigned offset, 
     struct virtio_device *d = state;
 
     (void)partition_id;
-    if (!d->disk.sectors)
+    if (!d->kind || !d->kind->present(d))
         return;
     if (offset == PCI_COMMAND && size >= 2)
         put16(d->config, PCI_COMMAND, (uint16_t)value & PCI_COMMAND_WRITABLE);
@@ -330,24 +365,14 @@ static bool no_line(const void *state)
     return false; /* MSI-X only */
 }
 
-const struct dom0_model virtio_function_model = {
-    .kind = HC_IOREQ_PCI_CONFIG,
-    .base = PCI_FUNCTION_VIRTIO,
-    .registers = PCI_CONFIG_BYTES,
-    .states = devices,
-    .state_size = sizeof(devices[0]),
-    .reset = reset,
-    .read = function_read,
-    .write = function_write,
-    .interrupt_line = no_line,
-};
-
 /* ---- the common configuration, the ISR and the device configuration ------ */
 
 static uint64_t offered_half(const struct virtio_device *d)
 {
-    return d->device_feature_select == 0   ? (uint32_t)OFFERED
-           : d->device_feature_select == 1 ? (uint32_t)(OFFERED >> 32)
+    uint64_t offered = d->kind->offered;
+
+    return d->device_feature_select == 0   ? (uint32_t)offered
+           : d->device_feature_select == 1 ? (uint32_t)(offered >> 32)
                                            : 0;
 }
 
@@ -365,14 +390,40 @@ static void set_half(uint64_t *value, unsigned offset, unsigned base, uint32_t h
         *value = (*value & 0xffffffffull) | (uint64_t)half << 32;
 }
 
-static bool queue_selected(const struct virtio_device *d)
+/* The queue queue_select names, or none past the device's queues. */
+static struct virtio_queue_state *selected_queue(struct virtio_device *d)
 {
-    return d->queue_select == 0;
+    return d->queue_select < d->kind->queue_count ? &d->queues[d->queue_select] : 0;
 }
 
-static uint32_t common_read(const struct virtio_device *d, unsigned offset)
+static uint32_t queue_read(const struct virtio_queue_state *q, unsigned offset)
 {
-    bool q = queue_selected(d);
+    switch (offset) {
+    case VIRTIO_QUEUE_SIZE:
+        return q->size;
+    case VIRTIO_QUEUE_MSIX_VECTOR:
+        return q->vector;
+    case VIRTIO_QUEUE_ENABLE:
+        return q->enable;
+    case VIRTIO_QUEUE_NOTIFY_OFF:
+        return 0; /* every queue notifies at the area's start, its index the value */
+    case VIRTIO_QUEUE_DESC:
+    case VIRTIO_QUEUE_DESC + 4:
+        return half_of(q->desc, offset, VIRTIO_QUEUE_DESC);
+    case VIRTIO_QUEUE_DRIVER:
+    case VIRTIO_QUEUE_DRIVER + 4:
+        return half_of(q->driver, offset, VIRTIO_QUEUE_DRIVER);
+    case VIRTIO_QUEUE_DEVICE:
+    case VIRTIO_QUEUE_DEVICE + 4:
+        return half_of(q->device, offset, VIRTIO_QUEUE_DEVICE);
+    default:
+        return 0;
+    }
+}
+
+static uint32_t common_read(struct virtio_device *d, unsigned offset)
+{
+    const struct virtio_queue_state *q = selected_queue(d);
 
     switch (offset) {
     case VIRTIO_DEVICE_FEATURE_SELECT:
@@ -388,32 +439,17 @@ static uint32_t common_read(const struct virtio_device *d, unsigned offset)
     case VIRTIO_MSIX_CONFIG:
         return d->msix_config;
     case VIRTIO_NUM_QUEUES:
-        return 1;
+        return d->kind->queue_count;
     case VIRTIO_DEVICE_STATUS:
         return d->status;
     case VIRTIO_CONFIG_GENERATION:
         return 0;
     case VIRTIO_QUEUE_SELECT:
         return d->queue_select;
-    case VIRTIO_QUEUE_SIZE:
-        return q ? d->queue_size : 0;
     case VIRTIO_QUEUE_MSIX_VECTOR:
-        return q ? d->queue_vector : VIRTIO_NO_VECTOR;
-    case VIRTIO_QUEUE_ENABLE:
-        return q ? d->queue_enable : 0;
-    case VIRTIO_QUEUE_NOTIFY_OFF:
-        return 0;
-    case VIRTIO_QUEUE_DESC:
-    case VIRTIO_QUEUE_DESC + 4:
-        return q ? half_of(d->queue_desc, offset, VIRTIO_QUEUE_DESC) : 0;
-    case VIRTIO_QUEUE_DRIVER:
-    case VIRTIO_QUEUE_DRIVER + 4:
-        return q ? half_of(d->queue_driver, offset, VIRTIO_QUEUE_DRIVER) : 0;
-    case VIRTIO_QUEUE_DEVICE:
-    case VIRTIO_QUEUE_DEVICE + 4:
-        return q ? half_of(d->queue_device, offset, VIRTIO_QUEUE_DEVICE) : 0;
+        return q ? q->vector : VIRTIO_NO_VECTOR;
     default:
-        return 0;
+        return q && offset >= VIRTIO_QUEUE_SIZE ? queue_read(q, offset) : 0;
     }
 }
 
@@ -426,28 +462,62 @@ static void write_status(struct virtio_device *d, uint8_t status)
         return;
     }
     if ((status & VIRTIO_STATUS_FEATURES_OK) &&
-        ((d->driver_features & ~OFFERED) || !(d->driver_features & VIRTIO_F_VERSION_1)))
+        ((d->driver_features & ~d->kind->offered) || !(d->driver_features & VIRTIO_F_VERSION_1)))
         status &= (uint8_t)~VIRTIO_STATUS_FEATURES_OK;
     d->status = status | (d->status & VIRTIO_STATUS_NEEDS_RESET);
 }
 
-static void enable_queue(struct virtio_device *d)
+static void enable_queue(struct virtio_device *d, struct virtio_queue_state *q)
 {
     struct guest_ram_access ram = {d, ram_read, ram_write, ram_contains};
-    struct virtqueue_layout layout = {d->queue_size, d->queue_desc, d->queue_driver,
-                                      d->queue_device};
+    struct virtqueue_layout layout = {q->size, q->desc, q->driver, q->device};
 
-    if (d->queue_size > QUEUE_SIZE ||
-        virtqueue_setup(&d->queue, &ram, &layout, CHAIN_LIMIT) != VIRTQUEUE_SETUP_OK) {
+    if (q->size > QUEUE_SIZE ||
+        virtqueue_setup(&q->queue, &ram, &layout, CHAIN_LIMIT) != VIRTQUEUE_SETUP_OK) {
         d->status |= VIRTIO_STATUS_NEEDS_RESET;
         return;
     }
-    d->queue_enable = 1;
+    q->enable = 1;
+}
+
+/* A live queue's layout stays as it is; its vector may change. */
+static void queue_write(struct virtio_device *d, struct virtio_queue_state *q, unsigned offset,
+                        uint32_t value)
+{
+    if (offset == VIRTIO_QUEUE_MSIX_VECTOR) {
+        q->vector = (uint16_t)value < MSIX_VECTORS ? (uint16_t)value : VIRTIO_NO_VECTOR;
+        return;
+    }
+    if (q->enable)
+        return;
+    switch (offset) {
+    case VIRTIO_QUEUE_SIZE:
+        q->size = (uint16_t)value;
+        break;
+    case VIRTIO_QUEUE_ENABLE:
+        if (value == 1)
+            enable_queue(d, q);
+        break;
+    case VIRTIO_QUEUE_DESC:
+    case VIRTIO_QUEUE_DESC + 4:
+        set_half(&q->desc, offset, VIRTIO_QUEUE_DESC, value);
+        break;
+    case VIRTIO_QUEUE_DRIVER:
+    case VIRTIO_QUEUE_DRIVER + 4:
+        set_half(&q->driver, offset, VIRTIO_QUEUE_DRIVER, value);
+        break;
+    case VIRTIO_QUEUE_DEVICE:
+    case VIRTIO_QUEUE_DEVICE + 4:
+        set_half(&q->device, offset, VIRTIO_QUEUE_DEVICE, value);
+        break;
+    default:
+        break;
+    }
 }
 
 static void common_write(struct virtio_device *d, unsigned offset, uint32_t value)
 {
-    bool q = queue_selected(d) && !d->queue_enable; /* a live queue's layout stays */
+    struct virtio_queue_state *q = selected_queue(d);
 
     switch (offset) {
     case VIRTIO_DEVICE_FEATURE_SELECT:
@@ -469,52 +539,10 @@ static void common_write(struct virtio_device *d, unsigned offset, uint32_t valu
     case VIRTIO_QUEUE_SELECT:
         d->queue_select = (uint16_t)value;
         break;
-    case VIRTIO_QUEUE_SIZE:
-        if (q)
-            d->queue_size = (uint16_t)value;
-        break;
-    case VIRTIO_QUEUE_MSIX_VECTOR:
-        if (queue_selected(d))
-            d->queue_vector = (uint16_t)value < MSIX_VECTORS ? (uint16_t)value : VIRTIO_NO_VECTOR;
-        break;
-    case VIRTIO_QUEUE_ENABLE:
-        if (q && value == 1)
-            enable_queue(d);
-        break;
-    case VIRTIO_QUEUE_DESC:
-    case VIRTIO_QUEUE_DESC + 4:
-        if (q)
-            set_half(&d->queue_desc, offset, VIRTIO_QUEUE_DESC, value);
-        break;
-    case VIRTIO_QUEUE_DRIVER:
-    case VIRTIO_QUEUE_DRIVER + 4:
-        if (q)
-            set_half(&d->queue_driver, offset, VIRTIO_QUEUE_DRIVER, value);
-        break;
-    case VIRTIO_QUEUE_DEVICE:
-    case VIRTIO_QUEUE_DEVICE + 4:
-        if (q)
-            set_half(&d->queue_device, offset, VIRTIO_QUEUE_DEVICE, value);
-        break;
     default:
+        if (q && offset >= VIRTIO_QUEUE_SIZE)
+            queue_write(d, q, offset, value);
         break;
-    }
-}
-
-/* The block device's configuration: capacity (sectors), size_max and seg_max. */
-static uint32_t device_config_read(const struct virtio_device *d, unsigned offset)
-{
-    switch (offset) {
-    case 0:
-        return (uint32_t)d->disk.sectors;
-    case 4:
-        return (uint32_t)(d->disk.sectors >> 32);
-    case 8:
-        return SIZE_MAX_BYTES;
-    case 12:
-        return VIRTIO_BLK_SEG_MAX;
-    default:
-        return 0;
     }
 }
 
@@ -529,7 +557,7 @@ static uint32_t registers_read(void *state, unsigned offset, unsigned size)
 {
     struct virtio_device *d = state;
 
-    if (!d->disk.sectors)
+    if (!d->kind || !d->kind->present(d))
         return 0xffffffffu;
     if (offset >= ISR_OFFSET && offset < ISR_OFFSET + REGION_SIZE) {
         uint8_t isr = d->isr;
@@ -537,7 +565,7 @@ static uint32_t registers_read(void *state, unsigned offset, unsigned size)
         return isr;
     }
     if (offset >= DEVICE_OFFSET)
-        return narrow(device_config_read(d, (offset - DEVICE_OFFSET) & ~3u), offset, size);
+        return narrow(d->kind->config_read(d, (offset - DEVICE_OFFSET) & ~3u), offset, size);
     uint32_t value = common_read(d, offset - COMMON_OFFSET);
     return size == 4 ? value : value & ((1u << (8 * size)) - 1);
 }
@@ -548,22 +576,9 @@ static void registers_write(void *state, uint32_t partition_id, unsigned offset,
     struct virtio_device *d = state;
 
     (void)partition_id, (void)size;
-    if (d->disk.sectors && offset < ISR_OFFSET)
+    if (d->kind && d->kind->present(d) && offset < ISR_OFFSET)
         common_write(d, offset - COMMON_OFFSET, value);
 }
-
-const struct dom0_model virtio_registers_model = {
-    .kind = HC_IOREQ_MMIO,
-    .base = BAR_BASE,
-    .claim_length = NOTIFY_OFFSET,
-    .registers = NOTIFY_OFFSET,
-    .states = devices,
-    .state_size = sizeof(devices[0]),
-    .reset = reset,
-    .read = registers_read,
-    .write = registers_write,
-    .interrupt_line = no_line,
-};
 
 /* ---- notifications: posted, the vCPU does not wait ----------------------- */
 
@@ -579,38 +594,23 @@ static void notify_write(void *state, uint32_t partition_id, unsigned offset, ui
     struct virtio_device *d = state;
 
     (void)partition_id, (void)offset, (void)size;
-    if (!d->disk.sectors || value != 0 || !d->queue_enable ||
-        !(d->status & VIRTIO_STATUS_DRIVER_OK))
+    if (!d->kind || !d->kind->present(d) || value >= d->kind->queue_count ||
+        !d->queues[value].enable || !(d->status & VIRTIO_STATUS_DRIVER_OK))
         return;
-    struct virtio_blk_counts counts = virtio_blk_serve(&d->queue, &d->disk);
-    d->served += counts.served;
-    d->refused += counts.refused;
-    if (d->queue.broken)
+    struct virtio_queue_state *q = &d->queues[value];
+    unsigned returned = d->kind->serve(d, value);
+    if (q->queue.broken)
         d->status |= VIRTIO_STATUS_NEEDS_RESET;
-    if (counts.served + counts.refused) {
+    if (returned) {
         d->isr |= 1;
-        raise_vector(d, d->queue_vector);
+        raise_vector(d, q->vector);
     }
 }
 
 static void no_reset(void *state)
 {
-    (void)state; /* virtio_function_model's reset covers the shared state */
+    (void)state; /* the function model's reset covers the shared state */
 }
-
-const struct dom0_model virtio_notify_model = {
-    .kind = HC_IOREQ_MMIO,
-    .base = BAR_BASE + NOTIFY_OFFSET,
-    .claim_length = REGION_SIZE,
-    .registers = REGION_SIZE,
-    .posted_writes = 1, /* MMIO: every write of the range */
-    .states = devices,
-    .state_size = sizeof(devices[0]),
-    .reset = no_reset,
-    .read = notify_read,
-    .write = notify_write,
-    .interrupt_line = no_line,
-};
 
 /* ---- the MSI-X table and pending bits ------------------------------------ */
 
@@ -645,15 +645,178 @@ static void msix_write(void *state, uint32_t partition_id, unsigned offset, uint
     deliver_pending(d);
 }
 
-const struct dom0_model virtio_msix_model = {
-    .kind = HC_IOREQ_MMIO,
-    .base = BAR_BASE + MSIX_OFFSET,
-    .claim_length = 2 * REGION_SIZE,
-    .registers = 2 * REGION_SIZE,
-    .states = devices,
-    .state_size = sizeof(devices[0]),
-    .reset = no_reset,
-    .read = msix_read,
-    .write = msix_write,
-    .interrupt_line = no_line,
+/* ---- the block device ----------------------------------------------------- */
+
+static bool blk_present(const struct virtio_device *d)
+{
+    return d->disk.sectors != 0;
+}
+
+/* Its configuration: capacity (sectors), size_max and seg_max. */
+static uint32_t blk_config_read(const struct virtio_device *d, unsigned offset)
+{
+    switch (offset) {
+    case 0:
+        return (uint32_t)d->disk.sectors;
+    case 4:
+        return (uint32_t)(d->disk.sectors >> 32);
+    case 8:
+        return SIZE_MAX_BYTES;
+    case 12:
+        return VIRTIO_BLK_SEG_MAX;
+    default:
+        return 0;
+    }
+}
+
+static unsigned blk_serve(struct virtio_device *d, unsigned index)
+{
+    struct virtio_blk_counts counts = virtio_blk_serve(&d->queues[index].queue, &d->disk);
+
+    d->served += counts.served;
+    d->refused += counts.refused;
+    return counts.served + counts.refused;
+}
+
+static const struct virtio_kind blk_kind = {
+    .device_id = VIRTIO_PCI_BLK_DEVICE,
+    .class_code = CLASS_STORAGE_OTHER,
+    .subsystem = SUBSYSTEM_BLK,
+    .bar = BLK_BAR,
+    .offered = BLK_OFFERED,
+    .queue_count = 1,
+    .present = blk_present,
+    .config_read = blk_config_read,
+    .serve = blk_serve,
 };
+
+/* A partition's virtio disk stays with it across its resets. */
+static void blk_reset(void *state)
+{
+    struct virtio_device *d = state;
+
+    if (d->kind)
+        reset_as(d, &blk_kind);
+}
+
+/* ---- the console ---------------------------------------------------------- */
+
+/* Only a partition whose config names the console reaches the function. */
+static bool console_present(const struct virtio_device *d)
+{
+    (void)d;
+    return true;
+}
+
+static uint32_t console_config_read(const struct virtio_device *d, unsigned offset)
+{
+    (void)d, (void)offset;
+    return 0; /* no size, no ports beyond the first: nothing offered needs it */
+}
+
+static void print_line(void *context, const char *line)
+{
+    console_print_for(((struct virtio_device *)context)->partition_id, line);
+}
+
+static unsigned console_serve(struct virtio_device *d, unsigned index)
+{
+    struct virtqueue *queue = &d->queues[index].queue;
+
+    if (index == VIRTIO_CONSOLE_TRANSMITQ)
+        return virtio_console_transmit(queue, &d->console, print_line, d);
+    return virtio_console_receive(queue, &d->console);
+}
+
+static const struct virtio_kind console_kind = {
+    .device_id = VIRTIO_PCI_CONSOLE_DEVICE,
+    .class_code = CLASS_SERIAL_OTHER,
+    .subsystem = SUBSYSTEM_CONSOLE,
+    .bar = CONSOLE_BAR,
+    .offered = CONSOLE_OFFERED,
+    .queue_count = 2,
+    .present = console_present,
+    .config_read = console_config_read,
+    .serve = console_serve,
+};
+
+static void console_reset(void *state)
+{
+    struct virtio_device *d = state;
+
+    d->partition_id = (uint32_t)(d - console_devices);
+    d->console = (struct virtio_console){0};
+    reset_as(d, &console_kind);
+}
+
+bool virtio_console_input(uint32_t partition_id, uint8_t byte)
+{
+    if (partition_id > MODEL_MAX_PARTITION)
+        return false;
+    struct virtio_device *d = &console_devices[partition_id];
+    struct virtio_queue_state *q = &d->queues[VIRTIO_CONSOLE_RECEIVEQ];
+
+    if (!d->kind || !q->enable || !(d->status & VIRTIO_STATUS_DRIVER_OK) ||
+        !virtio_console_type(&d->console, byte))
+        return false;
+    if (virtio_console_receive(&q->queue, &d->console)) {
+        d->isr |= 1;
+        raise_vector(d, q->vector);
+    }
+    return true;
+}
+
+/* ---- the models: four ranges for each kind ------------------------------- */
+
+#define VIRTIO_MODELS(prefix, function, bar, devices, reset_function)                              \
+    const struct dom0_model prefix##_function_model = {                                            \
+        .kind = HC_IOREQ_PCI_CONFIG,                                                               \
+        .base = function,                                                                          \
+        .registers = PCI_CONFIG_BYTES,                                                             \
+        .states = devices,                                                                         \
+        .state_size = sizeof(devices[0]),                                                          \
+        .reset = reset_function,                                                                   \
+        .read = function_read,                                                                     \
+        .write = function_write,                                                                   \
+        .interrupt_line = no_line,                                                                 \
+    };                                                                                             \
+    const struct dom0_model prefix##_registers_model = {                                           \
+        .kind = HC_IOREQ_MMIO,                                                                     \
+        .base = bar,                                                                               \
+        .claim_length = NOTIFY_OFFSET,                                                             \
+        .registers = NOTIFY_OFFSET,                                                                \
+        .states = devices,                                                                         \
+        .state_size = sizeof(devices[0]),                                                          \
+        .reset = no_reset,                                                                         \
+        .read = registers_read,                                                                    \
+        .write = registers_write,                                                                  \
+        .interrupt_line = no_line,                                                                 \
+    };                                                                                             \
+    const struct dom0_model prefix##_notify_model = {                                              \
+        .kind = HC_IOREQ_MMIO,                                                                     \
+        .base = (bar) + NOTIFY_OFFSET,                                                             \
+        .claim_length = REGION_SIZE,                                                               \
+        .registers = REGION_SIZE,                                                                  \
+        .posted_writes = 1, /* MMIO: every write of the range */                                   \
+        .states = devices,                                                                         \
+        .state_size = sizeof(devices[0]),                                                          \
+        .reset = no_reset,                                                                         \
+        .read = notify_read,                                                                       \
+        .write = notify_write,                                                                     \
+        .interrupt_line = no_line,                                                                 \
+    };                                                                                             \
+    const struct dom0_model prefix##_msix_model = {                                                \
+        .kind = HC_IOREQ_MMIO,                                                                     \
+        .base = (bar) + MSIX_OFFSET,                                                               \
+        .claim_length = 2 * REGION_SIZE,                                                           \
+        .registers = 2 * REGION_SIZE,                                                              \
+        .states = devices,                                                                         \
+        .state_size = sizeof(devices[0]),                                                          \
+        .reset = no_reset,                                                                         \
+        .read = msix_read,                                                                         \
+        .write = msix_write,                                                                       \
+        .interrupt_line = no_line,                                                                 \
+    }
+
+VIRTIO_MODELS(virtio, PCI_FUNCTION_BLK, BLK_BAR, blk_devices, blk_reset);
+VIRTIO_MODELS(virtio_console, PCI_FUNCTION_CONSOLE, CONSOLE_BAR, console_devices, console_reset);

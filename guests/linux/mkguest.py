@@ -34,7 +34,7 @@ GUEST_MODULES = ["button", "evdev"]
 # In the initramfs but loaded only by a guest given a disk (bulkhead.disk=):
 # the IDE controller's driver and the SCSI disk on top of libata; virtio's
 # PCI transport and its block driver.
-ON_DEMAND_MODULES = ["ata_piix", "sd_mod", "virtio_pci", "virtio_blk"]
+ON_DEMAND_MODULES = ["ata_piix", "sd_mod", "virtio_pci", "virtio_blk", "virtio_console"]
 # Mount points: empty directories of the initramfs.
 ROOT_DIRECTORIES = ["proc/", "sys/", "tmp/"]
 

@@ -192,6 +192,9 @@ struct bulkhead_boot_info {
     uint32_t disk_count;
     uint32_t disks_reserved;
     struct guest_disk disks[GUEST_MAX_DISKS];
+    /* Added at the end of version 1: the TSC's ticks a second, as the
+     * hypervisor calibrated it (0 if it could not). */
+    uint64_t tsc_hz;
 };
 
 _Static_assert(sizeof(struct bulkhead_boot_info) <= 4096, "the boot info fits one page");

@@ -446,7 +446,7 @@ guest_checks() {
 # guests/linux) through its PVH entry, with LINUX_MEM MiB (default 128),
 # its console on dom0's 16550 model, the WORDs added to its command line;
 # a time limit (LINUX_TIME_LIMIT seconds, default 120) ends a kernel that
-# hangs. IMAGE_ARGS must add the files; LINUX_KERNEL names
+# hangs; LINUX_CONSOLE=virtio gives it a virtio console too (hvc0). IMAGE_ARGS must add the files; LINUX_KERNEL names
 # another kernel file (vmlinuz: the bzImage).
 linux_partition() {
     local cpus=$1
@@ -455,7 +455,7 @@ linux_partition() {
     printf '%s\n' "[partition linux]" "cpus = $(seq -s, 1 "$cpus")" "memory = ${mem}M" "mode = full" \
         "kernel = ${LINUX_KERNEL:-vmlinux}" "initrd = initrd.gz" \
         "cmdline = \"console=ttyS0 quiet bulkhead.cpus=$cpus bulkhead.mem=$mem${*:+ $*}\"" \
-        "emulate = uart 0x3f8" "console = none" "time_limit = ${LINUX_TIME_LIMIT:-120}"
+        "emulate = uart 0x3f8" "console = ${LINUX_CONSOLE:-none}" "time_limit = ${LINUX_TIME_LIMIT:-120}"
 }
 
 # expect_linux_fio DEV IOS [BOOTS]: the guest's fio (bulkhead.fio=DEV:IOS)

@@ -864,7 +864,8 @@ Test(config, bad_partition_choices)
                  "bad value 'hvm' for 'mode'; expected full or pv");
     expect_error("[partition a]\nprivileged = true\n", 2, "'privileged'; expected yes or no");
     expect_error("[partition a]\non_crash = reboot\n", 2, "'on_crash'; expected stop or restart");
-    expect_error("[partition a]\nconsole = serial\n", 2, "'console'; expected debugcon or none");
+    expect_error("[partition a]\nconsole = serial\n", 2,
+                 "'console'; expected debugcon, none or virtio");
 }
 
 Test(config, bad_time_limit)

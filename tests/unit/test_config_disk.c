@@ -192,3 +192,30 @@ Test(config_disk, ranges_may_not_share_a_sector)
                                       "image = two.elf\ndisk = ide:ata 0x170 lba 7 sectors 8\n",
         16, "sectors 7-14 of ata 0x170 overlap the disk of partition 'guest' (sectors 0-7)");
 }
+
+/* ---- the virtio console --------------------------------------------------- */
+
+Test(config_disk, a_virtio_console_adds_its_function)
+{
+    expect_ok(GUEST_HEAD "console = virtio\n");
+    cr_expect_eq(config.partitions[0].console, CONFIG_CONSOLE_VIRTIO);
+    cr_assert_eq(config.partitions[0].emulated_count, 2);
+    cr_expect_eq(emulated(0)->space, CONFIG_EMULATED_MMIO);
+    cr_expect_eq(emulated(0)->base, 0xc0008000);
+    cr_expect_eq(emulated(0)->length, 0x8000);
+    cr_expect_eq(emulated(1)->slot, 3);
+    expect_emulated_name(0, "virtio-console 0xc0008000");
+    expect_emulated_name(1, "virtio-console 00:03.0");
+    /* Beside a virtio disk, and in a pv partition too. */
+    expect_ok(GUEST_HEAD "mode = pv\ndisk = virtio:data.img\nconsole = virtio\n");
+    cr_expect_eq(config.partitions[0].emulated_count, 4);
+}
+
+Test(config_disk, a_virtio_console_is_not_the_privileged_partitions)
+{
+    expect_error(GUEST_HEAD "privileged = yes\nconsole = virtio\n", 6,
+                 "partition 'guest' is the privileged one, which serves the virtio consoles of "
+                 "the others: it gets none itself");
+    expect_error(GUEST_HEAD "emulate = pci 00:03.0\nconsole = virtio\n", 6,
+                 "'virtio-console 00:03.0' overlaps 'pci 00:03.0'");
+}

@@ -11,8 +11,12 @@
 # shell; the operator, at dom0's console, shuts the partition down (`shutdown
 # linux`: the ACPI power button) and powers the machine off. The second boot
 # is a new machine on the same data disk: /init finds the lines without
-# writing, and then fio (static, from Debian's source package) runs its
-# 4 KiB jobs on /dev/vda at queue depth 1 and 32.
+# writing. That boot also gives it a virtio console (`console = virtio`,
+# 1af4:1043 at 00:03.0): virtio_console makes it /dev/hvc0, /init writes a
+# line through it (dom0 prints it as the partition's), and the operator
+# attaches (`console linux`) and types a line, which reaches /dev/hvc0 and
+# comes back. Then fio (static, from Debian's source package) runs its 4 KiB
+# jobs on /dev/vda at queue depth 1 and 32.
 EMU=bochs
 CPUS=2
 MEM=512
@@ -50,8 +54,15 @@ SCRIPT
 }
 
 second_boot() {
-    linux_on_data_disk check bulkhead.fio=vda:32
+    LINUX_CONSOLE=virtio linux_on_data_disk check bulkhead.hvc=1 bulkhead.fio=vda:32
     cat >"$WORK/operator.script" <<'SCRIPT'
+expect linux-guest: hvc0: waiting for a line
+send console linux\r
+expect dom0: console attached to linux
+send typed at hvc0\r
+expect linux-guest: hvc0 read: typed at hvc0
+send \x1d
+expect dom0: console detached from linux
 expect partition linux: stopped
 expect dom0> 
 send poweroff\r
@@ -76,5 +87,10 @@ check() {
     expect_line "bulkhead: [linux] linux-guest: power button: powering off"
     on_second_boot
     expect_disk_on_data_disk check
+    expect_line "bulkhead: [linux] linux-guest: hello through hvc0"
+    expect_line "bulkhead: [linux] typed at hvc0"
+    expect_line "bulkhead: [linux] linux-guest: hvc0 read: typed at hvc0"
+    expect_line "bulkhead: [linux] linux-guest: hvc0: a line came back"
+    expect_prefix_with "bulkhead: [linux] linux-guest: PASS " "hvc=ok"
     expect_linux_fio vda 32
 }
