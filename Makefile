@@ -204,6 +204,6 @@ bench-disk: all
 # 1 and 32 on /dev/sda (IDE) and /dev/vda (virtio); two Linux boots under
 # Bochs, about eight minutes. IOS=N operations a job (default 256).
 bench-fio: all linux-guest
-	tools/fio-bench.sh $(IOS)
+	tools/disk-bench.sh fio $(IOS)
 
 .PHONY: bench bench-linux bench-disk bench-fio

@@ -61,13 +61,14 @@ UNIT_SOURCES_vplatform := $(addprefix arch/x86_64/vplatform/,platform.c vapic.c 
                           hv/device_model.c lib/pc_layout.c lib/calendar.c drivers/i8042.c
 UNIT_SOURCES_device_model := hv/device_model.c
 DISK_STORE_SOURCES := guests/dom0/disk_store.c
-UNIT_SOURCES_uart   := guests/dom0/uart.c
+UNIT_SOURCES_uart   := guests/dom0/uart.c guests/dom0/console_line.c
 UNIT_SOURCES_virtqueue := guests/dom0/virtqueue.c
 UNIT_SOURCES_ata    := guests/dom0/ata.c guests/dom0/ata_address.c guests/dom0/ata_identify.c
 # The test fakes map_memory and ata_host_open_range: its disk is an image.
 UNIT_SOURCES_ide_models := guests/dom0/ide_models.c $(UNIT_SOURCES_ata) $(DISK_STORE_SOURCES) \
                            guests/dom0/disk_open.c
-UNIT_SOURCES_virtio_console := guests/dom0/virtio_console.c guests/dom0/virtqueue.c
+UNIT_SOURCES_virtio_console := guests/dom0/virtio_console.c guests/dom0/virtqueue.c \
+                               guests/dom0/console_line.c
 UNIT_SOURCES_virtio_blk := guests/dom0/virtio_blk.c guests/dom0/virtqueue.c $(DISK_STORE_SOURCES)
 UNIT_SOURCES_x86_decode := arch/x86_64/x86_decode.c
 UNIT_SOURCES_x86_decode_forms := arch/x86_64/x86_decode.c

@@ -60,20 +60,6 @@ bool uart_interrupt_line(const struct uart *uart)
     return pending_interrupt(uart) != UART_IIR_NONE;
 }
 
-/* Bytes collect into a line; a newline or a full buffer completes it, and
- * the caller takes it with uart_line_taken(). */
-static void collect(struct uart *uart, uint8_t byte, bool *line_done)
-{
-    if (byte == '\r')
-        return;
-    if (byte != '\n')
-        uart->line[uart->line_length++] = (byte >= 0x20 && byte < 0x7f) ? (char)byte : '?';
-    if (byte == '\n' || uart->line_length == UART_LINE_MAX) {
-        uart->line[uart->line_length] = '\0';
-        *line_done = true;
-    }
-}
-
 /* The byte leaves at once, so THR is empty again straight away: a new
  * THR-empty interrupt, as after a real transmission. */
 static void transmit(struct uart *uart, uint8_t byte, bool *line_done)
@@ -81,13 +67,13 @@ static void transmit(struct uart *uart, uint8_t byte, bool *line_done)
     if (uart->mcr & UART_MCR_LOOPBACK)
         uart_receive(uart, byte);
     else
-        collect(uart, byte, line_done);
+        *line_done = console_line_add(&uart->line, byte);
     uart->thr_empty_event = true;
 }
 
 void uart_line_taken(struct uart *uart)
 {
-    uart->line_length = 0;
+    console_line_taken(&uart->line);
 }
 
 /* Enabling the THR-empty interrupt while THR is empty raises it. */

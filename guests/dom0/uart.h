@@ -5,10 +5,11 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "guests/dom0/console_line.h"
+
 #define UART_COM1_BASE 0x3f8
 #define UART_COM1_IRQ  4
 #define UART_PORTS     8
-#define UART_LINE_MAX  120
 #define UART_FIFO_SIZE 16
 
 struct uart {
@@ -18,15 +19,14 @@ struct uart {
     bool thr_empty_event; /* the THR-empty interrupt, until IIR shows it or THR is written */
     uint8_t rx[UART_FIFO_SIZE];
     unsigned rx_head, rx_count;
-    char line[UART_LINE_MAX + 1];
-    unsigned line_length;
+    struct console_line line; /* what the transmitter sent since the last newline */
 };
 
 /* The power-on state of the registers. */
 void uart_reset(struct uart *uart);
 
 /* A guest's access to register `offset` (0-7). Writes to the transmitter
- * collect a line; *line_done is set when one is complete in uart->line.
+ * collect a line; *line_done is set when one is complete in uart->line.text.
  * Reads have the side effects of the hardware (RBR pops, LSR and IIR clear
  * what they report). */
 void uart_write(struct uart *uart, unsigned offset, uint8_t value, bool *line_done);

@@ -39,7 +39,7 @@ static void write(void *state, uint32_t partition_id, unsigned offset, uint32_t 
     (void)size;
     uart_write(uart, offset, (uint8_t)value, &line_done);
     if (line_done) {
-        console_print_for(partition_id, uart->line);
+        console_print_for(partition_id, uart->line.text);
         uart_line_taken(uart);
     }
 }

@@ -12,15 +12,10 @@
 static void collect(struct virtio_console *console, uint8_t byte, virtio_console_print print,
                     void *context)
 {
-    if (byte == '\r')
+    if (!console_line_add(&console->line, byte))
         return;
-    if (byte != '\n')
-        console->line[console->line_length++] = (byte >= 0x20 && byte < 0x7f) ? (char)byte : '?';
-    if (byte == '\n' || console->line_length == VIRTIO_CONSOLE_LINE_MAX) {
-        console->line[console->line_length] = '\0';
-        print(context, console->line);
-        console->line_length = 0;
-    }
+    print(context, console->line.text);
+    console_line_taken(&console->line);
 }
 
 /* The readable segments' bytes, a piece at a time. */

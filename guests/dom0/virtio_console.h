@@ -8,16 +8,15 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "guests/dom0/console_line.h"
 #include "guests/dom0/virtqueue.h"
 
 #define VIRTIO_CONSOLE_RECEIVEQ  0u
 #define VIRTIO_CONSOLE_TRANSMITQ 1u
-#define VIRTIO_CONSOLE_LINE_MAX  120u
 #define VIRTIO_CONSOLE_INPUT_MAX 64u /* typed bytes kept until the driver gives buffers */
 
 struct virtio_console {
-    char line[VIRTIO_CONSOLE_LINE_MAX + 1];
-    unsigned line_length;
+    struct console_line line; /* what the transmit queue brought since the last newline */
     uint8_t input[VIRTIO_CONSOLE_INPUT_MAX];
     unsigned input_length;
 };

@@ -39,7 +39,7 @@ Test(uart, polled_output_collects_a_line)
     cr_assert(uart_read(&uart, LSR) & 0x20, "THR empty");
     send("hi\r\n");
     cr_assert(line_done);
-    cr_assert_str_eq(uart.line, "hi");
+    cr_assert_str_eq(uart.line.text, "hi");
     uart_line_taken(&uart);
     send("x");
     cr_assert_not(line_done);
@@ -47,13 +47,13 @@ Test(uart, polled_output_collects_a_line)
 
 Test(uart, a_long_line_is_cut_at_the_buffer)
 {
-    for (unsigned i = 0; i < UART_LINE_MAX - 1; i++)
+    for (unsigned i = 0; i < MODEL_LINE_MAX - 1; i++)
         out(DATA, 'a');
     cr_assert_not(line_done);
     out(DATA, 0x01);
     cr_assert(line_done);
-    cr_assert_eq(strlen(uart.line), UART_LINE_MAX);
-    cr_assert_eq(uart.line[UART_LINE_MAX - 1], '?', "unprintable shown as '?'");
+    cr_assert_eq(strlen(uart.line.text), MODEL_LINE_MAX);
+    cr_assert_eq(uart.line.text[MODEL_LINE_MAX - 1], '?', "unprintable shown as '?'");
 }
 
 Test(uart, divisor_latch_hides_behind_dlab)

@@ -20,7 +20,7 @@
 static struct virtqueue queue;
 static struct virtio_console console;
 static uint16_t avail_idx;
-static char printed[8][VIRTIO_CONSOLE_LINE_MAX + 1];
+static char printed[8][MODEL_LINE_MAX + 1];
 static unsigned printed_count;
 
 static void print(void *context, const char *line)
@@ -87,8 +87,8 @@ Test(virtio_console, output_becomes_lines)
     cr_assert_eq(printed_count, 2);
     cr_expect_str_eq(printed[0], "hello hvc0");
     cr_expect_str_eq(printed[1], "second line");
-    cr_expect_eq(console.line_length, 1); /* the control byte waits, shown as '?' */
-    cr_expect_eq(console.line[0], '?');
+    cr_expect_eq(console.line.length, 1); /* the control byte waits, shown as '?' */
+    cr_expect_eq(console.line.text[0], '?');
 }
 
 Test(virtio_console, a_long_line_is_cut)
@@ -98,19 +98,19 @@ Test(virtio_console, a_long_line_is_cut)
     make_available(0);
     virtio_console_transmit(&queue, &console, print, 0);
     cr_expect_eq(printed_count, 2);
-    cr_expect_eq(strlen(printed[0]), VIRTIO_CONSOLE_LINE_MAX);
+    cr_expect_eq(strlen(printed[0]), MODEL_LINE_MAX);
 }
 
 Test(virtio_console, output_outside_ram_is_refused)
 {
-    set_desc(0, RAM_SIZE - 4, 16, 0, 0); /* runs past the end of RAM */
+    set_desc(0, RAM_SIZE - 4, 16, 0, 0);        /* runs past the end of RAM */
     set_desc(1, DATA, 4, VIRTQ_DESC_F_NEXT, 1); /* a loop */
     make_available(0);
     make_available(1);
     cr_expect_eq(virtio_console_transmit(&queue, &console, print, 0), 2);
     cr_expect_eq(used_idx(), 2);
     cr_expect_eq(printed_count, 0);
-    cr_expect_eq(console.line_length, 0);
+    cr_expect_eq(console.line.length, 0);
 }
 
 Test(virtio_console, typed_bytes_fill_the_receive_buffers)
