@@ -18,10 +18,10 @@
 
 /* The virtio functions (bus 0, function 0), each with its registers behind
  * one memory BAR of MODEL_VIRTIO_BAR_SIZE in the partition's PCI window. */
-#define MODEL_VIRTIO_BAR_SIZE          0x8000u
-#define MODEL_VIRTIO_BLK_PCI_SLOT      2u /* `disk = virtio:...` */
-#define MODEL_VIRTIO_BLK_BAR           0xc0000000u
-#define MODEL_VIRTIO_CONSOLE_PCI_SLOT  3u /* `console = virtio` */
-#define MODEL_VIRTIO_CONSOLE_BAR       (MODEL_VIRTIO_BLK_BAR + MODEL_VIRTIO_BAR_SIZE)
+#define MODEL_VIRTIO_BAR_SIZE         0x8000u
+#define MODEL_VIRTIO_BLK_PCI_SLOT     2u /* `disk = virtio:...` */
+#define MODEL_VIRTIO_BLK_BAR          0xc0000000u
+#define MODEL_VIRTIO_CONSOLE_PCI_SLOT 3u /* `console = virtio` */
+#define MODEL_VIRTIO_CONSOLE_BAR      (MODEL_VIRTIO_BLK_BAR + MODEL_VIRTIO_BAR_SIZE)
 
 #endif
