@@ -146,14 +146,30 @@ static void serve_consoles(void)
     console_backend_serve(partitions, partition_count);
 }
 
+/* The rings are looked at when one of them raised an event, and on every
+ * idle round (a wait that timed out): an I/O request pays for neither. */
+static uint32_t consoles_seen;
+
+static void serve_consoles_if(bool idle)
+{
+    if (!idle && console_events == consoles_seen)
+        return;
+    consoles_seen = console_events;
+    serve_consoles();
+}
+
+/* A round of the script's waits: as the main loop's, and the screen shows
+ * the log once nothing is asked of dom0. */
 void dom0_serve_until(uint64_t tsc_deadline)
 {
+    static bool idle = true;
     uint32_t seen = wakeups;
 
     serve_requests();
-    serve_consoles();
-    operator_console_show_log();
-    event_wait(&wakeups, seen + 1, tsc_deadline);
+    serve_consoles_if(idle);
+    if (idle)
+        operator_console_show_log();
+    idle = !event_wait(&wakeups, seen + 1, tsc_deadline);
 }
 
 static bool start_serving(const struct bulkhead_boot_info *info)
@@ -187,19 +203,13 @@ int guest_main(const struct bulkhead_boot_info *info)
         interactive && !operator_console_input_interrupts() ? OPERATOR_POLL_TICKS : IDLE_POLL_TICKS;
     shell_use_tsc(info->tsc_hz);
     shell_run_script(info->script);
-    /* The rings are looked at when one of them raised an event, and on
-     * every idle round; whether anyone is left, only on idle rounds: an I/O
-     * request pays for neither. */
-    uint32_t consoles_seen = console_events - 1;
-    bool idle = false, running = others_running(info);
+    /* Whether anyone is left is asked only on idle rounds, too. */
+    bool idle = true, running = others_running(info);
     /* With the operator's console it serves until told to power off. */
     while (running || interactive) {
         uint32_t seen = wakeups;
         serve_requests();
-        if (idle || console_events != consoles_seen) {
-            consoles_seen = console_events;
-            serve_consoles();
-        }
+        serve_consoles_if(idle);
         operator_console_poll();
         report_nmis();
         idle = !event_wait(&wakeups, seen + 1, tsc_after(poll_ticks));
