@@ -258,7 +258,7 @@ bool ata_host_open_range(const struct guest_disk *disk, struct disk_store *store
     }
     struct range *r = &ranges[range_count++];
     *r = (struct range){c, disk->first_sector};
-    *store = (struct disk_store){range_read, range_write, range_flush, r, disk->sectors};
+    *store = (struct disk_store){range_read, range_write, range_flush, r, disk->sectors, 0};
     printf("dom0: disk of partition %u: sectors %llu-%llu of ata 0x%x\n", disk->partition_id,
            (unsigned long long)disk->first_sector, (unsigned long long)last, c->port);
     return true;

@@ -32,5 +32,5 @@ static bool memory_flush(void *image)
 
 struct disk_store disk_store_memory(uint8_t *image, uint64_t sectors)
 {
-    return (struct disk_store){memory_read, memory_write, memory_flush, image, sectors};
+    return (struct disk_store){memory_read, memory_write, memory_flush, image, sectors, image};
 }

@@ -21,6 +21,7 @@ struct disk_store {
     bool (*flush)(void *context);
     void *context;
     uint64_t sectors;
+    uint8_t *memory; /* an image's sectors, reachable without a copy; 0 for a disk */
 };
 
 /* The image of `sectors` sectors at `image`, in dom0's memory. */

@@ -5,8 +5,9 @@
  * last. The walker (virtqueue.c) has copied and checked the chain's
  * descriptors; everything here is bounded by the disk's size before the
  * store is touched, and a request that does not fit is answered IOERR.
- * Data moves between the chain and the store through a buffer of
- * BOUNCE_SECTORS sectors, a piece at a time.
+ * Data moves between the chain and an image in memory directly, and
+ * between the chain and a disk through a buffer of BOUNCE_SECTORS sectors,
+ * a piece at a time.
  */
 #include "guests/dom0/virtio_blk.h"
 
@@ -56,6 +57,10 @@ static bool move_data(const struct virtqueue *queue, const struct virtqueue_chai
                       const struct disk_store *disk, uint64_t sector, uint32_t bytes, bool in)
 {
     uint64_t skip = in ? 0 : sizeof(struct virtio_blk_request_header);
+
+    /* An image in dom0's memory: straight between the chain and its sectors. */
+    if (disk->memory)
+        return chain_copy(queue, chain, in, skip, disk->memory + sector * VIRTIO_BLK_SECTOR, bytes);
 
     for (uint32_t done = 0; done < bytes;) {
         uint32_t part = bytes - done < sizeof(bounce) ? bytes - done : (uint32_t)sizeof(bounce);

@@ -164,3 +164,23 @@ Test(virtio_blk, a_refused_chain_is_put_with_length_0)
     cr_expect_eq(counts.refused, 1);
     cr_expect_eq(last_used().len, 0);
 }
+
+/* A disk (an ATA range) has no memory window: its data moves through
+ * dom0's buffer, the store's read and write, a piece at a time. */
+Test(virtio_blk, a_disk_without_memory_moves_through_the_buffer)
+{
+    disk.memory = NULL;
+    memset(fake_ram + DATA, 0xcd, 2 * VIRTIO_BLK_SECTOR);
+    request(VIRTIO_BLK_T_OUT, 5, 2 * VIRTIO_BLK_SECTOR, false);
+    serve_one();
+    cr_expect_eq(fake_ram[STATUS], VIRTIO_BLK_S_OK);
+    cr_expect_eq(image[5 * VIRTIO_BLK_SECTOR], 0xcd);
+    cr_expect_eq(image[7 * VIRTIO_BLK_SECTOR - 1], 0xcd);
+    cr_expect_eq(image[7 * VIRTIO_BLK_SECTOR], 8, "the next sector is untouched");
+    memset(fake_ram + DATA, 0, 2 * VIRTIO_BLK_SECTOR);
+    request(VIRTIO_BLK_T_IN, 2, 2 * VIRTIO_BLK_SECTOR, true);
+    serve_one();
+    cr_expect_eq(fake_ram[STATUS], VIRTIO_BLK_S_OK);
+    cr_expect_eq(fake_ram[DATA], 3);
+    cr_expect_eq(fake_ram[DATA + 2 * VIRTIO_BLK_SECTOR - 1], 4);
+}
