@@ -9,8 +9,6 @@
 
 #include "guests/dom0/disk_store.h"
 
-#define ATA_COMMAND_PORTS 8
-
 #define ATA_SECTOR_SIZE  512
 #define ATA_SECTOR_WORDS (ATA_SECTOR_SIZE / 2)
 #define ATA_MAX_MULTIPLE 16 /* sectors per DRQ block in multiple mode */

@@ -11,7 +11,7 @@
 
 #include "include/bulkhead/guest_abi.h"
 
-#define DISK_STORE_SECTOR 512u
+#define DISK_STORE_SECTOR GUEST_DISK_SECTOR
 
 /* Each call may fail (false); the caller has already checked that
  * [lba, lba + count) lies inside the disk's `sectors`. */

@@ -136,8 +136,8 @@ static bool interrupt_line(const void *state)
 const struct dom0_model ide_command_model = {
     .kind = HC_IOREQ_PORT,
     .base = MODEL_IDE_COMMAND_PORT,
-    .claim_length = ATA_COMMAND_PORTS,
-    .registers = ATA_COMMAND_PORTS,
+    .claim_length = MODEL_IDE_COMMAND_PORTS,
+    .registers = MODEL_IDE_COMMAND_PORTS,
     .irq = MODEL_IDE_IRQ,
     .states = ides,
     .state_size = sizeof(ides[0]),
